@@ -1,0 +1,11 @@
+"""The Celery app. Beat schedule and options live in settings (CELERY_*)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("klimanetz")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

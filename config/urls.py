@@ -1,0 +1,32 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from networks.views import healthz
+
+# The admin logs in through allauth: same rate limits, same two-factor authentication.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Klimanetz administration")
+admin.site.site_title = "Klimanetz"
+admin.site.index_title = _("Operations")
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("", include("networks.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

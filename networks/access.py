@@ -1,0 +1,99 @@
+"""Permission funnels: the only way views reach a protected object (DESIGN §4).
+
+404 for who may not know an object exists, 403 for who sees it but may not do this.
+Every app reuses these predicates; templates get flags, never decide themselves.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from networks.models import Campaign, Invitation, Network, NetworkRole, Organisation, OrganisationRole, WorkingGroup
+
+
+def _role_in(user, network: Network) -> str | None:
+    """The user's role in the network, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_network_roles", {})
+    if network.pk not in cache:
+        cache[network.pk] = (
+            NetworkRole.objects.filter(network=network, person__user=user).values_list("role", flat=True).first()
+        )
+    return cache[network.pk]
+
+
+def is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_member(user, network: Network) -> bool:
+    """Member or coordinator of the network, or staff: may read network-internal pages."""
+    return is_staff(user) or _role_in(user, network) is not None
+
+
+def is_coordinator(user, network: Network) -> bool:
+    return is_staff(user) or _role_in(user, network) == NetworkRole.Role.COORDINATOR
+
+
+def is_editor(user, organisation: Organisation) -> bool:
+    if is_staff(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    return OrganisationRole.objects.filter(organisation=organisation, person__user=user).exists()
+
+
+def access_network(user, slug: str) -> Network:
+    """A network whose public profile the user may see (404 otherwise)."""
+    return get_object_or_404(Network.objects.visible_to(user).select_related("host"), slug=slug)
+
+
+def access_network_internal(user, slug: str) -> Network:
+    """A network whose internal space the user may read: members, coordinators, staff."""
+    network = access_network(user, slug)
+    if not is_member(user, network):
+        raise PermissionDenied
+    return network
+
+
+def access_network_manage(user, slug: str) -> Network:
+    """A network the user coordinates. Members get 403; outsiders 403 on public, 404 on private ones."""
+    network = access_network(user, slug)
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return network
+
+
+def access_working_group(user, network: Network, pk: int, *, write: bool = False) -> WorkingGroup:
+    """Working groups are internal: outsiders get 404, members read, coordinators write."""
+    if not is_member(user, network):
+        raise Http404
+    group = get_object_or_404(WorkingGroup.objects.select_related("topic", "network"), network=network, pk=pk)
+    if write and not is_coordinator(user, network):
+        raise PermissionDenied
+    return group
+
+
+def access_campaign(user, network: Network, pk: int, *, write: bool = False) -> Campaign:
+    if not is_member(user, network):
+        raise Http404
+    campaign = get_object_or_404(Campaign.objects.select_related("network"), network=network, pk=pk)
+    if write and not is_coordinator(user, network):
+        raise PermissionDenied
+    return campaign
+
+
+def access_network_role(user, network: Network, pk: int) -> NetworkRole:
+    """A role in a network the user coordinates (the caller has checked coordination)."""
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return get_object_or_404(NetworkRole.objects.select_related("person__user"), network=network, pk=pk)
+
+
+def access_invitation_manage(user, network: Network, pk: int) -> Invitation:
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return get_object_or_404(Invitation.objects.all(), network=network, pk=pk)

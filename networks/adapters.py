@@ -1,0 +1,49 @@
+"""allauth hooks: every account gets a person, every allauth email goes through the outbox."""
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from networks.outbox import outbox_enqueue
+from networks.services import person_ensure
+
+INVITATION_SESSION_KEY = "klimanetz_invitation_token"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            person_ensure(user=user, name=form.cleaned_data.get("name", ""), language=get_language() or "de")
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = context.get("request") or self.request
+        ctx = {"request": request, "email": email, "current_site": self._site(request), **context}
+        msg = self.render_mail(template_prefix, email, ctx)
+        html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), "")
+        outbox_enqueue(
+            recipient=email,
+            reason=template_prefix.rsplit("/", 1)[-1][:60],
+            object_key="account",
+            occasion=uuid.uuid4().hex,  # each allauth mail is its own occasion (new key, new code)
+            subject=msg.subject,
+            body_text=msg.body,
+            body_html=html,
+            language=get_language() or "de",
+        )
+
+    @staticmethod
+    def _site(request):
+        from django.contrib.sites.shortcuts import get_current_site
+
+        return get_current_site(request)
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        token = request.session.pop(INVITATION_SESSION_KEY, None)
+        if token:
+            return reverse("networks:invitation-accept", args=[token])
+        return super().get_login_redirect_url(request)

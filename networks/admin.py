@@ -1,0 +1,177 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from networks import outbox
+from networks.models import (
+    Campaign,
+    Expertise,
+    Invitation,
+    Membership,
+    Network,
+    NetworkRole,
+    Organisation,
+    OrganisationRole,
+    OutboxMessage,
+    Person,
+    Topic,
+    User,
+    WorkingGroup,
+)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "is_active", "is_staff", "date_joined", "last_login"]
+    search_fields = ["email", "person__name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class NetworkRoleInline(admin.TabularInline):
+    model = NetworkRole
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class OrganisationRoleInline(admin.TabularInline):
+    model = OrganisationRole
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class ExpertiseInline(admin.TabularInline):
+    model = Expertise
+    extra = 0
+    autocomplete_fields = ["topic"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "ags", "population", "state"]
+    list_filter = ["kind", "state"]
+    search_fields = ["name", "short_name", "ags"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [OrganisationRoleInline]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "job_title", "user", "contact_visibility", "anonymised_at"]
+    list_filter = ["contact_visibility", "language", "organisation__kind"]
+    search_fields = ["name", "user__email", "organisation__name", "job_title"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["organisation", "user"]
+    inlines = [ExpertiseInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Network)
+class NetworkAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "host", "region", "meeting_format", "is_public"]
+    list_filter = ["kind", "meeting_format", "is_public"]
+    search_fields = ["name", "short_name", "region", "host__name"]
+    autocomplete_fields = ["host"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    list_select_related = ["host"]
+    inlines = [MembershipInline, NetworkRoleInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "network", "since", "until"]
+    list_filter = ["network"]
+    search_fields = ["organisation__name", "network__name"]
+    autocomplete_fields = ["organisation", "network"]
+    list_select_related = ["organisation", "network"]
+
+
+@admin.register(NetworkRole)
+class NetworkRoleAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "network", "role", "since"]
+    list_filter = ["role", "network"]
+    search_fields = ["person__name", "person__user__email", "network__name"]
+    autocomplete_fields = ["person", "network"]
+    list_select_related = ["person", "network"]
+
+
+@admin.register(OrganisationRole)
+class OrganisationRoleAdmin(admin.ModelAdmin):
+    list_display = ["person", "organisation", "role"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "organisation__name"]
+    autocomplete_fields = ["person", "organisation"]
+    list_select_related = ["person", "organisation"]
+
+
+@admin.register(Expertise)
+class ExpertiseAdmin(admin.ModelAdmin):
+    list_display = ["person", "topic", "level", "note"]
+    list_filter = ["level", "topic"]
+    search_fields = ["person__name", "topic__name", "note"]
+    autocomplete_fields = ["person", "topic"]
+    list_select_related = ["person", "topic"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "network", "role", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_filter = ["role", "network"]
+    search_fields = ["email", "network__name"]
+    autocomplete_fields = ["network", "invited_by", "used_by"]
+    readonly_fields = ["token", "created_at", "used_at", "used_by"]
+    list_select_related = ["network"]
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "network", "topic", "is_active"]
+    list_filter = ["is_active", "network", "topic"]
+    search_fields = ["name", "description", "network__name"]
+    autocomplete_fields = ["network", "topic", "members"]
+    list_select_related = ["network", "topic"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "network", "kind", "status", "start", "end"]
+    list_filter = ["kind", "status", "network"]
+    search_fields = ["title", "goals", "results", "network__name"]
+    autocomplete_fields = ["network", "organisations"]
+    list_select_related = ["network"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "reason", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "reason"]
+    search_fields = ["recipient", "subject", "object_id"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description=_("Send again (failed messages only)"))
+    def retry(self, request, queryset):
+        count = outbox.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, _("%(count)d messages queued again.") % {"count": count}, messages.SUCCESS)

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def portal(request) -> dict:
+    return {"SITE_NAME": "Klimanetz", "DEBUG": settings.DEBUG}

@@ -1,0 +1,205 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import (
+    Campaign,
+    Expertise,
+    Invitation,
+    Network,
+    NetworkRole,
+    Organisation,
+    Person,
+    Topic,
+    WorkingGroup,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class SignupExtraForm(forms.Form):
+    """Extra field on allauth's sign-up form: how the person wants to be addressed."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, help_text=_("Shown to other members of your networks.")
+    )
+
+    def signup(self, request, user) -> None:  # allauth hook; the adapter creates the person
+        pass
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "organisation", "job_title", "phone", "contact_visibility", "language"]
+        help_texts = {
+            "contact_visibility": _("Who may see your email address and phone number in member directories."),
+            "language": _("Language of the emails the portal sends you."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["organisation"].empty_label = _("(no organisation)")
+
+
+class ExpertiseForm(forms.ModelForm):
+    class Meta:
+        model = Expertise
+        fields = ["topic", "level", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.order_by("name")
+
+
+class BaseExpertiseFormSet(forms.BaseModelFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE") or not form.cleaned_data.get("topic"):
+                continue
+            topic = form.cleaned_data["topic"]
+            if topic in seen:
+                form.add_error("topic", _("You have listed this topic twice."))
+            seen.add(topic)
+
+    def items(self) -> list[dict]:
+        return [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("topic")
+        ]
+
+
+ExpertiseFormSet = forms.modelformset_factory(
+    Expertise,
+    form=ExpertiseForm,
+    formset=BaseExpertiseFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class NetworkForm(forms.ModelForm):
+    class Meta:
+        model = Network
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "region",
+            "founded_year",
+            "reactivated_on",
+            "meeting_format",
+            "meeting_rhythm",
+            "description",
+            "goals",
+            "funding_programme",
+            "funding_start",
+            "funding_end",
+            "funding_amount",
+            "website",
+            "is_public",
+        ]
+        widgets = {
+            "reactivated_on": DateInput(),
+            "funding_start": DateInput(),
+            "funding_end": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "goals": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class MembershipAddForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    since = forms.DateField(label=_("Member since"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = network.memberships.filter(until__isnull=True).values("organisation")
+        self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=current).order_by("name")
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "language", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"message": _("Optional; it appears in the invitation email.")}
+
+    def __init__(self, *args, network: Network, **kwargs):
+        self.network = network
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if NetworkRole.objects.filter(network=self.network, person__user__email__iexact=email).exists():
+            raise forms.ValidationError(_("This person already belongs to the network."))
+        return email
+
+    def validate_unique(self) -> None:
+        """Renewing a pending invitation is allowed; the service handles it."""
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=NetworkRole.Role.choices)
+
+
+class WorkingGroupForm(forms.ModelForm):
+    class Meta:
+        model = WorkingGroup
+        fields = ["name", "topic", "description", "members", "is_active"]
+        widgets = {"members": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self.fields["members"].queryset = Person.objects.filter(network_roles__network=network).select_related(
+            "organisation"
+        )
+        self.fields["topic"].queryset = Topic.objects.order_by("name")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["title", "kind", "status", "start", "end", "organisations", "goals", "results"]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "organisations": forms.CheckboxSelectMultiple,
+            "goals": forms.Textarea(attrs={"rows": 4}),
+            "results": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            memberships__network=network, memberships__until__isnull=True
+        ).order_by("name")
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Type your email address to confirm"),
+        max_length=254,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_confirm(self) -> str:
+        value = self.cleaned_data["confirm"].strip().lower()
+        if value != self.user.email.lower():
+            raise forms.ValidationError(_("That is not the email address of your account."))
+        return value

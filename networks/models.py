@@ -1,0 +1,622 @@
+"""The networks domain: organisations, people, networks and who belongs where.
+
+Reads live on the QuerySets (``visible_to``, ``for_directory``); writes with rules
+live in ``services.py``; permission questions are answered in ``access.py``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+ags_validator = RegexValidator(r"^\d{8}$", _("The official municipality key (AGS) has exactly eight digits."))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """An account. Login is by email; the person behind it is ``user.person``."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user account")
+        verbose_name_plural = _("user accounts")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class State(models.TextChoices):
+    BW = "BW", "Baden-Württemberg"
+    BY = "BY", "Bayern"
+    BE = "BE", "Berlin"
+    BB = "BB", "Brandenburg"
+    HB = "HB", "Bremen"
+    HH = "HH", "Hamburg"
+    HE = "HE", "Hessen"
+    MV = "MV", "Mecklenburg-Vorpommern"
+    NI = "NI", "Niedersachsen"
+    NW = "NW", "Nordrhein-Westfalen"
+    RP = "RP", "Rheinland-Pfalz"
+    SL = "SL", "Saarland"
+    SN = "SN", "Sachsen"
+    ST = "ST", "Sachsen-Anhalt"
+    SH = "SH", "Schleswig-Holstein"
+    TH = "TH", "Thüringen"
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipality")
+        COUNTY = "county", _("county")
+        CITY = "city", _("city")
+        UTILITY = "utility", _("utility")
+        COMPANY = "company", _("company")
+        BANK = "bank", _("bank")
+        CHURCH = "church", _("church")
+        UNIVERSITY = "university", _("university")
+        WELFARE = "welfare", _("welfare association")
+        ENERGY_AGENCY = "energy_agency", _("energy agency")
+        ASSOCIATION = "association", _("association")
+        OTHER = "other", _("other")
+
+    PUBLIC_BODIES = (Kind.MUNICIPALITY, Kind.COUNTY, Kind.CITY)
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
+    ags = models.CharField(_("official municipality key (AGS)"), max_length=8, blank=True, validators=[ags_validator])
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    state = models.CharField(_("federal state"), max_length=2, choices=State, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    editors = models.ManyToManyField(
+        "Person", through="OrganisationRole", related_name="edited_organisations", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["ags"], condition=~Q(ags=""), name="organisation_unique_ags"),
+            models.CheckConstraint(
+                condition=Q(ags="") | Q(kind__in=["municipality", "county", "city"]),
+                name="organisation_ags_only_for_public_bodies",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.ags and self.kind not in self.PUBLIC_BODIES:
+            raise ValidationError({"ags": _("Only municipalities, cities and counties have an AGS.")})
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class Topic(models.Model):
+    """A managed list of subjects (heat planning, mobility, ...), not free text."""
+
+    name = models.CharField(_("name (German)"), max_length=100, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_en if (get_language() or "de").startswith("en") else self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(user__is_active=True, anonymised_at=None)
+
+    def in_networks_of(self, user):
+        """People who share at least one network with ``user`` (including themselves)."""
+        return self.filter(network_roles__network__roles__person__user=user).distinct()
+
+    def annotate_role(self, network: Network):
+        """The person's role in ``network`` as ``network_role`` (one row per person)."""
+        role = NetworkRole.objects.filter(network=network, person=models.OuterRef("pk")).values("role")[:1]
+        return self.annotate(network_role=models.Subquery(role))
+
+    def for_directory(self):
+        return self.select_related("organisation", "user").prefetch_related(
+            models.Prefetch("expertise", queryset=Expertise.objects.select_related("topic"))
+        )
+
+
+class Person(models.Model):
+    class ContactVisibility(models.TextChoices):
+        MEMBERS = "members", _("members of my networks")
+        NOBODY = "nobody", _("nobody")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    contact_visibility = models.CharField(
+        _("contact details visible to"), max_length=10, choices=ContactVisibility, default=ContactVisibility.MEMBERS
+    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="de")
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def email(self) -> str:
+        return self.user.email if self.user_id else ""
+
+    @property
+    def contact_is_visible(self) -> bool:
+        return self.contact_visibility == self.ContactVisibility.MEMBERS and self.anonymised_at is None
+
+
+class Expertise(models.Model):
+    class Level(models.IntegerChoices):
+        BASIC = 1, _("basic knowledge")
+        EXPERIENCED = 2, _("experienced")
+        EXPERT = 3, _("expert")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="expertise")
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="expertise")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level, default=Level.EXPERIENCED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["topic__name"]
+        verbose_name = _("expertise")
+        verbose_name_plural = _("expertise")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "topic"], name="expertise_one_per_topic"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=3), name="expertise_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.topic} ({self.get_level_display()})"
+
+
+class NetworkQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+    def of_user(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(roles__person__user=user)
+
+    def visible_to(self, user):
+        """Public networks, and the user's own; staff see all."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if not user.is_authenticated:
+            return self.public()
+        return self.filter(Q(is_public=True) | Q(roles__person__user=user)).distinct()
+
+    def for_list(self):
+        return self.select_related("host").annotate(
+            organisation_count=models.Count(
+                "memberships", filter=Q(memberships__until__isnull=True) | Q(memberships__until__gte=date.today())
+            )
+        )
+
+
+class Network(models.Model):
+    class Kind(models.TextChoices):
+        CONSULTATION_CIRCLE = "consultation_circle", _("consultation circle")
+        SELF_ORGANISED = "self_organised", _("self-organised network")
+        REGIONAL_TEAM = "regional_team", _("regional team")
+        WORKSHOP_SERIES = "workshop_series", _("practice workshop series")
+
+    class MeetingFormat(models.TextChoices):
+        ON_SITE = "on_site", _("on site")
+        ONLINE = "online", _("online")
+        HYBRID = "hybrid", _("hybrid")
+        MIXED = "mixed", _("mostly online, sometimes on site")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind)
+    host = models.ForeignKey(
+        Organisation, verbose_name=_("host organisation"), on_delete=models.PROTECT, related_name="hosted_networks"
+    )
+    region = models.CharField(_("region"), max_length=120)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded in"), null=True, blank=True, validators=[MinValueValidator(1990)]
+    )
+    reactivated_on = models.DateField(_("reactivated on"), null=True, blank=True)
+    meeting_format = models.CharField(_("usual meeting format"), max_length=10, choices=MeetingFormat)
+    meeting_rhythm = models.CharField(_("meeting rhythm"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    goals = models.TextField(_("goals"), blank=True)
+    funding_programme = models.CharField(_("funding programme"), max_length=200, blank=True)
+    funding_start = models.DateField(_("funding from"), null=True, blank=True)
+    funding_end = models.DateField(_("funding until"), null=True, blank=True)
+    funding_amount = models.DecimalField(
+        _("funding amount (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    is_public = models.BooleanField(
+        _("public profile"), default=True, help_text=_("Anyone can see the profile; internal pages stay members-only.")
+    )
+    organisations = models.ManyToManyField(Organisation, through="Membership", related_name="networks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funding_end__isnull=True)
+                | Q(funding_start__isnull=True)
+                | Q(funding_end__gte=models.F("funding_start")),
+                name="network_funding_period_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_amount__isnull=True) | Q(funding_amount__gte=0),
+                name="network_funding_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:network-detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.funding_start and self.funding_end and self.funding_end < self.funding_start:
+            raise ValidationError({"funding_end": _("The funding cannot end before it starts.")})
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gte=on), since__lte=on)
+
+
+class Membership(models.Model):
+    """An organisation's membership in a network, with its period; ended ones stay as history."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    since = models.DateField(_("member since"), default=date.today)
+    until = models.DateField(_("member until"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(until__gte=models.F("since")), name="membership_period_order"
+            ),
+            models.UniqueConstraint(
+                fields=["network", "organisation"], condition=Q(until__isnull=True), name="membership_one_open_per_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.network.short_name}"
+
+    def clean(self) -> None:
+        if self.until and self.since and self.until < self.since:
+            raise ValidationError({"until": _("A membership cannot end before it begins.")})
+
+
+class NetworkRole(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("coordination")
+        MEMBER = "member", _("member")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="network_roles")
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.MEMBER)
+    since = models.DateField(_("since"), default=date.today)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "person__name"]
+        verbose_name = _("network role")
+        verbose_name_plural = _("network roles")
+        constraints = [models.UniqueConstraint(fields=["network", "person"], name="network_role_one_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} ({self.network.short_name})"
+
+
+class OrganisationRole(models.Model):
+    """A person who edits an organisation's roadmap, measures, indicators and status."""
+
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("editor")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="organisation_roles")
+    role = models.CharField(_("role"), max_length=12, choices=Role, default=Role.EDITOR)
+
+    class Meta:
+        verbose_name = _("organisation role")
+        verbose_name_plural = _("organisation roles")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "person"], name="organisation_role_one_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.get_role_display()} ({self.organisation})"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=12, choices=NetworkRole.Role, default=NetworkRole.Role.MEMBER)
+    language = models.CharField(_("language of the email"), max_length=5, choices=settings.LANGUAGES, default="de")
+    message = models.TextField(_("personal message"), max_length=2000, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    used_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations_accepted"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "network",
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.network.short_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:invitation-accept", args=[self.token])
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return not self.is_used and not self.revoked_at and not self.is_expired
+
+
+class WorkingGroupQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("topic").annotate(member_count=models.Count("members", distinct=True))
+
+
+class WorkingGroup(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="working_groups")
+    name = models.CharField(_("name"), max_length=200)
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    members = models.ManyToManyField(Person, verbose_name=_("members"), related_name="working_groups", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkingGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_active", "name"]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        constraints = [models.UniqueConstraint(fields=["network", "name"], name="working_group_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:working-group-detail", args=[self.network.slug, self.pk])
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.prefetch_related("organisations")
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        PV = "pv", _("photovoltaics")
+        HEAT = "heat", _("heat")
+        MOBILITY = "mobility", _("mobility")
+        ENERGY_SAVING = "energy_saving", _("energy saving")
+        ADAPTATION = "adaptation", _("climate adaptation")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+        CANCELLED = "cancelled", _("cancelled")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="campaigns")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
+    start = models.DateField(_("start"), null=True, blank=True)
+    end = models.DateField(_("end"), null=True, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("participating organisations"), related_name="campaigns", blank=True
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "title"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                name="campaign_period_order",
+            ),
+            models.UniqueConstraint(fields=["network", "title"], name="campaign_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("networks:campaign-detail", args=[self.network.slug, self.pk])
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("A campaign cannot end before it starts.")})
+
+
+class OutboxMessage(models.Model):
+    """One outgoing email. Written in the transaction of the change that causes it.
+
+    The unique key (recipient, reason, object, occasion) makes enqueueing idempotent;
+    sending claims the row with a conditional UPDATE so it goes out at most once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENDING = "sending", _("sending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.EmailField(_("recipient"))
+    reason = models.CharField(_("reason"), max_length=60)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=64)
+    occasion = models.CharField(_("occasion"), max_length=100, default="")
+    language = models.CharField(_("language"), max_length=5, default="de")
+    subject = models.CharField(_("subject"), max_length=250)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outbox")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "reason", "object_type", "object_id", "occasion"], name="outbox_unique_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} → {self.recipient} ({self.get_status_display()})"

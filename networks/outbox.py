@@ -1,0 +1,157 @@
+"""The outbox: every email of the portal is a row here before it is a message.
+
+``outbox_enqueue`` runs inside the caller's transaction and is idempotent on the
+unique key (recipient, reason, object, occasion). ``outbox_deliver`` claims a row
+with a conditional UPDATE, so two workers (or a redelivered task) never both send it.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Model
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from networks.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def outbox_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in ``language``."""
+    with translation.override(language):
+        ctx = {"site_url": settings.SITE_URL, "language": language, **context}
+        subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
+        text = render_to_string(f"emails/{template}.txt", ctx)
+        html = render_to_string(f"emails/{template}.html", ctx)
+    return " ".join(subject.split()), text, html
+
+
+def outbox_enqueue(
+    *,
+    recipient: str,
+    reason: str,
+    obj: Model | None = None,
+    object_key: str = "",
+    occasion: str = "",
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    language: str = "de",
+) -> OutboxMessage:
+    """Write (or find) the outbox row and schedule its delivery after commit."""
+    object_type = obj._meta.label_lower if obj is not None else "none"
+    object_id = str(obj.pk) if obj is not None else object_key
+    message, created = OutboxMessage.objects.get_or_create(
+        recipient=recipient.strip().lower(),
+        reason=reason,
+        object_type=object_type,
+        object_id=object_id,
+        occasion=occasion,
+        defaults={
+            "subject": subject[:250],
+            "body_text": body_text,
+            "body_html": body_html,
+            "language": language,
+        },
+    )
+    if created:
+        from networks.tasks import outbox_deliver_task
+
+        transaction.on_commit(lambda: outbox_deliver_task.delay(message.pk))
+    return message
+
+
+def outbox_enqueue_template(
+    *,
+    recipient: str,
+    reason: str,
+    template: str,
+    context: dict,
+    language: str,
+    obj: Model | None = None,
+    occasion: str = "",
+) -> OutboxMessage:
+    subject, text, html = outbox_render(template=template, context=context, language=language)
+    return outbox_enqueue(
+        recipient=recipient,
+        reason=reason,
+        obj=obj,
+        occasion=occasion,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+    )
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2**attempts, 240))
+
+
+def outbox_deliver(*, message_id: int) -> bool:
+    """Send one message if it is still due. Returns whether this call sent it."""
+    now = timezone.now()
+    claimed = OutboxMessage.objects.filter(
+        pk=message_id, status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboxMessage.Status.SENDING, claimed_at=now)
+    if not claimed:
+        return False  # already sent, being sent, failed for good, or not due yet
+    message = OutboxMessage.objects.get(pk=message_id)
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient],
+        headers={"Auto-Submitted": "auto-generated", "X-Klimanetz-Message": str(message.pk)},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    try:
+        email.send()
+    except Exception as exc:  # any transport error: keep the row, retry later
+        attempts = message.attempts + 1
+        failed = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxMessage.Status.FAILED if failed else OutboxMessage.Status.PENDING,
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=now + _backoff(attempts),
+            claimed_at=None,
+        )
+        logger.warning("outbox message %s failed (attempt %s): %s", message.pk, attempts, exc)
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
+    )
+    return True
+
+
+def outbox_due_ids(*, limit: int = 200) -> list[int]:
+    return list(
+        OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_release_stale(*, older_than: timedelta = STALE_CLAIM) -> int:
+    """Give back rows a crashed worker claimed but never finished."""
+    cutoff = timezone.now() - older_than
+    return OutboxMessage.objects.filter(status=OutboxMessage.Status.SENDING, claimed_at__lt=cutoff).update(
+        status=OutboxMessage.Status.PENDING, claimed_at=None
+    )
+
+
+def outbox_retry(*, message_ids: list[int]) -> int:
+    """Operator action: put failed messages back in the queue."""
+    return OutboxMessage.objects.filter(pk__in=message_ids, status=OutboxMessage.Status.FAILED).update(
+        status=OutboxMessage.Status.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from networks import views
+
+app_name = "networks"
+
+network = "netzwerke/<slug:slug>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("start/", views.dashboard, name="dashboard"),
+    path("impressum/", views.static_page, {"template": "imprint"}, name="imprint"),
+    path("datenschutz/", views.static_page, {"template": "privacy"}, name="privacy"),
+    path("barrierefreiheit/", views.static_page, {"template": "accessibility"}, name="accessibility"),
+    path("wer-weiss-was/", views.expertise_search, name="expertise-search"),
+    path("profil/", views.profile, name="profile"),
+    path("profil/meine-daten.json", views.profile_export, name="profile-export"),
+    path("profil/konto-loeschen/", views.account_delete, name="account-delete"),
+    path("einladung/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("netzwerke/", views.network_list, name="network-list"),
+    path(network, views.network_detail, name="network-detail"),
+    path(network + "intern/", views.network_space, name="network-space"),
+    path(network + "mitglieder/", views.member_list, name="member-list"),
+    path(network + "bearbeiten/", views.network_edit, name="network-edit"),
+    path(network + "organisationen/", views.membership_list, name="membership-list"),
+    path(network + "organisationen/<int:pk>/beenden/", views.membership_end, name="membership-end"),
+    path(network + "personen/", views.people_manage, name="people-manage"),
+    path(network + "personen/<int:pk>/rolle/", views.role_change, name="role-change"),
+    path(network + "personen/<int:pk>/entfernen/", views.role_remove, name="role-remove"),
+    path(network + "einladungen/neu/", views.invitation_create, name="invitation-create"),
+    path(network + "einladungen/<int:pk>/zurueckziehen/", views.invitation_revoke, name="invitation-revoke"),
+    path(network + "arbeitsgruppen/", views.working_group_list, name="working-group-list"),
+    path(network + "arbeitsgruppen/neu/", views.working_group_edit, name="working-group-create"),
+    path(network + "arbeitsgruppen/<int:pk>/", views.working_group_detail, name="working-group-detail"),
+    path(network + "arbeitsgruppen/<int:pk>/bearbeiten/", views.working_group_edit, name="working-group-edit"),
+    path(network + "kampagnen/", views.campaign_list, name="campaign-list"),
+    path(network + "kampagnen/neu/", views.campaign_edit, name="campaign-create"),
+    path(network + "kampagnen/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path(network + "kampagnen/<int:pk>/bearbeiten/", views.campaign_edit, name="campaign-edit"),
+]

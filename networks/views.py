@@ -1,0 +1,418 @@
+"""Thin views: access funnel → form or service → render or redirect."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from networks import access, services
+from networks.adapters import INVITATION_SESSION_KEY
+from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
+from networks.forms import (
+    AccountDeleteForm,
+    CampaignForm,
+    ExpertiseFormSet,
+    InvitationForm,
+    MembershipAddForm,
+    NetworkForm,
+    ProfileForm,
+    RoleChangeForm,
+    WorkingGroupForm,
+)
+from networks.models import Campaign, Expertise, Invitation, Membership, Network, NetworkRole, Person
+
+PAGE_SIZE = 25
+
+
+def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _network_context(request: HttpRequest, network: Network, **extra) -> dict:
+    """Flags every network page's navigation needs; computed once, never in templates."""
+    return {
+        "network": network,
+        "is_member": access.is_member(request.user, network),
+        "can_manage": access.is_coordinator(request.user, network),
+        **extra,
+    }
+
+
+# --- Public pages -------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    networks = Network.objects.public().for_list().order_by("name")
+    mine = Network.objects.of_user(request.user).order_by("name") if request.user.is_authenticated else []
+    return render(request, "networks/home.html", {"networks": networks, "my_networks": mine})
+
+
+@require_GET
+def network_list(request: HttpRequest) -> HttpResponse:
+    networks = Network.objects.visible_to(request.user).for_list().order_by("name")
+    return render(request, "networks/network_list.html", {"networks": networks})
+
+
+@require_GET
+def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    memberships = network.memberships.current().select_related("organisation").order_by("organisation__name")
+    return render(request, "networks/network_detail.html", _network_context(request, network, memberships=memberships))
+
+
+@require_GET
+def static_page(request: HttpRequest, template: str) -> HttpResponse:
+    return render(request, f"networks/pages/{template}.html")
+
+
+# --- Network internal space ---------------------------------------------------
+
+
+@login_required
+@require_GET
+def network_space(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_internal(request.user, slug)
+    context = _network_context(
+        request,
+        network,
+        coordinators=Person.objects.filter(
+            network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
+        ).select_related("organisation", "user"),
+        working_groups=network.working_groups.for_list().filter(is_active=True),
+        campaigns=network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
+        member_count=network.roles.count(),
+        organisation_count=network.memberships.current().count(),
+    )
+    return render(request, "networks/network_space.html", context)
+
+
+@login_required
+@require_GET
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_internal(request.user, slug)
+    people = (
+        Person.objects.filter(network_roles__network=network).annotate_role(network).for_directory().order_by("name")
+    )
+    directory = MemberDirectoryFilter(request.GET, queryset=people, network=network)
+    return render(
+        request,
+        "networks/member_list.html",
+        _network_context(request, network, filter=directory, page=_page(request, directory.qs)),
+    )
+
+
+@login_required
+@require_GET
+def expertise_search(request: HttpRequest) -> HttpResponse:
+    rows = (
+        Expertise.objects.filter(person__network_roles__network__roles__person__user=request.user)
+        .exclude(person__anonymised_at__isnull=False)
+        .select_related("topic", "person__organisation", "person__user")
+        .distinct()
+        .order_by("topic__name", "-level", "person__name")
+    )
+    search = ExpertiseSearchFilter(request.GET, queryset=rows, user=request.user)
+    return render(request, "networks/expertise_search.html", {"filter": search, "page": _page(request, search.qs)})
+
+
+# --- Working groups and campaigns ------------------------------------------------
+
+
+@login_required
+@require_GET
+def working_group_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_internal(request.user, slug)
+    groups = network.working_groups.for_list()
+    return render(request, "networks/working_group_list.html", _network_context(request, network, groups=groups))
+
+
+@login_required
+@require_GET
+def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    group = access.access_working_group(request.user, network, pk)
+    members = group.members.select_related("organisation", "user").order_by("name")
+    return render(
+        request, "networks/working_group_detail.html", _network_context(request, network, group=group, members=members)
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def working_group_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    group = access.access_working_group(request.user, network, pk, write=True) if pk else None
+    if group is None and not access.is_coordinator(request.user, network):
+        raise PermissionDenied
+    form = WorkingGroupForm(request.POST or None, instance=group, network=network)
+    if request.method == "POST" and form.is_valid():
+        group = form.save()
+        messages.success(request, _("The working group has been saved."))
+        return redirect(group)
+    return render(
+        request, "networks/working_group_form.html", _network_context(request, network, form=form, group=group)
+    )
+
+
+@login_required
+@require_GET
+def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_internal(request.user, slug)
+    campaigns = network.campaigns.for_list()
+    return render(request, "networks/campaign_list.html", _network_context(request, network, campaigns=campaigns))
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    campaign = access.access_campaign(request.user, network, pk)
+    return render(request, "networks/campaign_detail.html", _network_context(request, network, campaign=campaign))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    campaign = access.access_campaign(request.user, network, pk, write=True) if pk else None
+    if campaign is None and not access.is_coordinator(request.user, network):
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, instance=campaign, network=network)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save()
+        messages.success(request, _("The campaign has been saved."))
+        return redirect(campaign)
+    return render(
+        request, "networks/campaign_form.html", _network_context(request, network, form=form, campaign=campaign)
+    )
+
+
+# --- Coordination -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    form = NetworkForm(request.POST or None, instance=network)
+    if request.method == "POST" and form.is_valid():
+        network = form.save()
+        messages.success(request, _("The network profile has been saved."))
+        return redirect(network)
+    return render(request, "networks/network_form.html", _network_context(request, network, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    form = MembershipAddForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        membership = services.membership_add(
+            network=network, organisation=form.cleaned_data["organisation"], since=form.cleaned_data["since"]
+        )
+        messages.success(request, _("%(org)s is now a member organisation.") % {"org": membership.organisation})
+        return redirect("networks:membership-list", slug=network.slug)
+    memberships = network.memberships.select_related("organisation").order_by("until", "organisation__name")
+    return render(
+        request, "networks/membership_list.html", _network_context(request, network, form=form, memberships=memberships)
+    )
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    membership = get_object_or_404(Membership.objects.select_related("organisation"), network=network, pk=pk)
+    services.membership_end(membership=membership)
+    messages.success(request, _("The membership of %(org)s has ended.") % {"org": membership.organisation})
+    return redirect("networks:membership-list", slug=network.slug)
+
+
+@login_required
+@require_GET
+def people_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    roles = network.roles.select_related("person__organisation", "person__user").order_by("role", "person__name")
+    invitations = network.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+    context = _network_context(
+        request,
+        network,
+        roles=roles,
+        invitations=invitations,
+        now=timezone.now(),
+        role_choices=NetworkRole.Role.choices,
+    )
+    return render(request, "networks/people_manage.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    form = InvitationForm(request.POST or None, network=network, initial={"language": get_language()})
+    if request.method == "POST" and form.is_valid():
+        inviter = services.person_ensure(user=request.user)
+        invitation = services.invitation_create(network=network, invited_by=inviter, **form.cleaned_data)
+        messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
+        return redirect("networks:people-manage", slug=network.slug)
+    return render(request, "networks/invitation_form.html", _network_context(request, network, form=form))
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    invitation = access.access_invitation_manage(request.user, network, pk)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    return redirect("networks:people-manage", slug=network.slug)
+
+
+@login_required
+@require_POST
+def role_change(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    role = access.access_network_role(request.user, network, pk)
+    form = RoleChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a valid role."))
+        return redirect("networks:people-manage", slug=network.slug)
+    try:
+        services.network_role_change(role=role, new_role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The role of %(name)s has been changed.") % {"name": role.person})
+    return redirect("networks:people-manage", slug=network.slug)
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    role = access.access_network_role(request.user, network, pk)
+    try:
+        services.network_role_remove(role=role)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s has been removed from the network.") % {"name": role.person})
+    return redirect("networks:people-manage", slug=network.slug)
+
+
+# --- Invitations (the invited person's side) ----------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = Invitation.objects.select_related("network", "invited_by", "used_by").filter(token=token).first()
+    if invitation is None:
+        return render(request, "networks/invitation_problem.html", {"code": "unknown"}, status=404)
+    user = request.user if request.user.is_authenticated else None
+    try:
+        services.invitation_check(invitation=invitation, user=user)
+    except services.InvitationError as exc:
+        status = 200 if exc.code == "already_accepted" else 410 if exc.code in ("expired", "used", "revoked") else 403
+        return render(
+            request, "networks/invitation_problem.html", {"code": exc.code, "invitation": invitation}, status=status
+        )
+    if user is None:
+        request.session[INVITATION_SESSION_KEY] = token
+        from allauth.account.adapter import get_adapter
+
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return render(request, "networks/invitation_accept.html", {"invitation": invitation})
+    if request.method == "POST":
+        services.invitation_accept(invitation=invitation, user=user)
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        messages.success(request, _("Welcome to %(network)s!") % {"network": invitation.network.name})
+        return redirect("networks:network-space", slug=invitation.network.slug)
+    return render(request, "networks/invitation_accept.html", {"invitation": invitation})
+
+
+# --- The person's own pages ---------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    person = services.person_ensure(user=request.user)
+    roles = person.network_roles.select_related("network__host").order_by("network__name")
+    organisations = person.organisation_roles.select_related("organisation")
+    pending = Invitation.objects.open().filter(email__iexact=request.user.email).select_related("network")
+    return render(
+        request,
+        "networks/dashboard.html",
+        {"person": person, "roles": roles, "organisation_roles": organisations, "pending_invitations": pending},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    person = services.person_ensure(user=request.user)
+    form = ProfileForm(request.POST or None, instance=person, prefix="profile")
+    formset = ExpertiseFormSet(
+        request.POST or None, queryset=person.expertise.select_related("topic"), prefix="expertise"
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        form.save()
+        services.person_set_expertise(person=person, items=formset.items())
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("networks:profile")
+    return render(request, "networks/profile.html", {"form": form, "formset": formset, "person": person})
+
+
+@login_required
+@require_GET
+def profile_export(request: HttpRequest) -> HttpResponse:
+    person = services.person_ensure(user=request.user)
+    data = services.person_export(person=person)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="klimanetz-meine-daten-{stamp}.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            services.account_delete(user=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted. Your personal data has been removed."))
+            return redirect("networks:home")
+    return render(request, "networks/account_delete.html", {"form": form})
+
+
+# --- Operations -----------------------------------------------------------
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
