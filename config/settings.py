@@ -147,6 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "networks:dashboard"
 ACCOUNT_ADAPTER = "networks.adapters.AccountAdapter"
@@ -185,6 +187,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media ---------------------------------------------------------
+FORMS_URLFIELD_ASSUME_HTTPS = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -43,7 +43,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return get_current_site(request)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return self._pending_invitation_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self._pending_invitation_url(request) or super().get_signup_redirect_url(request)
+
+    @staticmethod
+    def _pending_invitation_url(request: HttpRequest) -> str | None:
+        """Someone who came through an invitation link goes back to it after logging in or signing up."""
         token = request.session.pop(INVITATION_SESSION_KEY, None)
-        if token:
-            return reverse("networks:invitation-accept", args=[token])
-        return super().get_login_redirect_url(request)
+        return reverse("networks:invitation-accept", args=[token]) if token else None

@@ -56,6 +56,12 @@ class ExpertiseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("name")
 
+    def has_changed(self) -> bool:
+        """An extra row without a topic is an unused blank row, whatever its level says."""
+        if self.instance.pk is None and not self.data.get(self.add_prefix("topic")):
+            return False
+        return super().has_changed()
+
 
 class BaseExpertiseFormSet(forms.BaseModelFormSet):
     def clean(self) -> None:
@@ -153,7 +159,20 @@ class RoleChangeForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=NetworkRole.Role.choices)
 
 
-class WorkingGroupForm(forms.ModelForm):
+class NetworkScopedForm(forms.ModelForm):
+    """A form for an object of one network: its unique constraints include the network field,
+    which is not on the form, so check them explicitly instead of failing in the database."""
+
+    def validate_unique(self) -> None:
+        exclude = self._get_validation_exclusions() - {"network"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+
+
+class WorkingGroupForm(NetworkScopedForm):
     class Meta:
         model = WorkingGroup
         fields = ["name", "topic", "description", "members", "is_active"]
@@ -168,7 +187,7 @@ class WorkingGroupForm(forms.ModelForm):
         self.fields["topic"].queryset = Topic.objects.order_by("name")
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(NetworkScopedForm):
     class Meta:
         model = Campaign
         fields = ["title", "kind", "status", "start", "end", "organisations", "goals", "results"]

@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -292,7 +292,7 @@ class Network(models.Model):
     )
     region = models.CharField(_("region"), max_length=120)
     founded_year = models.PositiveSmallIntegerField(
-        _("founded in"), null=True, blank=True, validators=[MinValueValidator(1990)]
+        _("founded in"), null=True, blank=True, validators=[MinValueValidator(1950), MaxValueValidator(2100)]
     )
     reactivated_on = models.DateField(_("reactivated on"), null=True, blank=True)
     meeting_format = models.CharField(_("usual meeting format"), max_length=10, choices=MeetingFormat)

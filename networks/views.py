@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -369,8 +370,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         request.POST or None, queryset=person.expertise.select_related("topic"), prefix="expertise"
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        form.save()
-        services.person_set_expertise(person=person, items=formset.items())
+        with transaction.atomic():
+            form.save()
+            services.person_set_expertise(person=person, items=formset.items())
         messages.success(request, _("Your profile has been saved."))
         return redirect("networks:profile")
     return render(request, "networks/profile.html", {"form": form, "formset": formset, "person": person})

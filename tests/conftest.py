@@ -1,0 +1,61 @@
+"""Shared fixtures: the personas of DESIGN §4 around one network."""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.cache import cache
+
+from networks.models import NetworkRole
+from tests.networks import factories as f
+
+PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()  # allauth rate limits live in the cache
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Personas:
+    network: object
+    other: object
+    people: dict = field(default_factory=dict)
+
+    def user(self, name: str):
+        return None if name == "anonymous" else self.people[name].user
+
+    def login(self, client, name: str) -> None:
+        if name != "anonymous":
+            client.force_login(self.user(name))
+
+
+@pytest.fixture
+def network(db):
+    return f.NetworkFactory(name="Klima.Taten.Team Westpfalz", short_name="KTT", slug="ktt")
+
+
+@pytest.fixture
+def other_network(db):
+    return f.NetworkFactory(name="Netzwerk Köln/Bonn", short_name="NKK", slug="nkk")
+
+
+@pytest.fixture
+def personas(db, network, other_network) -> Personas:
+    p = Personas(network=network, other=other_network)
+    p.people["citizen"] = f.PersonFactory(name="Bürgerin", organisation=None)
+    p.people["member"] = f.NetworkRoleFactory(network=network, person__name="Mitglied").person
+    p.people["coordinator"] = f.NetworkRoleFactory(
+        network=network, role=NetworkRole.Role.COORDINATOR, person__name="Koordinatorin"
+    ).person
+    p.people["other_network"] = f.NetworkRoleFactory(network=other_network, person__name="Fremdes Mitglied").person
+    p.people["editor"] = f.OrganisationRoleFactory(person__name="Redakteurin").person
+    p.people["staff"] = f.PersonFactory(name="Betrieb", user__is_staff=True, user__is_superuser=True)
+    return p
