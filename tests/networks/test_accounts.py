@@ -1,0 +1,122 @@
+"""Accounts through allauth: verified sign-up, rate limits, admin behind allauth and staff MFA."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core import mail
+from django.urls import reverse
+
+from networks.models import OutboxMessage, Person
+from tests.networks import factories as f
+
+
+def test_signup_requires_email_verification_and_creates_a_person(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "buergerin@example.org", "password1": "Sonnenstrom-2026!", "password2": "Sonnenstrom-2026!",
+             "name": "Bürgerin Beispiel"},
+        )
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
+    person = Person.objects.get(user__email="buergerin@example.org")
+    assert person.name == "Bürgerin Beispiel" and person.language == "de"
+    assert not EmailAddress.objects.get(email="buergerin@example.org").verified
+    # the verification mail went through the outbox
+    message = OutboxMessage.objects.get(recipient="buergerin@example.org")
+    assert message.status == OutboxMessage.Status.SENT and len(mail.outbox) == 1
+    # unverified: cannot log in yet
+    login = client.post(reverse("account_login"), {"login": "buergerin@example.org", "password": "Sonnenstrom-2026!"})
+    assert login["Location"] == reverse("account_email_verification_sent")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"email": "not an email", "password1": "Sonnenstrom-2026!", "password2": "Sonnenstrom-2026!", "name": "A"},
+        {"email": "a@example.org", "password1": "short", "password2": "short", "name": "A"},
+        {"email": "a@example.org", "password1": "Sonnenstrom-2026!", "password2": "different-2026!", "name": "A"},
+        {"email": "a@example.org", "password1": "Sonnenstrom-2026!", "password2": "Sonnenstrom-2026!", "name": ""},
+    ],
+)
+def test_signup_rejects_bad_input(client, db, data):
+    response = client.post(reverse("account_signup"), data)
+    assert response.status_code == 200
+    assert not Person.objects.exists()
+
+
+def test_login_is_by_email(client, db):
+    user = f.UserFactory(email="kek@example.org")
+    response = client.post(reverse("account_login"), {"login": "KEK@Example.org", "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == user.pk
+
+
+def test_failed_logins_are_rate_limited(client, db):
+    user = f.UserFactory()
+    for _ in range(5):
+        response = client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+        assert response.status_code == 200
+    blocked = client.post(reverse("account_login"), {"login": user.email, "password": f.PASSWORD})
+    assert blocked.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session  # even the right password is refused while blocked
+
+
+def test_password_reset_mail_goes_through_the_outbox(client, db, django_capture_on_commit_callbacks):
+    f.UserFactory(email="vergesslich@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "vergesslich@example.org"})
+    assert OutboxMessage.objects.filter(recipient="vergesslich@example.org", reason="password_reset_key").exists()
+    assert len(mail.outbox) == 1
+
+
+def test_admin_login_goes_through_allauth(client, db):
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+    assert client.get(reverse("admin:login")).status_code == 302
+
+
+def test_staff_without_mfa_must_set_it_up_before_the_admin(client, db):
+    staff = f.UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    TOTP.activate(staff, generate_totp_secret())
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_staff_with_mfa_is_asked_for_the_code_at_login(client, db):
+    staff = f.UserFactory(is_staff=True)
+    TOTP.activate(staff, generate_totp_secret())
+    response = client.post(reverse("account_login"), {"login": staff.email, "password": f.PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_non_staff_cannot_open_the_admin(client, personas):
+    personas.login(client, "coordinator")
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
+
+
+def test_every_user_can_switch_on_mfa(client, personas):
+    personas.login(client, "citizen")
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))  # confirm the password first
+    client.post(reverse("account_reauthenticate"), {"password": f.PASSWORD})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200 and b"data:image/svg+xml" in page.content  # QR code, no other host
+    assert not Authenticator.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["staff"])
+def test_admin_pages_for_every_model_open(client, personas, persona):
+    from django.contrib import admin
+
+    staff = personas.user(persona)
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    for model in admin.site._registry:
+        if model._meta.app_label != "networks":
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        assert client.get(url, {"q": "x"}).status_code == 200, url
