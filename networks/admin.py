@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from networks import outbox
@@ -174,4 +175,5 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send again (failed messages only)"))
     def retry(self, request, queryset):
         count = outbox.outbox_retry(message_ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, _("%(count)d messages queued again.") % {"count": count}, messages.SUCCESS)
+        text = ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
