@@ -252,7 +252,7 @@ class NetworkQuerySet(models.QuerySet):
     def of_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(roles__person__user=user)
+        return self.filter(pk__in=NetworkRole.objects.filter(person__user=user).values("network"))
 
     def visible_to(self, user):
         """Public networks, and the user's own; staff see all."""
@@ -260,7 +260,8 @@ class NetworkQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.public()
-        return self.filter(Q(is_public=True) | Q(roles__person__user=user)).distinct()
+        mine = NetworkRole.objects.filter(person__user=user).values("network")
+        return self.filter(Q(is_public=True) | Q(pk__in=mine))
 
     def for_list(self):
         return self.select_related("host").annotate(

@@ -521,3 +521,12 @@ def test_dashboard_shows_my_networks_and_pending_invitations(client, personas):
     personas.login(client, "member")
     page = client.get(reverse("networks:dashboard")).content.decode()
     assert personas.network.name in page and personas.other.name in page
+
+
+def test_network_list_counts_member_organisations_correctly_for_members(client, personas):
+    f.NetworkRoleFactory.create_batch(3, network=personas.network)
+    f.MembershipFactory.create_batch(2, network=personas.network)
+    personas.login(client, "member")
+    response = client.get(reverse("networks:network-list"))
+    listed = {n.pk: n.organisation_count for n in response.context["networks"]}
+    assert listed[personas.network.pk] == 2
