@@ -116,8 +116,9 @@ AUTH_USER_MODEL = "networks.User"
 
 # --- Cache, Celery ------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)  # another Redis database keeps cache.clear() off the queue
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "klimanetz"}}
 

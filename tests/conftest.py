@@ -19,6 +19,18 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tasks run in-process in unit tests, also when REDIS_URL is set (CI); tests/integration turns this off."""
+    from config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -1,0 +1,106 @@
+"""Browser journeys: Playwright (sync API) drives Debian's Chromium against pytest-django's live server.
+
+``playwright install`` is never run: the browser is the system's /usr/bin/chromium. Without it the
+tests are skipped locally and fail in CI (``REQUIRE_SERVICES=1``).
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from io import StringIO
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def _missing_browser() -> str | None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is not installed"
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_required() -> None:
+    problem = _missing_browser()
+    if problem:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but {problem}", pytrace=False)
+        pytest.skip(f"browser tests need Chromium: {problem}")
+
+
+@pytest.fixture
+def demo_data(transactional_db) -> None:
+    """The demo portal (committed, so the live server's threads see it). DEBUG is off in tests: force."""
+    call_command("load_demo", force=True, stdout=StringIO())
+
+
+@dataclass
+class Browsing:
+    """A page plus what it did behind the scenes: requests to other hosts, console errors."""
+
+    page: object
+    base_url: str
+    foreign_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+@pytest.fixture
+def browsing(chromium_required, live_server, monkeypatch) -> Iterator[Browsing]:
+    # Playwright's sync API keeps an asyncio loop running in this thread; Django's ORM refuses
+    # synchronous queries from a thread with a running loop unless told otherwise. Only for these tests.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    base_url = live_server.url.rstrip("/")
+    origin = urlsplit(base_url).netloc
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        result = Browsing(page=page, base_url=base_url)
+
+        def on_request(request):
+            parts = urlsplit(request.url)
+            if parts.scheme in ("data", "blob"):
+                return  # inline resources: not a request to any host
+            if parts.netloc != origin:
+                result.foreign_requests.append(request.url)
+
+        def block_foreign(route):
+            # Never wait for the internet: abort anything not for the live server (on_request has noted it).
+            if urlsplit(route.request.url).netloc == origin:
+                route.continue_()
+            else:
+                route.abort("blockedbyclient")
+
+        page.on("request", on_request)
+        context.route("**/*", block_foreign)
+        page.on("console", lambda msg: msg.type == "error" and result.console_errors.append(msg.text))
+        page.on("pageerror", lambda error: result.console_errors.append(f"uncaught: {error}"))
+        try:
+            yield result
+        finally:
+            context.close()
+            browser.close()

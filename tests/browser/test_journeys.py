@@ -1,0 +1,67 @@
+"""A member's journey through the German interface, in a real Chromium, on the demo data.
+
+The page may load nothing from other hosts (fonts, CDNs, analytics) and may log no console
+errors (a Content-Security-Policy violation is one). The filtered member directory is kept as
+docs/screenshots/member-directory.png.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.browser
+
+KEK = "Konsultationskreis Energieeffizienz und Klimaschutz Dortmund"
+SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshots" / "member-directory.png"
+
+
+def test_member_filters_the_directory_of_their_network(demo_data, browsing):
+    page = browsing.page
+
+    page.goto(browsing.url("/"))
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.locator("header").get_by_role("link", name="Anmelden", exact=True).click()
+    page.wait_for_url("**/konto/login/**")
+
+    form = page.locator("form", has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill("kek.mitglied@example.org")
+    form.locator("input[name=password]").fill("klimanetz-demo")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    assert page.get_by_role("button", name="Abmelden").is_visible()  # logged in
+
+    # From "my area" into the network's internal space ...
+    page.goto(browsing.url("/start/"))
+    page.locator('a[href="/netzwerke/kek-dortmund/intern/"]').first.click()
+    page.wait_for_url("**/netzwerke/kek-dortmund/intern/")
+    assert page.locator("h1").inner_text() == KEK
+
+    # ... to its member directory, filtered by organisation.
+    page.locator('nav.sidebar a[href="/netzwerke/kek-dortmund/mitglieder/"]').click()
+    page.wait_for_url("**/netzwerke/kek-dortmund/mitglieder/")
+    directory = page.locator("ul.person-cards")
+    assert directory.get_by_text("Selin Kaya").count() == 1  # everyone before filtering
+
+    filter_form = page.locator("form.filter-form")
+    filter_form.locator("select[name=organisation]").select_option(label="Fachhochschule Dortmund")
+    filter_form.locator("button[type=submit]").click()
+    page.wait_for_url("**/netzwerke/kek-dortmund/mitglieder/?*organisation=*")
+
+    assert directory.get_by_role("heading", name="Dr. Martin Krause").is_visible()
+    assert "Selin Kaya" not in page.locator("main").inner_text()
+    assert directory.locator("li.person-card").count() == 1
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    assert browsing.console_errors == [], "the browser logged errors"
+
+    # Another network's directory is closed to this member.
+    response = page.goto(browsing.url("/netzwerke/nkk-koeln-bonn/mitglieder/"))
+    assert response is not None and response.status == 403
+    assert page.locator("ul.person-cards").count() == 0
+    # Chromium reports the 403 of the document itself as a console error; that one is expected.
+    assert [e for e in browsing.console_errors if "status of 403" not in e] == [], "the browser logged errors"
+
+    assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
