@@ -15,8 +15,12 @@ def test_signup_requires_email_verification_and_creates_a_person(client, db, dja
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("account_signup"),
-            {"email": "buergerin@example.org", "password1": "Sonnenstrom-2026!", "password2": "Sonnenstrom-2026!",
-             "name": "Bürgerin Beispiel"},
+            {
+                "email": "buergerin@example.org",
+                "password1": "Sonnenstrom-2026!",
+                "password2": "Sonnenstrom-2026!",
+                "name": "Bürgerin Beispiel",
+            },
         )
     assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
     person = Person.objects.get(user__email="buergerin@example.org")
