@@ -65,3 +65,47 @@ def test_member_filters_the_directory_of_their_network(demo_data, browsing):
     assert [e for e in browsing.console_errors if "status of 403" not in e] == [], "the browser logged errors"
 
     assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
+
+
+def test_coordinator_invites_and_the_invited_person_joins_through_the_link(demo_data, browsing):
+    import re
+
+    from networks.models import NetworkRole, OutboxMessage
+
+    page = browsing.page
+    email = "neue.kollegin@kusel.example"
+
+    page.goto(browsing.url("/konto/login/"))
+    form = page.locator("form", has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill("ktt.koordination@example.org")
+    form.locator("input[name=password]").fill("klimanetz-demo")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+
+    page.goto(browsing.url("/netzwerke/klima-taten-team-westpfalz/personen/"))
+    page.get_by_role("link", name="Person einladen").click()
+    page.locator("input[name=email]").fill(email)
+    page.locator("textarea[name=message]").fill("Willkommen im Klima.Taten.Team!")
+    page.get_by_role("button", name="Einladung senden").click()
+    assert page.get_by_text(f"Eine Einladung wurde an {email} gesendet.").is_visible()
+    page.get_by_role("button", name="Abmelden").click()
+
+    # The mail went through the outbox; its link is what the invited person clicks.
+    body = OutboxMessage.objects.get(recipient=email, reason="invitation").body_text
+    path = re.search(r"https?://[^/\s]+(/einladung/[\w-]+/)", body).group(1)
+    page.goto(browsing.url(path))
+    assert "Miriam Schuster lädt Sie ein" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Konto anlegen").click()
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=name]").fill("Kim Neu")
+    page.locator("input[name=password1]").fill("Sonnenstrom-2026!")
+    page.locator("input[name=password2]").fill("Sonnenstrom-2026!")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"**{path}")  # back at the invitation, logged in, no separate verification mail
+    page.get_by_role("button", name="Dem Netzwerk beitreten").click()
+    page.wait_for_url("**/netzwerke/klima-taten-team-westpfalz/intern/")
+    assert page.get_by_text("Willkommen bei Klima.Taten.Team Westpfalz!").is_visible()
+
+    role = NetworkRole.objects.get(person__user__email=email)
+    assert role.network.slug == "klima-taten-team-westpfalz" and role.role == "member"
+    assert browsing.console_errors == [] and browsing.foreign_requests == []
