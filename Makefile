@@ -8,6 +8,7 @@ PORT ?= 8000
 .PHONY: run test setup lint check messages clean
 
 $(VENV)/.installed: requirements.txt
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
