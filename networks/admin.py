@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +21,15 @@ from networks.models import (
     User,
     WorkingGroup,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Change history in the admin; a malformed object id is a 404, not simple_history's 500."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(User)
@@ -86,7 +96,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(SimpleHistoryAdmin):
+class NetworkAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "host", "region", "meeting_format", "is_public"]
     list_filter = ["kind", "meeting_format", "is_public"]
     search_fields = ["name", "short_name", "region", "host__name"]
@@ -97,7 +107,7 @@ class NetworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "network", "since", "until"]
     list_filter = ["network"]
     search_fields = ["organisation__name", "network__name"]
@@ -106,7 +116,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NetworkRole)
-class NetworkRoleAdmin(SimpleHistoryAdmin):
+class NetworkRoleAdmin(HistoryAdmin):
     list_display = ["person", "network", "role", "since"]
     list_filter = ["role", "network"]
     search_fields = ["person__name", "person__user__email", "network__name"]

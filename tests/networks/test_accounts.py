@@ -124,3 +124,16 @@ def test_admin_pages_for_every_model_open(client, personas, persona):
             continue
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url, {"q": "x"}).status_code == 200, url
+
+
+def test_network_history_in_the_admin(client, personas):
+    staff = personas.user("staff")
+    TOTP.activate(staff, generate_totp_secret())
+    client.force_login(staff)
+    network = personas.network
+    network.region = "Pfalz"
+    network.save(update_fields=["region"])
+    page = client.get(reverse("admin:networks_network_history", args=[network.pk]))
+    assert page.status_code == 200
+    assert page.context["page_obj"].paginator.count == 2  # created, then the region changed
+    assert client.get(f"/admin/networks/network/{network.pk}/change/history/").status_code == 404
