@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 pytestmark = pytest.mark.browser
 
@@ -106,6 +107,9 @@ def test_coordinator_invites_and_the_invited_person_joins_through_the_link(demo_
     page.wait_for_url("**/netzwerke/klima-taten-team-westpfalz/intern/")
     assert page.get_by_text("Willkommen bei Klima.Taten.Team Westpfalz!").is_visible()
 
-    role = NetworkRole.objects.get(person__user__email=email)
+    role = NetworkRole.objects.select_related("network").get(person__user__email=email)
     assert role.network.slug == "klima-taten-team-westpfalz" and role.role == "member"
     assert browsing.console_errors == [] and browsing.foreign_requests == []
+    # Queries made while Playwright's loop runs get their own connection; close it, or
+    # PostgreSQL cannot drop the test database at the end of the session.
+    connections.close_all()
