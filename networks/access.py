@@ -87,7 +87,7 @@ def access_campaign(user, network: Network, pk: int, *, write: bool = False) -> 
 
 
 def access_network_role(user, network: Network, pk: int) -> NetworkRole:
-    """A role in a network the user coordinates (the caller has checked coordination)."""
+    """A role in a network the user coordinates; the role check is cached, so repeating it costs nothing."""
     if not is_coordinator(user, network):
         raise PermissionDenied
     return get_object_or_404(NetworkRole.objects.select_related("person__user"), network=network, pk=pk)

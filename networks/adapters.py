@@ -3,6 +3,7 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -22,7 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = context.get("request") or self.request
-        ctx = {"request": request, "email": email, "current_site": self._site(request), **context}
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         msg = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), "")
         outbox_enqueue(
@@ -35,12 +36,6 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             language=get_language() or "de",
         )
-
-    @staticmethod
-    def _site(request):
-        from django.contrib.sites.shortcuts import get_current_site
-
-        return get_current_site(request)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return self._pending_invitation_url(request) or super().get_login_redirect_url(request)

@@ -18,14 +18,9 @@ class StaffMFAMiddleware:
             settings.KLIMANETZ_STAFF_MFA_REQUIRED
             and user.is_authenticated
             and user.is_staff
-            and request.path_info.startswith(self._admin_prefixes())
+            and request.path_info.startswith(reverse("admin:index"))  # /admin/ or /en/admin/, as activated
             and not is_mfa_enabled(user)
         ):
             messages.warning(request, _("Staff accounts must use two-factor authentication. Please set it up first."))
             return redirect("mfa_activate_totp")
         return self.get_response(request)
-
-    @staticmethod
-    def _admin_prefixes() -> tuple[str, ...]:
-        path = reverse("admin:index")
-        return (path, "/admin/")

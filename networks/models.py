@@ -157,13 +157,15 @@ class Topic(models.Model):
         return self.name_en if (get_language() or "de").startswith("en") else self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(user__is_active=True, anonymised_at=None)
+def _network_ids_of(user):
+    """Subquery: ids of the networks in which ``user`` has a role."""
+    return NetworkRole.objects.filter(person__user=user).values("network")
 
+
+class PersonQuerySet(models.QuerySet):
     def in_networks_of(self, user):
         """People who share at least one network with ``user`` (including themselves)."""
-        return self.filter(network_roles__network__roles__person__user=user).distinct()
+        return self.filter(pk__in=NetworkRole.objects.filter(network__in=_network_ids_of(user)).values("person"))
 
     def annotate_role(self, network: Network):
         """The person's role in ``network`` as ``network_role`` (one row per person)."""
@@ -213,10 +215,6 @@ class Person(models.Model):
         return self.name
 
     @property
-    def email(self) -> str:
-        return self.user.email if self.user_id else ""
-
-    @property
     def contact_is_visible(self) -> bool:
         return self.contact_visibility == self.ContactVisibility.MEMBERS and self.anonymised_at is None
 
@@ -252,7 +250,7 @@ class NetworkQuerySet(models.QuerySet):
     def of_user(self, user):
         if not user.is_authenticated:
             return self.none()
-        return self.filter(pk__in=NetworkRole.objects.filter(person__user=user).values("network"))
+        return self.filter(pk__in=_network_ids_of(user))
 
     def visible_to(self, user):
         """Public networks, and the user's own; staff see all."""
@@ -260,8 +258,7 @@ class NetworkQuerySet(models.QuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.public()
-        mine = NetworkRole.objects.filter(person__user=user).values("network")
-        return self.filter(Q(is_public=True) | Q(pk__in=mine))
+        return self.filter(Q(is_public=True) | Q(pk__in=_network_ids_of(user)))
 
     def for_list(self):
         return self.select_related("host").annotate(
@@ -436,9 +433,17 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+PENDING_INVITATION = Q(used_at__isnull=True, revoked_at__isnull=True)
+
+
 class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Neither accepted nor withdrawn (possibly expired): at most one per address and network."""
+        return self.filter(PENDING_INVITATION)
+
     def open(self):
-        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        """Pending and still valid: the link works."""
+        return self.pending().filter(expires_at__gt=timezone.now())
 
 
 class Invitation(models.Model):
@@ -467,7 +472,7 @@ class Invitation(models.Model):
             models.UniqueConstraint(
                 Lower("email"),
                 "network",
-                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+                condition=PENDING_INVITATION,
                 name="invitation_one_pending_per_email",
             ),
         ]
@@ -479,16 +484,8 @@ class Invitation(models.Model):
         return reverse("networks:invitation-accept", args=[self.token])
 
     @property
-    def is_used(self) -> bool:
-        return self.used_at is not None
-
-    @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    @property
-    def is_open(self) -> bool:
-        return not self.is_used and not self.revoked_at and not self.is_expired
 
 
 class WorkingGroupQuerySet(models.QuerySet):

@@ -109,10 +109,13 @@ def account_delete(*, user: User) -> Person | None:
     person = Person.objects.filter(user=user).first()
     email = user.email
     if person is not None:
-        if not _keeps_a_coordinator(person):
+        try:
+            for role in person.network_roles.filter(role=NetworkRole.Role.COORDINATOR):
+                _ensure_other_coordinator(role)
+        except ValidationError:
             raise ValidationError(
                 _("You are the only coordinator of a network. Hand over the coordination before deleting your account.")
-            )
+            ) from None
         person.expertise.all().delete()
         person.network_roles.all().delete()
         person.organisation_roles.all().delete()
@@ -128,13 +131,6 @@ def account_delete(*, user: User) -> Person | None:
     OutboxMessage.objects.filter(recipient=email).delete()
     user.delete()
     return person
-
-
-def _keeps_a_coordinator(person: Person) -> bool:
-    for role in person.network_roles.filter(role=NetworkRole.Role.COORDINATOR):
-        if not role.network.roles.filter(role=NetworkRole.Role.COORDINATOR).exclude(pk=role.pk).exists():
-            return False
-    return True
 
 
 # --- Memberships and roles ----------------------------------------------------
@@ -213,11 +209,7 @@ def invitation_create(
     """Invite an address; a pending invitation to the same address is renewed, not duplicated."""
     email = email.strip().lower()
     expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
-    invitation = (
-        Invitation.objects.select_for_update()
-        .filter(network=network, email__iexact=email, used_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
+    invitation = Invitation.objects.select_for_update().pending().filter(network=network, email__iexact=email).first()
     if invitation is None:
         invitation = Invitation.objects.create(
             network=network,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,6 +35,8 @@ from networks.forms import (
 from networks.models import Campaign, Expertise, Invitation, Membership, Network, NetworkRole, Person
 
 PAGE_SIZE = 25
+# Gone for good (410), not yours (403), or fine: you are already in (200).
+INVITATION_PROBLEM_STATUS = {"expired": 410, "used": 410, "revoked": 410, "foreign": 403, "already_accepted": 200}
 
 
 def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
@@ -118,10 +121,8 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def expertise_search(request: HttpRequest) -> HttpResponse:
     rows = (
-        Expertise.objects.filter(person__network_roles__network__roles__person__user=request.user)
-        .exclude(person__anonymised_at__isnull=False)
+        Expertise.objects.filter(person__in=Person.objects.in_networks_of(request.user))
         .select_related("topic", "person__organisation", "person__user")
-        .distinct()
         .order_by("topic__name", "-level", "person__name")
     )
     search = ExpertiseSearchFilter(request.GET, queryset=rows, user=request.user)
@@ -153,10 +154,11 @@ def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def working_group_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    network = access.access_network(request.user, slug)
-    group = access.access_working_group(request.user, network, pk, write=True) if pk else None
-    if group is None and not access.is_coordinator(request.user, network):
-        raise PermissionDenied
+    if pk is None:
+        network, group = access.access_network_manage(request.user, slug), None
+    else:
+        network = access.access_network(request.user, slug)
+        group = access.access_working_group(request.user, network, pk, write=True)
     form = WorkingGroupForm(request.POST or None, instance=group, network=network)
     if request.method == "POST" and form.is_valid():
         group = form.save()
@@ -186,10 +188,11 @@ def campaign_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    network = access.access_network(request.user, slug)
-    campaign = access.access_campaign(request.user, network, pk, write=True) if pk else None
-    if campaign is None and not access.is_coordinator(request.user, network):
-        raise PermissionDenied
+    if pk is None:
+        network, campaign = access.access_network_manage(request.user, slug), None
+    else:
+        network = access.access_network(request.user, slug)
+        campaign = access.access_campaign(request.user, network, pk, write=True)
     form = CampaignForm(request.POST or None, instance=campaign, network=network)
     if request.method == "POST" and form.is_valid():
         campaign = form.save()
@@ -247,7 +250,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def people_manage(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     roles = network.roles.select_related("person__organisation", "person__user").order_by("role", "person__name")
-    invitations = network.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+    invitations = network.invitations.pending().select_related("invited_by")
     context = _network_context(
         request,
         network,
@@ -326,14 +329,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         services.invitation_check(invitation=invitation, user=user)
     except services.InvitationError as exc:
-        status = 200 if exc.code == "already_accepted" else 410 if exc.code in ("expired", "used", "revoked") else 403
         return render(
-            request, "networks/invitation_problem.html", {"code": exc.code, "invitation": invitation}, status=status
+            request,
+            "networks/invitation_problem.html",
+            {"code": exc.code, "invitation": invitation},
+            status=INVITATION_PROBLEM_STATUS[exc.code],
         )
     if user is None:
         request.session[INVITATION_SESSION_KEY] = token
-        from allauth.account.adapter import get_adapter
-
         get_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, "networks/invitation_accept.html", {"invitation": invitation})
     if request.method == "POST":
@@ -413,8 +416,6 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
