@@ -102,3 +102,23 @@ def test_load_demo_is_idempotent_and_refuses_without_debug(db, settings):
     assert counts[0] == 5
     kek = Network.objects.get(slug="kek-dortmund")
     assert kek.memberships.current().count() == 10
+
+
+def test_editor_rule_covers_own_organisation_and_staff_only(personas):
+    from django.contrib.auth.models import AnonymousUser
+
+    from networks import access
+
+    editor = personas.people["editor"]
+    own, other = editor.organisation_roles.get().organisation, f.OrganisationFactory()
+    assert access.is_editor(editor.user, own)
+    assert not access.is_editor(editor.user, other)
+    assert not access.is_editor(personas.user("coordinator"), own)
+    assert not access.is_editor(AnonymousUser(), own)
+    assert access.is_editor(personas.user("staff"), other)
+
+
+def test_healthz_answers_with_a_database_round_trip(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
