@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,11 @@ CELERY_TIMEZONE = "Europe/Berlin"
 CELERY_BEAT_SCHEDULE = {
     "outbox-send-pending": {"task": "networks.tasks.outbox_send_pending", "schedule": timedelta(minutes=1)},
     "outbox-release-stale": {"task": "networks.tasks.outbox_release_stale", "schedule": timedelta(minutes=10)},
+    "events-reminders": {"task": "events.tasks.reminders_send", "schedule": timedelta(minutes=5)},
+    "events-series-materialise": {
+        "task": "events.tasks.series_materialise_all",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # --- Accounts (allauth) -------------------------------------------------------

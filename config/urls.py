@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("", include("networks.urls")),
+    path("", include("events.urls")),
     prefix_default_language=False,
 )
 

@@ -45,6 +45,7 @@ def outbox_enqueue(
     body_text: str,
     body_html: str = "",
     language: str = "de",
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Write (or find) the outbox row and schedule its delivery after commit."""
     object_type = obj._meta.label_lower if obj is not None else "none"
@@ -60,6 +61,7 @@ def outbox_enqueue(
             "body_text": body_text,
             "body_html": body_html,
             "language": language,
+            "attachments": attachments or [],
         },
     )
     if created:
@@ -78,7 +80,9 @@ def outbox_enqueue_template(
     language: str,
     obj: Model | None = None,
     occasion: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutboxMessage:
+    """Render the templates and enqueue; ``attachments`` are dicts of filename, mimetype, content (text)."""
     subject, text, html = outbox_render(template=template, context=context, language=language)
     return outbox_enqueue(
         recipient=recipient,
@@ -89,6 +93,7 @@ def outbox_enqueue_template(
         body_text=text,
         body_html=html,
         language=language,
+        attachments=attachments,
     )
 
 
@@ -114,6 +119,8 @@ def outbox_deliver(*, message_id: int) -> bool:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
         email.send()
     except Exception as exc:  # any transport error: keep the row, retry later

@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from networks import access, services
+from networks import access, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
@@ -98,6 +98,7 @@ def network_space(request: HttpRequest, slug: str) -> HttpResponse:
         campaigns=network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
         member_count=network.roles.count(),
         organisation_count=network.memberships.current().count(),
+        panels=panels.render_context("network_space", request, network),
     )
     return render(request, "networks/network_space.html", context)
 
@@ -360,7 +361,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "networks/dashboard.html",
-        {"person": person, "roles": roles, "organisation_roles": organisations, "pending_invitations": pending},
+        {
+            "person": person,
+            "roles": roles,
+            "organisation_roles": organisations,
+            "pending_invitations": pending,
+            "panels": panels.render_context("dashboard", request, person),
+        },
     )
 
 

@@ -1,0 +1,97 @@
+"""Permission funnels for events (DESIGN §4), on top of networks.access.
+
+An event the user may not know about is a 404: network-only events for everyone
+but members, coordinators and staff. Seeing but not managing is a 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from events.models import Event, EventSeries, Outcome, Question, Registration
+from networks.access import is_coordinator, is_member
+from networks.models import Network
+
+
+def can_see(user, event: Event) -> bool:
+    return event.is_public or is_member(user, event.network)
+
+
+def can_register(user, event: Event) -> bool:
+    """Members for their network's events; any signed-in person for public events."""
+    if not user.is_authenticated:
+        return False
+    return is_member(user, event.network) or (event.is_public and event.network.is_public)
+
+
+def can_see_link(user, event: Event, registration: Registration | None) -> bool:
+    """The online link: coordinators, staff, and whoever holds a place."""
+    if is_coordinator(user, event.network):
+        return True
+    return registration is not None and registration.takes_a_place
+
+
+def access_event(user, network: Network, pk: int) -> Event:
+    """An event of ``network`` (already checked with access_network) the user may see."""
+    event = get_object_or_404(Event.objects.select_related("network", "series"), network=network, pk=pk)
+    if not can_see(user, event):
+        raise Http404
+    return event
+
+
+def access_event_manage(user, network: Network, pk: int) -> Event:
+    event = access_event(user, network, pk)
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return event
+
+
+def access_event_internal(user, network: Network, pk: int) -> Event:
+    """Documents, questions and participants of an event: members of the network only (404 otherwise)."""
+    event = access_event(user, network, pk)
+    if not is_member(user, network):
+        raise PermissionDenied if event.is_public else Http404
+    return event
+
+
+def access_series_manage(user, network: Network, pk: int) -> EventSeries:
+    if not is_member(user, network):
+        raise Http404
+    series = get_object_or_404(EventSeries.objects.select_related("network"), network=network, pk=pk)
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return series
+
+
+def access_question_answer(user, network: Network, pk: int) -> Question:
+    if not is_member(user, network):
+        raise Http404
+    question = get_object_or_404(Question.objects.select_related("event", "author"), network=network, pk=pk)
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return question
+
+
+def access_action_item(user, network: Network, pk: int, *, person=None) -> Outcome:
+    """An action item of the network: members see it; the owner (person or their organisation) and
+    coordinators may change its status."""
+    if not is_member(user, network):
+        raise Http404
+    item = get_object_or_404(
+        Outcome.objects.action_items().select_related("event", "owner_person", "owner_organisation"),
+        event__network=network,
+        pk=pk,
+    )
+    if is_coordinator(user, network):
+        return item
+    owns = person is not None and (
+        item.owner_person_id == person.pk
+        or (item.owner_organisation_id is not None and item.owner_organisation_id == person.organisation_id)
+    )
+    if not owns:
+        raise PermissionDenied
+    return item
+
+

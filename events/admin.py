@@ -1,0 +1,107 @@
+from django.contrib import admin
+
+from events.models import (
+    AgendaItem,
+    CalendarToken,
+    Document,
+    Event,
+    EventSeries,
+    Notice,
+    NotificationSetting,
+    Outcome,
+    Question,
+    Registration,
+)
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    autocomplete_fields = ["person"]
+    readonly_fields = ["queued_at", "created_at"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = Outcome
+    extra = 0
+    autocomplete_fields = ["owner_person", "owner_organisation"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    readonly_fields = ["content_type", "size", "uploaded_by", "created_at"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "network", "kind", "format", "starts_at", "status", "visibility", "capacity"]
+    list_filter = ["network", "kind", "format", "status", "visibility"]
+    search_fields = ["title", "venue", "description"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["network", "series", "created_by"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["uid", "sequence", "original_start", "detached", "minutes_published_at"]
+    inlines = [AgendaInline, RegistrationInline, OutcomeInline, DocumentInline]
+    list_select_related = ["network"]
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "network", "frequency", "interval", "weekday", "first_date", "until", "ended_on"]
+    list_filter = ["network", "frequency", "kind"]
+    search_fields = ["title"]
+    autocomplete_fields = ["network", "created_by"]
+    filter_horizontal = ["topics"]
+    readonly_fields = ["materialised_until", "ended_on"]
+    list_select_related = ["network"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["person", "event", "status", "queued_at"]
+    list_filter = ["status", "event__network"]
+    search_fields = ["person__name", "event__title"]
+    autocomplete_fields = ["person", "event"]
+    list_select_related = ["person", "event"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["registration", "kind", "occasion", "skipped", "created_at"]
+    list_filter = ["kind", "skipped"]
+    raw_id_fields = ["registration"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    list_display = ["text", "kind", "event", "owner_person", "owner_organisation", "due_date", "status"]
+    list_filter = ["kind", "status", "event__network"]
+    search_fields = ["text"]
+    autocomplete_fields = ["event", "owner_person", "owner_organisation"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "network", "event", "anonymous", "answered_at"]
+    list_filter = ["network", "anonymous"]
+    search_fields = ["text", "answer"]
+    autocomplete_fields = ["event", "author", "answered_by", "topic"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "event", "kind", "content_type", "size", "created_at"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["title"]
+    autocomplete_fields = ["event"]
+    readonly_fields = ["content_type", "size", "uploaded_by"]
+
+
+admin.site.register(NotificationSetting)
+admin.site.register(CalendarToken, list_display=["person", "created_at"], readonly_fields=["token"])

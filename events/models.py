@@ -1,0 +1,634 @@
+"""Events of a network: single events and recurring series, registrations, minutes,
+outcomes, documents, office-hour questions, calendar tokens and notification settings.
+
+All times are aware datetimes; the portal's zone is Europe/Berlin (settings.TIME_ZONE).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from networks.models import Network, NetworkRole, Organisation, Person, Topic
+
+
+class Kind(models.TextChoices):
+    KICK_OFF = "kick_off", _("kick-off")
+    WORKSHOP = "workshop", _("workshop")
+    NETWORK_MEETING = "network_meeting", _("network meeting")
+    OFFICE_HOUR = "office_hour", _("office hour")
+    PUBLIC_EVENT = "public_event", _("public event")
+    PRACTICE_WORKSHOP = "practice_workshop", _("practice workshop")
+
+
+class Format(models.TextChoices):
+    ON_SITE = "on_site", _("on site")
+    ONLINE = "online", _("online")
+    HYBRID = "hybrid", _("hybrid")
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("public")
+    NETWORK = "network", _("network members only")
+
+
+def _network_ids_of(user):
+    return NetworkRole.objects.filter(person__user=user).values("network")
+
+
+class EventFields(models.Model):
+    """What an event and a series (as the template of its occurrences) have in common."""
+
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    format = models.CharField(_("format"), max_length=10, choices=Format)
+    venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("For example: Umweltamt Dortmund"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    online_url = models.URLField(
+        _("online link"), blank=True, help_text=_("Only registered participants and the coordination see the link.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_("Leave empty for no limit. When it is full, further registrations go on the waiting list."),
+    )
+    visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility, default=Visibility.NETWORK)
+    description = models.TextField(_("description"), blank=True)
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def clean_place(self) -> dict:
+        errors = {}
+        if self.format in (Format.ONLINE, Format.HYBRID) and not self.online_url:
+            errors["online_url"] = _("An online or hybrid event needs an online link.")
+        if self.format in (Format.ON_SITE, Format.HYBRID) and not self.venue:
+            errors["venue"] = _("An event on site needs a venue.")
+        return errors
+
+
+class EventSeries(EventFields):
+    """A recurrence rule (RFC 5545) whose occurrences are materialised as Events ahead of time."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("every n weeks on a weekday")
+        MONTHLY = "monthly", _("monthly on the nth weekday")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    class Ordinal(models.IntegerChoices):
+        FIRST = 1, _("first")
+        SECOND = 2, _("second")
+        THIRD = 3, _("third")
+        FOURTH = 4, _("fourth")
+        LAST = -1, _("last")
+
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="series")
+    frequency = models.CharField(_("repeats"), max_length=10, choices=Frequency, default=Frequency.WEEKLY)
+    interval = models.PositiveSmallIntegerField(
+        _("every"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Weeks (or months) between two dates: 2 = every second week."),
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    ordinal = models.SmallIntegerField(
+        _("which weekday of the month"), choices=Ordinal, null=True, blank=True, help_text=_("Only for monthly series.")
+    )
+    first_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+    until = models.DateField(_("last date"), null=True, blank=True)
+    count = models.PositiveSmallIntegerField(
+        _("number of dates"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    registration_closes_hours = models.PositiveSmallIntegerField(
+        _("registration closes (hours before)"), null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
+    )
+    materialised_until = models.DateField(_("dates created until"), null=True, blank=True, editable=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["network", "title"]
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="series_end_after_start"),
+            models.CheckConstraint(condition=Q(interval__gte=1), name="series_interval_positive"),
+            models.CheckConstraint(
+                condition=Q(frequency="weekly") | Q(ordinal__isnull=False), name="series_monthly_needs_ordinal"
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(count__isnull=True), name="series_until_or_count"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:series-detail", args=[self.network.slug, self.pk])
+
+    def clean(self) -> None:
+        errors = self.clean_place()
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The end must be after the start.")
+        if self.frequency == self.Frequency.MONTHLY and self.ordinal is None:
+            errors["ordinal"] = _("A monthly series needs the weekday's position in the month.")
+        if self.until and self.count:
+            errors["count"] = _("Give either a last date or a number of dates, not both.")
+        if self.until and self.first_date and self.until < self.first_date:
+            errors["until"] = _("The last date cannot be before the first date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def rrule(self, dtstart: datetime | None = None):
+        """The dateutil rule of this series; its DTSTART is the first occurrence in Europe/Berlin."""
+        from dateutil import rrule
+
+        weekday = rrule.weekdays[self.weekday]
+        if self.frequency == self.Frequency.MONTHLY:
+            freq, byweekday = rrule.MONTHLY, weekday(self.ordinal)
+        else:
+            freq, byweekday = rrule.WEEKLY, weekday
+        start = dtstart or datetime.combine(self.first_date, self.start_time)
+        until = datetime.combine(self.until, self.start_time) if self.until else None
+        return rrule.rrule(
+            freq, dtstart=start, interval=self.interval, byweekday=byweekday, until=until, count=self.count
+        )
+
+    @property
+    def rrule_text(self) -> str:
+        """The RRULE line as RFC 5545 writes it, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TU."""
+        return str(self.rrule()).split("RRULE:", 1)[-1]
+
+    @property
+    def duration(self) -> timedelta:
+        return datetime.combine(self.first_date, self.end_time) - datetime.combine(self.first_date, self.start_time)
+
+    def describe(self) -> str:
+        """The rule in words: 'every second week on Tuesday, 10:00–11:00'."""
+        from django.utils.formats import time_format
+        from django.utils.translation import gettext as _g
+        from django.utils.translation import ngettext
+
+        day = self.get_weekday_display()
+        times = f"{time_format(self.start_time, 'H:i')}–{time_format(self.end_time, 'H:i')}"
+        if self.frequency == self.Frequency.MONTHLY:
+            rule = ngettext(
+                "every month on the %(ordinal)s %(day)s", "every %(n)s months on the %(ordinal)s %(day)s", self.interval
+            ) % {"n": self.interval, "ordinal": self.get_ordinal_display(), "day": day}
+        else:
+            rule = ngettext("every week on %(day)s", "every %(n)s weeks on %(day)s", self.interval) % {
+                "n": self.interval,
+                "day": day,
+            }
+        return _g("%(rule)s, %(times)s") % {"rule": rule, "times": times}
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Public events of visible networks; all events of the user's networks; staff see all."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        public = Q(visibility=Visibility.PUBLIC, network__is_public=True)
+        if not user.is_authenticated:
+            return self.filter(public)
+        return self.filter(public | Q(network__in=_network_ids_of(user)))
+
+    def upcoming(self, now: datetime | None = None):
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def past(self, now: datetime | None = None):
+        return self.filter(ends_at__lt=now or timezone.now())
+
+    def active(self):
+        return self.exclude(status=Event.Status.CANCELLED)
+
+    def with_counts(self):
+        """Registered and waiting numbers as annotations (one query for any number of events)."""
+        return self.annotate(
+            registered_count=Count(
+                "registrations",
+                filter=Q(registrations__status__in=Registration.TAKES_A_PLACE),
+                distinct=True,
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.WAITING), distinct=True
+            ),
+        )
+
+    def with_my_status(self, person: Person | None):
+        """The viewer's registration status on each event as ``my_status`` (None when not registered)."""
+        if person is None:
+            return self.annotate(my_status=models.Value(None, output_field=models.CharField()))
+        mine = Registration.objects.filter(event=OuterRef("pk"), person=person).values("status")[:1]
+        return self.annotate(my_status=models.Subquery(mine))
+
+    def for_list(self):
+        return self.select_related("network", "series").prefetch_related("topics").with_counts()
+
+
+class Event(EventFields):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        CANCELLED = "cancelled", _("cancelled")
+
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="events")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    series = models.ForeignKey(
+        EventSeries,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+    )
+    original_start = models.DateTimeField(
+        _("originally planned for"), null=True, blank=True, editable=False, help_text=_("The series' own date.")
+    )
+    detached = models.BooleanField(_("changed individually"), default=False, editable=False)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
+    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown: headings, lists, links, bold."))
+    minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True) | Q(registration_deadline__lte=models.F("ends_at")),
+                name="event_deadline_before_end",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "original_start"],
+                condition=Q(series__isnull=False),
+                name="event_one_occurrence_per_series_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "starts_at"], name="event_network_start_idx"),
+            models.Index(fields=["starts_at"], name="event_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d.%m.%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:event-detail", args=[self.network.slug, self.pk])
+
+    def clean(self) -> None:
+        errors = self.clean_place()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The end must be after the start.")
+        if self.registration_deadline and self.ends_at and self.registration_deadline > self.ends_at:
+            errors["registration_deadline"] = _("The registration deadline must be before the event ends.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at < timezone.now()
+
+    @property
+    def is_office_hour(self) -> bool:
+        return self.kind == Kind.OFFICE_HOUR
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    @property
+    def registration_open(self) -> bool:
+        now = timezone.now()
+        if self.is_cancelled or self.starts_at <= now:
+            return False
+        return self.registration_deadline is None or now <= self.registration_deadline
+
+    @property
+    def places_left(self) -> int | None:
+        """Free places (needs ``with_counts``); None without a limit."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - getattr(self, "registered_count", 0), 0)
+
+
+class AgendaItem(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    time = models.TimeField(_("time"), null=True, blank=True)
+    title = models.CharField(_("agenda item"), max_length=200)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "time", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITING = "waiting", _("waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+        ATTENDED = "attended", _("attended")
+
+    TAKES_A_PLACE = (Status.REGISTERED, Status.ATTENDED)
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations")
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    queued_at = models.DateTimeField(_("in the queue since"), default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["queued_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [models.UniqueConstraint(fields=["event", "person"], name="registration_one_per_person")]
+        indexes = [models.Index(fields=["event", "status", "queued_at"], name="registration_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.event} ({self.get_status_display()})"
+
+    @property
+    def takes_a_place(self) -> bool:
+        return self.status in self.TAKES_A_PLACE
+
+
+class Notice(models.Model):
+    """One notification that was decided for a registration: the unique key makes it once-only.
+
+    The reminder scan inserts a row before it enqueues the email, so two scans (or a
+    scan that runs twice) cannot send a reminder twice; switched-off kinds get a row too
+    so the scan does not consider them again.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("registration confirmation")
+        PROMOTED = "promoted", _("moved up from the waiting list")
+        REMINDER_7D = "reminder_7d", _("reminder 7 days before")
+        REMINDER_1D = "reminder_1d", _("reminder 1 day before")
+        CHANGED = "changed", _("change of an event")
+        CANCELLED = "cancelled", _("cancellation of an event")
+        MINUTES = "minutes", _("minutes published")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind)
+    occasion = models.CharField(max_length=40, default="", blank=True)
+    skipped = models.BooleanField(default=False, help_text=_("The person had switched this kind off."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind", "occasion"], name="notice_once_per_registration")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.registration_id}"
+
+
+class NotificationSetting(models.Model):
+    """A kind of event email a person has switched off (no row: on)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=20, choices=Notice.Kind)
+    enabled = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notification_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind} {'on' if self.enabled else 'off'}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret of a person's calendar feed URL; renewing replaces it."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_token")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+
+    def __str__(self) -> str:
+        return f"{self.person}"
+
+
+class Question(models.Model):
+    """A member's question before an office hour; answered ones form the network's FAQ."""
+
+    event = models.ForeignKey(Event, verbose_name=_("office hour"), on_delete=models.CASCADE, related_name="questions")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="questions", editable=False)
+    author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="questions")
+    text = models.TextField(_("question"), max_length=2000)
+    anonymous = models.BooleanField(
+        _("ask anonymously"), default=False, help_text=_("Other members do not see your name; the coordination does.")
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""), name="question_answered_has_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def action_items(self):
+        return self.filter(kind=Outcome.Kind.ACTION)
+
+    def open(self):
+        return self.action_items().filter(status=Outcome.Status.OPEN)
+
+    def of_person(self, person: Person):
+        """Action items owned by the person or by an organisation the person belongs to."""
+        owned = Q(owner_person=person)
+        if person.organisation_id:
+            owned |= Q(owner_organisation_id=person.organisation_id)
+        return self.filter(owned)
+
+    def for_list(self):
+        return self.select_related("event__network", "owner_person", "owner_organisation")
+
+
+class Outcome(models.Model):
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        IDEA = "idea", _("idea")
+        ACTION = "action", _("action item")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    text = models.CharField(_("text"), max_length=500)
+    owner_person = models.ForeignKey(
+        Person, verbose_name=_("responsible person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "due_date", "pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_person__isnull=True) | Q(owner_organisation__isnull=True),
+                name="outcome_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="action")
+                | Q(owner_person__isnull=True, owner_organisation__isnull=True, due_date__isnull=True),
+                name="outcome_owner_only_for_actions",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "due_date"], name="outcome_open_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        if self.owner_person_id and self.owner_organisation_id:
+            raise ValidationError(_("An action item has one owner: a person or an organisation."))
+        if self.kind == self.Kind.ACTION and not (self.owner_person_id or self.owner_organisation_id):
+            raise ValidationError({"owner_person": _("An action item needs a person or organisation responsible.")})
+        if self.kind != self.Kind.ACTION and (self.owner_person_id or self.owner_organisation_id or self.due_date):
+            raise ValidationError(_("Only action items have an owner and a due date."))
+
+    @property
+    def owner(self):
+        return self.owner_person or self.owner_organisation
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.status == self.Status.OPEN and self.due_date and self.due_date < timezone.localdate())
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    return f"events/{instance.event_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        SLIDES = "slides", _("slides")
+        MINUTES = "minutes", _("minutes")
+        PHOTO = "photo", _("photo")
+        OTHER = "other", _("other document")
+
+    MAX_SIZE = 20 * 1024 * 1024
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SLIDES)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [models.CheckConstraint(condition=Q(size__lte=20 * 1024 * 1024), name="document_max_20mb")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:document-download", args=[self.event.network.slug, self.event_id, self.pk])
+
+
+def holds_a_place(person: Person):
+    """Exists(): the person holds a place at the outer event (may see the online link)."""
+    return Exists(
+        Registration.objects.filter(event=OuterRef("pk"), person=person, status__in=Registration.TAKES_A_PLACE)
+    )

@@ -1,0 +1,71 @@
+"""Event emails through the outbox, once per (registration, kind, occasion).
+
+``notify`` is called inside the transaction of the change that causes it. The
+Notice row's unique key decides "once"; the outbox's own unique key backs it up.
+A kind the person switched off gets a skipped Notice and no email.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from events import ical
+from events.models import Notice, NotificationSetting, Registration
+from networks.models import Person
+from networks.outbox import outbox_enqueue_template
+
+# Kinds whose email carries the event as an .ics attachment.
+WITH_ICS = {Notice.Kind.CONFIRMATION, Notice.Kind.PROMOTED, Notice.Kind.CHANGED, Notice.Kind.CANCELLED}
+
+
+def disabled_kinds(person: Person) -> set[str]:
+    cached = getattr(person, "_disabled_kinds", None)
+    if cached is None:
+        cached = set(
+            NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True)
+        )
+        person._disabled_kinds = cached
+    return cached
+
+
+def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
+    """Decide and enqueue one email; returns whether an email was enqueued now."""
+    person = registration.person
+    user = person.user
+    reachable = user is not None and user.is_active and person.anonymised_at is None
+    skipped = kind in disabled_kinds(person) or not reachable
+    notice, created = Notice.objects.get_or_create(
+        registration=registration, kind=kind, occasion=occasion, defaults={"skipped": skipped}
+    )
+    if not created or skipped:
+        return False
+    event = registration.event
+    holds_place = registration.takes_a_place
+    context = {
+        "event": event,
+        "registration": registration,
+        "person": person,
+        "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
+        "show_link": holds_place and bool(event.online_url),
+        **(extra or {}),
+    }
+    attachments = []
+    if kind in WITH_ICS and (holds_place or kind == Notice.Kind.CANCELLED):
+        attachments.append(
+            {
+                "filename": "termin.ics",
+                "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
+                "content": ical.event_ics(event, show_link=holds_place).decode(),
+            }
+        )
+    outbox_enqueue_template(
+        recipient=user.email,
+        reason=f"event_{kind}",
+        template=f"event_{kind}",
+        context=context,
+        language=person.language,
+        obj=registration,
+        occasion=f"{kind}:{occasion}",
+        attachments=attachments,
+    )
+    return True

@@ -1,0 +1,17 @@
+"""Celery tasks of the events app: thin, idempotent, calling services."""
+
+from celery import shared_task
+
+from events import services
+
+
+@shared_task(acks_late=True)
+def series_materialise_all() -> int:
+    """Keep six months of every running series' dates in the calendar (daily)."""
+    return services.series_materialise_all()
+
+
+@shared_task(acks_late=True)
+def reminders_send() -> int:
+    """Enqueue the reminders that are due (every few minutes); each at most once."""
+    return services.reminders_send()

@@ -1,0 +1,48 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+network = "netzwerke/<slug:slug>/"
+event = network + "termine/<int:pk>/"
+
+urlpatterns = [
+    # Across networks and personal
+    path("veranstaltungen/", views.event_list, name="event-list"),
+    path("profil/kalender/", views.my_calendar, name="my-calendar"),
+    path("profil/kalender/erneuern/", views.calendar_token_renew, name="calendar-token-renew"),
+    path("profil/benachrichtigungen/", views.notification_settings, name="notification-settings"),
+    path("kalender/<str:token>.ics", views.personal_feed, name="personal-feed"),
+    # A network's calendar, feed, FAQ and action items
+    path(network + "termine/", views.network_calendar, name="network-calendar"),
+    path(network + "kalender.ics", views.network_feed, name="network-feed"),
+    path(network + "termine/neu/", views.event_create, name="event-create"),
+    path(network + "faq/", views.faq, name="faq"),
+    path(network + "fragen/<int:pk>/beantworten/", views.question_answer, name="question-answer"),
+    path(network + "aufgaben/", views.action_items, name="action-items"),
+    path(network + "aufgaben/<int:pk>/status/", views.action_item_status, name="action-item-status"),
+    path(network + "terminreihen/neu/", views.series_create, name="series-create"),
+    path(network + "terminreihen/<int:pk>/", views.series_detail, name="series-detail"),
+    path(network + "terminreihen/<int:pk>/bearbeiten/", views.series_edit, name="series-edit"),
+    path(network + "terminreihen/<int:pk>/beenden/", views.series_cancel, name="series-cancel"),
+    # One event
+    path(event, views.event_detail, name="event-detail"),
+    path(event + "termin.ics", views.event_ics, name="event-ics"),
+    path(event + "bearbeiten/", views.event_edit, name="event-edit"),
+    path(event + "kopieren/", views.event_copy, name="event-copy"),
+    path(event + "absagen/", views.event_cancel, name="event-cancel"),
+    path(event + "anmelden/", views.register, name="register"),
+    path(event + "abmelden/", views.unregister, name="unregister"),
+    path(event + "teilnehmende/", views.participant_list, name="participant-list"),
+    path(event + "teilnehmende.csv", views.participant_export, {"fmt": "csv"}, name="participant-csv"),
+    path(event + "teilnehmende.xlsx", views.participant_export, {"fmt": "xlsx"}, name="participant-xlsx"),
+    path(event + "anwesenheit/", views.attendance, name="attendance"),
+    path(event + "protokoll/", views.minutes_edit, name="minutes-edit"),
+    path(event + "ergebnisse/neu/", views.outcome_create, name="outcome-create"),
+    path(event + "ergebnisse/<int:outcome>/loeschen/", views.outcome_delete, name="outcome-delete"),
+    path(event + "dokumente/neu/", views.document_upload, name="document-upload"),
+    path(event + "dokumente/<int:doc>/", views.document_download, name="document-download"),
+    path(event + "dokumente/<int:doc>/loeschen/", views.document_delete, name="document-delete"),
+    path(event + "fragen/", views.question_create, name="question-create"),
+]
