@@ -93,5 +93,3 @@ def access_action_item(user, network: Network, pk: int, *, person=None) -> Outco
     if not owns:
         raise PermissionDenied
     return item
-
-

@@ -87,7 +87,9 @@ def vevent(event: Event, *, show_link: bool, stamp=None) -> icalendar.Event:
     return item
 
 
-def calendar(events: Iterable[Event], *, name: str, links_for: set[int] | None = None, all_links: bool = False) -> bytes:
+def calendar(
+    events: Iterable[Event], *, name: str, links_for: set[int] | None = None, all_links: bool = False
+) -> bytes:
     """A VCALENDAR; the online link goes only into events in ``links_for`` (or all, for coordinators)."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

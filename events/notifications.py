@@ -21,9 +21,7 @@ WITH_ICS = {Notice.Kind.CONFIRMATION, Notice.Kind.PROMOTED, Notice.Kind.CHANGED,
 def disabled_kinds(person: Person) -> set[str]:
     cached = getattr(person, "_disabled_kinds", None)
     if cached is None:
-        cached = set(
-            NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True)
-        )
+        cached = set(NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True))
         person._disabled_kinds = cached
     return cached
 

@@ -14,8 +14,8 @@ import markdown
 import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, ExpressionWrapper, F, OuterRef
 from django.db.models import DateTimeField as DateTimeOutput
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -269,7 +269,9 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
     for start in series_occurrences(series, until=horizon):
         if start in existing or start.date() < today:
             continue
-        deadline = start - timedelta(hours=series.registration_closes_hours) if series.registration_closes_hours else None
+        deadline = (
+            start - timedelta(hours=series.registration_closes_hours) if series.registration_closes_hours else None
+        )
         new.append(
             Event(
                 network_id=series.network_id,

@@ -33,4 +33,3 @@ def notification_settings(request, *args, **kwargs):
 
 def personal_feed(request, *args, **kwargs):
     return HttpResponse(status=501)
-

@@ -37,4 +37,3 @@ def series_detail(request, *args, **kwargs):
 
 def series_edit(request, *args, **kwargs):
     return HttpResponse(status=501)
-

@@ -33,4 +33,3 @@ def outcome_create(request, *args, **kwargs):
 
 def outcome_delete(request, *args, **kwargs):
     return HttpResponse(status=501)
-

@@ -33,4 +33,3 @@ def register(request, *args, **kwargs):
 
 def unregister(request, *args, **kwargs):
     return HttpResponse(status=501)
-
