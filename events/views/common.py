@@ -1,0 +1,32 @@
+"""What every events view shares: the network navigation flags and the viewer's person."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+from networks import access
+from networks.models import Network, Person
+
+PAGE_SIZE = 25
+
+
+def network_context(request: HttpRequest, network: Network, **extra) -> dict:
+    """The flags network_layout.html's navigation needs, computed once per request."""
+    return {
+        "network": network,
+        "is_member": access.is_member(request.user, network),
+        "can_manage": access.is_coordinator(request.user, network),
+        **extra,
+    }
+
+
+def person_of(request: HttpRequest) -> Person | None:
+    """The signed-in user's Person (None for anonymous users or accounts without one)."""
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.filter(user=request.user).select_related("organisation").first()
+
+
+def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
