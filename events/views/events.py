@@ -1,39 +1,257 @@
-"""Placeholder: implemented by its owner."""
+"""One event and its series: detail page, create, edit, copy, cancel (coordinators)."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-def event_cancel(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from events import access, services
+from events.forms.events import (
+    AgendaFormSet,
+    EventCancelForm,
+    EventForm,
+    SeriesCancelForm,
+    SeriesChangeForm,
+    SeriesForm,
+    agenda_items,
+)
+from events.models import Event, Registration
+from events.views.common import network_context, person_of
+from networks.access import access_network, access_network_manage
+from networks.models import Topic
 
-
-def event_copy(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def event_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def event_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def event_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def series_cancel(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def series_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def series_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- One event --------------------------------------------------------------------------------------
 
 
-def series_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@require_GET
+def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network(request.user, slug)
+    event = access.access_event(request.user, network, pk)
+    event = Event.objects.with_counts().select_related("network", "series").get(pk=event.pk)
+    person = person_of(request)
+    registration = Registration.objects.filter(event=event, person=person).first() if person else None
+    waiting_position = None
+    if registration and registration.status == Registration.Status.WAITING:
+        waiting_position = (
+            event.registrations.filter(status=Registration.Status.WAITING, queued_at__lt=registration.queued_at).count()
+            + 1
+        )
+    context = network_context(request, network, event=event)
+    is_member, can_manage = context["is_member"], context["can_manage"]
+    minutes_visible = bool(event.minutes_published_at or can_manage) and bool(event.minutes)
+    context.update(
+        registration=registration,
+        can_register=access.can_register(request.user, event),
+        waiting_position=waiting_position,
+        show_link=access.can_see_link(request.user, event, registration),
+        agenda=list(event.agenda.all()),
+        topics=list(event.topics.all()),
+        documents=list(event.documents.all()) if (is_member or event.is_public) else [],
+        minutes_visible=minutes_visible,
+        minutes_html=services.render_markdown(event.minutes) if minutes_visible else "",
+        outcomes=list(event.outcomes.select_related("owner_person", "owner_organisation"))
+        if (event.minutes_published_at or can_manage)
+        else [],
+        questions=list(event.questions.select_related("author", "topic")) if is_member and event.is_office_hour else [],
+        all_topics=list(Topic.objects.order_by("name")) if is_member and event.is_office_hour else [],
+        now=timezone.now(),
+    )
+    return render(request, "events/event_detail.html", context)
+
+
+def _event_form_page(request, network, form, agenda, *, title: str, event=None, action: str = "") -> HttpResponse:
+    context = network_context(
+        request, network, form=form, agenda=agenda, page_title=title, event=event, form_action=action
+    )
+    return render(request, "events/event_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access_network_manage(request.user, slug)
+    form = EventForm(request.POST or None, network=network)
+    agenda = AgendaFormSet(request.POST or None, prefix="agenda")
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+        event = services.event_create(
+            event=form.save(commit=False),
+            topics=form.cleaned_data["topics"],
+            agenda=agenda_items(agenda),
+            by=person_of(request),
+        )
+        messages.success(request, _("The event has been created."))
+        return redirect(event)
+    return _event_form_page(request, network, form, agenda, title=_("New event"))
+
+
+@login_required
+@require_GET
+def event_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The create form, filled with the details of an existing event one week later; it posts to event_create."""
+    network = access_network_manage(request.user, slug)
+    source = access.access_event_manage(request.user, network, pk)
+    form = EventForm(initial=services.event_copy_initial(source), network=network)
+    agenda = AgendaFormSet(
+        prefix="agenda", initial=[{"time": a.time, "title": a.title, "note": a.note} for a in source.agenda.all()]
+    )
+    title = _("Copy of “%(title)s”") % {"title": source.title}
+    return _event_form_page(
+        request, network, form, agenda, title=title, action=reverse("events:event-create", args=[network.slug])
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network_manage(request.user, slug)
+    event = access.access_event_manage(request.user, network, pk)
+    if event.is_cancelled:
+        messages.error(request, _("A cancelled event cannot be changed any more."))
+        return redirect(event)
+    form = EventForm(request.POST or None, instance=event, network=network)
+    agenda = AgendaFormSet(
+        request.POST or None,
+        prefix="agenda",
+        initial=[{"time": a.time, "title": a.title, "note": a.note} for a in event.agenda.all()],
+    )
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+        changed = list(form.changed_data)
+        event = services.event_update(
+            event=form.save(commit=False),
+            changed=changed,
+            topics=form.cleaned_data["topics"],
+            agenda=agenda_items(agenda),
+            by=person_of(request),
+        )
+        if any(name in changed for name in services.SIGNIFICANT_FIELDS):
+            messages.success(request, _("The event has been changed; the participants have been told."))
+        else:
+            messages.success(request, _("The event has been saved."))
+        return redirect(event)
+    return _event_form_page(request, network, form, agenda, title=_("Edit event"), event=event)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network_manage(request.user, slug)
+    event = access.access_event_manage(request.user, network, pk)
+    form = EventCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if event.is_cancelled:
+            messages.info(request, _("This event had already been cancelled."))
+        else:
+            services.event_cancel(event=event, reason=form.cleaned_data["reason"], by=person_of(request))
+            messages.success(request, _("The event has been cancelled; everyone registered has been told."))
+        return redirect(event)
+    holders = event.registrations.filter(status__in=[*Registration.TAKES_A_PLACE, Registration.Status.WAITING]).count()
+    return render(
+        request,
+        "events/event_cancel.html",
+        network_context(request, network, event=event, form=form, holders=holders),
+    )
+
+
+# --- Series -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_create(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access_network_manage(request.user, slug)
+    form = SeriesForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        series = services.series_create(
+            series=form.save(commit=False), topics=form.cleaned_data["topics"], by=person_of(request)
+        )
+        count = series.occurrences.count()
+        messages.success(
+            request, _("The series has been created with %(count)s dates for the next six months.") % {"count": count}
+        )
+        return redirect(series)
+    return render(
+        request,
+        "events/series_form.html",
+        network_context(request, network, form=form, page_title=_("New series")),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network(request.user, slug)
+    series = access.access_series_manage(request.user, network, pk)
+    occurrences = series.occurrences.with_counts().select_related("network").order_by("starts_at")
+    upcoming = [e for e in occurrences if not e.is_past]
+    past = [e for e in occurrences if e.is_past][-5:]
+    return render(
+        request,
+        "events/series_detail.html",
+        network_context(request, network, series=series, upcoming=upcoming, past=past),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network(request.user, slug)
+    series = access.access_series_manage(request.user, network, pk)
+    if series.ended_on:
+        messages.error(request, _("This series has ended and cannot be changed."))
+        return redirect(series)
+    form = SeriesChangeForm(
+        request.POST or None, instance=series, network=network, initial={"from_date": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = [name for name in form.changed_data if name != "from_date"]
+        result = services.series_update_from(
+            series=form.save(commit=False),
+            from_date=form.cleaned_data["from_date"],
+            changed=changed,
+            topics=form.cleaned_data["topics"],
+            by=person_of(request),
+        )
+        when = date_format(form.cleaned_data["from_date"], "SHORT_DATE_FORMAT")
+        messages.success(request, _("The series has been changed from %(date)s on.") % {"date": when})
+        return redirect(result)
+    return render(
+        request,
+        "events/series_form.html",
+        network_context(request, network, form=form, series=series, page_title=_("Change series")),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access_network(request.user, slug)
+    series = access.access_series_manage(request.user, network, pk)
+    form = SeriesCancelForm(request.POST or None, initial={"from_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        cancelled = services.series_cancel_from(
+            series=series,
+            from_date=form.cleaned_data["from_date"],
+            reason=form.cleaned_data["reason"],
+            by=person_of(request),
+        )
+        messages.success(
+            request,
+            _("The series has ended. %(count)s dates with registrations were cancelled and the participants told.")
+            % {"count": cancelled},
+        )
+        return redirect("events:network-calendar", network.slug)
+    return render(
+        request,
+        "events/series_cancel.html",
+        network_context(request, network, series=series, form=form),
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,218 @@
+"""Forms for creating and changing events and series (coordinators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, EventSeries, Registration
+from networks.models import Topic
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class TopicChoiceMixin:
+    def _topics_field(self):
+        field = self.fields["topics"]
+        field.queryset = Topic.objects.order_by("name")
+        field.widget = forms.CheckboxSelectMultiple()
+        field.widget.choices = field.choices
+        field.label_from_instance = lambda topic: topic.label
+
+
+class EventForm(TopicChoiceMixin, forms.ModelForm):
+    """One event. New events cannot start in the past; the capacity cannot drop below the places already taken."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "format",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "address",
+            "online_url",
+            "capacity",
+            "registration_deadline",
+            "visibility",
+            "description",
+            "topics",
+        ]
+        widgets = {
+            "starts_at": DateTimeLocalInput(),
+            "ends_at": DateTimeLocalInput(),
+            "registration_deadline": DateTimeLocalInput(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"registration_deadline": _("Optional. Without a deadline, registration is open until the start.")}
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self._topics_field()
+        self.fields["capacity"].widget.attrs["min"] = 1
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        moved = self.instance.pk is None or starts_at != self.instance.starts_at
+        if moved and starts_at < timezone.now():
+            raise forms.ValidationError(_("The start cannot be in the past."))
+        return starts_at
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity is not None and self.instance.pk:
+            taken = self.instance.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()
+            if capacity < taken:
+                raise forms.ValidationError(
+                    _("%(taken)s people already hold a place; the capacity cannot be lower.") % {"taken": taken}
+                )
+        return capacity
+
+    def clean(self):
+        data = super().clean()
+        starts_at, deadline = data.get("starts_at"), data.get("registration_deadline")
+        if starts_at and deadline and deadline > starts_at:
+            self.add_error("registration_deadline", _("The registration deadline must be before the start."))
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput())
+    title = forms.CharField(label=_("Agenda item"), max_length=200, required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("time") or data.get("note")) and not data.get("title"):
+            self.add_error("title", _("Please name the agenda item."))
+        return data
+
+
+AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=30, validate_max=True)
+
+
+def agenda_items(formset) -> list[dict]:
+    """The filled rows of a valid agenda formset, in order."""
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data.get("title")]
+
+
+class EventCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (goes to the participants)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SeriesForm(TopicChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = EventSeries
+        fields = [
+            "title",
+            "kind",
+            "format",
+            "frequency",
+            "interval",
+            "weekday",
+            "ordinal",
+            "first_date",
+            "start_time",
+            "end_time",
+            "until",
+            "count",
+            "venue",
+            "address",
+            "online_url",
+            "capacity",
+            "registration_closes_hours",
+            "visibility",
+            "description",
+            "topics",
+        ]
+        widgets = {
+            "first_date": DateInput(),
+            "until": DateInput(),
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "first_date": _("The series starts on the first matching weekday from this date on."),
+            "until": _("Optional. Without a last date or number of dates, the series runs until you end it."),
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self._topics_field()
+        self.fields["ordinal"].required = False
+
+    def clean_first_date(self):
+        first = self.cleaned_data["first_date"]
+        if self.instance.pk is None and first < timezone.localdate():
+            raise forms.ValidationError(_("The first date cannot be in the past."))
+        return first
+
+
+class SeriesChangeForm(SeriesForm):
+    """Edit a series from a date on: earlier dates keep their details."""
+
+    from_date = forms.DateField(
+        label=_("Apply the changes from"),
+        widget=DateInput(),
+        help_text=_("Dates before this day stay as they are. Dates you changed one by one are not touched."),
+    )
+
+    def clean_from_date(self):
+        from_date = self.cleaned_data["from_date"]
+        if from_date < timezone.localdate():
+            raise forms.ValidationError(_("Changes can only apply from today on."))
+        return from_date
+
+
+class SeriesCancelForm(forms.Form):
+    from_date = forms.DateField(
+        label=_("End the series from"),
+        widget=DateInput(),
+        help_text=_(
+            "Dates from this day on are removed; dates with registrations are cancelled and participants told."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reason (goes to the participants)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_from_date(self):
+        from_date = self.cleaned_data["from_date"]
+        if from_date < timezone.localdate():
+            raise forms.ValidationError(_("A series can only be ended from today on."))
+        return from_date
