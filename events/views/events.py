@@ -95,7 +95,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def event_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The create form, filled with the details of an existing event one week later; it posts to event_create."""
-    network = access_network_manage(request.user, slug)
+    network = access_network(request.user, slug)
     source = access.access_event_manage(request.user, network, pk)
     form = EventForm(initial=services.event_copy_initial(source), network=network)
     agenda = AgendaFormSet(
@@ -110,7 +110,7 @@ def event_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access_network_manage(request.user, slug)
+    network = access_network(request.user, slug)
     event = access.access_event_manage(request.user, network, pk)
     if event.is_cancelled:
         messages.error(request, _("A cancelled event cannot be changed any more."))
@@ -141,7 +141,7 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access_network_manage(request.user, slug)
+    network = access_network(request.user, slug)
     event = access.access_event_manage(request.user, network, pk)
     form = EventCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
