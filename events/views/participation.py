@@ -1,35 +1,232 @@
-"""Placeholder: implemented by its owner."""
+"""Registration and waiting list, participant list and exports, attendance, office-hour questions, FAQ."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-def attendance(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from events import access, exports, services
+from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
+from events.models import Event, Kind, Question, Registration
+from events.views.common import network_context, page_of, person_of
+from networks import access as network_access
+from networks.models import Network
 
-
-def faq(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def participant_export(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def participant_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def question_answer(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def question_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- Registration ---------------------------------------------------------------
 
 
-def register(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _registering(request: HttpRequest, slug: str, pk: int):
+    """The event (404 for outsiders) and the viewer's person; 403 when their role may not register."""
+    network = network_access.access_network(request.user, slug)
+    event = access.access_event(request.user, network, pk)
+    if not access.can_register(request.user, event):
+        raise PermissionDenied
+    return event, person_of(request)
 
 
-def unregister(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _waiting_position(registration: Registration) -> int:
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id, status=Registration.Status.WAITING, queued_at__lt=registration.queued_at
+    ).count()
+    ties = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=Registration.Status.WAITING,
+        queued_at=registration.queued_at,
+        pk__lt=registration.pk,
+    ).count()
+    return ahead + ties + 1
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event, person = _registering(request, slug, pk)
+    if person is None:
+        messages.error(request, _("Your account has no profile yet. Please complete your profile first."))
+        return redirect(event)
+    already = Registration.objects.filter(event=event, person=person).exclude(status=Registration.Status.CANCELLED)
+    was_active = already.exists()
+    try:
+        registration = services.registration_register(event=event, person=person)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(event)
+    if registration.status == Registration.Status.WAITING:
+        text = _(
+            "“%(title)s” is fully booked. You are number %(position)s on the waiting list; "
+            "we will email you when a place becomes free."
+        ) % {"title": event.title, "position": _waiting_position(registration)}
+    elif was_active:
+        text = _("You are already registered for “%(title)s”.") % {"title": event.title}
+    else:
+        text = _("You are registered for “%(title)s”. A confirmation is on its way by email.") % {"title": event.title}
+    messages.success(request, text)
+    return redirect(event)
+
+
+@login_required
+@require_POST
+def unregister(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event, person = _registering(request, slug, pk)
+    if person is None:
+        messages.error(request, str(services.RegistrationError("not_registered")))
+        return redirect(event)
+    try:
+        services.registration_cancel(event=event, person=person)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect(event)
+    messages.success(request, _("You have cancelled your registration for “%(title)s”.") % {"title": event.title})
+    return redirect(event)
+
+
+# --- Participants, exports, attendance --------------------------------------------
+
+
+def _managing(request: HttpRequest, slug: str, pk: int) -> tuple[Network, Event]:
+    network = network_access.access_network(request.user, slug)
+    return network, access.access_event_manage(request.user, network, pk)
+
+
+def _participants(event: Event) -> list[Registration]:
+    """All registrations, places first, then the waiting list in its order, then cancellations."""
+    order = {Registration.Status.ATTENDED: 0, Registration.Status.REGISTERED: 0, Registration.Status.WAITING: 1}
+    registrations = list(
+        event.registrations.select_related("person__organisation", "person__user").order_by("queued_at", "pk")
+    )
+    return sorted(registrations, key=lambda r: order.get(r.status, 2))
+
+
+@login_required
+@require_GET
+def participant_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, event = _managing(request, slug, pk)
+    registrations = _participants(event)
+    positions = exports.waiting_positions(registrations)
+    for registration in registrations:
+        registration.waiting_position = positions.get(registration.pk)
+    counts = dict.fromkeys(Registration.Status.values, 0)
+    for registration in registrations:
+        counts[registration.status] += 1
+    places = [r for r in registrations if r.takes_a_place]
+    started = event.starts_at <= timezone.now()
+    context = network_context(
+        request,
+        network,
+        event=event,
+        registrations=registrations,
+        counts=[(label, counts[value], value) for value, label in Registration.Status.choices],
+        holding=counts[Registration.Status.REGISTERED] + counts[Registration.Status.ATTENDED],
+        started=started,
+        attendance_form=AttendanceForm(registrations=places) if started and places else None,
+    )
+    return render(request, "events/participant_list.html", context)
+
+
+@login_required
+@require_GET
+def participant_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    _network, event = _managing(request, slug, pk)
+    registrations = _participants(event)
+    if fmt == "xlsx":
+        return exports.as_xlsx(event, registrations)
+    if fmt == "csv":
+        return exports.as_csv(event, registrations)
+    raise Http404
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _network, event = _managing(request, slug, pk)
+    places = list(
+        event.registrations.filter(status__in=Registration.TAKES_A_PLACE).select_related("person").order_by("pk")
+    )
+    form = AttendanceForm(request.POST, registrations=places)
+    back = reverse("events:participant-list", args=[event.network.slug, event.pk])
+    if not form.is_valid():
+        messages.error(request, _("Only registered participants can be marked as attended."))
+        return redirect(back)
+    try:
+        count = services.attendance_set(event=event, attended=set(form.cleaned_data["attended"]))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(
+        request, _("Attendance saved: %(count)s of %(total)s attended.") % {"count": count, "total": len(places)}
+    )
+    return redirect(back)
+
+
+# --- Office hours and FAQ ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def question_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = network_access.access_network(request.user, slug)
+    event = access.access_event_internal(request.user, network, pk)
+    if event.kind != Kind.OFFICE_HOUR:
+        raise Http404
+    person = person_of(request)
+    form = QuestionForm(request.POST)
+    back = event.get_absolute_url() + "#questions"
+    if person is None or not form.is_valid():
+        errors = [error for field in form.errors.values() for error in field] if person else []
+        messages.error(request, " ".join([_("Your question could not be saved."), *errors]))
+        return redirect(back)
+    try:
+        services.question_ask(event=event, person=person, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(request, _("Thank you, your question has been submitted for the office hour."))
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = network_access.access_network(request.user, slug)
+    question = access.access_question_answer(request.user, network, pk)
+    question.event.network = network
+    form = AnswerForm(request.POST or None, initial={"answer": question.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_answer(question=question, answer=form.cleaned_data["answer"], by=person_of(request))
+        except ValidationError as error:
+            form.add_error("answer", error.messages[0])
+        else:
+            messages.success(request, _("The answer has been saved; it now appears in the FAQ."))
+            return redirect(question.event.get_absolute_url() + "#questions")
+    return render(
+        request, "events/question_answer.html", network_context(request, network, question=question, form=form)
+    )
+
+
+@login_required
+@require_GET
+def faq(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_access.access_network_internal(request.user, slug)
+    answered = (
+        Question.objects.filter(network=network, answered_at__isnull=False)
+        .select_related("event", "topic", "author")
+        .order_by("-answered_at", "-pk")
+    )
+    search = FaqFilter(request.GET, queryset=answered)
+    context = network_context(request, network, filter=search, page=page_of(request, search.qs))
+    if context["can_manage"]:
+        context["open_questions"] = (
+            Question.objects.filter(network=network, answered_at__isnull=True, event__ends_at__gte=timezone.now())
+            .exclude(event__status=Event.Status.CANCELLED)
+            .select_related("event", "topic", "author")
+            .order_by("event__starts_at", "created_at", "pk")
+        )
+    return render(request, "events/faq.html", context)
