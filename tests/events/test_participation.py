@@ -6,8 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,29 +18,6 @@ from tests.events.factories import EventFactory, QuestionFactory, RegistrationFa
 from tests.networks import factories as nf
 
 SIGNED_IN = ["citizen", "other_network", "member", "coordinator", "editor", "staff"]
-EVENT_EMAILS = ["confirmation", "promoted", "reminder_7d", "reminder_1d", "changed", "cancelled", "minutes"]
-
-
-@pytest.fixture(autouse=True)
-def _event_email_templates(settings, tmp_path):
-    """Stand-in email templates while the real ones (templates/emails/event_*) do not exist yet.
-
-    When they exist, this does nothing and the real templates are rendered.
-    """
-    try:
-        get_template("emails/event_promoted_subject.txt")
-        return
-    except TemplateDoesNotExist:
-        pass
-    folder = tmp_path / "email-templates" / "emails"
-    folder.mkdir(parents=True)
-    for kind in EVENT_EMAILS:
-        (folder / f"event_{kind}_subject.txt").write_text(f"{kind}: {{{{ event.title }}}}")
-        (folder / f"event_{kind}.txt").write_text("{{ person.name }}: {{ event.title }} {{ event_url }}")
-        (folder / f"event_{kind}.html").write_text("<p>{{ person.name }}: {{ event.title }}</p>")
-    templates = [dict(engine) for engine in settings.TEMPLATES]
-    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path / "email-templates"]
-    settings.TEMPLATES = templates
 
 
 def de(message: str, **values) -> str:
