@@ -1,35 +1,221 @@
-"""Placeholder: implemented by its owner."""
+"""Minutes, outcomes, documents and the network's action items (issue 3 §4)."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
+import os
 
-def action_item_status(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events import access as event_access
+from events import services
+from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
+from events.models import Event, Outcome
+from events.views.common import network_context, page_of, person_of
+from networks import access
+from networks.models import Network
 
-def action_items(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def document_delete(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def document_download(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def document_upload(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def minutes_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def outcome_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# Shown in the browser; everything else is downloaded (their types are checked by content on upload).
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
 
 
-def outcome_delete(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- Minutes and outcomes ---------------------------------------------------------
+
+
+def _minutes_page(
+    request: HttpRequest, network: Network, event: Event, *, minutes_form=None, outcome_form=None
+) -> HttpResponse:
+    outcomes = event.outcomes.select_related("owner_person", "owner_organisation").order_by("kind", "due_date", "pk")
+    context = network_context(
+        request,
+        network,
+        event=event,
+        minutes_form=minutes_form or MinutesForm(event=event),
+        outcome_form=outcome_form or OutcomeForm(network=network, prefix="outcome"),
+        preview=services.render_markdown(event.minutes),
+        outcomes=outcomes,
+    )
+    # A form sent back with errors is a 400, as on the other events pages.
+    return render(request, "events/minutes_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _minutes_url(network: Network, event: Event) -> str:
+    return reverse("events:minutes-edit", args=[network.slug, event.pk])
+
+
+def _manage(request: HttpRequest, slug: str, pk: int) -> tuple[Network, Event]:
+    network = access.access_network(request.user, slug)
+    return network, event_access.access_event_manage(request.user, network, pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, event = _manage(request, slug, pk)
+    if request.method == "GET":
+        return _minutes_page(request, network, event)
+    form = MinutesForm(request.POST, event=event)
+    if not form.is_valid():
+        return _minutes_page(request, network, event, minutes_form=form)
+    was_published = event.minutes_published_at is not None
+    publish, unpublish = form.cleaned_data.get("publish", False), form.cleaned_data.get("unpublish", False)
+    with transaction.atomic():
+        event = services.minutes_save(
+            event=event, text=form.cleaned_data["minutes"], publish=publish, by=person_of(request)
+        )
+        if unpublish:
+            services.minutes_unpublish(event=event)
+    if unpublish:
+        messages.success(request, _("The minutes have been saved; members no longer see them."))
+    elif publish and not was_published:
+        messages.success(request, _("The minutes have been published; the participants are being notified."))
+    else:
+        messages.success(request, _("The minutes have been saved."))
+    return redirect(_minutes_url(network, event))
+
+
+@login_required
+@require_POST
+def outcome_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, event = _manage(request, slug, pk)
+    form = OutcomeForm(request.POST, instance=Outcome(event=event), network=network, prefix="outcome")
+    if not form.is_valid():
+        return _minutes_page(request, network, event, outcome_form=form)
+    outcome = form.save()
+    messages.success(request, _("“%(text)s” has been added.") % {"text": outcome.text[:80]})
+    return redirect(_minutes_url(network, event) + "#outcomes")
+
+
+@login_required
+@require_POST
+def outcome_delete(request: HttpRequest, slug: str, pk: int, outcome: int) -> HttpResponse:
+    network, event = _manage(request, slug, pk)
+    item = get_object_or_404(event.outcomes.all(), pk=outcome)
+    item.delete()
+    messages.success(request, _("“%(text)s” has been deleted.") % {"text": item.text[:80]})
+    return redirect(_minutes_url(network, event) + "#outcomes")
+
+
+# --- Documents ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, event = _manage(request, slug, pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.document_add(
+                event=event,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                by=person_of(request),
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+        else:
+            messages.success(request, _("“%(title)s” has been uploaded.") % {"title": document.title})
+            return redirect(event.get_absolute_url() + "#documents")
+    context = network_context(request, network, event=event, form=form)
+    return render(request, "events/document_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def document_download(request: HttpRequest, slug: str, pk: int, doc: int) -> FileResponse:
+    network = access.access_network(request.user, slug)
+    event = event_access.access_event(request.user, network, pk)
+    document = get_object_or_404(event.documents.all(), pk=doc)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404(_("The file of this document is missing.")) from error
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=document.content_type not in INLINE_TYPES,
+        filename=os.path.basename(document.file.name),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request: HttpRequest, slug: str, pk: int, doc: int) -> HttpResponse:
+    network, event = _manage(request, slug, pk)
+    document = get_object_or_404(event.documents.all(), pk=doc)
+    with transaction.atomic():
+        services.document_delete(document=document)
+    messages.success(request, _("“%(title)s” has been deleted.") % {"title": document.title})
+    return redirect(event.get_absolute_url() + "#documents")
+
+
+# --- Action items of a network ------------------------------------------------------
+
+
+def _action_item_rows(network: Network, filters: ActionItemFilterForm, person):
+    rows = Outcome.objects.action_items().for_list().filter(event__network=network)
+    open_first = Case(When(status=Outcome.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return filters.filter(rows, person).order_by(open_first, F("due_date").asc(nulls_last=True), "pk")
+
+
+def _may_change(item: Outcome, person, can_manage: bool) -> bool:
+    """Mirrors access_action_item for the buttons: coordinators, the owner, the owning organisation's people."""
+    if can_manage:
+        return True
+    if person is None:
+        return False
+    return item.owner_person_id == person.pk or (
+        item.owner_organisation_id is not None and item.owner_organisation_id == person.organisation_id
+    )
+
+
+@login_required
+@require_GET
+def action_items(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_internal(request.user, slug)
+    person = person_of(request)
+    filters = ActionItemFilterForm(request.GET)
+    context = network_context(request, network, filters=filters)
+    page = page_of(request, _action_item_rows(network, filters, person))
+    for item in page:
+        item.may_change = _may_change(item, person, context["can_manage"])
+    context.update(page=page, status_choices=Outcome.Status.choices)
+    return render(request, "events/action_items.html", context)
+
+
+@login_required
+@require_POST
+def action_item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = access.access_network(request.user, slug)
+    item = event_access.access_action_item(request.user, network, pk, person=person_of(request))
+    form = ActionItemStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown status. Choose open, done or dropped."))
+    services.outcome_set_status(outcome=item, status=form.cleaned_data["status"])
+    messages.success(
+        request, _("“%(text)s” is now %(status)s.") % {"text": item.text[:80], "status": item.get_status_display()}
+    )
+    return redirect(_list_url(network, request.POST.get("back", "")))
+
+
+def _list_url(network: Network, back: str) -> str:
+    """The list again, with the filters and page it was showing (sent back as one hidden field)."""
+    sent = QueryDict(back)
+    query = QueryDict(mutable=True)
+    for name in ("status", "mine", "page"):
+        if sent.get(name):
+            query[name] = sent[name]
+    url = reverse("events:action-items", args=[network.slug])
+    return f"{url}?{query.urlencode()}" if query else url
