@@ -3,9 +3,13 @@
 Idempotent: every row is found by its natural key and updated, never duplicated.
 """
 
+import importlib
+import importlib.util
 from datetime import date
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -452,6 +456,7 @@ class Command(BaseCommand):
             self._admin()
             self._working_groups(networks, topics, people)
             self._campaigns(networks, orgs)
+        self._app_demos()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data loaded. Every demo account has the password '{DEMO_PASSWORD}':")
         )
@@ -467,6 +472,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email}")
         if getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None):
             self.stdout.write("  (admin's two-factor code in development: 000000)")
+
+    def _app_demos(self) -> None:
+        """The project's other apps add theirs, in INSTALLED_APPS order: ``<app>.demo.load(stdout=...)``.
+
+        networks names none of them (DESIGN §2: they depend on networks, not the other way round).
+        """
+        for config in apps.get_app_configs():
+            if Path(config.path).parent != Path(settings.BASE_DIR) or config.name == "networks":
+                continue  # Django's and third-party apps; networks' own data is above
+            name = f"{config.name}.demo"
+            if importlib.util.find_spec(name) is not None:
+                importlib.import_module(name).load(stdout=self.stdout)
 
     def _organisations(self) -> dict[str, Organisation]:
         result = {}
