@@ -6,3 +6,8 @@ class EventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "events"
     verbose_name = _("events")
+
+    def ready(self) -> None:
+        from events import panels
+
+        panels.register()

@@ -1,0 +1,99 @@
+"""The events app's panels on networks' pages (networks/panels.py), registered in EventsConfig.ready().
+
+Each context function runs a fixed number of queries, however many rows the person or
+network has: the lists are sliced and evaluated here, with what their templates need joined.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+
+from events.models import Event, Outcome, Registration
+from networks import panels
+from networks.models import Network, NetworkRole, Person
+
+NEXT_EVENTS = 5
+WAITING_PLACES = 10
+OPEN_ITEMS = 10
+LATEST_MINUTES = 5
+NETWORK_NEXT_EVENTS = 3
+
+
+def _waiting_position():
+    """1 + the number of people ahead in the same event's queue (the services' order: queued_at, pk)."""
+    ahead = (
+        Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITING)
+        .filter(Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk")))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1
+
+
+def dashboard_context(request: HttpRequest, person: Person) -> dict:
+    """My area: next events, waiting-list places, open action items, my networks' latest minutes (4 queries)."""
+    now = timezone.now()
+    my_networks = NetworkRole.objects.filter(person=person).values("network")
+    upcoming = (
+        Registration.objects.filter(person=person, event__ends_at__gte=now)
+        .select_related("event__network")
+        .order_by("event__starts_at", "pk")
+    )
+    items = (
+        Outcome.objects.open()
+        .of_person(person)
+        .filter(event__network__in=my_networks)
+        .for_list()
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    minutes = (
+        Event.objects.filter(network__in=my_networks, minutes_published_at__isnull=False)
+        .select_related("network")
+        .order_by("-minutes_published_at", "-pk")
+    )
+    return {
+        "registrations": list(upcoming.filter(status__in=Registration.TAKES_A_PLACE)[:NEXT_EVENTS]),
+        "waiting": list(
+            upcoming.filter(status=Registration.Status.WAITING).annotate(position=_waiting_position())[:WAITING_PLACES]
+        ),
+        "action_items": list(items[:OPEN_ITEMS]),
+        "minutes": list(minutes[:LATEST_MINUTES]),
+    }
+
+
+def network_space_context(request: HttpRequest, network: Network) -> dict:
+    """The network's internal space: its next events and its open and overdue action items (2 queries)."""
+    events = (
+        Event.objects.visible_to(request.user).filter(network=network).active().upcoming().order_by("starts_at", "pk")
+    )
+    counts = (
+        Outcome.objects.open()
+        .filter(event__network=network)
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
+    )
+    return {
+        "network": network,
+        "events": list(events[:NETWORK_NEXT_EVENTS]),
+        "open_count": counts["open"],
+        "overdue_count": counts["overdue"],
+    }
+
+
+def register() -> None:
+    panels.register(
+        "dashboard",
+        panels.Panel(
+            key="events", template="events/partials/panel_dashboard.html", context=dashboard_context, order=10
+        ),
+    )
+    panels.register(
+        "network_space",
+        panels.Panel(
+            key="events", template="events/partials/panel_network_space.html", context=network_space_context, order=10
+        ),
+    )
