@@ -169,9 +169,10 @@ def _check_open(event: Event, now: datetime) -> None:
 
 def registration_register(*, event: Event, person: Person) -> Registration:
     """Register, or join the waiting list when the event is full. Registering again changes nothing."""
-    now = timezone.now()
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("network").get(pk=event.pk)
+        # Taken under the lock: the queue order is the order in which places were decided.
+        now = timezone.now()
         _check_open(event, now)
         registration = Registration.objects.filter(event=event, person=person).first()
         if registration and registration.status != Registration.Status.CANCELLED:
