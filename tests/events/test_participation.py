@@ -193,7 +193,14 @@ def test_waiting_list_moves_up_on_cancellation_and_tells_the_first_waiting_perso
     client = Client()
     client.force_login(fourth.user)
     response = client.post(url("register", event))
-    assert "2" in messages_of(response)[0]  # second place on the waiting list
+    assert messages_of(response) == [
+        de(
+            "“%(title)s” is fully booked. You are number %(position)s on the waiting list; "
+            "we will email you when a place becomes free.",
+            title=event.title,
+            position=2,
+        )
+    ]
 
     client = Client()
     client.force_login(first.user)
@@ -674,7 +681,8 @@ def test_box_explains_a_passed_deadline(personas):
     event = EventFactory(network=personas.network, registration_deadline=deadline)
     html = _render(BOX, personas, "member", event)
     assert url("register", event) not in html
-    assert de("The registration deadline (%(deadline)s) has passed; registration is closed.", deadline="")[:20] in html
+    before_the_date = de("The registration deadline (%(deadline)s) has passed; registration is closed.").split("%(")[0]
+    assert before_the_date and before_the_date in html
 
 
 QUESTIONS = "events/partials/questions.html"
@@ -682,6 +690,8 @@ QUESTIONS = "events/partials/questions.html"
 
 def test_anonymous_questions_show_the_name_only_to_the_coordination_and_the_author(personas, office_hour):
     asker = personas.people["member"]
+    asker.name = "Fragende Klimaschutzmanagerin"
+    asker.save(update_fields=["name"])
     question = QuestionFactory(event=office_hour, author=asker, anonymous=True, text="Anonyme Frage")
     other = _member(personas.network, "Neugierige Kollegin")
     questions = list(Question.objects.filter(pk=question.pk).select_related("author"))
