@@ -676,3 +676,44 @@ def test_cancelled_event_documents_still_downloadable(client, personas, past_eve
     Event.objects.filter(pk=past_event.pk).update(status=Event.Status.CANCELLED, updated_at=timezone.now())
     personas.login(client, "member")
     assert client.get(_url("document-download", past_event, document.pk)).status_code == 200
+
+
+# --- The partials on the event page -----------------------------------------------------------
+
+
+def test_event_page_shows_published_minutes_outcomes_and_documents(client, personas, past_event):
+    services.minutes_save(event=past_event, text=EVIL_MARKDOWN, publish=True, by=None)
+    OutcomeFactory(event=past_event, text="Aufgabe aus dem Treffen", due_date=date.today() - timedelta(days=1))
+    document = _document(past_event, title="Folien zum Treffen")
+    url = past_event.get_absolute_url()
+
+    personas.login(client, "member")
+    page = client.get(url).content.decode()
+    minutes = page.split('id="minutes"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>Wärmeplanung</strong>" in minutes and "Aufgabe aus dem Treffen" in minutes
+    assert 'class="overdue"' in minutes
+    for bad in ("<script", "alert(", "onerror", "javascript:"):
+        assert bad not in minutes
+    assert _url("document-download", past_event, document.pk) in page and "Folien zum Treffen" in page
+    assert _url("minutes-edit", past_event) not in page and _url("document-upload", past_event) not in page
+
+    personas.login(client, "coordinator")
+    page = client.get(url).content.decode()
+    assert _url("minutes-edit", past_event) in page and _url("document-upload", past_event) in page
+    assert _url("document-delete", past_event, document.pk) in page
+
+
+def test_public_event_page_shows_minutes_but_not_the_owners_to_outsiders(client, personas, public_event):
+    services.minutes_save(event=public_event, text="Öffentliches Protokoll", publish=True, by=None)
+    OutcomeFactory(event=public_event, text="Interne Aufgabe", owner_person=personas.people["member"])
+    page = client.get(public_event.get_absolute_url()).content.decode()
+    assert "Öffentliches Protokoll" in page
+    assert "Interne Aufgabe" not in page and personas.people["member"].name not in page
+
+
+def test_draft_minutes_are_only_shown_to_the_coordination(client, personas, past_event):
+    services.minutes_save(event=past_event, text="Geheimer Entwurf", publish=False, by=None)
+    personas.login(client, "member")
+    assert "Geheimer Entwurf" not in client.get(past_event.get_absolute_url()).content.decode()
+    personas.login(client, "coordinator")
+    assert "Geheimer Entwurf" in client.get(past_event.get_absolute_url()).content.decode()
