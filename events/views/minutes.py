@@ -202,7 +202,9 @@ def action_item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     item = event_access.access_action_item(request.user, network, pk, person=person_of(request))
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Unknown status. Choose open, done or dropped."))
+        return HttpResponseBadRequest(
+            _("Unknown status. Choose open, done or dropped."), content_type="text/plain; charset=utf-8"
+        )
     services.outcome_set_status(outcome=item, status=form.cleaned_data["status"])
     messages.success(
         request, _("“%(text)s” is now %(status)s.") % {"text": item.text[:80], "status": item.get_status_display()}
