@@ -265,10 +265,11 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
     horizon = today + SERIES_HORIZON
     duration = series.duration
     topics = list(series.topics.all())
-    existing = set(series.occurrences.values_list("original_start", flat=True))
+    # One occurrence per day: keyed by the local date, so a series whose time changed does not double its dates.
+    existing = {timezone.localdate(start) for start in series.occurrences.values_list("original_start", flat=True)}
     new = []
     for start in series_occurrences(series, until=horizon):
-        if start in existing or start.date() < today:
+        if start.date() in existing or start.date() < today:
             continue
         deadline = (
             start - timedelta(hours=series.registration_closes_hours) if series.registration_closes_hours else None
