@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check messages clean
+.PHONY: run test setup lint check messages clean bench
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -27,6 +27,11 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
+bench: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	bash bench/with_postgres.sh $(PY) -m bench.events_bench
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
