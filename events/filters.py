@@ -42,9 +42,7 @@ class EventFilter(django_filters.FilterSet):
     thema = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.order_by("name"), method="with_topic", empty_label=_("All topics")
     )
-    von = django_filters.DateFilter(
-        label=_("From"), method="ending_from", widget=DateInput(), help_text=_("Empty: from today.")
-    )
+    von = django_filters.DateFilter(label=_("From"), method="ending_from", widget=DateInput())
     bis = django_filters.DateFilter(label=_("Until"), method="starting_until", widget=DateInput())
 
     class Meta:
