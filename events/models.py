@@ -135,13 +135,25 @@ class EventSeries(EventFields):
         verbose_name = _("event series")
         verbose_name_plural = _("event series")
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="series_end_after_start"),
-            models.CheckConstraint(condition=Q(interval__gte=1), name="series_interval_positive"),
             models.CheckConstraint(
-                condition=Q(frequency="weekly") | Q(ordinal__isnull=False), name="series_monthly_needs_ordinal"
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="series_end_after_start",
+                violation_error_message=_("The end must be after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(until__isnull=True) | Q(count__isnull=True), name="series_until_or_count"
+                condition=Q(interval__gte=1),
+                name="series_interval_positive",
+                violation_error_message=_("The interval must be at least 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency="weekly") | Q(ordinal__isnull=False),
+                name="series_monthly_needs_ordinal",
+                violation_error_message=_("A monthly series needs the weekday's position in the month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(count__isnull=True),
+                name="series_until_or_count",
+                violation_error_message=_("Give either a last date or a number of dates, not both."),
             ),
         ]
 
@@ -288,13 +300,20 @@ class Event(EventFields):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="event_capacity_positive",
+                violation_error_message=_("The number of places must be at least 1."),
             ),
             models.CheckConstraint(
                 condition=Q(registration_deadline__isnull=True) | Q(registration_deadline__lte=models.F("ends_at")),
                 name="event_deadline_before_end",
+                violation_error_message=_("The registration deadline must be before the event ends."),
             ),
             models.UniqueConstraint(
                 fields=["series", "original_start"],
@@ -493,7 +512,9 @@ class Question(models.Model):
         verbose_name_plural = _("questions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(answered_at__isnull=True) | ~Q(answer=""), name="question_answered_has_answer"
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="question_answered_has_answer",
+                violation_error_message=_("Please write an answer."),
             )
         ]
 
@@ -563,11 +584,13 @@ class Outcome(models.Model):
             models.CheckConstraint(
                 condition=Q(owner_person__isnull=True) | Q(owner_organisation__isnull=True),
                 name="outcome_one_owner",
+                violation_error_message=_("An action item has one owner: a person or an organisation."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="action")
                 | Q(owner_person__isnull=True, owner_organisation__isnull=True, due_date__isnull=True),
                 name="outcome_owner_only_for_actions",
+                violation_error_message=_("Only action items have an owner and a due date."),
             ),
         ]
         indexes = [models.Index(fields=["kind", "status", "due_date"], name="outcome_open_idx")]
@@ -618,7 +641,13 @@ class Document(models.Model):
         ordering = ["kind", "title"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
-        constraints = [models.CheckConstraint(condition=Q(size__lte=20 * 1024 * 1024), name="document_max_20mb")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__lte=20 * 1024 * 1024),
+                name="document_max_20mb",
+                violation_error_message=_("The file is larger than 20 MB."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

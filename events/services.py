@@ -7,6 +7,7 @@ with IMMEDIATE transactions), so capacity is never exceeded.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 import filetype
@@ -401,7 +402,7 @@ def series_cancel_from(*, series: EventSeries, from_date: date, reason: str = ""
 # --- Minutes, outcomes, documents -----------------------------------------------
 
 MINUTES_TAGS = {
-    "p", "br", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "pre",
+    "p", "br", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "pre",
     "table", "thead", "tbody", "tr", "th", "td", "hr",
 }  # fmt: skip
 
@@ -409,6 +410,8 @@ MINUTES_TAGS = {
 def render_markdown(text: str) -> str:
     """Markdown to HTML, sanitised with nh3 (no scripts, no styles, links get rel=noopener)."""
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    # The minutes sit under the page's h1 and a section h2: "# Title" becomes h3, "## Item" h4, ...
+    html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
     return nh3.clean(html, tags=MINUTES_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,10 +40,8 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     registration = Registration.objects.filter(event=event, person=person).first() if person else None
     waiting_position = None
     if registration and registration.status == Registration.Status.WAITING:
-        waiting_position = (
-            event.registrations.filter(status=Registration.Status.WAITING, queued_at__lt=registration.queued_at).count()
-            + 1
-        )
+        ahead = Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
+        waiting_position = event.registrations.filter(ahead, status=Registration.Status.WAITING).count() + 1
     context = network_context(request, network, event=event)
     is_member, can_manage = context["is_member"], context["can_manage"]
     minutes_visible = bool(event.minutes_published_at or can_manage) and bool(event.minutes)
