@@ -253,7 +253,7 @@ def test_minutes_are_sanitised_in_the_preview_and_on_the_event_page(client, pers
     assert past_event.minutes == EVIL_MARKDOWN.strip()  # stored as written, cleaned when shown
 
     preview = _preview(client.get(_url("minutes-edit", past_event)).content.decode())
-    assert "<strong>Wärmeplanung</strong>" in preview and "<h2>Ergebnisse</h2>" in preview
+    assert "<strong>Wärmeplanung</strong>" in preview and "<h4>Ergebnisse</h4>" in preview
     for bad in ("<script", "alert(", "onerror", "onclick", "javascript:", "<img"):
         assert bad not in preview
 
