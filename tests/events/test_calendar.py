@@ -164,6 +164,36 @@ def test_calendar_token_renew_is_post_only_and_needs_a_login(client, personas, p
         assert CalendarToken.objects.filter(person=personas.people[persona]).exists()
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_personal_feed_of_each_persona(client, personas, persona, public_event, internal_event, foreign_event):
+    """The feed needs no login; the token decides. Staff see everything on the site, but their feed holds their
+    own networks and registrations only."""
+    if persona == "anonymous":
+        assert client.get(reverse("events:personal-feed", args=["x" * 43])).status_code == 404
+        return
+    person = personas.people[persona]
+    RegistrationFactory(event=public_event, person=person)
+    response = client.get(_feed_url(person))
+    assert response.status_code == 200
+    titles = set(_vevents(_parse(response)))
+    assert public_event.title in titles
+    assert (internal_event.title in titles) == (persona in {"member", "coordinator"})
+    assert (foreign_event.title in titles) == (persona == "other_network")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_notification_settings_post_per_persona(client, personas, persona):
+    personas.login(client, persona)
+    response = client.post(reverse("events:notification-settings"), {"confirmation": "on"})
+    assert response.status_code == 302
+    if persona == "anonymous":
+        assert "/konto/login/" in response["Location"] and not NotificationSetting.objects.exists()
+    else:
+        person = personas.people[persona]
+        assert NotificationSetting.objects.filter(person=person).count() == len(Notice.Kind.values) - 1
+        assert not NotificationSetting.objects.exclude(person=person).exists()
+
+
 def test_views_refuse_wrong_methods(client, personas, public_event):
     personas.login(client, "member")
     slug = personas.network.slug
