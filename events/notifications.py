@@ -8,6 +8,7 @@ A kind the person switched off gets a skipped Notice and no email.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
 
 from events import ical
 from events.models import Notice, NotificationSetting, Registration
@@ -24,6 +25,12 @@ def disabled_kinds(person: Person) -> set[str]:
         cached = set(NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True))
         person._disabled_kinds = cached
     return cached
+
+
+def _url_in(event, language: str) -> str:
+    """The event's path in the recipient's language (English under /en/), whatever language the sender uses."""
+    with translation.override(language):
+        return event.get_absolute_url()
 
 
 def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
@@ -43,7 +50,7 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
         "event": event,
         "registration": registration,
         "person": person,
-        "event_url": settings.SITE_URL.rstrip("/") + event.get_absolute_url(),
+        "event_url": settings.SITE_URL.rstrip("/") + _url_in(event, person.language),
         "show_link": holds_place and bool(event.online_url),
         **(extra or {}),
     }

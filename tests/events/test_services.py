@@ -321,3 +321,14 @@ def test_series_occurrences_keep_wall_clock_across_dst():
     assert [s.hour for s in starts] == [10, 10, 10]
     assert [s.utcoffset() for s in starts] == [timedelta(hours=2), timedelta(hours=2), timedelta(hours=1)]
     assert starts[0] == timezone.make_aware(datetime(2026, 10, 13, 10))
+
+
+def test_email_links_follow_the_recipients_language():
+    english = PersonFactory(language="en")
+    german = PersonFactory(language="de")
+    event = EventFactory()
+    for person in (english, german):
+        services.registration_register(event=event, person=person)
+    bodies = {m.recipient: m.body_text for m in _mails("event_confirmation")}
+    assert f"/en/netzwerke/{event.network.slug}/termine/{event.pk}/" in bodies[english.user.email]
+    assert "/en/" not in bodies[german.user.email]
