@@ -1,0 +1,239 @@
+"""Events as new users try them (issue 3 "Done when"), in a real Chromium, on the demo data.
+
+1. kek.mitglied registers for an upcoming KEK meeting, sees the online link only after registering,
+   downloads the .ics and cancels; on the full meeting a waiting person moves up when someone
+   cancels, and gets the email.
+2. ktt.koordination creates a fortnightly office-hour series; its dates appear 14 days apart in the
+   network calendar.
+3. kek.koordination writes minutes with an action item for kek.mitglied; it shows on their dashboard.
+
+No page may load anything from another host or log a console error. The event page and the
+network calendar are kept as docs/screenshots/event-detail.png and network-calendar.png.
+"""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "klimanetz-demo"
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+KEK = "/netzwerke/kek-dortmund/termine/"
+KTT = "/netzwerke/klima-taten-team-westpfalz/termine/"
+OPEN_MEETING = "KEK-Netzwerktreffen: Klimaschutzziele der Mitgliedsorganisationen"
+FULL_MEETING = "KEK-Netzwerktreffen vor Ort: Rundgang im Dortmunder Hafen"
+PAST_MEETING = "KEK-Netzwerktreffen: Eigene Klimaschutzziele entwickeln"
+MEETING_LINK = 'a[href="https://meet.example.org/kek-netzwerktreffen"]'
+
+
+def log_in(browsing, email: str) -> None:
+    page = browsing.page
+    page.goto(browsing.url("/konto/login/"))
+    form = page.locator("form", has=page.locator("input[name=login]"))
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    assert page.get_by_role("button", name="Abmelden", exact=True).is_visible()
+
+
+def submit(page, button) -> None:
+    """Click a form's button and wait for the page the redirect after the POST leads to."""
+    with page.expect_navigation():
+        button.click()
+
+
+def log_out(browsing) -> None:
+    submit(browsing.page, browsing.page.get_by_role("button", name="Abmelden", exact=True))
+    assert browsing.page.get_by_role("button", name="Abmelden", exact=True).count() == 0
+
+
+def open_event(browsing, calendar: str, title: str, *, past: bool = False) -> None:
+    page = browsing.page
+    page.goto(browsing.url(calendar + ("?zeitraum=vergangen" if past else "")))
+    page.locator("table.event-table").get_by_role("link", name=title, exact=True).first.click()
+    page.wait_for_url("**/termine/*/")
+    assert page.locator("h1").inner_text() == title
+
+
+def registration_of(email: str, title: str):
+    from events.models import Registration
+
+    return Registration.objects.get(person__user__email=email, event__title=title)
+
+
+def assert_clean(browsing) -> None:
+    assert browsing.console_errors == [], "the browser logged errors"
+    assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
+
+
+def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_waiting_list_moves_up(
+    demo_data, browsing
+):
+    from networks.models import OutboxMessage
+
+    page = browsing.page
+    box = page.locator("#registration")
+    try:
+        log_in(browsing, "kek.mitglied@example.org")
+        open_event(browsing, KEK, OPEN_MEETING)
+
+        # Before registering: the event says it is online too, but not where.
+        assert page.locator(MEETING_LINK).count() == 0
+        assert "meet.example.org" not in page.locator("main").inner_text()
+        submit(page, box.locator("button[type=submit]"))
+        assert registration_of("kek.mitglied@example.org", OPEN_MEETING).status == "registered"
+        assert "✓" in box.locator(".registration-status").inner_text()
+        assert page.locator(MEETING_LINK).is_visible()  # now it is there
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "event-detail.png"), full_page=True)
+
+        # The calendar file, with the link now that a place is held.
+        with page.expect_download() as download_info:
+            page.locator('a[href$="/termin.ics"]').click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".ics")
+        calendar = icalendar.Calendar.from_ical(Path(download.path()).read_bytes())
+        [vevent] = calendar.walk("VEVENT")
+        assert str(vevent["SUMMARY"]) == OPEN_MEETING
+        assert "https://meet.example.org/kek-netzwerktreffen" in str(vevent["DESCRIPTION"])
+        assert vevent.decoded("DTSTART").tzinfo is not None and vevent.decoded("DTSTART") > timezone.now()
+        assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Berlin"
+
+        # Cancelling gives the place back and hides the link again.
+        submit(page, box.locator("button[type=submit]"))
+        assert registration_of("kek.mitglied@example.org", OPEN_MEETING).status == "cancelled"
+        assert page.locator(MEETING_LINK).count() == 0
+
+        # The full meeting: kek.mitglied joins its waiting list, behind two others.
+        open_event(browsing, KEK, FULL_MEETING)
+        submit(page, box.locator("button[type=submit]"))
+        assert registration_of("kek.mitglied@example.org", FULL_MEETING).status == "waiting"
+        assert "3" in box.locator(".registration-status").inner_text()  # number 3 on the waiting list
+        log_out(browsing)
+
+        # Someone with a place cancels: the first waiting person moves up and is told by email.
+        assert registration_of("kek.caritas@example.org", FULL_MEETING).status == "waiting"
+        log_in(browsing, "kek.dew21@example.org")
+        open_event(browsing, KEK, FULL_MEETING)
+        submit(page, box.locator("button[type=submit]"))
+        assert registration_of("kek.dew21@example.org", FULL_MEETING).status == "cancelled"
+        assert registration_of("kek.caritas@example.org", FULL_MEETING).status == "registered"
+        assert registration_of("kek.mitglied@example.org", FULL_MEETING).status == "waiting"
+        promoted = OutboxMessage.objects.get(recipient="kek.caritas@example.org", reason="event_promoted")
+        assert FULL_MEETING in promoted.subject + promoted.body_text
+        assert not OutboxMessage.objects.filter(recipient="kek.mitglied@example.org", reason="event_promoted").exists()
+        log_out(browsing)
+
+        # The promoted person sees their place.
+        log_in(browsing, "kek.caritas@example.org")
+        open_event(browsing, KEK, FULL_MEETING)
+        assert "✓" in box.locator(".registration-status").inner_text()
+        assert_clean(browsing)
+    finally:
+        # Queries made while Playwright's loop runs have their own connection: close it, or
+        # PostgreSQL cannot drop the test database at the end of the session.
+        connections.close_all()
+
+
+def test_coordinator_creates_a_fortnightly_office_hour_series(demo_data, browsing):
+    from events.models import EventSeries
+
+    page = browsing.page
+    title = "Sprechstunde Wärmeplanung"
+    soon = timezone.localdate() + timedelta(days=3)
+    first = soon + timedelta(days=(3 - soon.weekday()) % 7)  # a Thursday; the Klima.Taten.Talk is on Tuesdays
+    try:
+        log_in(browsing, "ktt.koordination@example.org")
+        page.goto(browsing.url(KTT))
+        page.locator(f'.calendar-actions a[href="{KTT.replace("termine/", "terminreihen/neu/")}"]').click()
+        page.wait_for_url("**/terminreihen/neu/")
+        form = page.locator("main form[method=post]")
+        form.locator("input[name=title]").fill(title)
+        form.locator("select[name=kind]").select_option("office_hour")
+        form.locator("select[name=format]").select_option("online")
+        form.locator("select[name=frequency]").select_option("weekly")
+        form.locator("input[name=interval]").fill("2")
+        form.locator("select[name=weekday]").select_option(str(first.weekday()))
+        form.locator("input[name=first_date]").fill(first.isoformat())
+        form.locator("input[name=start_time]").fill("14:00")
+        form.locator("input[name=end_time]").fill("15:00")
+        form.locator("input[name=online_url]").fill("https://meet.example.org/sprechstunde-waermeplanung")
+        form.locator("select[name=visibility]").select_option("network")
+        form.locator("textarea[name=description]").fill("Fragen zur kommunalen Wärmeplanung, alle zwei Wochen.")
+        submit(page, form.locator("button[type=submit]"))
+        assert page.url.rstrip("/").split("/")[-1].isdigit()  # the new series' page
+
+        series = EventSeries.objects.get(network__slug="klima-taten-team-westpfalz", title=title)
+        assert (series.interval, series.weekday, series.kind) == (2, first.weekday(), "office_hour")
+        assert series.occurrences.count() >= 12  # six months ahead
+
+        # The network calendar lists the next dates, two weeks apart, on the chosen weekday.
+        page.goto(browsing.url(KTT))
+        rows = page.locator("table.event-table tbody tr", has=page.get_by_role("link", name=title, exact=True))
+        assert rows.count() >= 3
+        days = [
+            timezone.localtime(datetime.fromisoformat(rows.nth(i).locator("time").first.get_attribute("datetime")))
+            for i in range(3)
+        ]
+        assert days[0].date() == first and all(d.hour == 14 for d in days)
+        assert [(b.date() - a.date()).days for a, b in zip(days, days[1:], strict=False)] == [14, 14]
+        page.set_viewport_size({"width": 1280, "height": 1400})  # the first dates, not all six months
+        page.screenshot(path=str(SCREENSHOTS / "network-calendar.png"))
+        assert_clean(browsing)
+    finally:
+        connections.close_all()
+
+
+def test_minutes_with_an_action_item_show_on_the_owners_dashboard(demo_data, browsing):
+    from networks.models import OutboxMessage
+
+    page = browsing.page
+    task = "Klimaschutzziel der Stadtverwaltung im Netzwerk vorstellen"
+    due = timezone.localdate() + timedelta(days=10)
+    try:
+        log_in(browsing, "kek.koordination@example.org")
+        open_event(browsing, KEK, PAST_MEETING, past=True)
+        page.locator('a[href$="/protokoll/"]').first.click()
+        page.wait_for_url("**/protokoll/")
+
+        minutes = page.locator('form[action$="/protokoll/"]')
+        minutes.locator("textarea[name=minutes]").fill(
+            "## Eigene Klimaschutzziele\n\n- Die FH Dortmund stellt ihr Vorgehen vor.\n"
+            "- Die Stadtverwaltung stellt ihr Ziel beim nächsten Treffen vor."
+        )
+        minutes.locator("input[name=publish]").check()
+        submit(page, minutes.locator("button[type=submit]"))
+        preview = page.locator(".minutes-text")
+        assert preview.get_by_role("heading", name="Eigene Klimaschutzziele").is_visible()
+        assert preview.locator("li").count() == 2
+
+        outcome = page.locator('form[action$="/ergebnisse/neu/"]')
+        outcome.locator("select[name=outcome-kind]").select_option("action")
+        outcome.locator("textarea[name=outcome-text]").fill(task)
+        outcome.locator("select[name=outcome-owner_person]").select_option(label="Tobias Wagner (Stadt Dortmund)")
+        outcome.locator("input[name=outcome-due_date]").fill(due.isoformat())
+        submit(page, outcome.locator("button[type=submit]"))
+        assert page.locator("#outcomes-section table").get_by_role("cell", name=task, exact=True).is_visible()
+        log_out(browsing)
+
+        # The owner finds it in "my area", next to the network's latest minutes.
+        log_in(browsing, "kek.mitglied@example.org")
+        page.goto(browsing.url("/start/"))
+        items = page.locator("section", has=page.locator("#my-items-heading"))
+        item = items.locator("li", has_text=task)
+        assert item.is_visible()
+        assert item.locator("time").get_attribute("datetime") == due.isoformat()
+        minutes_list = page.locator("section", has=page.locator("#my-minutes-heading"))
+        assert minutes_list.get_by_role("link", name=PAST_MEETING).is_visible()
+        # The participants were told that the minutes are out.
+        assert OutboxMessage.objects.filter(recipient="kek.mitglied@example.org", reason="event_minutes").exists()
+        assert_clean(browsing)
+    finally:
+        connections.close_all()
