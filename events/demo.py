@@ -336,7 +336,7 @@ EVENTS = [
             ("18:40", "Fünf Mitglieder, fünf Beispiele", "Kurzvorträge"),
             ("19:30", "Fragen und Gespräche", ""),
         ),
-        people=("buerger@example.org", "kek.caritas@example.org"),
+        people=("buerger@example.org", "kek.caritas@example.org", "kek.mitglied@example.org"),
     ),
     # --- NKK Köln/Bonn ------------------------------------------------------------------------
     EventSpec(
@@ -411,7 +411,7 @@ EVENTS = [
             ("14:00", "Wie geht es nach dem Beschluss weiter?", "Erfahrungen aus Hürth"),
             ("14:45", "Umsetzungsstrategie und Fördermittel", ""),
         ),
-        people=("nkk.huerth@example.org", "nkk.gl@example.org"),
+        people=("nkk.huerth@example.org", "nkk.gl@example.org", "nkk.mitglied@example.org"),
     ),
     # --- Klima.Taten.Team Westpfalz -----------------------------------------------------------
     EventSpec(
