@@ -1,0 +1,47 @@
+"""The events app's models; import them from here."""
+
+from events.models.event import (
+    AgendaItem,
+    Event,
+    EventFields,
+    EventQuerySet,
+    EventSeries,
+    Format,
+    Kind,
+    Registration,
+    Visibility,
+    holds_a_place,
+)
+from events.models.followup import (
+    CalendarToken,
+    Document,
+    Notice,
+    NotificationSetting,
+    Outcome,
+    OutcomeQuerySet,
+    Question,
+    _document_path,
+    new_token,
+)
+
+__all__ = [
+    "AgendaItem",
+    "CalendarToken",
+    "Document",
+    "Event",
+    "EventFields",
+    "EventQuerySet",
+    "EventSeries",
+    "Format",
+    "Kind",
+    "Notice",
+    "NotificationSetting",
+    "Outcome",
+    "OutcomeQuerySet",
+    "Question",
+    "Registration",
+    "Visibility",
+    "_document_path",
+    "holds_a_place",
+    "new_token",
+]

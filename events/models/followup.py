@@ -1,0 +1,254 @@
+"""What follows from events: notices and notification settings, calendar tokens,
+office-hour questions, outcomes (decisions, ideas, action items) and documents."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models.event import Event, Registration
+from networks.models import Network, Organisation, Person, Topic
+
+
+class Notice(models.Model):
+    """One notification that was decided for a registration: the unique key makes it once-only.
+
+    The reminder scan inserts a row before it enqueues the email, so two scans (or a
+    scan that runs twice) cannot send a reminder twice; switched-off kinds get a row too
+    so the scan does not consider them again.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("registration confirmation")
+        PROMOTED = "promoted", _("moved up from the waiting list")
+        REMINDER_7D = "reminder_7d", _("reminder 7 days before")
+        REMINDER_1D = "reminder_1d", _("reminder 1 day before")
+        CHANGED = "changed", _("change of an event")
+        CANCELLED = "cancelled", _("cancellation of an event")
+        MINUTES = "minutes", _("minutes published")
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=Kind)
+    occasion = models.CharField(max_length=40, default="", blank=True)
+    skipped = models.BooleanField(default=False, help_text=_("The person had switched this kind off."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "kind", "occasion"], name="notice_once_per_registration")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.registration_id}"
+
+
+class NotificationSetting(models.Model):
+    """A kind of event email a person has switched off (no row: on)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=20, choices=Notice.Kind)
+    enabled = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("notification setting")
+        verbose_name_plural = _("notification settings")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notification_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind} {'on' if self.enabled else 'off'}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret of a person's calendar feed URL; renewing replaces it."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_token")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+
+    def __str__(self) -> str:
+        return f"{self.person}"
+
+
+class Question(models.Model):
+    """A member's question before an office hour; answered ones form the network's FAQ."""
+
+    event = models.ForeignKey(Event, verbose_name=_("office hour"), on_delete=models.CASCADE, related_name="questions")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="questions", editable=False)
+    author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="questions")
+    text = models.TextField(_("question"), max_length=2000)
+    anonymous = models.BooleanField(
+        _("ask anonymously"), default=False, help_text=_("Other members do not see your name; the coordination does.")
+    )
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("topic"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="question_answered_has_answer",
+                violation_error_message=_("Please write an answer."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class OutcomeQuerySet(models.QuerySet):
+    def action_items(self):
+        return self.filter(kind=Outcome.Kind.ACTION)
+
+    def open(self):
+        return self.action_items().filter(status=Outcome.Status.OPEN)
+
+    def of_person(self, person: Person):
+        """Action items owned by the person or by an organisation the person belongs to."""
+        owned = Q(owner_person=person)
+        if person.organisation_id:
+            owned |= Q(owner_organisation_id=person.organisation_id)
+        return self.filter(owned)
+
+    def for_list(self):
+        return self.select_related("event__network", "owner_person", "owner_organisation")
+
+
+class Outcome(models.Model):
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        IDEA = "idea", _("idea")
+        ACTION = "action", _("action item")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+        DROPPED = "dropped", _("dropped")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    text = models.CharField(_("text"), max_length=500)
+    owner_person = models.ForeignKey(
+        Person, verbose_name=_("responsible person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("responsible organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "due_date", "pk"]
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_person__isnull=True) | Q(owner_organisation__isnull=True),
+                name="outcome_one_owner",
+                violation_error_message=_("An action item has one owner: a person or an organisation."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="action")
+                | Q(owner_person__isnull=True, owner_organisation__isnull=True, due_date__isnull=True),
+                name="outcome_owner_only_for_actions",
+                violation_error_message=_("Only action items have an owner and a due date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status", "due_date"], name="outcome_open_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def clean(self) -> None:
+        if self.owner_person_id and self.owner_organisation_id:
+            raise ValidationError(_("An action item has one owner: a person or an organisation."))
+        if self.kind == self.Kind.ACTION and not (self.owner_person_id or self.owner_organisation_id):
+            raise ValidationError({"owner_person": _("An action item needs a person or organisation responsible.")})
+        if self.kind != self.Kind.ACTION and (self.owner_person_id or self.owner_organisation_id or self.due_date):
+            raise ValidationError(_("Only action items have an owner and a due date."))
+
+    @property
+    def owner(self):
+        return self.owner_person or self.owner_organisation
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.status == self.Status.OPEN and self.due_date and self.due_date < timezone.localdate())
+
+
+def _document_path(instance: Document, filename: str) -> str:
+    return f"events/{instance.event_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        SLIDES = "slides", _("slides")
+        MINUTES = "minutes", _("minutes")
+        PHOTO = "photo", _("photo")
+        OTHER = "other", _("other document")
+
+    MAX_SIZE = 20 * 1024 * 1024
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SLIDES)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    uploaded_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__lte=20 * 1024 * 1024),
+                name="document_max_20mb",
+                violation_error_message=_("The file is larger than 20 MB."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:document-download", args=[self.event.network.slug, self.event_id, self.pk])

@@ -1,0 +1,81 @@
+"""Every write of the events app with a rule in it; views and tasks call these (``from events import services``)."""
+
+from events.services.events import (
+    SERIES_TEMPLATE_FIELDS,
+    SIGNIFICANT_FIELDS,
+    agenda_set,
+    event_cancel,
+    event_copy_initial,
+    event_create,
+    event_update,
+)
+from events.services.minutes import (
+    ALLOWED_DOCUMENT_TYPES,
+    MINUTES_TAGS,
+    document_add,
+    document_check,
+    document_delete,
+    minutes_save,
+    minutes_unpublish,
+    outcome_set_status,
+    question_answer,
+    question_ask,
+    render_markdown,
+)
+from events.services.personal import calendar_token_get, calendar_token_renew, notification_settings_set
+from events.services.registration import (
+    RegistrationError,
+    attendance_set,
+    registration_cancel,
+    registration_register,
+)
+from events.services.reminders import REMINDERS, reminders_due, reminders_send
+from events.services.series import (
+    RULE_FIELDS,
+    SERIES_HORIZON,
+    series_cancel_from,
+    series_create,
+    series_materialise,
+    series_materialise_all,
+    series_occurrences,
+    series_update_from,
+)
+
+__all__ = [
+    "ALLOWED_DOCUMENT_TYPES",
+    "MINUTES_TAGS",
+    "REMINDERS",
+    "RULE_FIELDS",
+    "SERIES_HORIZON",
+    "SERIES_TEMPLATE_FIELDS",
+    "SIGNIFICANT_FIELDS",
+    "RegistrationError",
+    "agenda_set",
+    "attendance_set",
+    "calendar_token_get",
+    "calendar_token_renew",
+    "document_add",
+    "document_check",
+    "document_delete",
+    "event_cancel",
+    "event_copy_initial",
+    "event_create",
+    "event_update",
+    "minutes_save",
+    "minutes_unpublish",
+    "notification_settings_set",
+    "outcome_set_status",
+    "question_answer",
+    "question_ask",
+    "registration_cancel",
+    "registration_register",
+    "reminders_due",
+    "reminders_send",
+    "render_markdown",
+    "series_cancel_from",
+    "series_create",
+    "series_materialise",
+    "series_materialise_all",
+    "series_occurrences",
+    "series_update_from",
+]

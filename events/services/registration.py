@@ -1,0 +1,124 @@
+"""Registration with capacity and waiting list, cancellation, promotion, attendance.
+
+The rules hold under concurrency: registering, cancelling and promoting lock the event row
+(SELECT … FOR UPDATE on PostgreSQL; SQLite serialises writers with IMMEDIATE transactions),
+so capacity is never exceeded and the waiting list keeps its order.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import (
+    Event,
+    Notice,
+    Registration,
+)
+from events.notifications import notify
+from networks.models import Person
+
+
+class RegistrationError(Exception):
+    MESSAGES = {
+        "cancelled": gettext_lazy("This event has been cancelled; registration is no longer possible."),
+        "past": gettext_lazy("This event has already started or is over; registration is closed."),
+        "deadline": gettext_lazy("The registration deadline for this event has passed."),
+        "not_registered": gettext_lazy("You are not registered for this event."),
+    }
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(self.MESSAGES[code]))
+
+
+# --- Registration ---------------------------------------------------------------
+
+
+def _check_open(event: Event, now: datetime) -> None:
+    if event.is_cancelled:
+        raise RegistrationError("cancelled")
+    if event.starts_at <= now:
+        raise RegistrationError("past")
+    if event.registration_deadline and now > event.registration_deadline:
+        raise RegistrationError("deadline")
+
+
+def registration_register(*, event: Event, person: Person) -> Registration:
+    """Register, or join the waiting list when the event is full. Registering again changes nothing."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("network").get(pk=event.pk)
+        # Taken under the lock: the queue order is the order in which places were decided.
+        now = timezone.now()
+        _check_open(event, now)
+        registration = Registration.objects.filter(event=event, person=person).first()
+        if registration and registration.status != Registration.Status.CANCELLED:
+            return registration
+        taken = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()
+        full = event.capacity is not None and taken >= event.capacity
+        status = Registration.Status.WAITING if full else Registration.Status.REGISTERED
+        if registration is None:
+            registration = Registration.objects.create(event=event, person=person, status=status, queued_at=now)
+        else:
+            registration.status, registration.queued_at = status, now
+            registration.save(update_fields=["status", "queued_at", "updated_at"])
+        registration.event = event
+        notify(registration, Notice.Kind.CONFIRMATION, occasion=now.isoformat())
+    return registration
+
+
+def registration_cancel(*, event: Event, person: Person) -> Registration:
+    """Give the place (or the waiting-list place) back; the first waiting person moves up."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("network").get(pk=event.pk)
+        registration = Registration.objects.filter(
+            event=event, person=person, status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING]
+        ).first()
+        if registration is None:
+            raise RegistrationError("not_registered")
+        if event.starts_at <= timezone.now():
+            raise RegistrationError("past")
+        registration.status = Registration.Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        _promote_waiting(event)
+    return registration
+
+
+def _promote_waiting(event: Event) -> list[Registration]:
+    """Fill free places from the waiting list, first come first served. Call with the event locked."""
+    if event.is_cancelled or event.starts_at <= timezone.now():
+        return []
+    waiting = (
+        event.registrations.filter(status=Registration.Status.WAITING)
+        .select_related("person__user")
+        .order_by("queued_at", "pk")
+    )
+    if event.capacity is not None:
+        taken = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()
+        waiting = waiting[: max(event.capacity - taken, 0)]
+    promoted = list(waiting)
+    for registration in promoted:
+        registration.status = Registration.Status.REGISTERED
+        registration.event = event
+        registration.save(update_fields=["status", "updated_at"])
+        notify(registration, Notice.Kind.PROMOTED, occasion=registration.queued_at.isoformat())
+    return promoted
+
+
+def attendance_set(*, event: Event, attended: set[int]) -> int:
+    """Mark who attended (registration ids); everyone else with a place stays 'registered'."""
+    if event.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be recorded once the event has started."))
+    with transaction.atomic():
+        places = event.registrations.filter(status__in=Registration.TAKES_A_PLACE)
+        unknown = attended - set(places.values_list("pk", flat=True))
+        if unknown:
+            raise ValidationError(_("Only registered participants can be marked as attended."))
+        places.filter(pk__in=attended).update(status=Registration.Status.ATTENDED, updated_at=timezone.now())
+        places.exclude(pk__in=attended).update(status=Registration.Status.REGISTERED, updated_at=timezone.now())
+    return len(attended)
