@@ -332,3 +332,12 @@ def test_email_links_follow_the_recipients_language():
     bodies = {m.recipient: m.body_text for m in _mails("event_confirmation")}
     assert f"/en/netzwerke/{event.network.slug}/termine/{event.pk}/" in bodies[english.user.email]
     assert "/en/" not in bodies[german.user.email]
+
+
+def test_switched_off_reminder_is_decided_once_and_not_sent():
+    registration = _registered(0.5)
+    services.notification_settings_set(person=registration.person, enabled={"reminder_7d"})
+    assert services.reminders_send() == 0
+    assert Notice.objects.get(registration=registration, kind="reminder_1d").skipped
+    assert not OutboxMessage.objects.filter(reason="event_reminder_1d").exists()
+    assert services.reminders_send() == 0  # a skipped reminder is not considered again
