@@ -730,3 +730,10 @@ def test_grow_helper_makes_what_the_counts_claim(personas):
     _grow(personas, 3)
     assert Event.objects.filter(network=personas.network).count() == 3
     assert Registration.objects.count() == 12
+
+
+def test_soft_breaks_escapes_and_allows_breaks_after_dots():
+    from events.templatetags.events_tags import soft_breaks
+
+    assert soft_breaks("Klima.Taten.Talk") == "Klima.<wbr>Taten.<wbr>Talk"
+    assert soft_breaks("<b>A.B</b>") == "&lt;b&gt;A.<wbr>B&lt;/<wbr>b&gt;"  # escaped first, then broken
