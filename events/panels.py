@@ -6,8 +6,7 @@ network has: the lists are sliced and evaluated here, with what their templates 
 
 from __future__ import annotations
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,19 +19,6 @@ WAITING_PLACES = 10
 OPEN_ITEMS = 10
 LATEST_MINUTES = 5
 NETWORK_NEXT_EVENTS = 3
-
-
-def _waiting_position():
-    """1 + the number of people ahead in the same event's queue (the services' order: queued_at, pk)."""
-    ahead = (
-        Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITING)
-        .filter(Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk")))
-        .order_by()
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1
 
 
 def dashboard_context(request: HttpRequest, person: Person) -> dict:
@@ -58,9 +44,7 @@ def dashboard_context(request: HttpRequest, person: Person) -> dict:
     )
     return {
         "registrations": list(upcoming.filter(status__in=Registration.TAKES_A_PLACE)[:NEXT_EVENTS]),
-        "waiting": list(
-            upcoming.filter(status=Registration.Status.WAITING).annotate(position=_waiting_position())[:WAITING_PLACES]
-        ),
+        "waiting": list(upcoming.filter(status=Registration.Status.WAITING).with_waiting_position()[:WAITING_PLACES]),
         "action_items": list(items[:OPEN_ITEMS]),
         "minutes": list(minutes[:LATEST_MINUTES]),
     }

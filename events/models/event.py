@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -386,6 +387,20 @@ class AgendaItem(models.Model):
         return self.title
 
 
+class RegistrationQuerySet(models.QuerySet):
+    def with_waiting_position(self):
+        """``waiting_position``: 1 + the people ahead in the same event's waiting list (QUEUE_ORDER)."""
+        ahead = (
+            Registration.objects.filter(event=OuterRef("event"), status=Registration.Status.WAITING)
+            .filter(Q(queued_at__lt=OuterRef("queued_at")) | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk")))
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(waiting_position=Coalesce(Subquery(ahead, output_field=models.IntegerField()), 0) + 1)
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered")
@@ -394,6 +409,7 @@ class Registration(models.Model):
         ATTENDED = "attended", _("attended")
 
     TAKES_A_PLACE = (Status.REGISTERED, Status.ATTENDED)
+    QUEUE_ORDER = ("queued_at", "pk")  # first come, first served: places, waiting list and promotion
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations")
@@ -401,6 +417,8 @@ class Registration(models.Model):
     queued_at = models.DateTimeField(_("in the queue since"), default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["queued_at", "pk"]

@@ -117,5 +117,5 @@ def _active_registrations(event: Event):
     return (
         event.registrations.filter(status__in=[*Registration.TAKES_A_PLACE, Registration.Status.WAITING])
         .select_related("person__user", "event__network")
-        .order_by("queued_at", "pk")
+        .order_by(*Registration.QUEUE_ORDER)
     )

@@ -96,7 +96,7 @@ def _promote_waiting(event: Event) -> list[Registration]:
     waiting = (
         event.registrations.filter(status=Registration.Status.WAITING)
         .select_related("person__user")
-        .order_by("queued_at", "pk")
+        .order_by(*Registration.QUEUE_ORDER)
     )
     if event.capacity is not None:
         taken = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()

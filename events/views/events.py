@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,11 +36,11 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = access.access_event(request.user, network, pk)
     event = Event.objects.with_counts().select_related("network", "series").get(pk=event.pk)
     person = person_of(request)
-    registration = Registration.objects.filter(event=event, person=person).first() if person else None
-    waiting_position = None
-    if registration and registration.status == Registration.Status.WAITING:
-        ahead = Q(queued_at__lt=registration.queued_at) | Q(queued_at=registration.queued_at, pk__lt=registration.pk)
-        waiting_position = event.registrations.filter(ahead, status=Registration.Status.WAITING).count() + 1
+    registration = (
+        Registration.objects.filter(event=event, person=person).with_waiting_position().first() if person else None
+    )
+    waiting = registration is not None and registration.status == Registration.Status.WAITING
+    waiting_position = registration.waiting_position if waiting else None
     context = network_context(request, network, event=event)
     is_member, can_manage = context["is_member"], context["can_manage"]
     minutes_visible = bool(event.minutes_published_at or can_manage) and bool(event.minutes)

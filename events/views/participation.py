@@ -22,6 +22,10 @@ from networks.models import Network
 # --- Registration ---------------------------------------------------------------
 
 
+def _position_of(registration: Registration) -> int:
+    return Registration.objects.with_waiting_position().get(pk=registration.pk).waiting_position
+
+
 def _registering(request: HttpRequest, slug: str, pk: int):
     """The event (404 for outsiders) and the viewer's person; 403 when their role may not register."""
     network = network_access.access_network(request.user, slug)
@@ -29,19 +33,6 @@ def _registering(request: HttpRequest, slug: str, pk: int):
     if not access.can_register(request.user, event):
         raise PermissionDenied
     return event, person_of(request)
-
-
-def _waiting_position(registration: Registration) -> int:
-    ahead = Registration.objects.filter(
-        event_id=registration.event_id, status=Registration.Status.WAITING, queued_at__lt=registration.queued_at
-    ).count()
-    ties = Registration.objects.filter(
-        event_id=registration.event_id,
-        status=Registration.Status.WAITING,
-        queued_at=registration.queued_at,
-        pk__lt=registration.pk,
-    ).count()
-    return ahead + ties + 1
 
 
 @login_required
@@ -62,7 +53,7 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         text = _(
             "“%(title)s” is fully booked. You are number %(position)s on the waiting list; "
             "we will email you when a place becomes free."
-        ) % {"title": event.title, "position": _waiting_position(registration)}
+        ) % {"title": event.title, "position": _position_of(registration)}
     elif was_active:
         text = _("You are already registered for “%(title)s”.") % {"title": event.title}
     else:
@@ -99,7 +90,7 @@ def _participants(event: Event) -> list[Registration]:
     """All registrations, places first, then the waiting list in its order, then cancellations."""
     order = {Registration.Status.ATTENDED: 0, Registration.Status.REGISTERED: 0, Registration.Status.WAITING: 1}
     registrations = list(
-        event.registrations.select_related("person__organisation", "person__user").order_by("queued_at", "pk")
+        event.registrations.select_related("person__organisation", "person__user").order_by(*Registration.QUEUE_ORDER)
     )
     return sorted(registrations, key=lambda r: order.get(r.status, 2))
 

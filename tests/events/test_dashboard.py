@@ -108,7 +108,7 @@ def test_next_events_and_waiting_list_places(client, personas, member):
 
     _, panel, page = _dashboard(client, member)
     assert [r.pk for r in panel["registrations"]] == [soon.pk, later.pk]
-    assert [(r.pk, r.position) for r in panel["waiting"]] == [(mine.pk, 3)]
+    assert [(r.pk, r.waiting_position) for r in panel["waiting"]] == [(mine.pk, 3)]
     events = _section(page, "my-events-heading")
     assert soon.event.get_absolute_url() in events and later.event.get_absolute_url() in events
     assert "Volle Werkstatt" in events and "place 3 on the waiting list" in events
