@@ -84,12 +84,15 @@ def access_action_item(user, network: Network, pk: int, *, person=None) -> Outco
         event__network=network,
         pk=pk,
     )
-    if is_coordinator(user, network):
+    if is_coordinator(user, network) or owns_action_item(person, item):
         return item
-    owns = person is not None and (
-        item.owner_person_id == person.pk
-        or (item.owner_organisation_id is not None and item.owner_organisation_id == person.organisation_id)
+    raise PermissionDenied
+
+
+def owns_action_item(person, item: Outcome) -> bool:
+    """The owner of an action item: the person named, or anyone of the organisation named."""
+    if person is None:
+        return False
+    return item.owner_person_id == person.pk or (
+        item.owner_organisation_id is not None and item.owner_organisation_id == person.organisation_id
     )
-    if not owns:
-        raise PermissionDenied
-    return item

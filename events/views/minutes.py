@@ -170,17 +170,6 @@ def _action_item_rows(network: Network, filters: ActionItemFilterForm, person):
     return filters.filter(rows, person).order_by(open_first, F("due_date").asc(nulls_last=True), "pk")
 
 
-def _may_change(item: Outcome, person, can_manage: bool) -> bool:
-    """Mirrors access_action_item for the buttons: coordinators, the owner, the owning organisation's people."""
-    if can_manage:
-        return True
-    if person is None:
-        return False
-    return item.owner_person_id == person.pk or (
-        item.owner_organisation_id is not None and item.owner_organisation_id == person.organisation_id
-    )
-
-
 @login_required
 @require_GET
 def action_items(request: HttpRequest, slug: str) -> HttpResponse:
@@ -190,7 +179,7 @@ def action_items(request: HttpRequest, slug: str) -> HttpResponse:
     context = network_context(request, network, filters=filters)
     page = page_of(request, _action_item_rows(network, filters, person))
     for item in page:
-        item.may_change = _may_change(item, person, context["can_manage"])
+        item.may_change = context["can_manage"] or event_access.owns_action_item(person, item)
     context.update(page=page, status_choices=Outcome.Status.choices)
     return render(request, "events/action_items.html", context)
 
