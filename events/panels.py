@@ -6,6 +6,7 @@ network has: the lists are sliced and evaluated here, with what their templates 
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -68,7 +69,39 @@ def network_space_context(request: HttpRequest, network: Network) -> dict:
     }
 
 
+HOME_EVENTS = 4
+
+
+def home_context(request: HttpRequest, _subject) -> dict | None:
+    """Home page: the next public events across networks (1 query), hidden when there are none."""
+    events = list(
+        Event.objects.visible_to(AnonymousUser())
+        .active()
+        .upcoming()
+        .select_related("network")
+        .order_by("starts_at", "pk")[:HOME_EVENTS]
+    )
+    return {"events": events} if events else None
+
+
+def network_detail_context(request: HttpRequest, network: Network) -> dict:
+    """A network's public profile: its next events the viewer may see (1 query)."""
+    events = (
+        Event.objects.visible_to(request.user).filter(network=network).active().upcoming().order_by("starts_at", "pk")
+    )
+    return {"network": network, "events": list(events[:NETWORK_NEXT_EVENTS])}
+
+
 def register() -> None:
+    panels.register(
+        "home", panels.Panel(key="events", template="events/partials/panel_home.html", context=home_context)
+    )
+    panels.register(
+        "network_detail",
+        panels.Panel(
+            key="events", template="events/partials/panel_network_detail.html", context=network_detail_context
+        ),
+    )
     panels.register(
         "dashboard",
         panels.Panel(

@@ -20,7 +20,8 @@ class Panel:
     order: int = 100
 
 
-_PANELS: dict[str, dict[str, Panel]] = {"dashboard": {}, "network_space": {}}
+# Places: "home" (subject: None), "dashboard" (the Person), "network_detail" and "network_space" (the Network).
+_PANELS: dict[str, dict[str, Panel]] = {"home": {}, "dashboard": {}, "network_detail": {}, "network_space": {}}
 
 
 def register(place: str, panel: Panel) -> None:

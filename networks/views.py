@@ -60,7 +60,8 @@ def _network_context(request: HttpRequest, network: Network, **extra) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.public().for_list().order_by("name")
     mine = Network.objects.of_user(request.user).order_by("name") if request.user.is_authenticated else []
-    return render(request, "networks/home.html", {"networks": networks, "my_networks": mine})
+    context = {"networks": networks, "my_networks": mine, "panels": panels.render_context("home", request, None)}
+    return render(request, "networks/home.html", context)
 
 
 @require_GET
@@ -73,7 +74,10 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network(request.user, slug)
     memberships = network.memberships.current().select_related("organisation").order_by("organisation__name")
-    return render(request, "networks/network_detail.html", _network_context(request, network, memberships=memberships))
+    context = _network_context(
+        request, network, memberships=memberships, panels=panels.render_context("network_detail", request, network)
+    )
+    return render(request, "networks/network_detail.html", context)
 
 
 @require_GET

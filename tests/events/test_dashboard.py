@@ -243,3 +243,15 @@ def test_network_space_panel_queries_are_flat(client, personas):
     with CaptureQueriesContext(connection) as twelve:
         assert client.get(url).status_code == 200
     assert len(two.captured_queries) == len(twelve.captured_queries)
+
+
+def test_home_and_public_profile_show_the_next_events(client, personas):
+    public = EventFactory(network=personas.network, visibility="public", title="Bürgerwerkstatt Wärme")
+    internal = EventFactory(network=personas.network, title="Internes Netzwerktreffen")
+    cancelled = EventFactory(network=personas.network, visibility="public", status="cancelled", title="Abgesagt X")
+    home = client.get(reverse("networks:home")).content.decode()
+    assert public.title in home and internal.title not in home and cancelled.title not in home
+    profile = client.get(personas.network.get_absolute_url()).content.decode()
+    assert public.title in profile and internal.title not in profile
+    client.force_login(personas.user("member"))
+    assert internal.title in client.get(personas.network.get_absolute_url()).content.decode()
