@@ -717,3 +717,8 @@ def test_draft_minutes_are_only_shown_to_the_coordination(client, personas, past
     assert "Geheimer Entwurf" not in client.get(past_event.get_absolute_url()).content.decode()
     personas.login(client, "coordinator")
     assert "Geheimer Entwurf" in client.get(past_event.get_absolute_url()).content.decode()
+
+
+def test_media_files_are_not_served_directly(client, personas, past_event):
+    document = _document(past_event)
+    assert client.get("/media/" + document.file.name).status_code == 404
