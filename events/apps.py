@@ -8,6 +8,9 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import panels
+        from events import panels, personal_data
+        from networks import panels as extension_points
 
         panels.register()
+        extension_points.register_personal_data("events", personal_data.export)
+        extension_points.register_account_delete("events", personal_data.before_delete)

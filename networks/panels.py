@@ -1,9 +1,12 @@
 """Extension points for apps to the right of networks (DESIGN §2 dependency order).
 
-networks must not import events, measures or monitoring; those apps register
-panels here in their AppConfig.ready(), and networks' pages render them.
-A panel is a function(request, person_or_network) returning a context dict (or
-None to stay hidden) and the template that renders it.
+networks must not import events, measures or monitoring; those apps register here in
+their AppConfig.ready():
+- panels: a function(request, subject) returning a context dict (or None to stay hidden)
+  and the template that renders it, shown on networks' pages;
+- personal data: a function(person) returning a dict merged into the GDPR export;
+- account deletion: a function(person) run inside the deletion's transaction, before the
+  person is anonymised (cancel what the person still holds, delete what is only theirs).
 """
 
 from __future__ import annotations
@@ -36,3 +39,27 @@ def render_context(place: str, request, subject) -> list[dict]:
         if context is not None:
             out.append({"template": panel.template, **context})
     return out
+
+
+_PERSONAL_DATA: dict[str, Callable] = {}
+_ON_ACCOUNT_DELETE: dict[str, Callable] = {}
+
+
+def register_personal_data(key: str, export: Callable) -> None:
+    _PERSONAL_DATA[key] = export
+
+
+def register_account_delete(key: str, handler: Callable) -> None:
+    _ON_ACCOUNT_DELETE[key] = handler
+
+
+def personal_data(person) -> dict:
+    data = {}
+    for export in _PERSONAL_DATA.values():
+        data.update(export(person))
+    return data
+
+
+def before_account_delete(person) -> None:
+    for handler in _ON_ACCOUNT_DELETE.values():
+        handler(person)

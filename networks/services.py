@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from networks import panels
 from networks.models import (
     Expertise,
     Invitation,
@@ -100,6 +101,7 @@ def person_export(*, person: Person) -> dict:
                 "reason", "subject", "status", "created_at", "sent_at"
             )
         ),
+        **panels.personal_data(person),  # what the other apps store (events: registrations, questions, ...)
     }
 
 
@@ -116,6 +118,7 @@ def account_delete(*, user: User) -> Person | None:
             raise ValidationError(
                 _("You are the only coordinator of a network. Hand over the coordination before deleting your account.")
             ) from None
+        panels.before_account_delete(person)  # e.g. future registrations give their places back
         person.expertise.all().delete()
         person.network_roles.all().delete()
         person.organisation_roles.all().delete()

@@ -341,3 +341,23 @@ def test_switched_off_reminder_is_decided_once_and_not_sent():
     assert Notice.objects.get(registration=registration, kind="reminder_1d").skipped
     assert not OutboxMessage.objects.filter(reason="event_reminder_1d").exists()
     assert services.reminders_send() == 0  # a skipped reminder is not considered again
+
+
+def test_account_deletion_gives_future_places_back_and_export_lists_registrations():
+    from networks.services import account_delete, person_export
+
+    event = EventFactory(capacity=1)
+    leaving, waiting = PersonFactory(), PersonFactory()
+    services.registration_register(event=event, person=leaving)
+    services.registration_register(event=event, person=waiting)
+    services.notification_settings_set(person=leaving, enabled=set())
+    services.calendar_token_get(person=leaving)
+    data = person_export(person=leaving)
+    assert [r["event"] for r in data["event_registrations"]] == [event.title]
+    assert data["calendar_feed"] is True and "reminder_1d" in data["email_notifications_switched_off"]
+
+    account_delete(user=leaving.user)
+    assert Registration.objects.get(person=leaving).status == "cancelled"
+    assert Registration.objects.get(person=waiting).status == "registered"
+    assert [m.recipient for m in _mails("event_promoted")] == [waiting.user.email]
+    assert not leaving.notification_settings.exists()
