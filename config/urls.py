@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("konto/", include("allauth.urls")),
     path("", include("networks.urls")),
     path("", include("events.urls")),
+    path("", include("measures.urls")),
     prefix_default_language=False,
 )
 

@@ -1,0 +1,81 @@
+from django.contrib import admin
+
+from measures.models import (
+    Comment,
+    Measure,
+    MeasureUpdate,
+    Milestone,
+    Pledge,
+    PledgeReport,
+    Proposal,
+    ProposalSupport,
+    Roadmap,
+)
+from networks.admin import HistoryAdmin
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "target_year", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+class UpdateInline(admin.StackedInline):
+    model = MeasureUpdate
+    extra = 0
+    autocomplete_fields = ["author"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(HistoryAdmin):
+    list_display = ["code", "title", "roadmap", "sector", "status", "is_late", "published"]
+    list_filter = ["roadmap", "sector", "status", "is_late", "published"]
+    search_fields = ["code", "title", "summary"]
+    autocomplete_fields = ["roadmap", "lead_organisation", "responsible_person", "partners", "origin_event"]
+    readonly_fields = ["is_late", "origin_proposal"]
+    inlines = [MilestoneInline, UpdateInline]
+    list_select_related = ["roadmap"]
+
+
+class SupportInline(admin.TabularInline):
+    model = ProposalSupport
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "roadmap", "sector", "status", "created_at"]
+    list_filter = ["status", "roadmap", "sector"]
+    search_fields = ["title", "text"]
+    raw_id_fields = ["author", "moderated_by"]
+    inlines = [SupportInline]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "measure", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["text"]
+    raw_id_fields = ["author", "moderated_by", "measure"]
+
+
+class PledgeReportInline(admin.TabularInline):
+    model = PledgeReport
+    extra = 0
+
+
+@admin.register(Pledge)
+class PledgeAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "network", "target_year"]
+    list_filter = ["network"]
+    autocomplete_fields = ["network", "organisation"]
+    inlines = [PledgeReportInline]

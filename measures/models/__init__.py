@@ -1,0 +1,37 @@
+"""The measures app's models; import them from here."""
+
+from measures.models.participation import (
+    Comment,
+    Moderation,
+    Pledge,
+    PledgeReport,
+    Proposal,
+    ProposalSupport,
+)
+from measures.models.roadmap import (
+    LICENCE_URLS,
+    MARKABLE_INTERNAL,
+    Licence,
+    Measure,
+    MeasureUpdate,
+    Milestone,
+    Roadmap,
+    Sector,
+)
+
+__all__ = [
+    "LICENCE_URLS",
+    "MARKABLE_INTERNAL",
+    "Comment",
+    "Licence",
+    "Measure",
+    "MeasureUpdate",
+    "Milestone",
+    "Moderation",
+    "Pledge",
+    "PledgeReport",
+    "Proposal",
+    "ProposalSupport",
+    "Roadmap",
+    "Sector",
+]

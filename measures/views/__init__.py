@@ -1,0 +1,38 @@
+"""Views of the measures app, one module per area; urls.py sees them all here."""
+
+from measures.views.data import (  # noqa: F401
+    measure_export,
+    measure_import,
+)
+from measures.views.editor import (  # noqa: F401
+    bulk_status,
+    editor_dashboard,
+    measure_create,
+    measure_edit,
+    measure_history,
+    milestones_edit,
+    roadmap_create,
+    roadmap_edit,
+    update_create,
+)
+from measures.views.participation import (  # noqa: F401
+    comment_create,
+    comment_moderate,
+    moderation_queue,
+    pledge_edit,
+    pledge_list,
+    pledge_report,
+    proposal_create,
+    proposal_detail,
+    proposal_list,
+    proposal_moderate,
+    proposal_support,
+    proposal_to_measure,
+)
+from measures.views.public import (  # noqa: F401
+    measure_detail,
+    measure_list,
+    open_data,
+    roadmap_detail,
+    roadmap_list,
+)
