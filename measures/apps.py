@@ -6,3 +6,9 @@ class MeasuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "measures"
     verbose_name = _("measures")
+
+    def ready(self) -> None:
+        from measures import panels
+        from networks import panels as extension_points
+
+        extension_points.register("home", panels.HOME_ROADMAPS)

@@ -1,0 +1,22 @@
+"""The measures app's panels on networks' pages (networks/panels.py), registered in MeasuresConfig.ready().
+
+Each context function runs a fixed number of queries, however many roadmaps and measures there are.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from measures import selectors
+from networks.panels import Panel
+
+
+def home_context(request: HttpRequest, _subject) -> dict | None:
+    """Home page: the published climate roadmaps with target year and progress (1 query); hidden without any."""
+    roadmaps = selectors.home_roadmaps()
+    return {"roadmaps": roadmaps} if roadmaps else None
+
+
+HOME_ROADMAPS = Panel(
+    key="roadmaps", template="measures/partials/public_panel_home.html", context=home_context, order=50
+)

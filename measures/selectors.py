@@ -1,0 +1,249 @@
+"""Reads for the public roadmap pages: progress counts, the timeline, the latest public progress.
+
+Every function runs a fixed number of queries, however many measures a roadmap has. Only what
+citizens may see goes in: published measures (of a roadmap the caller already let through
+measures.access) and public progress updates; internal updates never count, not even their percent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from measures.models import Measure, MeasureUpdate, Milestone, Roadmap, Sector
+from measures.public import PublicMeasure
+
+Status = Measure.Status
+
+# The three parts of the progress bar. Paused and blocked measures have been started, so they count as
+# in progress; dropped measures are left out of the shares and named separately.
+PROGRESS_GROUPS = {
+    "completed": (Status.COMPLETED,),
+    "in_progress": (Status.IN_PROGRESS, Status.PAUSED, Status.BLOCKED),
+    "not_started": (Status.NOT_STARTED, Status.PLANNED),
+}
+STATUS_ORDER = (
+    Status.NOT_STARTED,
+    Status.PLANNED,
+    Status.IN_PROGRESS,
+    Status.PAUSED,
+    Status.BLOCKED,
+    Status.COMPLETED,
+    Status.DROPPED,
+)
+RECENT_UPDATES = 6
+HOME_ROADMAPS = 6
+TIMELINE_MAX_YEARS = 40
+
+
+def _shares(counts: list[int]) -> list[int]:
+    """Whole percentages that add up to exactly 100 (largest remainder), or all 0 without any count."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    exact = [c * 100 / total for c in counts]
+    shares = [int(e) for e in exact]
+    by_remainder = sorted(range(len(counts)), key=lambda i: exact[i] - shares[i], reverse=True)
+    for i in by_remainder[: 100 - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+@dataclass
+class Progress:
+    """How far a roadmap (or one of its sectors) is: measures by part of the progress bar."""
+
+    completed: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    dropped: int = 0
+    by_status: Counter = field(default_factory=Counter)
+
+    def add(self, status: str, n: int) -> None:
+        self.by_status[status] += n
+        if status == Status.DROPPED:
+            self.dropped += n
+            return
+        for part, statuses in PROGRESS_GROUPS.items():
+            if status in statuses:
+                setattr(self, part, getattr(self, part) + n)
+
+    @property
+    def counted(self) -> int:
+        """Measures in the shares (all but the dropped ones)."""
+        return self.completed + self.in_progress + self.not_started
+
+    @property
+    def total(self) -> int:
+        return self.counted + self.dropped
+
+    @property
+    def shares(self) -> dict[str, int]:
+        parts = list(PROGRESS_GROUPS)
+        return dict(zip(parts, _shares([getattr(self, p) for p in parts]), strict=True))
+
+    @property
+    def completed_share(self) -> int:
+        return self.shares["completed"]
+
+    @property
+    def statuses(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) in workflow order, only statuses that occur."""
+        return [(s.value, s.label, self.by_status[s]) for s in STATUS_ORDER if self.by_status[s]]
+
+
+@dataclass
+class SectorRow:
+    sector: str
+    label: str
+    progress: Progress
+
+
+@dataclass
+class RoadmapCounts:
+    progress: Progress
+    sectors: list[SectorRow]
+
+
+def public_measures(roadmap: Roadmap) -> QuerySet:
+    """The roadmap's published measures (the caller has checked the roadmap with measures.access)."""
+    return Measure.objects.filter(roadmap=roadmap, published=True)
+
+
+def with_latest_percent(measures: QuerySet) -> QuerySet:
+    """Annotate ``latest_percent``: the percent of the newest public progress update that has one."""
+    latest = (
+        MeasureUpdate.objects.filter(measure=OuterRef("pk"), public=True, percent__isnull=False)
+        .order_by("-date", "-pk")
+        .values("percent")[:1]
+    )
+    return measures.annotate(latest_percent=Subquery(latest, output_field=IntegerField()))
+
+
+def roadmap_counts(roadmap: Roadmap) -> RoadmapCounts:
+    """Published measures by status, overall and per sector (1 query)."""
+    rows = public_measures(roadmap).order_by().values("sector", "status").annotate(n=Count("pk"))
+    overall = Progress()
+    by_sector: dict[str, Progress] = {}
+    for row in rows:
+        overall.add(row["status"], row["n"])
+        by_sector.setdefault(row["sector"], Progress()).add(row["status"], row["n"])
+    sectors = [SectorRow(value, label, by_sector[value]) for value, label in Sector.choices if value in by_sector]
+    return RoadmapCounts(progress=overall, sectors=sectors)
+
+
+def _with_status_counts(roadmaps: QuerySet) -> QuerySet:
+    published = Q(measures__published=True)
+    counts = {
+        f"n_{status}": Count("measures", filter=published & Q(measures__status=status)) for status in Status.values
+    }
+    return roadmaps.select_related("organisation").annotate(**counts)
+
+
+def roadmaps_for_list(user) -> QuerySet:
+    """Published roadmaps, and the unpublished ones the user edits, with their public measures by status (1 query)."""
+    visible = Q(published=True)
+    if user.is_authenticated:
+        visible |= Q(pk__in=Roadmap.objects.editable_by(user).values("pk"))
+    return _with_status_counts(Roadmap.objects.filter(visible))
+
+
+def progress_of(roadmap: Roadmap) -> Progress:
+    """The Progress of a roadmap from roadmaps_for_list's annotations (no query)."""
+    progress = Progress()
+    for status in Status.values:
+        progress.add(status, getattr(roadmap, f"n_{status}", 0))
+    return progress
+
+
+def home_roadmaps() -> list[Roadmap]:
+    """Published roadmaps for the home page, each with ``progress`` (1 query)."""
+    roadmaps = list(_with_status_counts(Roadmap.objects.published()).order_by("target_year", "title")[:HOME_ROADMAPS])
+    for roadmap in roadmaps:
+        roadmap.progress = progress_of(roadmap)
+    return roadmaps
+
+
+@dataclass
+class PublicUpdate:
+    """A public progress update as public pages show it: no author, the measure only as PublicMeasure."""
+
+    date: date
+    text: str
+    percent: int | None
+    measure: PublicMeasure | None = None
+
+
+def _public_update(update: MeasureUpdate, *, with_measure: bool) -> PublicUpdate:
+    measure = PublicMeasure(update.measure) if with_measure else None
+    return PublicUpdate(date=update.date, text=update.text, percent=update.percent, measure=measure)
+
+
+def recent_updates(roadmap: Roadmap, limit: int = RECENT_UPDATES) -> list[PublicUpdate]:
+    """The newest public progress updates of the roadmap's published measures (1 query)."""
+    updates = (
+        MeasureUpdate.objects.filter(public=True, measure__roadmap=roadmap, measure__published=True)
+        .select_related("measure__roadmap")
+        .order_by("-date", "-pk")[:limit]
+    )
+    return [_public_update(u, with_measure=True) for u in updates]
+
+
+def measure_updates(measure: Measure) -> list[PublicUpdate]:
+    """A measure's public progress updates, newest first (1 query)."""
+    return [_public_update(u, with_measure=False) for u in measure.updates.filter(public=True).order_by("-date", "-pk")]
+
+
+@dataclass
+class TimelineYear:
+    year: int
+    starting: int = 0
+    ending: int = 0
+    milestones_due: int = 0
+    milestones_done: int = 0
+    is_current: bool = False
+    is_target: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.starting or self.ending or self.milestones_due)
+
+
+def roadmap_timeline(roadmap: Roadmap, today: date | None = None) -> list[TimelineYear]:
+    """Per year up to the target year: published measures starting and ending, milestones due and reached (2 queries).
+
+    Years without anything in them are kept between the first and the last one, so the row of years reads
+    like a time axis; the current and the target year are always in it.
+    """
+    today = today or timezone.localdate()
+    measures = public_measures(roadmap).order_by()
+    spans = measures.values(s=ExtractYear("start"), e=ExtractYear("end")).annotate(n=Count("pk"))
+    milestones = (
+        Milestone.objects.filter(measure__in=measures)
+        .order_by()
+        .values(y=ExtractYear("due_date"))
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(done_date__isnull=False)))
+    )
+    years: dict[int, TimelineYear] = {}
+
+    def year(y: int) -> TimelineYear:
+        return years.setdefault(y, TimelineYear(year=y))
+
+    for row in spans:
+        if row["s"]:
+            year(row["s"]).starting += row["n"]
+        if row["e"]:
+            year(row["e"]).ending += row["n"]
+    for row in milestones:
+        year(row["y"]).milestones_due += row["n"]
+        year(row["y"]).milestones_done += row["done"]
+    year(today.year).is_current = True
+    year(roadmap.target_year).is_target = True
+    first, last = min(years), max(years)
+    first = max(first, last - TIMELINE_MAX_YEARS + 1)
+    return [years.get(y) or TimelineYear(year=y) for y in range(first, last + 1)]
