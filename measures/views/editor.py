@@ -1,39 +1,372 @@
-"""Placeholder: implemented by its owner."""
+"""Editor pages of a roadmap (DESIGN §4: editors of the roadmap's organisation, and staff):
+dashboard, roadmap frame, the measure sheet, milestones, progress updates, history, bulk status."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events.views.common import person_of
+from measures import services
+from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
+from measures.forms.editor import (
+    INTERNAL_LABELS,
+    BulkStatusForm,
+    MeasureForm,
+    MeasureTableFilter,
+    MilestoneFormSet,
+    RoadmapForm,
+    UpdateForm,
+    add_service_errors,
+)
+from measures.models import Comment, Measure, Moderation, Proposal, Roadmap, Sector
+from networks.access import is_staff
+from networks.models import Organisation
+
+TABLE_PAGE_SIZE = 100
+HISTORY_PAGE_SIZE = 50
+STALE_MONTHS = 6
 
 
-def editor_dashboard(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for candidate in (day.day, 30, 29, 28):  # the same day, or the month's last one
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
 
 
-def roadmap_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _status_matrix(roadmap: Roadmap) -> dict:
+    """Counts by sector × status, with totals, in one query."""
+    counts = {
+        (row["sector"], row["status"]): row["n"]
+        for row in roadmap.measures.values("sector", "status").annotate(n=Count("pk")).order_by()
+    }
+    statuses = Measure.Status.choices
+    rows = []
+    for sector, label in Sector.choices:
+        cells = [(status, counts.get((sector, status), 0)) for status, _label in statuses]
+        rows.append({"sector": sector, "label": label, "cells": cells, "total": sum(n for _s, n in cells)})
+    totals = [(status, sum(n for (_sector, s), n in counts.items() if s == status)) for status, _label in statuses]
+    return {"statuses": statuses, "rows": rows, "totals": totals, "total": sum(counts.values())}
 
 
-def roadmap_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_GET
+def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access_roadmap_edit(request.user, slug)
+    measures = roadmap.measures.select_related("lead_organisation").annotate(last_update=Max("updates__date"))
+    late = list(measures.filter(is_late=True).order_by("end", "code"))
+    cutoff = _months_before(timezone.localdate(), STALE_MONTHS)
+    stale = measures.filter(status__in=Measure.ACTIVE).filter(
+        Q(last_update__lt=cutoff) | Q(last_update__isnull=True, created_at__date__lt=cutoff)
+    )
+    table_filter = MeasureTableFilter(request.GET or None)
+    page = Paginator(table_filter.apply(measures).order_by("code"), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "roadmap": roadmap,
+        "matrix": _status_matrix(roadmap),
+        "late": [m for m in late if m.shows_late],
+        "late_overridden": [m for m in late if not m.shows_late],
+        "stale": list(stale.order_by("last_update", "code")),
+        "stale_cutoff": cutoff,
+        "table_filter": table_filter,
+        "page": page,
+        "status_choices": Measure.Status.choices,
+        "pending": Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING).count()
+        + Comment.objects.filter(measure__roadmap=roadmap, status=Moderation.PENDING).count(),
+        "editor_nav": "dashboard",
+    }
+    return render(request, "measures/editor_dashboard.html", context)
 
 
-def measure_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- The roadmap's frame ------------------------------------------------------------------------------
 
 
-def measure_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _editable_organisations(user):
+    if is_staff(user):
+        return Organisation.objects.order_by("name")
+    return Organisation.objects.filter(roles__person__user=user).distinct().order_by("name")
 
 
-def milestones_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_create(request: HttpRequest) -> HttpResponse:
+    organisations = _editable_organisations(request.user)
+    if not organisations.exists():
+        raise PermissionDenied
+    form = RoadmapForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        roadmap = form.save()
+        messages.success(request, _("The roadmap has been created. Now add its measures."))
+        return redirect("measures:editor-dashboard", slug=roadmap.slug)
+    return render(
+        request,
+        "measures/roadmap_form.html",
+        {"form": form, "roadmap": None},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-def update_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
+@login_required
+@require_http_methods(["GET", "POST"])
+def roadmap_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access_roadmap_edit(request.user, slug)
+    form = RoadmapForm(request.POST or None, instance=roadmap)
+    if request.method == "POST" and form.is_valid():
+        roadmap = form.save()
+        messages.success(request, _("The roadmap has been saved."))
+        return redirect("measures:editor-dashboard", slug=roadmap.slug)
+    if request.method == "POST":
+        roadmap.refresh_from_db()  # the page's links keep the saved address while the form shows errors
+    return render(
+        request,
+        "measures/roadmap_form.html",
+        {"form": form, "roadmap": roadmap, "editor_nav": "roadmap"},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-def measure_history(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# --- One measure --------------------------------------------------------------------------------------
 
 
-def bulk_status(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _measure_page(request, roadmap, measure, form, update_form=None, *, status: int = 200) -> HttpResponse:
+    context = {
+        "roadmap": roadmap,
+        "measure": measure,
+        "form": form,
+        "editor_nav": "create" if measure is None else "",
+    }
+    if measure is not None:
+        context.update(
+            update_form=update_form or UpdateForm(prefix="update", initial={"date": timezone.localdate()}),
+            updates=list(measure.updates.select_related("author")),
+            milestones=list(measure.milestones.all()),
+        )
+    return render(request, "measures/measure_form.html", context, status=status)
+
+
+def _save_measure(request, form: MeasureForm) -> Measure | None:
+    """The measure through the service (history, late state); None with the errors on the form."""
+    try:
+        return services.measure_save(
+            measure=form.save(commit=False), partners=form.cleaned_data["partners"], by=person_of(request)
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access_roadmap_edit(request.user, slug)
+    form = MeasureForm(request.POST or None, roadmap=roadmap, user=request.user)
+    if request.method == "POST" and form.is_valid() and (measure := _save_measure(request, form)):
+        messages.success(request, _("The measure %(code)s has been created.") % {"code": measure.code})
+        return redirect("measures:measure-edit", slug=roadmap.slug, pk=measure.pk)
+    return _measure_page(request, roadmap, None, form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)
+    form = MeasureForm(request.POST or None, instance=measure, roadmap=roadmap, user=request.user)
+    if request.method == "POST" and form.is_valid() and _save_measure(request, form):
+        messages.success(request, _("The measure has been saved."))
+        return redirect("measures:measure-edit", slug=roadmap.slug, pk=measure.pk)
+    if request.method == "POST":
+        measure = access_measure_edit(request.user, roadmap, pk)  # the saved state for the page's side panels
+    return _measure_page(request, roadmap, measure, form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)
+    update_form = UpdateForm(request.POST, prefix="update")
+    if update_form.is_valid():
+        data = update_form.cleaned_data
+        try:
+            services.update_add(
+                measure=measure,
+                text=data["text"],
+                percent=data["percent"],
+                public=data["public"],
+                on=data["date"],
+                by=person_of(request),
+            )
+        except ValidationError as error:
+            add_service_errors(update_form, error)
+        else:
+            messages.success(request, _("The progress report has been added."))
+            return redirect(reverse("measures:measure-edit", args=[roadmap.slug, measure.pk]) + "#updates")
+    form = MeasureForm(instance=measure, roadmap=roadmap, user=request.user)
+    return _measure_page(request, roadmap, measure, form, update_form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestones_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)
+    formset = MilestoneFormSet(request.POST or None, instance=measure, prefix="milestones")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+            services.measure_mark_late(measures=Measure.objects.filter(pk=measure.pk))
+        measure.refresh_from_db(fields=["is_late", "late_override_reason"])
+        messages.success(request, _("The milestones have been saved."))
+        if measure.shows_late:
+            messages.warning(request, _("The measure is now shown as late: a milestone or its end date has passed."))
+        return redirect("measures:measure-edit", slug=roadmap.slug, pk=measure.pk)
+    return render(
+        request,
+        "measures/milestones_form.html",
+        {"roadmap": roadmap, "measure": measure, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def measure_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)
+    records = measure.history.select_related("history_user__person").order_by("-history_date", "-history_id")
+    page = Paginator(records, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The record before the page's last one, to tell what that one changed.
+    before = records[page.end_index() : page.end_index() + 1] if page.object_list else []
+    entries = history_entries([*page.object_list, *before])[: len(page.object_list)]
+    return render(
+        request,
+        "measures/measure_history.html",
+        {"roadmap": roadmap, "measure": measure, "page": page, "entries": entries},
+    )
+
+
+# --- History as a readable list -----------------------------------------------------------------------
+
+HISTORY_HIDDEN = ("roadmap",)  # never changes; the rest of the sheet is shown
+HISTORY_TEXT_LIMIT = 300
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return _("automatically (nightly task or import)")
+    try:
+        return user.person.name
+    except ObjectDoesNotExist:
+        return str(user)
+
+
+def _related_names(changes) -> dict:
+    """The objects behind changed foreign keys, one query per related model (not per change)."""
+    wanted: dict = {}
+    for change in changes:
+        field = Measure._meta.get_field(change.field)
+        if field.many_to_one:
+            wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
+    return {
+        (model, pk): obj for model, ids in wanted.items() for pk, obj in model._default_manager.in_bulk(ids).items()
+    }
+
+
+def _display(field, value, names: dict) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if field.many_to_one:
+        obj = names.get((field.related_model, value))
+        return str(obj) if obj is not None else _("deleted (no. %(id)s)") % {"id": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name == "internal_fields":
+        return ", ".join(str(INTERNAL_LABELS.get(name, name)) for name in value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return Truncator(str(value)).chars(HISTORY_TEXT_LIMIT)
+
+
+def history_entries(records: list) -> list[dict]:
+    """Who changed what and when, newest first. ``records`` are newest first; each is compared with the
+    next one in the list, so pass one record more than you show."""
+    diffs = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        if previous is None or record.history_type == "+":
+            diffs.append((record, []))
+        else:
+            diffs.append((record, record.diff_against(previous, excluded_fields=HISTORY_HIDDEN).changes))
+    names = _related_names([change for _record, changes in diffs for change in changes])
+    entries = []
+    for record, changes in diffs:
+        rows = []
+        for change in changes:
+            field = Measure._meta.get_field(change.field)
+            rows.append(
+                {
+                    "label": capfirst(field.verbose_name),
+                    "old": _display(field, change.old, names),
+                    "new": _display(field, change.new, names),
+                }
+            )
+        entries.append({"record": record, "who": _who(record), "kind": record.history_type, "changes": rows})
+    return entries
+
+
+# --- Several measures ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def bulk_status(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access_roadmap_edit(request.user, slug)
+    form = BulkStatusForm(request.POST)
+    back = reverse("measures:editor-dashboard", args=[roadmap.slug]) + "#measures"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    status = form.cleaned_data["status"]
+    changed = services.measure_bulk_status(
+        roadmap=roadmap, measure_ids=form.cleaned_data["measures"], status=status, by=person_of(request)
+    )
+    label = Measure.Status(status).label
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s measure now has the status “%(status)s”.",
+            "%(count)s measures now have the status “%(status)s”.",
+            changed,
+        )
+        % {"count": changed, "status": label},
+    )
+    return redirect(back)
