@@ -1,0 +1,79 @@
+"""Forms of the import: the upload, and the check of one row of the measure sheet."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms.models import fields_for_model
+from django.utils.translation import gettext_lazy as _
+
+from measures.models import Measure
+
+# The measure fields an import row sets through this form (types, lengths, choices, digits, minimums come
+# from the model). Organisations, partners and the internal field groups are resolved by measures.importing.
+ROW_FIELDS = (
+    "code",
+    "title",
+    "sector",
+    "status",
+    "start",
+    "end",
+    "continuous",
+    "priority",
+    "summary",
+    "description",
+    "objectives",
+    "target_groups",
+    "responsible_body",
+    "cost_estimate",
+    "funding_programme",
+    "funding_amount",
+    "funding_status",
+    "funding_deadline",
+    "participation_level",
+    "effect_expected",
+    "effect_low",
+    "effect_high",
+    "effect_method",
+    "effect_source",
+    "qualitative_effect",
+    "how_to_take_part",
+    "plain_language_summary",
+    "published",
+    "late_override_reason",
+    "internal_note",
+)
+
+
+class MeasureRowForm(forms.Form):
+    """One row of an import, checked like the measure sheet: only the columns the file has (``names``)."""
+
+    def __init__(self, data, *, names: list[str]):
+        self.base_fields = {name: field for name, field in self.base_fields.items() if name in names}
+        super().__init__(data)
+
+
+MeasureRowForm.base_fields = fields_for_model(Measure, fields=ROW_FIELDS)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV (UTF-8, separated by semicolons or commas) or Excel (.xlsx); 5 MB and 5,000 measures at most."
+        ),
+    )
+    digest = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_file(self):
+        from measures import importing
+
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB. Please split it."))
+        try:
+            table = importing.read_table(upload.name, upload.read())
+            importing.map_headers(table.headers)
+        except importing.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        self.table = table
+        return upload

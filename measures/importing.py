@@ -1,0 +1,611 @@
+"""Import of measures from CSV or XLSX: read the file, map its headers, check every row, write.
+
+Plain functions over bytes and a roadmap, testable without HTTP:
+
+- ``read_table(name, content)`` reads a CSV (UTF-8 with or without BOM, ";" or "," detected) or an
+  XLSX file (its first sheet, headers in row 1) into a ``Table``; anything else is an ``ImportFileError``.
+- ``check(roadmap=..., table=...)`` is the dry run: every row through ``MeasureRowForm`` (types,
+  lengths, choices, digits), ``Measure.clean`` (end not before start, low ≤ expected ≤ high, ...) and the
+  codes (a code the roadmap has means "update this measure"; a code twice in the file is an error).
+  It reads the database and writes nothing.
+- ``run(roadmap=..., table=..., by=...)`` checks again inside one transaction, with the roadmap's
+  measures locked, and writes every row through ``services.measure_save`` only when no row has an
+  error: all or nothing.
+
+Columns are identified by their English key or their German header (``COLUMNS``); the editors'
+export (``measures.exports``) writes the same columns, so an export imports back without changes.
+Read-only columns of the export (slug, late, responsible person, origin, ...) are ignored.
+An empty cell empties the field; status and priority keep their value (or take the default) instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from measures import services
+from measures.forms.data import MeasureRowForm
+from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
+from networks.models import Organisation, Person
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as events.exports neutralises them
+LIST_SEPARATOR = " | "  # partners in one cell
+
+TEXT, CHOICE, DATE, BOOL, DECIMAL, ORGANISATION, ORGANISATIONS, GROUPS, READ_ONLY = (
+    "text",
+    "choice",
+    "date",
+    "bool",
+    "decimal",
+    "organisation",
+    "organisations",
+    "groups",
+    "read-only",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the model field (for importable columns) and the English header
+    de: str  # the German header
+    kind: str = TEXT
+    unit: str = ""  # shown in the headers: "cost_estimate (EUR)"
+    aliases: tuple[str, ...] = ()
+    choices: type | None = None
+
+    def header(self, language: str) -> str:
+        name = self.de if language == "de" else self.key
+        return f"{name} ({self.unit})" if self.unit else name
+
+    @property
+    def importable(self) -> bool:
+        return self.kind != READ_ONLY
+
+
+COLUMNS = (
+    Column("code", "Kürzel", aliases=("Nummer", "Nr")),
+    Column("title", "Titel"),
+    Column("sector", "Handlungsfeld", CHOICE, choices=Sector, aliases=("Sektor",)),
+    Column("status", "Status", CHOICE, choices=Measure.Status),
+    Column("start", "Beginn", DATE, aliases=("Start",)),
+    Column("end", "Ende", DATE),
+    Column("continuous", "Daueraufgabe", BOOL),
+    Column("priority", "Priorität", CHOICE, choices=Measure.Priority),
+    Column("summary", "Kurzbeschreibung", aliases=("Zusammenfassung",)),
+    Column("description", "Beschreibung"),
+    Column("objectives", "Ziele"),
+    Column("target_groups", "Zielgruppen"),
+    Column(
+        "lead_organisation", "Federführung", ORGANISATION, aliases=("lead_organization", "Federführende Organisation")
+    ),
+    Column("partners", "Partner", ORGANISATIONS),
+    Column("responsible_body", "Zuständiges Gremium", aliases=("Gremium",)),
+    Column("cost_estimate", "Kostenschätzung", DECIMAL, unit="EUR", aliases=("Kosten",)),
+    Column("funding_programme", "Förderprogramm", aliases=("funding_program",)),
+    Column("funding_amount", "Fördersumme", DECIMAL, unit="EUR", aliases=("Förderbetrag",)),
+    Column("funding_status", "Förderstatus", CHOICE, choices=Measure.FundingStatus),
+    Column("funding_deadline", "Antragsfrist", DATE),
+    Column("participation_level", "Bürgerbeteiligung", CHOICE, choices=Measure.Participation, aliases=("Beteiligung",)),
+    Column("effect_expected", "Erwartete Minderung", DECIMAL, unit="t CO2e/a", aliases=("THG-Minderung",)),
+    Column("effect_low", "Minderung untere Schätzung", DECIMAL, unit="t CO2e/a"),
+    Column("effect_high", "Minderung obere Schätzung", DECIMAL, unit="t CO2e/a"),
+    Column("effect_method", "Methode der Schätzung", aliases=("Methode",)),
+    Column("effect_source", "Quelle der Schätzung", aliases=("Quelle",)),
+    Column("qualitative_effect", "Qualitative Wirkung"),
+    Column("how_to_take_part", "Mitmachen", aliases=("So können Sie mitmachen",)),
+    Column("plain_language_summary", "Leichte Sprache"),
+    Column("published", "Veröffentlicht", BOOL),
+    Column("late_override_reason", "Begründung nicht verspätet"),
+    Column("internal_fields", "Interne Felder", GROUPS),
+    Column("internal_note", "Interne Notiz"),
+    # Read-only: in the export for completeness, ignored by the import.
+    Column("slug", "Kurzadresse", READ_ONLY),
+    Column("late", "Verspätet", READ_ONLY),
+    Column("responsible_person", "Verantwortliche Person", READ_ONLY),
+    Column("origin", "Herkunft", READ_ONLY),
+    Column("origin_event", "Aus der Veranstaltung", READ_ONLY),
+    Column("origin_proposal", "Aus dem Vorschlag", READ_ONLY),
+    Column("updated_at", "Zuletzt geändert", READ_ONLY),
+)
+BY_KEY = {column.key: column for column in COLUMNS}
+REQUIRED_FOR_NEW = ("code", "title", "sector")
+KEEP_WHEN_EMPTY = ("status", "priority")  # an empty cell keeps the value (or takes the model default)
+TRUE = {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
+FALSE = {"", "0", "false", "no", "n", "nein", "falsch"}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (type, encoding, size, headers)."""
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells)
+    digest: str  # sha256 of the file: the confirm step must send the file that was checked
+    is_csv: bool = True
+    name: str = ""
+
+
+def read_table(name: str, content: bytes) -> Table:
+    """The header row and the non-empty data rows of a CSV or XLSX file (``ImportFileError`` otherwise)."""
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB. Please split it."))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    digest = hashlib.sha256(content).hexdigest()
+    if extension == "xlsx":
+        headers, rows = _read_xlsx(content)
+    elif extension in ("csv", "txt"):
+        headers, rows = _read_csv(content)
+    else:
+        raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
+    if not rows:
+        raise ImportFileError(_("The file has a header row but no measures."))
+    return Table(headers, rows, digest, is_csv=extension != "xlsx", name=name)
+
+
+def _limited(numbered_rows):
+    """Skip empty rows; stop with an error after MAX_ROWS data rows (before reading the rest)."""
+    rows = []
+    for number, cells in numbered_rows:
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        if len(rows) == MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(max)s rows of measures. Please split it.") % {"max": f"{MAX_ROWS:,}"}
+            )
+        rows.append((number, list(cells)))
+    return rows
+
+
+def _read_csv(content: bytes) -> tuple[list[str], list]:
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("This is not a CSV file. Please save the table as CSV (UTF-8) or .xlsx."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader, None)
+        if not headers:
+            raise ImportFileError(_("The file is empty."))
+        return headers, _limited(enumerate(reader, start=2))
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if not header_cells:
+            raise ImportFileError(_("The file is empty."))
+        headers = [("" if cell is None else str(cell)) for cell in header_cells]
+        while headers and not headers[-1].strip():
+            headers.pop()
+        width = len(headers)
+        numbered = ((number, row[:width]) for number, row in enumerate(rows, start=2))
+        return headers, _limited(numbered)
+    finally:
+        workbook.close()
+
+
+# --- Headers ---------------------------------------------------------------------------------------
+
+
+def _normalise(text: str) -> str:
+    """Header and choice spelling: case, units in brackets, spaces, dashes and underscores do not matter."""
+    text = re.sub(r"\(.*?\)", "", str(text).replace("\ufeff", "")).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+HEADER_NAMES = {_normalise(name): column for column in COLUMNS for name in (column.key, column.de, *column.aliases)}
+
+
+def map_headers(headers: list[str]) -> list[Column | None]:
+    """The column of each header (None: an empty header, whose cells must stay empty)."""
+    columns, unknown, seen = [], [], set()
+    for header in headers:
+        if not str(header).strip():
+            columns.append(None)
+            continue
+        column = HEADER_NAMES.get(_normalise(header))
+        if column is None:
+            unknown.append(str(header).strip())
+        elif column.key in seen:
+            raise ImportFileError(_("The column “%(column)s” appears twice.") % {"column": str(header).strip()})
+        else:
+            seen.add(column.key)
+        columns.append(column)
+    if unknown:
+        raise ImportFileError(
+            _("Unknown columns: %(columns)s. The import page lists the columns it understands.")
+            % {"columns": ", ".join(f"“{name}”" for name in unknown)}
+        )
+    if "code" not in seen:
+        raise ImportFileError(_("The column “code” (Kürzel) is missing: every row needs the code of its measure."))
+    return columns
+
+
+# --- Cells -----------------------------------------------------------------------------------------
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(value, *, is_csv: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if is_csv and text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        text = text[1:]  # undo the export's formula neutralisation: the apostrophe is not part of the text
+    return text
+
+
+def parse_decimal(value) -> Decimal | None:
+    """Numbers as spreadsheets write them: 1234.5, 1234,5, 1.234,5, 1,234.5, 1 234,5."""
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
+        if not text:
+            return None
+        comma, dot = text.rfind(","), text.rfind(".")
+        if comma >= 0 and dot >= 0:
+            decimal_mark = "," if comma > dot else "."
+            grouping = "." if decimal_mark == "," else ","
+            text = text.replace(grouping, "").replace(decimal_mark, ".")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")
+        elif text.count(",") > 1:
+            text = text.replace(",", "")
+        elif text.count(".") > 1:
+            text = text.replace(".", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if not number.is_finite():
+        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
+    return number
+
+
+def parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a date (YYYY-MM-DD or DD.MM.YYYY).") % {"value": text})
+
+
+def parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _normalise(_text(value, is_csv=False))
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise CellError(_("“%(value)s” is not yes or no.") % {"value": value})
+
+
+def choice_lookup(choices) -> dict[str, str]:
+    """Code, English and German label of every choice (any spelling) → code."""
+    lookup = {}
+    for language in ("en", "de"):
+        with translation.override(language):
+            lookup.update({_normalise(label): value for value, label in choices.choices})
+    lookup.update({_normalise(value): value for value in choices.values})
+    return lookup
+
+
+def parse_choice(text: str, column: Column, lookup: dict[str, str]) -> str:
+    if not text:
+        return ""
+    value = lookup.get(_normalise(text))
+    if value is None:
+        allowed = ", ".join(f"{v} ({label})" for v, label in column.choices.choices if v)
+        raise CellError(
+            _("“%(value)s” is not allowed here. Allowed: %(allowed)s.") % {"value": text, "allowed": allowed}
+        )
+    return value
+
+
+def parse_groups(text: str) -> list[str]:
+    names = {name for name in re.split(r"[\s,;|]+", text) if name}
+    return [name for name in MARKABLE_INTERNAL if name in names] + sorted(names - set(MARKABLE_INTERNAL))
+
+
+# --- Checking --------------------------------------------------------------------------------------
+
+CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+
+
+@dataclass
+class RowResult:
+    number: int
+    code: str
+    title: str = ""
+    action: str = ""  # create, update or unchanged; empty when the row has errors
+    errors: list[str] = field(default_factory=list)
+    values: dict = field(default_factory=dict)  # the fields to set
+    partners: list[Organisation] | None = None
+    measure: Measure | None = None  # the existing measure this row updates
+    changed: list[str] = field(default_factory=list)  # headers of the changed columns (updates)
+
+
+@dataclass
+class Preview:
+    rows: list[RowResult]
+    columns: list[Column]
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.bad_rows
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+    def of(self, action: str) -> list[RowResult]:
+        return [row for row in self.rows if row.action == action and not row.errors]
+
+    @property
+    def ignored(self) -> list[Column]:
+        return [column for column in self.columns if not column.importable]
+
+
+class _Context:
+    """What every row is checked against, loaded once per file (queries do not grow with the rows)."""
+
+    def __init__(self, roadmap: Roadmap, columns: list[Column], *, lock: bool):
+        self.roadmap = roadmap
+        self.language = translation.get_language() or "de"
+        measures = roadmap.measures.prefetch_related("partners")
+        if lock:
+            measures = measures.select_for_update()
+        self.existing = {measure.code: measure for measure in measures}
+        self.present = {column.key for column in columns if column is not None}
+        self.organisations = {}
+        if any(column and column.kind in (ORGANISATION, ORGANISATIONS) for column in columns):
+            self.organisations = {org.name.casefold(): org for org in Organisation.objects.only("pk", "name")}
+        self.lookups = {c.key: choice_lookup(c.choices) for c in columns if c is not None and c.kind == CHOICE}
+
+    def organisation(self, name: str) -> Organisation:
+        organisation = self.organisations.get(name.strip().casefold())
+        if organisation is None:
+            raise CellError(_("No organisation called “%(name)s” is known on Klimanetz.") % {"name": name.strip()})
+        return organisation
+
+    def header(self, key: str) -> str:
+        return BY_KEY[key].header(self.language) if key in BY_KEY else key
+
+
+def _cell(column: Column, raw, context: _Context, *, is_csv: bool):
+    """(form value or model value, is_form_field) for one cell; CellError for what cannot be read."""
+    if column.kind == DECIMAL:
+        number = parse_decimal(_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
+        return ("" if number is None else str(number)), True
+    if column.kind == DATE:
+        day = parse_date(raw) if raw is not None else None
+        return ("" if day is None else day.isoformat()), True
+    if column.kind == BOOL:
+        return ("true" if raw is not None and parse_bool(raw) else "false"), True
+    text = _text(raw, is_csv=is_csv)
+    if column.kind == CHOICE:
+        return parse_choice(text, column, context.lookups[column.key]), True
+    if column.kind == ORGANISATION:
+        return (context.organisation(text) if text else None), False
+    if column.kind == ORGANISATIONS:
+        names = [name for name in (part.strip() for part in text.split("|")) if name]
+        return [context.organisation(name) for name in names], False
+    if column.kind == GROUPS:
+        return parse_groups(text), False
+    return text, True
+
+
+def _read_row(number: int, cells: list, columns: list, context: _Context, is_csv: bool) -> RowResult:
+    row = RowResult(number=number, code="")
+    data, model_values = {}, {}
+    if any(_text(extra, is_csv=is_csv) for extra in cells[len(columns) :]):
+        row.errors.append(_("The row has more cells than the header row has columns."))
+    for index, column in enumerate(columns):
+        raw = cells[index] if index < len(cells) else None
+        if column is None:
+            if _text(raw, is_csv=is_csv):
+                row.errors.append(_("A cell under an empty header has a value."))
+            continue
+        if not column.importable:
+            continue
+        if column.key in KEEP_WHEN_EMPTY and not _text(raw, is_csv=is_csv):
+            continue
+        try:
+            value, is_form_field = _cell(column, raw, context, is_csv=is_csv)
+        except CellError as error:
+            row.errors.append(f"{context.header(column.key)}: {error}")
+            continue
+        (data if is_form_field else model_values)[column.key] = value
+    row.code, row.title = data.get("code", ""), data.get("title", "")
+    return _validate(row, data, model_values, context)
+
+
+def _validate(row: RowResult, data: dict, model_values: dict, context: _Context) -> RowResult:
+    existing = context.existing.get(row.code) if row.code else None
+    if existing is None:
+        missing = [context.header(key) for key in REQUIRED_FOR_NEW if key not in context.present]
+        if missing:
+            row.errors.append(_("A new measure needs these columns: %(columns)s.") % {"columns": ", ".join(missing)})
+    form = MeasureRowForm(data, names=list(data))
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            row.errors.extend(f"{context.header(name)}: {error}" for error in errors)
+    if row.errors:
+        return row
+    values = {**form.cleaned_data, **model_values}
+    partners = values.pop("partners", None)
+    candidate = Measure(roadmap=context.roadmap) if existing is None else _copy(existing)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    try:
+        candidate.clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            row.errors.extend(f"{context.header(name)}: {message}" for message in messages)
+        return row
+    row.values, row.partners, row.measure = values, partners, existing
+    if existing is None:
+        row.action = CREATE
+    else:
+        row.changed = _changes(existing, values, partners, context)
+        row.action = UPDATE if row.changed else UNCHANGED
+    row.title = row.title or (existing.title if existing else "")
+    return row
+
+
+def _copy(measure: Measure) -> Measure:
+    copy = Measure()
+    copy.__dict__.update({k: v for k, v in measure.__dict__.items() if k != "_state"})
+    return copy
+
+
+def _same(old, new) -> bool:
+    if isinstance(new, Organisation) or isinstance(old, Organisation):
+        return getattr(old, "pk", None) == getattr(new, "pk", None)
+    if isinstance(old, str) and isinstance(new, str):
+        return old.replace("\r\n", "\n").strip() == new
+    if isinstance(old, list) and isinstance(new, list):
+        return sorted(old) == sorted(new)
+    return old == new
+
+
+def _current(measure: Measure, name: str):
+    """The stored value; the lead organisation by its id (no query per row)."""
+    if name == "lead_organisation":
+        return Organisation(pk=measure.lead_organisation_id) if measure.lead_organisation_id else None
+    return getattr(measure, name)
+
+
+def _changes(measure: Measure, values: dict, partners, context: _Context) -> list[str]:
+    changed = [context.header(name) for name, new in values.items() if not _same(_current(measure, name), new)]
+    if partners is not None and {p.pk for p in partners} != {p.pk for p in measure.partners.all()}:
+        changed.append(context.header("partners"))
+    return changed
+
+
+def _duplicates(rows: list[RowResult]) -> None:
+    where: dict[str, list[int]] = {}
+    for row in rows:
+        if row.code:
+            where.setdefault(row.code, []).append(row.number)
+    for row in rows:
+        numbers = where.get(row.code, [])
+        if len(numbers) > 1:
+            others = ", ".join(str(n) for n in numbers if n != row.number)
+            row.errors.append(
+                _("The code “%(code)s” is also used in row %(rows)s: each measure once per file.")
+                % {"code": row.code, "rows": others}
+            )
+            row.action = ""
+
+
+def check(*, roadmap: Roadmap, table: Table, lock: bool = False) -> Preview:
+    """The dry run: what each row would do, or why it cannot. Writes nothing."""
+    columns = map_headers(table.headers)
+    context = _Context(roadmap, columns, lock=lock)
+    rows = [_read_row(number, cells, columns, context, table.is_csv) for number, cells in table.rows]
+    _duplicates(rows)
+    return Preview(rows=rows, columns=[c for c in columns if c is not None])
+
+
+def run(*, roadmap: Roadmap, table: Table, by: Person | None) -> Preview:
+    """Check and, when every row is valid, write all of them in one transaction; otherwise write nothing.
+
+    A ValidationError from ``measure_save`` (a rule the dry run cannot see) rolls everything back."""
+    with transaction.atomic():
+        preview = check(roadmap=roadmap, table=table, lock=True)
+        if not preview.ok:
+            return preview
+        for row in preview.rows:
+            if row.action == UNCHANGED:
+                continue
+            measure = row.measure if row.measure is not None else Measure(roadmap=roadmap)
+            for name, value in row.values.items():
+                setattr(measure, name, value)
+            services.measure_save(measure=measure, partners=row.partners, by=by)
+    return preview
+
+
+# --- Documentation (the import page) ---------------------------------------------------------------
+
+
+def column_help(column: Column) -> str:
+    """What a column takes, for the table of columns on the import page."""
+    if column.kind == CHOICE:
+        allowed = ", ".join(f"{value} ({label})" for value, label in column.choices.choices if value)
+        return _("One of: %(allowed)s; the code or the label in German or English.") % {"allowed": allowed}
+    texts = {
+        DATE: _("Date: YYYY-MM-DD or DD.MM.YYYY."),
+        BOOL: _("yes or no (also ja/nein, 1/0, x)."),
+        DECIMAL: _("Number: 1234.5 or 1.234,5."),
+        ORGANISATION: _("Name of an organisation on Klimanetz."),
+        ORGANISATIONS: _("Names of organisations on Klimanetz, separated by |."),
+        GROUPS: _("Field groups kept internal, separated by commas: %(groups)s.")
+        % {"groups": ", ".join(MARKABLE_INTERNAL)},
+        READ_ONLY: _("Exported for information; the import ignores it."),
+    }
+    text = texts.get(column.kind, _("Text."))
+    if column.key == "code":
+        text = _("Required. A code the roadmap has updates that measure; a new code creates one.")
+    elif column.key in ("title", "sector"):
+        text = _("Required for new measures.") + " " + text
+    elif column.key in KEEP_WHEN_EMPTY:
+        text += " " + _("Empty: unchanged, or the default for new measures.")
+    return text
+
+
+def column_docs() -> list[tuple[str, str, str]]:
+    """(English header, German header, what it takes) of every column, the importable ones first."""
+    return [(column.header("en"), column.header("de"), column_help(column)) for column in COLUMNS]
