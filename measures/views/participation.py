@@ -1,51 +1,461 @@
-"""Placeholder: implemented by its owner."""
+"""Citizen participation (proposals, support, comments, the editors' moderation queue) and the pledges
+of a network's member organisations."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
+from decimal import Decimal
 
-def proposal_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from events.services import render_markdown
+from measures import access, services
+from measures.forms.participation import (
+    CommentForm,
+    ModerationForm,
+    PledgeForm,
+    PledgeReportForm,
+    ProposalFilter,
+    ProposalForm,
+    ProposalToMeasureForm,
+)
+from measures.models import Comment, Moderation, Pledge, PledgeReport, Proposal, ProposalSupport, Roadmap
+from measures.public import PublicMeasure
+from networks import access as network_access
+from networks.models import Network, Organisation, OrganisationRole, Person
 
-def proposal_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def proposal_detail(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def proposal_support(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def comment_create(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def moderation_queue(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def proposal_moderate(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def proposal_to_measure(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def comment_moderate(request, *args, **kwargs):
-    return HttpResponse(status=501)
-
-
-def pledge_list(request, *args, **kwargs):
-    return HttpResponse(status=501)
+PAGE_SIZE = 25
+QUEUE_SIZE = 50  # pending items shown at once, oldest first
+RECENT = 10  # recently moderated items shown below the queue
 
 
-def pledge_edit(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _person(request: HttpRequest) -> Person | None:
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.filter(user=request.user).first()
 
 
-def pledge_report(request, *args, **kwargs):
-    return HttpResponse(status=501)
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_errors(form) -> list[str]:
+    return [str(message) for messages_ in form.errors.values() for message in messages_]
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form: on the field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _participant(request: HttpRequest) -> tuple[Person | None, str]:
+    """The person who may take part (verified email, a profile), or why not."""
+    if not access.has_verified_email(request.user):
+        return None, _("Please confirm your email address first: open the link in the email we sent you.")
+    person = _person(request)
+    if person is None:
+        return None, _("Your account has no profile yet. Please complete your profile first.")
+    return person, ""
+
+
+def _with_html(items: list) -> list:
+    """Markdown of proposals and comments to sanitised HTML (nh3), for the template."""
+    for item in items:
+        item.html = render_markdown(item.text)
+    return items
+
+
+# --- Proposals ----------------------------------------------------------------------------------
+
+
+def _proposal_page(request: HttpRequest, roadmap: Roadmap, form, *, problem: str = "", status: int = 200):
+    context = {"roadmap": roadmap, "form": form, "problem": problem}
+    return render(request, "measures/proposal_form.html", context, status=status)
+
+
+@require_GET
+def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    user = request.user
+    proposals = (
+        Proposal.objects.published()
+        .filter(roadmap=roadmap)
+        .annotate(support_count=Count("supports"))
+        .order_by("-created_at", "-pk")
+    )
+    if user.is_authenticated:
+        mine = ProposalSupport.objects.filter(proposal=OuterRef("pk"), person__user=user)
+        proposals = proposals.annotate(supported=Exists(mine))
+    search = ProposalFilter(request.GET, queryset=proposals)
+    can_moderate = access.can_edit(user, roadmap)
+    verified = access.has_verified_email(user)
+    context = {
+        "roadmap": roadmap,
+        "filter": search,
+        "page": Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "own": list(
+            Proposal.objects.filter(roadmap=roadmap, author__user=user)
+            .exclude(status=Moderation.PUBLISHED)
+            .order_by("-created_at", "-pk")
+        )
+        if user.is_authenticated
+        else [],
+        "can_moderate": can_moderate,
+        "pending_count": Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING).count()
+        if can_moderate
+        else 0,
+        "verified": verified,
+        "form": ProposalForm() if verified and roadmap.published else None,
+    }
+    return render(request, "measures/proposal_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    person, problem = _participant(request)
+    if problem:
+        return _proposal_page(request, roadmap, None, problem=problem, status=403)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = services.proposal_submit(roadmap=roadmap, author=person, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your proposal waits for approval by the editorial team. "
+                    "Until then only you can see it; we will tell you by email when it has been reviewed."
+                ),
+            )
+            return redirect(proposal)
+    return _proposal_page(request, roadmap, form, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    can_moderate = access.can_edit(request.user, roadmap)
+    person = _person(request)
+    if can_moderate:
+        measures = list(proposal.measures.order_by("code"))
+    else:
+        measures = [PublicMeasure(m) for m in proposal.measures.public().select_related("roadmap").order_by("code")]
+    context = {
+        "roadmap": roadmap,
+        "proposal": proposal,
+        "text_html": render_markdown(proposal.text),
+        "support_count": proposal.supports.count(),
+        "supported": person is not None and proposal.supports.filter(person=person).exists(),
+        "is_author": person is not None and proposal.author_id == person.pk,
+        "verified": access.has_verified_email(request.user),
+        "measures": measures,
+        "can_moderate": can_moderate,
+        "to_measure_form": ProposalToMeasureForm() if can_moderate and proposal.is_published else None,
+    }
+    return render(request, "measures/proposal_detail.html", context)
+
+
+@login_required
+@require_POST
+def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    person, problem = _participant(request)
+    if problem:
+        messages.error(request, problem)
+        return redirect(proposal)
+    try:
+        added = services.proposal_support(proposal=proposal, person=person)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+        return redirect(proposal)
+    if added:
+        messages.success(request, _("Thank you for supporting this proposal."))
+    else:
+        messages.info(request, _("You already support this proposal; each person can support it once."))
+    return redirect(proposal)
+
+
+# --- Comments on measures -----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    measure = access.access_measure(request.user, roadmap, measure)
+    measure.roadmap = roadmap
+    back = measure.get_absolute_url() + "#comments"
+    person, problem = _participant(request)
+    if not problem and not (measure.published and roadmap.published):
+        problem = _("Comments are possible once the measure has been published.")
+    form = CommentForm(request.POST)
+    if not problem and not form.is_valid():
+        problem = " ".join([_("Your comment could not be saved."), *_form_errors(form)])
+    if not problem:
+        try:
+            services.comment_submit(measure=measure, author=person, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            problem = _errors(error)
+    if problem:
+        messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            _("Thank you! Your comment waits for approval by the editorial team and then appears on this page."),
+        )
+    return redirect(back)
+
+
+# --- Moderation (editors of the roadmap's organisation, staff) ----------------------------------
+
+
+@login_required
+@require_GET
+def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access.access_moderation(request.user, access.access_roadmap(request.user, slug))
+    proposals = Proposal.objects.filter(roadmap=roadmap).select_related("author")
+    comments = Comment.objects.filter(measure__roadmap=roadmap).select_related("author", "measure__roadmap")
+    counts = {
+        "proposals": proposals.filter(status=Moderation.PENDING).count(),
+        "comments": comments.filter(status=Moderation.PENDING).count(),
+    }
+    pending = {"status": Moderation.PENDING}
+    context = {
+        "roadmap": roadmap,
+        "counts": counts,
+        "queue_size": QUEUE_SIZE,
+        "pending_proposals": _with_html(list(proposals.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE])),
+        "pending_comments": _with_html(list(comments.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE])),
+        "recent_proposals": list(
+            proposals.exclude(**pending)
+            .select_related("moderated_by")
+            .annotate(measure_count=Count("measures"))
+            .order_by("-moderated_at", "-pk")[:RECENT]
+        ),
+        "recent_comments": list(
+            comments.exclude(**pending).select_related("moderated_by").order_by("-moderated_at", "-pk")[:RECENT]
+        ),
+    }
+    return render(request, "measures/moderation.html", context)
+
+
+def _moderate(request: HttpRequest, roadmap: Roadmap, moderate, *, published: str, rejected: str) -> HttpResponse:
+    """Shared by proposals and comments: the form, the service, a message, back to the queue."""
+    form = ModerationForm(request.POST)
+    back = redirect("measures:moderation", roadmap.slug)
+    if not form.is_valid():
+        messages.error(request, " ".join([_("Nothing has been changed."), *_form_errors(form)]))
+        return back
+    try:
+        moderate(publish=form.publish, reason=form.cleaned_data["reason"], by=_person(request))
+    except ValidationError as error:
+        messages.error(request, " ".join([_("Nothing has been changed."), _errors(error)]))
+        return back
+    messages.success(request, published if form.publish else rejected)
+    return back
+
+
+@login_required
+@require_POST
+def proposal_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal_moderate(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    title = {"title": proposal.title}
+    return _moderate(
+        request,
+        roadmap,
+        lambda **kwargs: services.proposal_moderate(proposal=proposal, **kwargs),
+        published=_("The proposal “%(title)s” has been published; its author has been told by email.") % title,
+        rejected=_("The proposal “%(title)s” has been rejected; its author has been told the reason by email.") % title,
+    )
+
+
+@login_required
+@require_POST
+def comment_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    comment = access.access_comment_moderate(request.user, roadmap, pk)
+    comment.measure.roadmap = roadmap
+    return _moderate(
+        request,
+        roadmap,
+        lambda **kwargs: services.comment_moderate(comment=comment, **kwargs),
+        published=_("The comment has been published; its author has been told by email."),
+        rejected=_("The comment has been rejected; its author has been told the reason by email."),
+    )
+
+
+@login_required
+@require_POST
+def proposal_to_measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal_moderate(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    form = ProposalToMeasureForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join([_("No measure has been created."), *_form_errors(form)]))
+        return redirect(proposal)
+    try:
+        measure = services.proposal_to_measure(proposal=proposal, code=form.cleaned_data["code"], by=_person(request))
+    except ValidationError as error:
+        messages.error(request, " ".join([_("No measure has been created."), _errors(error)]))
+        return redirect(proposal)
+    messages.success(
+        request,
+        _("The measure “%(measure)s” has been created from the proposal. It is not published yet: please complete it.")
+        % {"measure": measure},
+    )
+    return redirect("measures:measure-edit", roadmap.slug, measure.pk)
+
+
+# --- Pledges of member organisations ------------------------------------------------------------
+
+
+def _network_context(request: HttpRequest, network: Network, **extra) -> dict:
+    """The flags network_layout.html's navigation needs."""
+    return {
+        "network": network,
+        "is_member": network_access.is_member(request.user, network),
+        "can_manage": network_access.is_coordinator(request.user, network),
+        **extra,
+    }
+
+
+def reduction_percent(baseline: Decimal | None, latest: Decimal | None) -> int | None:
+    """How far the latest reported emissions are below the baseline, in percent (negative: above it)."""
+    if baseline is None or latest is None or baseline <= 0:
+        return None
+    return round((baseline - latest) / baseline * 100)
+
+
+def _pledges(network: Network):
+    """Pledges of the network's current member organisations, with their latest report (one query)."""
+    latest = PledgeReport.objects.filter(pledge=OuterRef("pk")).order_by("-year")
+    return (
+        Pledge.objects.filter(network=network, organisation__in=network.memberships.current().values("organisation"))
+        .select_related("organisation")
+        .annotate(
+            latest_year=Subquery(latest.values("year")[:1]),
+            latest_emissions=Subquery(latest.values("emissions")[:1]),
+            latest_progress=Subquery(latest.values("progress")[:1]),
+        )
+        .order_by("organisation__name")
+    )
+
+
+def _editable_organisations(user, network: Network) -> set[int] | None:
+    """Ids of the member organisations whose pledge the user may edit; None for all (coordinators, staff)."""
+    if network_access.is_coordinator(user, network):
+        return None
+    if not user.is_authenticated:
+        return set()
+    members = network.memberships.current().values("organisation")
+    return set(
+        OrganisationRole.objects.filter(person__user=user, organisation__in=members).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+@require_GET
+def pledge_list(request: HttpRequest, slug: str) -> HttpResponse:
+    network = network_access.access_network(request.user, slug)
+    pledges = list(_pledges(network))
+    editable = _editable_organisations(request.user, network)
+    for pledge in pledges:
+        pledge.reduction = reduction_percent(pledge.baseline_emissions, pledge.latest_emissions)
+        pledge.reduction_bar = min(max(pledge.reduction or 0, 0), 100)
+        pledge.increase = -pledge.reduction if pledge.reduction is not None and pledge.reduction < 0 else None
+        pledge.can_edit = editable is None or pledge.organisation_id in editable
+    missing = []  # member organisations without a pledge that the viewer may record one for
+    if editable is None or editable:
+        without = (
+            Organisation.objects.filter(pk__in=network.memberships.current().values("organisation"))
+            .exclude(pk__in=[pledge.organisation_id for pledge in pledges])
+            .order_by("name")
+        )
+        missing = [organisation for organisation in without if editable is None or organisation.pk in editable]
+    context = _network_context(request, network, pledges=pledges, missing=missing)
+    return render(request, "measures/pledge_list.html", context)
+
+
+def _pledge_access(user, slug: str, organisation_slug: str) -> tuple[Network, Organisation, Pledge | None]:
+    """The network (404 if hidden), a member organisation (404 if it never was one with a pledge) and its pledge;
+    403 unless the user coordinates the network, is staff, or edits the organisation while it is a member."""
+    network = network_access.access_network(user, slug)
+    organisation = get_object_or_404(Organisation, slug=organisation_slug)
+    is_current = network.memberships.current().filter(organisation=organisation).exists()
+    pledge = Pledge.objects.filter(network=network, organisation=organisation).first()
+    if not is_current and pledge is None:
+        raise Http404
+    allowed = network_access.is_coordinator(user, network) or (
+        is_current and network_access.is_editor(user, organisation)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return network, organisation, pledge
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_edit(request: HttpRequest, slug: str, organisation: str) -> HttpResponse:
+    network, organisation, pledge = _pledge_access(request.user, slug, organisation)
+    form = PledgeForm(request.POST or None, instance=pledge or Pledge(network=network, organisation=organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_save(pledge=form.save(commit=False))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The pledge of %(name)s has been saved.") % {"name": organisation.name})
+            return redirect("measures:pledge-list", network.slug)
+    context = _network_context(request, network, organisation=organisation, pledge=pledge, form=form)
+    return render(request, "measures/pledge_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pledge_report(request: HttpRequest, slug: str, organisation: str) -> HttpResponse:
+    network, organisation, pledge = _pledge_access(request.user, slug, organisation)
+    if pledge is None:
+        messages.info(request, _("Please record the pledge first; the yearly reports belong to it."))
+        return redirect("measures:pledge-edit", network.slug, organisation.slug)
+    form = PledgeReportForm(request.POST or None, pledge=pledge, initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pledge_report_save(report=form.save(commit=False))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The report %(year)s of %(name)s has been saved.")
+                % {"year": form.instance.year, "name": organisation.name},
+            )
+            return redirect(reverse("measures:pledge-list", args=[network.slug]))
+    context = _network_context(
+        request, network, organisation=organisation, pledge=pledge, form=form, reports=list(pledge.reports.all())
+    )
+    return render(request, "measures/pledge_report.html", context, status=400 if request.method == "POST" else 200)
