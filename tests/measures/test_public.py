@@ -608,7 +608,8 @@ def _grow(roadmap, n, *, measure=None):
     n more milestones, updates, partners and comments."""
     author = PersonFactory()
     for i in range(n):
-        m = MeasureFactory(roadmap=roadmap, sector=list(Sector)[i % len(Sector)], lead_organisation=OrganisationFactory())
+        sector = list(Sector)[i % len(Sector)]
+        m = MeasureFactory(roadmap=roadmap, sector=sector, lead_organisation=OrganisationFactory())
         MilestoneFactory(measure=m)
         MeasureUpdateFactory(measure=m, author=author)
         MeasureUpdateFactory(measure=m, author=author, public=False)
