@@ -1450,14 +1450,16 @@ def _create_measure(roadmap, spec: MeasureSpec, people, events, proposals, today
     services.measure_save(measure=measure, partners=partners, by=by)
     # Entered when the roadmap was adopted (the history and the created date say so).
     entered = min(_at(ENTERED[roadmap.slug], 9), timezone.now())
-    Measure.objects.filter(pk=measure.pk).update(created_at=entered)
     measure.history.all().update(history_date=entered)
+    last_change = entered
     if spec.previous_status:
         measure.status = spec.status
         services.measure_save(measure=measure, by=by)
         changed = _day(spec.updates[-1][0], today) if spec.updates else today - timedelta(days=30)
-        changed_at = max(_at(changed, 15), entered + timedelta(hours=1))
-        measure.history.filter(history_date__gt=entered).update(history_date=min(changed_at, timezone.now()))
+        last_change = min(max(_at(changed, 15), entered + timedelta(hours=1)), timezone.now())
+        measure.history.filter(history_date__gt=entered).update(history_date=last_change)
+    # "Last changed" on the public page tells when the sheet last changed, not when the demo was loaded.
+    Measure.objects.filter(pk=measure.pk).update(created_at=entered, updated_at=last_change)
     return measure
 
 
