@@ -23,8 +23,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from events.access import can_see
+from events.services import render_markdown
 from measures import selectors
-from measures.access import access_measure, access_roadmap, can_edit
+from measures.access import access_measure, access_roadmap, can_edit, has_verified_email
 from measures.filters import SORT_FIELDS, MeasureFilter, sortable
 from measures.models import Comment, Proposal, Roadmap
 from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
@@ -130,7 +131,12 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
     public = PublicMeasure(instance, percent=percent)
     if not public.is_hidden("responsible_person"):
         prefetch_related_objects([instance], "responsible_person")
-    comments = Comment.objects.visible_to(request.user, editor=editor).filter(measure=instance)
+    comments = list(
+        Comment.objects.visible_to(request.user, editor=editor).filter(measure=instance).select_related("author")
+    )
+    for comment in comments:
+        comment.html = render_markdown(comment.text)  # Markdown, sanitised with nh3
+    comment_form = _comment_form_template()
     context = {
         "roadmap": roadmap,
         "measure": public,
@@ -138,8 +144,9 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
         "updates": updates,
         "milestones": list(instance.milestones.all()),
         "partners": public.partners,
-        "comments": list(comments.select_related("author")),
-        "comment_form_template": _comment_form_template(),
+        "comments": comments,
+        "comment_form_template": comment_form,
+        "email_verified": has_verified_email(request.user) if comment_form and request.user.is_authenticated else None,
         "can_edit": editor,
         **_origin(request, instance, editor=editor),
     }

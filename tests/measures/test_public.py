@@ -513,6 +513,13 @@ def test_measure_page_shows_published_comments_and_the_authors_own(client, perso
     assert "Waiting for moderation" in page
 
 
+def test_comments_are_markdown_sanitised(client, measure):
+    CommentFactory(measure=measure, text="**Sehr gut** <script>alert(1)</script>", status=Moderation.PUBLISHED)
+    page = _text(client.get(measure.get_absolute_url()))
+    assert "<strong>Sehr gut</strong>" in page
+    assert "<script>alert(1)" not in page
+
+
 def test_comment_form_is_included_only_when_its_template_exists(client, measure):
     response = client.get(measure.get_absolute_url())
     try:
