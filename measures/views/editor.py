@@ -276,7 +276,7 @@ HISTORY_TEXT_LIMIT = 300
 def _who(record) -> str:
     user = record.history_user
     if user is None:
-        return _("automatically (nightly task or import)")
+        return _("the system (no signed-in user)")
     try:
         return user.person.name
     except ObjectDoesNotExist:

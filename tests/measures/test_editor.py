@@ -819,7 +819,8 @@ def test_dashboard_page_links_and_bulk_form(client, personas, roadmap, measure):
         assert f'href="{_url(name, roadmap.slug)}"' in page, name
     assert f'action="{_url("bulk-status", roadmap.slug)}"' in page
     assert f'name="measures" value="{measure.pk}"' in page
-    assert f'href="{roadmap.get_absolute_url()}"' in page or "/klima-roadmaps/kreis-dueren/" in page
+    with translation.override("en"):
+        assert f'href="{roadmap.get_absolute_url()}"' in page
     assert "Moderation (1)" in page
 
 
@@ -870,6 +871,16 @@ def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, edito
     small = _queries(client, url)
     grow(10)
     assert _queries(client, url) == small == 13
+
+
+def test_milestones_page_queries_are_flat(client, personas, roadmap, measure):
+    personas.login(client, "editor")
+    url = _url("milestones-edit", roadmap.slug, measure.pk)
+    MilestoneFactory.create_batch(2, measure=measure)
+    # session, user, roadmap, editor check, measure, milestones of the formset
+    small = _queries(client, url)
+    MilestoneFactory.create_batch(10, measure=measure)
+    assert _queries(client, url) == small == 6
 
 
 def test_dashboard_of_empty_roadmap(client, personas, roadmap):
