@@ -218,7 +218,7 @@ def roadmap_timeline(roadmap: Roadmap, today: date | None = None) -> list[Timeli
     """Per year up to the target year: published measures starting and ending, milestones due and reached (2 queries).
 
     Years without anything in them are kept between the first and the last one, so the row of years reads
-    like a time axis; the current and the target year are always in it.
+    like a time axis; the current and the target year are always in it. Empty when nothing is dated.
     """
     today = today or timezone.localdate()
     measures = public_measures(roadmap).order_by()
@@ -242,6 +242,8 @@ def roadmap_timeline(roadmap: Roadmap, today: date | None = None) -> list[Timeli
     for row in milestones:
         year(row["y"]).milestones_due += row["n"]
         year(row["y"]).milestones_done += row["done"]
+    if not years:
+        return []  # nothing dated yet: no time axis of empty years
     year(today.year).is_current = True
     year(roadmap.target_year).is_target = True
     first, last = min(years), max(years)

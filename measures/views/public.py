@@ -20,7 +20,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from events.access import can_see
 from events.services import render_markdown
@@ -172,7 +172,7 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-@require_GET
+@require_safe  # HEAD too: data portals check their resource links with it
 def open_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The roadmap's published measures as CSV (one header row, units in it) or documented JSON."""
     roadmap = access_roadmap(request.user, slug)

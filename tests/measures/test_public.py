@@ -218,6 +218,20 @@ def test_roadmap_page_without_measures_says_so(client, roadmap):
     page = _text(client.get(roadmap.get_absolute_url()))
     assert "No measures have been published yet." in page
     assert "There are no progress reports yet." in page
+    assert "Timeline" not in page
+
+
+def test_timeline_is_left_out_while_nothing_is_dated(client, roadmap):
+    MeasureFactory(roadmap=roadmap, start=None, end=None)
+    assert "Timeline" not in _text(client.get(roadmap.get_absolute_url()))
+    MeasureFactory(roadmap=roadmap, start=None, end=date(2030, 5, 1))
+    page = _text(client.get(roadmap.get_absolute_url()))
+    assert "Timeline" in page and '<time datetime="2030">' in page
+
+
+def test_open_data_answers_head(client, roadmap, measure):
+    response = client.head(_url("open-data-csv", roadmap))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
 
 
 def test_roadmap_page_shows_only_public_updates_of_published_measures(client, roadmap, measure):
@@ -698,6 +712,22 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
     # partners, comments with authors, the event's network
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
     _assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 8)
+
+
+def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
+    personas.login(client, "citizen")
+    # session, user, roadmap, measure, editor check, public updates, milestones, partners, comments with authors,
+    # verified email (for the comment form, once it exists)
+    expected = 10 if _comment_form_exists() else 9
+    grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
+    _assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
+
+
+def _comment_form_exists() -> str:
+    try:
+        return select_template(["measures/partials/comment_form.html"]).template.name
+    except TemplateDoesNotExist:
+        return ""
 
 
 @pytest.mark.parametrize("name", ["open-data-csv", "open-data-json"])
