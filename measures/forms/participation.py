@@ -24,6 +24,7 @@ class ProposalForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 10})}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_proposal_%s")  # the list page also has the filter's sector field
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [("", _("Please choose a sector")), *Sector.choices]
 

@@ -86,6 +86,14 @@ def _proposal_page(request: HttpRequest, roadmap: Roadmap, form, *, problem: str
     return render(request, "measures/proposal_form.html", context, status=status)
 
 
+def _own_unpublished(user, roadmap: Roadmap) -> list[Proposal]:
+    """The signed-in author's pending and rejected proposals: only they (and the editors) see them."""
+    if not user.is_authenticated:
+        return []
+    mine = Proposal.objects.filter(roadmap=roadmap, author__user=user).exclude(status=Moderation.PUBLISHED)
+    return list(mine.order_by("-created_at", "-pk"))
+
+
 @require_GET
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access.access_roadmap(request.user, slug)
@@ -102,21 +110,14 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     search = ProposalFilter(request.GET, queryset=proposals)
     can_moderate = access.can_edit(user, roadmap)
     verified = access.has_verified_email(user)
+    pending = Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING)
     context = {
         "roadmap": roadmap,
         "filter": search,
         "page": Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page")),
-        "own": list(
-            Proposal.objects.filter(roadmap=roadmap, author__user=user)
-            .exclude(status=Moderation.PUBLISHED)
-            .order_by("-created_at", "-pk")
-        )
-        if user.is_authenticated
-        else [],
+        "own": _own_unpublished(user, roadmap),
         "can_moderate": can_moderate,
-        "pending_count": Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING).count()
-        if can_moderate
-        else 0,
+        "pending_count": pending.count() if can_moderate else 0,
         "verified": verified,
         "form": ProposalForm() if verified and roadmap.published else None,
     }

@@ -417,6 +417,32 @@ def test_comment_create_permissions(client, personas, roadmap, measure, persona)
     ) in messages_of(response)
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pending_comment_is_visible_only_to_author_and_editors(client, personas, measure, author, persona):
+    comment = CommentFactory(measure=measure, author=author, text="Ein Kommentar im Wartestand")
+    login(client, personas, persona)
+    response = client.get(measure.get_absolute_url())
+    assert response.status_code == 200
+    assert (comment.text in response.content.decode()) is (persona in MODERATORS)
+    client.force_login(author.user)
+    assert comment.text in client.get(measure.get_absolute_url()).content.decode()
+    services.comment_moderate(comment=comment, publish=True, by=personas.people["editor"])
+    client.logout()
+    login(client, personas, persona)
+    assert comment.text in client.get(measure.get_absolute_url()).content.decode()
+
+
+def test_measure_page_carries_the_comment_form(client, measure, author, unverified):
+    action = url("comment-create", measure.roadmap, measure.slug)
+    content = client.get(measure.get_absolute_url()).content.decode()
+    assert action not in content and reverse("account_login") in content
+    client.force_login(author.user)
+    assert action in client.get(measure.get_absolute_url()).content.decode()
+    client.force_login(unverified.user)
+    content = client.get(measure.get_absolute_url()).content.decode()
+    assert action not in content and reverse("account_email") in content
+
+
 def test_comment_needs_verified_email_and_text(client, roadmap, measure, unverified, author):
     client.force_login(unverified.user)
     client.post(url("comment-create", roadmap, measure.slug), {"text": "Hallo"})
