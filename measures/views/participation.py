@@ -3,6 +3,7 @@ of a network's member organisations."""
 
 from __future__ import annotations
 
+import html
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -111,10 +113,14 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     can_moderate = access.can_edit(user, roadmap)
     verified = access.has_verified_email(user)
     pending = Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING)
+    page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for proposal in page.object_list:
+        proposal.excerpt = html.unescape(strip_tags(render_markdown(proposal.text)))  # plain text, escaped once
     context = {
         "roadmap": roadmap,
         "filter": search,
-        "page": Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "own": _own_unpublished(user, roadmap),
         "can_moderate": can_moderate,
         "pending_count": pending.count() if can_moderate else 0,
@@ -244,6 +250,7 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     pending = {"status": Moderation.PENDING}
     context = {
         "roadmap": roadmap,
+        "editor_nav": "moderation",
         "counts": counts,
         "queue_size": QUEUE_SIZE,
         "pending_proposals": _with_html(list(proposals.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE])),

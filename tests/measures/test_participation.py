@@ -336,6 +336,15 @@ MARKDOWN_ATTACK = (
 )
 
 
+def test_list_shows_the_text_without_markdown_marks(client, roadmap):
+    ProposalFactory(
+        roadmap=roadmap, text="**Radwege** & <script>x()</script> [Karte](https://example.org)", status="published"
+    )
+    content = client.get(url("proposal-list", roadmap)).content.decode()
+    assert "Radwege &amp; " in content and "Karte" in content
+    assert "**" not in content and "<script>x()" not in content and "&amp;amp;" not in content
+
+
 def test_markdown_is_sanitised(client, personas, roadmap, measure, author):
     proposal = ProposalFactory(roadmap=roadmap, author=author, text=MARKDOWN_ATTACK, status=Moderation.PUBLISHED)
     CommentFactory(measure=measure, author=author, text=MARKDOWN_ATTACK)
