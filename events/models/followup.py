@@ -169,7 +169,7 @@ class Outcome(models.Model):
     )
     due_date = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    completed_at = models.DateTimeField(_("completed on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OutcomeQuerySet.as_manager()

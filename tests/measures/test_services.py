@@ -138,3 +138,12 @@ def test_proposal_becomes_a_measure_that_keeps_its_origin():
     assert measure.title == proposal.title and not measure.published
     with pytest.raises(ValidationError):
         services.proposal_to_measure(proposal=ProposalFactory(), code="B-8", by=None)
+
+
+def test_slug_keeps_umlauts_readable():
+    measure = services.measure_save(
+        measure=Measure(
+            roadmap=RoadmapFactory(), code="GW-1", title="Kommunale Wärmeplanung für Düren", sector="buildings_heat"
+        )
+    )
+    assert measure.slug == "gw-1-kommunale-waermeplanung-fuer-dueren"
