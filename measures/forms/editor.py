@@ -206,7 +206,11 @@ class MeasureForm(forms.ModelForm):
         self.fields["origin_proposal"].queryset = self._proposals()
 
     def _people(self):
-        organisation_ids = {self.roadmap.organisation_id, self.instance.lead_organisation_id} - {None}
+        organisation_ids = {self.roadmap.organisation_id, self.instance.lead_organisation_id}
+        posted_lead = str(self.data.get(self.add_prefix("lead_organisation"), "")) if self.is_bound else ""
+        if posted_lead.isdigit():  # a lead organisation chosen in the same step brings its people along
+            organisation_ids.add(int(posted_lead))
+        organisation_ids -= {None}
         condition = Q(organisation__in=organisation_ids) | Q(organisation_roles__organisation=self.roadmap.organisation)
         if self.instance.responsible_person_id:
             condition |= Q(pk=self.instance.responsible_person_id)

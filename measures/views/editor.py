@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,7 +87,7 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "matrix": _status_matrix(roadmap),
         "late": [m for m in late if m.shows_late],
         "late_overridden": [m for m in late if not m.shows_late],
-        "stale": list(stale.order_by("last_update", "code")),
+        "stale": list(stale.order_by(F("last_update").asc(nulls_first=True), "code")),
         "stale_cutoff": cutoff,
         "table_filter": table_filter,
         "page": page,

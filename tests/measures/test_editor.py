@@ -424,6 +424,19 @@ def test_same_code_in_another_roadmap_is_fine(client, personas, roadmap, foreign
     assert client.post(_url("measure-create", roadmap.slug), _measure_data(code="X-01")).status_code == 302
 
 
+def test_responsible_person_from_the_lead_organisation_chosen_in_the_same_step(client, personas, roadmap, measure):
+    lead = f.OrganisationFactory(name="Stadtwerke Düren")
+    person = f.PersonFactory(organisation=lead, name="Netzplanerin")
+    stranger = f.PersonFactory(name="Fremde Person")
+    personas.login(client, "editor")
+    url = _url("measure-edit", roadmap.slug, measure.pk)
+    refused = client.post(url, _measure_data(code="M-01", lead_organisation=lead.pk, responsible_person=stranger.pk))
+    assert "responsible_person" in refused.context["form"].errors
+    client.post(url, _measure_data(code="M-01", lead_organisation=lead.pk, responsible_person=person.pk))
+    measure.refresh_from_db()
+    assert (measure.lead_organisation, measure.responsible_person) == (lead, person)
+
+
 def test_origin_links_are_kept(client, personas, roadmap, measure, organisation):
     network = f.MembershipFactory(organisation=organisation).network
     event = EventFactory(network=network, title="Auftaktworkshop", starts_at=timezone.now() - timedelta(days=60))
