@@ -15,6 +15,7 @@ from events.forms.events import DateInput
 from events.models import Event
 from measures.models import MARKABLE_INTERNAL, Measure, MeasureUpdate, Milestone, Proposal, Roadmap, Sector
 from measures.models.participation import Moderation
+from measures.services.roadmap import UMLAUTS
 from networks.models import Membership, NetworkRole, Organisation, Person
 
 # Slugs that the URL patterns already use below klima-roadmaps/.
@@ -86,7 +87,8 @@ class RoadmapForm(forms.ModelForm):
         self.fields["slug"].required = False
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("title", ""))[:80].strip("-")
+        title = self.cleaned_data.get("title", "").translate(UMLAUTS)
+        slug = self.cleaned_data.get("slug") or slugify(title)[:80].strip("-")
         slug = slug.lower()
         if not slug:
             raise ValidationError(_("Please give a short address."))

@@ -289,6 +289,9 @@ def test_staff_may_create_for_any_organisation(client, personas):
     response = client.post(_url("roadmap-create"), data)
     roadmap = Roadmap.objects.get()
     assert (roadmap.organisation, roadmap.slug, roadmap.published) == (other, "klima-luft-2030", False)
+    data = {**data, "title": "Klimaschutzprogramm Köln", "slug": ""}
+    client.post(_url("roadmap-create"), data)
+    assert Roadmap.objects.filter(slug="klimaschutzprogramm-koeln").exists()  # umlauts as in measure addresses
     assert response["Location"] == _url("editor-dashboard", "klima-luft-2030")
 
 
@@ -359,7 +362,7 @@ def test_create_measure_with_partners_and_internal_fields(client, personas, road
     assert list(measure.partners.all()) == [partner]
     assert measure.lead_organisation == lead
     assert measure.internal_fields == ["cost_estimate", "funding"]
-    assert measure.slug == "m-99-kommunale-warmeplanung"
+    assert measure.slug == "m-99-kommunale-waermeplanung"
     assert measure.history.get().history_user == editor.user
 
 
