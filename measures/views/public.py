@@ -117,7 +117,7 @@ def _origin(request: HttpRequest, measure, *, editor: bool) -> dict:
     proposal = None
     if measure.origin_proposal_id:
         visible = Proposal.objects.visible_to(request.user, editor=editor)
-        proposal = visible.filter(pk=measure.origin_proposal_id).first()
+        proposal = visible.filter(pk=measure.origin_proposal_id, roadmap_id=measure.roadmap_id).first()
     return {"origin_event": event, "origin_proposal": proposal}
 
 
