@@ -8,7 +8,9 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("measures")
 
     def ready(self) -> None:
-        from measures import panels
+        from measures import panels, pledge_panel
         from networks import panels as extension_points
 
         extension_points.register("home", panels.HOME_ROADMAPS)
+        extension_points.register("dashboard", panels.MY_ROADMAPS)
+        extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)

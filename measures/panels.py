@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from measures import selectors
+from measures.models import Roadmap
 from networks.panels import Panel
 
 
@@ -19,4 +20,15 @@ def home_context(request: HttpRequest, _subject) -> dict | None:
 
 HOME_ROADMAPS = Panel(
     key="roadmaps", template="measures/partials/public_panel_home.html", context=home_context, order=50
+)
+
+
+def my_roadmaps_context(request: HttpRequest, person) -> dict | None:
+    """My area: the roadmaps of the organisations I edit, with links to their editor pages (1 query)."""
+    roadmaps = list(Roadmap.objects.editable_by(request.user).select_related("organisation").order_by("title"))
+    return {"roadmaps": roadmaps} if roadmaps else None
+
+
+MY_ROADMAPS = Panel(
+    key="roadmaps", template="measures/partials/panel_my_roadmaps.html", context=my_roadmaps_context, order=20
 )

@@ -185,13 +185,13 @@ def test_dashboard_queries_do_not_grow_with_my_data(client, personas, member):
 
 
 def test_dashboard_query_count(client, personas, member, django_assert_num_queries):
-    """Pinned: the networks page's own queries plus the events panel's four."""
+    """Pinned: the networks page's own queries, the events panel's four and the measures panel's one (my roadmaps)."""
     RegistrationFactory(person=member, event=EventFactory(network=personas.network))
     OutcomeFactory(event=EventFactory(network=personas.network), owner_person=member)
     client.force_login(member.user)
     # session, user, person_ensure, roles, organisation roles, invitations (networks' dashboard)
     # + my registrations, my waiting places with positions, my open action items, latest minutes
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         assert client.get(reverse(DASHBOARD)).status_code == 200
 
 

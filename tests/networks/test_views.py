@@ -36,8 +36,8 @@ def test_home_and_network_list_queries_are_flat(client, db, django_assert_num_qu
 
     # networks with their host and member counts (one query); anonymous: no session
     _assert_flat(client, reverse("networks:network-list"), grow, django_assert_num_queries, 1)
-    # home: the networks, and the events panel's next public events
-    _assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 2)
+    # home: the networks, the events panel's next public events, the measures panel's roadmaps
+    _assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 3)
 
 
 def test_member_directory_queries_are_flat(client, personas, django_assert_num_queries):
@@ -96,8 +96,8 @@ def test_public_profile_queries_are_flat(client, personas, django_assert_num_que
             f.MembershipFactory(network=personas.network)
 
     _assert_flat(
-        client, personas.network.get_absolute_url(), grow, django_assert_num_queries, 3
-    )  # network with host, current memberships with organisations, the events panel's next events
+        client, personas.network.get_absolute_url(), grow, django_assert_num_queries, 4
+    )  # network with host, current memberships with organisations, the events panel's next events, pledges count
 
 
 # --- What pages show ---------------------------------------------------------------------
