@@ -45,11 +45,16 @@ ROW_FIELDS = (
 
 
 class MeasureRowForm(forms.Form):
-    """One row of an import, checked like the measure sheet: only the columns the file has (``names``)."""
+    """One row of an import, checked like the measure sheet: only the columns the file has (``names``).
+
+    The fields are shared by all rows instead of deep-copied per form as Django does (which costs half
+    of checking a row): nothing here changes a field, so there is nothing a copy would protect."""
 
     def __init__(self, data, *, names: list[str]):
-        self.base_fields = {name: field for name, field in self.base_fields.items() if name in names}
+        shared = type(self).base_fields
+        self.base_fields = {}
         super().__init__(data)
+        self.fields = {name: shared[name] for name in names if name in shared}
 
 
 MeasureRowForm.base_fields = fields_for_model(Measure, fields=ROW_FIELDS)

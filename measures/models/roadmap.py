@@ -272,7 +272,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "is_late"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "is_late"], m2m_fields=["partners"])
     objects = MeasureQuerySet.as_manager()
 
     class Meta:

@@ -21,6 +21,7 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from simple_history.models import ModelChange
 
 from events.views.common import person_of
 from measures import services
@@ -290,6 +291,10 @@ def _related_names(changes) -> dict:
         field = Measure._meta.get_field(change.field)
         if field.many_to_one:
             wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
+        elif field.many_to_many:  # partners: lists of {"measure": id, "organisation": id}
+            target = field.m2m_reverse_field_name()
+            ids = {row[target] for rows in (change.old, change.new) for row in rows or []}
+            wanted.setdefault(field.related_model, set()).update(ids)
     return {
         (model, pk): obj for model, ids in wanted.items() for pk, obj in model._default_manager.in_bulk(ids).items()
     }
@@ -298,6 +303,10 @@ def _related_names(changes) -> dict:
 def _display(field, value, names: dict) -> str:
     if value is None or value == "" or value == []:
         return ""
+    if field.many_to_many:
+        target = field.m2m_reverse_field_name()
+        shown = [str(names.get((field.related_model, row[target]), row[target])) for row in value]
+        return ", ".join(sorted(shown))
     if field.many_to_one:
         obj = names.get((field.related_model, value))
         return str(obj) if obj is not None else _("deleted (no. %(id)s)") % {"id": value}
@@ -314,16 +323,35 @@ def _display(field, value, names: dict) -> str:
     return Truncator(str(value)).chars(HISTORY_TEXT_LIMIT)
 
 
+def _partner_sets(records: list) -> dict[int, set[int]]:
+    """The partners each history record had, in one query (diff_against would ask twice per record)."""
+    through = Measure.history.model._meta.get_field("historicalmeasure_partners").related_model
+    sets: dict[int, set[int]] = {record.history_id: set() for record in records}
+    rows = through.objects.filter(history_id__in=list(sets)).values_list("history_id", "organisation_id")
+    for history_id, organisation_id in rows:
+        sets[history_id].add(organisation_id)
+    return sets
+
+
+def _partner_rows(ids: set[int]) -> list[dict]:
+    return [{"organisation": pk} for pk in sorted(ids)]
+
+
 def history_entries(records: list) -> list[dict]:
     """Who changed what and when, newest first. ``records`` are newest first; each is compared with the
     next one in the list, so pass one record more than you show."""
     diffs = []
+    partners = _partner_sets(records)
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         if previous is None or record.history_type == "+":
             diffs.append((record, []))
-        else:
-            diffs.append((record, record.diff_against(previous, excluded_fields=HISTORY_HIDDEN).changes))
+            continue
+        changes = record.diff_against(previous, excluded_fields=[*HISTORY_HIDDEN, "partners"]).changes
+        old, new = partners.get(previous.history_id, set()), partners.get(record.history_id, set())
+        if old != new:
+            changes = [*changes, ModelChange("partners", _partner_rows(old), _partner_rows(new))]
+        diffs.append((record, changes))
     names = _related_names([change for _record, changes in diffs for change in changes])
     entries = []
     for record, changes in diffs:

@@ -363,7 +363,7 @@ def test_create_measure_with_partners_and_internal_fields(client, personas, road
     assert measure.lead_organisation == lead
     assert measure.internal_fields == ["cost_estimate", "funding"]
     assert measure.slug == "m-99-kommunale-waermeplanung"
-    assert measure.history.get().history_user == editor.user
+    assert {r.history_user for r in measure.history.all()} == {editor.user}  # the sheet, then its partners
 
 
 def test_measure_form_shows_plain_labels_and_fieldsets(client, personas, roadmap, measure):
@@ -723,10 +723,10 @@ def test_history_queries_are_flat(client, personas, roadmap, measure, editor):
     people = [editor, personas.people["staff"]]
     _grow_history(measure, 2, people)
     # session, user, roadmap, editor check, measure, page count, records (with user and person),
-    # the record before the page, organisations of changed lead organisations
+    # the record before the page, the partners of all these records, organisations of changed lead organisations
     small = _queries(client, url)
     _grow_history(measure, 10, people)
-    assert _queries(client, url) == small == 9
+    assert _queries(client, url) == small == 10
 
 
 def test_history_is_paginated_with_the_diff_across_pages(client, personas, roadmap, measure, editor):
@@ -905,3 +905,17 @@ def test_dashboard_of_empty_roadmap(client, personas, roadmap):
     assert response.status_code == 200
     assert "This roadmap has no measures yet." in response.text
     assert not Milestone.objects.exists()
+
+
+def test_history_shows_partner_changes_by_name(client):
+    from measures import services
+    from measures.views.editor import history_entries
+    from tests.measures.factories import MeasureFactory
+    from tests.networks.factories import OrganisationFactory, PersonFactory
+
+    measure = MeasureFactory()
+    partner = OrganisationFactory(name="Stadtwerke Düren")
+    services.measure_save(measure=measure, partners=[partner], by=PersonFactory())
+    entries = history_entries(list(measure.history.all()))
+    rows = [row for entry in entries for row in entry["changes"] if row["new"] == "Stadtwerke Düren"]
+    assert rows and rows[0]["old"] == ""
