@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from measures import services
@@ -167,7 +168,8 @@ def _limited(numbered_rows):
             continue
         if len(rows) == MAX_ROWS:
             raise ImportFileError(
-                _("The file has more than %(max)s rows of measures. Please split it.") % {"max": f"{MAX_ROWS:,}"}
+                _("The file has more than %(max)s rows of measures. Please split it.")
+                % {"max": number_format(MAX_ROWS, force_grouping=True)}
             )
         rows.append((number, list(cells)))
     return rows
