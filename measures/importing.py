@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,7 @@ from networks.models import Organisation, Person
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as events.exports neutralises them
 LIST_SEPARATOR = " | "  # partners in one cell
 
@@ -199,6 +201,12 @@ def _read_csv(content: bytes) -> tuple[list[str], list]:
 def _read_xlsx(content: bytes) -> tuple[list[str], list]:
     from openpyxl import load_workbook
 
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # a few MB that unpack to gigabytes would fill the memory
+        raise ImportFileError(_("The Excel file is too large when unpacked. Please save it as CSV."))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook

@@ -319,6 +319,13 @@ def test_too_many_rows_and_too_large_files_are_refused(client, personas, roadmap
     assert not Measure.objects.exists()
 
 
+def test_an_xlsx_that_unpacks_to_too_much_is_refused(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_UNPACKED_BYTES", 1_000)
+    upload = xlsx_file([VALID])
+    with pytest.raises(importing.ImportFileError, match="too large when unpacked"):
+        importing.read_table(upload.name, upload.read())
+
+
 def test_exactly_the_limit_is_accepted_by_the_reader():
     content = "code;title;sector\n" + "".join(f"R-{i};Zeile;mobility\n" for i in range(importing.MAX_ROWS))
     table = importing.read_table("voll.csv", content.encode())
