@@ -438,7 +438,7 @@ def sec(seconds: float) -> str:
 
 
 def mib(size: float) -> str:
-    return f"{size / 1024 / 1024:,.1f} MiB"
+    return f"{size / 1024 / 1024:,.2f} MiB"
 
 
 def ratio(a: float, b: float) -> str:
