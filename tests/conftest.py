@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from networks.models import NetworkRole
 from tests.networks import factories as f
@@ -16,6 +17,15 @@ def _clear_cache():
     cache.clear()  # allauth rate limits live in the cache
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German: a request to an /en/ page leaves English active in the thread,
+    and reverse() in a later test would then build /en/ addresses."""
+    translation.activate("de")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
