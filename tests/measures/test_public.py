@@ -490,7 +490,7 @@ def test_origin_links_the_workshop_only_for_who_may_see_it(client, personas, roa
     public_event = EventFactory(network=personas.network, title="Auftaktworkshop", visibility=Visibility.PUBLIC)
     measure = MeasureFactory(roadmap=roadmap, origin=Measure.Origin.WORKSHOP, origin_event=public_event)
     page = _text(client.get(measure.get_absolute_url()))
-    assert "From the workshop on" in page and public_event.get_absolute_url() in page
+    assert "From the event on" in page and public_event.get_absolute_url() in page
 
     internal = EventFactory(network=personas.network, title="Interner Workshop", visibility=Visibility.NETWORK)
     measure.origin_event = internal
