@@ -147,3 +147,10 @@ def test_slug_keeps_umlauts_readable():
         )
     )
     assert measure.slug == "gw-1-kommunale-waermeplanung-fuer-dueren"
+
+
+def test_comments_only_on_published_measures():
+    draft = MeasureFactory(published=False)
+    with pytest.raises(ValidationError):
+        services.comment_submit(measure=draft, author=PersonFactory(), text="Frage")
+    assert not draft.comments.exists()
