@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,24 +32,10 @@ from networks.forms import (
     WorkingGroupForm,
 )
 from networks.models import Campaign, Expertise, Invitation, Membership, Network, NetworkRole, Person
+from networks.pages import network_context, page_of
 
-PAGE_SIZE = 25
 # Gone for good (410), not yours (403), or fine: you are already in (200).
 INVITATION_PROBLEM_STATUS = {"expired": 410, "used": 410, "revoked": 410, "foreign": 403, "already_accepted": 200}
-
-
-def _page(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _network_context(request: HttpRequest, network: Network, **extra) -> dict:
-    """Flags every network page's navigation needs; computed once, never in templates."""
-    return {
-        "network": network,
-        "is_member": access.is_member(request.user, network),
-        "can_manage": access.is_coordinator(request.user, network),
-        **extra,
-    }
 
 
 # --- Public pages -------------------------------------------------------------
@@ -74,7 +59,7 @@ def network_list(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network(request.user, slug)
     memberships = network.memberships.current().select_related("organisation").order_by("organisation__name")
-    context = _network_context(
+    context = network_context(
         request, network, memberships=memberships, panels=panels.render_context("network_detail", request, network)
     )
     return render(request, "networks/network_detail.html", context)
@@ -92,7 +77,7 @@ def static_page(request: HttpRequest, template: str) -> HttpResponse:
 @require_GET
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
-    context = _network_context(
+    context = network_context(
         request,
         network,
         coordinators=Person.objects.filter(
@@ -118,7 +103,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "networks/member_list.html",
-        _network_context(request, network, filter=directory, page=_page(request, directory.qs)),
+        network_context(request, network, filter=directory, page=page_of(request, directory.qs)),
     )
 
 
@@ -131,7 +116,7 @@ def expertise_search(request: HttpRequest) -> HttpResponse:
         .order_by("topic__name", "-level", "person__name")
     )
     search = ExpertiseSearchFilter(request.GET, queryset=rows, user=request.user)
-    return render(request, "networks/expertise_search.html", {"filter": search, "page": _page(request, search.qs)})
+    return render(request, "networks/expertise_search.html", {"filter": search, "page": page_of(request, search.qs)})
 
 
 # --- Working groups and campaigns ------------------------------------------------
@@ -142,7 +127,7 @@ def expertise_search(request: HttpRequest) -> HttpResponse:
 def working_group_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     groups = network.working_groups.for_list()
-    return render(request, "networks/working_group_list.html", _network_context(request, network, groups=groups))
+    return render(request, "networks/working_group_list.html", network_context(request, network, groups=groups))
 
 
 @login_required
@@ -152,7 +137,7 @@ def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     group = access.access_working_group(request.user, network, pk)
     members = group.members.select_related("organisation", "user").order_by("name")
     return render(
-        request, "networks/working_group_detail.html", _network_context(request, network, group=group, members=members)
+        request, "networks/working_group_detail.html", network_context(request, network, group=group, members=members)
     )
 
 
@@ -170,7 +155,7 @@ def working_group_edit(request: HttpRequest, slug: str, pk: int | None = None) -
         messages.success(request, _("The working group has been saved."))
         return redirect(group)
     return render(
-        request, "networks/working_group_form.html", _network_context(request, network, form=form, group=group)
+        request, "networks/working_group_form.html", network_context(request, network, form=form, group=group)
     )
 
 
@@ -179,7 +164,7 @@ def working_group_edit(request: HttpRequest, slug: str, pk: int | None = None) -
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     campaigns = network.campaigns.for_list()
-    return render(request, "networks/campaign_list.html", _network_context(request, network, campaigns=campaigns))
+    return render(request, "networks/campaign_list.html", network_context(request, network, campaigns=campaigns))
 
 
 @login_required
@@ -187,7 +172,7 @@ def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_network(request.user, slug)
     campaign = access.access_campaign(request.user, network, pk)
-    return render(request, "networks/campaign_detail.html", _network_context(request, network, campaign=campaign))
+    return render(request, "networks/campaign_detail.html", network_context(request, network, campaign=campaign))
 
 
 @login_required
@@ -204,7 +189,7 @@ def campaign_edit(request: HttpRequest, slug: str, pk: int | None = None) -> Htt
         messages.success(request, _("The campaign has been saved."))
         return redirect(campaign)
     return render(
-        request, "networks/campaign_form.html", _network_context(request, network, form=form, campaign=campaign)
+        request, "networks/campaign_form.html", network_context(request, network, form=form, campaign=campaign)
     )
 
 
@@ -220,7 +205,7 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
         network = form.save()
         messages.success(request, _("The network profile has been saved."))
         return redirect(network)
-    return render(request, "networks/network_form.html", _network_context(request, network, form=form))
+    return render(request, "networks/network_form.html", network_context(request, network, form=form))
 
 
 @login_required
@@ -236,7 +221,7 @@ def membership_list(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("networks:membership-list", slug=network.slug)
     memberships = network.memberships.select_related("organisation").order_by("until", "organisation__name")
     return render(
-        request, "networks/membership_list.html", _network_context(request, network, form=form, memberships=memberships)
+        request, "networks/membership_list.html", network_context(request, network, form=form, memberships=memberships)
     )
 
 
@@ -256,7 +241,7 @@ def people_manage(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     roles = network.roles.select_related("person__organisation", "person__user").order_by("role", "person__name")
     invitations = network.invitations.pending().select_related("invited_by")
-    context = _network_context(
+    context = network_context(
         request,
         network,
         roles=roles,
@@ -277,7 +262,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
         invitation = services.invitation_create(network=network, invited_by=inviter, **form.cleaned_data)
         messages.success(request, _("An invitation has been sent to %(email)s.") % {"email": invitation.email})
         return redirect("networks:people-manage", slug=network.slug)
-    return render(request, "networks/invitation_form.html", _network_context(request, network, form=form))
+    return render(request, "networks/invitation_form.html", network_context(request, network, form=form))
 
 
 @login_required

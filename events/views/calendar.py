@@ -26,9 +26,9 @@ from events.filters import EventFilter
 from events.forms.calendar import CalendarViewForm, NotificationSettingsForm
 from events.models import CalendarToken, Event, Registration, Visibility, holds_a_place
 from events.notifications import disabled_kinds
-from events.views.common import network_context, page_of, person_of
 from networks.access import access_network
 from networks.models import Network, NetworkRole
+from networks.pages import network_context, page_of, person_of
 from networks.services import person_ensure
 
 FEED_PAST_DAYS = 180  # feeds keep events that ended less than this many days ago, and all future ones

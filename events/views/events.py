@@ -23,9 +23,9 @@ from events.forms.events import (
     agenda_items,
 )
 from events.models import Event, Registration
-from events.views.common import network_context, person_of
 from networks.access import access_network, access_network_manage
 from networks.models import Topic
+from networks.pages import network_context, person_of
 
 # --- One event --------------------------------------------------------------------------------------
 

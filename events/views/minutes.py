@@ -19,9 +19,9 @@ from events import access as event_access
 from events import services
 from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
 from events.models import Event, Outcome
-from events.views.common import network_context, page_of, person_of
 from networks import access
 from networks.models import Network
+from networks.pages import network_context, page_of, person_of
 
 # Shown in the browser; everything else is downloaded (their types are checked by content on upload).
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}

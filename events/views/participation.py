@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import access, exports, services
 from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
 from events.models import Event, Kind, Question, Registration
-from events.views.common import network_context, page_of, person_of
 from networks import access as network_access
 from networks.models import Network
+from networks.pages import network_context, page_of, person_of
 
 # --- Registration ---------------------------------------------------------------
 

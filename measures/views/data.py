@@ -23,13 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from measures import access, exports, importing
 from measures.forms.data import ImportForm
 from measures.models import Roadmap
-from networks.models import Person
+from networks.pages import person_of
 
 PREVIEW_ROWS = 500  # rows listed per group on the preview page; bad rows are always listed in full
-
-
-def _person(request: HttpRequest) -> Person | None:
-    return Person.objects.filter(user=request.user).first()
 
 
 def _import_page(request, roadmap: Roadmap, form, *, preview=None, checked=None, status: int = 200):
@@ -61,7 +57,7 @@ def _import_page(request, roadmap: Roadmap, form, *, preview=None, checked=None,
 def _write(request: HttpRequest, roadmap: Roadmap, form: ImportForm):
     """Step 2: check again and write all rows, or none (the preview says why)."""
     try:
-        preview = importing.run(roadmap=roadmap, table=form.table, by=_person(request))
+        preview = importing.run(roadmap=roadmap, table=form.table, by=person_of(request))
     except (ValidationError, IntegrityError):  # changed by someone else between the check and the write
         messages.error(request, _("The measures changed while importing; nothing was imported. Please check again."))
         return None

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Max, Q
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +22,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from simple_history.models import ModelChange
 
-from events.views.common import person_of
 from measures import services
 from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
 from measures.forms.editor import (
@@ -39,6 +37,7 @@ from measures.forms.editor import (
 from measures.models import Comment, Measure, Moderation, Proposal, Roadmap, Sector
 from networks.access import is_staff
 from networks.models import Organisation
+from networks.pages import page_of, person_of
 
 TABLE_PAGE_SIZE = 100
 HISTORY_PAGE_SIZE = 50
@@ -82,7 +81,7 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         Q(last_update__lt=cutoff) | Q(last_update__isnull=True, created_at__date__lt=cutoff)
     )
     table_filter = MeasureTableFilter(request.GET or None)
-    page = Paginator(table_filter.apply(measures).order_by("code"), TABLE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, table_filter.apply(measures).order_by("code"), TABLE_PAGE_SIZE)
     context = {
         "roadmap": roadmap,
         "matrix": _status_matrix(roadmap),
@@ -257,7 +256,7 @@ def measure_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     measure = access_measure_edit(request.user, roadmap, pk)
     records = measure.history.select_related("history_user__person").order_by("-history_date", "-history_id")
-    page = Paginator(records, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, records, HISTORY_PAGE_SIZE)
     # The record before the page's last one, to tell what that one changed.
     before = records[page.end_index() : page.end_index() + 1] if page.object_list else []
     entries = history_entries([*page.object_list, *before])[: len(page.object_list)]

@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,16 +33,11 @@ from measures.models import Comment, Moderation, Pledge, PledgeReport, Proposal,
 from measures.public import PublicMeasure
 from networks import access as network_access
 from networks.models import Network, Organisation, OrganisationRole, Person
+from networks.pages import network_context, page_of, person_of
 
 PAGE_SIZE = 25
 QUEUE_SIZE = 50  # pending items shown at once, oldest first
 RECENT = 10  # recently moderated items shown below the queue
-
-
-def _person(request: HttpRequest) -> Person | None:
-    if not request.user.is_authenticated:
-        return None
-    return Person.objects.filter(user=request.user).first()
 
 
 def _errors(error: ValidationError) -> str:
@@ -67,7 +61,7 @@ def _participant(request: HttpRequest) -> tuple[Person | None, str]:
     """The person who may take part (verified email, a profile), or why not."""
     if not access.has_verified_email(request.user):
         return None, _("Please confirm your email address first: open the link in the email we sent you.")
-    person = _person(request)
+    person = person_of(request)
     if person is None:
         return None, _("Your account has no profile yet. Please complete your profile first.")
     return person, ""
@@ -113,7 +107,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     can_moderate = access.can_edit(user, roadmap)
     verified = access.has_verified_email(user)
     pending = Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING)
-    page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, search.qs, PAGE_SIZE)
     page.object_list = list(page.object_list)
     for proposal in page.object_list:
         proposal.excerpt = html.unescape(strip_tags(render_markdown(proposal.text)))  # plain text, escaped once
@@ -161,7 +155,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = access.access_proposal(request.user, roadmap, pk)
     proposal.roadmap = roadmap
     can_moderate = access.can_edit(request.user, roadmap)
-    person = _person(request)
+    person = person_of(request)
     if can_moderate:
         measures = list(proposal.measures.order_by("code"))
     else:
@@ -276,7 +270,7 @@ def _moderate(request: HttpRequest, roadmap: Roadmap, moderate, *, published: st
         messages.error(request, " ".join([_("Nothing has been changed."), *_form_errors(form)]))
         return back
     try:
-        moderate(publish=form.publish, reason=form.cleaned_data["reason"], by=_person(request))
+        moderate(publish=form.publish, reason=form.cleaned_data["reason"], by=person_of(request))
     except ValidationError as error:
         messages.error(request, " ".join([_("Nothing has been changed."), _errors(error)]))
         return back
@@ -326,7 +320,7 @@ def proposal_to_measure(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         messages.error(request, " ".join([_("No measure has been created."), *_form_errors(form)]))
         return redirect(proposal)
     try:
-        measure = services.proposal_to_measure(proposal=proposal, code=form.cleaned_data["code"], by=_person(request))
+        measure = services.proposal_to_measure(proposal=proposal, code=form.cleaned_data["code"], by=person_of(request))
     except ValidationError as error:
         messages.error(request, " ".join([_("No measure has been created."), _errors(error)]))
         return redirect(proposal)
@@ -339,16 +333,6 @@ def proposal_to_measure(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 
 # --- Pledges of member organisations ------------------------------------------------------------
-
-
-def _network_context(request: HttpRequest, network: Network, **extra) -> dict:
-    """The flags network_layout.html's navigation needs."""
-    return {
-        "network": network,
-        "is_member": network_access.is_member(request.user, network),
-        "can_manage": network_access.is_coordinator(request.user, network),
-        **extra,
-    }
 
 
 def reduction_percent(baseline: Decimal | None, latest: Decimal | None) -> int | None:
@@ -405,7 +389,7 @@ def pledge_list(request: HttpRequest, slug: str) -> HttpResponse:
             .order_by("name")
         )
         missing = [organisation for organisation in without if editable is None or organisation.pk in editable]
-    context = _network_context(request, network, pledges=pledges, missing=missing)
+    context = network_context(request, network, pledges=pledges, missing=missing)
     return render(request, "measures/pledge_list.html", context)
 
 
@@ -439,7 +423,7 @@ def pledge_edit(request: HttpRequest, slug: str, organisation: str) -> HttpRespo
         else:
             messages.success(request, _("The pledge of %(name)s has been saved.") % {"name": organisation.name})
             return redirect("measures:pledge-list", network.slug)
-    context = _network_context(request, network, organisation=organisation, pledge=pledge, form=form)
+    context = network_context(request, network, organisation=organisation, pledge=pledge, form=form)
     return render(request, "measures/pledge_form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -463,7 +447,7 @@ def pledge_report(request: HttpRequest, slug: str, organisation: str) -> HttpRes
                 % {"year": form.instance.year, "name": organisation.name},
             )
             return redirect(reverse("measures:pledge-list", args=[network.slug]))
-    context = _network_context(
+    context = network_context(
         request, network, organisation=organisation, pledge=pledge, form=form, reports=list(pledge.reports.all())
     )
     return render(request, "measures/pledge_report.html", context, status=400 if request.method == "POST" else 200)

@@ -11,7 +11,6 @@ import io
 import json
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +29,7 @@ from measures.filters import SORT_FIELDS, MeasureFilter, sortable
 from measures.models import Comment, Proposal, Roadmap
 from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
 from networks.access import is_member
+from networks.pages import page_of
 
 PAGE_SIZE = 25
 COMMENT_FORM = "measures/partials/comment_form.html"
@@ -84,7 +84,7 @@ def measure_list(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     measures = selectors.with_latest_percent(sortable(selectors.public_measures(roadmap)))
     measure_filter = MeasureFilter(request.GET, queryset=measures.select_related("lead_organisation"), roadmap=roadmap)
-    page = Paginator(measure_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, measure_filter.qs, PAGE_SIZE)
     for measure in page.object_list:
         measure.roadmap = roadmap  # for its URL, without joining the roadmap again
     page.object_list = [PublicMeasure(m) for m in page.object_list]

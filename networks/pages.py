@@ -1,4 +1,4 @@
-"""What every events view shares: the network navigation flags and the viewer's person."""
+"""What the views of every app share: the network navigation flags, pagination and the viewer's person."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ PAGE_SIZE = 25
 
 
 def network_context(request: HttpRequest, network: Network, **extra) -> dict:
-    """The flags network_layout.html's navigation needs, computed once per request."""
+    """The flags network_layout.html's navigation needs, computed once per request, never in templates."""
     return {
         "network": network,
         "is_member": access.is_member(request.user, network),
@@ -21,12 +21,12 @@ def network_context(request: HttpRequest, network: Network, **extra) -> dict:
     }
 
 
+def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
 def person_of(request: HttpRequest) -> Person | None:
     """The signed-in user's Person (None for anonymous users or accounts without one)."""
     if not request.user.is_authenticated:
         return None
     return Person.objects.filter(user=request.user).select_related("organisation").first()
-
-
-def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
