@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import datetime
+from operator import attrgetter
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -26,7 +27,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def waiting_positions(registrations: Iterable[Registration]) -> dict[int, int]:
     """1-based waiting-list place per registration id, first come first served."""
     waiting = sorted(
-        (r for r in registrations if r.status == Registration.Status.WAITING), key=lambda r: (r.queued_at, r.pk)
+        (r for r in registrations if r.status == Registration.Status.WAITING),
+        key=attrgetter(*Registration.QUEUE_ORDER),
     )
     return {r.pk: place for place, r in enumerate(waiting, start=1)}
 

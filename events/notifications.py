@@ -27,6 +27,14 @@ def disabled_kinds(person: Person) -> set[str]:
     return cached
 
 
+def _event_ics(event, *, show_link: bool) -> str:
+    """The .ics attachment; built once per event and link visibility when a change notifies many people."""
+    built = event.__dict__.setdefault("_ics_attachments", {})
+    if show_link not in built:
+        built[show_link] = ical.event_ics(event, show_link=show_link).decode()
+    return built[show_link]
+
+
 def _url_in(event, language: str) -> str:
     """The event's path in the recipient's language (English under /en/), whatever language the sender uses."""
     with translation.override(language):
@@ -60,7 +68,7 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
             {
                 "filename": "termin.ics",
                 "mimetype": "text/calendar; charset=utf-8; method=PUBLISH",
-                "content": ical.event_ics(event, show_link=holds_place).decode(),
+                "content": _event_ics(event, show_link=holds_place),
             }
         )
     outbox_enqueue_template(

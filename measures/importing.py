@@ -35,6 +35,7 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from events.exports import FORMULA_START
 from measures import services
 from measures.forms.data import MeasureRowForm
 from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
@@ -43,7 +44,6 @@ from networks.models import Organisation, Person
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # as events.exports neutralises them
 LIST_SEPARATOR = " | "  # partners in one cell
 
 TEXT, CHOICE, DATE, BOOL, DECIMAL, ORGANISATION, ORGANISATIONS, GROUPS, READ_ONLY = (

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import Network, NetworkRole, Person, Topic
+from networks.models import Network, Person, Topic
 
 
 class Kind(models.TextChoices):
@@ -38,10 +38,6 @@ class Format(models.TextChoices):
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("public")
     NETWORK = "network", _("network members only")
-
-
-def _network_ids_of(user):
-    return NetworkRole.objects.filter(person__user=user).values("network")
 
 
 class EventFields(models.Model):
@@ -227,7 +223,7 @@ class EventQuerySet(models.QuerySet):
         public = Q(visibility=Visibility.PUBLIC, network__is_public=True)
         if not user.is_authenticated:
             return self.filter(public)
-        return self.filter(public | Q(network__in=_network_ids_of(user)))
+        return self.filter(public | Q(network__in=Network.objects.of_user(user).values("pk")))
 
     def upcoming(self, now: datetime | None = None):
         return self.filter(ends_at__gte=now or timezone.now())

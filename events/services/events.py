@@ -116,6 +116,6 @@ def event_copy_initial(event: Event, *, starts_at: datetime | None = None) -> di
 def _active_registrations(event: Event):
     return (
         event.registrations.filter(status__in=[*Registration.TAKES_A_PLACE, Registration.Status.WAITING])
-        .select_related("person__user", "event__network")
+        .select_related("person__user")  # .event is the instance itself (related manager)
         .order_by(*Registration.QUEUE_ORDER)
     )

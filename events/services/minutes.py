@@ -50,8 +50,8 @@ def minutes_save(*, event: Event, text: str, publish: bool, by: Person | None) -
         event.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
         if first_publication:
             participants = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).select_related(
-                "person__user", "event__network"
-            )
+                "person__user"
+            )  # .event is this instance (related manager), network already joined
             for registration in participants:
                 notify(registration, Notice.Kind.MINUTES)
     return event

@@ -8,14 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from events.forms.events import DateInput
 from events.models import Event
 from measures.models import MARKABLE_INTERNAL, Measure, MeasureUpdate, Milestone, Proposal, Roadmap, Sector
 from measures.models.participation import Moderation
-from measures.services.roadmap import UMLAUTS
+from measures.services.roadmap import slugify_de
 from networks.models import Membership, NetworkRole, Organisation, Person
 
 # Slugs that the URL patterns already use below klima-roadmaps/.
@@ -87,8 +86,8 @@ class RoadmapForm(forms.ModelForm):
         self.fields["slug"].required = False
 
     def clean_slug(self) -> str:
-        title = self.cleaned_data.get("title", "").translate(UMLAUTS)
-        slug = self.cleaned_data.get("slug") or slugify(title)[:80].strip("-")
+        title = self.cleaned_data.get("title", "")
+        slug = self.cleaned_data.get("slug") or slugify_de(title)[:80].strip("-")
         slug = slug.lower()
         if not slug:
             raise ValidationError(_("Please give a short address."))

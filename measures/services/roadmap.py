@@ -23,9 +23,14 @@ DONE = (Measure.Status.COMPLETED, Measure.Status.DROPPED)
 UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
+def slugify_de(text: str) -> str:
+    """slugify that spells German umlauts out (Wärme → waerme) instead of dropping them."""
+    return slugify(text.translate(UMLAUTS))
+
+
 def measure_slug(measure: Measure) -> str:
     """A stable, readable address: code and title (ä → ae, …), unique within the roadmap."""
-    base = slugify(f"{measure.code} {measure.title}".translate(UMLAUTS))[:110] or "massnahme"
+    base = slugify_de(f"{measure.code} {measure.title}")[:110] or "massnahme"
     slug, n = base, 2
     taken = Measure.objects.filter(roadmap_id=measure.roadmap_id).exclude(pk=measure.pk)
     while taken.filter(slug=slug).exists():

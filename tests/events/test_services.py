@@ -361,3 +361,19 @@ def test_account_deletion_gives_future_places_back_and_export_lists_registration
     assert Registration.objects.get(person=waiting).status == "registered"
     assert [m.recipient for m in _mails("event_promoted")] == [waiting.user.email]
     assert not leaving.notification_settings.exists()
+
+
+def test_a_change_notifying_many_builds_the_ics_once_per_link_visibility(monkeypatch):
+    from events import ical
+
+    built = []
+    original = ical.event_ics
+    monkeypatch.setattr(
+        ical, "event_ics", lambda event, *, show_link: built.append(show_link) or original(event, show_link=show_link)
+    )
+    event = EventFactory(capacity=3)
+    RegistrationFactory.create_batch(3, event=event)
+    RegistrationFactory(event=event, status="waiting")
+    services.event_cancel(event=event, reason="Sturm", by=None)
+    assert sorted(built) == [False, True]  # place holders share one file, the waiting person the other
+    assert OutboxMessage.objects.filter(reason="event_cancelled").count() == 4
