@@ -16,42 +16,19 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, submit
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "klimanetz-demo"
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 KEK = "/netzwerke/kek-dortmund/termine/"
 KTT = "/netzwerke/klima-taten-team-westpfalz/termine/"
 OPEN_MEETING = "KEK-Netzwerktreffen: Klimaschutzziele der Mitgliedsorganisationen"
 FULL_MEETING = "KEK-Netzwerktreffen vor Ort: Rundgang im Dortmunder Hafen"
 PAST_MEETING = "KEK-Netzwerktreffen: Eigene Klimaschutzziele entwickeln"
 MEETING_LINK = 'a[href="https://meet.example.org/kek-netzwerktreffen"]'
-
-
-def log_in(browsing, email: str) -> None:
-    page = browsing.page
-    page.goto(browsing.url("/konto/login/"))
-    form = page.locator("form", has=page.locator("input[name=login]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/konto/login/" not in url)
-    assert page.get_by_role("button", name="Abmelden", exact=True).is_visible()
-
-
-def submit(page, button) -> None:
-    """Click a form's button and wait for the page the redirect after the POST leads to."""
-    with page.expect_navigation():
-        button.click()
-
-
-def log_out(browsing) -> None:
-    submit(browsing.page, browsing.page.get_by_role("button", name="Abmelden", exact=True))
-    assert browsing.page.get_by_role("button", name="Abmelden", exact=True).count() == 0
 
 
 def open_event(browsing, calendar: str, title: str, *, past: bool = False) -> None:
@@ -66,11 +43,6 @@ def registration_of(email: str, title: str):
     from events.models import Registration
 
     return Registration.objects.get(person__user__email=email, event__title=title)
-
-
-def assert_clean(browsing) -> None:
-    assert browsing.console_errors == [], "the browser logged errors"
-    assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
 
 
 def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_waiting_list_moves_up(

@@ -21,47 +21,19 @@ import re
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connections
+
+from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, submit
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "klimanetz-demo"
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 ROADMAP = "/klima-roadmaps/klima-roadmap-kreis-dueren/"
 BALKON_PV = "Balkon-PV für Mieter*innen"
-
-
-def log_in(browsing, email: str) -> None:
-    page = browsing.page
-    page.goto(browsing.url("/konto/login/"))
-    form = page.locator("form", has=page.locator("input[name=login]"))
-    form.locator("input[name=login]").fill(email)
-    form.locator("input[name=password]").fill(PASSWORD)
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/konto/login/" not in url)
-    assert page.get_by_role("button", name="Abmelden", exact=True).is_visible()
-
-
-def submit(page, button) -> None:
-    """Click a form's button and wait for the page the redirect after the POST leads to."""
-    with page.expect_navigation():
-        button.click()
-
-
-def log_out(browsing) -> None:
-    submit(browsing.page, browsing.page.get_by_role("button", name="Abmelden", exact=True))
-    assert browsing.page.get_by_role("button", name="Abmelden", exact=True).count() == 0
 
 
 def status_of(browsing, path: str) -> int:
     """The HTTP status of a page for the browser's current session, without a 404 in the console."""
     return browsing.page.request.get(browsing.url(path), max_redirects=0).status
-
-
-def assert_clean(browsing) -> None:
-    assert browsing.console_errors == [], "the browser logged errors"
-    assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
 
 
 def open_measure(browsing, title: str) -> None:

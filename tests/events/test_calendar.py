@@ -14,6 +14,7 @@ from events.notifications import notify
 from networks.models import NetworkRole, OutboxMessage
 from tests.conftest import PERSONAS
 from tests.events.factories import EventFactory, RegistrationFactory, in_days
+from tests.helpers import assert_flat
 from tests.networks import factories as f
 
 MEMBERS = {"member", "coordinator", "staff"}
@@ -673,18 +674,9 @@ def _grow(personas, n, *, person=None):
                 RegistrationFactory(event=event, person=person, status=Registration.Status.WAITING)
 
 
-def _assert_flat(client, url, grow, django_assert_num_queries, expected):
-    grow(2)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    grow(10)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-
-
 def test_event_list_queries_are_flat(client, personas, django_assert_num_queries):
     # anonymous: networks for the filter, topics for the filter, count, page of events, their topics
-    _assert_flat(client, reverse("events:event-list"), lambda n: _grow(personas, n), django_assert_num_queries, 5)
+    assert_flat(client, reverse("events:event-list"), lambda n: _grow(personas, n), django_assert_num_queries, 5)
 
 
 def test_event_list_queries_are_flat_for_members(client, personas, django_assert_num_queries):
@@ -692,7 +684,7 @@ def test_event_list_queries_are_flat_for_members(client, personas, django_assert
     personas.login(client, "member")
     # session, user, person, networks, topics, count, page of events (with my status), topics
     url = reverse("events:event-list") + f"?thema=&art={Kind.NETWORK_MEETING}"
-    _assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 8)
+    assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 8)
 
 
 @pytest.mark.parametrize("query", ["", "?zeitraum=vergangen"])
@@ -701,7 +693,7 @@ def test_network_calendar_list_queries_are_flat(client, personas, django_assert_
     personas.login(client, "member")
     url = reverse("events:network-calendar", args=[personas.network.slug]) + query
     # session, user, network, person, role, count, page of events, topics
-    _assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 8)
+    assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 8)
 
 
 def test_network_calendar_month_queries_are_flat(client, personas, django_assert_num_queries):
@@ -710,20 +702,20 @@ def test_network_calendar_month_queries_are_flat(client, personas, django_assert
     month = timezone.localdate().strftime("%Y-%m")
     url = reverse("events:network-calendar", args=[personas.network.slug]) + f"?ansicht=monat&monat={month}"
     # session, user, network, person, role, events of the grid
-    _assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 6)
+    assert_flat(client, url, lambda n: _grow(personas, n, person=member), django_assert_num_queries, 6)
 
 
 def test_personal_feed_queries_are_flat(client, personas, django_assert_num_queries):
     outsider = personas.people["other_network"]
     url = _feed_url(outsider)
     # token with person and user, roles, events (with the holds-a-place flag)
-    _assert_flat(client, url, lambda n: _grow(personas, n, person=outsider), django_assert_num_queries, 3)
+    assert_flat(client, url, lambda n: _grow(personas, n, person=outsider), django_assert_num_queries, 3)
 
 
 def test_network_feed_queries_are_flat(client, personas, django_assert_num_queries):
     url = reverse("events:network-feed", args=[personas.network.slug])
     # network, events
-    _assert_flat(client, url, lambda n: _grow(personas, n), django_assert_num_queries, 2)
+    assert_flat(client, url, lambda n: _grow(personas, n), django_assert_num_queries, 2)
 
 
 def test_grow_helper_makes_what_the_counts_claim(personas):

@@ -5,7 +5,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -15,20 +14,10 @@ from django.utils.translation import gettext, ngettext
 from events.models import Event, Kind, Question, Registration, Visibility
 from networks.models import OutboxMessage
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory, in_days
+from tests.helpers import de, messages_of
 from tests.networks import factories as nf
 
 SIGNED_IN = ["citizen", "other_network", "member", "coordinator", "editor", "staff"]
-
-
-def de(message: str, **values) -> str:
-    """The German interface text (English until the translation is compiled, like the page)."""
-    with translation.override("de"):
-        text = gettext(message)
-    return text % values if values else text
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def url(name: str, event: Event) -> str:

@@ -4,7 +4,6 @@ milestones that make a measure late, and flat query counts."""
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -14,6 +13,7 @@ from events.models import Event
 from measures.models import Measure, MeasureUpdate, Milestone, Moderation, Roadmap, Sector
 from tests.conftest import PERSONAS
 from tests.events.factories import EventFactory
+from tests.helpers import messages_of
 from tests.measures.factories import (
     MeasureFactory,
     MeasureUpdateFactory,
@@ -40,10 +40,6 @@ def _login(client, personas, who: str) -> None:
         client.force_login(f.OrganisationRoleFactory(person__name="Andere Redaktion").person.user)
     else:
         personas.login(client, who)
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture
@@ -577,7 +573,7 @@ def test_overdue_milestone_makes_the_measure_late_at_once(client, personas, road
     assert response["Location"] == _url("measure-edit", roadmap.slug, measure.pk)
     measure.refresh_from_db()
     assert measure.is_late and measure.milestones.count() == 2
-    assert any("late" in text for text in _messages(response))
+    assert any("late" in text for text in messages_of(response))
 
     milestone = measure.milestones.get(title="Ausschreibung")
     other = measure.milestones.get(title="Vergabe")
@@ -755,7 +751,7 @@ def test_bulk_status_changes_own_and_ignores_other_roadmaps(client, personas, ro
     assert statuses[mine[2].pk] == "planned"
     assert statuses[foreign_measure.pk] == "in_progress"  # the factory's default, untouched
     assert foreign_measure.history.count() == 1
-    assert _messages(response) == ["2 measures now have the status “in progress”."]
+    assert messages_of(response) == ["2 measures now have the status “in progress”."]
 
 
 def test_bulk_status_on_foreign_measure_only_changes_nothing(client, personas, roadmap, foreign_measure):
@@ -763,7 +759,7 @@ def test_bulk_status_on_foreign_measure_only_changes_nothing(client, personas, r
     response = client.post(_url("bulk-status", roadmap.slug), {"measures": [foreign_measure.pk], "status": "dropped"})
     foreign_measure.refresh_from_db()
     assert foreign_measure.status == Measure.Status.IN_PROGRESS
-    assert _messages(response) == ["0 measures now have the status “dropped”."]
+    assert messages_of(response) == ["0 measures now have the status “dropped”."]
 
 
 @pytest.mark.parametrize(
@@ -783,7 +779,7 @@ def test_bulk_status_bad_input_changes_nothing(client, personas, roadmap, measur
     personas.login(client, "editor")
     response = client.post(_url("bulk-status", roadmap.slug), data)
     assert response.status_code == 302
-    assert _messages(response)  # says what was wrong
+    assert messages_of(response)  # says what was wrong
     measure.refresh_from_db()
     assert measure.status == Measure.Status.IN_PROGRESS and measure.history.count() == 1
 

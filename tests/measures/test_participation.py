@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from measures import services
 from measures.models import Comment, Measure, Moderation, Proposal, ProposalSupport, Sector
 from networks.models import OutboxMessage
+from tests.helpers import de, messages_of
 from tests.measures.factories import CommentFactory, MeasureFactory, ProposalFactory, RoadmapFactory
 from tests.networks import factories as nf
 
@@ -27,17 +26,6 @@ MODERATION_MATRIX = [
     ("editor", 302),
     ("staff", 302),
 ]
-
-
-def de(message: str, **values) -> str:
-    """The German interface text (English until the translation is compiled, like the page)."""
-    with translation.override("de"):
-        text = gettext(message)
-    return text % values if values else text
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from measures.models import Measure, Moderation, Sector
 from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS
 from networks import panels
 from tests.events.factories import EventFactory
+from tests.helpers import assert_flat
 from tests.measures.factories import (
     CommentFactory,
     MeasureFactory,
@@ -642,22 +643,13 @@ def _grow(roadmap, n, *, measure=None):
             CommentFactory(measure=measure, author=author, status=Moderation.PUBLISHED)
 
 
-def _assert_flat(client, url, grow, django_assert_num_queries, expected):
-    grow(2)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    grow(10)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-
-
 def test_roadmap_list_queries_are_flat(client, db, django_assert_num_queries):
     def grow(n):
         for _ in range(n):
             MeasureFactory.create_batch(2, roadmap=RoadmapFactory())
 
     # roadmaps with their measures by status
-    _assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 1)
+    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 1)
 
 
 def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, django_assert_num_queries):
@@ -668,20 +660,20 @@ def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, dj
             MeasureFactory(roadmap=RoadmapFactory(organisation=roadmap.organisation, published=False))
 
     # session, user, roadmaps (published or edited by the user) with their measures by status
-    _assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 3)
+    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 3)
 
 
 def test_roadmap_page_queries_are_flat(client, roadmap, django_assert_num_queries):
     # roadmap, counts by sector and status, timeline years, milestone years, recent updates, proposal count
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    _assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 6)
+    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 6)
 
 
 def test_roadmap_page_queries_are_flat_for_editors(client, personas, roadmap, django_assert_num_queries):
     personas.login(client, "editor")
     # session, user, the 6 of the page, editor check
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    _assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 9)
+    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 9)
 
 
 @pytest.mark.parametrize(
@@ -693,7 +685,7 @@ def test_roadmap_page_queries_are_flat_for_editors(client, personas, roadmap, dj
 )
 def test_measure_list_queries_are_flat(client, roadmap, django_assert_num_queries, query, expected):
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    _assert_flat(client, _url("measure-list", roadmap) + query, grow, django_assert_num_queries, expected)
+    assert_flat(client, _url("measure-list", roadmap) + query, grow, django_assert_num_queries, expected)
 
 
 def test_measure_list_filtered_by_organisation_queries_are_flat(client, roadmap, django_assert_num_queries):
@@ -701,7 +693,7 @@ def test_measure_list_filtered_by_organisation_queries_are_flat(client, roadmap,
     MeasureFactory(roadmap=roadmap, lead_organisation=lead)
     url = _url("measure-list", roadmap) + f"?federfuehrung={lead.pk}"
     # roadmap, the chosen organisation checked, organisations for the filter, count, page
-    _assert_flat(client, url, lambda n: _grow(roadmap, n), django_assert_num_queries, 5)
+    assert_flat(client, url, lambda n: _grow(roadmap, n), django_assert_num_queries, 5)
 
 
 def test_measure_page_queries_are_flat(client, personas, roadmap, measure, django_assert_num_queries):
@@ -711,7 +703,7 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
     # roadmap, measure (with lead organisation and event), public updates, responsible person, milestones,
     # partners, comments with authors, the event's network
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
-    _assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 8)
+    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 8)
 
 
 def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
@@ -720,7 +712,7 @@ def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, m
     # verified email (for the comment form, once it exists)
     expected = 10 if _comment_form_exists() else 9
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
-    _assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
+    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
 
 
 def _comment_form_exists() -> str:
@@ -734,7 +726,7 @@ def _comment_form_exists() -> str:
 def test_open_data_queries_are_flat(client, roadmap, django_assert_num_queries, name):
     # roadmap, measures with lead organisation and latest percent
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    _assert_flat(client, _url(name, roadmap), grow, django_assert_num_queries, 2)
+    assert_flat(client, _url(name, roadmap), grow, django_assert_num_queries, 2)
 
 
 def test_home_page_queries_grow_by_one_for_roadmaps(client, db, django_assert_num_queries):
@@ -743,4 +735,4 @@ def test_home_page_queries_grow_by_one_for_roadmaps(client, db, django_assert_nu
             MeasureFactory(roadmap=RoadmapFactory())
 
     # networks, the events panel, the roadmaps panel
-    _assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 3)
+    assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 3)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from networks.models import Campaign, Expertise, Invitation, Membership, NetworkRole, WorkingGroup
+from tests.helpers import assert_flat
 from tests.networks import factories as f
 
 
@@ -20,13 +21,8 @@ def _grow_directory(network, n):
 # --- Query counts stay flat as rows grow ----------------------------------------------------
 
 
-def _assert_flat(client, url, grow, django_assert_num_queries, expected):
-    grow(3)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    grow(30)
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
+def _assert_flat(*args):
+    assert_flat(*args, sizes=(3, 30))
 
 
 def test_home_and_network_list_queries_are_flat(client, db, django_assert_num_queries):

@@ -1,0 +1,25 @@
+"""Assertions and helpers several test modules share."""
+
+from django.contrib.messages import get_messages
+from django.utils import translation
+from django.utils.translation import gettext
+
+
+def assert_flat(client, url, grow, django_assert_num_queries, expected, *, sizes=(2, 10)):
+    """The page at ``url`` runs ``expected`` queries at two sizes of data (``grow(n)`` adds n more rows)."""
+    for size in sizes:
+        grow(size)
+        with django_assert_num_queries(expected):
+            assert client.get(url).status_code == 200
+
+
+def de(message: str, **values) -> str:
+    """The German interface text (English until the translation is compiled, like the page)."""
+    with translation.override("de"):
+        text = gettext(message)
+    return text % values if values else text
+
+
+def messages_of(response) -> list[str]:
+    """The django.contrib.messages a response left for the next page."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
