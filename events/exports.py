@@ -48,7 +48,7 @@ def headers() -> list[str]:
 def rows(event: Event, registrations: list[Registration]) -> list[list]:
     """One row per registration; datetimes stay datetimes (local time) for the formats to render."""
     positions = waiting_positions(registrations)
-    started = event.starts_at <= timezone.now()
+    started = event.has_started
     result = []
     for r in registrations:
         person = r.person

@@ -345,6 +345,11 @@ class Event(EventFields):
         return self.ends_at < timezone.now()
 
     @property
+    def has_started(self) -> bool:
+        """From the start on, registrations are final: no new ones, no cancelling, attendance can be taken."""
+        return self.starts_at <= timezone.now()
+
+    @property
     def is_office_hour(self) -> bool:
         return self.kind == Kind.OFFICE_HOUR
 
@@ -355,7 +360,7 @@ class Event(EventFields):
     @property
     def registration_open(self) -> bool:
         now = timezone.now()
-        if self.is_cancelled or self.starts_at <= now:
+        if self.is_cancelled or self.has_started:
             return False
         return self.registration_deadline is None or now <= self.registration_deadline
 

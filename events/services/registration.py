@@ -81,7 +81,7 @@ def registration_cancel(*, event: Event, person: Person) -> Registration:
         ).first()
         if registration is None:
             raise RegistrationError("not_registered")
-        if event.starts_at <= timezone.now():
+        if event.has_started:
             raise RegistrationError("past")
         registration.status = Registration.Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
@@ -91,7 +91,7 @@ def registration_cancel(*, event: Event, person: Person) -> Registration:
 
 def _promote_waiting(event: Event) -> list[Registration]:
     """Fill free places from the waiting list, first come first served. Call with the event locked."""
-    if event.is_cancelled or event.starts_at <= timezone.now():
+    if event.is_cancelled or event.has_started:
         return []
     waiting = (
         event.registrations.filter(status=Registration.Status.WAITING)
@@ -112,7 +112,7 @@ def _promote_waiting(event: Event) -> list[Registration]:
 
 def attendance_set(*, event: Event, attended: set[int]) -> int:
     """Mark who attended (registration ids); everyone else with a place stays 'registered'."""
-    if event.starts_at > timezone.now():
+    if not event.has_started:
         raise ValidationError(_("Attendance can be recorded once the event has started."))
     with transaction.atomic():
         places = event.registrations.filter(status__in=Registration.TAKES_A_PLACE)

@@ -107,7 +107,7 @@ def participant_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     for registration in registrations:
         counts[registration.status] += 1
     places = [r for r in registrations if r.takes_a_place]
-    started = event.starts_at <= timezone.now()
+    started = event.has_started
     context = network_context(
         request,
         network,

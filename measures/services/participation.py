@@ -44,7 +44,7 @@ def proposal_submit(*, roadmap: Roadmap, author: Person, title: str, text: str, 
 
 def comment_submit(*, measure: Measure, author: Person, text: str) -> Comment:
     if not (measure.published and measure.roadmap.published):
-        raise ValidationError(_("Only published measures can be commented on."))
+        raise ValidationError(_("Comments are possible once the measure has been published."))
     _check_rate(author)
     comment = Comment(measure=measure, author=author, text=text.strip())
     comment.full_clean()

@@ -208,8 +208,6 @@ def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpRespons
     measure.roadmap = roadmap
     back = measure.get_absolute_url() + "#comments"
     person, problem = _participant(request)
-    if not problem and not (measure.published and roadmap.published):
-        problem = _("Comments are possible once the measure has been published.")
     form = CommentForm(request.POST)
     if not problem and not form.is_valid():
         problem = " ".join([_("Your comment could not be saved."), *_form_errors(form)])
