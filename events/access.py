@@ -33,9 +33,13 @@ def can_see_link(user, event: Event, registration: Registration | None) -> bool:
     return registration is not None and registration.takes_a_place
 
 
-def access_event(user, network: Network, pk: int) -> Event:
-    """An event of ``network`` (already checked with access_network) the user may see."""
-    event = get_object_or_404(Event.objects.select_related("network", "series"), network=network, pk=pk)
+def access_event(user, network: Network, pk: int, *, queryset=None) -> Event:
+    """An event of ``network`` (already checked with access_network) the user may see.
+
+    ``queryset`` lets a page fetch the event with what it shows (e.g. ``with_counts()``) in the same query.
+    """
+    queryset = Event.objects.all() if queryset is None else queryset
+    event = get_object_or_404(queryset.select_related("network", "series"), network=network, pk=pk)
     if not can_see(user, event):
         raise Http404
     return event

@@ -33,8 +33,7 @@ from networks.pages import network_context, person_of
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access_network(request.user, slug)
-    event = access.access_event(request.user, network, pk)
-    event = Event.objects.with_counts().select_related("network", "series").get(pk=event.pk)
+    event = access.access_event(request.user, network, pk, queryset=Event.objects.with_counts())
     person = person_of(request)
     registration = (
         Registration.objects.filter(event=event, person=person).with_waiting_position().first() if person else None
