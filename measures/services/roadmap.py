@@ -38,12 +38,30 @@ def measure_slug(measure: Measure) -> str:
     return slug
 
 
+def _check_unique(measure: Measure) -> None:
+    """Code and address are unique within the roadmap (one query for both)."""
+    others = Measure.objects.filter(roadmap_id=measure.roadmap_id).exclude(pk=measure.pk)
+    clash = others.filter(Q(code=measure.code) | Q(slug=measure.slug)).values_list("code", "slug").first()
+    if clash is None:
+        return
+    field = "code" if clash[0] == measure.code else "slug"
+    raise ValidationError(
+        {
+            field: _("Another measure of this roadmap already has this %(field)s.")
+            % {"field": Measure._meta.get_field(field).verbose_name}
+        }
+    )
+
+
 def measure_save(*, measure: Measure, partners=None, by: Person | None = None) -> Measure:
     """Create or change a measure (history records who and what); validation as in the form."""
     with transaction.atomic():
         if not measure.slug:
             measure.slug = measure_slug(measure)
-        measure.full_clean()
+        # clean() mirrors the check constraints, so Django need not test each one with a query of its own;
+        # the two unique ones are checked here together.
+        measure.full_clean(validate_constraints=False)
+        _check_unique(measure)
         if by is not None and by.user_id:
             measure._history_user = by.user
         measure.save()

@@ -154,3 +154,21 @@ def test_comments_only_on_published_measures():
     with pytest.raises(ValidationError):
         services.comment_submit(measure=draft, author=PersonFactory(), text="Frage")
     assert not draft.comments.exists()
+
+
+def test_code_and_address_are_unique_within_the_roadmap_in_one_query(django_assert_max_num_queries):
+    roadmap = RoadmapFactory()
+    services.measure_save(measure=Measure(roadmap=roadmap, code="M-1", title="Balkon-PV", sector="households"))
+    with pytest.raises(ValidationError) as excinfo:
+        services.measure_save(measure=Measure(roadmap=roadmap, code="M-1", title="Anders", sector="households"))
+    assert "code" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services.measure_save(
+            measure=Measure(roadmap=roadmap, code="M-2", slug="m-1-balkon-pv", title="X", sector="households")
+        )
+    assert "slug" in excinfo.value.message_dict
+    assert Measure.objects.count() == 1
+    services.measure_save(measure=Measure(roadmap=RoadmapFactory(), code="M-1", title="Anderswo", sector="mobility"))
+    # slug, FK check, uniqueness, insert, history, partners, late (2), savepoints: no query per check constraint
+    with django_assert_max_num_queries(12):
+        services.measure_save(measure=Measure(roadmap=roadmap, code="M-3", title="Lastenrad", sector="mobility"))
