@@ -88,10 +88,6 @@ class Progress:
         return dict(zip(parts, _shares([getattr(self, p) for p in parts]), strict=True))
 
     @property
-    def completed_share(self) -> int:
-        return self.shares["completed"]
-
-    @property
     def statuses(self) -> list[tuple[str, str, int]]:
         """(status, label, count) in workflow order, only statuses that occur."""
         return [(s.value, s.label, self.by_status[s]) for s in STATUS_ORDER if self.by_status[s]]

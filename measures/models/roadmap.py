@@ -334,9 +334,6 @@ class Measure(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def is_internal(self, name: str) -> bool:
-        return name in (self.internal_fields or [])
-
     @property
     def shows_late(self) -> bool:
         """Late as computed nightly, unless an editor explained in writing why it is not."""
