@@ -47,6 +47,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.common import fresh_database, ms, ratio
 from events import services
 from events.models import CalendarToken, Event, Format, Kind, Notice, Registration
 from networks.models import Network, NetworkRole, Organisation, OutboxMessage, Person, User
@@ -231,18 +232,6 @@ def get(client: Client, url: str):
 Row = tuple[str, str, str, str]
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
-def ratio(a: float, b: float) -> str:
-    if not a:
-        return "–"
-    if b and b / a < 0.1:
-        return f"1/{a / b:,.0f}"
-    return f"{b / a:,.1f}×"
-
-
 def pair_rows(title: str, label: tuple[str, str], small, large, *, size: tuple[int, int]) -> list[Row]:
     (t1, q1, _), (t2, q2, _) = small, large
     return [
@@ -344,17 +333,9 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> int:
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: set DATABASE_URL, or run `make bench`.", file=sys.stderr)
-        return 2
-    name = f"klimanetz_bench_{os.getpid()}"
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-    original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-        print(f"Klimanetz events benchmark on PostgreSQL {version}, fresh database {name}", flush=True)
+    with fresh_database("events") as ready:
+        if not ready:
+            return 2
         t0 = time.perf_counter()
         # Measured as production runs: no debug cursor logging every query, no template debugging.
         with override_settings(DEBUG=False):
@@ -366,8 +347,6 @@ def main() -> int:
         print(table(rows))
         print("\nEXPLAIN ANALYZE of the due query (7-day reminders) after the first scan:\n")
         print(plan)
-    finally:
-        connection.creation.destroy_test_db(original, verbosity=0)
     return 0
 
 

@@ -61,6 +61,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from bench.common import fresh_database, ms, ratio
 from measures import importing
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap, Sector
 from networks.models import Organisation, OrganisationRole, Person, User
@@ -429,22 +430,12 @@ def measure_import() -> list[Row]:
 # --- Output --------------------------------------------------------------------------------------------
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.1f} ms"
-
-
 def sec(seconds: float) -> str:
     return f"{seconds:,.2f} s"
 
 
 def mib(size: float) -> str:
     return f"{size / 1024 / 1024:,.2f} MiB"
-
-
-def ratio(a: float, b: float) -> str:
-    if not a:
-        return "–"
-    return f"{b / a:,.1f}×"
 
 
 def table(rows: list[Row]) -> str:
@@ -461,17 +452,9 @@ def table(rows: list[Row]) -> str:
 
 
 def main() -> int:
-    if connection.vendor != "postgresql":
-        print("The benchmark needs PostgreSQL: set DATABASE_URL, or run `make bench`.", file=sys.stderr)
-        return 2
-    name = f"klimanetz_bench_{os.getpid()}"
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = name
-    original = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-        print(f"Klimanetz measures benchmark on PostgreSQL {version}, fresh database {name}", flush=True)
+    with fresh_database("measures") as ready:
+        if not ready:
+            return 2
         t0 = time.perf_counter()
         with override_settings(DEBUG=False):
             roadmap = roadmap_setup(MEASURES)
@@ -481,9 +464,6 @@ def main() -> int:
         print(f"(data set up and measured in {time.perf_counter() - t0:,.0f} s; {os.cpu_count()} CPUs shared by")
         print(f" gunicorn, PostgreSQL and the {CLIENTS} client threads: compare the ratios, not the absolute rates)\n")
         print(table(rows))
-    finally:
-        connection.close()
-        connection.creation.destroy_test_db(original, verbosity=0)
     return 0
 
 
