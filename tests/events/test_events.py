@@ -401,3 +401,24 @@ def test_series_idor(client, personas):
     assert client.post(url, {"from_date": date.today().isoformat()}).status_code == 404
     foreign.refresh_from_db()
     assert foreign.ended_on is None
+
+
+def test_series_page_queries_do_not_grow_with_dates_and_registrations(client, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events import services
+
+    client.force_login(personas.user("coordinator"))
+
+    def queries(interval: int, registrations: int) -> int:
+        series = services.series_create(
+            series=EventSeriesFactory.build(network=personas.network, interval=interval), by=None
+        )
+        for occurrence in series.occurrences.all()[:registrations]:
+            RegistrationFactory(event=occurrence)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(series.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert queries(interval=4, registrations=2) == queries(interval=1, registrations=12)
