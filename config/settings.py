@@ -146,6 +146,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "events.tasks.series_materialise_all",
         "schedule": crontab(hour=3, minute=15),
     },
+    "monitoring-reports-watchdog": {"task": "monitoring.tasks.reports_watchdog", "schedule": timedelta(minutes=5)},
+    "monitoring-reports-yearly": {
+        "task": "monitoring.tasks.reports_schedule_yearly",
+        "schedule": crontab(hour=4, minute=0),
+    },
+    "monitoring-reminders": {"task": "monitoring.tasks.reminders_send", "schedule": crontab(hour=7, minute=15)},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------

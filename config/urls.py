@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("events.urls")),
     path("", include("measures.urls")),
+    path("", include("monitoring.urls")),
     prefix_default_language=False,
 )
 

@@ -39,6 +39,34 @@ STATUS_ORDER = (
 RECENT_UPDATES = 6
 HOME_ROADMAPS = 6
 TIMELINE_MAX_YEARS = 40
+STALE_MONTHS = 6  # an active measure without a progress report for this long needs attention
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` earlier, or that month's last day."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def stale_cutoff(today: date, months: int = STALE_MONTHS) -> date:
+    return months_before(today, months)
+
+
+def stale_measures(measures: QuerySet[Measure], cutoff: date) -> QuerySet[Measure]:
+    """Active measures whose last progress report (or, without one, their creation) is before the cutoff.
+
+    The queryset must be annotated with ``last_update=Max("updates__date")``; this is the one rule
+    for "no progress report for six months" (editor dashboard, coordinators' health view, reminders).
+    """
+    return measures.filter(status__in=Measure.ACTIVE).filter(
+        Q(last_update__lt=cutoff) | Q(last_update__isnull=True, created_at__date__lt=cutoff)
+    )
 
 
 def _shares(counts: list[int]) -> list[int]:

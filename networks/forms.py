@@ -114,6 +114,7 @@ class NetworkForm(forms.ModelForm):
             "funding_amount",
             "website",
             "is_public",
+            "board_public",
         ]
         widgets = {
             "reactivated_on": DateInput(),

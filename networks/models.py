@@ -312,6 +312,11 @@ class Network(models.Model):
     is_public = models.BooleanField(
         _("public profile"), default=True, help_text=_("Anyone can see the profile; internal pages stay members-only.")
     )
+    board_public = models.BooleanField(
+        _("public monitoring board"),
+        default=False,
+        help_text=_("Anyone can see the heat-planning board and the target years; otherwise members only."),
+    )
     organisations = models.ManyToManyField(Organisation, through="Membership", related_name="networks")
     created_at = models.DateTimeField(auto_now_add=True)
 

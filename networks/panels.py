@@ -23,8 +23,16 @@ class Panel:
     order: int = 100
 
 
-# Places: "home" (subject: None), "dashboard" (the Person), "network_detail" and "network_space" (the Network).
-_PANELS: dict[str, dict[str, Panel]] = {"home": {}, "dashboard": {}, "network_detail": {}, "network_space": {}}
+# Places: "home" (subject: None), "dashboard" (the Person), "network_detail" and "network_space" (the Network),
+# "roadmap" (the public roadmap page) and "roadmap_editor" (the editors' dashboard), both with the Roadmap.
+_PANELS: dict[str, dict[str, Panel]] = {
+    "home": {},
+    "dashboard": {},
+    "network_detail": {},
+    "network_space": {},
+    "roadmap": {},
+    "roadmap_editor": {},
+}
 
 
 def register(place: str, panel: Panel) -> None:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from simple_history.models import ModelChange
 
-from measures import services
+from measures import selectors, services
 from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
 from measures.forms.editor import (
     INTERNAL_LABELS,
@@ -38,21 +38,10 @@ from measures.models import Comment, Measure, Moderation, Proposal, Roadmap, Sec
 from networks.access import is_staff
 from networks.models import Organisation
 from networks.pages import page_of, person_of
+from networks.panels import render_context
 
 TABLE_PAGE_SIZE = 100
 HISTORY_PAGE_SIZE = 50
-STALE_MONTHS = 6
-
-
-def _months_before(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    for candidate in (day.day, 30, 29, 28):  # the same day, or the month's last one
-        try:
-            return date(year, month + 1, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def _status_matrix(roadmap: Roadmap) -> dict:
@@ -76,10 +65,8 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap_edit(request.user, slug)
     measures = roadmap.measures.select_related("lead_organisation").annotate(last_update=Max("updates__date"))
     late = list(measures.filter(is_late=True).order_by("end", "code"))
-    cutoff = _months_before(timezone.localdate(), STALE_MONTHS)
-    stale = measures.filter(status__in=Measure.ACTIVE).filter(
-        Q(last_update__lt=cutoff) | Q(last_update__isnull=True, created_at__date__lt=cutoff)
-    )
+    cutoff = selectors.stale_cutoff(timezone.localdate())
+    stale = selectors.stale_measures(measures, cutoff)
     table_filter = MeasureTableFilter(request.GET or None)
     page = page_of(request, table_filter.apply(measures).order_by("code"), TABLE_PAGE_SIZE)
     context = {
@@ -95,6 +82,7 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "pending": Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING).count()
         + Comment.objects.filter(measure__roadmap=roadmap, status=Moderation.PENDING).count(),
         "editor_nav": "dashboard",
+        "panels": render_context("roadmap_editor", request, roadmap),
     }
     return render(request, "measures/editor_dashboard.html", context)
 

@@ -30,6 +30,7 @@ from measures.models import Comment, Proposal, Roadmap
 from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
 from networks.access import is_member
 from networks.pages import page_of
+from networks.panels import render_context
 
 PAGE_SIZE = 25
 COMMENT_FORM = "measures/partials/comment_form.html"
@@ -60,7 +61,7 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "updates": selectors.recent_updates(roadmap),
         "proposal_count": Proposal.objects.filter(roadmap=roadmap).published().count(),
         "years_left": roadmap.target_year - today.year,
-        "reports": [],  # published monitoring reports: filled once the monitoring app exists
+        "panels": render_context("roadmap", request, roadmap),  # monitoring: charts and published reports
         "can_edit": can_edit(request.user, roadmap),
     }
     return render(request, "measures/roadmap_detail.html", context)

@@ -209,7 +209,6 @@ def test_roadmap_page_shows_progress_by_sector_timeline_and_links(client, person
     for name in ("measure-list", "open-data-csv", "open-data-json", "proposal-list"):
         assert _url(name, roadmap) in page
     assert roadmap.licence_url in page and 'rel="license"' in page
-    assert "No monitoring report has been published yet." in page
     assert _url("editor-dashboard", roadmap) not in page
     personas.login(client, "editor")
     assert _url("editor-dashboard", roadmap) in _text(client.get(roadmap.get_absolute_url()))
