@@ -1,0 +1,105 @@
+from django.contrib import admin
+
+from monitoring.models import (
+    ClimateStrategy,
+    EmissionBalance,
+    EmissionPath,
+    EmissionPathPoint,
+    HeatPlanning,
+    HeatPlanningStep,
+    Indicator,
+    IndicatorValue,
+    Reminder,
+    Report,
+    ReportSchedule,
+)
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    raw_id_fields = ["entered_by"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "organisation", "scope", "kind", "next_due", "public"]
+    list_filter = ["scope", "kind", "direction", "public"]
+    search_fields = ["name", "code", "organisation__name"]
+    autocomplete_fields = ["organisation", "roadmap", "measures", "responsible"]
+    list_select_related = ["organisation"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(EmissionBalance)
+class EmissionBalanceAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "year", "sector", "energy_carrier", "emissions"]
+    list_filter = ["sector", "year"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["entered_by"]
+    list_select_related = ["organisation"]
+
+
+class PathPointInline(admin.TabularInline):
+    model = EmissionPathPoint
+    extra = 0
+
+
+@admin.register(EmissionPath)
+class EmissionPathAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "baseline_year", "target_year", "method"]
+    autocomplete_fields = ["organisation"]
+    inlines = [PathPointInline]
+
+
+class HeatPlanningStepInline(admin.TabularInline):
+    model = HeatPlanningStep
+    extra = 0
+
+
+@admin.register(HeatPlanning)
+class HeatPlanningAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "stage", "office", "council_decision_on", "is_demo"]
+    list_filter = ["stage", "is_demo"]
+    search_fields = ["organisation__name", "office"]
+    autocomplete_fields = ["organisation", "convoy"]
+    inlines = [HeatPlanningStepInline]
+
+
+@admin.register(ClimateStrategy)
+class ClimateStrategyAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "neutrality_year", "concept_adopted_on", "concept_share_implemented", "is_demo"]
+    list_filter = ["neutrality_year", "is_demo"]
+    search_fields = ["organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "scope", "status", "progress", "published", "created_at", "finished_at"]
+    list_filter = ["status", "scope", "published", "scheduled"]
+    search_fields = ["title"]
+    raw_id_fields = ["roadmap", "organisation", "network", "requested_by"]
+    readonly_fields = ["status", "progress", "step", "error", "attempts", "started_at", "heartbeat_at", "finished_at"]
+    exclude = ["snapshot"]
+
+
+@admin.register(ReportSchedule)
+class ReportScheduleAdmin(admin.ModelAdmin):
+    list_display = ["roadmap", "enabled", "publish"]
+    autocomplete_fields = ["roadmap"]
+    raw_id_fields = ["requested_by"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "kind", "item", "period", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
