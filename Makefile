@@ -31,7 +31,7 @@ test: $(VENV)/.installed
 # Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
 bench: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench'
+	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench && $(PY) -m bench.monitoring_bench'
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
