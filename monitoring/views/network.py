@@ -2,14 +2,111 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def board(request, **kwargs):
-    raise NotImplementedError  # placeholder: implemented by the network part
+from django.contrib.auth.decorators import login_required
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from monitoring import network as selectors
+from monitoring.access import access_board, access_health
+from monitoring.builders import stages_chart, target_years_chart
+from monitoring.models import Indicator
+from networks.pages import network_context
+
+HEALTH_COLUMNS = (
+    ("name", _("Organisation")),
+    ("aktualisierung", _("Last data update")),
+    ("massnahmen", _("Measures without a progress report for six months")),
+    ("indikatoren", _("Indicators overdue")),
+    ("teilnahme", _("Attendance at events (12 months)")),
+    ("aufgaben", _("Open action items")),
+)
 
 
-def health(request, **kwargs):
-    raise NotImplementedError  # placeholder: implemented by the network part
+@dataclass
+class SortColumn:
+    key: str
+    label: str
+    aria_sort: str  # "ascending" / "descending" on the sorted column, "" elsewhere
+    link: str  # the ?sortierung= value the header links to
 
 
-def health_detail(request, **kwargs):
-    raise NotImplementedError  # placeholder: implemented by the network part
+def _sort_columns(sort: str) -> list[SortColumn]:
+    """Headers: the sorted one says its direction; a click sorts the worst first, a second click reverses."""
+    columns = []
+    for key, label in HEALTH_COLUMNS:
+        aria_sort, link = "", selectors.HEALTH_WORST_FIRST[key]
+        if sort.lstrip("-") == key:
+            aria_sort = "descending" if sort.startswith("-") else "ascending"
+            link = key if sort.startswith("-") else f"-{key}"
+        columns.append(SortColumn(key, str(label), aria_sort, link))
+    return columns
+
+
+@require_GET
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access_board(request.user, slug)
+    today = timezone.localdate()
+    rows = selectors.board_rows(network, today)
+    context = network_context(
+        request,
+        network,
+        today=today,
+        rows=rows,
+        stages=stages_chart(rows, "heat-planning-stages"),
+        target_years=target_years_chart(rows, "target-years"),
+        comparison=selectors.comparison(network, today),
+        has_demo=any(row.is_demo for row in rows),
+    )
+    return render(request, "monitoring/board.html", context)
+
+
+@login_required
+@require_GET
+def health(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access_health(request.user, slug)
+    today = timezone.localdate()
+    sort = selectors.health_sort(request.GET.get("sortierung", ""))
+    context = network_context(
+        request,
+        network,
+        rows=selectors.health_rows(network, today, sort),
+        columns=_sort_columns(sort),
+        sort=sort,
+        attendance_since=selectors.months_before(today, selectors.ATTENDANCE_MONTHS),
+        stale_cutoff=selectors.stale_cutoff(today),
+    )
+    return render(request, "monitoring/health.html", context)
+
+
+@login_required
+@require_GET
+def health_detail(request: HttpRequest, slug: str, organisation: str) -> HttpResponse:
+    network = access_health(request.user, slug)
+    today = timezone.localdate()
+    member = get_object_or_404(selectors.member_organisations(network, today), slug=organisation)
+    stale = (
+        selectors.stale_measures_of([member], today)
+        .select_related("roadmap")
+        .order_by(F("last_update").asc(nulls_first=True), "roadmap__title", "code")
+    )
+    context = network_context(
+        request,
+        network,
+        member=member,
+        stale=stale,
+        stale_cutoff=selectors.stale_cutoff(today),
+        overdue=Indicator.objects.overdue(today).filter(organisation=member).order_by("next_due", "name"),
+        attendance=selectors.attendance_of(network, member, today),
+        attendance_since=selectors.months_before(today, selectors.ATTENDANCE_MONTHS),
+        action_items=selectors.open_action_items(network, [member])
+        .select_related("event", "owner_person", "owner_organisation")
+        .order_by(F("due_date").asc(nulls_last=True), "pk"),
+        today=today,
+    )
+    return render(request, "monitoring/health_detail.html", context)
