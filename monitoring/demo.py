@@ -18,7 +18,8 @@ editor changed in the demo stays.
   commissioned, potential analysis, target scenario, finished and awaiting the council's decision, two
   adopted), with stage dates, two convoys and external offices; the three above 100,000 inhabitants have
   to finish by 30 June 2026, the others by 30 June 2028. Stadt Köln, Frechen, Siegburg and Königswinter
-  join the network for it. Climate concepts and neutrality target years from 2030 to 2045.
+  join the network for it. Climate concepts and neutrality target years from 2030 to 2045. Stadt Düren's heat
+  planning, which the county coordinates (measure KV-01), is on the Düren network's board.
 - A few members of the NKK, the Difu workshops and the Klima.Taten.Team keep indicators with the same
   comparison keys (pv-leistung, ladepunkte), some of them overdue, for the comparison and the health view.
 - One finished and published monitoring report of the Düren roadmap for 2025, built by the reports service.
@@ -201,7 +202,7 @@ DUEREN_INDICATORS = [
             2024: "Schätzung aus dem Marktstammdatenregister; die Bilanz erscheint mit zwei Jahren Verzug.",
             2025: "Schätzung aus dem Marktstammdatenregister; die Bilanz erscheint mit zwei Jahren Verzug.",
         },
-        targets={2025: "65", 2030: "90", 2035: "100"},
+        targets={2025: "62", 2030: "90", 2035: "100"},
         measures=("EV-01", "EV-02"),
     ),
     IndicatorSpec(
@@ -301,7 +302,7 @@ DUEREN_INDICATORS = [
         source="Verbraucherzentrale NRW, Beratungsstelle Düren: Jahresstatistik",
         due=50,
         responsible=REDAKTION,
-        values={2024: "164", 2025: "455"},
+        values={2024: "164", 2025: "512"},
         notes={2024: "Start im September 2024."},
         targets={2025: "500", 2035: "500"},
         measures=("GW-01",),
@@ -439,7 +440,7 @@ RHEIN_ERFT_OFFICE = "EnergieQuartier Rheinland GmbH (Demo)"
 @dataclass(frozen=True)
 class PlanningSpec:
     organisation: str
-    steps: tuple[tuple[int, date], ...]  # (stage, reached on), in order; the last is the current stage
+    steps: tuple[tuple[int, date | int], ...]  # (stage, reached on or days from today), the last is the current
     office: str = ""
     convoy: tuple[str, ...] = ()
     council_decision_on: date | None = None
@@ -565,6 +566,19 @@ HEAT_PLANNING = [
         office=RHEIN_SIEG_OFFICE,
         convoy=("stadt-siegburg", "stadt-koenigswinter"),
         note="Im Frühjahr 2026 dem Konvoi von Siegburg und Königswinter beigetreten.",
+    ),
+    # Kreis Düren coordinates the plans of its municipalities (measure KV-01): one tender, one office.
+    PlanningSpec(
+        "stadt-dueren",
+        (
+            (S.DECIDED, date(2024, 6, 20)),
+            (S.OFFICE_COMMISSIONED, date(2024, 12, 2)),
+            (S.INVENTORY, date(2025, 1, 15)),
+            (S.POTENTIAL, date(2025, 6, 12)),
+            (S.TARGET_SCENARIO, -10),  # the roadmap's milestone "Potenzialanalyse abgeschlossen"
+        ),
+        office="Wärmeplanung Rur-Eifel Ingenieure (Demo)",
+        note="Gemeinsam ausgeschrieben vom Kreis Düren für alle kreisangehörigen Kommunen (Maßnahme KV-01).",
     ),
     PlanningSpec(
         "stadt-frechen",
@@ -768,7 +782,7 @@ def _path(slug: str, *, baseline_year: int, target_year: int, residual: int, poi
 
 def _heat_planning(spec: PlanningSpec, today: date) -> HeatPlanning:
     organisation = Organisation.objects.get(slug=spec.organisation)
-    steps = [(stage, min(day, today)) for stage, day in spec.steps]
+    steps = [(stage, min(_day(day, today) if isinstance(day, int) else day, today)) for stage, day in spec.steps]
     planning, created = HeatPlanning.objects.get_or_create(
         organisation=organisation,
         defaults={
@@ -806,14 +820,16 @@ def _strategy(slug, adopted_on, share, year, decided_on, note) -> None:
 
 @contextmanager
 def _quiet_tasks():
-    """No 'Task ... succeeded' line when the report is built eagerly."""
-    trace = logging.getLogger("celery.app.trace")
-    level = trace.level
-    trace.setLevel(logging.WARNING)
+    """No 'Task ... succeeded' line when the report is built eagerly, no WeasyPrint progress per page."""
+    loggers = {"celery.app.trace": logging.WARNING, "weasyprint": logging.ERROR, "weasyprint.progress": logging.ERROR}
+    levels = {name: logging.getLogger(name).level for name in loggers}
+    for name, level in loggers.items():
+        logging.getLogger(name).setLevel(level)
     try:
         yield
     finally:
-        trace.setLevel(level)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def _report(editor: Person) -> Report:
