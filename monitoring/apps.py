@@ -6,3 +6,8 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "monitoring"
     verbose_name = _("monitoring")
+
+    def ready(self) -> None:
+        from monitoring import panels
+
+        panels.register_all()  # charts and reports on the roadmap pages, links on the network and personal pages

@@ -49,8 +49,7 @@ def indicator_chart(series: IndicatorSeries, key: str) -> Chart:
         direction = gettext("Lower values are better.")
     else:
         direction = gettext("Higher values are better.")
-    caption = gettext("%(name)s in %(unit)s by year, measured values against the target path, %(span)s.") % {
-        "name": indicator.name,
+    caption = gettext("In %(unit)s by year: measured values and the target path, %(span)s.") % {
         "unit": indicator.unit,
         "span": _span(years),
     }
@@ -62,6 +61,7 @@ def indicator_chart(series: IndicatorSeries, key: str) -> Chart:
         series=chart_series,
         unit=indicator.unit,
         caption=f"{caption} {direction}" if years else direction,
+        x_label=gettext("Year"),
     )
 
 
@@ -88,6 +88,7 @@ def emissions_chart(overview: EmissionsOverview, key: str) -> Chart:
         series=chart_series,
         unit=T_CO2E,
         caption=caption,
+        x_label=gettext("Year"),
     )
 
 
@@ -102,6 +103,7 @@ def stages_chart(rows: Iterable, key: str) -> Chart:
         series=[Series(gettext("Municipalities"), [counts.get(value, 0) for value, _label in Stage.choices], BARS)],
         unit=gettext("municipalities"),
         caption=gettext("Number of municipalities at each stage of municipal heat planning."),
+        x_label=gettext("Stage"),
     )
 
 
@@ -117,4 +119,5 @@ def target_years_chart(rows: Iterable, key: str) -> Chart:
         series=[Series(gettext("Municipalities"), [counts.get(year, 0) for year in years], BARS)],
         unit=gettext("municipalities"),
         caption=gettext("Number of municipalities by the year they aim to be climate-neutral."),
+        x_label=gettext("Target year"),
     )

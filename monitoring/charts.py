@@ -32,6 +32,7 @@ class Chart:
     series: list[Series] = field(default_factory=list)
     unit: str = ""
     caption: str = ""  # one sentence saying what the chart shows
+    x_label: str = ""  # what the labels are ("Year", "Stage"): the axis title and the table's first column heading
 
     @property
     def is_empty(self) -> bool:

@@ -1,0 +1,135 @@
+"""The monitoring app's panels on other apps' pages (networks/panels.py), registered in MonitoringConfig.ready().
+
+Each context function runs a fixed number of queries, however many indicators, values and reports there are.
+Who sees what is decided by the page that shows the panel and by the funnels used here
+(Indicator.objects.public, monitoring.access.is_public_report, can_see_board, is_coordinator).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from monitoring.access import can_see_board, is_public_report
+from monitoring.builders import emissions_chart, indicator_chart
+from monitoring.models import Indicator, Report
+from monitoring.selectors import emissions_overview, indicator_series
+from networks.access import is_coordinator
+from networks.models import OrganisationRole
+from networks.panels import Panel
+
+DUE_SOON_DAYS = 30
+
+
+def roadmap_context(request: HttpRequest, roadmap) -> dict:
+    """The public roadmap page: public indicators as charts and tables, emissions against the path, published
+    reports. Always shown (the reports section says when there is none yet).
+
+    Queries: indicators, their values, balances, the path (+ its points when there is one), reports: 5–6.
+    """
+    indicators = (
+        Indicator.objects.public().filter(roadmap=roadmap).select_related("roadmap").order_by("order", "name", "pk")
+    )
+    rows = [
+        (series, indicator_chart(series, f"indicator-{series.indicator.pk}")) for series in indicator_series(indicators)
+    ]
+    overview = emissions_overview(roadmap.organisation)
+    emissions = emissions_chart(overview, f"emissions-{roadmap.pk}") if overview.by_year else None
+    reports = [
+        report
+        for report in Report.objects.published().filter(roadmap=roadmap).order_by("-period_end", "-pk")
+        if _public(report, roadmap)
+    ]
+    return {
+        "roadmap": roadmap,
+        "indicators": rows,
+        "overview": overview,
+        "emissions": emissions,
+        "emissions_latest": overview.total(overview.latest_year) if overview.by_year else None,
+        "reports": reports,
+    }
+
+
+def _public(report: Report, roadmap) -> bool:
+    report.roadmap = roadmap  # the page's roadmap, without fetching it again
+    return is_public_report(report)
+
+
+ROADMAP = Panel(key="monitoring", template="monitoring/panels/roadmap.html", context=roadmap_context, order=50)
+
+
+def roadmap_editor_context(request: HttpRequest, roadmap) -> dict:
+    """The roadmap editors' dashboard (editors only, checked by its view): where to enter values, balances and
+    ask for reports; how many indicators are due. One query."""
+    today = timezone.localdate()
+    counts = Indicator.objects.filter(organisation=roadmap.organisation).aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(next_due__lt=today)),
+        due_soon=Count("pk", filter=Q(next_due__gte=today, next_due__lte=today + timedelta(days=DUE_SOON_DAYS))),
+    )
+    return {"roadmap": roadmap, "organisation": roadmap.organisation, "counts": counts}
+
+
+ROADMAP_EDITOR = Panel(
+    key="monitoring",
+    template="monitoring/panels/roadmap_editor.html",
+    context=roadmap_editor_context,
+    order=30,
+)
+
+
+def network_space_context(request: HttpRequest, network) -> dict:
+    """Members' space: the board for every member; the health view for its coordinators (role cached)."""
+    return {"network": network, "can_see_health": is_coordinator(request.user, network)}
+
+
+NETWORK_SPACE = Panel(
+    key="monitoring", template="monitoring/panels/network_space.html", context=network_space_context, order=40
+)
+
+
+def network_detail_context(request: HttpRequest, network) -> dict | None:
+    """Public profile: a link to the board when the network made it public (or the reader is a member)."""
+    if not can_see_board(request.user, network):
+        return None
+    return {"network": network}
+
+
+NETWORK_DETAIL = Panel(
+    key="monitoring", template="monitoring/panels/network_detail.html", context=network_detail_context, order=60
+)
+
+
+def dashboard_context(request: HttpRequest, person) -> dict | None:
+    """My area: indicator values due within 30 days or overdue, of indicators I am responsible for or whose
+    organisation I edit. Two queries; hidden when nothing is due."""
+    today = timezone.localdate()
+    edited = set(OrganisationRole.objects.filter(person=person).values_list("organisation_id", flat=True))
+    due = list(
+        Indicator.objects.filter(Q(responsible=person) | Q(organisation_id__in=edited))
+        .filter(next_due__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .select_related("organisation")
+        .order_by("next_due", "organisation__name", "name")
+    )
+    if not due:
+        return None
+    for indicator in due:
+        indicator.is_overdue = indicator.next_due < today
+        indicator.can_enter = indicator.organisation_id in edited or request.user.is_staff
+    return {"indicators": due, "today": today}
+
+
+DASHBOARD = Panel(key="monitoring", template="monitoring/panels/dashboard.html", context=dashboard_context, order=25)
+
+
+def register_all() -> None:
+    from networks import panels
+
+    panels.register("roadmap", ROADMAP)
+    panels.register("roadmap_editor", ROADMAP_EDITOR)
+    panels.register("network_space", NETWORK_SPACE)
+    panels.register("network_detail", NETWORK_DETAIL)
+    panels.register("dashboard", DASHBOARD)
