@@ -1,0 +1,63 @@
+"""What every rendering of a report shares: section names, numbers and dates in the report's language.
+
+Call these with the report's language active (``translation.override(snapshot["language"])``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+MAX_DECIMALS = 3
+
+
+def sections(snapshot: dict) -> list[tuple[str, str]]:
+    """(anchor, heading) of the report's sections, in order; the spreadsheet's sheets use the same names."""
+    network = snapshot["scope"] == "network"
+    out = [("zusammenfassung", _("Summary"))]
+    if network:
+        out.append(("mitglieder", _("Member organisations")))
+    else:
+        out.append(("massnahmen", _("Measures")))
+        out.append(("indikatoren", _("Indicators")))
+        out.append(("thg-bilanz", _("GHG balance")))
+    out.append(("waermeplanung", _("Heat planning")))
+    out.append(("netzwerkaktivitaet", _("Network activity")))
+    return out
+
+
+def decimals_of(value) -> int:
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return min(max(0, -exponent), MAX_DECIMALS) if isinstance(exponent, int) else 0
+
+
+def num(value, decimals: int | None = None) -> str:
+    """1.234,5 in German, 1,234.5 in English; as many decimals as the value has (at most three); – for None."""
+    if value is None:
+        return "–"
+    if decimals is None:
+        decimals = decimals_of(value)
+    rounded = round(Decimal(str(value)), decimals)
+    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def day(value: str | date | None, long: bool = False) -> str:
+    """30.01.2025 (or 30. Januar 2025 with ``long``) from an ISO date."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return date_format(value, "DATE_FORMAT" if long else "SHORT_DATE_FORMAT")
+
+
+def moment(value: str) -> str:
+    """30.01.2025, 14:05 from an ISO date and time."""
+    parsed = datetime.fromisoformat(value)
+    return date_format(parsed, "SHORT_DATETIME_FORMAT")
+
+
+def period(snapshot: dict, long: bool = False) -> str:
+    return f"{day(snapshot['period']['start'], long)} – {day(snapshot['period']['end'], long)}"
