@@ -1,0 +1,108 @@
+"""Forms of the planning-status trackers: municipal heat planning and the climate strategy."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.forms.events import DateInput
+from monitoring.models import ClimateStrategy, HeatPlanning, Stage
+from networks.models import Organisation
+
+
+def stage_field(stage: int) -> str:
+    return f"reached_{stage}"
+
+
+REACHABLE = [stage for stage in Stage.values if stage != Stage.NOT_STARTED]
+
+
+class HeatPlanningForm(forms.ModelForm):
+    """Stage, the date each stage up to it was reached (in order, not in the future), convoy, office, council."""
+
+    class Meta:
+        model = HeatPlanning
+        fields = ["stage", "office", "council_decision_on", "convoy", "note"]
+        widgets = {
+            "council_decision_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 4}),
+            "convoy": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"office": _("The planning office commissioned with the heat plan, if any.")}
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        self.fields["convoy"].queryset = (
+            Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODIES)
+            .exclude(pk=organisation.pk)
+            .order_by("name")
+        )
+        reached = {step.stage: step.reached_on for step in self.instance.steps.all()} if self.instance.pk else {}
+        for stage in REACHABLE:
+            name = stage_field(stage)
+            self.fields[name] = forms.DateField(
+                label=Stage(stage).label, required=False, widget=DateInput(), initial=reached.get(stage)
+            )
+
+    @property
+    def stage_fields(self):
+        return [self[stage_field(stage)] for stage in REACHABLE]
+
+    def clean(self):
+        data = super().clean()
+        stage = data.get("stage")
+        today = timezone.localdate()
+        previous = None
+        for value in REACHABLE:
+            name = stage_field(value)
+            day = data.get(name)
+            if day is None:
+                continue
+            if stage is not None and value > stage:
+                self.add_error(name, _("Only stages up to the current stage have a date."))
+            elif day > today:
+                self.add_error(name, _("A stage cannot be reached in the future."))
+            elif previous is not None and day < previous[1]:
+                self.add_error(
+                    name,
+                    _("This date lies before the date of “%(stage)s”: the stages are reached in order.")
+                    % {"stage": Stage(previous[0]).label},
+                )
+            else:
+                previous = (value, day)
+        council = data.get("council_decision_on")
+        if council and council > today:
+            self.add_error("council_decision_on", _("The council decision cannot lie in the future."))
+        return data
+
+    def reached(self) -> dict[int, object]:
+        return {
+            stage: self.cleaned_data[stage_field(stage)]
+            for stage in REACHABLE
+            if self.cleaned_data.get(stage_field(stage))
+        }
+
+
+class StrategyForm(forms.ModelForm):
+    class Meta:
+        model = ClimateStrategy
+        fields = ["concept_adopted_on", "concept_share_implemented", "neutrality_year", "neutrality_decided_on", "note"]
+        widgets = {
+            "concept_adopted_on": DateInput(),
+            "neutrality_decided_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("concept_adopted_on", "neutrality_decided_on"):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, _("This date cannot lie in the future."))
+        return data

@@ -1,0 +1,415 @@
+"""Editors' monitoring pages: permissions, overview, indicators and the values of a year."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from monitoring.models import Indicator, IndicatorValue
+from monitoring.services import indicators as services
+from tests.helpers import assert_flat, messages_of
+from tests.measures.factories import MeasureFactory, RoadmapFactory
+from tests.monitoring.factories import (
+    EmissionBalanceFactory,
+    EmissionPathFactory,
+    HeatPlanningFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    ReportFactory,
+)
+from tests.networks.factories import OrganisationFactory, OrganisationRoleFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+THIS_YEAR = date.today().year
+LAST_YEAR = THIS_YEAR - 1
+
+MATRIX = [
+    ("anonymous", 302),
+    ("citizen", 403),
+    ("member", 403),
+    ("coordinator", 403),
+    ("other_network", 403),
+    ("other_editor", 403),
+    ("editor", 200),
+    ("staff", 200),
+]
+
+
+@pytest.fixture
+def org(personas):
+    organisation = personas.people["editor"].organisation_roles.first().organisation
+    organisation.kind = "county"
+    organisation.population = 267_000
+    organisation.save()
+    personas.people["other_editor"] = OrganisationRoleFactory(person__name="Andere Redaktion").person
+    return organisation
+
+
+@pytest.fixture
+def roadmap(org):
+    return RoadmapFactory(organisation=org)
+
+
+@pytest.fixture
+def indicator(roadmap):
+    return IndicatorFactory(roadmap=roadmap, name="PV-Leistung", unit="MWp")
+
+
+def url(name, org, *args):
+    return reverse(f"monitoring:{name}", args=[org.slug, *args])
+
+
+def login(client, personas, name):
+    if name != "anonymous":
+        client.force_login(personas.people[name].user)
+
+
+# --- Permissions ------------------------------------------------------------------------------------
+
+PAGES = ["organisation", "indicator-create", "values-entry", "values-import", "balance", "balance-import", "path-edit"]
+PAGES += ["heat-planning-edit", "strategy-edit"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(("persona", "status"), MATRIX)
+def test_pages_permission_matrix(client, personas, org, page, persona, status):
+    login(client, personas, persona)
+    response = client.get(url(page, org))
+    assert response.status_code == status
+    if status == 302:
+        assert "/login/" in response["Location"] or "anmelden" in response["Location"]
+
+
+@pytest.mark.parametrize("page", ["indicator-edit", "indicator-delete"])
+@pytest.mark.parametrize(("persona", "status"), MATRIX)
+def test_indicator_pages_permission_matrix(client, personas, org, indicator, page, persona, status):
+    login(client, personas, persona)
+    assert client.get(url(page, org, indicator.pk)).status_code == status
+
+
+@pytest.mark.parametrize("persona", ["citizen", "member", "coordinator", "other_network", "other_editor"])
+def test_posts_of_outsiders_are_refused_and_change_nothing(client, personas, org, indicator, persona):
+    login(client, personas, persona)
+    assert client.post(url("indicator-delete", org, indicator.pk)).status_code == 403
+    assert client.post(url("values-entry", org) + f"?jahr={LAST_YEAR}", {f"i{indicator.pk}-value": "5"}).status_code == 403
+    assert client.post(url("strategy-edit", org), {"neutrality_year": "2040"}).status_code == 403
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_unknown_organisation_is_404(client, personas, org):
+    login(client, personas, "staff")
+    assert client.get(reverse("monitoring:organisation", args=["gibt-es-nicht"])).status_code == 404
+
+
+def test_indicator_of_another_organisation_is_404_and_unchanged(client, personas, org):
+    foreign = IndicatorFactory(name="Fremder Indikator")
+    login(client, personas, "editor")
+    assert client.get(url("indicator-edit", org, foreign.pk)).status_code == 404
+    response = client.post(url("indicator-edit", org, foreign.pk), {"name": "Übernommen", "unit": "x"})
+    assert response.status_code == 404
+    assert client.post(url("indicator-delete", org, foreign.pk)).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "Fremder Indikator"
+    # the other organisation's own address refuses this editor
+    assert client.post(url("indicator-delete", foreign.organisation, foreign.pk)).status_code == 403
+    assert Indicator.objects.filter(pk=foreign.pk).exists()
+
+
+def test_methods_are_limited(client, personas, org, indicator):
+    login(client, personas, "editor")
+    assert client.post(url("organisation", org)).status_code == 405
+    assert client.put(url("values-entry", org)).status_code == 405
+
+
+# --- Overview ---------------------------------------------------------------------------------------
+
+
+def test_overview_shows_indicators_balance_and_reports(client, personas, org, roadmap, indicator):
+    translation.activate("en")
+    IndicatorValueFactory(indicator=indicator, year=2024, value=Decimal("1234.5"))
+    IndicatorValueFactory(indicator=indicator, year=2024, kind=IndicatorValue.Kind.TARGET, value=1000)
+    indicator.next_due = timezone.localdate() - timedelta(days=3)
+    indicator.save()
+    own = IndicatorFactory(roadmap=None, organisation=org, scope="organisation", name="Ladepunkte", unit="Stück")
+    EmissionBalanceFactory(organisation=org, year=2022, emissions=900)
+    EmissionPathFactory(organisation=org, baseline_year=2020, baseline_emissions=1000, target_year=2030)
+    ReportFactory(roadmap=roadmap, title="Bericht der Roadmap")
+    ReportFactory(roadmap=None, scope="organisation", organisation=org, title="Bericht der Organisation")
+    ReportFactory(title="Fremder Bericht")
+    login(client, personas, "editor")
+    response = client.get(url("organisation", org) + "?lang=en", HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "PV-Leistung" in page and own.name in page
+    assert roadmap.title in page  # the roadmap group
+    assert "on track" in page  # 1234.5 ≥ 1000, higher is better
+    assert "overdue" in page
+    assert "Bericht der Roadmap" in page and "Bericht der Organisation" in page
+    assert "Fremder Bericht" not in page
+    assert 'id="chart-indicator-' in page
+    assert "900" in page  # latest balance total
+    assert "?organisation=" + org.slug in page
+
+
+def test_overview_query_count_is_flat(client, personas, org, roadmap, django_assert_num_queries):
+    login(client, personas, "editor")
+    EmissionPathFactory(organisation=org)
+    HeatPlanningFactory(organisation=org)
+
+    def grow(n):
+        for _ in range(n):
+            item = IndicatorFactory(roadmap=roadmap)
+            item.measures.add(MeasureFactory(roadmap=roadmap))
+            IndicatorValueFactory(indicator=item, year=2023)
+            IndicatorValueFactory(indicator=item, year=2030, kind="target")
+            ReportFactory(roadmap=roadmap)
+
+    # session, user, organisation, editor role, indicators, their measures, values, balance sums, path, path
+    # points, heat planning, its steps, climate strategy, reports
+    assert_flat(client, url("organisation", org), grow, django_assert_num_queries, 14)
+
+
+# --- Indicator create / edit / delete ---------------------------------------------------------------
+
+
+def indicator_data(the_roadmap, **extra):
+    data = {
+        "name": "Installierte PV-Leistung",
+        "unit": "MWp",
+        "scope": "roadmap",
+        "roadmap": the_roadmap.pk,
+        "code": "pv-leistung",
+        "direction": "higher",
+        "kind": "impact",
+        "baseline_year": "2019",
+        "baseline_value": "12,5",
+        "source": "Marktstammdatenregister",
+        "source_licence": "dl-de/by-2-0",
+        "update_interval": "12",
+        "next_due": "2026-03-31",
+        "public": "on",
+        "order": "1",
+        "targets": "2030: 45,5\n2035; 1.100,25\n",
+    }
+    data.update(extra)
+    return data
+
+
+def test_indicator_create_with_targets(client, personas, org, roadmap):
+    measure = MeasureFactory(roadmap=roadmap)
+    person = PersonFactory(organisation=org)
+    login(client, personas, "editor")
+    response = client.post(
+        url("indicator-create", org), indicator_data(roadmap, measures=[measure.pk], responsible=person.pk)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    indicator = Indicator.objects.get(organisation=org)
+    assert indicator.baseline_value == Decimal("12.5")
+    assert list(indicator.measures.all()) == [measure]
+    assert indicator.responsible == person
+    assert services.targets_of(indicator) == {2030: Decimal("45.5"), 2035: Decimal("1100.25")}
+
+
+def test_indicator_edit_replaces_targets(client, personas, org, roadmap, indicator):
+    IndicatorValueFactory(indicator=indicator, year=2028, kind="target", value=10)
+    IndicatorValueFactory(indicator=indicator, year=2024, value=5)  # measured: untouched
+    login(client, personas, "editor")
+    page = client.get(url("indicator-edit", org, indicator.pk)).content.decode()
+    assert "2028: 10" in page
+    response = client.post(url("indicator-edit", org, indicator.pk), indicator_data(roadmap, targets="2030: 20"))
+    assert response.status_code == 302
+    assert services.targets_of(indicator) == {2030: Decimal("20")}
+    assert indicator.values.measured().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"baseline_value": "zwölf"}, "baseline_value"),
+        ({"targets": "2030 45\nzwanzigdreißig: 4"}, "targets"),
+        ({"targets": "2030: 45\n2030: 46"}, "targets"),
+        ({"targets": "1800: 45"}, "targets"),
+        ({"roadmap": ""}, "roadmap"),
+        ({"scope": "measure"}, "measures"),
+        ({"next_due": "31.02.2026"}, "next_due"),
+        ({"baseline_year": "1900"}, "baseline_year"),
+    ],
+)
+def test_indicator_bad_input_is_a_form_error(client, personas, org, roadmap, changes, field):
+    login(client, personas, "editor")
+    response = client.post(url("indicator-create", org), indicator_data(roadmap, **changes))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert not Indicator.objects.exists()
+    assert not IndicatorValue.objects.exists()
+
+
+def test_indicator_duplicate_name_and_foreign_choices_are_refused(client, personas, org, roadmap, indicator):
+    foreign_roadmap = RoadmapFactory()
+    foreign_measure = MeasureFactory(roadmap=foreign_roadmap)
+    stranger = PersonFactory(organisation=OrganisationFactory())
+    login(client, personas, "editor")
+    response = client.post(url("indicator-create", org), indicator_data(roadmap, name="pv-leistung"))
+    assert "name" in response.context["form"].errors
+    response = client.post(
+        url("indicator-create", org),
+        indicator_data(roadmap, roadmap=foreign_roadmap.pk, measures=[foreign_measure.pk], responsible=stranger.pk),
+    )
+    assert response.status_code == 400
+    assert {"roadmap", "measures", "responsible"} <= set(response.context["form"].errors)
+    assert Indicator.objects.count() == 1
+
+
+def test_indicator_delete_asks_then_deletes(client, personas, org, indicator):
+    IndicatorValueFactory(indicator=indicator)
+    login(client, personas, "editor")
+    assert client.get(url("indicator-delete", org, indicator.pk)).status_code == 200
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    response = client.post(url("indicator-delete", org, indicator.pk))
+    assert response.status_code == 302
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    assert not IndicatorValue.objects.exists()
+
+
+# --- Values of a year -------------------------------------------------------------------------------
+
+
+def row(indicator, value="", kind="measured", source="", note="", checked=False):
+    prefix = f"i{indicator.pk}-"
+    data = {prefix + "value": value, prefix + "kind": kind, prefix + "source": source, prefix + "note": note}
+    if checked:
+        data[prefix + "checked"] = "on"
+    return data
+
+
+def test_values_entry_defaults_to_last_year_and_prefills(client, personas, org, indicator):
+    IndicatorValueFactory(indicator=indicator, year=LAST_YEAR, value=Decimal("1234.5"), source="MaStR")
+    IndicatorValueFactory(indicator=indicator, year=LAST_YEAR - 1, value=Decimal("1000"))
+    login(client, personas, "editor")
+    response = client.get(url("values-entry", org))
+    assert response.status_code == 200
+    assert response.context["year"] == LAST_YEAR
+    page = response.content.decode()
+    assert 'value="1234,5"' in page
+    assert "1.000" in page  # the previous year beside it
+    assert f"?jahr={LAST_YEAR - 1}" in page and f"?jahr={THIS_YEAR}" in page
+
+
+def test_values_entry_creates_changes_and_deletes_in_one_go(client, personas, org, roadmap, indicator):
+    second = IndicatorFactory(roadmap=roadmap, name="Ladepunkte")
+    third = IndicatorFactory(roadmap=roadmap, name="Strom kommunal")
+    IndicatorValueFactory(indicator=second, year=2023, value=7)
+    IndicatorValueFactory(indicator=third, year=2023, value=9)
+    login(client, personas, "editor")
+    data = {
+        **row(indicator, "1.234,5", source="MaStR", checked=True),
+        **row(second, "8", kind="estimate", note="vorläufig"),
+        **row(third, ""),
+    }
+    response = client.post(url("values-entry", org) + "?jahr=2023", data)
+    assert response.status_code == 302
+    assert response["Location"].endswith("?jahr=2023")
+    first = IndicatorValue.objects.get(indicator=indicator, year=2023)
+    assert (first.value, first.kind, first.source, first.checked) == (Decimal("1234.5"), "measured", "MaStR", True)
+    assert first.entered_by == personas.people["editor"]
+    changed = IndicatorValue.objects.get(indicator=second, year=2023)
+    assert (changed.value, changed.kind, changed.note) == (Decimal("8"), "estimate", "vorläufig")
+    assert not IndicatorValue.objects.filter(indicator=third).exists()
+    assert any("2023" in message for message in messages_of(response))
+
+
+@pytest.mark.parametrize("bad", ["zwölf", "1,2,3,4x", "1e400", "12345678901234567890"])
+def test_values_entry_writes_nothing_when_a_row_is_invalid(client, personas, org, roadmap, indicator, bad):
+    second = IndicatorFactory(roadmap=roadmap, name="Ladepunkte")
+    IndicatorValueFactory(indicator=second, year=2023, value=7)
+    login(client, personas, "editor")
+    data = {**row(indicator, "5"), **row(second, bad)}
+    response = client.post(url("values-entry", org) + "?jahr=2023", data)
+    assert response.status_code == 400
+    rows = {r.indicator: r for r in response.context["form"].rows}
+    assert rows[second].errors and not rows[indicator].errors
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
+    assert IndicatorValue.objects.get(indicator=second).value == 7
+
+
+@pytest.mark.parametrize("year", ["1800", str(THIS_YEAR + 1), "abc"])
+def test_values_entry_year_out_of_range_is_a_clear_error(client, personas, org, indicator, year):
+    login(client, personas, "editor")
+    response = client.get(url("values-entry", org) + f"?jahr={year}")
+    assert response.status_code == 400
+    assert response.context["year_form"].errors
+    response = client.post(url("values-entry", org) + f"?jahr={year}", row(indicator, "5"))
+    assert response.status_code == 400
+    assert not IndicatorValue.objects.exists()
+
+
+def test_values_entry_bad_kind_is_a_form_error(client, personas, org, indicator):
+    login(client, personas, "editor")
+    response = client.post(url("values-entry", org) + "?jahr=2023", row(indicator, "5", kind="target"))
+    assert response.status_code == 400
+    assert not IndicatorValue.objects.exists()
+
+
+def test_measured_value_moves_a_due_indicator_forward(client, personas, org, roadmap):
+    today = timezone.localdate()
+    due = IndicatorFactory(roadmap=roadmap, next_due=today - timedelta(days=10), update_interval=12)
+    not_yet = IndicatorFactory(roadmap=roadmap, next_due=today + timedelta(days=400), update_interval=12)
+    estimated = IndicatorFactory(roadmap=roadmap, next_due=today - timedelta(days=10), update_interval=12)
+    login(client, personas, "editor")
+    data = {**row(due, "5"), **row(not_yet, "5"), **row(estimated, "5", kind="estimate")}
+    assert client.post(url("values-entry", org) + f"?jahr={LAST_YEAR}", data).status_code == 302
+    for item in (due, not_yet, estimated):
+        item.refresh_from_db()
+    assert due.next_due == today - timedelta(days=10) + relativedelta(months=12)
+    assert not_yet.next_due == today + timedelta(days=400)
+    assert estimated.next_due == today - timedelta(days=10)
+
+
+def test_advance_next_due_rule():
+    indicator = Indicator(next_due=date(2025, 3, 31), update_interval=12)
+    assert not services.is_due(indicator, date(2024, 3, 30))
+    assert services.is_due(indicator, date(2024, 3, 31))
+    indicator.save = lambda **kwargs: None
+    assert services.advance_next_due(indicator, date(2025, 4, 1))
+    assert indicator.next_due == date(2026, 3, 31)
+    long_overdue = Indicator(next_due=date(2020, 1, 31), update_interval=6)
+    long_overdue.save = lambda **kwargs: None
+    services.advance_next_due(long_overdue, date(2025, 2, 1))
+    assert long_overdue.next_due == date(2025, 7, 31)
+    assert not services.advance_next_due(Indicator(next_due=None), date(2025, 1, 1))
+
+
+def test_values_entry_query_count_is_flat(client, personas, org, roadmap, django_assert_num_queries):
+    login(client, personas, "editor")
+
+    def grow(n):
+        for _ in range(n):
+            item = IndicatorFactory(roadmap=roadmap)
+            IndicatorValueFactory(indicator=item, year=LAST_YEAR)
+            IndicatorValueFactory(indicator=item, year=LAST_YEAR - 1)
+
+    # session, user, organisation, editor role, indicators, values of the two years
+    assert_flat(client, url("values-entry", org), grow, django_assert_num_queries, 6)
+
+
+def test_values_entry_post_query_count_is_flat(client, personas, org, roadmap):
+    """Saving a year with nothing to write reads the same number of times whatever the number of indicators."""
+    login(client, personas, "editor")
+    counts = []
+    for size in (2, 8):
+        for _ in range(size):
+            IndicatorFactory(roadmap=roadmap)
+        data = {}
+        for item in Indicator.objects.filter(organisation=org):
+            data.update(row(item, ""))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.post(url("values-entry", org) + "?jahr=2020", data).status_code == 302
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
