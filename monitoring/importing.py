@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from measures import importing as base
-from monitoring.forms import YEAR_MAX, YEAR_MIN
+from monitoring.forms import YEAR_MAX, YEAR_MIN, parse_number
 from monitoring.models import BiskoSector, EmissionBalance, EnergyCarrier, Indicator, IndicatorValue
 from monitoring.services import emissions as emission_services
 from monitoring.services import indicators as indicator_services
@@ -78,7 +78,13 @@ VALUE_COLUMNS = (
         gettext_lazy("Required. The indicator's name or its comparison key."),
     ),
     Column("year", "Jahr", True, (), gettext_lazy("Required. The year, e.g. 2024.")),
-    Column("value", "Wert", True, (), gettext_lazy("Required. A number: 1234,5 or 1.234,5 or 1234.5.")),
+    Column(
+        "value",
+        "Wert",
+        True,
+        (),
+        gettext_lazy("Required. A number: 1234,5 or 1.234,5 or 1234.5 (1.234 is read as 1234)."),
+    ),
     Column(
         "kind",
         "Art",
@@ -219,7 +225,7 @@ def _year(raw, is_csv: bool) -> int:
 
 
 def _number(raw, is_csv: bool, *, max_digits: int, decimal_places: int, minimum: Decimal | None = None) -> Decimal:
-    value = base.parse_decimal(base._text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
+    value = parse_number(base._text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
     if value is None:
         raise CellError(_("A number is needed."))
     try:

@@ -9,11 +9,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from measures.importing import CellError, parse_decimal
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
+GROUPED = {"de": re.compile(r"[+-]?\d{1,3}(\.\d{3})+"), "en": re.compile(r"[+-]?\d{1,3}(,\d{3})+")}
+
+
+def parse_number(value, *, language: str = "de") -> Decimal | None:
+    """A number as people type it (measures.importing.parse_decimal), except that only grouping in the
+    language's way counts as grouping: in German "1.234" is 1234 (and "1,234" is 1.234), in English the reverse."""
+    if isinstance(value, str):
+        text = re.sub(r"[\s\u00a0\u202f']", "", value)
+        pattern = GROUPED.get((language or "de")[:2], GROUPED["de"])
+        if pattern.fullmatch(text):
+            return Decimal(re.sub(r"[.,]", "", text))
+    return parse_decimal(value)
 
 
 def plain_number(value: Decimal | None) -> str:
@@ -46,7 +59,7 @@ class NumberField(forms.DecimalField):
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
         try:
-            number = parse_decimal(value)
+            number = parse_number(value, language=get_language())
         except CellError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return number
@@ -77,7 +90,7 @@ def parse_year_lines(text: str, *, max_digits: int, decimal_places: int) -> dict
             continue
         year = int(match.group(1))
         try:
-            value = parse_decimal(match.group(2))
+            value = parse_number(match.group(2), language=get_language())
         except CellError as error:
             errors.append(_("Line %(line)s: %(error)s") % {"line": number, "error": error})
             continue

@@ -97,7 +97,8 @@ def test_indicator_pages_permission_matrix(client, personas, org, indicator, pag
 def test_posts_of_outsiders_are_refused_and_change_nothing(client, personas, org, indicator, persona):
     login(client, personas, persona)
     assert client.post(url("indicator-delete", org, indicator.pk)).status_code == 403
-    assert client.post(url("values-entry", org) + f"?jahr={LAST_YEAR}", {f"i{indicator.pk}-value": "5"}).status_code == 403
+    values = {f"i{indicator.pk}-value": "5"}
+    assert client.post(url("values-entry", org) + f"?jahr={LAST_YEAR}", values).status_code == 403
     assert client.post(url("strategy-edit", org), {"neutrality_year": "2040"}).status_code == 403
     assert Indicator.objects.filter(pk=indicator.pk).exists()
     assert not IndicatorValue.objects.exists()
