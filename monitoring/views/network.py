@@ -21,7 +21,7 @@ from networks.pages import network_context
 HEALTH_COLUMNS = (
     ("name", _("Organisation")),
     ("aktualisierung", _("Last data update")),
-    ("massnahmen", _("Measures without a progress report for six months")),
+    ("massnahmen", _("Measures without a progress report (6 months)")),
     ("indikatoren", _("Indicators overdue")),
     ("teilnahme", _("Attendance at events (12 months)")),
     ("aufgaben", _("Open action items")),
