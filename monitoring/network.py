@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from events.models import Event, Outcome, Registration
 from measures.models import Measure, MeasureUpdate
 from measures.selectors import months_before, stale_cutoff, stale_measures
 from monitoring.models import ClimateStrategy, EmissionBalance, HeatPlanning, Indicator, IndicatorValue, Stage
-from monitoring.selectors import indicator_series, per_inhabitant
+from monitoring.selectors import balances_by_year, indicator_series, per_inhabitant
 from networks.models import Membership, Network, Organisation
 
 PER_INHABITANTS = 1_000  # indicators compared per inhabitant are shown per 1,000 inhabitants
@@ -163,17 +163,13 @@ class Comparison:
 
 
 def _latest_emissions(organisations: list[Organisation]) -> list[EmissionsCell]:
-    """The latest balance year's total (all lines, as monitoring.selectors.emissions_overview adds them)."""
-    totals = (
-        EmissionBalance.objects.filter(organisation__in=organisations)
-        .values("organisation", "year")
-        .annotate(total=Sum("emissions"))
-        .order_by("organisation", "year")
-    )
-    latest = {row["organisation"]: (row["year"], row["total"]) for row in totals}  # the last year wins
+    """The latest balance year's total per organisation (monitoring.selectors.balances_by_year: one rule)."""
+    balances = balances_by_year(organisations)
     cells = []
     for organisation in organisations:
-        year, total = latest.get(organisation.pk, (None, None))
+        by_year = balances.get(organisation.pk)
+        year = max(by_year) if by_year else None
+        total = sum(by_year[year].values(), Decimal(0)) if by_year else None
         cells.append(EmissionsCell(organisation, year, total, per_inhabitant(total, organisation.population)))
     return cells
 

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import QuerySet
 
-from monitoring.models import BiskoSector, EmissionBalance, EmissionPath, Indicator, IndicatorValue
+from monitoring.models import BiskoSector, EmissionBalance, EmissionPath, EnergyCarrier, Indicator, IndicatorValue
 from networks.models import Organisation
 
 Kind = IndicatorValue.Kind
@@ -143,20 +143,35 @@ def path_values(path: EmissionPath | None, by_year: dict[int, dict[str, Decimal]
     return {path.baseline_year + i: (baseline - step * i).quantize(Decimal("0.1")) for i in range(span + 1)}
 
 
-def emissions_overview(organisation: Organisation) -> EmissionsOverview:
-    """Three queries: balance sums by year and sector, the path, its points."""
-    overview = EmissionsOverview(organisation)
-    rows = (
-        EmissionBalance.objects.filter(organisation=organisation)
-        .values("year", "sector")
-        .annotate(total=Sum("emissions"))
-        .order_by("year", "sector")
+def balances_by_year(organisations) -> dict[int, dict[int, dict[str, Decimal]]]:
+    """organisation pk -> year -> BISKO sector -> t CO2e, in one query.
+
+    A sector's figure is its "all energy carriers" line when there is one, otherwise the sum of its
+    lines per energy carrier: a balance entered both ways is never counted twice.
+    """
+    rows = EmissionBalance.objects.filter(organisation__in=organisations).values_list(
+        "organisation_id", "year", "sector", "energy_carrier", "emissions"
     )
-    by_year: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for row in rows:
-        by_year[row["year"]][row["sector"]] = row["total"]
-    overview.by_year = dict(by_year)
-    overview.path = EmissionPath.objects.filter(organisation=organisation).prefetch_related(Prefetch("points")).first()
+    totals: dict = defaultdict(lambda: defaultdict(dict))
+    carriers: dict = defaultdict(Decimal)
+    for organisation_id, year, sector, carrier, emissions in rows:
+        if carrier == EnergyCarrier.ALL:
+            totals[organisation_id][year][sector] = emissions
+        else:
+            carriers[(organisation_id, year, sector)] += emissions
+    for (organisation_id, year, sector), emissions in carriers.items():
+        totals[organisation_id][year].setdefault(sector, emissions)
+    return {
+        organisation_id: {year: by_year[year] for year in sorted(by_year)}
+        for organisation_id, by_year in totals.items()
+    }
+
+
+def emissions_overview(organisation: Organisation) -> EmissionsOverview:
+    """Three queries: the balance lines, the path, its points."""
+    overview = EmissionsOverview(organisation)
+    overview.by_year = balances_by_year([organisation]).get(organisation.pk, {})
+    overview.path = EmissionPath.objects.filter(organisation=organisation).prefetch_related("points").first()
     overview.path_values = path_values(overview.path, overview.by_year)
     return overview
 

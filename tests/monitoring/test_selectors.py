@@ -107,3 +107,19 @@ def test_heat_planning_overdue_and_update_due():
     planning.stage = Stage.FINISHED
     assert not planning.is_overdue(date(2027, 1, 1))
     assert planning.update_due == date(2029, 2, 28)
+
+
+def test_a_sector_entered_in_total_and_by_carrier_counts_once():
+    organisation = EmissionBalanceFactory(year=2022, sector="households", emissions=1000).organisation
+    EmissionBalanceFactory(
+        organisation=organisation, year=2022, sector="households", energy_carrier="natural_gas", emissions=600
+    )
+    EmissionBalanceFactory(
+        organisation=organisation, year=2022, sector="transport", energy_carrier="diesel", emissions=300
+    )
+    EmissionBalanceFactory(
+        organisation=organisation, year=2022, sector="transport", energy_carrier="petrol", emissions=200
+    )
+    overview = emissions_overview(organisation)
+    assert overview.by_year == {2022: {"households": Decimal("1000"), "transport": Decimal("500")}}
+    assert overview.total(2022) == Decimal("1500")
