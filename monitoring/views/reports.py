@@ -59,7 +59,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     language = get_language() or "de"
     form = ReportRequestForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         today=today,
         default_title=service.default_title(subject, today.year - 1, language),
     )
@@ -186,7 +186,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def report_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap_edit(request.user, slug)
     schedule = ReportSchedule.objects.filter(roadmap=roadmap).first() or ReportSchedule(roadmap=roadmap, enabled=False)
-    form = ReportScheduleForm(request.POST or None, instance=schedule)
+    form = ReportScheduleForm(request.POST if request.method == "POST" else None, instance=schedule)
     if request.method == "POST" and form.is_valid():
         service.report_schedule_set(
             roadmap=roadmap,

@@ -55,7 +55,10 @@ def report_data(organisation=None, *, roadmap_published: bool = True) -> Data:
     organisation.population = 265_000
     organisation.save(update_fields=["population"])
     roadmap = RoadmapFactory(
-        organisation=organisation, slug="kreis-dueren", title="Klima-Roadmap Kreis Düren", published=roadmap_published
+        organisation=organisation,
+        slug=organisation.slug,
+        title=f"Klima-Roadmap {organisation.name}",
+        published=roadmap_published,
     )
     measure = MeasureFactory(
         roadmap=roadmap,
@@ -98,7 +101,7 @@ def report_data(organisation=None, *, roadmap_published: bool = True) -> Data:
     planning = HeatPlanningFactory(organisation=organisation, stage=Stage.POTENTIAL, office="Planungsbüro Wärme GmbH")
     HeatPlanningStepFactory(planning=planning, stage=Stage.OFFICE_COMMISSIONED, reached_on=date(2024, 9, 1))
     ClimateStrategyFactory(organisation=organisation, neutrality_year=2035)
-    network = NetworkFactory(name="Klima.Taten.Team Westpfalz Bericht", slug="ktt-bericht")
+    network = NetworkFactory(name=f"Klimanetzwerk {organisation.name}", slug=f"netz-{organisation.slug}")
     MembershipFactory(network=network, organisation=organisation, since=date(2020, 1, 1))
     person = PersonFactory(name="Dana Düren", organisation=organisation)
     meeting = EventFactory(
