@@ -30,12 +30,12 @@ def parse_number(value, *, language: str = "de") -> Decimal | None:
 
 
 def plain_number(value: Decimal | None) -> str:
-    """A stored number as an editor types it in the page's language: 45, 12,5 (no trailing zeros, no grouping)."""
+    """A stored number as an editor types it in the page's language: 45, 12,5, 1.965.000 (no trailing zeros)."""
     if value is None:
         return ""
     value = Decimal(value)
     value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, use_l10n=True)
+    return number_format(value, use_l10n=True, force_grouping=True)
 
 
 class NumberField(forms.DecimalField):

@@ -109,8 +109,12 @@ class ValueRowForm(forms.Form):
 
     value = NumberField(label=_("Value"), required=False, max_digits=18, decimal_places=3)
     kind = forms.ChoiceField(label=_("Kind"), choices=KINDS, initial=IndicatorValue.Kind.MEASURED)
-    source = forms.CharField(label=_("Source"), max_length=300, required=False)
-    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    source = forms.CharField(
+        label=_("Source"), max_length=300, required=False, widget=forms.TextInput(attrs={"placeholder": _("Source")})
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.TextInput(attrs={"placeholder": _("Note")})
+    )
     checked = forms.BooleanField(label=_("checked"), required=False)
 
     def __init__(self, *args, indicator: Indicator, current: IndicatorValue | None, previous=None, **kwargs):
