@@ -34,10 +34,11 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from measures.models import Measure, Roadmap
@@ -604,6 +605,9 @@ STRATEGIES = [
     ("rhein-sieg-kreis", date(2012, 12, 13), 60, 2040, date(2021, 12, 16), ""),
 ]
 
+# When the target paths were entered: Düren's with its roadmap (measures.demo), the others' at the start of 2025.
+TARGETS_ENTERED = {DUEREN_ROADMAP: date(2025, 3, 27), "": date(2025, 1, 15)}
+
 REPORT_TITLE = "Monitoringbericht 2025 der Klima-Roadmap Kreis Düren"
 REPORT_PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
 
@@ -618,14 +622,16 @@ def load(*, stdout=None) -> None:
         _organisations()
         for spec in DUEREN_INDICATORS + OTHER_INDICATORS:
             _indicator(spec, people, today)
-        _balance("kreis-dueren", DUEREN_BALANCE, DUEREN_BALANCE_SOURCE, people[REDAKTION])
+        _balance("kreis-dueren", DUEREN_BALANCE, DUEREN_BALANCE_SOURCE, people[REDAKTION], today)
         _path("kreis-dueren", baseline_year=2019, target_year=2035, residual=5)
-        _balance("stadt-dortmund", DORTMUND_BALANCE, DORTMUND_BALANCE_SOURCE, people.get("kek.mitglied@example.org"))
+        _balance(
+            "stadt-dortmund", DORTMUND_BALANCE, DORTMUND_BALANCE_SOURCE, people.get("kek.mitglied@example.org"), today
+        )
         _path("stadt-dortmund", baseline_year=2019, target_year=2035, residual=5, points=DORTMUND_PATH)
         for spec in HEAT_PLANNING:
             _heat_planning(spec, today)
         for row in STRATEGIES:
-            _strategy(*row)
+            _strategy(*row, today=today)
     # After the commit: the report's build reads the data above (and the eager task runs on commit).
     report = _report(people[REDAKTION])
     if stdout is not None:
@@ -640,6 +646,27 @@ def load(*, stdout=None) -> None:
 
 def _day(days: int | None, today: date) -> date | None:
     return None if days is None else today + timedelta(days=days)
+
+
+def _backdate(model: type[models.Model], days: dict[int, date], today: date, fields=("created_at", "updated_at")):
+    """Rows entered on the days the demo tells (never after today), not on the day of the load: the health
+    view's "last data update" and the values' history read these. One query."""
+    if not days:
+        return
+    when = Case(
+        *[When(pk=pk, then=Value(_at(min(day, today)))) for pk, day in days.items()],
+        output_field=models.DateTimeField(),
+    )
+    model.objects.filter(pk__in=days).update(**dict.fromkeys(fields, when))
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
+def _entered(year: int) -> date:
+    """A year's value is entered when its data are published: in spring of the following year."""
+    return date(year + 1, 3, 16)
 
 
 def _organisations() -> None:
@@ -739,15 +766,21 @@ def _indicator(spec: IndicatorSpec, people, today: date) -> Indicator:
                     )
                 )
     IndicatorValue.objects.bulk_create(new)
+    targets_entered = TARGETS_ENTERED.get(spec.roadmap, TARGETS_ENTERED[""])
+    days = {v.pk: targets_entered if v.kind == IndicatorValue.Kind.TARGET else _entered(v.year) for v in new}
+    _backdate(IndicatorValue, days, today)
+    if days and not existing:  # a new indicator: set up with its first values
+        _backdate(Indicator, {indicator.pk: min(days.values())}, today, fields=("created_at",))
+        _backdate(Indicator, {indicator.pk: max(days.values())}, today, fields=("updated_at",))
     return indicator
 
 
-def _balance(slug: str, balance: dict, source: str, person: Person | None) -> None:
+def _balance(slug: str, balance: dict, source: str, person: Person | None, today: date) -> None:
     organisation = Organisation.objects.get(slug=slug)
     existing = set(
         EmissionBalance.objects.filter(organisation=organisation, energy_carrier="").values_list("year", "sector")
     )
-    EmissionBalance.objects.bulk_create(
+    new = EmissionBalance.objects.bulk_create(
         EmissionBalance(
             organisation=organisation,
             year=year,
@@ -760,6 +793,8 @@ def _balance(slug: str, balance: dict, source: str, person: Person | None) -> No
         for sector, emissions in zip(SECTORS, values, strict=True)
         if (year, sector) not in existing
     )
+    # A balance is drawn up about two years after its year (1990: with the first balance, 2018's).
+    _backdate(EmissionBalance, {line.pk: _entered(max(line.year, 2018) + 1) for line in new}, today)
 
 
 def _path(slug: str, *, baseline_year: int, target_year: int, residual: int, points: dict | None = None) -> None:
@@ -798,10 +833,11 @@ def _heat_planning(spec: PlanningSpec, today: date) -> HeatPlanning:
             HeatPlanningStep(planning=planning, stage=stage, reached_on=day) for stage, day in steps
         )
         planning.convoy.set(Organisation.objects.filter(slug__in=spec.convoy))
+        _backdate(HeatPlanning, {planning.pk: steps[-1][1]}, today, fields=("updated_at",))
     return planning
 
 
-def _strategy(slug, adopted_on, share, year, decided_on, note) -> None:
+def _strategy(slug, adopted_on, share, year, decided_on, note, *, today: date) -> None:
     organisation = Organisation.objects.get(slug=slug)
     if ClimateStrategy.objects.filter(organisation=organisation).exists():
         return
@@ -816,6 +852,7 @@ def _strategy(slug, adopted_on, share, year, decided_on, note) -> None:
     )
     strategy.full_clean()
     strategy.save()
+    _backdate(ClimateStrategy, {strategy.pk: date(2025, 1, 30)}, today, fields=("updated_at",))  # the NKK meeting
 
 
 @contextmanager

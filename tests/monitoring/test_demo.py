@@ -231,3 +231,14 @@ def test_what_an_editor_changed_stays(loaded):
     indicator.refresh_from_db()
     assert (indicator.next_due, indicator.unit) == (date(2030, 1, 1), "Ladepunkte")
     assert indicator.values.get(year=2024, kind="measured").value == Decimal("420")
+
+
+def test_rows_are_dated_when_they_were_entered_not_when_the_demo_was_loaded(loaded):
+    today = timezone.localdate()
+    pv_2024 = IndicatorValue.objects.get(
+        indicator__organisation__slug="kreis-dueren", indicator__code="pv-leistung", year=2024, kind="measured"
+    )
+    assert timezone.localdate(pv_2024.created_at) == timezone.localdate(pv_2024.updated_at) == date(2025, 3, 16)
+    for model in (IndicatorValue, Indicator, EmissionBalance):
+        assert not model.objects.filter(updated_at__date=today).exists(), model
+    assert all(p.updated_at.date() == p.steps.order_by("stage").last().reached_on for p in HeatPlanning.objects.all())
