@@ -298,7 +298,7 @@ def test_values_entry_defaults_to_last_year_and_prefills(client, personas, org, 
     assert response.status_code == 200
     assert response.context["year"] == LAST_YEAR
     page = response.content.decode()
-    assert 'value="1234,5"' in page
+    assert 'value="1.234,5"' in page
     assert "1.000" in page  # the previous year beside it
     assert f"?jahr={LAST_YEAR - 1}" in page and f"?jahr={THIS_YEAR}" in page
 
