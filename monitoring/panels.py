@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -105,11 +105,12 @@ NETWORK_DETAIL = Panel(
 
 def dashboard_context(request: HttpRequest, person) -> dict | None:
     """My area: indicator values due within 30 days or overdue, of indicators I am responsible for or whose
-    organisation I edit. Two queries; hidden when nothing is due."""
+    organisation I edit (with a link to enter them where I may). One query; hidden when nothing is due."""
     today = timezone.localdate()
-    edited = set(OrganisationRole.objects.filter(person=person).values_list("organisation_id", flat=True))
+    edits = OrganisationRole.objects.filter(person=person, organisation=OuterRef("organisation"))
     due = list(
-        Indicator.objects.filter(Q(responsible=person) | Q(organisation_id__in=edited))
+        Indicator.objects.annotate(can_enter=Exists(edits))
+        .filter(Q(responsible=person) | Q(can_enter=True))
         .filter(next_due__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("organisation")
         .order_by("next_due", "organisation__name", "name")
@@ -118,7 +119,7 @@ def dashboard_context(request: HttpRequest, person) -> dict | None:
         return None
     for indicator in due:
         indicator.is_overdue = indicator.next_due < today
-        indicator.can_enter = indicator.organisation_id in edited or request.user.is_staff
+        indicator.can_enter = indicator.can_enter or request.user.is_staff
     return {"indicators": due, "today": today}
 
 
