@@ -258,6 +258,7 @@
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var unit = spec.unit ? " " + spec.unit : "";
     var stacked = spec.kind === "stacked";
+    var narrow = figure.clientWidth < 520;
 
     var valueAxis = {
       beginAtZero: true,
@@ -291,7 +292,10 @@
       options: {
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: horizontal ? Math.max(1.2, 720 / (spec.labels.length * 30 + 90)) : 2,
+        // taller on narrow screens, so a phone still shows a readable chart
+        aspectRatio: horizontal
+          ? Math.max(narrow ? 0.8 : 1.2, 720 / (spec.labels.length * 30 + 90))
+          : (narrow ? 1.2 : 2),
         indexAxis: horizontal ? "y" : "x",
         animation: reduced ? false : { duration: 400 },
         layout: { padding: { left: 4, right: 12, top: 4 } },
