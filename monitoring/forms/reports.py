@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from events.forms.events import DateInput
 from monitoring.models import Report, ReportSchedule
 
 
@@ -15,8 +16,8 @@ def last_year(today: date) -> tuple[date, date]:
 
 
 class ReportRequestForm(forms.Form):
-    period_start = forms.DateField(label=_("Period from"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period until"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("Period from"), widget=DateInput())
+    period_end = forms.DateField(label=_("Period until"), widget=DateInput())
     title = forms.CharField(
         label=_("Title"),
         max_length=Report._meta.get_field("title").max_length,

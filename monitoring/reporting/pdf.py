@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from django.contrib.staticfiles import finders
 from monitoring.reporting.html import render_document
 
 STYLESHEET = "css/report.css"
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per page and pass in the worker log
 
 
 @cache
