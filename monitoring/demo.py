@@ -13,7 +13,8 @@ editor changed in the demo stays.
   most checked, and target paths to 2035. One is due in a few days, one is overdue (its 2025 value is
   missing), and no value of the current year is entered yet: the editor enters them. A BISKO balance
   2018–2023 and a linear target path from 2019 to 2035.
-- Stadt Dortmund: a BISKO balance for 1990 and 2018–2022 and a target path entered by year to 2035.
+- Stadt Dortmund: a BISKO balance for 1990 and 2018–2022 and a target path entered by year to 2035; Bonn and
+  Troisdorf a few years, for the comparison per inhabitant on the NKK's board.
 - The NKK (Region Köln/Bonn): heat planning of ten municipalities, spread as seed 004 tells (offices
   commissioned, potential analysis, target scenario, finished and awaiting the council's decision, two
   adopted), with stage dates, two convoys and external offices; the three above 100,000 inhabitants have
@@ -117,6 +118,19 @@ DUEREN_BALANCE = {
     2023: (480_000, 275_000, 790_000, 515_000, 41_000),
 }
 DUEREN_BALANCE_SOURCE = "Demo-Werte, angelehnt an die Größenordnung einer BISKO-Bilanz eines Kreises dieser Größe"
+
+# Two NKK members, for the comparison per inhabitant on the board: Bonn (services, federal offices), Troisdorf
+# (industry).
+BONN_BALANCE = {
+    2020: (575_000, 540_000, 125_000, 530_000, 52_000),
+    2021: (590_000, 550_000, 128_000, 555_000, 53_000),
+    2022: (545_000, 515_000, 118_000, 560_000, 49_000),
+}
+TROISDORF_BALANCE = {
+    2021: (158_000, 92_000, 188_000, 152_000, 11_000),
+    2022: (146_000, 86_000, 176_000, 155_000, 10_000),
+}
+NKK_BALANCE_SOURCE = "Demo-Werte in der Größenordnung einer BISKO-Bilanz einer Kommune dieser Größe"
 
 # Stadt Dortmund (about 600,000 inhabitants): 1990 for comparison, 2019 = the programme's baseline (4.3 Mt).
 DORTMUND_BALANCE = {
@@ -288,7 +302,7 @@ DUEREN_INDICATORS = [
         estimates=(2024, 2025),
         unchecked=(2024, 2025),
         notes={2024: "Fortschreibung mit dem Strommix 2024.", 2025: "Fortschreibung mit dem Strommix 2025."},
-        targets={2025: "1596500", 2030: "860250", 2035: "124000"},
+        targets={2019: "2480000", 2035: "124000"},  # the balance's target path: linear, 5 % residual
         measures=("EV-01", "EV-02", "IW-01"),
     ),
     IndicatorSpec(
@@ -628,6 +642,10 @@ def load(*, stdout=None) -> None:
             "stadt-dortmund", DORTMUND_BALANCE, DORTMUND_BALANCE_SOURCE, people.get("kek.mitglied@example.org"), today
         )
         _path("stadt-dortmund", baseline_year=2019, target_year=2035, residual=5, points=DORTMUND_PATH)
+        _balance("stadt-bonn", BONN_BALANCE, NKK_BALANCE_SOURCE, people.get("nkk.koordination@example.org"), today)
+        _balance(
+            "stadt-troisdorf", TROISDORF_BALANCE, NKK_BALANCE_SOURCE, people.get("nkk.mitglied@example.org"), today
+        )
         for spec in HEAT_PLANNING:
             _heat_planning(spec, today)
         for row in STRATEGIES:

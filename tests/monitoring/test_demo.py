@@ -145,6 +145,9 @@ def test_balances_are_bisko_sectors_of_plausible_size_with_paths(loaded):
     assert dortmund.path.target_year == 2035 and dortmund.path_values[2035] < dortmund.path_values[2019]
     assert dortmund.gap is not None and dortmund.gap > 0
     assert all("Demo-Werte" in source for source in EmissionBalance.objects.values_list("source", flat=True))
+    for slug in ("stadt-bonn", "stadt-troisdorf"):  # compared per inhabitant on the NKK's board
+        overview = emissions_overview(Organisation.objects.get(slug=slug))
+        assert 4 <= overview.total(overview.latest_year) / overview.organisation.population <= 10
 
     dueren = emissions_overview(Organisation.objects.get(slug="kreis-dueren"))
     roadmap = Roadmap.objects.get(slug="klima-roadmap-kreis-dueren")
