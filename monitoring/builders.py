@@ -93,8 +93,11 @@ def emissions_chart(overview: EmissionsOverview, key: str) -> Chart:
 
 
 def stages_chart(rows: Iterable, key: str) -> Chart:
-    """How many municipalities are at each stage of heat planning (every stage shown, in order)."""
-    counts = Counter(row.stage for row in rows)
+    """How many municipalities are at each stage of heat planning (every stage shown, in order).
+
+    Only the organisations the law obliges count (rows with ``obliged`` False, i.e. counties, are left out).
+    """
+    counts = Counter(row.stage for row in rows if getattr(row, "obliged", True))
     return Chart(
         key=key,
         title=gettext("Municipal heat planning by stage"),

@@ -50,8 +50,8 @@ class BoardRow:
     planning: HeatPlanning | None
     stage: int
     stage_label: str
-    deadline: date
-    days_left: int
+    deadline: date | None  # None: not obliged by the heat-planning law (a county)
+    days_left: int | None
     overdue: bool
     done: bool
     convoy: list[str]  # names of the municipalities planning together with this one
@@ -62,10 +62,11 @@ class BoardRow:
     neutrality_year: int | None
     is_demo: bool
     stage_reached_on: date | None = None
+    obliged: bool = True
 
     @property
     def days_overdue(self) -> int:
-        return max(-self.days_left, 0)
+        return max(-self.days_left, 0) if self.days_left is not None else 0
 
     @property
     def last_stage(self) -> int:
@@ -103,6 +104,7 @@ def board_row(organisation: Organisation, today: date) -> BoardRow:
         neutrality_year=strategy.neutrality_year if strategy else None,
         is_demo=bool((planning and planning.is_demo) or (strategy and strategy.is_demo)),
         stage_reached_on=planning.reached_on(planning.stage) if planning else None,
+        obliged=rules.obliged,
     )
 
 

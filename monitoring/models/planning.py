@@ -19,6 +19,15 @@ DEADLINE_SMALL = date(2028, 6, 30)
 UPDATE_EVERY_YEARS = 5
 
 
+# The heat-planning law obliges the municipalities (Gemeinden, Städte); a county may coordinate or plan
+# voluntarily, but has no legal deadline of its own.
+OBLIGED_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.CITY)
+
+
+def is_obliged(organisation: Organisation) -> bool:
+    return organisation.kind in OBLIGED_KINDS
+
+
 def legal_deadline(population: int | None) -> date:
     """The heat-planning deadline for a municipality of this size (the later one when the size is unknown)."""
     return DEADLINE_LARGE if population and population > LARGE_MUNICIPALITY else DEADLINE_SMALL
@@ -74,18 +83,25 @@ class HeatPlanning(models.Model):
         return f"{self.organisation}: {self.get_stage_display()}"
 
     @property
-    def deadline(self) -> date:
-        return legal_deadline(self.organisation.population)
+    def obliged(self) -> bool:
+        return is_obliged(self.organisation)
+
+    @property
+    def deadline(self) -> date | None:
+        """The legal deadline; None for an organisation the law does not oblige (a county)."""
+        return legal_deadline(self.organisation.population) if self.obliged else None
 
     @property
     def is_done(self) -> bool:
         return self.stage >= Stage.FINISHED
 
-    def days_left(self, today: date) -> int:
-        return (self.deadline - today).days
+    def days_left(self, today: date) -> int | None:
+        deadline = self.deadline
+        return None if deadline is None else (deadline - today).days
 
     def is_overdue(self, today: date) -> bool:
-        return not self.is_done and today > self.deadline
+        deadline = self.deadline
+        return deadline is not None and not self.is_done and today > deadline
 
     def reached_on(self, stage: int) -> date | None:
         """The date a stage was reached (uses prefetched steps)."""

@@ -92,7 +92,8 @@ def _heat_planning(part: dict | None) -> dict | None:
             "update_due_text": day(row["update_due"]),
             "concept_text": day(row["concept_adopted_on"]),
             "neutrality_decided_text": day(row["neutrality_decided_on"]),
-            "days_left_text": num(abs(row["days_left"]), 0),
+            "days_left_text": num(abs(row["days_left"]), 0) if row["days_left"] is not None else "",
+            "obliged": row.get("obliged", True),
             "steps": [{**s, "date_text": day(s["date"])} for s in row["steps"]],
         }
         for row in part["rows"]

@@ -272,6 +272,7 @@ def _board_row_dict(row) -> dict:
         "stage": row.stage,
         "stage_label": str(row.stage_label),
         "last_stage": row.last_stage,
+        "obliged": row.obliged,
         "deadline": _iso(row.deadline),
         "days_left": row.days_left,
         "overdue": row.overdue,

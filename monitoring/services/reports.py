@@ -22,10 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Roadmap
+from measures.services.roadmap import slugify_de
 from monitoring.models import Report, ReportSchedule
 from networks.models import Network, Organisation, Person
 
@@ -99,8 +99,8 @@ def download_name(report: Report, fmt: str) -> str:
     years = {report.period_start.year, report.period_end.year}
     span = "-".join(str(y) for y in sorted(years))
     base = _in(report.language, _("monitoring-report"))
-    name = slugify(subject_name(report.subject)) if report.subject is not None else str(report.pk)
-    return f"{slugify(base)}-{name}-{span}.{fmt}"
+    name = slugify_de(subject_name(report.subject)) if report.subject is not None else str(report.pk)
+    return f"{slugify_de(base)}-{name}-{span}.{fmt}"
 
 
 def _validate(scope: str, subject, period_start: date, period_end: date, language: str) -> None:

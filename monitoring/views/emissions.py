@@ -16,7 +16,7 @@ from monitoring.access import access_organisation_edit
 from monitoring.forms import YearForm
 from monitoring.forms.emissions import BalanceYearForm, PathForm
 from monitoring.forms.planning import HeatPlanningForm, StrategyForm
-from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning, legal_deadline
+from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning
 from monitoring.models.planning import DEADLINE_LARGE, DEADLINE_SMALL, LARGE_MUNICIPALITY, UPDATE_EVERY_YEARS
 from monitoring.services import emissions as services
 from monitoring.services import planning as planning_services
@@ -167,8 +167,8 @@ def heat_planning_edit(request: HttpRequest, organisation: str) -> HttpResponse:
         "heat-planning",
         form=form,
         planning=planning,
-        deadline=legal_deadline(org.population),
-        days_left=(legal_deadline(org.population) - today).days,
+        deadline=planning.deadline,
+        days_left=planning.days_left(today),
         overdue=planning.is_overdue(today),
         update_due=planning.update_due if planning.pk else None,
         update_years=UPDATE_EVERY_YEARS,

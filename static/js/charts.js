@@ -255,7 +255,6 @@
     var estimateLabel = estimateSeries ? estimateSeries.label : "";
     var integers = allIntegers(spec);
     var format = formatter();
-    var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var unit = spec.unit ? " " + spec.unit : "";
     var stacked = spec.kind === "stacked";
     var narrow = figure.clientWidth < 520;
@@ -271,7 +270,8 @@
       stacked: stacked,
       grid: { display: false },
       title: { display: Boolean(spec.x_label), text: spec.x_label, color: TEXT },
-      ticks: { autoSkip: true, maxRotation: 0 },
+      // every stage name stays readable; years are thinned below
+      ticks: { autoSkip: !horizontal, maxRotation: 0 },
     };
     if (years) {
       labelAxis.type = "linear";
@@ -297,7 +297,8 @@
           ? Math.max(narrow ? 0.8 : 1.2, 720 / (spec.labels.length * 30 + 90))
           : (narrow ? 1.2 : 2),
         indexAxis: horizontal ? "y" : "x",
-        animation: reduced ? false : { duration: 400 },
+        // no animation: the numbers are the point, and a chart must not move under a reader or a screenshot
+        animation: false,
         layout: { padding: { left: 4, right: 12, top: 4 } },
         interaction: { mode: "index", intersect: false, axis: horizontal ? "y" : "x" },
         scales: horizontal ? { x: valueAxis, y: labelAxis } : { x: labelAxis, y: valueAxis },

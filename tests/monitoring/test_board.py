@@ -207,3 +207,21 @@ def test_board_members_ended_are_left_out(client, personas):
     HeatPlanningFactory(organisation=gone)
     personas.login(client, "member")
     assert "Ehemalige Stadt" not in client.get(board_url(network)).content.decode()
+
+
+def test_a_county_has_no_legal_deadline_and_is_not_counted_among_the_stages(client, personas):
+    """The heat-planning law obliges municipalities; a county on the board is never overdue and has no deadline."""
+    from monitoring.builders import stages_chart
+    from monitoring.network import board_rows
+
+    network = personas.network
+    county = municipality(network, name="Landkreis Kusel", kind=Organisation.Kind.COUNTY, population=70_000)
+    town = municipality(network, name="Stadt Kusel", population=5_000)
+    rows = {row.organisation: row for row in board_rows(network, date(2030, 1, 1))}
+    assert rows[county].deadline is None and not rows[county].overdue and not rows[county].obliged
+    assert rows[town].deadline == date(2028, 6, 30) and rows[town].overdue
+    chart = stages_chart(rows.values(), "k")
+    assert sum(chart.series[0].values) == 1  # only the town
+    personas.login(client, "member")
+    page = client.get(reverse("monitoring:board", args=[network.slug]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "no legal deadline (county)" in page or "keine gesetzliche Frist (Kreis)" in page

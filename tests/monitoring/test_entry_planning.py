@@ -159,7 +159,11 @@ def test_heat_planning_saved_with_dates_and_convoy(client, personas, org):  # no
     partner = OrganisationFactory(kind="municipality")
     login(client, personas, "editor")
     page = client.get(url("heat-planning-edit", org))
-    assert page.context["deadline"] == date(2026, 6, 30)  # 267,000 inhabitants
+    assert page.context["deadline"] is None  # a county: the law obliges its municipalities, not the county
+    org.kind = "city"
+    org.save()
+    page = client.get(url("heat-planning-edit", org))
+    assert page.context["deadline"] == date(2026, 6, 30)  # a city of 267,000 inhabitants
     data = planning_data(Stage.POTENTIAL, s1="2023-03-01", s2="2023-09-01", s4="2024-05-01") | {"convoy": [partner.pk]}
     response = client.post(url("heat-planning-edit", org), data)
     assert response.status_code == 302

@@ -155,8 +155,8 @@ def test_request_builds_all_four_files(data, django_capture_on_commit_callbacks)
     assert report.started_at and report.finished_at and report.finished_at >= report.started_at
     for field in ("html_file", "pdf_file", "xlsx_file", "csv_file"):
         assert getattr(report, field).name, field
-    assert report.pdf_file.name.endswith("monitoringbericht-kreis-duren-2025.pdf") or report.pdf_file.name.endswith(
-        "monitoring-report-kreis-duren-2025.pdf"
+    assert report.pdf_file.name.endswith("monitoringbericht-kreis-dueren-2025.pdf") or report.pdf_file.name.endswith(
+        "monitoring-report-kreis-dueren-2025.pdf"
     )
     assert report.title == de("Monitoring report %(subject)s %(year)s", subject="Kreis Düren", year=2025)
 
