@@ -152,9 +152,9 @@ def read_table(name: str, content: bytes) -> Table:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     digest = hashlib.sha256(content).hexdigest()
     if extension == "xlsx":
-        headers, rows = _read_xlsx(content)
+        headers, rows = read_xlsx(content)
     elif extension in ("csv", "txt"):
-        headers, rows = _read_csv(content)
+        headers, rows = read_csv(content)
     else:
         raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
     if not rows:
@@ -170,14 +170,14 @@ def _limited(numbered_rows):
             continue
         if len(rows) == MAX_ROWS:
             raise ImportFileError(
-                _("The file has more than %(max)s rows of measures. Please split it.")
+                _("The file has more than %(max)s rows. Please split it.")
                 % {"max": number_format(MAX_ROWS, force_grouping=True)}
             )
         rows.append((number, list(cells)))
     return rows
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list]:
+def read_csv(content: bytes) -> tuple[list[str], list]:
     if b"\x00" in content[:4096]:
         raise ImportFileError(_("This is not a CSV file. Please save the table as CSV (UTF-8) or .xlsx."))
     try:
@@ -198,7 +198,7 @@ def _read_csv(content: bytes) -> tuple[list[str], list]:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
 
 
-def _read_xlsx(content: bytes) -> tuple[list[str], list]:
+def read_xlsx(content: bytes) -> tuple[list[str], list]:
     from openpyxl import load_workbook
 
     try:

@@ -8,6 +8,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("monitoring")
 
     def ready(self) -> None:
-        from monitoring import panels
+        from monitoring import panels, personal_data
+        from networks.panels import register_personal_data
 
         panels.register_all()  # charts and reports on the roadmap pages, links on the network and personal pages
+        register_personal_data("monitoring", personal_data.export)

@@ -47,9 +47,9 @@ def read_table(name: str, content: bytes) -> Table:
         raise ImportFileError(_("The file is larger than 5 MB. Please split it."))
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension == "xlsx":
-        headers, rows = base._read_xlsx(content)
+        headers, rows = base.read_xlsx(content)
     elif extension in ("csv", "txt"):
-        headers, rows = base._read_csv(content)
+        headers, rows = base.read_csv(content)
     else:
         raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
     if not rows:

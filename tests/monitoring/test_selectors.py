@@ -123,3 +123,21 @@ def test_a_sector_entered_in_total_and_by_carrier_counts_once():
     overview = emissions_overview(organisation)
     assert overview.by_year == {2022: {"households": Decimal("1000"), "transport": Decimal("500")}}
     assert overview.total(2022) == Decimal("1500")
+
+
+def test_personal_data_export_names_the_values_reports_and_reminders(client, personas):
+    from django.urls import reverse
+
+    from monitoring.models import Reminder
+    from tests.monitoring.factories import ReportFactory
+
+    editor = personas.people["editor"]
+    IndicatorValueFactory(entered_by=editor, value=Decimal("12.5"), year=2024)
+    IndicatorValueFactory(value=Decimal("99"))  # someone else's
+    ReportFactory(requested_by=editor, title="Monitoringbericht 2025")
+    Reminder.objects.create(recipient=editor, kind=Reminder.Kind.INDICATOR_DUE, item="indicator:1", period="2026-12-01")
+    personas.login(client, "editor")
+    data = client.get(reverse("networks:profile-export")).json()
+    assert [v["value"] for v in data["indicator_values_entered"]] == ["12.500"]
+    assert [r["title"] for r in data["monitoring_reports_requested"]] == ["Monitoringbericht 2025"]
+    assert [r["period"] for r in data["data_entry_reminders"]] == ["2026-12-01"]
