@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check messages clean bench
+.PHONY: run test setup lint check messages clean bench load backup restore
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -26,12 +26,25 @@ test: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
+	$(VENV)/bin/bandit -q -r config networks events measures monitoring -x '*/migrations/*' --severity-level medium
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
 bench: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench && $(PY) -m bench.monitoring_bench'
+
+# 50 simulated users for 60 s against gunicorn, PostgreSQL, Redis and a Celery worker (started if needed).
+load: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	bash bench/with_postgres.sh $(PY) -m bench.load
+
+# Backup and restore: pg_dump/pg_restore on PostgreSQL (DATABASE_URL), a file copy on SQLite. FILE=path
+backup: $(VENV)/.installed
+	bash scripts/backup.sh $(FILE)
+
+restore: $(VENV)/.installed
+	bash scripts/restore.sh $(FILE)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
