@@ -1,0 +1,432 @@
+"""The authorization matrix: every URL pattern of the portal × every persona of DESIGN §4, in one table.
+
+A URL pattern of the four apps (or a top-level one) without a row in TABLE fails the suite: a new URL has to be
+classified here. Each row says what GET answers for each persona and, for views that take a POST, what an empty
+POST answers (``post``). Every HTML page that answers 200 is also checked on the way: no inline script, no style
+attribute (the CSP forbids both) and no raw XSS payload (every free-text field of the world carries one).
+
+Codes: 200 OK, LOGIN (302 to the login page), REDIRECT (302 elsewhere: the action was done or refused with a
+message), 400 (form errors), 403, 404, 405.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.conftest import PERSONAS, RAW_MARKERS, World
+
+OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
+LOGIN, REDIRECT = "login", "redirect"
+APPS = ("networks", "events", "measures", "monitoring")
+TOP_LEVEL = {"set_language", "healthz"}
+
+
+def ex(default, **overrides) -> dict:
+    """Expected answers: ``default`` for every persona, except the ones named."""
+    answers = dict.fromkeys(PERSONAS, default)
+    answers.update(overrides)
+    return answers
+
+
+EVERYONE = ex(OK)
+LOGGED_IN = ex(OK, anonymous=LOGIN)
+MEMBERS = ex(FORBIDDEN, anonymous=LOGIN, member=OK, coordinator=OK, staff=OK)
+MEMBERS_HIDDEN = ex(NOT_FOUND, anonymous=LOGIN, member=OK, coordinator=OK, staff=OK)
+COORDINATORS = ex(FORBIDDEN, anonymous=LOGIN, coordinator=OK, staff=OK)
+COORDINATORS_HIDDEN = {**COORDINATORS, "citizen": NOT_FOUND, "other_network": NOT_FOUND, "editor": NOT_FOUND}
+EDITORS = ex(FORBIDDEN, anonymous=LOGIN, editor=OK, staff=OK)
+EDITORS_HIDDEN = ex(NOT_FOUND, anonymous=LOGIN, editor=OK, staff=OK)
+POST_ONLY = ex(NOT_ALLOWED, anonymous=LOGIN)  # GET on a login-required POST-only view
+
+
+def done(expected: dict, answer=REDIRECT) -> dict:
+    """The same access, with ``answer`` where the GET said OK (the POST was done and redirects)."""
+    return {persona: answer if value == OK else value for persona, value in expected.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    kwargs: Callable[[World], dict]
+    get: dict
+    post: dict | None = None  # the answer to an empty POST (with CSRF token) for views that take one
+    note: str = ""
+    query: Callable[[World], str] | None = None
+
+    def url(self, w: World) -> str:
+        return reverse(self.name, kwargs=self.kwargs(w)) + (self.query(w) if self.query else "")
+
+
+def none(w):
+    return {}
+
+
+def net(w):
+    return {"slug": w.network.slug}
+
+
+def ev(event: str):
+    return lambda w: {"slug": w.network.slug, "pk": w.o[event].pk}
+
+
+def rm(w):
+    return {"slug": w.roadmap.slug}
+
+
+def org(w):
+    return {"organisation": w.org.slug}
+
+
+def rep(report: str, **extra):
+    return lambda w: {"pk": w.o[report].pk, **extra}
+
+
+TABLE: list[Row] = [
+    # --- top level -------------------------------------------------------------------------------------------
+    Row("healthz", none, EVERYONE),
+    Row("set_language", none, ex(REDIRECT), post=ex(REDIRECT), note="Django's view: GET and POST go back"),
+    # --- networks: public and personal -----------------------------------------------------------------------
+    Row("networks:home", none, EVERYONE),
+    Row("networks:imprint", none, EVERYONE),
+    Row("networks:privacy", none, EVERYONE),
+    Row("networks:accessibility", none, EVERYONE),
+    Row("networks:network-list", none, EVERYONE),
+    Row("networks:network-detail", net, EVERYONE),
+    Row("networks:dashboard", none, LOGGED_IN),
+    Row("networks:expertise-search", none, LOGGED_IN),
+    Row("networks:profile", none, LOGGED_IN, post=LOGGED_IN),
+    Row("networks:profile-export", none, LOGGED_IN),
+    Row("networks:account-delete", none, LOGGED_IN, post=LOGGED_IN),
+    Row(
+        "networks:invitation-accept",
+        lambda w: {"token": w.invitation.token},
+        ex(FORBIDDEN, anonymous=OK),
+        post=ex(FORBIDDEN, anonymous=OK),
+        note="the invitation is for another email address: 403 for every signed-in persona",
+    ),
+    # --- networks: internal space and coordination -----------------------------------------------------------
+    Row("networks:network-space", net, MEMBERS),
+    Row("networks:member-list", net, MEMBERS),
+    Row("networks:working-group-list", net, MEMBERS),
+    Row("networks:campaign-list", net, MEMBERS),
+    Row("networks:working-group-detail", lambda w: {**net(w), "pk": w.group.pk}, MEMBERS_HIDDEN),
+    Row("networks:campaign-detail", lambda w: {**net(w), "pk": w.campaign.pk}, MEMBERS_HIDDEN),
+    Row("networks:network-edit", net, COORDINATORS, post=COORDINATORS),
+    Row("networks:membership-list", net, COORDINATORS, post=COORDINATORS),
+    Row("networks:people-manage", net, COORDINATORS),
+    Row("networks:invitation-create", net, COORDINATORS, post=COORDINATORS),
+    Row("networks:working-group-create", net, COORDINATORS, post=COORDINATORS),
+    Row("networks:campaign-create", net, COORDINATORS, post=COORDINATORS),
+    Row(
+        "networks:working-group-edit",
+        lambda w: {**net(w), "pk": w.group.pk},
+        COORDINATORS_HIDDEN,
+        post=COORDINATORS_HIDDEN,
+    ),
+    Row("networks:campaign-edit", lambda w: {**net(w), "pk": w.campaign.pk}, COORDINATORS_HIDDEN, COORDINATORS_HIDDEN),
+    Row("networks:membership-end", lambda w: {**net(w), "pk": w.membership.pk}, POST_ONLY, done(COORDINATORS)),
+    Row("networks:role-change", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
+    Row("networks:role-remove", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
+    Row("networks:invitation-revoke", lambda w: {**net(w), "pk": w.invitation.pk}, POST_ONLY, done(COORDINATORS)),
+    # --- events: lists, calendars, feeds, personal settings --------------------------------------------------
+    Row("events:event-list", none, EVERYONE),
+    Row("events:my-calendar", none, LOGGED_IN),
+    Row("events:calendar-token-renew", none, POST_ONLY, done(LOGGED_IN)),
+    Row("events:notification-settings", none, LOGGED_IN, post=done(LOGGED_IN)),
+    Row("events:personal-feed", lambda w: {"token": w.token}, EVERYONE, note="the token is the secret"),
+    Row("events:network-calendar", net, EVERYONE),
+    Row("events:network-feed", net, EVERYONE),
+    Row("events:faq", net, MEMBERS),
+    Row("events:action-items", net, MEMBERS),
+    Row("events:question-answer", lambda w: {**net(w), "pk": w.question.pk}, COORDINATORS_HIDDEN, COORDINATORS_HIDDEN),
+    Row(
+        "events:action-item-status",
+        lambda w: {**net(w), "pk": w.outcome.pk},
+        POST_ONLY,
+        post=ex(NOT_FOUND, anonymous=LOGIN, member=BAD, coordinator=BAD, staff=BAD),
+        note="the member owns the action item; an empty POST is a bad status",
+    ),
+    # --- events: creating and managing ------------------------------------------------------------------------
+    Row("events:event-create", net, COORDINATORS, post=done(COORDINATORS, BAD)),
+    Row("events:series-create", net, COORDINATORS, post=done(COORDINATORS, BAD)),
+    Row("events:series-detail", lambda w: {**net(w), "pk": w.series.pk}, COORDINATORS_HIDDEN),
+    Row(
+        "events:series-edit",
+        lambda w: {**net(w), "pk": w.series.pk},
+        COORDINATORS_HIDDEN,
+        done(COORDINATORS_HIDDEN, BAD),
+    ),
+    Row(
+        "events:series-cancel",
+        lambda w: {**net(w), "pk": w.series.pk},
+        COORDINATORS_HIDDEN,
+        done(COORDINATORS_HIDDEN, BAD),
+    ),
+    # --- events: one event -------------------------------------------------------------------------------------
+    Row("events:event-detail", ev("event_public"), EVERYONE),
+    Row(
+        "events:event-detail",
+        ev("event_internal"),
+        {**MEMBERS_HIDDEN, "anonymous": NOT_FOUND},
+        note="members-only event: nobody else may know it exists",
+    ),
+    Row("events:event-ics", ev("event_public"), EVERYONE),
+    Row("events:event-ics", ev("event_internal"), {**MEMBERS_HIDDEN, "anonymous": NOT_FOUND}),
+    Row("events:event-edit", ev("event_public"), COORDINATORS, post=done(COORDINATORS, BAD)),
+    Row("events:event-edit", ev("event_internal"), COORDINATORS_HIDDEN, post=done(COORDINATORS_HIDDEN, BAD)),
+    Row("events:event-copy", ev("event_public"), COORDINATORS),
+    Row("events:event-cancel", ev("event_public"), COORDINATORS, post=COORDINATORS),
+    Row("events:register", ev("event_public"), POST_ONLY, post=done(LOGGED_IN)),
+    Row(
+        "events:register",
+        ev("event_internal"),
+        POST_ONLY,
+        post=ex(NOT_FOUND, anonymous=LOGIN, member=REDIRECT, coordinator=REDIRECT, staff=REDIRECT),
+    ),
+    Row("events:unregister", ev("event_public"), POST_ONLY, post=done(LOGGED_IN)),
+    Row("events:participant-list", ev("event_public"), COORDINATORS),
+    Row("events:participant-csv", ev("event_public"), COORDINATORS),
+    Row("events:participant-xlsx", ev("event_public"), COORDINATORS),
+    Row("events:participant-csv", ev("event_internal"), COORDINATORS_HIDDEN),
+    Row("events:attendance", ev("event_public"), POST_ONLY, done(COORDINATORS)),
+    Row("events:minutes-edit", ev("event_public"), COORDINATORS, post=done(COORDINATORS)),
+    Row("events:outcome-create", ev("event_public"), POST_ONLY, done(COORDINATORS, BAD)),
+    Row(
+        "events:outcome-delete",
+        lambda w: {**ev("event_public")(w), "outcome": w.outcome.pk},
+        POST_ONLY,
+        done(COORDINATORS),
+    ),
+    Row("events:document-upload", ev("event_public"), COORDINATORS, post=done(COORDINATORS, BAD)),
+    Row(
+        "events:document-download",
+        lambda w: {**ev("event_public")(w), "doc": w.document.pk},
+        EVERYONE,
+        note="documents of a public event are shown on its public page",
+    ),
+    Row(
+        "events:document-download",
+        lambda w: {**ev("event_internal")(w), "doc": w.document_other_event.pk},
+        {**MEMBERS_HIDDEN, "anonymous": NOT_FOUND},
+    ),
+    Row(
+        "events:document-delete",
+        lambda w: {**ev("event_public")(w), "doc": w.document.pk},
+        POST_ONLY,
+        done(COORDINATORS),
+    ),
+    Row("events:question-create", ev("office_hour"), POST_ONLY, done(MEMBERS_HIDDEN)),
+    # --- measures: public ----------------------------------------------------------------------------------------
+    Row("measures:roadmap-list", none, EVERYONE),
+    Row("measures:roadmap-create", none, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:roadmap", rm, EVERYONE),
+    Row("measures:roadmap", lambda w: {"slug": w.roadmap_hidden.slug}, {**EDITORS_HIDDEN, "anonymous": NOT_FOUND}),
+    Row("measures:measure-list", rm, EVERYONE),
+    Row("measures:open-data-csv", rm, EVERYONE),
+    Row("measures:open-data-json", rm, EVERYONE),
+    Row("measures:measure", lambda w: {**rm(w), "measure": w.measure.slug}, EVERYONE),
+    Row(
+        "measures:measure",
+        lambda w: {**rm(w), "measure": w.measure_hidden.slug},
+        {**EDITORS_HIDDEN, "anonymous": NOT_FOUND},
+    ),
+    Row(
+        "measures:comment-create",
+        lambda w: {**rm(w), "measure": w.measure.slug},
+        POST_ONLY,
+        done(LOGGED_IN),
+        note="an empty comment goes back to the measure with a message",
+    ),
+    Row("measures:proposal-list", rm, EVERYONE),
+    Row("measures:proposal-create", rm, LOGGED_IN, post=done(LOGGED_IN, BAD)),
+    Row("measures:proposal", lambda w: {**rm(w), "pk": w.proposal.pk}, EVERYONE),
+    Row(
+        "measures:proposal",
+        lambda w: {**rm(w), "pk": w.proposal_pending.pk},
+        ex(NOT_FOUND, citizen=OK, editor=OK, staff=OK),
+        note="a pending proposal: its author and the roadmap's editors",
+    ),
+    Row("measures:proposal-support", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(LOGGED_IN)),
+    # --- measures: the editors of the roadmap's organisation ------------------------------------------------------
+    Row("measures:editor-dashboard", rm, EDITORS),
+    Row("measures:editor-dashboard", lambda w: {"slug": w.roadmap_hidden.slug}, EDITORS_HIDDEN),
+    Row("measures:roadmap-edit", rm, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:measure-create", rm, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:measure-edit", lambda w: {**rm(w), "pk": w.measure.pk}, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:milestones-edit", lambda w: {**rm(w), "pk": w.measure.pk}, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:update-create", lambda w: {**rm(w), "pk": w.measure.pk}, POST_ONLY, done(EDITORS, BAD)),
+    Row("measures:measure-history", lambda w: {**rm(w), "pk": w.measure.pk}, EDITORS),
+    Row("measures:bulk-status", rm, POST_ONLY, done(EDITORS)),
+    Row("measures:measure-import", rm, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:measure-export-csv", rm, EDITORS),
+    Row("measures:measure-export-xlsx", rm, EDITORS),
+    Row("measures:moderation", rm, EDITORS),
+    Row("measures:proposal-moderate", lambda w: {**rm(w), "pk": w.proposal_pending.pk}, POST_ONLY, done(EDITORS)),
+    Row("measures:proposal-to-measure", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(EDITORS)),
+    Row("measures:comment-moderate", lambda w: {**rm(w), "pk": w.comment_pending.pk}, POST_ONLY, done(EDITORS)),
+    # --- measures: pledges of a network's member organisations -----------------------------------------------------
+    Row("measures:pledge-list", net, EVERYONE),
+    Row(
+        "measures:pledge-edit",
+        lambda w: {**net(w), "organisation": w.org.slug},
+        ex(FORBIDDEN, anonymous=LOGIN, coordinator=OK, editor=OK, staff=OK),
+        post=ex(FORBIDDEN, anonymous=LOGIN, coordinator=BAD, editor=BAD, staff=BAD),
+    ),
+    Row(
+        "measures:pledge-report",
+        lambda w: {**net(w), "organisation": w.org.slug},
+        ex(FORBIDDEN, anonymous=LOGIN, coordinator=OK, editor=OK, staff=OK),
+        post=ex(FORBIDDEN, anonymous=LOGIN, coordinator=BAD, editor=BAD, staff=BAD),
+    ),
+    # --- monitoring: the editors of an organisation ----------------------------------------------------------------
+    Row("monitoring:organisation", org, EDITORS),
+    Row("monitoring:indicator-create", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:indicator-edit", lambda w: {**org(w), "pk": w.indicator.pk}, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:indicator-delete", lambda w: {**org(w), "pk": w.indicator.pk}, EDITORS, post=done(EDITORS)),
+    Row("monitoring:values-entry", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:values-import", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:balance", org, EDITORS, post=done(EDITORS)),
+    Row("monitoring:balance-import", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:path-edit", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:heat-planning-edit", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("monitoring:strategy-edit", org, EDITORS, post=done(EDITORS, BAD)),
+    # --- monitoring: a network's board and health view --------------------------------------------------------------
+    Row("monitoring:board", net, ex(FORBIDDEN, member=OK, coordinator=OK, staff=OK)),
+    Row("monitoring:health", net, COORDINATORS),
+    Row("monitoring:health-detail", lambda w: {**net(w), "organisation": w.org.slug}, COORDINATORS),
+    # --- monitoring: reports ----------------------------------------------------------------------------------------
+    Row(
+        "monitoring:report-create", none, EDITORS, post=done(EDITORS, BAD), query=lambda w: f"?roadmap={w.roadmap.slug}"
+    ),
+    Row("monitoring:report", rep("report"), EVERYONE, note="published report of a published roadmap"),
+    Row("monitoring:report", rep("report_private"), {**EDITORS_HIDDEN, "anonymous": NOT_FOUND}),
+    Row("monitoring:report", rep("report_network"), ex(NOT_FOUND, coordinator=OK, staff=OK)),
+    Row("monitoring:report-status", rep("report"), EVERYONE),
+    Row("monitoring:report-status", rep("report_private"), {**EDITORS_HIDDEN, "anonymous": NOT_FOUND}),
+    Row("monitoring:report-download", rep("report", fmt="html"), EVERYONE),
+    Row("monitoring:report-download", rep("report", fmt="csv"), EVERYONE),
+    Row("monitoring:report-download", rep("report_private", fmt="html"), {**EDITORS_HIDDEN, "anonymous": NOT_FOUND}),
+    Row("monitoring:report-retry", rep("report_private"), POST_ONLY, done(EDITORS_HIDDEN)),
+    Row("monitoring:report-publish", rep("report"), POST_ONLY, done(EDITORS)),
+    Row("monitoring:report-schedule", rm, EDITORS, post=done(EDITORS)),
+]
+
+
+# --- Completeness ---------------------------------------------------------------------------------------------------
+
+
+def url_names() -> set[str]:
+    """Every named URL pattern of the four apps, plus the named top-level ones (admin and allauth aside)."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                if namespace in APPS:
+                    names.add(f"{namespace}:{pattern.name}")
+                elif namespace is None and pattern.name in TOP_LEVEL | {"favicon"}:
+                    names.add(pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_pattern_has_a_row():
+    missing = url_names() - {row.name for row in TABLE}
+    assert not missing, f"URL patterns without a row in the authorization matrix: {sorted(missing)}"
+    unknown = {row.name for row in TABLE} - url_names()
+    assert not unknown, f"rows for URL names that no longer exist: {sorted(unknown)}"
+
+
+def test_unnamed_top_level_patterns_are_known():
+    """Unnamed patterns cannot be reversed: only the favicon redirect may be one."""
+    unnamed = [str(p.pattern) for p in get_resolver().url_patterns if isinstance(p, URLPattern) and not p.name]
+    assert unnamed == ["favicon.ico"]
+
+
+# --- The matrix -----------------------------------------------------------------------------------------------------
+
+
+class PageCheck(HTMLParser):
+    """Inline scripts (other than JSON data) and style attributes: the production CSP blocks both."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "style" in attributes:
+            self.problems.append(f"style attribute on <{tag}>")
+        if any(name.startswith("on") for name in attributes):
+            self.problems.append(f"event handler attribute on <{tag}>")
+        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/json":
+            self.problems.append("inline <script>")
+        if tag == "style":
+            self.problems.append("inline <style>")
+
+
+def page_problems(response) -> list[str]:
+    if not response["Content-Type"].startswith("text/html"):
+        return []  # JSON, calendars, CSV, files: test_xss checks that they parse and keep the text as data
+    body = response.content.decode("utf-8", errors="replace")
+    problems = [f"raw payload {marker!r}" for marker in RAW_MARKERS if marker in body]
+    if True:
+        parser = PageCheck()
+        parser.feed(body)
+        problems += parser.problems
+    return problems
+
+
+def answer(response):
+    if response.status_code == 302:
+        return LOGIN if response["Location"].startswith(reverse("account_login")) else REDIRECT
+    return response.status_code
+
+
+def run(w: World, row: Row, method: str) -> tuple[dict, dict]:
+    """The answer of each persona, each in a savepoint that is rolled back (a POST changes nothing for the next)."""
+    url = row.url(w)
+    answers, problems = {}, {}
+    for persona in PERSONAS:
+        client = Client()
+        w.login(client, persona)
+        with transaction.atomic():
+            response = getattr(client, method)(url)
+            transaction.set_rollback(True)
+        answers[persona] = answer(response)
+        if response.status_code == 200 and not response.streaming:
+            found = page_problems(response)
+            if found:
+                problems[persona] = found
+    return answers, problems
+
+
+def row_id(row: Row) -> str:
+    return row.name + (f"[{row.kwargs.__name__}]" if row.kwargs.__name__ != "<lambda>" else "")
+
+
+@pytest.mark.parametrize("row", TABLE, ids=[f"{i:03d}-{row.name}" for i, row in enumerate(TABLE)])
+def test_matrix(w, row):
+    url = row.url(w)
+    failures = []
+    for method in ("get", "post"):
+        expected = getattr(row, method)
+        if expected is None:
+            continue
+        answers, problems = run(w, row, method)
+        wrong = {p: f"{answers[p]} (expected {expected[p]})" for p in PERSONAS if answers[p] != expected[p]}
+        if wrong:
+            failures.append(f"{method.upper()} {url}: {wrong}")
+        if problems:
+            failures.append(f"{method.upper()} {url} page problems: {problems}")
+    assert not failures, "\n".join(failures)
