@@ -51,7 +51,7 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=tests --no-obsolete
+	$(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=tests --ignore=bench --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

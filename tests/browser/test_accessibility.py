@@ -1,0 +1,84 @@
+"""axe-core (vendored from npm: tests/browser/vendor/axe.min.js, MPL-2.0) finds no WCAG 2.1 A/AA violation on
+the public pages and the main pages of each role, in the demo portal, in German and in English.
+
+axe is evaluated through the DevTools protocol, so the pages keep their Content-Security-Policy as they are.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.helpers import assert_clean, log_in, log_out
+
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ROADMAP = "/klima-roadmaps/klima-roadmap-kreis-dueren/"
+PUBLIC = [
+    "/",
+    "/netzwerke/",
+    "/netzwerke/nkk-koeln-bonn/",
+    "/veranstaltungen/",
+    "/klima-roadmaps/",
+    ROADMAP,
+    ROADMAP + "massnahmen/",
+    ROADMAP + "massnahmen/?handlungsfeld=mobility",
+    ROADMAP + "vorschlaege/",
+    "/konto/login/",
+    "/konto/signup/",
+    "/barrierefreiheit/",
+    "/en/",
+    "/en" + ROADMAP,
+]
+BY_ROLE = {
+    "dueren.redaktion@example.org": [
+        "/start/",
+        ROADMAP + "redaktion/",
+        ROADMAP + "redaktion/massnahmen/neu/",
+        ROADMAP + "redaktion/import/",
+        "/organisationen/kreis-dueren/monitoring/",
+        "/organisationen/kreis-dueren/monitoring/werte/?jahr=2026",
+        "/organisationen/kreis-dueren/monitoring/thg-bilanz/",
+        f"/berichte/neu/?roadmap={ROADMAP.split('/')[2]}",
+    ],
+    "nkk.mitglied@example.org": [
+        "/netzwerke/nkk-koeln-bonn/intern/",
+        "/netzwerke/nkk-koeln-bonn/mitglieder/",
+        "/netzwerke/nkk-koeln-bonn/termine/",
+        "/netzwerke/nkk-koeln-bonn/monitoring/",
+        "/profil/",
+    ],
+    "ktt.koordination@example.org": [
+        "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",
+        "/netzwerke/klima-taten-team-westpfalz/termine/neu/",
+        "/netzwerke/klima-taten-team-westpfalz/terminreihen/neu/",
+        "/netzwerke/klima-taten-team-westpfalz/personen/",
+        "/netzwerke/klima-taten-team-westpfalz/aufgaben/",
+    ],
+}
+
+
+def violations(browsing, path: str) -> list[str]:
+    page = browsing.page
+    response = page.goto(browsing.url(path))
+    assert response.status == 200, f"{path}: {response.status}"
+    page.evaluate(AXE)
+    found = page.evaluate(
+        """async (rules) => {
+            const result = await axe.run(document, {runOnly: {type: "tag", values: rules}});
+            const where = (v) => v.nodes.map(n => n.target.join(" ")).join(", ");
+            return result.violations.map(v => `${v.id} (${v.impact}): ${where(v)}`);
+        }""",
+        RULES,
+    )
+    return [f"{path}: {line}" for line in found]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_wcag_violations_on_public_and_member_pages(browsing, demo_data):
+    found = [line for path in PUBLIC for line in violations(browsing, path)]
+    for email, paths in BY_ROLE.items():
+        log_in(browsing, email)
+        found += [line for path in paths for line in violations(browsing, path)]
+        log_out(browsing)
+    assert found == [], "\n".join(found)
+    assert_clean(browsing)
