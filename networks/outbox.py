@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from networks.models import OutboxMessage
 
@@ -67,8 +68,22 @@ def outbox_enqueue(
     if created:
         from networks.tasks import outbox_deliver_task
 
-        transaction.on_commit(lambda: outbox_deliver_task.delay(message.pk))
+        queue_on_commit(outbox_deliver_task, message.pk)
     return message
+
+
+def queue_on_commit(task, *args) -> None:
+    """Queue ``task`` once the transaction commits. A broker that is down is logged, never raised into the
+    request (the change is committed by then): beat's sweeps (outbox_send_pending, the reports watchdog)
+    pick the row up later."""
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except OperationalError as error:
+            logger.warning("task %s%r could not be queued (broker down?): %s", task.name, args, error)
+
+    transaction.on_commit(send)
 
 
 def outbox_enqueue_template(

@@ -28,6 +28,7 @@ from measures.models import Roadmap
 from measures.services.roadmap import slugify_de
 from monitoring.models import Report, ReportSchedule
 from networks.models import Network, Organisation, Person
+from networks.outbox import queue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _in(language: str, text) -> str:
 def _enqueue(report_id: int) -> None:
     from monitoring import tasks  # tasks imports this module
 
-    transaction.on_commit(lambda: tasks.report_build.delay(report_id))
+    queue_on_commit(tasks.report_build, report_id)  # a broker that is down: the watchdog sends it again
 
 
 def _hard_limit() -> timedelta:
