@@ -183,7 +183,7 @@ def open_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         measure.roadmap = roadmap
     with translation.override(settings.LANGUAGE_CODE):
         rows = open_data_rows([PublicMeasure(m) for m in measures])
-    filename = f"{roadmap.slug}-massnahmen.{fmt}"
+    filename = f"{roadmap.slug}-{timezone.localdate().isoformat()}.{fmt}"  # the day the data were taken
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: comma, CRLF, quotes doubled where needed

@@ -573,7 +573,8 @@ def test_csv_has_one_header_row_with_units_and_rfc4180_quoting(client, roadmap, 
     MeasureFactory(roadmap=roadmap, code="Z-99", title="Unveröffentlicht", published=False)
     response = client.get(_url("open-data-csv", roadmap))
     assert response["Content-Type"] == "text/csv; charset=utf-8; header=present"
-    assert response["Content-Disposition"] == 'attachment; filename="kreis-dueren-massnahmen.csv"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="kreis-dueren-{today}.csv"'
     assert response["X-License"] == "dl-de/by-2-0"
     assert response["Link"] == '<https://www.govdata.de/dl-de/by-2-0>; rel="license"'
     assert b"\r\n" in response.content and '"Komma, ""Zitat"" und\nZeilenumbruch"' in response.content.decode()
@@ -593,7 +594,7 @@ def test_json_carries_roadmap_licence_fields_and_measures(client, roadmap, measu
     MeasureUpdateFactory(measure=measure, percent=70)
     response = client.get(_url("open-data-json", roadmap))
     assert response["Content-Type"] == "application/json; charset=utf-8"
-    assert 'filename="kreis-dueren-massnahmen.json"' in response["Content-Disposition"]
+    assert f'filename="kreis-dueren-{timezone.localdate().isoformat()}.json"' in response["Content-Disposition"]
     data = json.loads(response.content)
     assert data["roadmap"]["title"] == "Klima-Roadmap Kreis Düren"
     assert data["roadmap"]["organisation"] == roadmap.organisation.name
