@@ -1,7 +1,7 @@
 """One world per module for the security suite: two networks, the personas of DESIGN §4 and an object of every
 kind, with every free-text field carrying an XSS payload.
 
-The world is built once per module inside a transaction that is rolled back at the end of the module; each
+The world is built once for the package inside a transaction that is rolled back at its end; each
 test runs in a savepoint inside it (pytest-django's ``db``), so one database setup serves hundreds of requests.
 """
 
@@ -201,9 +201,9 @@ def build_world(media: Path) -> World:
     return w
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def world(django_db_setup, django_db_blocker):
-    """The module's world (see the module docstring); rolled back when the module is done."""
+    """The world of the security suite (see the module docstring); rolled back when the package is done."""
     from django.conf import settings
 
     media_before = settings.MEDIA_ROOT
