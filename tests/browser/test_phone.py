@@ -1,0 +1,36 @@
+"""Phone-sized screens (390 px wide): the main pages fit without sideways scrolling; screenshots for the README."""
+
+import pytest
+
+from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in
+
+ROADMAP = "/klima-roadmaps/klima-roadmap-kreis-dueren/"
+PAGES = {
+    "home": "/",
+    "roadmap": ROADMAP,
+    "measures": ROADMAP + "massnahmen/",
+    "events": "/veranstaltungen/",
+    "network": "/netzwerke/nkk-koeln-bonn/",
+}
+MEMBER_PAGES = {"board": "/netzwerke/nkk-koeln-bonn/monitoring/", "space": "/netzwerke/nkk-koeln-bonn/intern/"}
+OVERFLOW = "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_main_pages_fit_a_phone(browsing, demo_data):
+    page = browsing.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    too_wide = {}
+    for name, path in PAGES.items():
+        assert page.goto(browsing.url(path)).status == 200
+        if overflow := page.evaluate(OVERFLOW):
+            too_wide[path] = overflow
+        if name in ("roadmap", "measures"):
+            page.screenshot(path=SCREENSHOTS / f"phone-{name}.png")
+    log_in(browsing, "nkk.mitglied@example.org")
+    for path in MEMBER_PAGES.values():
+        assert page.goto(browsing.url(path)).status == 200
+        if overflow := page.evaluate(OVERFLOW):
+            too_wide[path] = overflow
+    assert too_wide == {}, f"pages wider than the phone (px): {too_wide}"
+    assert_clean(browsing)
