@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.models import Expertise, Network, Organisation, Person, Topic
 
+# A longer search is refused as invalid (the filter is then not applied): SQLite gives up on very long
+# LIKE patterns ("LIKE or GLOB pattern too complex", a 500), and PostgreSQL scans with them for nothing.
+SEARCH_MAX_LENGTH = 100
+
 
 class MemberDirectoryFilter(django_filters.FilterSet):
     """Filters for a network's member directory; the queryset is already scoped to the network."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organisation.objects.none(), empty_label=_("All organisations")
     )
@@ -69,7 +73,7 @@ class ExpertiseSearchFilter(django_filters.FilterSet):
     network = django_filters.ModelChoiceFilter(
         label=_("Network"), queryset=Network.objects.none(), method="in_network", empty_label=_("All my networks")
     )
-    q = django_filters.CharFilter(label=_("Search in notes and names"), method="search")
+    q = django_filters.CharFilter(label=_("Search in notes and names"), method="search", max_length=SEARCH_MAX_LENGTH)
 
     class Meta:
         model = Expertise

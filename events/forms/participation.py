@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Question, Registration
+from networks.filters import SEARCH_MAX_LENGTH
 from networks.models import Topic
 
 
@@ -49,7 +50,9 @@ class AnswerForm(forms.Form):
 class FaqFilter(django_filters.FilterSet):
     """Search the answered questions of one network (the queryset is already scoped)."""
 
-    q = django_filters.CharFilter(label=_("Search in questions and answers"), method="search")
+    q = django_filters.CharFilter(
+        label=_("Search in questions and answers"), method="search", max_length=SEARCH_MAX_LENGTH
+    )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.order_by("name"), empty_label=_("All topics")
     )
