@@ -1,9 +1,10 @@
 """Fault: Redis (broker and cache) stops while members register for an event.
 
 gunicorn serves the portal against the test database and a private Redis that this test stops (the suite's
-shared Redis is never touched). Registering keeps working: the registration and its outbox row commit, and the
-delivery task that cannot be queued is logged, not raised into the request. When Redis is back, a worker and
-beat's sweep (outbox_send_pending, here sent twice as after two beat ticks) send every confirmation exactly once.
+shared Redis is never touched), with a worker running all along. Registering keeps working: the registration
+and its outbox row commit, and the delivery task that cannot be queued is logged, not raised into the request.
+When Redis is back, the worker reconnects and beat's sweep (outbox_send_pending, here sent twice as after two
+beat ticks) sends every confirmation exactly once.
 """
 
 import time
@@ -63,8 +64,8 @@ def test_registrations_work_while_redis_is_down_and_mails_go_out_once_when_it_is
         DJANGO_SETTINGS_MODULE="tests.integration.fault_settings",
         FAULT_MAIL_LOG=str(mail_log),
     )
+    worker = svc.start_worker(env, tmp_path / "worker.log")  # running all along: it must reconnect
     server = svc.Server(env, tmp_path / "gunicorn.log").start()
-    worker = None
     try:
         private_redis.stop()
         assert not private_redis.ping()
@@ -91,9 +92,8 @@ def test_registrations_work_while_redis_is_down_and_mails_go_out_once_when_it_is
         assert set(pending.values_list("status", flat=True)) == {OutboxMessage.Status.PENDING}
         assert svc.recorded(mail_log) == []
 
-        # Redis is back (empty: the failed enqueues are lost); a worker starts, beat's sweep runs twice.
+        # Redis is back (empty: the failed enqueues are lost); the worker reconnects, beat's sweep runs twice.
         private_redis.start()
-        worker = svc.start_worker(env, tmp_path / "worker.log")
         _send_task(private_redis.url(0), "networks.tasks.outbox_send_pending")
         _send_task(private_redis.url(0), "networks.tasks.outbox_send_pending")
         _send_task(private_redis.url(0), "networks.tasks.outbox_deliver_task", pending.first().pk)  # a stray copy
@@ -109,8 +109,7 @@ def test_registrations_work_while_redis_is_down_and_mails_go_out_once_when_it_is
             time.sleep(0.1)
         time.sleep(1.5)  # the remaining queued tasks run; none may send again
     finally:
-        if worker is not None:
-            svc.stop_worker(worker)
+        svc.stop_worker(worker)
         server.stop()
 
     sent = svc.recorded(mail_log)
