@@ -91,6 +91,7 @@ ExpertiseFormSet = forms.modelformset_factory(
     can_delete=True,
     max_num=30,
     validate_max=True,
+    absolute_max=30,  # a forged TOTAL_FORMS builds (and renders) no more forms than that, not 1,030
 )
 
 

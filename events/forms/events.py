@@ -113,7 +113,8 @@ class AgendaItemForm(forms.Form):
         return data
 
 
-AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=30, validate_max=True)
+# absolute_max: a forged TOTAL_FORMS builds (and renders) at most 30 forms, not Django's default 1,030.
+AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=30, validate_max=True, absolute_max=30)
 
 
 def agenda_items(formset) -> list[dict]:

@@ -301,6 +301,7 @@ MilestoneFormSet = forms.inlineformset_factory(
     can_delete=True,
     max_num=60,
     validate_max=True,
+    absolute_max=60,  # a forged TOTAL_FORMS builds (and renders) no more forms than that, not 1,060
 )
 
 
