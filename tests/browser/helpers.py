@@ -33,3 +33,32 @@ def log_out(browsing) -> None:
 def assert_clean(browsing) -> None:
     assert browsing.console_errors == [], "the browser logged errors"
     assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
+    assert untranslated(browsing.page) == [], "English text on a German page"
+
+
+def _english_sentences() -> set[str]:
+    """English source strings that German pages must never show: single-line messages of three words or more
+    whose German differs (placeholders and markup left out)."""
+    catalogue = Path(settings.BASE_DIR) / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    found, msgid = set(), None
+    for line in catalogue.read_text(encoding="utf-8").splitlines():
+        if line.startswith('msgid "'):
+            msgid = line[7:-1]
+        elif line.startswith('msgstr "') and msgid:
+            msgstr = line[8:-1]
+            plain = msgid.replace("\\", "")
+            if msgstr and msgstr != msgid and len(plain.split()) >= 3 and not set("%{<&") & set(plain):
+                found.add(plain)
+            msgid = None
+    return found
+
+
+ENGLISH = _english_sentences()
+
+
+def untranslated(page) -> list[str]:
+    """English sentences visible on a German page (an untranslated or wrongly marked string)."""
+    if page.evaluate("() => document.documentElement.lang") != "de":
+        return []
+    text = page.evaluate("() => document.body.innerText")
+    return sorted(sentence for sentence in ENGLISH if sentence in text)

@@ -1,5 +1,6 @@
 """axe-core (vendored from npm: tests/browser/vendor/axe.min.js, MPL-2.0) finds no WCAG 2.1 A/AA violation on
-the public pages and the main pages of each role, in the demo portal, in German and in English.
+the public pages and the main pages of each role, in the demo portal, in German and in English; and no German
+page shows an English sentence (a string left untranslated).
 
 axe is evaluated through the DevTools protocol, so the pages keep their Content-Security-Policy as they are.
 """
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import assert_clean, log_in, log_out
+from tests.browser.helpers import assert_clean, log_in, log_out, untranslated
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -70,6 +71,7 @@ def violations(browsing, path: str) -> list[str]:
         }""",
         RULES,
     )
+    found += [f"untranslated: {sentence}" for sentence in untranslated(page)]
     return [f"{path}: {line}" for line in found]
 
 
