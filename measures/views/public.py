@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_safe
 
 from events.access import can_see
+from events.exports import neutralise
 from events.services import render_markdown
 from measures import selectors
 from measures.access import access_measure, access_roadmap, can_edit, has_verified_email
@@ -170,6 +171,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)  # text a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe
     return str(value)
 
 
