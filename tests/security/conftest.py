@@ -126,6 +126,8 @@ def build_world(media: Path) -> World:
         ),
         minutes="## Punkt\n\n" + PAYLOAD + "\n\n[link](javascript:alert(1))",
     )
+    for person in (p["member"], p["citizen"], p["other_network"]):
+        ef.RegistrationFactory(event=o["event_public"], person=person)
     event_services.minutes_save(event=o["event_public"], text=o["event_public"].minutes, publish=True, by=None)
     o["event_public"].refresh_from_db()
     o["event_internal"] = poison(ef.EventFactory(network=network, visibility=Visibility.NETWORK))
@@ -153,8 +155,6 @@ def build_world(media: Path) -> World:
     o["document_other_event"] = event_services.document_add(
         event=o["event_internal"], upload=upload, kind="slides", title="I", by=None
     )
-    for person in (p["member"], p["citizen"], p["other_network"]):
-        ef.RegistrationFactory(event=o["event_public"], person=person)
     o["series"] = poison(ef.EventSeriesFactory(network=network))
     o["series_b"] = ef.EventSeriesFactory(network=other)
     o["token"] = personal.calendar_token_get(person=p["member"]).token
