@@ -430,3 +430,51 @@ def test_matrix(w, row):
         if problems:
             failures.append(f"{method.upper()} {url} page problems: {problems}")
     assert not failures, "\n".join(failures)
+
+
+# --- allauth and the admin: a few explicit checks ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "account_login",
+            ex(
+                OK,
+                citizen=REDIRECT,
+                other_network=REDIRECT,
+                member=REDIRECT,
+                coordinator=REDIRECT,
+                editor=REDIRECT,
+                staff=REDIRECT,
+            ),
+        ),
+        ("account_signup", ex(REDIRECT, anonymous=OK)),
+        ("account_email", LOGGED_IN),
+        ("account_change_password", LOGGED_IN),
+        ("mfa_index", LOGGED_IN),
+    ],
+)
+def test_allauth_and_admin(w, name, expected):
+    """Signed-in people are sent on from the login and signup pages; the admin is for staff only (who must first
+    set up two-factor authentication: StaffMFAMiddleware redirects them)."""
+    answers = {}
+    for persona in PERSONAS:
+        client = Client()
+        w.login(client, persona)
+        answers[persona] = answer(client.get(reverse(name)))
+    assert answers == expected
+
+
+@pytest.mark.parametrize("name", ["admin:index", "admin:networks_user_changelist", "admin:networks_person_changelist"])
+def test_admin_is_for_staff_with_two_factor_authentication(w, name):
+    for persona in PERSONAS:
+        client = Client()
+        w.login(client, persona)
+        response = client.get(reverse(name))
+        assert response.status_code == 302, persona
+        if persona == "staff":
+            assert response["Location"].startswith(reverse("mfa_index")), response["Location"]
+        else:
+            assert response["Location"].startswith(reverse("admin:login")), persona
