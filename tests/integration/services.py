@@ -170,8 +170,9 @@ class PrivatePostgres:
 
     def restart(self, mode: str = "fast") -> None:
         self._run(
-            str(self.bin / "pg_ctl"), "restart", "-D", str(self.data), "-m", mode, "-w", "-o", self._ctl_options()
-        )
+            str(self.bin / "pg_ctl"), "restart", "-D", str(self.data), "-m", mode, "-w", "-o", self._ctl_options(),
+            "-l", str(self.dir / "pg.log"),
+        )  # fmt: skip
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         result = self._run(
