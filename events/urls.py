@@ -1,6 +1,7 @@
 from django.urls import path
 
 from events import views
+from networks.cache import network_scopes, public_page
 
 app_name = "events"
 
@@ -13,9 +14,9 @@ urlpatterns = [
     path("profil/kalender/", views.my_calendar, name="my-calendar"),
     path("profil/kalender/erneuern/", views.calendar_token_renew, name="calendar-token-renew"),
     path("profil/benachrichtigungen/", views.notification_settings, name="notification-settings"),
-    path("kalender/<str:token>.ics", views.personal_feed, name="personal-feed"),
+    path("kalender/<slug:token>.ics", views.personal_feed, name="personal-feed"),
     # A network's calendar, feed, FAQ and action items
-    path(network + "termine/", views.network_calendar, name="network-calendar"),
+    path(network + "termine/", public_page(network_scopes)(views.network_calendar), name="network-calendar"),
     path(network + "kalender.ics", views.network_feed, name="network-feed"),
     path(network + "termine/neu/", views.event_create, name="event-create"),
     path(network + "faq/", views.faq, name="faq"),

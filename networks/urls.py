@@ -1,13 +1,14 @@
 from django.urls import path
 
 from networks import views
+from networks.cache import home_scopes, public_page
 
 app_name = "networks"
 
 network = "netzwerke/<slug:slug>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", public_page(home_scopes)(views.home), name="home"),
     path("start/", views.dashboard, name="dashboard"),
     path("impressum/", views.static_page, {"template": "imprint"}, name="imprint"),
     path("datenschutz/", views.static_page, {"template": "privacy"}, name="privacy"),
@@ -16,7 +17,7 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/meine-daten.json", views.profile_export, name="profile-export"),
     path("profil/konto-loeschen/", views.account_delete, name="account-delete"),
-    path("einladung/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("einladung/<slug:token>/", views.invitation_accept, name="invitation-accept"),
     path("netzwerke/", views.network_list, name="network-list"),
     path(network, views.network_detail, name="network-detail"),
     path(network + "intern/", views.network_space, name="network-space"),

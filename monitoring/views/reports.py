@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls.converters import SlugConverter
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 SUBJECT_PARAMETERS = ("roadmap", "organisation", "network")
+SLUG = re.compile(SlugConverter.regex)
 
 
 def _subject(request: HttpRequest) -> tuple[str, object]:
@@ -38,6 +42,8 @@ def _subject(request: HttpRequest) -> tuple[str, object]:
     if len(given) != 1:
         raise ValidationError(_("Say which roadmap, organisation or network the report is about."))
     scope, slug = given[0]
+    if not SLUG.fullmatch(slug):  # e.g. a NUL byte, which PostgreSQL refuses in a query (a 500)
+        raise Http404
     if scope == "roadmap":
         subject = access_roadmap(request.user, slug)
     elif scope == "organisation":
