@@ -1,0 +1,792 @@
+"""The fuzz registry: every form page and action of the four apps that takes user input.
+
+``ENDPOINTS`` names the URL, the persona allowed to use it (so the form's validation runs, not only the
+permission check), the forms whose fields are posted and the raw request.POST/GET keys the view reads itself.
+``NOT_FUZZED`` lists the state-changing URLs that take no user input at all (the authorization matrix covers
+them). test_forms_fuzz.py fails when a form class, a FilterSet or a URL of the apps is in neither list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import strategies as st
+
+from events.filters import EventFilter
+from events.forms.calendar import CalendarViewForm, EventFilterForm, NotificationSettingsForm
+from events.forms.events import (
+    AgendaFormSet,
+    EventCancelForm,
+    EventForm,
+    SeriesCancelForm,
+    SeriesChangeForm,
+    SeriesForm,
+)
+from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
+from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
+from events.models import Event, Question, Registration
+from measures.filters import MeasureFilter
+from measures.forms.data import ImportForm, MeasureRowForm
+from measures.forms.editor import (
+    BulkStatusForm,
+    MeasureForm,
+    MeasureTableFilter,
+    MilestoneForm,
+    MilestoneFormSet,
+    RoadmapForm,
+    UpdateForm,
+)
+from measures.forms.participation import (
+    CommentForm,
+    ModerationForm,
+    PledgeForm,
+    PledgeReportForm,
+    ProposalFilter,
+    ProposalForm,
+    ProposalToMeasureForm,
+)
+from measures.forms.public import MeasureFilterForm
+from measures.models import Measure, Proposal
+from monitoring import importing as monitoring_importing
+from monitoring.forms import UploadForm, YearForm
+from monitoring.forms.emissions import PathForm, SectorRowForm
+from monitoring.forms.indicators import IndicatorForm, ValueRowForm
+from monitoring.forms.planning import HeatPlanningForm, StrategyForm
+from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
+from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning
+from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
+from networks.forms import (
+    AccountDeleteForm,
+    CampaignForm,
+    ExpertiseForm,
+    ExpertiseFormSet,
+    InvitationForm,
+    MembershipAddForm,
+    NetworkForm,
+    ProfileForm,
+    RoleChangeForm,
+    SignupExtraForm,
+    WorkingGroupForm,
+)
+from networks.models import Organisation, Person
+from tests.fuzz.engine import Endpoint
+from tests.fuzz.strategies import DATES, NUMBERS, TEXT
+
+
+def url(name: str, *args):
+    return lambda w: reverse(name, args=[a(w) if callable(a) else a for a in args])
+
+
+def net(w):
+    return w.network.slug
+
+
+def org(w):
+    return w.organisation.slug
+
+
+def road(w):
+    return w.roadmap.slug
+
+
+# --- Import files: CSV with the import's headers and hostile cells ----------------------------------
+
+MEASURE_HEADERS = ["Kürzel", "Titel", "Handlungsfeld", "Status", "Beginn", "Ende", "Kosten (EUR)", "Veröffentlicht"]
+MEASURE_ROW = ["M-99", "Neue Maßnahme", "Mobilität", "geplant", "01.01.2026", "31.12.2027", "1.000", "nein"]
+VALUE_HEADERS = ["Indikator", "Jahr", "Wert", "Art", "Quelle", "Notiz"]
+BALANCE_HEADERS = ["Jahr", "Sektor", "Energieträger", "t CO2e", "Quelle"]
+CELLS = TEXT[:-1] + NUMBERS + DATES + [";", '"', '"";""', '=HYPERLINK("http://x")', "\r", "x" * 5000]
+
+
+def csv_bytes(headers: list[str], row: list[str]) -> bytes:
+    return ("\n".join([";".join(headers), ";".join(row)]) + "\n").encode()
+
+
+VALUE_ROW = ["Installierte PV-Leistung 1", "2024", "45,5", "gemessen", "MaStR", ""]
+BALANCE_ROW = ["2022", "Verkehr", "", "210.000", "Klimaschutz-Planer"]
+
+
+def csv_strategy(headers: list[str], valid_row: list[str]):
+    """A CSV file: the import's header row (sometimes mangled) and up to 3 rows of valid or hostile cells."""
+
+    def render(header_row, rows, encoding, bom):
+        lines = [";".join(header_row)] + [";".join(row) for row in rows]
+        text = "\n".join(lines)
+        data = text.encode(encoding, errors="replace")
+        return (b"\xef\xbb\xbf" if bom else b"") + data
+
+    cell = st.one_of(st.sampled_from(CELLS), st.text(max_size=20))
+    header_row = st.one_of(st.just(headers), st.lists(st.one_of(st.sampled_from(headers), cell), max_size=8))
+    row = st.one_of(
+        st.just(valid_row),
+        st.lists(cell, min_size=len(headers), max_size=len(headers)),
+        st.lists(cell, max_size=len(headers) + 3),
+    )
+    return st.builds(
+        render,
+        header_row,
+        st.lists(row, min_size=0, max_size=3),
+        st.sampled_from(["utf-8", "utf-8", "latin-1", "utf-16"]),
+        st.booleans(),
+    )
+
+
+def import_hook(headers, valid_row, name="import.csv"):
+    """Replace the upload with a CSV (most of the time) and, for the confirm step, send the file's digest."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def hook(data, draw):
+        if "file" in data and draw(st.integers(0, 3)) > 0:
+            content = draw(csv_strategy(headers, valid_row))
+            data["file"] = SimpleUploadedFile(draw(st.sampled_from([name, "x.xlsx", "x.txt"])), content)
+        if data.get("action") == "import" and draw(st.booleans()) and hasattr(data.get("file"), "read"):
+            upload = data["file"]
+            data["digest"] = hashlib.sha256(upload.read()).hexdigest()
+            upload.seek(0)
+        return data
+
+    return hook
+
+
+# --- networks ---------------------------------------------------------------------------------------
+
+
+def _profile_forms(w):
+    person = w.people["member"]
+    return [
+        ProfileForm(instance=person, prefix="profile"),
+        ExpertiseFormSet(queryset=person.expertise.select_related("topic"), prefix="expertise"),
+    ]
+
+
+NETWORKS = [
+    Endpoint(
+        "networks:profile",
+        "member",
+        url("networks:profile"),
+        _profile_forms,
+        covers=(ProfileForm, ExpertiseForm),
+        valid={"expertise-1-id": None, "expertise-2-id": None},
+    ),
+    Endpoint(
+        "networks:account-delete",
+        "citizen",
+        url("networks:account-delete"),
+        lambda w: [AccountDeleteForm(user=w.user("citizen"))],
+        covers=(AccountDeleteForm,),
+        valid={"confirm": lambda w: w.user("citizen").email},
+        skip_clean=("networks.User",),  # an anonymised account has no usable email or password on purpose
+    ),
+    Endpoint(
+        "networks:network-edit",
+        "coordinator",
+        url("networks:network-edit", net),
+        lambda w: [NetworkForm(instance=w.network)],
+        covers=(NetworkForm,),
+    ),
+    Endpoint(
+        "networks:membership-list",
+        "coordinator",
+        url("networks:membership-list", net),
+        lambda w: [MembershipAddForm(network=w.network)],
+        covers=(MembershipAddForm,),
+    ),
+    Endpoint(
+        "networks:invitation-create",
+        "coordinator",
+        url("networks:invitation-create", net),
+        lambda w: [InvitationForm(network=w.network)],
+        covers=(InvitationForm,),
+    ),
+    Endpoint(
+        "networks:role-change",
+        "coordinator",
+        url("networks:role-change", net, lambda w: w.member_role.pk),
+        lambda w: [RoleChangeForm()],
+        covers=(RoleChangeForm,),
+    ),
+    Endpoint(
+        "networks:working-group-create",
+        "coordinator",
+        url("networks:working-group-create", net),
+        lambda w: [WorkingGroupForm(network=w.network)],
+        covers=(WorkingGroupForm,),
+    ),
+    Endpoint(
+        "networks:working-group-edit",
+        "coordinator",
+        url("networks:working-group-edit", net, lambda w: w.working_group.pk),
+        lambda w: [WorkingGroupForm(instance=w.working_group, network=w.network)],
+        covers=(WorkingGroupForm,),
+    ),
+    Endpoint(
+        "networks:campaign-create",
+        "coordinator",
+        url("networks:campaign-create", net),
+        lambda w: [CampaignForm(network=w.network)],
+        covers=(CampaignForm,),
+    ),
+    Endpoint(
+        "networks:campaign-edit",
+        "coordinator",
+        url("networks:campaign-edit", net, lambda w: w.campaign.pk),
+        lambda w: [CampaignForm(instance=w.campaign, network=w.network)],
+        covers=(CampaignForm,),
+    ),
+    Endpoint(
+        "networks:member-list",
+        "member",
+        url("networks:member-list", net),
+        lambda w: [MemberDirectoryFilter(queryset=Person.objects.none(), network=w.network)],
+        covers=(MemberDirectoryFilter,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "networks:expertise-search",
+        "member",
+        url("networks:expertise-search"),
+        lambda w: [ExpertiseSearchFilter(user=w.user("member"))],
+        covers=(ExpertiseSearchFilter,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "account_signup",
+        "anonymous",
+        url("account_signup"),
+        lambda w: [SignupExtraForm()],
+        covers=(SignupExtraForm,),
+        extra={"email": "neu.person@example.org", "password1": "Sehr-geheim-2026!", "password2": "Sehr-geheim-2026!"},
+        note="allauth's sign-up with the portal's extra name field",
+    ),
+]
+
+# --- events -----------------------------------------------------------------------------------------
+
+
+def _event_forms(w, instance=None):
+    return [
+        EventForm(instance=instance, network=w.network),
+        AgendaFormSet(prefix="agenda"),
+    ]
+
+
+def _starts(days: int, hour: int) -> str:
+    when = timezone.localtime() + timezone.timedelta(days=days)
+    return when.replace(hour=hour, minute=0).strftime("%Y-%m-%dT%H:%M")
+
+
+EVENT_VALID = {"starts_at": _starts(30, 10), "ends_at": _starts(30, 12), "registration_deadline": None}
+
+EVENTS = [
+    Endpoint(
+        "events:event-list",
+        "anonymous",
+        url("events:event-list"),
+        lambda w: [EventFilter(queryset=Event.objects.none(), user=AnonymousUser())],
+        covers=(EventFilter, EventFilterForm),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "events:network-calendar",
+        "member",
+        url("events:network-calendar", net),
+        lambda w: [CalendarViewForm()],
+        covers=(CalendarViewForm,),
+        valid={"monat": "2026-12"},
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "events:notification-settings",
+        "member",
+        url("events:notification-settings"),
+        lambda w: [NotificationSettingsForm(disabled=set())],
+        covers=(NotificationSettingsForm,),
+    ),
+    Endpoint(
+        "events:event-create",
+        "coordinator",
+        url("events:event-create", net),
+        _event_forms,
+        covers=(EventForm, AgendaFormSet.form),
+        valid=EVENT_VALID,
+    ),
+    Endpoint(
+        "events:event-edit",
+        "coordinator",
+        url("events:event-edit", net, lambda w: w.event.pk),
+        lambda w: _event_forms(w, w.event),
+        covers=(EventForm, AgendaFormSet.form),
+        valid={"registration_deadline": None},
+    ),
+    Endpoint(
+        "events:event-cancel",
+        "coordinator",
+        url("events:event-cancel", net, lambda w: w.event.pk),
+        lambda w: [EventCancelForm()],
+        covers=(EventCancelForm,),
+    ),
+    Endpoint(
+        "events:series-create",
+        "coordinator",
+        url("events:series-create", net),
+        lambda w: [SeriesForm(network=w.network)],
+        covers=(SeriesForm,),
+        valid={"end_time": "11:00", "until": None, "count": "5", "interval": "1", "ordinal": None},
+    ),
+    Endpoint(
+        "events:series-edit",
+        "coordinator",
+        url("events:series-edit", net, lambda w: w.series.pk),
+        lambda w: [SeriesChangeForm(instance=w.series, network=w.network)],
+        covers=(SeriesChangeForm,),
+        valid={"from_date": timezone.localdate().isoformat(), "until": None, "count": None},
+    ),
+    Endpoint(
+        "events:series-cancel",
+        "coordinator",
+        url("events:series-cancel", net, lambda w: w.series.pk),
+        lambda w: [SeriesCancelForm()],
+        covers=(SeriesCancelForm,),
+    ),
+    Endpoint(
+        "events:minutes-edit",
+        "coordinator",
+        url("events:minutes-edit", net, lambda w: w.past_event.pk),
+        lambda w: [MinutesForm(event=w.past_event)],
+        covers=(MinutesForm,),
+    ),
+    Endpoint(
+        "events:outcome-create",
+        "coordinator",
+        url("events:outcome-create", net, lambda w: w.past_event.pk),
+        lambda w: [OutcomeForm(network=w.network, prefix="outcome")],
+        covers=(OutcomeForm,),
+        valid={"outcome-kind": "action", "outcome-owner_organisation": None},
+    ),
+    Endpoint(
+        "events:document-upload",
+        "coordinator",
+        url("events:document-upload", net, lambda w: w.event.pk),
+        lambda w: [DocumentForm()],
+        covers=(DocumentForm,),
+    ),
+    Endpoint(
+        "events:action-items",
+        "member",
+        url("events:action-items", net),
+        lambda w: [ActionItemFilterForm()],
+        covers=(ActionItemFilterForm,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "events:action-item-status",
+        "member",
+        url("events:action-item-status", net, lambda w: w.action_item.pk),
+        lambda w: [ActionItemStatusForm()],
+        covers=(ActionItemStatusForm,),
+        extra={"back": "status=open&mine=on&page=2"},
+    ),
+    Endpoint(
+        "events:attendance",
+        "coordinator",
+        url("events:attendance", net, lambda w: w.past_event.pk),
+        lambda w: [
+            AttendanceForm(registrations=list(w.past_event.registrations.filter(status__in=Registration.TAKES_A_PLACE)))
+        ],
+        covers=(AttendanceForm,),
+    ),
+    Endpoint(
+        "events:question-create",
+        "member",
+        url("events:question-create", net, lambda w: w.office_hour.pk),
+        lambda w: [QuestionForm()],
+        covers=(QuestionForm,),
+    ),
+    Endpoint(
+        "events:question-answer",
+        "coordinator",
+        url("events:question-answer", net, lambda w: w.question.pk),
+        lambda w: [AnswerForm()],
+        covers=(AnswerForm,),
+    ),
+    Endpoint(
+        "events:faq",
+        "member",
+        url("events:faq", net),
+        lambda w: [FaqFilter(queryset=Question.objects.none())],
+        covers=(FaqFilter,),
+        method="get",
+        extra={"page": "1"},
+    ),
+]
+
+# --- measures ---------------------------------------------------------------------------------------
+
+
+def _editor_orgs(w):
+    return Organisation.objects.filter(roles__person=w.people["editor"])
+
+
+MEASURES = [
+    Endpoint(
+        "measures:roadmap-create",
+        "editor",
+        url("measures:roadmap-create"),
+        lambda w: [RoadmapForm(organisations=_editor_orgs(w))],
+        covers=(RoadmapForm,),
+        valid={"slug": "neue-roadmap"},
+    ),
+    Endpoint(
+        "measures:roadmap-edit",
+        "editor",
+        url("measures:roadmap-edit", road),
+        lambda w: [RoadmapForm(instance=w.roadmap)],
+        covers=(RoadmapForm,),
+    ),
+    Endpoint(
+        "measures:measure-create",
+        "editor",
+        url("measures:measure-create", road),
+        lambda w: [MeasureForm(roadmap=w.roadmap, user=w.user("editor"))],
+        covers=(MeasureForm,),
+        valid={"code": "M-77", "origin_event": None, "origin_proposal": None, "end": None, "funding_deadline": None},
+    ),
+    Endpoint(
+        "measures:measure-edit",
+        "editor",
+        url("measures:measure-edit", road, lambda w: w.measure.pk),
+        lambda w: [MeasureForm(instance=w.measure, roadmap=w.roadmap, user=w.user("editor"))],
+        covers=(MeasureForm,),
+        valid={"origin_event": None, "origin_proposal": None},
+    ),
+    Endpoint(
+        "measures:milestones-edit",
+        "editor",
+        url("measures:milestones-edit", road, lambda w: w.measure.pk),
+        lambda w: [MilestoneFormSet(instance=w.measure, prefix="milestones")],
+        covers=(MilestoneForm,),
+        valid={f"milestones-{i}-{name}": None for i in (1, 2, 3) for name in ("id", "done_date", "due_date")},
+    ),
+    Endpoint(
+        "measures:update-create",
+        "editor",
+        url("measures:update-create", road, lambda w: w.measure.pk),
+        lambda w: [UpdateForm(prefix="update")],
+        covers=(UpdateForm,),
+    ),
+    Endpoint(
+        "measures:bulk-status",
+        "editor",
+        url("measures:bulk-status", road),
+        lambda w: [BulkStatusForm()],
+        covers=(BulkStatusForm,),
+        valid={"measures": lambda w: [str(w.measure.pk)]},
+    ),
+    Endpoint(
+        "measures:measure-import",
+        "editor",
+        url("measures:measure-import", road),
+        lambda w: [ImportForm()],
+        covers=(ImportForm, MeasureRowForm),
+        valid={"file": csv_bytes(MEASURE_HEADERS, MEASURE_ROW)},
+        extra={"action": "import"},
+        hook=import_hook(MEASURE_HEADERS, MEASURE_ROW),
+        note="the rows of the file are checked by MeasureRowForm",
+    ),
+    Endpoint(
+        "measures:editor-dashboard",
+        "editor",
+        url("measures:editor-dashboard", road),
+        lambda w: [MeasureTableFilter()],
+        covers=(MeasureTableFilter,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "measures:measure-list",
+        "anonymous",
+        url("measures:measure-list", road),
+        lambda w: [MeasureFilter(queryset=Measure.objects.none(), roadmap=w.roadmap)],
+        covers=(MeasureFilter, MeasureFilterForm),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "measures:proposal-list",
+        "anonymous",
+        url("measures:proposal-list", road),
+        lambda w: [ProposalFilter(queryset=Proposal.objects.none())],
+        covers=(ProposalFilter,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "measures:proposal-create",
+        "citizen",
+        url("measures:proposal-create", road),
+        lambda w: [ProposalForm()],
+        covers=(ProposalForm,),
+    ),
+    Endpoint(
+        "measures:comment-create",
+        "citizen",
+        url("measures:comment-create", road, lambda w: w.measure.slug),
+        lambda w: [CommentForm()],
+        covers=(CommentForm,),
+    ),
+    Endpoint(
+        "measures:proposal-moderate",
+        "editor",
+        url("measures:proposal-moderate", road, lambda w: w.pending_proposal.pk),
+        lambda w: [ModerationForm()],
+        covers=(ModerationForm,),
+    ),
+    Endpoint(
+        "measures:comment-moderate",
+        "editor",
+        url("measures:comment-moderate", road, lambda w: w.comment.pk),
+        lambda w: [ModerationForm()],
+        covers=(ModerationForm,),
+    ),
+    Endpoint(
+        "measures:proposal-to-measure",
+        "editor",
+        url("measures:proposal-to-measure", road, lambda w: w.proposal.pk),
+        lambda w: [ProposalToMeasureForm()],
+        covers=(ProposalToMeasureForm,),
+    ),
+    Endpoint(
+        "measures:pledge-edit",
+        "coordinator",
+        url("measures:pledge-edit", net, org),
+        lambda w: [PledgeForm(instance=w.pledge)],
+        covers=(PledgeForm,),
+    ),
+    Endpoint(
+        "measures:pledge-report",
+        "coordinator",
+        url("measures:pledge-report", net, org),
+        lambda w: [PledgeReportForm(pledge=w.pledge)],
+        covers=(PledgeReportForm,),
+        valid={"year": "2024"},
+    ),
+]
+
+# --- monitoring -------------------------------------------------------------------------------------
+
+
+def _value_rows(w):
+    return [ValueRowForm(indicator=i, current=None) for i in w.organisation.indicators.all()]
+
+
+def _sector_rows(w):
+    return [SectorRowForm(sector=s, lines=[]) for s in BiskoSector.values]
+
+
+MONITORING = [
+    Endpoint(
+        "monitoring:indicator-create",
+        "editor",
+        url("monitoring:indicator-create", org),
+        lambda w: [IndicatorForm(organisation=w.organisation)],
+        covers=(IndicatorForm,),
+        valid={"name": "Radwege", "code": "rad-1", "measures": None, "baseline_year": None, "baseline_value": None},
+    ),
+    Endpoint(
+        "monitoring:indicator-edit",
+        "editor",
+        url("monitoring:indicator-edit", org, lambda w: w.indicator.pk),
+        lambda w: [IndicatorForm(instance=w.indicator, organisation=w.organisation)],
+        covers=(IndicatorForm,),
+        valid={"code": "pv-1"},
+    ),
+    Endpoint(
+        "monitoring:values-entry",
+        "editor",
+        url("monitoring:values-entry", org),
+        _value_rows,
+        covers=(ValueRowForm,),
+    ),
+    Endpoint(
+        "monitoring:values-entry",
+        "editor",
+        url("monitoring:values-entry", org),
+        lambda w: [YearForm(max_year=timezone.localdate().year)],
+        covers=(YearForm,),
+        method="get",
+        valid={"jahr": "2024"},
+    ),
+    Endpoint(
+        "monitoring:values-import",
+        "editor",
+        url("monitoring:values-import", org),
+        lambda w: [UploadForm(columns=monitoring_importing.VALUE_COLUMNS)],
+        covers=(UploadForm,),
+        extra={"action": "import", "vorlage": "csv"},
+        valid={"file": csv_bytes(VALUE_HEADERS, VALUE_ROW)},
+        hook=import_hook(VALUE_HEADERS, VALUE_ROW),
+    ),
+    Endpoint(
+        "monitoring:balance",
+        "editor",
+        url("monitoring:balance", org),
+        _sector_rows,
+        covers=(SectorRowForm,),
+    ),
+    Endpoint(
+        "monitoring:balance",
+        "editor",
+        url("monitoring:balance", org),
+        lambda w: [YearForm(max_year=timezone.localdate().year)],
+        covers=(YearForm,),
+        method="get",
+        valid={"jahr": "2022"},
+    ),
+    Endpoint(
+        "monitoring:balance-import",
+        "editor",
+        url("monitoring:balance-import", org),
+        lambda w: [UploadForm(columns=monitoring_importing.BALANCE_COLUMNS)],
+        covers=(UploadForm,),
+        extra={"action": "import"},
+        valid={"file": csv_bytes(BALANCE_HEADERS, BALANCE_ROW)},
+        hook=import_hook(BALANCE_HEADERS, BALANCE_ROW),
+    ),
+    Endpoint(
+        "monitoring:path-edit",
+        "editor",
+        url("monitoring:path-edit", org),
+        lambda w: [PathForm(organisation=w.organisation, instance=EmissionPath(organisation=w.organisation))],
+        covers=(PathForm,),
+        valid={"baseline_emissions": "1.000", "residual_percent": "5"},
+    ),
+    Endpoint(
+        "monitoring:heat-planning-edit",
+        "editor",
+        url("monitoring:heat-planning-edit", org),
+        lambda w: [HeatPlanningForm(organisation=w.organisation, instance=HeatPlanning(organisation=w.organisation))],
+        covers=(HeatPlanningForm,),
+        valid={"stage": "1", "reached_1": "2024-01-15", "council_decision_on": None}
+        | {f"reached_{stage}": None for stage in range(2, 9)},
+    ),
+    Endpoint(
+        "monitoring:strategy-edit",
+        "editor",
+        url("monitoring:strategy-edit", org),
+        lambda w: [StrategyForm(organisation=w.organisation, instance=ClimateStrategy(organisation=w.organisation))],
+        covers=(StrategyForm,),
+        valid={"concept_share_implemented": "40"},
+    ),
+    Endpoint(
+        "monitoring:report-create",
+        "editor",
+        lambda w: reverse("monitoring:report-create") + f"?roadmap={w.roadmap.slug}",
+        lambda w: [ReportRequestForm(today=timezone.localdate(), default_title="Bericht")],
+        covers=(ReportRequestForm,),
+        valid={"period_start": "2024-01-01", "period_end": "2024-12-31"},
+    ),
+    *[
+        Endpoint(
+            "monitoring:report-create",
+            "editor" if subject != "network" else "coordinator",
+            url("monitoring:report-create"),
+            method="get",
+            extra={subject: slug},
+            note="the subject comes from the query string",
+        )
+        for subject, slug in (("roadmap", "kaiserslautern"), ("organisation", "kaiserslautern"), ("network", "ktt"))
+    ],
+    Endpoint(
+        "monitoring:report-publish",
+        "editor",
+        url("monitoring:report-publish", lambda w: w.report.pk),
+        extra={"publish": "1"},
+    ),
+    Endpoint(
+        "monitoring:report-schedule",
+        "editor",
+        url("monitoring:report-schedule", road),
+        lambda w: [ReportScheduleForm()],
+        covers=(ReportScheduleForm,),
+    ),
+    Endpoint(
+        "monitoring:health",
+        "coordinator",
+        url("monitoring:health", net),
+        method="get",
+        extra={"sortierung": "name"},
+    ),
+]
+
+ENDPOINTS = NETWORKS + EVENTS + MEASURES + MONITORING
+
+# URLs that change state without any user input (the authorization matrix and the apps' tests cover them),
+# and read-only pages without forms or query parameters.
+NOT_FUZZED = {
+    "networks:membership-end": "no input",
+    "networks:role-remove": "no input",
+    "networks:invitation-revoke": "no input",
+    "networks:invitation-accept": "no input (the token is in the path)",
+    "events:calendar-token-renew": "no input",
+    "events:register": "no input",
+    "events:unregister": "no input",
+    "events:outcome-delete": "no input",
+    "events:document-delete": "no input",
+    "measures:proposal-support": "no input",
+    "monitoring:indicator-delete": "no input",
+    "monitoring:report-retry": "no input",
+}
+
+# Pages without forms or query parameters beyond ?page= (Paginator.get_page copes with any value).
+READ_ONLY = {
+    "networks:home",
+    "networks:dashboard",
+    "networks:imprint",
+    "networks:privacy",
+    "networks:accessibility",
+    "networks:profile-export",
+    "networks:network-list",
+    "networks:network-detail",
+    "networks:network-space",
+    "networks:people-manage",
+    "networks:working-group-list",
+    "networks:working-group-detail",
+    "networks:campaign-list",
+    "networks:campaign-detail",
+    "events:my-calendar",
+    "events:personal-feed",
+    "events:network-feed",
+    "events:series-detail",
+    "events:event-detail",
+    "events:event-ics",
+    "events:event-copy",
+    "events:participant-list",
+    "events:participant-csv",
+    "events:participant-xlsx",
+    "events:document-download",
+    "measures:roadmap-list",
+    "measures:roadmap",
+    "measures:open-data-csv",
+    "measures:open-data-json",
+    "measures:measure",
+    "measures:proposal",
+    "measures:measure-history",
+    "measures:measure-export-csv",
+    "measures:measure-export-xlsx",
+    "measures:moderation",
+    "measures:pledge-list",
+    "monitoring:organisation",
+    "monitoring:board",
+    "monitoring:health-detail",
+    "monitoring:report",
+    "monitoring:report-status",
+    "monitoring:report-download",
+}

@@ -1,0 +1,178 @@
+"""Hypothesis-driven fuzzing of every form of the portal (issue 6 §2): never a 500, never a half-written change.
+
+Each endpoint below is posted (or, for filters, requested) as the persona allowed to use it, with drawn
+submissions: huge strings (100,000 characters), right-to-left text, emoji, NUL bytes, whitespace only,
+numbers like 1e309, NaN, -0, 1.234,5 and forty nines, dates like 2026-02-30, 0000-00-00 and 31.12.99999,
+times that do not exist in Europe/Berlin, wrong choices and ids, files of the wrong type, missing and repeated
+fields, and url-encoded bodies of arbitrary bytes (invalid UTF-8). For every submission:
+
+- the status is below 500 (and no exception escapes);
+- a rejected submission (4xx, a form page, or a redirect with only error messages) changes no row of any
+  table of the four apps, the accounts or e-mail addresses (compared row by row before and after);
+- an accepted submission leaves only objects that pass ``full_clean()``.
+
+Each example runs in a savepoint that is rolled back, so every example starts from the same small world
+(tests/fuzz/conftest.py). Profiles: HYPOTHESIS_PROFILE=ci (default, derandomised, FUZZ_EXAMPLES=12 per
+endpoint) or local (200 per endpoint, random seed).
+
+A new form, FilterSet or URL in the apps fails ``test_every_form_is_fuzzed`` / ``test_every_url_is_listed``
+until it is added to tests/fuzz/endpoints.py (and to this table).
+
+Inventory (URL name · method · persona · forms · raw request keys read by the view):
+
+| URL name | method | persona | forms / filters | raw keys |
+|---|---|---|---|---|
+| networks:profile | POST | member | ProfileForm, ExpertiseForm | – |
+| networks:account-delete | POST | citizen | AccountDeleteForm | – |
+| networks:network-edit | POST | coordinator | NetworkForm | – |
+| networks:membership-list | POST | coordinator | MembershipAddForm | – |
+| networks:invitation-create | POST | coordinator | InvitationForm | – |
+| networks:role-change | POST | coordinator | RoleChangeForm | – |
+| networks:working-group-create | POST | coordinator | WorkingGroupForm | – |
+| networks:working-group-edit | POST | coordinator | WorkingGroupForm | – |
+| networks:campaign-create | POST | coordinator | CampaignForm | – |
+| networks:campaign-edit | POST | coordinator | CampaignForm | – |
+| networks:member-list | GET | member | MemberDirectoryFilter | page |
+| networks:expertise-search | GET | member | ExpertiseSearchFilter | page |
+| account_signup | POST | anonymous | SignupExtraForm | email, password1, password2 |
+| events:event-list | GET | anonymous | EventFilter, EventFilterForm | page |
+| events:network-calendar | GET | member | CalendarViewForm | page |
+| events:notification-settings | POST | member | NotificationSettingsForm | – |
+| events:event-create | POST | coordinator | EventForm, AgendaItemForm | – |
+| events:event-edit | POST | coordinator | EventForm, AgendaItemForm | – |
+| events:event-cancel | POST | coordinator | EventCancelForm | – |
+| events:series-create | POST | coordinator | SeriesForm | – |
+| events:series-edit | POST | coordinator | SeriesChangeForm | – |
+| events:series-cancel | POST | coordinator | SeriesCancelForm | – |
+| events:minutes-edit | POST | coordinator | MinutesForm | – |
+| events:outcome-create | POST | coordinator | OutcomeForm | – |
+| events:document-upload | POST | coordinator | DocumentForm | – |
+| events:action-items | GET | member | ActionItemFilterForm | page |
+| events:action-item-status | POST | member | ActionItemStatusForm | back |
+| events:attendance | POST | coordinator | AttendanceForm | – |
+| events:question-create | POST | member | QuestionForm | – |
+| events:question-answer | POST | coordinator | AnswerForm | – |
+| events:faq | GET | member | FaqFilter | page |
+| measures:roadmap-create | POST | editor | RoadmapForm | – |
+| measures:roadmap-edit | POST | editor | RoadmapForm | – |
+| measures:measure-create | POST | editor | MeasureForm | – |
+| measures:measure-edit | POST | editor | MeasureForm | – |
+| measures:milestones-edit | POST | editor | MilestoneForm | – |
+| measures:update-create | POST | editor | UpdateForm | – |
+| measures:bulk-status | POST | editor | BulkStatusForm | – |
+| measures:measure-import | POST | editor | ImportForm, MeasureRowForm | action |
+| measures:editor-dashboard | GET | editor | MeasureTableFilter | page |
+| measures:measure-list | GET | anonymous | MeasureFilter, MeasureFilterForm | page |
+| measures:proposal-list | GET | anonymous | ProposalFilter | page |
+| measures:proposal-create | POST | citizen | ProposalForm | – |
+| measures:comment-create | POST | citizen | CommentForm | – |
+| measures:proposal-moderate | POST | editor | ModerationForm | – |
+| measures:comment-moderate | POST | editor | ModerationForm | – |
+| measures:proposal-to-measure | POST | editor | ProposalToMeasureForm | – |
+| measures:pledge-edit | POST | coordinator | PledgeForm | – |
+| measures:pledge-report | POST | coordinator | PledgeReportForm | – |
+| monitoring:indicator-create | POST | editor | IndicatorForm | – |
+| monitoring:indicator-edit | POST | editor | IndicatorForm | – |
+| monitoring:values-entry | POST | editor | ValueRowForm | – |
+| monitoring:values-entry | GET | editor | YearForm | – |
+| monitoring:values-import | POST | editor | UploadForm | action, vorlage |
+| monitoring:balance | POST | editor | SectorRowForm | – |
+| monitoring:balance | GET | editor | YearForm | – |
+| monitoring:balance-import | POST | editor | UploadForm | action |
+| monitoring:path-edit | POST | editor | PathForm | – |
+| monitoring:heat-planning-edit | POST | editor | HeatPlanningForm | – |
+| monitoring:strategy-edit | POST | editor | StrategyForm | – |
+| monitoring:report-create | POST | editor | ReportRequestForm | – |
+| monitoring:report-create | GET | editor | – | roadmap |
+| monitoring:report-create | GET | editor | – | organisation |
+| monitoring:report-create | GET | coordinator | – | network |
+| monitoring:report-publish | POST | editor | – | publish |
+| monitoring:report-schedule | POST | editor | ReportScheduleForm | – |
+| monitoring:health | GET | coordinator | – | sortierung |
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import django_filters
+import pytest
+from django import forms
+from django.urls import get_resolver
+from hypothesis import given
+
+from tests.fuzz.endpoints import ENDPOINTS, NOT_FUZZED, READ_ONLY
+from tests.fuzz.engine import field_specs, run_example
+from tests.fuzz.strategies import submission
+
+APPS = ("networks", "events", "measures", "monitoring")
+
+# Base classes that are never used on their own (their subclasses are fuzzed).
+ABSTRACT = {"networks.forms.NetworkScopedForm"}
+
+
+def _import_apps() -> None:
+    for app in APPS:
+        package = importlib.import_module(app)
+        for info in pkgutil.walk_packages(package.__path__, app + "."):
+            if ".migrations" in info.name or ".management" in info.name:
+                continue
+            importlib.import_module(info.name)
+
+
+def _subclasses(root) -> set[type]:
+    found, todo = set(), [root]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.split(".")[0] in APPS:
+                found.add(sub)
+    return found
+
+
+def _label(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def test_every_form_is_fuzzed():
+    _import_apps()
+    defined = {_label(c) for c in _subclasses(forms.BaseForm) | _subclasses(django_filters.FilterSet)} - ABSTRACT
+    covered = {_label(c) for endpoint in ENDPOINTS for c in endpoint.covers}
+    assert not defined - covered, f"forms without a fuzz entry in tests/fuzz/endpoints.py: {sorted(defined - covered)}"
+    assert not covered - defined, f"fuzz entries for forms that no longer exist: {sorted(covered - defined)}"
+
+
+def _app_url_names() -> set[str]:
+    names = set()
+    for pattern in get_resolver().url_patterns:
+        for inner in getattr(pattern, "url_patterns", []):
+            namespace = getattr(inner, "namespace", None)
+            if namespace in APPS:
+                names |= {f"{namespace}:{p.name}" for p in inner.url_patterns if p.name}
+    return names
+
+
+def test_every_url_is_listed():
+    names = _app_url_names()
+    listed = {e.url_name for e in ENDPOINTS if ":" in e.url_name} | set(NOT_FUZZED) | READ_ONLY
+    assert names, "no URL patterns found"
+    assert not names - listed, f"URLs neither fuzzed nor listed in tests/fuzz/endpoints.py: {sorted(names - listed)}"
+    assert not listed - names, f"listed URLs that no longer exist: {sorted(listed - names)}"
+
+
+def test_inventory_table_is_complete():
+    for endpoint in ENDPOINTS:
+        row = f"| {endpoint.url_name} | {endpoint.method.upper()} |"
+        assert row in __doc__, f"{endpoint.id} is missing from the table in this module's docstring"
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.id for e in ENDPOINTS])
+def test_fuzz(endpoint, world):
+    specs = field_specs(endpoint, world)
+
+    @given(data=submission(specs, endpoint.hook))
+    def run(data):
+        run_example(endpoint, world, data)
+
+    run()
