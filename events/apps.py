@@ -12,5 +12,27 @@ class EventsConfig(AppConfig):
         from networks import panels as extension_points
 
         panels.register()
+        _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)
+
+
+def _watch_for_page_cache() -> None:
+    """Public pages cached by networks.cache that show events: the network calendar and the home page."""
+    from events.models import Event, EventSeries, Registration
+    from networks import cache
+    from networks.models import Network
+
+    def network_slug(network_id) -> str | None:
+        return Network.objects.filter(pk=network_id).values_list("slug", flat=True).first()
+
+    def of_event(event) -> tuple[str, ...]:
+        return cache.of_network(network_slug(event.network_id))
+
+    def of_registration(registration) -> tuple[str, ...]:  # the places left
+        slug = Network.objects.filter(events=registration.event_id).values_list("slug", flat=True).first()
+        return cache.of_network(slug)
+
+    cache.watch(Event, of_event)
+    cache.watch(EventSeries, of_event)
+    cache.watch(Registration, of_registration)

@@ -14,3 +14,25 @@ class MeasuresConfig(AppConfig):
         extension_points.register("home", panels.HOME_ROADMAPS)
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)
+        _watch_for_page_cache()
+
+
+def _watch_for_page_cache() -> None:
+    """Public roadmap pages cached by networks.cache: a roadmap's overview, measure list and measures."""
+    from measures.models import Comment, Measure, MeasureUpdate, Milestone, Proposal, Roadmap
+    from networks import cache
+
+    def roadmap_slug(**lookup) -> str | None:
+        return Roadmap.objects.filter(**lookup).values_list("slug", flat=True).first()
+
+    def of_roadmap_child(instance) -> tuple[str, ...]:
+        return cache.of_roadmap(roadmap_slug(pk=instance.roadmap_id))
+
+    def of_measure_child(instance) -> tuple[str, ...]:
+        return cache.of_roadmap(roadmap_slug(measures=instance.measure_id))
+
+    cache.watch(Roadmap, cache.everything)  # its address may change; listed on the home page
+    cache.watch(Measure, of_roadmap_child)
+    cache.watch(Proposal, of_roadmap_child)
+    for model in (Milestone, MeasureUpdate, Comment):
+        cache.watch(model, of_measure_child)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from measures import views
+from networks.cache import public_page, roadmap_scopes
 
 app_name = "measures"
 
@@ -12,11 +13,11 @@ urlpatterns = [
     # Public
     path("klima-roadmaps/", views.roadmap_list, name="roadmap-list"),
     path("klima-roadmaps/neu/", views.roadmap_create, name="roadmap-create"),
-    path(roadmap, views.roadmap_detail, name="roadmap"),
-    path(roadmap + "massnahmen/", views.measure_list, name="measure-list"),
+    path(roadmap, public_page(roadmap_scopes)(views.roadmap_detail), name="roadmap"),
+    path(roadmap + "massnahmen/", public_page(roadmap_scopes)(views.measure_list), name="measure-list"),
     path(roadmap + "massnahmen.csv", views.open_data, {"fmt": "csv"}, name="open-data-csv"),
     path(roadmap + "massnahmen.json", views.open_data, {"fmt": "json"}, name="open-data-json"),
-    path(roadmap + "massnahmen/<slug:measure>/", views.measure_detail, name="measure"),
+    path(roadmap + "massnahmen/<slug:measure>/", public_page(roadmap_scopes)(views.measure_detail), name="measure"),
     path(roadmap + "massnahmen/<slug:measure>/kommentieren/", views.comment_create, name="comment-create"),
     path(roadmap + "vorschlaege/", views.proposal_list, name="proposal-list"),
     path(roadmap + "vorschlaege/neu/", views.proposal_create, name="proposal-create"),

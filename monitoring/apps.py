@@ -13,3 +13,17 @@ class MonitoringConfig(AppConfig):
 
         panels.register_all()  # charts and reports on the roadmap pages, links on the network and personal pages
         register_personal_data("monitoring", personal_data.export)
+        _watch_for_page_cache()
+
+
+def _watch_for_page_cache() -> None:
+    """The public roadmap page shows indicators, balances, planning status and published reports
+    (networks.cache): any change of them renews every cached page (they change seldom)."""
+    from django.apps import apps
+
+    from monitoring.models import Reminder
+    from networks import cache
+
+    for model in apps.get_app_config("monitoring").get_models():
+        if model is not Reminder and not model.__name__.startswith("Historical"):
+            cache.watch(model, cache.everything)

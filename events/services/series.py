@@ -13,6 +13,7 @@ from events.models import (
     EventSeries,
 )
 from events.services.events import SERIES_TEMPLATE_FIELDS, event_cancel, event_update
+from networks import cache
 from networks.models import Person
 
 SERIES_HORIZON = timedelta(days=183)  # six months of occurrences exist ahead of today
@@ -75,6 +76,8 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
                 [through(event_id=pk, topic_id=t.pk) for pk in created_ids for t in topics], ignore_conflicts=True
             )
         EventSeries.objects.filter(pk=series.pk).update(materialised_until=horizon)
+        if created_ids:  # bulk_create sends no signals: the cached calendars learn of the new dates here
+            transaction.on_commit(lambda: cache.bump("global"))
     return len(new)
 
 

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap
+from networks import cache
 from networks.models import Person
 from networks.outbox import outbox_enqueue_template
 
@@ -108,6 +109,8 @@ def measure_mark_late(*, measures=None, today: date | None = None) -> int:
     changed += (
         measures.filter(is_late=True).exclude(Q(pk__in=open_measures.filter(late).values("pk"))).update(is_late=False)
     )
+    if changed:  # UPDATE sends no signals: the cached public pages show "late" from here on
+        cache.bump("global")
     return changed
 
 
