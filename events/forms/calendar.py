@@ -50,11 +50,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+FILTER_YEARS = (2000, 2100)
+
+
 class EventFilterForm(forms.Form):
     """The base form of events.filters.EventFilter: a date range whose end is not before its start."""
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("von", "bis"):  # 0001-01-01 or 9999-12-31 overflow when made aware or moved a day on
+            day = cleaned.get(name)
+            if day is not None and not (FILTER_YEARS[0] <= day.year <= FILTER_YEARS[1]):
+                self.add_error(name, _("Please choose a date between 2000 and 2100."))
         start, end = cleaned.get("von"), cleaned.get("bis")
         if start and end and end < start:
             self.add_error("bis", _("The end of the period must not be before its start."))
