@@ -1,0 +1,51 @@
+"""Django's Redis cache, answering like an empty cache while Redis is unreachable.
+
+The cache holds only what can be rebuilt: public pages (networks.cache), their version numbers and allauth's
+rate-limit counters. With Django's own backend an unreachable Redis raised into every anonymous page view and
+every save of a watched model (a registration while Redis restarts answered 500). Here reads miss, writes are
+dropped, and a warning is logged: the portal keeps serving from the database. Pages cached before the outage
+live at most their timeout (60 s) after a missed version bump; rate limits do not count during the outage.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _down(operation: str, error: Exception) -> None:
+    logger.warning("cache %s skipped, Redis unreachable: %s", operation, error)
+
+
+def _tolerant(name: str, on_error):
+    """``RedisCache.<name>`` with the same arguments; ``on_error(args, kwargs)`` answers while Redis is down."""
+    parent = getattr(RedisCache, name)
+
+    def method(self, *args, **kwargs):
+        try:
+            return parent(self, *args, **kwargs)
+        except RedisError as error:
+            _down(name, error)
+            return on_error(args, kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _default(args, kwargs):
+    return args[1] if len(args) > 1 else kwargs.get("default")
+
+
+class TolerantRedisCache(RedisCache):
+    get = _tolerant("get", _default)
+    get_many = _tolerant("get_many", lambda args, kwargs: {})
+    has_key = _tolerant("has_key", lambda args, kwargs: False)
+    add = _tolerant("add", lambda args, kwargs: False)
+    set = _tolerant("set", lambda args, kwargs: None)
+    set_many = _tolerant("set_many", lambda args, kwargs: list(args[0] if args else kwargs.get("data", ())))
+    incr = _tolerant("incr", lambda args, kwargs: None)
+    touch = _tolerant("touch", lambda args, kwargs: False)
+    delete = _tolerant("delete", lambda args, kwargs: False)
+    delete_many = _tolerant("delete_many", lambda args, kwargs: None)
