@@ -63,6 +63,7 @@ def test_registrations_work_while_redis_is_down_and_mails_go_out_once_when_it_is
         cache_url=private_redis.url(1),
         DJANGO_SETTINGS_MODULE="tests.integration.fault_settings",
         FAULT_MAIL_LOG=str(mail_log),
+        KLIMANETZ_TESTING="false",  # as in production: the public-page cache is on (in Redis)
     )
     worker = svc.start_worker(env, tmp_path / "worker.log")  # running all along: it must reconnect
     server = svc.Server(env, tmp_path / "gunicorn.log").start()
@@ -70,6 +71,10 @@ def test_registrations_work_while_redis_is_down_and_mails_go_out_once_when_it_is
         private_redis.stop()
         assert not private_redis.ping()
 
+        anonymous = svc.Http(server.port)
+        for path in ("/", "/klima-roadmaps/", "/netzwerke/"):
+            status, _, body = anonymous.get(path)
+            assert status == 200, f"{path} answered {status} with Redis down:\n{body[-2000:]}"
         started = time.monotonic()
         for cookie in cookies:
             http = svc.Http(server.port, cookie)
