@@ -99,11 +99,13 @@ import pkgutil
 import django_filters
 import pytest
 from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver
 from hypothesis import given
 
 from tests.fuzz.endpoints import ENDPOINTS, NOT_FUZZED, READ_ONLY
-from tests.fuzz.engine import field_specs, run_example
+from tests.fuzz.engine import differences, field_specs, rejected, run_example, snapshot, written_tables
 from tests.fuzz.strategies import submission
 
 APPS = ("networks", "events", "measures", "monitoring")
@@ -170,9 +172,25 @@ def test_inventory_table_is_complete():
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.id for e in ENDPOINTS])
 def test_fuzz(endpoint, world):
     specs = field_specs(endpoint, world)
+    before = snapshot()
 
     @given(data=submission(specs, endpoint.hook))
     def run(data):
-        run_example(endpoint, world, data)
+        run_example(endpoint, world, data, before)
 
     run()
+
+
+def test_the_checks_see_a_change(world, client):
+    """The machinery is not vacuous: a valid edit is accepted, its write is seen and its row differs."""
+    endpoint = next(e for e in ENDPOINTS if e.url_name == "networks:network-edit")
+    data = {spec.name: spec.valid for spec in field_specs(endpoint, world) if spec.valid is not None}
+    data["name"] = "Klima.Taten.Team Westpfalz (neu)"
+    before = snapshot()
+    client.force_login(world.user("coordinator"))
+    with CaptureQueriesContext(connection) as capture:
+        response = client.post(endpoint.url(world), data)
+    assert response.status_code == 302 and not rejected(response)
+    assert "networks_network" in written_tables(capture.captured_queries)
+    diff = differences(before, snapshot())
+    assert sorted(model.__name__ for model in diff) == ["HistoricalNetwork", "Network"]
