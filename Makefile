@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check messages clean bench load backup restore
+.PHONY: run test setup lint check messages clean bench bench-apps load backup restore
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -30,7 +30,13 @@ test: $(VENV)/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
+# bench: the portal at scale under gunicorn and wrk, writes docs/performance.md (about seven minutes).
+# bench-apps: the apps' own benchmarks (query counts at two sizes, EXPLAIN, report stages; about seven more).
 bench: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	bash bench/with_postgres.sh $(PY) -m bench.scale_bench
+
+bench-apps: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench && $(PY) -m bench.monitoring_bench'
 

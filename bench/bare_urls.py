@@ -35,3 +35,5 @@ def bare(request):
 
 urlpatterns = [path("bench/bare/", bare), *product_urlpatterns]
 settings.ROOT_URLCONF = __name__  # before the first request resolves a URL
+if os.environ.get("BENCH_PAGE_CACHE") in ("on", "off"):  # bench/scale_bench.py: public pages without and with it
+    settings.PUBLIC_PAGE_CACHE = os.environ["BENCH_PAGE_CACHE"] == "on"

@@ -261,6 +261,8 @@ class Generator:
         sectors, statuses, priorities = list(Sector.values), list(Measure.Status.values), list(Measure.Priority.values)
         rows = []
         for roadmap, count in zip(self.roadmap_list, self.measure_counts(), strict=True):
+            # A county's measures are led by the county, its municipalities and a few utilities: a dozen or so.
+            leads = [roadmap.organisation, *rng.sample(self.orgs, min(12, len(self.orgs)))]
             for i in range(count):
                 start = self.today - timedelta(days=rng.randint(-200, 1500))
                 expected = rng.randint(10, 5_000)
@@ -275,7 +277,7 @@ class Generator:
                         sector=rng.choice(sectors),
                         status=rng.choice(statuses),
                         priority=rng.choice(priorities),
-                        lead_organisation=rng.choice(self.orgs),
+                        lead_organisation=rng.choice(leads),
                         start=start,
                         end=start + timedelta(days=rng.randint(90, 3000)),
                         effect_expected=expected,
