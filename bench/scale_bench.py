@@ -24,6 +24,7 @@ Goals (issue 6): public pages ≥ 0.5 of the ceiling, logged-in pages ≥ 0.25, 
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import os
@@ -303,6 +304,21 @@ def pick_subjects() -> dict:
     }
 
 
+def wait_idle(port: int, limit: float = 180.0) -> None:
+    """Wait until gunicorn has worked off what the load left queued: a load run ends on the client's side
+    while the server still answers requests of that URL, which would slow the next URL's run. Idle means
+    two bare requests in a row answered within 50 ms."""
+    deadline = time.monotonic() + limit
+    fast = 0
+    while fast < 2 and time.monotonic() < deadline:
+        start = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=limit)
+        conn.request("GET", "/bench/bare/")
+        conn.getresponse().read()
+        conn.close()
+        fast = fast + 1 if time.monotonic() - start < 0.05 else 0
+
+
 def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
     """{"off": {name: figures}, "on": {...}}: public pages without and with the page cache, each run beside
     the ceiling; the personal pages in the first run (the page cache never serves them)."""
@@ -332,12 +348,11 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
                 runs: dict[str, list[dict]] = {name: [] for name in urls}
                 for _round in range(ROUNDS):
                     for name, (path, headers) in urls.items():
-                        if wrk:
-                            run_wrk(wrk, server.port, path, headers, WARMUP)
-                            runs[name].append(run_wrk(wrk, server.port, path, headers, SECONDS / ROUNDS))
-                        else:
-                            run_python(server.port, path, headers, WARMUP)
-                            runs[name].append(run_python(server.port, path, headers, SECONDS / ROUNDS))
+                        run = functools.partial(run_wrk, wrk) if wrk else run_python
+                        run(server.port, path, headers, WARMUP)
+                        wait_idle(server.port)
+                        runs[name].append(run(server.port, path, headers, SECONDS / ROUNDS))
+                        wait_idle(server.port)
                 print(f"  measured {len(urls)} URLs with the page cache {mode}", flush=True)
             results[mode] = {
                 name: {
