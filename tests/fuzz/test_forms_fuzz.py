@@ -169,6 +169,7 @@ def test_inventory_table_is_complete():
         assert row in __doc__, f"{endpoint.id} is missing from the table in this module's docstring"
 
 
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")  # 100 kB reprs of huge values
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.id for e in ENDPOINTS])
 def test_fuzz(endpoint, world):
     specs = field_specs(endpoint, world)
