@@ -312,9 +312,7 @@ def test_too_many_rows_and_too_large_files_are_refused(client, personas, roadmap
     rows = [[f"R-{i}", "Zeile", "mobility"] for i in range(importing.MAX_ROWS + 1)]
     response = post(client, roadmap, csv_file(rows, header=["code", "title", "sector"]), action="import")
     assert response.status_code == 400
-    assert response.context["form"].errors["file"] == [
-        "The file has more than 5,000 rows. Please split it."
-    ]
+    assert response.context["form"].errors["file"] == ["The file has more than 5,000 rows. Please split it."]
     large = SimpleUploadedFile("gross.csv", b"code;title\n" + b"M-1;" + b"x" * importing.MAX_BYTES)
     response = post(client, roadmap, large)
     assert response.context["form"].errors["file"] == ["The file is larger than 5 MB. Please split it."]
