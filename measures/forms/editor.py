@@ -209,7 +209,9 @@ class MeasureForm(forms.ModelForm):
     def _people(self):
         organisation_ids = {self.roadmap.organisation_id, self.instance.lead_organisation_id}
         posted_lead = str(self.data.get(self.add_prefix("lead_organisation"), "")) if self.is_bound else ""
-        if posted_lead.isdigit():  # a lead organisation chosen in the same step brings its people along
+        # A lead organisation chosen in the same step brings its people along (an id of at most 18 digits:
+        # a longer one overflows SQLite's integers, a 500).
+        if posted_lead.isdigit() and len(posted_lead) <= 18:
             organisation_ids.add(int(posted_lead))
         organisation_ids -= {None}
         condition = Q(organisation__in=organisation_ids) | Q(organisation_roles__organisation=self.roadmap.organisation)
