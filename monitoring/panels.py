@@ -24,6 +24,9 @@ from networks.panels import Panel
 DUE_SOON_DAYS = 30
 
 
+CHARTED_INDICATORS = 8
+
+
 def roadmap_context(request: HttpRequest, roadmap) -> dict:
     """The public roadmap page: public indicators as charts and tables, emissions against the path, published
     reports. Always shown (the reports section says when there is none yet).
@@ -33,9 +36,10 @@ def roadmap_context(request: HttpRequest, roadmap) -> dict:
     indicators = (
         Indicator.objects.public().filter(roadmap=roadmap).select_related("roadmap").order_by("order", "name", "pk")
     )
-    rows = [
-        (series, indicator_chart(series, f"indicator-{series.indicator.pk}")) for series in indicator_series(indicators)
-    ]
+    series_list = indicator_series(indicators)
+    # The first indicators (by the editors' order) as charts; the rest in one table, so that a roadmap with
+    # dozens of indicators stays a page one can read (and load: 50 charts made it 859 KiB).
+    rows = [(s, indicator_chart(s, f"indicator-{s.indicator.pk}")) for s in series_list[:CHARTED_INDICATORS]]
     overview = emissions_overview(roadmap.organisation)
     emissions = emissions_chart(overview, f"emissions-{roadmap.pk}") if overview.by_year else None
     reports = [
@@ -46,6 +50,7 @@ def roadmap_context(request: HttpRequest, roadmap) -> dict:
     return {
         "roadmap": roadmap,
         "indicators": rows,
+        "more_indicators": series_list[CHARTED_INDICATORS:],
         "overview": overview,
         "emissions": emissions,
         "emissions_latest": overview.total(overview.latest_year) if overview.by_year else None,

@@ -63,6 +63,18 @@ def test_public_roadmap_shows_public_indicators_with_charts(client, personas, ro
     assert html.count("vendor/chartjs/chart.umd.min.js") == 1
 
 
+def test_beyond_eight_indicators_the_rest_are_a_table_not_charts(client, roadmap):
+    from monitoring.panels import CHARTED_INDICATORS
+
+    indicators = [_indicator(roadmap, name=f"Indikator {n:02d}", order=n) for n in range(CHARTED_INDICATORS + 2)]
+    html = _page(client, roadmap).content.decode()
+    charted, tabled = indicators[:CHARTED_INDICATORS], indicators[CHARTED_INDICATORS:]
+    assert all(f'id="chart-indicator-{i.pk}"' in html for i in charted)
+    assert not any(f"chart-indicator-{i.pk}" in html for i in tabled)
+    table = html[html.index('class="more-indicators"') :]
+    assert "Indikator 08" in table and "Indikator 09" in table and "1.234,5" in table
+
+
 def test_unpublished_roadmap_shows_no_indicators_even_to_its_editors(client, personas, roadmap):
     roadmap.published = False
     roadmap.save(update_fields=["published"])
