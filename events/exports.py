@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
+from networks.pages import attachment
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,12 +85,6 @@ def neutralise(value):
     return value
 
 
-def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def as_csv(event: Event, registrations: list[Registration]) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -97,7 +92,7 @@ def as_csv(event: Event, registrations: list[Registration]) -> HttpResponse:
     for row in rows(event, registrations):
         writer.writerow([date_format(v, "d.m.Y H:i") if isinstance(v, datetime) else neutralise(v) for v in row])
     content = "\ufeff" + buffer.getvalue()
-    return _attachment(content.encode("utf-8"), "text/csv; charset=utf-8", filename(event, "csv"))
+    return attachment(content.encode("utf-8"), "text/csv; charset=utf-8", filename(event, "csv"))
 
 
 def _sheet_title(text: str) -> str:
@@ -144,4 +139,4 @@ def as_xlsx(event: Event, registrations: list[Registration]) -> HttpResponse:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _attachment(buffer.getvalue(), XLSX_TYPE, filename(event, "xlsx"))
+    return attachment(buffer.getvalue(), XLSX_TYPE, filename(event, "xlsx"))

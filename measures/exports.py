@@ -23,6 +23,7 @@ from events.exports import XLSX_TYPE, neutralise
 from measures import importing
 from measures.importing import BOOL, CHOICE, COLUMNS, GROUPS, LIST_SEPARATOR, ORGANISATION, ORGANISATIONS
 from measures.models import Measure, Roadmap
+from networks.pages import attachment
 
 
 def export_queryset(roadmap: Roadmap):
@@ -99,8 +100,7 @@ def filename(roadmap: Roadmap, ext: str) -> str:
 
 
 def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = attachment(content, content_type, name)
     response["Cache-Control"] = "private, no-store"  # internal fields: no shared or stored copies
     return response
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from monitoring.charts import BAR, LINE, STACKED, Chart, Series
+from monitoring.formats import number as format_number
 
 WIDTH = 720
 PLOT_HEIGHT = 240
@@ -42,17 +42,6 @@ LONG_LABEL = 6  # category labels longer than this (stage names) are drawn as ho
 BAR_STYLE = "bar"
 ESTIMATE = "estimate"
 TARGET = "target"
-
-
-def format_number(value: float | int | Decimal | None, decimals: int | None = None) -> str:
-    """A number in the active language, grouped (1.234,5); up to three decimals, trailing zeros dropped."""
-    if value is None:
-        return "–"
-    number = Decimal(str(value))
-    if decimals is None:
-        number = number.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP).normalize()
-        decimals = max(0, -number.as_tuple().exponent)
-    return number_format(number, decimals, use_l10n=True, force_grouping=True)
 
 
 def is_horizontal(chart: Chart) -> bool:

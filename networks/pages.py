@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from networks import access
 from networks.models import Network, Person
@@ -30,3 +30,10 @@ def person_of(request: HttpRequest) -> Person | None:
     if not request.user.is_authenticated:
         return None
     return Person.objects.filter(user=request.user).select_related("organisation").first()
+
+
+def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download: the content as a file of that name (the browser saves it instead of showing it)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -33,7 +33,7 @@ class ChartView:
 
 def chart_view(data: dict, decimals: int | None = None) -> ChartView:
     chart = Chart.from_dict(data)
-    rows = [(label, [num(v, decimals) if v is not None else "–" for v in values]) for label, values in chart.table()]
+    rows = [(label, [num(v, decimals) for v in values]) for label, values in chart.table()]
     return ChartView(
         title=chart.title,
         caption=chart.caption,
@@ -52,7 +52,7 @@ def _measures(sectors: list[dict]) -> list[dict]:
             {
                 **m,
                 "percent_text": f"{num(m['percent'], 0)} %" if m["percent"] is not None else "–",
-                "effect_text": num(m["effect_expected"]) if m["effect_expected"] is not None else "–",
+                "effect_text": num(m["effect_expected"]),
                 "span": _span(m),
             }
             for m in sector["measures"]
@@ -74,7 +74,7 @@ def _indicators(indicators: list[dict]) -> list[dict]:
     return [
         {
             **i,
-            "latest_text": num(i["latest_value"]) if i["latest_value"] is not None else "–",
+            "latest_text": num(i["latest_value"]),
             "chart_view": chart_view(i["chart"]),
         }
         for i in indicators

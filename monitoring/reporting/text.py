@@ -6,12 +6,11 @@ Call these with the report's language active (``translation.override(snapshot["l
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-MAX_DECIMALS = 3
+from monitoring.formats import number as num  # noqa: F401 (the reports' renderers import it from here)
 
 
 def sections(snapshot: dict) -> list[tuple[str, str]]:
@@ -27,21 +26,6 @@ def sections(snapshot: dict) -> list[tuple[str, str]]:
     out.append(("waermeplanung", _("Heat planning")))
     out.append(("netzwerkaktivitaet", _("Network activity")))
     return out
-
-
-def decimals_of(value) -> int:
-    exponent = Decimal(str(value)).normalize().as_tuple().exponent
-    return min(max(0, -exponent), MAX_DECIMALS) if isinstance(exponent, int) else 0
-
-
-def num(value, decimals: int | None = None) -> str:
-    """1.234,5 in German, 1,234.5 in English; as many decimals as the value has (at most three); – for None."""
-    if value is None:
-        return "–"
-    if decimals is None:
-        decimals = decimals_of(value)
-    rounded = round(Decimal(str(value)), decimals)
-    return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def day(value: str | date | None, long: bool = False) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+
+from monitoring.formats import number
 
 register = template.Library()
 
@@ -13,11 +14,7 @@ register = template.Library()
 @register.filter
 def num(value) -> str:
     """1234.500 → "1.234,5" in German, "1,234.5" in English; None → ""."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(str(value))
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, use_l10n=True, force_grouping=True)
+    return number(value, empty="")
 
 
 @register.filter

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from monitoring import importing
 from monitoring.forms import UploadForm
 from networks.models import Organisation
+from networks.pages import attachment
 
 
 def editor_context(organisation: Organisation, nav: str, **extra) -> dict:
@@ -31,9 +32,7 @@ def editor_context(organisation: Organisation, nav: str, **extra) -> dict:
 
 
 def csv_download(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(("\ufeff" + text).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8", filename)
 
 
 def import_context(form, preview, table, columns) -> dict:
