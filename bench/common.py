@@ -5,10 +5,17 @@ Import it after django.setup() (the benchmark modules set up Django themselves).
 
 from __future__ import annotations
 
+import http.client
 import os
+import secrets
+import socket
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
 
 from django.db import connection
 
@@ -48,3 +55,80 @@ def ratio(a: float, b: float) -> str:
     if b and b / a < 0.1:
         return f"1/{a / b:,.0f}"
     return f"{b / a:,.1f}×"
+
+
+# --- gunicorn on loopback, shared by the benchmarks -------------------------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url() -> str:
+    """The bench database as a URL for the processes the bench starts."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+class Gunicorn:
+    """gunicorn (bench.bare_urls: the portal plus the bare view) with DEBUG off against the bench database,
+    on a free port; stopped on exit. ``env`` adds to or overrides the environment (e.g. CACHE_URL)."""
+
+    def __init__(self, static_root: str, *, workers: int, threads: int, secret: str = "", **env: str):
+        self.port = free_port()
+        self.workers, self.threads = workers, threads
+        self.env = {
+            **os.environ,
+            "DEBUG": "false",
+            "DJANGO_SECRET_KEY": secret or secrets.token_urlsafe(50),  # throwaway
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
+            "DATABASE_URL": database_url(),
+            "CONN_MAX_AGE": "60",
+            "STATIC_ROOT": static_root,
+            "LOG_LEVEL": "WARNING",
+            **env,
+        }
+        self.process = None
+
+    def collectstatic(self) -> None:
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
+        subprocess.run(command, cwd=BASE_DIR, env=self.env, check=True)  # noqa: S603 (our own command line)
+
+    def __enter__(self) -> Gunicorn:
+        command = [sys.executable, "-m", "gunicorn", "bench.bare_urls:application", "-w", str(self.workers)]
+        command += ["--threads", str(self.threads), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"]
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)  # noqa: S603 (our own command line)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if fetch(self.port, "/bench/bare/")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()

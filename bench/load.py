@@ -52,7 +52,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.common import fresh_database
+from bench.common import database_url as bench_database_url
+from bench.common import free_port, fresh_database
 from events.models import Event, Format, Kind, Registration, Visibility
 from measures.models import Comment, Measure, Roadmap
 from networks.models import Network, NetworkRole, Organisation, OutboxMessage, Person, User
@@ -65,12 +66,6 @@ CITIZENS = 20
 MEASURES = 20
 CSRF = "loadloadloadloadloadloadloadload"  # a 32-character CSRF secret, as cookie and form field
 SESSION_COOKIE, CSRF_COOKIE = "__Host-sessionid", "__Host-csrftoken"  # the names with DEBUG off
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(check, seconds: float, what: str) -> None:
@@ -361,9 +356,7 @@ def main() -> int:
         if not ready:
             return 2
         data = setup_data()
-        db = connection.settings_dict
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-        database_url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        database_url = bench_database_url()
         connection.close()
         work = Path(tempfile.mkdtemp(prefix="klimanetz-load-"))
         procs = None

@@ -28,11 +28,8 @@ import http.client
 import io
 import logging
 import os
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +38,6 @@ import tracemalloc
 import warnings
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
@@ -61,7 +57,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from bench.common import fresh_database, ms, ratio
+from bench.common import Gunicorn, fetch, fresh_database, ms, ratio
 from measures import importing
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap, Sector
 from networks.models import Organisation, OrganisationRole, Person, User
@@ -187,75 +183,6 @@ def import_csv(n: int, lead: Organisation) -> bytes:
 # --- HTTP under gunicorn ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Gunicorn:
-    """gunicorn with DEBUG off against the bench database, on a free port; stopped on exit."""
-
-    def __init__(self, static_root: str):
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "DEBUG": "false",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # throwaway
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-            "DATABASE_URL": database_url(),
-            "CONN_MAX_AGE": "60",
-            "STATIC_ROOT": static_root,
-            "LOG_LEVEL": "WARNING",
-        }
-        self.process = None
-
-    def collectstatic(self) -> None:
-        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
-        subprocess.run(command, cwd=BASE_DIR, env=self.env, check=True)  # noqa: S603 (our own command line)
-
-    def __enter__(self) -> Gunicorn:
-        self.collectstatic()
-        command = [sys.executable, "-m", "gunicorn", "bench.bare_urls:application", "-w", str(WORKERS)]
-        command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"]
-        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)  # noqa: S603 (our own command line)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if fetch(self.port, "/bench/bare/")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-def fetch(port: int, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 def load_round(port: int, path: str, *, seconds: float, clients: int = CLIENTS) -> list[float]:
     """``clients`` threads, each with its own keep-alive connection, sending requests for ``seconds`` after
     a warm-up; the latencies of the requests started in the measured window."""
@@ -312,7 +239,9 @@ def measure_http(roadmap: Roadmap) -> list[Row]:
         }
     static_root = tempfile.mkdtemp(prefix="klimanetz-bench-static-")
     try:
-        with Gunicorn(static_root) as server:
+        server = Gunicorn(static_root, workers=WORKERS, threads=THREADS)
+        server.collectstatic()
+        with server:
             for path in urls.values():
                 status, body = fetch(server.port, path)
                 assert status == 200, (path, status, body[:500])

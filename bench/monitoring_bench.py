@@ -193,7 +193,7 @@ def measure(report: Report) -> list[tuple]:
 
 def worker_build(report: Report) -> dict:
     """The whole build as a worker runs it (services.report_build), in a fresh process: its time and peak RSS."""
-    from bench.measures_bench import database_url
+    from bench.common import database_url
 
     env = {**os.environ, "DATABASE_URL": database_url(), "BENCH_CHILD_REPORT": str(report.pk)}
     command = [sys.executable, "-m", "bench.monitoring_bench"]

@@ -67,8 +67,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bench.common import fresh_database
-from bench.measures_bench import database_url, fetch, free_port
+from bench.common import Gunicorn, database_url, free_port, fresh_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "docs" / "performance.md"
@@ -148,46 +147,6 @@ class Redis:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=10)
-
-
-class Gunicorn:
-    def __init__(self, static_root: str, cache_url: str, *, page_cache: bool):
-        self.port = free_port()
-        self.env = {
-            **os.environ,
-            "DEBUG": "false",
-            "DJANGO_SECRET_KEY": SECRET,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback
-            "DATABASE_URL": database_url(),
-            "CONN_MAX_AGE": "60",
-            "CACHE_URL": cache_url,
-            "STATIC_ROOT": static_root,
-            "LOG_LEVEL": "WARNING",
-            "BENCH_PAGE_CACHE": "on" if page_cache else "off",
-        }
-        self.process = None
-
-    def __enter__(self) -> Gunicorn:
-        command = [sys.executable, "-m", "gunicorn", "bench.bare_urls:application", "-w", str(WORKERS)]
-        command += ["--threads", str(THREADS), "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"]
-        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env)  # noqa: S603 (our own command line)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if fetch(self.port, "/bench/bare/")[0] == 200:
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer within 60 s")
-
-    def __exit__(self, *exc) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 def find_wrk() -> str:
@@ -336,7 +295,14 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
             urls.update({name: (path, base) for name, path in subjects["public"].items()})
             if mode == "off":
                 urls.update({name: (path, logged_in) for name, path in subjects["personal"].items()})
-            with Gunicorn(static_root, redis.url, page_cache=mode == "on") as server:
+            with Gunicorn(
+                static_root,
+                workers=WORKERS,
+                threads=THREADS,
+                secret=SECRET,
+                CACHE_URL=redis.url,
+                BENCH_PAGE_CACHE="on" if mode == "on" else "off",
+            ) as server:
                 for name, (path, headers) in urls.items():
                     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
                     conn.request("GET", path, headers=headers)
