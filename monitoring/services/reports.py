@@ -245,10 +245,9 @@ def _finish(report: Report, files: dict[str, str]) -> None:
     with transaction.atomic():
         if not _mine(report).update(status=Status.DONE, finished_at=now, heartbeat_at=now, step="", **files):
             raise ReportLost
-        if report.scheduled and report.roadmap_id:
-            schedule = ReportSchedule.objects.filter(roadmap_id=report.roadmap_id, publish=True).exists()
-            if schedule:
-                Report.objects.filter(pk=report.pk).update(published=True, published_at=now)
+        publish = ReportSchedule.objects.filter(roadmap_id=report.roadmap_id, publish=True)
+        if report.scheduled and report.roadmap_id and publish.exists():
+            report_publish(report, True)  # the one way to publish: its save renews the cached public pages
 
 
 def report_fail(report_id: int, reason) -> None:
