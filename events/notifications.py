@@ -44,9 +44,7 @@ def _url_in(event, language: str) -> str:
 def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
     """Decide and enqueue one email; returns whether an email was enqueued now."""
     person = registration.person
-    user = person.user
-    reachable = user is not None and user.is_active and person.anonymised_at is None
-    skipped = kind in disabled_kinds(person) or not reachable
+    skipped = kind in disabled_kinds(person) or not person.can_be_mailed
     notice, created = Notice.objects.get_or_create(
         registration=registration, kind=kind, occasion=occasion, defaults={"skipped": skipped}
     )
@@ -72,7 +70,7 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
             }
         )
     outbox_enqueue_template(
-        recipient=user.email,
+        recipient=person.user.email,
         reason=f"event_{kind}",
         template=f"event_{kind}",
         context=context,

@@ -218,6 +218,12 @@ class Person(models.Model):
     def contact_is_visible(self) -> bool:
         return self.contact_visibility == self.ContactVisibility.MEMBERS and self.anonymised_at is None
 
+    @property
+    def can_be_mailed(self) -> bool:
+        """Someone a mail may go to: an active account with an address, not anonymised."""
+        user = self.user
+        return user is not None and user.is_active and bool(user.email) and self.anonymised_at is None
+
 
 class Expertise(models.Model):
     class Level(models.IntegerChoices):

@@ -46,14 +46,7 @@ class Item:
 
 
 def reachable(person: Person | None) -> bool:
-    """Someone a mail can go to: an active account with an address, not anonymised."""
-    return (
-        person is not None
-        and person.anonymised_at is None
-        and person.user is not None
-        and person.user.is_active
-        and bool(person.user.email)
-    )
+    return person is not None and person.can_be_mailed
 
 
 def _editors(organisation_ids: set[int]) -> dict[int, list[Person]]:
