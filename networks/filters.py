@@ -10,6 +10,14 @@ from networks.models import Expertise, Network, Organisation, Person, Topic
 SEARCH_MAX_LENGTH = 100
 
 
+class ThenByName(django_filters.OrderingFilter):
+    """An ordering with the person's name (then the id) as tie-breakers, so pages never shuffle."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "name", "pk") if value else qs
+
+
 class MemberDirectoryFilter(django_filters.FilterSet):
     """Filters for a network's member directory; the queryset is already scoped to the network."""
 
@@ -27,10 +35,21 @@ class MemberDirectoryFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         label=_("Expertise at least"), choices=Expertise.Level.choices, method="min_level", empty_label=_("Any level")
     )
+    sort = ThenByName(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("organisation__name", "organisation")),
+        choices=[
+            ("name", _("Name (A–Z)")),
+            ("-name", _("Name (Z–A)")),
+            ("organisation", _("Organisation (A–Z)")),
+            ("-organisation", _("Organisation (Z–A)")),
+        ],
+        empty_label=None,
+    )
 
     class Meta:
         model = Person
-        fields = ["q", "organisation", "topic", "level"]
+        fields = ["q", "organisation", "topic", "level", "sort"]
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)

@@ -118,6 +118,30 @@ def test_member_directory_filters_by_organisation_topic_and_search(client, perso
     assert "Koordinatorin" in page and "Wärme-Expertin" not in page
 
 
+def test_member_directory_sorts_by_name_or_organisation_and_keeps_the_sort_in_the_pagination(client, personas):
+    for name, organisation in [("Anna Zeller", "Zweckverband"), ("Zora Albers", "Amt Albersdorf")]:
+        f.NetworkRoleFactory(network=personas.network, person__name=name, person__organisation__name=organisation)
+    for number in range(25):  # a second page
+        f.NetworkRoleFactory(network=personas.network, person__name=f"Person {number:02}")
+    personas.login(client, "member")
+    url = reverse("networks:member-list", args=[personas.network.slug])
+
+    def names(page):
+        return [n for n in ("Anna Zeller", "Zora Albers") if n in page]
+
+    page = client.get(url).content.decode()
+    assert names(page) == ["Anna Zeller"]  # A… on the first page, Z… later
+    page = client.get(url, {"sort": "-name"}).content.decode()
+    assert names(page) == ["Zora Albers"]
+    assert "sort=-name" in page.split('class="pagination"')[1]  # the next page keeps the sort
+    page = client.get(url, {"sort": "organisation"}).content.decode()  # Amt … < Gemeinde … < Zweckverband
+    assert names(page) == ["Zora Albers"]
+    page = client.get(url, {"sort": "-organisation"}).content.decode()
+    assert names(page) == ["Anna Zeller"]
+    response = client.get(url, {"sort": "user__password"})  # not an offered sort: ignored, never a 500
+    assert response.status_code == 200
+
+
 def test_member_directory_hides_contact_details_of_people_who_chose_nobody(client, personas):
     shy = f.NetworkRoleFactory(network=personas.network, person__contact_visibility="nobody").person
     open_ = f.NetworkRoleFactory(network=personas.network, person__phone="0631 12345").person
