@@ -3,7 +3,8 @@
 Plain functions over bytes and a roadmap, testable without HTTP:
 
 - ``read_table(name, content)`` reads a CSV (UTF-8 with or without BOM, ";" or "," detected) or an
-  XLSX file (its first sheet, headers in row 1) into a ``Table``; anything else is an ``ImportFileError``.
+  XLSX file (its first sheet, headers in row 1) into a ``Table`` with the readers of ``networks.tabular``;
+  anything else is an ``ImportFileError``.
 - ``check(roadmap=..., table=...)`` is the dry run: every row through ``MeasureRowForm`` (types,
   lengths, choices, digits), ``Measure.clean`` (end not before start, low ≤ expected ≤ high, ...) and the
   codes (a code the roadmap has means "update this measure"; a code twice in the file is an error).
@@ -20,11 +21,7 @@ An empty cell empties the field; status and priority keep their value (or take t
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,18 +29,18 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from events.exports import FORMULA_START
 from measures import services
 from measures.forms.data import MeasureRowForm
 from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
+from networks import tabular
 from networks.models import Organisation, Person
+from networks.tabular import ImportFileError, Table, cell_text, normalise
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5_000
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
+MAX_BYTES = tabular.MAX_BYTES  # the limits of this import are the readers' defaults: 5 MB, 5,000 rows
+MAX_ROWS = tabular.MAX_ROWS
+
 LIST_SEPARATOR = " | "  # partners in one cell
 
 TEXT, CHOICE, DATE, BOOL, DECIMAL, ORGANISATION, ORGANISATIONS, GROUPS, READ_ONLY = (
@@ -129,114 +126,18 @@ TRUE = {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
 FALSE = {"", "0", "false", "no", "n", "nein", "falsch"}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (type, encoding, size, headers)."""
-
-
 # --- Reading ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells)
-    digest: str  # sha256 of the file: the confirm step must send the file that was checked
-    is_csv: bool = True
-    name: str = ""
 
 
 def read_table(name: str, content: bytes) -> Table:
     """The header row and the non-empty data rows of a CSV or XLSX file (``ImportFileError`` otherwise)."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB. Please split it."))
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    digest = hashlib.sha256(content).hexdigest()
-    if extension == "xlsx":
-        headers, rows = read_xlsx(content)
-    elif extension in ("csv", "txt"):
-        headers, rows = read_csv(content)
-    else:
-        raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
-    if not rows:
-        raise ImportFileError(_("The file has a header row but no measures."))
-    return Table(headers, rows, digest, is_csv=extension != "xlsx", name=name)
-
-
-def _limited(numbered_rows):
-    """Skip empty rows; stop with an error after MAX_ROWS data rows (before reading the rest)."""
-    rows = []
-    for number, cells in numbered_rows:
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-            continue
-        if len(rows) == MAX_ROWS:
-            raise ImportFileError(
-                _("The file has more than %(max)s rows. Please split it.")
-                % {"max": number_format(MAX_ROWS, force_grouping=True)}
-            )
-        rows.append((number, list(cells)))
-    return rows
-
-
-def read_csv(content: bytes) -> tuple[list[str], list]:
-    if b"\x00" in content[:4096]:
-        raise ImportFileError(_("This is not a CSV file. Please save the table as CSV (UTF-8) or .xlsx."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _("The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = next(reader, None)
-        if not headers:
-            raise ImportFileError(_("The file is empty."))
-        return headers, _limited(enumerate(reader, start=2))
-    except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
-
-
-def read_xlsx(content: bytes) -> tuple[list[str], list]:
-    from openpyxl import load_workbook
-
-    try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
-    except zipfile.BadZipFile as error:
-        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
-    if unpacked > MAX_UNPACKED_BYTES:  # a few MB that unpack to gigabytes would fill the memory
-        raise ImportFileError(_("The Excel file is too large when unpacked. Please save it as CSV."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
-        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_cells = next(rows, None)
-        if not header_cells:
-            raise ImportFileError(_("The file is empty."))
-        headers = [("" if cell is None else str(cell)) for cell in header_cells]
-        while headers and not headers[-1].strip():
-            headers.pop()
-        width = len(headers)
-        numbered = ((number, row[:width]) for number, row in enumerate(rows, start=2))
-        return headers, _limited(numbered)
-    finally:
-        workbook.close()
+    return tabular.read_table(name, content, no_rows=_("The file has a header row but no measures."))
 
 
 # --- Headers ---------------------------------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    """Header and choice spelling: case, units in brackets, spaces, dashes and underscores do not matter."""
-    text = re.sub(r"\(.*?\)", "", str(text).replace("\ufeff", "")).casefold()
-    return re.sub(r"[\W_]+", " ", text).strip()
-
-
-HEADER_NAMES = {_normalise(name): column for column in COLUMNS for name in (column.key, column.de, *column.aliases)}
+HEADER_NAMES = {normalise(name): column for column in COLUMNS for name in (column.key, column.de, *column.aliases)}
 
 
 def map_headers(headers: list[str]) -> list[Column | None]:
@@ -246,7 +147,7 @@ def map_headers(headers: list[str]) -> list[Column | None]:
         if not str(header).strip():
             columns.append(None)
             continue
-        column = HEADER_NAMES.get(_normalise(header))
+        column = HEADER_NAMES.get(normalise(header))
         if column is None:
             unknown.append(str(header).strip())
         elif column.key in seen:
@@ -269,17 +170,6 @@ def map_headers(headers: list[str]) -> list[Column | None]:
 
 class CellError(ValueError):
     pass
-
-
-def _text(value, *, is_csv: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if is_csv and text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
-        text = text[1:]  # undo the export's formula neutralisation: the apostrophe is not part of the text
-    return text
 
 
 def parse_decimal(value) -> Decimal | None:
@@ -331,7 +221,7 @@ def parse_date(value) -> date | None:
 def parse_bool(value) -> bool:
     if isinstance(value, bool):
         return value
-    text = _normalise(_text(value, is_csv=False))
+    text = normalise(cell_text(value, is_csv=False))
     if text in TRUE:
         return True
     if text in FALSE:
@@ -344,15 +234,15 @@ def choice_lookup(choices) -> dict[str, str]:
     lookup = {}
     for language in ("en", "de"):
         with translation.override(language):
-            lookup.update({_normalise(label): value for value, label in choices.choices})
-    lookup.update({_normalise(value): value for value in choices.values})
+            lookup.update({normalise(label): value for value, label in choices.choices})
+    lookup.update({normalise(value): value for value in choices.values})
     return lookup
 
 
 def parse_choice(text: str, column: Column, lookup: dict[str, str]) -> str:
     if not text:
         return ""
-    value = lookup.get(_normalise(text))
+    value = lookup.get(normalise(text))
     if value is None:
         allowed = ", ".join(f"{v} ({label})" for v, label in column.choices.choices if v)
         raise CellError(
@@ -437,14 +327,14 @@ class _Context:
 def _cell(column: Column, raw, context: _Context, *, is_csv: bool):
     """(form value or model value, is_form_field) for one cell; CellError for what cannot be read."""
     if column.kind == DECIMAL:
-        number = parse_decimal(_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
+        number = parse_decimal(cell_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
         return ("" if number is None else str(number)), True
     if column.kind == DATE:
         day = parse_date(raw) if raw is not None else None
         return ("" if day is None else day.isoformat()), True
     if column.kind == BOOL:
         return ("true" if raw is not None and parse_bool(raw) else "false"), True
-    text = _text(raw, is_csv=is_csv)
+    text = cell_text(raw, is_csv=is_csv)
     if column.kind == CHOICE:
         return parse_choice(text, column, context.lookups[column.key]), True
     if column.kind == ORGANISATION:
@@ -460,17 +350,17 @@ def _cell(column: Column, raw, context: _Context, *, is_csv: bool):
 def _read_row(number: int, cells: list, columns: list, context: _Context, is_csv: bool) -> RowResult:
     row = RowResult(number=number, code="")
     data, model_values = {}, {}
-    if any(_text(extra, is_csv=is_csv) for extra in cells[len(columns) :]):
+    if any(cell_text(extra, is_csv=is_csv) for extra in cells[len(columns) :]):
         row.errors.append(_("The row has more cells than the header row has columns."))
     for index, column in enumerate(columns):
         raw = cells[index] if index < len(cells) else None
         if column is None:
-            if _text(raw, is_csv=is_csv):
+            if cell_text(raw, is_csv=is_csv):
                 row.errors.append(_("A cell under an empty header has a value."))
             continue
         if not column.importable:
             continue
-        if column.key in KEEP_WHEN_EMPTY and not _text(raw, is_csv=is_csv):
+        if column.key in KEEP_WHEN_EMPTY and not cell_text(raw, is_csv=is_csv):
             continue
         try:
             value, is_form_field = _cell(column, raw, context, is_csv=is_csv)

@@ -1,7 +1,7 @@
 """Imports of monitoring data from CSV or XLSX: indicator values, and a GHG balance (BISKO).
 
-Both follow measures.importing (and reuse its file reading and cell parsing): ``read_table`` reads the
-file, ``check_*`` is the dry run that lists what every row would do or why it cannot, ``run_*`` checks
+Both follow measures.importing (and reuse its cell parsing): ``read_table`` (networks.tabular) reads the file,
+``check_*`` is the dry run that lists what every row would do or why it cannot, ``run_*`` checks
 again under lock and writes every row in one transaction only when no row has an error.
 
 Values: one row per indicator, year and kind. The indicator is named by its name or its comparison key;
@@ -14,7 +14,6 @@ counted twice); other years and sectors stay as they are.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,29 +31,14 @@ from monitoring.forms import YEAR_MAX, YEAR_MIN, parse_number
 from monitoring.models import BiskoSector, EmissionBalance, EnergyCarrier, Indicator, IndicatorValue
 from monitoring.services import emissions as emission_services
 from monitoring.services import indicators as indicator_services
+from networks import tabular
 from networks.models import Organisation, Person
+from networks.tabular import ImportFileError, Table, cell_text, normalise
 
-MAX_BYTES = base.MAX_BYTES
-ImportFileError = base.ImportFileError
+MAX_BYTES = tabular.MAX_BYTES  # the limits of these imports are the readers' defaults: 5 MB, 5,000 rows
+read_table = tabular.read_table  # the upload forms read their file through this module
 CellError = base.CellError
-Table = base.Table
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-
-
-def read_table(name: str, content: bytes) -> Table:
-    """The header row and the data rows of a CSV (";" or ",", UTF-8) or XLSX file (measures.importing's readers)."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB. Please split it."))
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension == "xlsx":
-        headers, rows = base.read_xlsx(content)
-    elif extension in ("csv", "txt"):
-        headers, rows = base.read_csv(content)
-    else:
-        raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
-    if not rows:
-        raise ImportFileError(_("The file has a header row but no data rows."))
-    return Table(headers, rows, hashlib.sha256(content).hexdigest(), is_csv=extension != "xlsx", name=name)
 
 
 # --- Columns ---------------------------------------------------------------------------------------
@@ -168,13 +152,13 @@ KIND_ALIASES = {
 
 def map_headers(headers: list[str], columns: tuple[Column, ...]) -> list[Column | None]:
     """The column of each header; ImportFileError for unknown, repeated or missing required columns."""
-    names = {base._normalise(n): c for c in columns for n in (c.key, c.de, *c.aliases)}
+    names = {normalise(n): c for c in columns for n in (c.key, c.de, *c.aliases)}
     mapped, unknown, seen = [], [], set()
     for header in headers:
         if not str(header).strip():
             mapped.append(None)
             continue
-        column = names.get(base._normalise(header))
+        column = names.get(normalise(header))
         if column is None:
             unknown.append(str(header).strip())
         elif column.key in seen:
@@ -200,13 +184,13 @@ def column_docs(columns: tuple[Column, ...]) -> list[tuple[str, str, str]]:
 def _cells(number: int, cells: list, columns: list, is_csv: bool) -> tuple[dict, list[str]]:
     """{column key: raw cell} of a row, and errors about its shape."""
     errors = []
-    if any(base._text(extra, is_csv=is_csv) for extra in cells[len(columns) :]):
+    if any(cell_text(extra, is_csv=is_csv) for extra in cells[len(columns) :]):
         errors.append(_("The row has more cells than the header row has columns."))
     values = {}
     for index, column in enumerate(columns):
         raw = cells[index] if index < len(cells) else None
         if column is None:
-            if base._text(raw, is_csv=is_csv):
+            if cell_text(raw, is_csv=is_csv):
                 errors.append(_("A cell under an empty header has a value."))
             continue
         values[column.key] = raw
@@ -214,7 +198,7 @@ def _cells(number: int, cells: list, columns: list, is_csv: bool) -> tuple[dict,
 
 
 def _year(raw, is_csv: bool) -> int:
-    text = base._text(raw, is_csv=is_csv)
+    text = cell_text(raw, is_csv=is_csv)
     if isinstance(raw, datetime):
         return raw.year
     if not text.isdigit() or not YEAR_MIN <= int(text) <= YEAR_MAX:
@@ -225,7 +209,7 @@ def _year(raw, is_csv: bool) -> int:
 
 
 def _number(raw, is_csv: bool, *, max_digits: int, decimal_places: int, minimum: Decimal | None = None) -> Decimal:
-    value = parse_number(base._text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
+    value = parse_number(cell_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
     if value is None:
         raise CellError(_("A number is needed."))
     try:
@@ -239,7 +223,7 @@ def _number(raw, is_csv: bool, *, max_digits: int, decimal_places: int, minimum:
 
 def _choice(text: str, choices, aliases: dict) -> str:
     lookup = {**base.choice_lookup(choices), **aliases}
-    value = lookup.get(base._normalise(text))
+    value = lookup.get(normalise(text))
     if value is None:
         allowed = ", ".join(f"{v} ({label})" for v, label in choices.choices if v)
         raise CellError(
@@ -249,7 +233,7 @@ def _choice(text: str, choices, aliases: dict) -> str:
 
 
 def _text(raw, is_csv: bool, limit: int) -> str:
-    text = base._text(raw, is_csv=is_csv)
+    text = cell_text(raw, is_csv=is_csv)
     if len(text) > limit:
         raise CellError(_("At most %(limit)s characters.") % {"limit": limit})
     return text
@@ -331,20 +315,20 @@ def _indicator_lookup(organisation: Organisation) -> dict[str, Indicator]:
     lookup = {}
     for indicator in Indicator.objects.filter(organisation=organisation):
         if indicator.code:
-            lookup[base._normalise(indicator.code)] = indicator
-        lookup[base._normalise(indicator.name)] = indicator
+            lookup[normalise(indicator.code)] = indicator
+        lookup[normalise(indicator.name)] = indicator
     return lookup
 
 
 def _value_row(number, cells, columns, is_csv, indicators, this_year) -> ValueRow:
     raw, errors = _cells(number, cells, columns, is_csv)
-    row = ValueRow(number=number, errors=errors, label=base._text(raw.get("indicator"), is_csv=is_csv))
-    indicator = indicators.get(base._normalise(row.label)) if row.label else None
+    row = ValueRow(number=number, errors=errors, label=cell_text(raw.get("indicator"), is_csv=is_csv))
+    indicator = indicators.get(normalise(row.label)) if row.label else None
     if indicator is None:
         row.errors.append(_("Indikator: no indicator of this organisation is called “%(name)s”.") % {"name": row.label})
     year = _read(row, "year", lambda: _year(raw.get("year"), is_csv), "Jahr")
     value = _read(row, "value", lambda: _number(raw.get("value"), is_csv, max_digits=18, decimal_places=3), "Wert")
-    kind_text = base._text(raw.get("kind"), is_csv=is_csv)
+    kind_text = cell_text(raw.get("kind"), is_csv=is_csv)
     kind = IndicatorValue.Kind.MEASURED
     if kind_text:
         kind = _read(row, "kind", lambda: _choice(kind_text, IndicatorValue.Kind, KIND_ALIASES), "Art")
@@ -455,12 +439,12 @@ def _balance_row(number, cells, columns, is_csv) -> BalanceRow:
     raw, errors = _cells(number, cells, columns, is_csv)
     row = BalanceRow(number=number, errors=errors)
     row.year = _read(row, "year", lambda: _year(raw.get("year"), is_csv), "Jahr")
-    sector_text = base._text(raw.get("sector"), is_csv=is_csv)
+    sector_text = cell_text(raw.get("sector"), is_csv=is_csv)
     if not sector_text:
         row.errors.append(_("Sektor: the sector is missing."))
     else:
         row.sector = _read(row, "sector", lambda: _choice(sector_text, BiskoSector, SECTOR_ALIASES), "Sektor") or ""
-    carrier_text = base._text(raw.get("energy_carrier"), is_csv=is_csv)
+    carrier_text = cell_text(raw.get("energy_carrier"), is_csv=is_csv)
     if carrier_text:
         carrier = _read(row, "carrier", lambda: _choice(carrier_text, EnergyCarrier, CARRIER_ALIASES), "Energieträger")
         row.energy_carrier = carrier or ""

@@ -1,0 +1,216 @@
+"""Spreadsheets in and out, for every app's imports and exports: CSV as German Excel writes and reads it
+(UTF-8 with or without BOM, ";" or ","), XLSX (the first sheet, headers in row 1).
+
+Reading refuses what is not such a file (wrong type, a disguised extension, NUL bytes, not UTF-8) and what is
+too big (bytes, rows, and an XLSX that unpacks to too much: a zip bomb) with an ``ImportFileError`` whose text
+the import pages show. Writing neutralises text a spreadsheet would run as a formula: a leading apostrophe for
+cells that start with = + - @ (or a tab or CR); ``cell_text`` takes it off again when a CSV comes back.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (type, encoding, size, headers)."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells)
+    digest: str  # sha256 of the file: a confirm step can tell that it got the file that was checked
+    is_csv: bool = True
+    name: str = ""
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+
+
+def read_table(
+    name: str,
+    content: bytes,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    no_rows: str | None = None,
+) -> Table:
+    """The header row and the non-empty data rows of a CSV or XLSX file (``ImportFileError`` otherwise).
+
+    The type comes from the extension and must match the content: an XLSX must be a workbook, a CSV text."""
+    if len(content) > max_bytes:
+        raise ImportFileError(too_large(max_bytes))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension == "xlsx":
+        headers, rows = read_xlsx(content, max_rows=max_rows)
+    elif extension in ("csv", "txt"):
+        headers, rows = read_csv(content, max_rows=max_rows)
+    else:
+        raise ImportFileError(_("Only CSV files (UTF-8) and Excel files (.xlsx) can be imported."))
+    if not rows:
+        raise ImportFileError(no_rows or _("The file has a header row but no data rows."))
+    return Table(headers, rows, hashlib.sha256(content).hexdigest(), is_csv=extension != "xlsx", name=name)
+
+
+def too_large(max_bytes: int) -> str:
+    megabytes = number_format(max_bytes // (1024 * 1024))  # the limits are whole megabytes
+    return _("The file is larger than %(megabytes)s MB. Please split it.") % {"megabytes": megabytes}
+
+
+def _limited(numbered_rows, max_rows: int) -> list:
+    """Skip empty rows; stop with an error after ``max_rows`` data rows (before reading the rest)."""
+    rows = []
+    for number, cells in numbered_rows:
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+            continue
+        if len(rows) == max_rows:
+            raise ImportFileError(
+                _("The file has more than %(max)s rows. Please split it.")
+                % {"max": number_format(max_rows, force_grouping=True)}
+            )
+        rows.append((number, list(cells)))
+    return rows
+
+
+def read_csv(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], list]:
+    if b"\x00" in content[:4096]:
+        raise ImportFileError(_("This is not a CSV file. Please save the table as CSV (UTF-8) or .xlsx."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = next(reader, None)
+        if not headers:
+            raise ImportFileError(_("The file is empty."))
+        return headers, _limited(enumerate(reader, start=2), max_rows)
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], list]:
+    from openpyxl import load_workbook
+
+    try:
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    if unpacked > MAX_UNPACKED_BYTES:  # a few MB that unpack to gigabytes would fill the memory
+        raise ImportFileError(_("The Excel file is too large when unpacked. Please save it as CSV."))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if not header_cells:
+            raise ImportFileError(_("The file is empty."))
+        headers = [("" if cell is None else str(cell)) for cell in header_cells]
+        while headers and not headers[-1].strip():
+            headers.pop()
+        width = len(headers)
+        numbered = ((number, row[:width]) for number, row in enumerate(rows, start=2))
+        return headers, _limited(numbered, max_rows)
+    finally:
+        workbook.close()
+
+
+def normalise(text: str) -> str:
+    """Header and choice spelling: case, units in brackets, spaces, dashes and underscores do not matter."""
+    text = re.sub(r"\(.*?\)", "", str(text).replace("\ufeff", "")).casefold()
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def cell_text(value, *, is_csv: bool) -> str:
+    """A cell as stripped text; in a CSV, the apostrophe the exports put before a formula-like text is removed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if is_csv and text.startswith("'") and text[1:2] and text[1] in FORMULA_START:
+        text = text[1:]  # undo the export's formula neutralisation: the apostrophe is not part of the text
+    return text
+
+
+# --- Writing ---------------------------------------------------------------------------------------
+
+
+def neutralise(value):
+    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR at the start) gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
+    """A CSV German Excel opens as it is: UTF-8 with BOM, ";", CRLF; every text cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    """A workbook of (title, header, rows) sheets: bold headers in row 1, text cells stored as text, never as a
+    formula (and neutralised like the CSV), dates as dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(sheet_title(title))
+        widths = [len(name) for name in header]
+        for column, name in enumerate(header, start=1):
+            sheet.cell(row=1, column=column, value=name).font = Font(bold=True)
+        for row_number, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell = sheet.cell(row=row_number, column=column, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                elif hasattr(value, "isoformat"):
+                    cell.number_format = "DD.MM.YYYY"
+                widths[column - 1] = max(widths[column - 1], min(len(str(value)), 60))
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = min(width + 2, 50)
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(text: str) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if c in "[]:*?/\\" else c for c in str(text)).strip()
+    return cleaned[:31] or "Sheet"
