@@ -20,9 +20,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
 from networks.pages import attachment
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from networks.tabular import XLSX_TYPE, neutralise
 
 
 def waiting_positions(registrations: Iterable[Registration]) -> dict[int, int]:
@@ -76,13 +74,6 @@ def rows(event: Event, registrations: list[Registration]) -> list[list]:
 def filename(event: Event, ext: str) -> str:
     day = timezone.localtime(event.starts_at).date().isoformat()
     return f"teilnehmende-{slugify(event.title) or 'termin'}-{day}.{ext}"
-
-
-def neutralise(value):
-    """Text a spreadsheet would evaluate (=, +, -, @, tab, CR at the start) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def as_csv(event: Event, registrations: list[Registration]) -> HttpResponse:
