@@ -15,6 +15,7 @@ from events import services
 from events.models import Document, Event, Notice, Outcome, Registration, Visibility
 from networks.models import OutboxMessage
 from tests.events.factories import EventFactory, OutcomeFactory, RegistrationFactory, in_days
+from tests.helpers import de
 from tests.networks import factories as f
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -223,6 +224,20 @@ def test_private_network_is_a_404_for_outsiders(client, personas, past_event):
     assert client.get(_url("minutes-edit", past_event)).status_code == 404
     assert client.get(_url("document-download", past_event, document.pk)).status_code == 404
     assert client.get(reverse("events:action-items", args=[personas.network.slug])).status_code == 404
+
+
+def test_action_items_empty_state_says_where_they_come_from_or_that_filters_exclude_them(client, personas):
+    personas.login(client, "member")
+    url = reverse("events:action-items", args=[personas.network.slug])
+    page = client.get(url).content.decode()
+    filtered = client.get(url, {"status": "done"}).content.decode()
+    where = de(
+        "The network has no action items yet. They are agreed in the minutes of an event: open a past event and "
+        "write its minutes, with who does what by when."
+    )
+    none_match = de("No action items match these filters.")
+    assert where in page and none_match not in page
+    assert none_match in filtered and de("Show all action items") in filtered and where not in filtered
 
 
 @pytest.mark.parametrize(

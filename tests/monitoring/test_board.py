@@ -158,6 +158,14 @@ def test_board_without_members(client, personas):
     with translation.override("en"):
         page = client.get(board_url(personas.network)).content.decode()
     assert "The network has no member municipalities yet." in page
+    assert "board-charts" not in page  # no empty stage chart
+    assert reverse("networks:membership-list", args=[personas.network.slug]) not in page  # members cannot add
+    personas.login(client, "coordinator")
+    with translation.override("en"):
+        page = client.get(board_url(personas.network)).content.decode()
+    assert (
+        reverse("networks:membership-list", args=[personas.network.slug]) in page.split("no member municipalities")[1]
+    )
 
 
 def grow(network, n):
