@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from measures.models import (
     Comment,
@@ -11,6 +13,7 @@ from measures.models import (
     ProposalSupport,
     Roadmap,
 )
+from measures.views.editor import history_entries
 from networks.admin import HistoryAdmin
 
 
@@ -43,6 +46,32 @@ class MeasureAdmin(HistoryAdmin):
     readonly_fields = ["is_late", "origin_proposal"]
     inlines = [MilestoneInline, UpdateInline]
     list_select_related = ["roadmap"]
+    # The history as the editors see it in the portal (who by name, each field before and after, in the
+    # interface language), read-only: a revert here would bypass the measure services (late state, caches).
+    object_history_template = "admin/measures/measure/object_history.html"
+    history_list_per_page = 50
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise PermissionDenied  # simple_history's revert form (it would save an old version past the services)
+
+    def history_view_title(self, request, obj) -> str:
+        return _("History of %(code)s %(title)s") % {"code": obj.code, "title": obj.title}
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
+        return queryset.select_related("history_user__person").order_by("-history_date", "-history_id")
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True) -> None:
+        """Each record of the page gets ``entry`` (who, kind, changed fields), compared with the record before
+        it, also across the page's end."""
+        records = list(historical_records)
+        end = historical_records.end_index() if records else 0
+        before = list(historical_records.paginator.object_list[end : end + 1])
+        for record, entry in zip(records, history_entries([*records, *before]), strict=False):
+            record.entry = entry
 
 
 class SupportInline(admin.TabularInline):
