@@ -6,6 +6,9 @@ from django.conf import settings
 
 PASSWORD = "klimanetz-demo"
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+OVERFLOW = "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
 
 
 def log_in(browsing, email: str) -> None:
@@ -28,6 +31,29 @@ def submit(page, button) -> None:
 def log_out(browsing) -> None:
     submit(browsing.page, browsing.page.get_by_role("button", name="Abmelden", exact=True))
     assert browsing.page.get_by_role("button", name="Abmelden", exact=True).count() == 0
+
+
+def phone_screenshot(page, name: str, *, fits: bool = True) -> None:
+    """The current page at 390 px wide as docs/screenshots/phone-<name>.png; it must fit without sideways
+    scrolling (unless ``fits`` is False: the Django admin is not made for phones). Back to the desktop size."""
+    page.set_viewport_size(PHONE)
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"))
+        if fits:
+            assert page.evaluate(OVERFLOW) == 0, f"{page.url} is wider than a phone"
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
+def outbox_link(email: str, reason: str, path_pattern: str) -> str:
+    """The path of the link in the newest mail of this kind to this address (the outbox is what is mailed)."""
+    import re
+
+    from networks.models import OutboxMessage
+
+    body = OutboxMessage.objects.filter(recipient=email, reason=reason).latest("pk").body_text
+    return re.search(rf"https?://[^/\s]+({path_pattern})", body).group(1)
 
 
 def assert_clean(browsing) -> None:

@@ -1,8 +1,10 @@
 """Climate roadmaps as citizens and editors try them (issue 4 "Done when"), in a real Chromium, on the demo data.
 
-1. An anonymous citizen goes from the home page to Düren's roadmap: the target 2035 and the progress are
-   visible, the measures filter by sector, a measure tells what it does, how far it is and how to take
-   part, and the open-data CSV downloads and parses (one header row, units in the header).
+1. A citizen goes from the home page to Düren's roadmap: the target 2035 and the progress are visible, the
+   measures filter by sector, a measure tells what it does, how far it is and how to take part, and the
+   open-data CSV downloads and parses (one header row, units in the header). To submit a proposal they sign
+   up, confirm their address through the link in the mail and are back at the proposal form, signed in;
+   the proposal waits for the editors, visible only to its author (issue 7 §1, journey 1).
 2. buerger@example.org submits a proposal; it stays invisible to anonymous visitors until
    dueren.redaktion publishes it in the moderation queue; then it is public and buerger has an email
    in the outbox.
@@ -23,12 +25,22 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, submit
+from tests.browser.helpers import (
+    SCREENSHOTS,
+    assert_clean,
+    log_in,
+    log_out,
+    outbox_link,
+    phone_screenshot,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
 ROADMAP = "/klima-roadmaps/klima-roadmap-kreis-dueren/"
 BALKON_PV = "Balkon-PV für Mieter*innen"
+CITIZEN = "lea.hoffmann@example.net"
+PROPOSAL = "Strommessgeräte zum Ausleihen"
 
 
 def status_of(browsing, path: str) -> int:
@@ -44,8 +56,10 @@ def open_measure(browsing, title: str) -> None:
     assert page.locator("h1").inner_text() == title
 
 
-def test_citizen_finds_duerens_roadmap_filters_opens_a_measure_and_downloads_the_csv(demo_data, browsing):
-    from measures.models import Measure
+def test_citizen_reads_the_roadmap_filters_opens_a_measure_downloads_the_data_signs_up_and_proposes(
+    demo_data, browsing
+):
+    from measures.models import Measure, Moderation, Proposal
 
     page = browsing.page
     try:
@@ -95,8 +109,9 @@ def test_citizen_finds_duerens_roadmap_filters_opens_a_measure_and_downloads_the
         assert "vertraulich" not in main and "Landrats" not in main  # internal notes never leave the editors
         page.screenshot(path=str(SCREENSHOTS / "measure.png"), full_page=True)
 
-        # The open data: a CSV with one header row (units in it) and one row per public measure.
-        page.goto(browsing.url(ROADMAP))
+        # Back to the roadmap: the open data, a CSV with one header row (units in it) and one row per public measure.
+        page.locator(f'main a[href="{ROADMAP}"]').first.click()
+        page.wait_for_url(f"**{ROADMAP}")
         with page.expect_download() as download_info:
             page.locator(f'a[href="{ROADMAP}massnahmen.csv"]').click()
         download = download_info.value
@@ -115,6 +130,38 @@ def test_citizen_finds_duerens_roadmap_filters_opens_a_measure_and_downloads_the
         assert by_code["IW-01"]["effect_expected (t CO2e/a)"] == ""  # marked internal by the editors
         assert "KV-05" not in by_code  # a draft
         assert "vertraulich" not in text
+
+        # An idea of their own: the citizens' proposals, the form at the end, first an account.
+        page.locator(f'main a[href="{ROADMAP}vorschlaege/"]').first.click()
+        page.wait_for_url(f"**{ROADMAP}vorschlaege/")
+        page.locator('main .actions a[href="#submit"]').click()
+        take_part = page.locator("section#submit")
+        assert take_part.locator("form.proposal-form").count() == 0  # not without an account
+        take_part.locator('a[href^="/konto/signup/"]').click()
+        page.wait_for_url("**/konto/signup/**")
+        signup = page.locator("main form", has=page.locator("input[name=password1]"))
+        signup.locator("input[name=email]").fill(CITIZEN)
+        signup.locator("input[name=name]").fill("Lea Hoffmann")
+        signup.locator("input[name=password1]").fill("Sonnenstrom-2026!")
+        signup.locator("input[name=password2]").fill("Sonnenstrom-2026!")
+        submit(page, signup.locator("button[type=submit]"))
+        assert "/konto/confirm-email/" in page.url and CITIZEN in page.locator("main").inner_text()
+
+        # The mail's link confirms the address and signs in; back at the form, the proposal goes to the editors.
+        page.goto(browsing.url(outbox_link(CITIZEN, "email_confirmation_signup", r"/konto/confirm-email/\S+/")))
+        submit(page, page.locator("main form button[type=submit]"))
+        page.wait_for_url(f"**{ROADMAP}vorschlaege/#submit")
+        assert page.get_by_role("button", name="Abmelden", exact=True).is_visible()
+        form = page.locator("#submit form.proposal-form")
+        form.locator("input[name=title]").fill(PROPOSAL)
+        form.locator("select[name=sector]").select_option("households")
+        form.locator("textarea[name=text]").fill("Ein Verleih von Strommessgeräten in den Stadtbibliotheken.")
+        submit(page, form.locator("button[type=submit]"))
+        proposal = Proposal.objects.get(roadmap__slug="klima-roadmap-kreis-dueren", title=PROPOSAL)
+        assert proposal.status == Moderation.PENDING and proposal.author.user.email == CITIZEN
+        assert page.url.endswith(proposal.get_absolute_url()) and page.locator("h1").inner_text() == PROPOSAL
+        assert page.locator(".messages .message-success").is_visible()  # told what happens next
+        phone_screenshot(page, "proposal")
         assert_clean(browsing)
     finally:
         # Queries made while Playwright's loop runs have their own connection: close it, or
