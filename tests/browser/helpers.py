@@ -11,9 +11,15 @@ DESKTOP = {"width": 1280, "height": 900}
 OVERFLOW = "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def log_in(browsing, email: str) -> None:
+def log_in(browsing, email: str, *, from_home: bool = False) -> None:
+    """Log in; ``from_home``: as a person does, from the home page through the header's link."""
     page = browsing.page
-    page.goto(browsing.url("/konto/login/"))
+    if from_home:
+        page.goto(browsing.url("/"))
+        page.locator("header").get_by_role("link", name="Anmelden", exact=True).click()
+        page.wait_for_url("**/konto/login/**")
+    else:
+        page.goto(browsing.url("/konto/login/"))
     form = page.locator("form", has=page.locator("input[name=login]"))
     form.locator("input[name=login]").fill(email)
     form.locator("input[name=password]").fill(PASSWORD)

@@ -1,14 +1,18 @@
 """Events as new users try them (issue 3 "Done when"), in a real Chromium, on the demo data.
 
+Everyone starts at the home page, logs in through its link and clicks on from "my area" (issue 7 §1):
+
 1. kek.mitglied registers for an upcoming KEK meeting, sees the online link only after registering,
    downloads the .ics and cancels; on the full meeting a waiting person moves up when someone
-   cancels, and gets the email.
-2. ktt.koordination creates a fortnightly office-hour series; its dates appear 14 days apart in the
-   network calendar.
-3. kek.koordination writes minutes with an action item for kek.mitglied; it shows on their dashboard.
+   cancels, and gets the email (journey 2).
+2. ktt.koordination, in one session, creates a fortnightly office-hour series (its dates appear 14 days
+   apart in the network calendar), writes the minutes of the last Klima.Taten.Talk with an action item
+   for Katrin Lang and invites a new colleague; Katrin Lang finds the action item in "my area" (journey 3).
 
-No page may load anything from another host or log a console error. The event page and the
-network calendar are kept as docs/screenshots/event-detail.png and network-calendar.png.
+No page may load anything from another host, log a console error or show an English sentence. The event
+page, the network calendar and the minutes are kept as docs/screenshots/event-detail.png,
+network-calendar.png and minutes.png, the event and the minutes at 390 px as phone-event.png and
+phone-minutes.png.
 """
 
 from datetime import datetime, timedelta
@@ -19,21 +23,34 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, submit
+from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, phone_screenshot, submit
 
 pytestmark = pytest.mark.browser
 
-KEK = "/netzwerke/kek-dortmund/termine/"
-KTT = "/netzwerke/klima-taten-team-westpfalz/termine/"
+KEK = "kek-dortmund"
+KTT = "klima-taten-team-westpfalz"
 OPEN_MEETING = "KEK-Netzwerktreffen: Klimaschutzziele der Mitgliedsorganisationen"
 FULL_MEETING = "KEK-Netzwerktreffen vor Ort: Rundgang im Dortmunder Hafen"
-PAST_MEETING = "KEK-Netzwerktreffen: Eigene Klimaschutzziele entwickeln"
 MEETING_LINK = 'a[href="https://meet.example.org/kek-netzwerktreffen"]'
 
 
-def open_event(browsing, calendar: str, title: str, *, past: bool = False) -> None:
+def open_calendar(browsing, network: str) -> None:
+    """From "my area" (the header's link) to the network's internal space, then its calendar in the sidebar."""
     page = browsing.page
-    page.goto(browsing.url(calendar + ("?zeitraum=vergangen" if past else "")))
+    page.locator("header").get_by_role("link", name="Mein Bereich", exact=True).click()
+    page.wait_for_url("**/start/")
+    page.locator(f'main a[href="/netzwerke/{network}/intern/"]').first.click()
+    page.wait_for_url(f"**/netzwerke/{network}/intern/")
+    page.locator(f'nav.sidebar a[href="/netzwerke/{network}/termine/"]').click()
+    page.wait_for_url(f"**/netzwerke/{network}/termine/")
+
+
+def open_event(browsing, network: str, title: str, *, past: bool = False) -> None:
+    page = browsing.page
+    open_calendar(browsing, network)
+    if past:
+        page.locator('main a[href$="?zeitraum=vergangen"]').first.click()
+        page.wait_for_url("**?zeitraum=vergangen")
     page.locator("table.event-table").get_by_role("link", name=title, exact=True).first.click()
     page.wait_for_url("**/termine/*/")
     assert page.locator("h1").inner_text() == title
@@ -53,7 +70,7 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
     page = browsing.page
     box = page.locator("#registration")
     try:
-        log_in(browsing, "kek.mitglied@example.org")
+        log_in(browsing, "kek.mitglied@example.org", from_home=True)
         open_event(browsing, KEK, OPEN_MEETING)
 
         # Before registering: the event says it is online too, but not where.
@@ -65,6 +82,7 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
         assert page.locator(MEETING_LINK).is_visible()  # now it is there
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "event-detail.png"), full_page=True)
+        phone_screenshot(page, "event")
 
         # The calendar file, with the link now that a place is held.
         with page.expect_download() as download_info:
@@ -92,7 +110,7 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
 
         # Someone with a place cancels: the first waiting person moves up and is told by email.
         assert registration_of("kek.caritas@example.org", FULL_MEETING).status == "waiting"
-        log_in(browsing, "kek.dew21@example.org")
+        log_in(browsing, "kek.dew21@example.org", from_home=True)
         open_event(browsing, KEK, FULL_MEETING)
         submit(page, box.locator("button[type=submit]"))
         assert registration_of("kek.dew21@example.org", FULL_MEETING).status == "cancelled"
@@ -104,7 +122,7 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
         log_out(browsing)
 
         # The promoted person sees their place.
-        log_in(browsing, "kek.caritas@example.org")
+        log_in(browsing, "kek.caritas@example.org", from_home=True)
         open_event(browsing, KEK, FULL_MEETING)
         assert "✓" in box.locator(".registration-status").inner_text()
         assert_clean(browsing)
@@ -114,17 +132,26 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
         connections.close_all()
 
 
-def test_coordinator_creates_a_fortnightly_office_hour_series(demo_data, browsing):
-    from events.models import EventSeries
+def test_coordinator_creates_an_office_hour_series_writes_minutes_with_an_action_item_and_invites_a_person(
+    demo_data, browsing
+):
+    from events.models import EventSeries, Outcome
+    from networks.models import Invitation, OutboxMessage
 
     page = browsing.page
     title = "Sprechstunde Wärmeplanung"
+    task = "Leitfaden zur Wärmeplanung für kleine Gemeinden im Netzwerk vorstellen"
+    newcomer = "neue.kollegin@kusel.example"
     soon = timezone.localdate() + timedelta(days=3)
     first = soon + timedelta(days=(3 - soon.weekday()) % 7)  # a Thursday; the Klima.Taten.Talk is on Tuesdays
+    due = timezone.localdate() + timedelta(days=10)
     try:
-        log_in(browsing, "ktt.koordination@example.org")
-        page.goto(browsing.url(KTT))
-        page.locator(f'.calendar-actions a[href="{KTT.replace("termine/", "terminreihen/neu/")}"]').click()
+        log_in(browsing, "ktt.koordination@example.org", from_home=True)
+
+        # A fortnightly office hour: from the internal space's sidebar ("New series").
+        page.locator(f'main a[href="/netzwerke/{KTT}/intern/"]').first.click()
+        page.wait_for_url(f"**/netzwerke/{KTT}/intern/")
+        page.locator(f'nav.sidebar a[href="/netzwerke/{KTT}/terminreihen/neu/"]').click()
         page.wait_for_url("**/terminreihen/neu/")
         form = page.locator("main form[method=post]")
         form.locator("input[name=title]").fill(title)
@@ -141,13 +168,14 @@ def test_coordinator_creates_a_fortnightly_office_hour_series(demo_data, browsin
         form.locator("textarea[name=description]").fill("Fragen zur kommunalen Wärmeplanung, alle zwei Wochen.")
         submit(page, form.locator("button[type=submit]"))
         assert page.url.rstrip("/").split("/")[-1].isdigit()  # the new series' page
-
-        series = EventSeries.objects.get(network__slug="klima-taten-team-westpfalz", title=title)
+        assert page.locator(".messages .message-success").is_visible()
+        series = EventSeries.objects.get(network__slug=KTT, title=title)
         assert (series.interval, series.weekday, series.kind) == (2, first.weekday(), "office_hour")
         assert series.occurrences.count() >= 12  # six months ahead
 
         # The network calendar lists the next dates, two weeks apart, on the chosen weekday.
-        page.goto(browsing.url(KTT))
+        page.locator(f'nav.sidebar a[href="/netzwerke/{KTT}/termine/"]').click()
+        page.wait_for_url(f"**/netzwerke/{KTT}/termine/")
         rows = page.locator("table.event-table tbody tr", has=page.get_by_role("link", name=title, exact=True))
         assert rows.count() >= 3
         days = [
@@ -156,56 +184,65 @@ def test_coordinator_creates_a_fortnightly_office_hour_series(demo_data, browsin
         ]
         assert days[0].date() == first and all(d.hour == 14 for d in days)
         assert [(b.date() - a.date()).days for a, b in zip(days, days[1:], strict=False)] == [14, 14]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 1280, "height": 1400})  # the first dates, not all six months
         page.screenshot(path=str(SCREENSHOTS / "network-calendar.png"))
-        assert_clean(browsing)
-    finally:
-        connections.close_all()
+        page.set_viewport_size({"width": 1280, "height": 900})
 
-
-def test_minutes_with_an_action_item_show_on_the_owners_dashboard(demo_data, browsing):
-    from networks.models import OutboxMessage
-
-    page = browsing.page
-    task = "Klimaschutzziel der Stadtverwaltung im Netzwerk vorstellen"
-    due = timezone.localdate() + timedelta(days=10)
-    try:
-        log_in(browsing, "kek.koordination@example.org")
-        open_event(browsing, KEK, PAST_MEETING, past=True)
-        page.locator('a[href$="/protokoll/"]').first.click()
+        # The minutes of the last Klima.Taten.Talk, with an action item for Katrin Lang.
+        page.locator('main a[href$="?zeitraum=vergangen"]').first.click()
+        page.wait_for_url("**?zeitraum=vergangen")
+        page.locator("table.event-table").get_by_role("link", name="Klima.Taten.Talk", exact=True).first.click()
+        page.wait_for_url("**/termine/*/")
+        page.locator('main a[href$="/protokoll/"]').first.click()
         page.wait_for_url("**/protokoll/")
-
         minutes = page.locator('form[action$="/protokoll/"]')
         minutes.locator("textarea[name=minutes]").fill(
-            "## Eigene Klimaschutzziele\n\n- Die FH Dortmund stellt ihr Vorgehen vor.\n"
-            "- Die Stadtverwaltung stellt ihr Ziel beim nächsten Treffen vor."
+            "## Wärmeplanung in kleinen Gemeinden\n\n- Konvoi-Verfahren im Landkreis Kusel vorgestellt.\n"
+            "- Der Leitfaden wird beim nächsten Talk vorgestellt."
         )
         minutes.locator("input[name=publish]").check()
         submit(page, minutes.locator("button[type=submit]"))
         preview = page.locator(".minutes-text")
-        assert preview.get_by_role("heading", name="Eigene Klimaschutzziele").is_visible()
+        assert preview.get_by_role("heading", name="Wärmeplanung in kleinen Gemeinden").is_visible()
         assert preview.locator("li").count() == 2
-
         outcome = page.locator('form[action$="/ergebnisse/neu/"]')
         outcome.locator("select[name=outcome-kind]").select_option("action")
         outcome.locator("textarea[name=outcome-text]").fill(task)
-        outcome.locator("select[name=outcome-owner_person]").select_option(label="Tobias Wagner (Stadt Dortmund)")
+        outcome.locator("select[name=outcome-owner_person]").select_option(label="Katrin Lang (Landkreis Kusel)")
         outcome.locator("input[name=outcome-due_date]").fill(due.isoformat())
         submit(page, outcome.locator("button[type=submit]"))
         assert page.locator("#outcomes-section table").get_by_role("cell", name=task, exact=True).is_visible()
+        assert Outcome.objects.get(text=task).owner_person.user.email == "ktt.kusel@example.org"
+        page.screenshot(path=str(SCREENSHOTS / "minutes.png"), full_page=True)
+        phone_screenshot(page, "minutes")
+        # The participants were told that the minutes are out.
+        assert OutboxMessage.objects.filter(recipient="ktt.kusel@example.org", reason="event_minutes").exists()
+
+        # A new colleague: "People and invitations" in the sidebar.
+        page.locator(f'nav.sidebar a[href="/netzwerke/{KTT}/personen/"]').click()
+        page.wait_for_url(f"**/netzwerke/{KTT}/personen/")
+        page.get_by_role("link", name="Person einladen").click()
+        page.locator("input[name=email]").fill(newcomer)
+        page.locator("textarea[name=message]").fill("Willkommen im Klima.Taten.Team!")
+        submit(page, page.get_by_role("button", name="Einladung senden"))
+        assert page.get_by_text(f"Eine Einladung wurde an {newcomer} gesendet.").is_visible()
+        assert Invitation.objects.filter(network__slug=KTT, email=newcomer).count() == 1
+        assert OutboxMessage.objects.filter(recipient=newcomer, reason="invitation").count() == 1
+        assert_clean(browsing)
         log_out(browsing)
 
-        # The owner finds it in "my area", next to the network's latest minutes.
-        log_in(browsing, "kek.mitglied@example.org")
-        page.goto(browsing.url("/start/"))
+        # The owner finds the action item in "my area", next to the network's latest minutes.
+        log_in(browsing, "ktt.kusel@example.org", from_home=True)
+        assert page.url.endswith("/start/")
         items = page.locator("section", has=page.locator("#my-items-heading"))
         item = items.locator("li", has_text=task)
         assert item.is_visible()
         assert item.locator("time").get_attribute("datetime") == due.isoformat()
         minutes_list = page.locator("section", has=page.locator("#my-minutes-heading"))
-        assert minutes_list.get_by_role("link", name=PAST_MEETING).is_visible()
-        # The participants were told that the minutes are out.
-        assert OutboxMessage.objects.filter(recipient="kek.mitglied@example.org", reason="event_minutes").exists()
+        assert minutes_list.get_by_role("link", name="Klima.Taten.Talk").first.is_visible()
         assert_clean(browsing)
     finally:
+        # Queries made while Playwright's loop runs have their own connection: close it, or
+        # PostgreSQL cannot drop the test database at the end of the session.
         connections.close_all()
