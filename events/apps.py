@@ -8,9 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import panels, personal_data
+        from events import mail_kinds, panels, personal_data
+        from networks import mail
         from networks import panels as extension_points
 
+        mail.register(*mail_kinds.KINDS)
         panels.register()
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import views
+from networks import mail_views, views
 from networks.cache import home_scopes, public_page
 
 app_name = "networks"
@@ -38,4 +38,7 @@ urlpatterns = [
     path(network + "kampagnen/neu/", views.campaign_edit, name="campaign-create"),
     path(network + "kampagnen/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path(network + "kampagnen/<int:pk>/bearbeiten/", views.campaign_edit, name="campaign-edit"),
+    # Email settings and the personal switch-off link of every email (networks.mail)
+    path("profil/e-mails/", mail_views.mail_settings, name="mail-settings"),
+    path("e-mails/abbestellen/<str:token>/", mail_views.mail_unsubscribe, name="mail-unsubscribe"),
 ]

@@ -23,9 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from events import ical, services
 from events.access import access_event, can_see_link
 from events.filters import EventFilter
-from events.forms.calendar import CalendarViewForm, NotificationSettingsForm
+from events.forms.calendar import CalendarViewForm
 from events.models import CalendarToken, Event, Registration, Visibility, holds_a_place
-from events.notifications import disabled_kinds
 from networks.access import access_network
 from networks.models import Network, NetworkRole
 from networks.pages import network_context, page_of, person_of
@@ -222,14 +221,8 @@ def calendar_token_renew(request: HttpRequest) -> HttpResponse:
     return redirect("events:my-calendar")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    person = person_ensure(user=request.user)
-    data = request.POST if request.method == "POST" else None
-    form = NotificationSettingsForm(data, disabled=disabled_kinds(person))
-    if form.is_valid():
-        services.notification_settings_set(person=person, enabled=form.enabled_kinds())
-        messages.success(request, _("Your notification settings have been saved."))
-        return redirect("events:notification-settings")
-    return render(request, "events/notification_settings.html", {"form": form})
+    """The old address of the event email settings (linked from event emails sent before): one page for every
+    kind of email now, networks:mail-settings."""
+    return redirect("networks:mail-settings", permanent=True)

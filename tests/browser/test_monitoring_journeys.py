@@ -1,10 +1,11 @@
 """Monitoring as new users try it (issue 5 "Done when"), in a real Chromium, on the demo data.
 
-1. dueren.redaktion goes from the roadmap's editors' page to the values form, enters this year's values of
-   the county's indicators, asks for a monitoring report of the Düren roadmap for this year, watches the
-   report page while a (held) worker builds it until it shows the downloads, and downloads the PDF and the
-   XLSX: a PDF whose text has the title and the values just entered, a workbook with a sheet per section and
-   the values as numbers.
+1. dueren.redaktion logs in from the home page, goes from "my area" to the roadmap's editors' page and the
+   values form, enters this year's values of the county's indicators, asks for a monitoring report of the
+   Düren roadmap for this year, watches the report page while a (held) worker builds it until it shows the
+   downloads, and downloads the PDF and the XLSX: a PDF whose text has the title and the values just
+   entered, a workbook with a sheet per section and the values as numbers (issue 7 §1, journey 4; the
+   report at 390 px as docs/screenshots/phone-report.png).
 2. An anonymous citizen opens the public Düren roadmap page: the indicators are charts (drawn by the
    vendored Chart.js) each with a table of the same numbers, the GHG balance against the target path too,
    and the published report of 2025 downloads as a PDF.
@@ -31,7 +32,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, submit
+from tests.browser.helpers import SCREENSHOTS, assert_clean, log_in, log_out, phone_screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -121,10 +122,12 @@ def test_editor_enters_this_years_values_asks_for_a_report_watches_it_and_downlo
         not IndicatorValue.objects.filter(indicator__in=indicators.values(), year=year).exclude(kind="target").exists()
     )
     try:
-        log_in(browsing, "dueren.redaktion@example.org")
+        log_in(browsing, "dueren.redaktion@example.org", from_home=True)
 
-        # The roadmap's editors' page → the values form (last year first) → this year.
-        page.goto(browsing.url(ROADMAP + "redaktion/"))
+        # "My area" → the roadmap's editors' page → the values form (last year first) → this year.
+        assert page.url.endswith("/start/")
+        page.locator(f'main a[href="{ROADMAP}redaktion/"]').first.click()
+        page.wait_for_url(f"**{ROADMAP}redaktion/")
         monitoring = page.locator("section#monitoring")
         assert monitoring.locator(".stats").is_visible()  # indicators, overdue, due soon
         monitoring.locator(f'a[href="{VALUES}"]').click()
@@ -154,8 +157,11 @@ def test_editor_enters_this_years_values_asks_for_a_report_watches_it_and_downlo
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "monitoring-values.png"), full_page=True)
 
-        # Ask for a report of the roadmap for this year (so far).
-        page.goto(browsing.url(ROADMAP + "redaktion/"))
+        # Ask for a report of the roadmap for this year (so far): back through "my area".
+        page.locator("header").get_by_role("link", name="Mein Bereich", exact=True).click()
+        page.wait_for_url("**/start/")
+        page.locator(f'main a[href="{ROADMAP}redaktion/"]').first.click()
+        page.wait_for_url(f"**{ROADMAP}redaktion/")
         page.locator("section#monitoring").locator(f'a[href="{REPORT_CREATE}"]').click()
         page.wait_for_url("**/berichte/neu/?roadmap=klima-roadmap-kreis-dueren")
         title = f"Monitoringbericht {year} der Klima-Roadmap Kreis Düren (Zwischenstand)"
@@ -180,6 +186,7 @@ def test_editor_enters_this_years_values_asks_for_a_report_watches_it_and_downlo
         assert report.status == Report.Status.DONE and report.progress == 100
         assert page.locator("section.report-progress").count() == 0
         page.screenshot(path=str(SCREENSHOTS / "monitoring-report.png"), full_page=True)
+        phone_screenshot(page, "report")
 
         # The PDF: the title, the roadmap, the indicators with the values just entered (German numbers).
         downloads = page.locator("ul.report-downloads")

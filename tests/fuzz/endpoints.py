@@ -16,7 +16,7 @@ from django.utils import timezone
 from hypothesis import strategies as st
 
 from events.filters import EventFilter
-from events.forms.calendar import CalendarViewForm, EventFilterForm, NotificationSettingsForm
+from events.forms.calendar import CalendarViewForm, EventFilterForm
 from events.forms.events import (
     AgendaFormSet,
     EventCancelForm,
@@ -71,6 +71,7 @@ from networks.forms import (
     SignupExtraForm,
     WorkingGroupForm,
 )
+from networks.mail_forms import MailSettingsForm
 from networks.models import Organisation, Person
 from tests.fuzz.engine import Endpoint
 from tests.fuzz.strategies import DATES, NUMBERS, TEXT
@@ -303,11 +304,11 @@ EVENTS = [
         extra={"page": "1"},
     ),
     Endpoint(
-        "events:notification-settings",
+        "networks:mail-settings",  # took over the event email settings (events:notification-settings redirects)
         "member",
-        url("events:notification-settings"),
-        lambda w: [NotificationSettingsForm(disabled=set())],
-        covers=(NotificationSettingsForm,),
+        url("networks:mail-settings"),
+        lambda w: [MailSettingsForm(off=set())],
+        covers=(MailSettingsForm,),
     ),
     Endpoint(
         "events:event-create",
@@ -735,6 +736,8 @@ NOT_FUZZED = {
     "networks:role-remove": "no input",
     "networks:invitation-revoke": "no input",
     "networks:invitation-accept": "no input (the token is in the path)",
+    "networks:mail-unsubscribe": "no input (the signed token is in the path; a POST's body is not read)",
+    "events:notification-settings": "no input (the old address: a redirect to networks:mail-settings)",
     "events:calendar-token-renew": "no input",
     "events:register": "no input",
     "events:unregister": "no input",

@@ -37,7 +37,7 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | account_signup | POST | anonymous | SignupExtraForm | email, password1, password2 |
 | events:event-list | GET | anonymous | EventFilter, EventFilterForm | page |
 | events:network-calendar | GET | member | CalendarViewForm | page |
-| events:notification-settings | POST | member | NotificationSettingsForm | – |
+| networks:mail-settings | POST | member | MailSettingsForm | – |
 | events:event-create | POST | coordinator | EventForm, AgendaItemForm | – |
 | events:event-edit | POST | coordinator | EventForm, AgendaItemForm | – |
 | events:event-cancel | POST | coordinator | EventCancelForm | – |

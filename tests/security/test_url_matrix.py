@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from networks import mail
 from tests.security.conftest import PERSONAS, RAW_MARKERS, World
 
 OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
@@ -44,6 +45,7 @@ COORDINATORS_HIDDEN = {**COORDINATORS, "citizen": NOT_FOUND, "other_network": NO
 EDITORS = ex(FORBIDDEN, anonymous=LOGIN, editor=OK, staff=OK)
 EDITORS_HIDDEN = ex(NOT_FOUND, anonymous=LOGIN, editor=OK, staff=OK)
 POST_ONLY = ex(NOT_ALLOWED, anonymous=LOGIN)  # GET on a login-required POST-only view
+EVERYONE_MOVED = ex(301)  # a permanent redirect to a page's new address
 
 
 def done(expected: dict, answer=REDIRECT) -> dict:
@@ -104,6 +106,19 @@ TABLE: list[Row] = [
     Row("networks:profile", none, LOGGED_IN, post=LOGGED_IN),
     Row("networks:profile-export", none, LOGGED_IN),
     Row("networks:account-delete", none, LOGGED_IN, post=LOGGED_IN),
+    Row("networks:mail-settings", none, LOGGED_IN, post=done(LOGGED_IN), note="an empty POST switches all off"),
+    Row(
+        "networks:mail-unsubscribe",
+        lambda w: {"token": mail.unsubscribe_token(w.people["member"], "event_confirmation")},
+        EVERYONE,
+        note="the signed token is the key, no login; its POST is csrf-exempt (RFC 8058 one-click): tests/mail",
+    ),
+    Row(
+        "networks:mail-unsubscribe",
+        lambda w: {"token": mail.unsubscribe_token(w.people["member"], "event_confirmation")[:-2] + "xx"},
+        ex(BAD),
+        note="a tampered token: 400 (its POST, csrf-exempt, is tried in tests/mail)",
+    ),
     Row(
         "networks:invitation-accept",
         lambda w: {"token": w.invitation.token},
@@ -139,7 +154,13 @@ TABLE: list[Row] = [
     Row("events:event-list", none, EVERYONE),
     Row("events:my-calendar", none, LOGGED_IN),
     Row("events:calendar-token-renew", none, POST_ONLY, done(LOGGED_IN)),
-    Row("events:notification-settings", none, LOGGED_IN, post=done(LOGGED_IN)),
+    Row(
+        "events:notification-settings",
+        none,
+        EVERYONE_MOVED,
+        post=EVERYONE_MOVED,
+        note="the old address of the email settings: 301 to networks:mail-settings",
+    ),
     Row("events:personal-feed", lambda w: {"token": w.token}, EVERYONE, note="the token is the secret"),
     Row("events:network-calendar", net, EVERYONE),
     Row("events:network-feed", net, EVERYONE),
