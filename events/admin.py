@@ -7,7 +7,6 @@ from events.models import (
     Event,
     EventSeries,
     Notice,
-    NotificationSetting,
     Outcome,
     Question,
     Registration,
@@ -103,5 +102,4 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = ["content_type", "size", "uploaded_by"]
 
 
-admin.site.register(NotificationSetting)
 admin.site.register(CalendarToken, list_display=["person", "created_at"], readonly_fields=["token"])

@@ -2,7 +2,8 @@
 
 ``notify`` is called inside the transaction of the change that causes it. The
 Notice row's unique key decides "once"; the outbox's own unique key backs it up.
-A kind the person switched off gets a skipped Notice and no email.
+A kind the person switched off (networks.mail: kind ``event_<kind>``), or a person who cannot be
+mailed, gets a skipped Notice and no email.
 """
 
 from __future__ import annotations
@@ -11,20 +12,13 @@ from django.conf import settings
 from django.utils import translation
 
 from events import ical
-from events.models import Notice, NotificationSetting, Registration
-from networks.models import Person
+from events.mail_kinds import code
+from events.models import Notice, Registration
+from networks.mail import mail_wanted
 from networks.outbox import outbox_enqueue_template
 
 # Kinds whose email carries the event as an .ics attachment.
 WITH_ICS = {Notice.Kind.CONFIRMATION, Notice.Kind.PROMOTED, Notice.Kind.CHANGED, Notice.Kind.CANCELLED}
-
-
-def disabled_kinds(person: Person) -> set[str]:
-    cached = getattr(person, "_disabled_kinds", None)
-    if cached is None:
-        cached = set(NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True))
-        person._disabled_kinds = cached
-    return cached
 
 
 def _event_ics(event, *, show_link: bool) -> str:
@@ -44,7 +38,7 @@ def _url_in(event, language: str) -> str:
 def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
     """Decide and enqueue one email; returns whether an email was enqueued now."""
     person = registration.person
-    skipped = kind in disabled_kinds(person) or not person.can_be_mailed
+    skipped = not mail_wanted(person, code(kind))
     notice, created = Notice.objects.get_or_create(
         registration=registration, kind=kind, occasion=occasion, defaults={"skipped": skipped}
     )
@@ -71,8 +65,8 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
         )
     outbox_enqueue_template(
         recipient=person.user.email,
-        reason=f"event_{kind}",
-        template=f"event_{kind}",
+        reason=code(kind),
+        template=code(kind),
         context=context,
         language=person.language,
         obj=registration,

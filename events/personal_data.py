@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from events import services
-from events.models import CalendarToken, NotificationSetting, Outcome, Question, Registration
+from events.models import CalendarToken, Outcome, Question, Registration
 from networks.models import Person
 
 
@@ -41,19 +41,16 @@ def export(person: Person) -> dict:
             }
             for o in Outcome.objects.action_items().filter(owner_person=person).select_related("event")
         ],
-        "email_notifications_switched_off": sorted(
-            NotificationSetting.objects.filter(person=person, enabled=False).values_list("kind", flat=True)
-        ),
         "calendar_feed": CalendarToken.objects.filter(person=person).exists(),
     }
 
 
 def before_delete(person: Person) -> None:
-    """Future places go back (the waiting list moves up); settings and the feed secret go."""
+    """Future places go back (the waiting list moves up); the feed secret goes (the switched-off kinds of email
+    are networks.mail's: it deletes them)."""
     upcoming = person.registrations.filter(
         status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING], event__starts_at__gt=timezone.now()
     ).select_related("event")
     for registration in upcoming:
         services.registration_cancel(event=registration.event, person=person)
-    NotificationSetting.objects.filter(person=person).delete()
     CalendarToken.objects.filter(person=person).delete()

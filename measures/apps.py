@@ -8,9 +8,11 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("measures")
 
     def ready(self) -> None:
-        from measures import panels, pledge_panel
+        from measures import mail_kinds, panels, pledge_panel
+        from networks import mail
         from networks import panels as extension_points
 
+        mail.register(*mail_kinds.KINDS)
         extension_points.register("home", panels.HOME_ROADMAPS)
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)

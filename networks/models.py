@@ -632,3 +632,20 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason} → {self.recipient} ({self.get_status_display()})"
+
+
+class MailOptOut(models.Model):
+    """A kind of email a person has switched off (no row: on). The kinds are registered in networks.mail."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mail_opt_outs")
+    kind = models.CharField(_("kind of email"), max_length=60)
+    created_at = models.DateTimeField(_("switched off at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["person", "kind"]
+        verbose_name = _("switched-off email")
+        verbose_name_plural = _("switched-off emails")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="mail_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.kind}"

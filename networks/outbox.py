@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
+from networks import mail
 from networks.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -25,10 +26,15 @@ logger = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=15)
 
 
-def outbox_render(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in ``language``."""
+def outbox_render(*, template: str, context: dict, language: str, kind: str = "") -> tuple[str, str, str]:
+    """Render ``emails/<template>_subject.txt``, ``.txt`` and ``.html`` in ``language``.
+
+    ``kind`` (default: the template's name) is the registered kind of email (networks.mail); the footer every
+    template includes (emails/partials/footer.*) says why it was sent and, for a switchable kind, carries the
+    personal link that switches it off for ``context["person"]``."""
     with translation.override(language):
-        ctx = {"site_url": settings.SITE_URL, "language": language, **context}
+        footer = mail.footer_context(kind=kind or template, person=context.get("person"), language=language)
+        ctx = {"site_url": settings.SITE_URL, "language": language, "mail_footer": footer, **context}
         subject = render_to_string(f"emails/{template}_subject.txt", ctx).strip()
         text = render_to_string(f"emails/{template}.txt", ctx)
         html = render_to_string(f"emails/{template}.html", ctx)
@@ -98,7 +104,7 @@ def outbox_enqueue_template(
     attachments: list[dict] | None = None,
 ) -> OutboxMessage:
     """Render the templates and enqueue; ``attachments`` are dicts of filename, mimetype, content (text)."""
-    subject, text, html = outbox_render(template=template, context=context, language=language)
+    subject, text, html = outbox_render(template=template, context=context, language=language, kind=reason)
     return outbox_enqueue(
         recipient=recipient,
         reason=reason,
@@ -125,12 +131,17 @@ def outbox_deliver(*, message_id: int) -> bool:
     if not claimed:
         return False  # already sent, being sent, failed for good, or not due yet
     message = OutboxMessage.objects.get(pk=message_id)
+    headers = {"Auto-Submitted": "auto-generated", "X-Klimanetz-Message": str(message.pk)}
+    # A kind the recipient can switch off gets the one-click link (RFC 8058) for mail programs' "unsubscribe".
+    headers.update(
+        mail.list_unsubscribe_headers(recipient=message.recipient, kind=message.reason, language=message.language)
+    )
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
-        headers={"Auto-Submitted": "auto-generated", "X-Klimanetz-Message": str(message.pk)},
+        headers=headers,
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -1,4 +1,4 @@
-"""Forms of the calendar pages: the event list's filter form, the calendar's view switch, notification settings."""
+"""Forms of the calendar pages: the event list's filter form and the calendar's view switch."""
 
 from __future__ import annotations
 
@@ -7,40 +7,6 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-from events.models import Notice
-
-# What each kind of event email is, in plain words (label, explanation).
-NOTICE_EXPLANATIONS = {
-    Notice.Kind.CONFIRMATION: (
-        _("Confirmation of my registration"),
-        _("When you register for an event or join its waiting list. The date is attached for your calendar."),
-    ),
-    Notice.Kind.PROMOTED: (
-        _("A place has become free for me"),
-        _("When someone cancels and you move up from the waiting list: you then have a place."),
-    ),
-    Notice.Kind.REMINDER_7D: (
-        _("Reminder one week before"),
-        _("Seven days before an event you are registered for."),
-    ),
-    Notice.Kind.REMINDER_1D: (
-        _("Reminder the day before"),
-        _("One day before an event you are registered for, with the online link if there is one."),
-    ),
-    Notice.Kind.CHANGED: (
-        _("Changes to an event"),
-        _("When the date, time, place or online link of an event you are registered for changes."),
-    ),
-    Notice.Kind.CANCELLED: (
-        _("Cancelled events"),
-        _("When an event you are registered for or waiting for is cancelled."),
-    ),
-    Notice.Kind.MINUTES: (
-        _("Minutes published"),
-        _("When the minutes of an event you took part in are published."),
-    ),
-}
 
 
 class DateInput(forms.DateInput):
@@ -89,18 +55,3 @@ class CalendarViewForm(forms.Form):
         if not (2000 <= year <= 2100 and 1 <= month <= 12):
             raise forms.ValidationError(_("Please choose a month between January 2000 and December 2100."))
         return date(year, month, 1)
-
-
-class NotificationSettingsForm(forms.Form):
-    """One checkbox per kind of event email; all are on unless the person switched them off."""
-
-    def __init__(self, *args, disabled: set[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        for kind in Notice.Kind:
-            label, help_text = NOTICE_EXPLANATIONS[kind]
-            self.fields[kind.value] = forms.BooleanField(
-                label=label, help_text=help_text, required=False, initial=kind.value not in disabled
-            )
-
-    def enabled_kinds(self) -> set[str]:
-        return {kind for kind, on in self.cleaned_data.items() if on}

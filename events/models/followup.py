@@ -1,4 +1,4 @@
-"""What follows from events: notices and notification settings, calendar tokens,
+"""What follows from events: notices, calendar tokens,
 office-hour questions, outcomes (decisions, ideas, action items) and documents."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ class Notice(models.Model):
     """One notification that was decided for a registration: the unique key makes it once-only.
 
     The reminder scan inserts a row before it enqueues the email, so two scans (or a
-    scan that runs twice) cannot send a reminder twice; switched-off kinds get a row too
-    so the scan does not consider them again.
+    scan that runs twice) cannot send a reminder twice; kinds the person switched off
+    (networks.mail, kind ``event_<kind>``) get a row too so the scan does not consider them again.
     """
 
     class Kind(models.TextChoices):
@@ -49,22 +49,6 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.registration_id}"
-
-
-class NotificationSetting(models.Model):
-    """A kind of event email a person has switched off (no row: on)."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notification_settings")
-    kind = models.CharField(max_length=20, choices=Notice.Kind)
-    enabled = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("notification setting")
-        verbose_name_plural = _("notification settings")
-        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notification_setting_once")]
-
-    def __str__(self) -> str:
-        return f"{self.person}: {self.kind} {'on' if self.enabled else 'off'}"
 
 
 def new_token() -> str:

@@ -22,7 +22,7 @@ from events.services.minutes import (
     question_ask,
     render_markdown,
 )
-from events.services.personal import calendar_token_get, calendar_token_renew, notification_settings_set
+from events.services.personal import calendar_token_get, calendar_token_renew
 from events.services.registration import (
     RegistrationError,
     attendance_set,
@@ -63,7 +63,6 @@ __all__ = [
     "event_update",
     "minutes_save",
     "minutes_unpublish",
-    "notification_settings_set",
     "outcome_set_status",
     "question_answer",
     "question_ask",

@@ -9,8 +9,9 @@ from django.db.models import DateTimeField as DateTimeOutput
 from django.db.models import Exists, ExpressionWrapper, F, OuterRef
 from django.utils import timezone
 
-from events.models import Event, Notice, NotificationSetting, Registration
+from events.models import Event, Notice, Registration
 from events.notifications import notify
+from networks.mail import mail_preload
 
 REMINDERS = (
     # kind, sent from this long before the start, until this long before the start
@@ -40,18 +41,6 @@ def reminders_due(kind: str, lead: timedelta, stop: timedelta, *, now: datetime)
     )
 
 
-def _preload_switches(rows: list[Registration]) -> None:
-    """Each person's switched-off kinds in one query for the batch (notify reads them per person)."""
-    people = {r.person_id: r.person for r in rows}
-    off: dict[int, set[str]] = {pk: set() for pk in people}
-    for person_id, kind in NotificationSetting.objects.filter(person_id__in=people, enabled=False).values_list(
-        "person_id", "kind"
-    ):
-        off[person_id].add(kind)
-    for pk, person in people.items():
-        person._disabled_kinds = off[pk]
-
-
 def reminders_send(*, now: datetime | None = None, batch: int = 500) -> int:
     """Scan what is due and enqueue each reminder at most once. Run by beat every few minutes."""
     now = now or timezone.now()
@@ -61,7 +50,7 @@ def reminders_send(*, now: datetime | None = None, batch: int = 500) -> int:
             rows = list(reminders_due(kind, lead, stop, now=now)[:batch])
             if not rows:
                 break
-            _preload_switches(rows)
+            mail_preload(r.person for r in rows)  # the switched-off kinds of the batch in one query
             with transaction.atomic():
                 for registration in rows:
                     sent += notify(registration, kind)

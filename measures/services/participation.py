@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Comment, Measure, Moderation, Pledge, PledgeReport, Proposal, ProposalSupport, Roadmap
 from measures.services.roadmap import measure_save
+from networks.mail import mail_wanted
 from networks.models import Person
 from networks.outbox import outbox_enqueue_template
 
@@ -62,7 +63,7 @@ def _moderate(item, *, publish: bool, reason: str, by: Person | None, kind: str,
         item.moderated_by, item.moderated_at = by, timezone.now()
         item.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
         author = item.author
-        if author.user_id and author.user.is_active:
+        if mail_wanted(author, f"{kind}_moderated"):  # may be mailed and has not switched it off (networks.mail)
             outbox_enqueue_template(
                 recipient=author.user.email,
                 reason=f"{kind}_moderated",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap
 from networks import cache
+from networks.mail import mail_wanted_by
 from networks.models import Person
 from networks.outbox import outbox_enqueue_template
 
@@ -116,7 +117,8 @@ def measure_mark_late(*, measures=None, today: date | None = None) -> int:
 
 def funding_reminders_send(*, today: date | None = None) -> int:
     """Tell the responsible person about application deadlines within two weeks; once per deadline
-    (the outbox's unique key: measure and deadline). Returns how many deadlines were looked at."""
+    (the outbox's unique key: measure and deadline) to a person who wants it (networks.mail). Returns how many
+    deadlines were looked at for someone who wants the mail."""
     today = today or timezone.localdate()
     due = (
         Measure.objects.filter(
@@ -129,9 +131,13 @@ def funding_reminders_send(*, today: date | None = None) -> int:
         .exclude(status__in=DONE)
         .select_related("roadmap", "responsible_person__user")
     )
+    measures = list(due)
+    wanted = mail_wanted_by({m.responsible_person for m in measures}, "funding_deadline")  # one query
     sent = 0
-    for measure in due:
+    for measure in measures:
         person = measure.responsible_person
+        if person.pk not in wanted:  # switched off, or no longer to be mailed (networks.mail)
+            continue
         outbox_enqueue_template(
             recipient=person.user.email,
             reason="funding_deadline",

@@ -12,7 +12,8 @@ Two kinds, scanned daily by beat (monitoring.tasks.reminders_send):
 A Reminder row (unique: monitoring_reminder_once) is written for every item and the mail is enqueued in the
 same transaction; a recipient gets one mail per run listing all their new items, keyed in the outbox by the
 first new Reminder row, so neither a second run nor a second worker sends anything twice. Anonymised people
-and inactive accounts are never reminded.
+and inactive accounts are never reminded; nor is anyone who switched the kind off (networks.mail: kinds
+``monitoring_indicator_due`` and ``monitoring_measure_stale``), and nobody is reminded in their place.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.utils import timezone
 from measures.models import Measure
 from measures.selectors import STALE_MONTHS, stale_cutoff, stale_measures
 from monitoring.models import Indicator, Reminder
+from networks.mail import mail_wanted_by
 from networks.models import Membership, NetworkRole, OrganisationRole, Person
 from networks.outbox import outbox_enqueue_template
 
@@ -148,11 +150,13 @@ def _send(kind: str, items: list[Item], *, template: str, today: date) -> int:
         .values_list("recipient_id", "item", "period")
         .iterator()
     )
+    recipients = {person.pk: person for item in items for person in item.recipients}
+    wanted = mail_wanted_by(recipients.values(), f"monitoring_{kind}")  # one query for the run
     people: dict[int, Person] = {}
     todo: dict[int, list[Item]] = defaultdict(list)
     for item in items:
         for person in item.recipients:
-            if (person.pk, item.key, item.period) not in existing:
+            if person.pk in wanted and (person.pk, item.key, item.period) not in existing:
                 people[person.pk] = person
                 todo[person.pk].append(item)
     sent = 0

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from events import services
-from events.models import CalendarToken, Event, Format, Kind, Notice, NotificationSetting, Registration, Visibility
+from events.models import CalendarToken, Event, Format, Kind, Notice, Registration, Visibility
 from events.notifications import notify
-from networks.models import NetworkRole, OutboxMessage
+from networks.mail import switchable_kinds
+from networks.models import MailOptOut, NetworkRole, OutboxMessage
 from tests.conftest import PERSONAS
 from tests.events.factories import EventFactory, RegistrationFactory, in_days
 from tests.helpers import assert_flat
@@ -143,12 +144,22 @@ def test_network_feed_is_public_events_of_public_networks_only(client, personas,
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_my_calendar_and_notification_settings_need_a_login(client, personas, persona):
     personas.login(client, persona)
-    for name in ["events:my-calendar", "events:notification-settings"]:
+    for name in ["events:my-calendar", "networks:mail-settings"]:
         response = client.get(reverse(name))
         if persona == "anonymous":
             assert response.status_code == 302 and "/konto/login/" in response["Location"]
         else:
             assert response.status_code == 200
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_old_notification_settings_address_leads_to_the_email_settings(client, personas, persona):
+    """Event emails sent before link /profil/benachrichtigungen/: it redirects (permanently) to the one page."""
+    personas.login(client, persona)
+    for method in (client.get, client.post):
+        response = method(reverse("events:notification-settings"))
+        assert response.status_code == 301 and response["Location"] == reverse("networks:mail-settings")
+    assert not MailOptOut.objects.exists()
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -185,14 +196,15 @@ def test_personal_feed_of_each_persona(client, personas, persona, public_event, 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_notification_settings_post_per_persona(client, personas, persona):
     personas.login(client, persona)
-    response = client.post(reverse("events:notification-settings"), {"confirmation": "on"})
+    response = client.post(reverse("networks:mail-settings"), {"event_confirmation": "on"})
     assert response.status_code == 302
     if persona == "anonymous":
-        assert "/konto/login/" in response["Location"] and not NotificationSetting.objects.exists()
+        assert "/konto/login/" in response["Location"] and not MailOptOut.objects.exists()
     else:
         person = personas.people[persona]
-        assert NotificationSetting.objects.filter(person=person).count() == len(Notice.Kind.values) - 1
-        assert not NotificationSetting.objects.exclude(person=person).exists()
+        assert MailOptOut.objects.filter(person=person).count() == len(switchable_kinds()) - 1
+        assert not MailOptOut.objects.filter(person=person, kind="event_confirmation").exists()
+        assert not MailOptOut.objects.exclude(person=person).exists()
 
 
 def test_views_refuse_wrong_methods(client, personas, public_event):
@@ -209,6 +221,7 @@ def test_views_refuse_wrong_methods(client, personas, public_event):
     ]:
         assert client.post(url).status_code == 405, url
     assert client.put(reverse("events:notification-settings")).status_code == 405
+    assert client.put(reverse("networks:mail-settings")).status_code == 405
 
 
 # --- Feed validity ----------------------------------------------------------------------------------
@@ -390,7 +403,7 @@ def test_my_calendar_creates_a_person_for_accounts_without_one(client, db):
 def test_account_navigation_links_the_calendar_and_notification_pages(client, personas):
     personas.login(client, "member")
     page = client.get(reverse("networks:profile")).content.decode()
-    assert reverse("events:my-calendar") in page and reverse("events:notification-settings") in page
+    assert reverse("events:my-calendar") in page and reverse("networks:mail-settings") in page
 
 
 # --- Notification settings ------------------------------------------------------------------------------
@@ -398,23 +411,21 @@ def test_account_navigation_links_the_calendar_and_notification_pages(client, pe
 
 def test_notification_settings_are_all_on_by_default(client, personas):
     personas.login(client, "member")
-    page = client.get(reverse("events:notification-settings")).content.decode()
+    page = client.get(reverse("networks:mail-settings")).content.decode()
     for kind in Notice.Kind.values:
-        assert re.search(rf'<input type="checkbox" name="{kind}"[^>]* checked', page), kind
+        assert re.search(rf'<input type="checkbox" name="event_{kind}"[^>]* checked', page), kind
 
 
 def test_notification_settings_switch_a_kind_off_and_no_email_is_sent(client, personas, public_event):
     member = personas.people["member"]
     personas.login(client, "member")
-    kept = [k for k in Notice.Kind.values if k != Notice.Kind.REMINDER_7D]
-    response = client.post(reverse("events:notification-settings"), dict.fromkeys(kept, "on"))
-    assert response.status_code == 302 and response["Location"] == reverse("events:notification-settings")
-    assert list(NotificationSetting.objects.filter(person=member).values_list("kind", "enabled")) == [
-        ("reminder_7d", False)
-    ]
-    page = client.get(reverse("events:notification-settings")).content.decode()
-    assert not re.search(r'name="reminder_7d"[^>]* checked', page)
-    assert re.search(r'name="reminder_1d"[^>]* checked', page)
+    kept = [k.code for k in switchable_kinds() if k.code != "event_reminder_7d"]
+    response = client.post(reverse("networks:mail-settings"), dict.fromkeys(kept, "on"))
+    assert response.status_code == 302 and response["Location"] == reverse("networks:mail-settings")
+    assert list(MailOptOut.objects.filter(person=member).values_list("kind", flat=True)) == ["event_reminder_7d"]
+    page = client.get(reverse("networks:mail-settings")).content.decode()
+    assert not re.search(r'name="event_reminder_7d"[^>]* checked', page)
+    assert re.search(r'name="event_reminder_1d"[^>]* checked', page)
     registration = RegistrationFactory(event=public_event, person=member)
     assert notify(registration, Notice.Kind.REMINDER_7D) is False
     assert notify(registration, Notice.Kind.REMINDER_1D) is True
@@ -424,10 +435,10 @@ def test_notification_settings_switch_a_kind_off_and_no_email_is_sent(client, pe
 def test_notification_settings_all_off_and_back_on(client, personas):
     member = personas.people["member"]
     personas.login(client, "member")
-    client.post(reverse("events:notification-settings"), {})
-    assert NotificationSetting.objects.filter(person=member, enabled=False).count() == len(Notice.Kind.values)
-    client.post(reverse("events:notification-settings"), dict.fromkeys(Notice.Kind.values, "on"))
-    assert not NotificationSetting.objects.filter(person=member).exists()
+    client.post(reverse("networks:mail-settings"), {})
+    assert MailOptOut.objects.filter(person=member).count() == len(switchable_kinds())
+    client.post(reverse("networks:mail-settings"), dict.fromkeys([k.code for k in switchable_kinds()], "on"))
+    assert not MailOptOut.objects.filter(person=member).exists()
 
 
 # --- Event list: filters ------------------------------------------------------------------------------------

@@ -64,9 +64,11 @@ def test_every_kind_renders_completely_in_both_languages(event, kind, language):
     for body in (mail.body_text, mail.body_html):
         assert WEEKDAY[language] in body and MONTH[language] in body and "10:00–11:30" in body
     # the way to switch this kind off
-    settings_path = "/en/profil/benachrichtigungen/" if language == "en" else "/profil/benachrichtigungen/"
+    settings_path = "/en/profil/e-mails/" if language == "en" else "/profil/e-mails/"
     assert f"http://127.0.0.1:8000{settings_path}" in mail.body_text
     assert f'href="http://127.0.0.1:8000{settings_path}"' in mail.body_html
+    unsubscribe = f"http://127.0.0.1:8000{settings_path.removesuffix('profil/e-mails/')}e-mails/abbestellen/"
+    assert unsubscribe in mail.body_text and f'href="{unsubscribe}' in mail.body_html
     assert event.get_absolute_url() in mail.body_text and event.get_absolute_url() in mail.body_html
 
 

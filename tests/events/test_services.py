@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event, EventSeries, Notice, Registration
+from networks.mail import mail_settings_set
 from networks.models import OutboxMessage
 from tests.events.factories import EventFactory, EventSeriesFactory, RegistrationFactory, in_days
 from tests.networks.factories import PersonFactory
@@ -134,7 +135,7 @@ def test_cancel_event_notifies_registered_and_waiting_once():
 
 def test_switched_off_kind_sends_nothing_but_is_decided():
     person = PersonFactory()
-    services.notification_settings_set(person=person, enabled={"promoted"})
+    mail_settings_set(person=person, off={f"event_{kind}" for kind in Notice.Kind.values if kind != "promoted"})
     registration = services.registration_register(event=EventFactory(), person=person)
     assert not _mails("event_confirmation")
     assert Notice.objects.get(registration=registration, kind="confirmation").skipped
@@ -336,7 +337,7 @@ def test_email_links_follow_the_recipients_language():
 
 def test_switched_off_reminder_is_decided_once_and_not_sent():
     registration = _registered(0.5)
-    services.notification_settings_set(person=registration.person, enabled={"reminder_7d"})
+    mail_settings_set(person=registration.person, off={"event_reminder_1d"})
     assert services.reminders_send() == 0
     assert Notice.objects.get(registration=registration, kind="reminder_1d").skipped
     assert not OutboxMessage.objects.filter(reason="event_reminder_1d").exists()
@@ -350,17 +351,17 @@ def test_account_deletion_gives_future_places_back_and_export_lists_registration
     leaving, waiting = PersonFactory(), PersonFactory()
     services.registration_register(event=event, person=leaving)
     services.registration_register(event=event, person=waiting)
-    services.notification_settings_set(person=leaving, enabled=set())
+    mail_settings_set(person=leaving, off={f"event_{kind}" for kind in Notice.Kind.values})
     services.calendar_token_get(person=leaving)
     data = person_export(person=leaving)
     assert [r["event"] for r in data["event_registrations"]] == [event.title]
-    assert data["calendar_feed"] is True and "reminder_1d" in data["email_notifications_switched_off"]
+    assert data["calendar_feed"] is True and "event_reminder_1d" in data["email_notifications_switched_off"]
 
     account_delete(user=leaving.user)
     assert Registration.objects.get(person=leaving).status == "cancelled"
     assert Registration.objects.get(person=waiting).status == "registered"
     assert [m.recipient for m in _mails("event_promoted")] == [waiting.user.email]
-    assert not leaving.notification_settings.exists()
+    assert not leaving.mail_opt_outs.exists()
 
 
 def test_a_change_notifying_many_builds_the_ics_once_per_link_visibility(monkeypatch):

@@ -34,9 +34,9 @@ def test_post_with_the_token_passes_the_check(w):
     """The control: the same client with the token from the form gets through (here: a profile save)."""
     client = Client(enforce_csrf_checks=True)
     w.login(client, "citizen")
-    page = client.get(reverse("events:notification-settings"))
+    page = client.get(reverse("networks:mail-settings"))
     token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else client.cookies["csrftoken"].value
-    response = client.post(reverse("events:notification-settings"), {"csrfmiddlewaretoken": token})
+    response = client.post(reverse("networks:mail-settings"), {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
 
 

@@ -1,0 +1,34 @@
+"""The kinds of email the measures app sends (networks.mail's registry; registered in MeasuresConfig.ready())."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from networks.mail import MailKind
+
+KINDS = [
+    MailKind(
+        "proposal_moderated",
+        "measures",
+        _("Decision on my proposal"),
+        _("You receive this email because you submitted a proposal on Klimanetz."),
+        help=_("When the editorial team publishes your proposal for a roadmap or decides not to."),
+        order=10,
+    ),
+    MailKind(
+        "comment_moderated",
+        "measures",
+        _("Decision on my comment"),
+        _("You receive this email because you wrote a comment on Klimanetz."),
+        help=_("When the editorial team publishes your comment on a measure or decides not to."),
+        order=20,
+    ),
+    MailKind(
+        "funding_deadline",
+        "measures",
+        _("Funding application deadlines"),
+        _("You receive this email because you are the responsible person for this measure on Klimanetz."),
+        help=_("Two weeks before the application deadline for the funding of a measure you are responsible for."),
+        order=30,
+    ),
+]

@@ -1,0 +1,101 @@
+"""One world that makes every sender of the portal write its emails, to a German and an English recipient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import Notice
+from events.notifications import notify
+from measures.models import Measure
+from measures.selectors import months_before
+from measures.services.participation import comment_moderate, proposal_moderate
+from measures.services.roadmap import funding_reminders_send
+from monitoring.services.reminders import reminders_send
+from networks.models import OutboxMessage
+from networks.services import invitation_create
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
+from tests.monitoring.factories import IndicatorFactory
+from tests.networks import factories as f
+
+LANGUAGES = ("de", "en")
+
+
+@dataclass
+class Senders:
+    """Runs each sender for one person; the same objects for every call, so a second run is a new occasion only
+    where the sender makes one."""
+
+    people: dict = field(default_factory=dict)
+    o: dict = field(default_factory=dict)
+    round: int = 0
+
+    def event_notification(self, person, kind: str = Notice.Kind.REMINDER_1D) -> bool:
+        self.round += 1
+        return notify(self.o["registration", person.pk], kind, occasion=f"test{self.round}")
+
+    def monitoring_reminder(self) -> int:
+        return reminders_send(today=timezone.localdate())
+
+    def funding_deadline(self) -> int:
+        return funding_reminders_send(today=timezone.localdate())
+
+    def moderation(self, person) -> None:
+        proposal = ProposalFactory(roadmap=self.o["roadmap"], author=person, title="Mehr Bäume am Markt")
+        proposal_moderate(proposal=proposal, publish=True, by=None)
+
+    def mails(self, person, reason: str) -> list[OutboxMessage]:
+        return list(OutboxMessage.objects.filter(recipient=person.user.email, reason=reason).order_by("pk"))
+
+
+def make_senders(network) -> Senders:
+    """A German and an English person, each registered for an event, author of a proposal and a comment,
+    responsible for a measure with a funding deadline, a stale measure and an indicator that is due."""
+    today = timezone.localdate()
+    s = Senders()
+    event = EventFactory(network=network, title="Klimafrühstück Westpfalz")
+    roadmap = MeasureFactory().roadmap
+    s.o.update(event=event, roadmap=roadmap)
+    for language in LANGUAGES:
+        person = f.PersonFactory(language=language, name=f"Person {language}")
+        s.people[language] = person
+        s.o["registration", person.pk] = RegistrationFactory(event=event, person=person)
+        MeasureFactory(
+            roadmap=roadmap,
+            responsible_person=person,
+            funding_programme="Kommunalrichtlinie",
+            funding_status=Measure.FundingStatus.APPLIED,
+            funding_deadline=today + timedelta(days=10),
+        )
+        stale = MeasureFactory(roadmap=roadmap, responsible_person=person)
+        MeasureUpdateFactory(measure=stale, date=months_before(today, 7))
+        IndicatorFactory(next_due=today + timedelta(days=5), responsible=person)
+    return s
+
+
+@pytest.fixture
+def senders(db, network) -> Senders:
+    return make_senders(network)
+
+
+def send_everything(s: Senders, network) -> None:
+    """Every kind of email with a template, to both people (the invitation to a fresh address per language)."""
+    for person in s.people.values():
+        for kind in Notice.Kind.values:
+            s.event_notification(person, kind)
+        s.moderation(person)
+        comment = CommentFactory(measure=MeasureFactory(roadmap=s.o["roadmap"]), author=person, text="Gute Idee")
+        comment_moderate(comment=comment, publish=False, reason="Bitte sachlich bleiben", by=None)
+        invitation_create(
+            network=network,
+            email=f"neu-{person.language}@example.org",
+            role="member",
+            invited_by=s.people["de"],
+            language=person.language,
+        )
+    s.funding_deadline()
+    s.monitoring_reminder()
