@@ -77,6 +77,9 @@ def browsing(chromium_required, live_server, monkeypatch) -> Iterator[Browsing]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin")
+        from tests.browser.helpers import watch_untranslated
+
+        context.add_init_script(watch_untranslated())
         context.set_default_timeout(15_000)
         page = context.new_page()
         result = Browsing(page=page, base_url=base_url)

@@ -1,5 +1,6 @@
 """What the browser journeys share: logging in and out, submitting forms, checking the page stayed clean."""
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -63,9 +64,17 @@ def outbox_link(email: str, reason: str, path_pattern: str) -> str:
 
 
 def assert_clean(browsing) -> None:
+    """No console error, no request to another host, and no English sentence on any German page the tab loaded
+    (collected by the browsing fixture's page script) nor on the page as it is now."""
     assert browsing.console_errors == [], "the browser logged errors"
     assert browsing.foreign_requests == [], "the page loaded resources from other hosts"
+    assert untranslated_seen(browsing.page) == [], "English text on a German page of the journey"
     assert untranslated(browsing.page) == [], "English text on a German page"
+
+
+def untranslated_seen(page) -> list[str]:
+    """The English sentences found on each German page this tab has loaded so far ("path: sentence")."""
+    return page.evaluate(f"() => JSON.parse(sessionStorage.getItem('{UNTRANSLATED_KEY}') || '[]')")
 
 
 def _english_sentences() -> set[str]:
@@ -94,3 +103,26 @@ def untranslated(page) -> list[str]:
         return []
     text = page.evaluate("() => document.body.innerText")
     return sorted(sentence for sentence in ENGLISH if sentence in text)
+
+
+# Every German page a journey loads is searched for English sentences (an untranslated string), not only the
+# last one: the hits are kept in the tab's sessionStorage, which survives the navigations; assert_clean reads
+# them. Evaluated through the DevTools protocol, so the pages' Content-Security-Policy stays as it is.
+UNTRANSLATED_KEY = "klimanetz-untranslated"
+WATCH_UNTRANSLATED = """(() => {
+    const english = %s;
+    addEventListener("load", () => {
+        if (document.documentElement.lang !== "de" || !document.body) return;
+        const text = document.body.innerText;
+        const found = english.filter((sentence) => text.includes(sentence));
+        if (!found.length) return;
+        const seen = JSON.parse(sessionStorage.getItem("%s") || "[]");
+        seen.push(...found.map((sentence) => `${location.pathname}: ${sentence}`));
+        sessionStorage.setItem("%s", JSON.stringify(seen));
+    });
+})();"""
+
+
+def watch_untranslated() -> str:
+    """The page script for the browsing fixture's context (context.add_init_script)."""
+    return WATCH_UNTRANSLATED % (json.dumps(sorted(ENGLISH)), UNTRANSLATED_KEY, UNTRANSLATED_KEY)
