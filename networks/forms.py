@@ -1,6 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from networks import tabular
 from networks.models import (
     Campaign,
     Expertise,
@@ -224,3 +226,52 @@ class AccountDeleteForm(forms.Form):
         if value != self.user.email.lower():
             raise forms.ValidationError(_("That is not the email address of your account."))
         return value
+
+
+class MemberImportForm(forms.Form):
+    """Step 1 of the member import: the file (read into rows by ``networks.members_io``) and the invitation mail."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (UTF-8, separated by semicolons or commas) or Excel (.xlsx); 1 MB and 500 people at most."),
+    )
+    language = forms.ChoiceField(label=_("Language of the invitation emails"), choices=settings.LANGUAGES)
+    message = forms.CharField(
+        label=_("Personal message"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; it appears in every invitation email."),
+    )
+
+    def clean_file(self):
+        from networks import members_io
+
+        upload = self.cleaned_data["file"]
+        if upload.size > members_io.MAX_BYTES:
+            raise forms.ValidationError(tabular.too_large(members_io.MAX_BYTES))
+        try:
+            self.rows = members_io.read_rows(upload.name, upload.read())
+        except tabular.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
+class MemberImportConfirmForm(forms.Form):
+    """Step 2: the rows of the checked file, signed by the server (``members_io.sign``); checked again on writing."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, network: Network, user, **kwargs):
+        self.network, self.user = network, user
+        super().__init__(*args, **kwargs)
+
+    def clean_payload(self) -> str:
+        from networks import members_io
+
+        payload = self.cleaned_data["payload"]
+        try:
+            self.batch = members_io.unsign(payload, network=self.network, user=self.user)
+        except tabular.ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+        return payload

@@ -38,6 +38,23 @@ urlpatterns = [
     path(network + "kampagnen/neu/", views.campaign_edit, name="campaign-create"),
     path(network + "kampagnen/<int:pk>/", views.campaign_detail, name="campaign-detail"),
     path(network + "kampagnen/<int:pk>/bearbeiten/", views.campaign_edit, name="campaign-edit"),
+    # Member lists as spreadsheets: export, import of people (invitations) with a preview
+    path(network + "personen/export.csv", views.member_export, {"fmt": "csv"}, name="member-export-csv"),
+    path(network + "personen/export.xlsx", views.member_export, {"fmt": "xlsx"}, name="member-export-xlsx"),
+    path(network + "organisationen/export.csv", views.membership_export, name="membership-export-csv"),
+    path(network + "personen/import/", views.member_import, name="member-import"),
+    path(
+        network + "personen/importvorlage.csv",
+        views.member_import_template,
+        {"fmt": "csv"},
+        name="member-import-template-csv",
+    ),
+    path(
+        network + "personen/importvorlage.xlsx",
+        views.member_import_template,
+        {"fmt": "xlsx"},
+        name="member-import-template-xlsx",
+    ),
     # Email settings and the personal switch-off link of every email (networks.mail)
     path("profil/e-mails/", mail_views.mail_settings, name="mail-settings"),
     path("e-mails/abbestellen/<str:token>/", mail_views.mail_unsubscribe, name="mail-unsubscribe"),

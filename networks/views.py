@@ -9,15 +9,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from networks import access, panels, services
+from networks import access, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
@@ -25,6 +25,8 @@ from networks.forms import (
     CampaignForm,
     ExpertiseFormSet,
     InvitationForm,
+    MemberImportConfirmForm,
+    MemberImportForm,
     MembershipAddForm,
     NetworkForm,
     ProfileForm,
@@ -32,7 +34,8 @@ from networks.forms import (
     WorkingGroupForm,
 )
 from networks.models import Campaign, Expertise, Invitation, Membership, Network, NetworkRole, Person
-from networks.pages import network_context, page_of
+from networks.pages import attachment, network_context, page_of
+from networks.tabular import CSV_TYPE, XLSX_TYPE
 
 # Gone for good (410), not yours (403), or fine: you are already in (200).
 INVITATION_PROBLEM_STATUS = {"expired": 410, "used": 410, "revoked": 410, "foreign": 403, "already_accepted": 200}
@@ -415,3 +418,100 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+# --- Member lists as spreadsheets (coordinators) --------------------------------------------------
+
+
+def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = attachment(content, XLSX_TYPE if fmt == "xlsx" else CSV_TYPE, filename)
+    response["Cache-Control"] = "private, no-store"  # personal data: no shared or stored copies
+    return response
+
+
+@login_required
+@require_GET
+def member_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The people of the network (CSV), or people and member organisations as two sheets (XLSX)."""
+    network = access.access_network_manage(request.user, slug)
+    content = members_io.members_xlsx(network) if fmt == "xlsx" else members_io.people_csv(network)
+    return _download(content, fmt, members_io.filename("mitglieder", network, fmt))
+
+
+@login_required
+@require_GET
+def membership_export(request: HttpRequest, slug: str) -> HttpResponse:
+    network = access.access_network_manage(request.user, slug)
+    content = members_io.organisations_csv(network)
+    return _download(content, "csv", members_io.filename("mitgliedsorganisationen", network, "csv"))
+
+
+@login_required
+@require_GET
+def member_import_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    access.access_network_manage(request.user, slug)
+    content = members_io.template_xlsx() if fmt == "xlsx" else members_io.template_csv()
+    return _download(content, fmt, f"mitglieder-importvorlage.{fmt}")
+
+
+def _member_import_page(request, network, form, *, preview=None, confirm=None, status: int = 200) -> HttpResponse:
+    context = network_context(
+        request,
+        network,
+        form=form,
+        preview=preview,
+        confirm_form=confirm,
+        columns=members_io.column_docs(),
+        max_rows=members_io.MAX_ROWS,
+    )
+    if preview is not None:
+        context |= {
+            "to_invite": preview.count(members_io.INVITE),
+            "already_members": preview.count(members_io.MEMBER),
+            "already_invited": preview.count(members_io.INVITED),
+        }
+    return render(request, "networks/member_import.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1 checks the file and shows what each row would do; step 2 (action=import) invites, all or nothing."""
+    network = access.access_network_manage(request.user, slug)
+    blank = MemberImportForm(initial={"language": get_language()})
+    if request.method == "GET":
+        return _member_import_page(request, network, blank)
+    if request.POST.get("action") == "import":
+        return _member_import_confirm(request, network, blank)
+    form = MemberImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _member_import_page(request, network, form, status=400)
+    preview = members_io.check(network=network, rows=form.rows)
+    confirm = None
+    if preview.ok and preview.count(members_io.INVITE):
+        batch = members_io.Batch(form.rows, form.cleaned_data["language"], form.cleaned_data["message"])
+        payload = members_io.sign(network=network, user=request.user, batch=batch)
+        confirm = MemberImportConfirmForm(initial={"payload": payload}, network=network, user=request.user)
+    status = 200 if preview.ok else 400
+    return _member_import_page(request, network, blank, preview=preview, confirm=confirm, status=status)
+
+
+def _member_import_confirm(request: HttpRequest, network: Network, blank) -> HttpResponse:
+    confirm = MemberImportConfirmForm(request.POST, network=network, user=request.user)
+    if not confirm.is_valid():
+        return _member_import_page(request, network, blank, confirm=confirm, status=400)
+    batch = confirm.batch
+    inviter = services.person_ensure(user=request.user)
+    try:
+        preview = members_io.run(
+            network=network, rows=batch.rows, by=inviter, language=batch.language, message=batch.message
+        )
+    except IntegrityError:  # an invitation to one of the addresses was made at the same moment
+        messages.error(request, _("The invitations changed while importing; nothing was sent. Please check again."))
+        return redirect("networks:member-import", slug=network.slug)
+    if not preview.ok:
+        return _member_import_page(request, network, blank, preview=preview, status=400)
+    count = preview.count(members_io.INVITE)
+    messages.success(
+        request, ngettext("%(count)s invitation sent", "%(count)s invitations sent", count) % {"count": count}
+    )
+    return redirect("networks:people-manage", slug=network.slug)

@@ -57,6 +57,7 @@ from monitoring.forms.indicators import IndicatorForm, ValueRowForm
 from monitoring.forms.planning import HeatPlanningForm, StrategyForm
 from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
 from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning
+from networks import members_io
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
@@ -64,6 +65,8 @@ from networks.forms import (
     ExpertiseForm,
     ExpertiseFormSet,
     InvitationForm,
+    MemberImportConfirmForm,
+    MemberImportForm,
     MembershipAddForm,
     NetworkForm,
     ProfileForm,
@@ -107,6 +110,8 @@ def csv_bytes(headers: list[str], row: list[str]) -> bytes:
 
 
 VALUE_ROW = ["Installierte PV-Leistung 1", "2024", "45,5", "gemessen", "MaStR", ""]
+MEMBER_HEADERS = ["Name", "E-Mail", "Organisation", "Rolle"]
+MEMBER_ROW = ["Neue Person", "neu.import@example.org", "Stadt Kusel", "Mitglied"]
 BALANCE_ROW = ["2022", "Verkehr", "", "210.000", "Klimaschutz-Planer"]
 
 
@@ -155,6 +160,12 @@ def import_hook(headers, valid_row, name="import.csv"):
 # --- networks ---------------------------------------------------------------------------------------
 
 
+def _member_payload(w):
+    """The signed rows of a checked member list, as the preview page hands them on."""
+    batch = members_io.Batch([members_io.RawRow(2, "Neue Person", "neu.import@example.org")], "de", "")
+    return members_io.sign(network=w.network, user=w.user("coordinator"), batch=batch)
+
+
 def _profile_forms(w):
     person = w.people["member"]
     return [
@@ -201,6 +212,27 @@ NETWORKS = [
         url("networks:invitation-create", net),
         lambda w: [InvitationForm(network=w.network)],
         covers=(InvitationForm,),
+    ),
+    Endpoint(
+        "networks:member-import",
+        "coordinator",
+        url("networks:member-import", net),
+        lambda w: [MemberImportForm()],
+        covers=(MemberImportForm,),
+        valid={"file": csv_bytes(MEMBER_HEADERS, MEMBER_ROW)},
+        extra={"action": "check"},
+        hook=import_hook(MEMBER_HEADERS, MEMBER_ROW),
+        note="step 1: the file is checked and previewed, nothing is written",
+    ),
+    Endpoint(
+        "networks:member-import",
+        "coordinator",
+        url("networks:member-import", net),
+        lambda w: [MemberImportConfirmForm(network=w.network, user=w.user("coordinator"))],
+        covers=(MemberImportConfirmForm,),
+        valid={"payload": _member_payload},
+        extra={"action": "import"},
+        note="step 2: a payload the server signed; anything else is refused",
     ),
     Endpoint(
         "networks:role-change",
@@ -760,6 +792,11 @@ READ_ONLY = {
     "networks:network-detail",
     "networks:network-space",
     "networks:people-manage",
+    "networks:member-export-csv",
+    "networks:member-export-xlsx",
+    "networks:membership-export-csv",
+    "networks:member-import-template-csv",
+    "networks:member-import-template-xlsx",
     "networks:working-group-list",
     "networks:working-group-detail",
     "networks:campaign-list",

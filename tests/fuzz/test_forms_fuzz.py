@@ -27,6 +27,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | networks:network-edit | POST | coordinator | NetworkForm | – |
 | networks:membership-list | POST | coordinator | MembershipAddForm | – |
 | networks:invitation-create | POST | coordinator | InvitationForm | – |
+| networks:member-import | POST | coordinator | MemberImportForm | action |
+| networks:member-import | POST | coordinator | MemberImportConfirmForm | action |
 | networks:role-change | POST | coordinator | RoleChangeForm | – |
 | networks:working-group-create | POST | coordinator | WorkingGroupForm | – |
 | networks:working-group-edit | POST | coordinator | WorkingGroupForm | – |

@@ -150,6 +150,12 @@ TABLE: list[Row] = [
     Row("networks:role-change", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
     Row("networks:role-remove", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
     Row("networks:invitation-revoke", lambda w: {**net(w), "pk": w.invitation.pk}, POST_ONLY, done(COORDINATORS)),
+    Row("networks:member-export-csv", net, COORDINATORS),
+    Row("networks:member-export-xlsx", net, COORDINATORS),
+    Row("networks:membership-export-csv", net, COORDINATORS),
+    Row("networks:member-import", net, COORDINATORS, post=done(COORDINATORS, BAD), note="an empty POST: no file"),
+    Row("networks:member-import-template-csv", net, COORDINATORS),
+    Row("networks:member-import-template-xlsx", net, COORDINATORS),
     # --- events: lists, calendars, feeds, personal settings --------------------------------------------------
     Row("events:event-list", none, EVERYONE),
     Row("events:my-calendar", none, LOGGED_IN),
