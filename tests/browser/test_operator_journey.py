@@ -16,7 +16,7 @@ from django.db import connections
 from django.utils import translation
 from django.utils.text import capfirst
 
-from tests.browser.helpers import PASSWORD, SCREENSHOTS, assert_clean, submit
+from tests.browser.helpers import PASSWORD, SCREENSHOTS, assert_clean, phone_screenshot, submit
 
 pytestmark = pytest.mark.browser
 
@@ -80,26 +80,24 @@ def test_operator_finds_who_changed_a_measure_in_the_admin(demo_data, browsing):
         assert page.locator("h1").inner_text() == f"Verlauf von PH-01 {BALKON_PV}"
 
         # The newest entry: when, who (name and account), each changed field before and after, in German.
-        header = page.locator("#change-history > table > thead th").all_inner_texts()
-        assert [text.strip().lower() for text in header] == ["datum/zeit", "benutzer", "aktion"]
-        latest = page.locator("#change-history tr.history-entry").first
+        latest = page.locator("#change-history .history-entry").first
+        header = latest.locator("table.history-changes thead th").all_inner_texts()
+        assert [text.strip().lower() for text in header] == ["feld", "vorher", "nachher"]
         assert latest.locator("time").get_attribute("datetime")
-        who = latest.locator(".history-who")
-        assert "Paul Schneider" in who.inner_text()
-        assert who.get_by_role("link", name="dueren.redaktion@example.org").is_visible()
+        assert latest.locator(".history-who").inner_text() == "Paul Schneider"
+        assert latest.locator(".history-account").get_by_role("link", name="dueren.redaktion@example.org").is_visible()
         changes = {
             row.locator("th").inner_text(): row.locator("td").all_inner_texts()
             for row in latest.locator("table.history-changes tbody tr").all()
         }
         assert changes == {labels["summary"]: [before_summary, SUMMARY], labels["status"]: statuses}
         # Older entries go back to the measure's creation; nothing offers to revert.
-        assert page.locator("#change-history tr.history-entry").count() >= 3
+        assert page.locator("#change-history .history-entry").count() >= 3
         assert "wiederherzustellen" not in page.locator("#content").inner_text()
         assert "None" not in page.locator("#content").inner_text()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "admin-measure-history.png"), full_page=True)
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(SCREENSHOTS / "phone-admin-measure-history.png"))
+        phone_screenshot(page, "admin-measure-history", fits=False)  # the Django admin is not made for phones
         assert_clean(browsing)
     finally:
         # Queries made while Playwright's loop runs have their own connection: close it, or
