@@ -11,8 +11,9 @@
 3. dueren.redaktion edits a measure's summary; the public page shows the change and the measure's
    history shows who changed what.
 
-No page may load anything from another host or log a console error. The roadmap and the measure page
-are kept as docs/screenshots/roadmap.png and measure.png. The interface strings are looked up by
+No page may load anything from another host or log a console error. The home page, the roadmap and the
+measure page are kept as docs/screenshots/home.png, roadmap.png and measure.png, the submitted proposal at
+390 px as phone-proposal.png. The interface strings are looked up by
 structure (links, names, classes), so the journeys pass in German and before the German catalogue of
 the measures app is compiled.
 """
@@ -65,6 +66,8 @@ def test_citizen_reads_the_roadmap_filters_opens_a_measure_downloads_the_data_si
     try:
         # Home page → Düren's roadmap.
         page.goto(browsing.url("/"))
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=True)
         page.locator(f'main a[href="{ROADMAP}"]').first.click()
         page.wait_for_url(f"**{ROADMAP}")
         assert page.locator("h1").inner_text() == "Klima-Roadmap Kreis Düren"
