@@ -22,19 +22,22 @@ An empty cell empties the field; status and priority keep their value (or take t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from measures import services
 from measures.forms.data import MeasureRowForm
 from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
-from networks import tabular
+from measures.services.roadmap import slugify_de
+from networks import cache, tabular
 from networks.models import Organisation, Person
 from networks.tabular import ImportFileError, Table, cell_text, normalise
 
@@ -259,6 +262,10 @@ def parse_groups(text: str) -> list[str]:
 # --- Checking --------------------------------------------------------------------------------------
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
+CHECKING, WRITING = "checking", "writing"  # the stages ``progress`` is told about
+PROGRESS_EVERY = 250  # rows between two calls of ``progress`` while checking
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
@@ -278,6 +285,7 @@ class RowResult:
 class Preview:
     rows: list[RowResult]
     columns: list[Column]
+    written_ids: list[int] = field(default_factory=list)  # after ``run``: the measures written, in file order
 
     @property
     def bad_rows(self) -> list[RowResult]:
@@ -451,31 +459,148 @@ def _duplicates(rows: list[RowResult]) -> None:
             row.action = ""
 
 
-def check(*, roadmap: Roadmap, table: Table, lock: bool = False) -> Preview:
-    """The dry run: what each row would do, or why it cannot. Writes nothing."""
+def check(*, roadmap: Roadmap, table: Table, lock: bool = False, progress: Progress | None = None) -> Preview:
+    """The dry run: what each row would do, or why it cannot. Writes nothing.
+
+    ``progress(CHECKING, rows done, rows)`` is called every PROGRESS_EVERY rows and at the end."""
     columns = map_headers(table.headers)
     context = _Context(roadmap, columns, lock=lock)
-    rows = [_read_row(number, cells, columns, context, table.is_csv) for number, cells in table.rows]
+    rows, total = [], len(table.rows)
+    for number, cells in table.rows:
+        rows.append(_read_row(number, cells, columns, context, table.is_csv))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0 and len(rows) < total:
+            progress(CHECKING, len(rows), total)
+    if progress is not None:
+        progress(CHECKING, total, total)
     _duplicates(rows)
     return Preview(rows=rows, columns=[c for c in columns if c is not None])
 
 
-def run(*, roadmap: Roadmap, table: Table, by: Person | None) -> Preview:
+def run(*, roadmap: Roadmap, table: Table, by: Person | None, progress: Progress | None = None) -> Preview:
     """Check and, when every row is valid, write all of them in one transaction; otherwise write nothing.
 
-    A ValidationError from ``measure_save`` (a rule the dry run cannot see) rolls everything back."""
+    The roadmap row is locked first (two imports of one roadmap take turns; the second checks against what
+    the first wrote), then its measures. An IntegrityError (a measure someone saved meanwhile with a code or
+    address of the file) rolls everything back. ``progress`` as in ``check``, then (WRITING, 0, n) once."""
     with transaction.atomic():
-        preview = check(roadmap=roadmap, table=table, lock=True)
+        Roadmap.objects.select_for_update().filter(pk=roadmap.pk).values_list("pk").first()
+        preview = check(roadmap=roadmap, table=table, lock=True, progress=progress)
         if not preview.ok:
             return preview
-        for row in preview.rows:
-            if row.action == UNCHANGED:
-                continue
-            measure = row.measure if row.measure is not None else Measure(roadmap=roadmap)
-            for name, value in row.values.items():
-                setattr(measure, name, value)
-            services.measure_save(measure=measure, partners=row.partners, by=by)
+        if progress is not None:
+            progress(WRITING, 0, preview.count(CREATE) + preview.count(UPDATE))
+        preview.written_ids = write(roadmap=roadmap, preview=preview, by=by)
     return preview
+
+
+# --- Writing ---------------------------------------------------------------------------------------
+
+BATCH = 500  # rows per INSERT/UPDATE statement
+
+
+def write(*, roadmap: Roadmap, preview: Preview, by: Person | None) -> list[int]:
+    """Write the checked rows in bulk: what ``services.measure_save`` does per measure, once per import.
+
+    Call inside the transaction of ``run`` (the preview was checked there, with the measures locked): the
+    dry run is the validation of the measure sheet (``MeasureRowForm``, ``Measure.clean``, codes unique in
+    the roadmap and in the file), so nothing is validated twice. Per import instead of per measure:
+    addresses made in memory against the roadmap's taken ones (``services.measure_slug``'s rule), the
+    measures inserted and updated in batches, partners replaced where they changed, one history record per
+    new or changed measure (who: ``by``; its partners as written) with its partner rows, 'late' computed
+    for the written measures (two UPDATEs), the cached public pages of the roadmap renewed once (bulk
+    writes send no signals). Returns the ids of the written measures in the order of the file."""
+    now = timezone.now()
+    user = by.user if by is not None and by.user_id else None
+    created_rows, updated_rows = preview.of(CREATE), preview.of(UPDATE)
+    taken = set(Measure.objects.filter(roadmap=roadmap).values_list("slug", flat=True))
+    created = []
+    for row in created_rows:
+        measure = Measure(roadmap=roadmap, **row.values)
+        measure.slug = _free_slug(measure, taken)
+        created.append(measure)
+    Measure.objects.bulk_create(created, batch_size=BATCH)
+    updated, groups = [], {}
+    for row in updated_rows:
+        measure = row.measure
+        changed = tuple(name for name, new in row.values.items() if not _same(_current(measure, name), new))
+        for name, value in row.values.items():
+            setattr(measure, name, value)
+        measure.updated_at = now
+        updated.append(measure)
+        groups.setdefault(changed, []).append(measure)
+    for changed, measures in groups.items():  # rows that change the same columns: one UPDATE per batch
+        Measure.objects.bulk_update(measures, [*changed, "updated_at"], batch_size=BATCH)
+    pairs = [*zip(created_rows, created, strict=True), *zip(updated_rows, updated, strict=True)]
+    _write_partners(pairs)
+    written = [*created, *updated]
+    _write_history(created, updated, user=user, when=now)
+    ids = [measure.pk for measure in written]
+    services.measure_mark_late(measures=Measure.objects.filter(pk__in=ids))
+    if written and cache.enabled():  # as cache.watch does for one saved row: now, and once committed
+        scopes = cache.of_roadmap(roadmap.slug)
+        cache.bump(*scopes)
+        transaction.on_commit(lambda: cache.bump(*scopes))
+    return [measure.pk for row, measure in sorted(pairs, key=lambda pair: pair[0].number)]
+
+
+def _free_slug(measure: Measure, taken: set[str]) -> str:
+    """``services.measure_slug`` without a query per try: code and title, -2, -3, ... when taken."""
+    base = slugify_de(f"{measure.code} {measure.title}")[:110] or "massnahme"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    taken.add(slug)
+    return slug
+
+
+def _write_partners(pairs: list[tuple[RowResult, Measure]]) -> None:
+    """The partners of the rows that name them: new measures get theirs, changed lists are replaced."""
+    through = Measure.partners.through
+    replace, rows = [], []
+    for row, measure in pairs:
+        if row.partners is None:
+            continue
+        wanted = sorted({p.pk for p in row.partners})
+        if row.action == UPDATE:
+            if set(wanted) == {p.pk for p in measure.partners.all()}:  # prefetched by the check
+                continue
+            replace.append(measure.pk)
+        rows += [through(measure_id=measure.pk, organisation_id=pk) for pk in wanted]
+    if replace:
+        through.objects.filter(measure_id__in=replace).delete()
+    through.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _write_history(created: list[Measure], updated: list[Measure], *, user, when) -> None:
+    """One history record per written measure, as simple_history's post_save writes it, with its partners."""
+    history = Measure.history
+    records = []
+    for measures, is_update in ((created, False), (updated, True)):
+        if measures:
+            records += (
+                history.bulk_history_create(
+                    measures, batch_size=BATCH, update=is_update, default_user=user, default_date=when
+                )
+                or []
+            )
+    if not records:
+        return
+    through = Measure.partners.through
+    partner_history = apps.get_model("measures", "HistoricalMeasure_partners")  # simple_history's, for m2m_fields
+    partners: dict[int, list[tuple[int, int]]] = {}
+    rows = through.objects.filter(measure__roadmap_id=records[0].roadmap_id).values_list(
+        "id", "measure_id", "organisation_id"
+    )
+    for pk, measure_id, organisation_id in rows:
+        partners.setdefault(measure_id, []).append((pk, organisation_id))
+    partner_history.objects.bulk_create(
+        [
+            partner_history(history=record, id=pk, measure_id=record.id, organisation_id=organisation_id)
+            for record in records
+            for pk, organisation_id in partners.get(record.id, [])
+        ],
+        batch_size=BATCH,
+    )
 
 
 # --- Documentation (the import page) ---------------------------------------------------------------

@@ -1,8 +1,14 @@
 """Celery tasks of the measures app: thin, idempotent, calling services."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 from measures import services
+from measures.services import imports
+
+# An import of 5,000 measures takes seconds (README, Benchmarks); these limits only stop a runaway task.
+IMPORT_SOFT_LIMIT = 300
+IMPORT_HARD_LIMIT = 360
 
 
 @shared_task(acks_late=True)
@@ -15,3 +21,19 @@ def measures_mark_late() -> int:
 def funding_reminders_send() -> int:
     """Daily: application deadlines within two weeks, to the responsible person, once per deadline."""
     return services.funding_reminders_send()
+
+
+@shared_task(acks_late=True, soft_time_limit=IMPORT_SOFT_LIMIT, time_limit=IMPORT_HARD_LIMIT)
+def measure_import_run(job_id: int) -> str:
+    """Check and write a confirmed import, all or nothing; a second delivery of the same message does nothing."""
+    try:
+        return imports.import_run(job_id)
+    except SoftTimeLimitExceeded:
+        imports.import_fail(job_id, imports.TIMEOUT_REASON)
+        return "timeout"
+
+
+@shared_task(acks_late=True)
+def measure_imports_watchdog() -> int:
+    """Every five minutes: imports whose worker died are marked failed, never left running."""
+    return imports.imports_watchdog()

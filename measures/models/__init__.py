@@ -1,5 +1,6 @@
 """The measures app's models; import them from here."""
 
+from measures.models.imports import MeasureImport
 from measures.models.participation import (
     Comment,
     Moderation,
@@ -25,6 +26,7 @@ __all__ = [
     "Comment",
     "Licence",
     "Measure",
+    "MeasureImport",
     "MeasureUpdate",
     "Milestone",
     "Moderation",

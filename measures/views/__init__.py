@@ -1,6 +1,8 @@
 """Views of the measures app, one module per area; urls.py sees them all here."""
 
 from measures.views.data import (  # noqa: F401
+    import_job,
+    import_job_status,
     measure_export,
     measure_import,
 )

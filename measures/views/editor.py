@@ -35,6 +35,7 @@ from measures.forms.editor import (
     add_service_errors,
 )
 from measures.models import Comment, Measure, Moderation, Proposal, Roadmap, Sector
+from measures.views.data import recent_imports
 from networks.access import is_staff
 from networks.models import Organisation
 from networks.pages import page_of, person_of
@@ -83,6 +84,7 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         + Comment.objects.filter(measure__roadmap=roadmap, status=Moderation.PENDING).count(),
         "editor_nav": "dashboard",
         "panels": render_context("roadmap_editor", request, roadmap),
+        "imports": recent_imports(roadmap, limit=3),
     }
     return render(request, "measures/editor_dashboard.html", context)
 

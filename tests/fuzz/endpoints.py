@@ -821,6 +821,8 @@ READ_ONLY = {
     "measures:measure-history",
     "measures:measure-export-csv",
     "measures:measure-export-xlsx",
+    "measures:import-job",
+    "measures:import-job-status",
     "measures:moderation",
     "measures:pledge-list",
     "monitoring:organisation",

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -16,7 +17,7 @@ from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from measures import importing
-from measures.models import Measure, Sector
+from measures.models import Measure, MeasureImport, Sector
 from networks import tabular
 from tests.conftest import PERSONAS
 from tests.measures.factories import MeasureFactory, MilestoneFactory, RoadmapFactory
@@ -59,7 +60,16 @@ def xlsx_file(rows, *, header=HEADER, name="massnahmen.xlsx"):
 def post(client, roadmap, upload, *, action="check", digest=""):
     upload.seek(0)
     data = {"file": upload, "action": action, "digest": digest}
-    return client.post(url("measure-import", roadmap), data)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # a confirmed import's task runs (eager) at the commit
+        return client.post(url("measure-import", roadmap), data)
+
+
+def job_of(response) -> MeasureImport:
+    """The import job a confirmation redirected to."""
+    assert response.status_code == 302, response.status_code
+    job = MeasureImport.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    return job
 
 
 def check_then_import(client, roadmap, upload):
@@ -93,7 +103,8 @@ def test_csv_import_previews_then_writes_everything_as_the_editor(client, person
     preview = checked.context["preview"]
     assert [(r.number, r.code, r.action) for r in preview.rows] == [(2, "M-01", "create"), (3, "M-02", "update")]
     assert "Changed measures" in checked.content.decode() and "Radschnellweg" in checked.content.decode()
-    assert written.status_code == 302 and written["Location"] == url("editor-dashboard", roadmap)
+    job = job_of(written)
+    assert job.status == MeasureImport.Status.DONE and (job.created_count, job.changed_count) == (1, 1)
     created = Measure.objects.get(roadmap=roadmap, code="M-01")
     assert created.sector == Sector.HOUSEHOLDS and created.status == Measure.Status.IN_PROGRESS
     assert (created.start, created.end) == (date(2025, 3, 1), date(2026, 12, 31))
@@ -222,7 +233,9 @@ def test_a_bad_row_is_listed_and_nothing_is_written(client, personas, roadmap, c
     assert "1 row has errors. Nothing was imported." in page and '<th scope="row">3</th>' in page
 
     forced = post(client, roadmap, upload, action="import", digest=upload_digest(upload))
-    assert forced.status_code == 400
+    job = job_of(forced)  # confirmed all the same: the job checks again, fails, and names the row
+    assert job.status == MeasureImport.Status.FAILED and [p["row"] for p in job.problems] == [3]
+    assert job.problems[0]["errors"][0].startswith(message)
     assert state(roadmap) == before and Measure.objects.get(pk=kept.pk).title == "Bleibt"
 
 
@@ -241,7 +254,8 @@ def test_duplicate_codes_in_the_file_are_errors_on_every_row(client, personas, r
         2: ["The code “B-1” is also used in row 4: each measure once per file."],
         4: ["The code “B-1” is also used in row 2: each measure once per file."],
     }
-    assert post(client, roadmap, upload, action="import", digest=upload_digest(upload)).status_code == 400
+    job = job_of(post(client, roadmap, upload, action="import", digest=upload_digest(upload)))
+    assert job.status == MeasureImport.Status.FAILED and [p["row"] for p in job.problems] == [2, 4]
     assert not Measure.objects.exists()
 
 
@@ -553,8 +567,8 @@ def test_import_check_query_count_is_flat(client, personas, roadmap):
             assert post(client, roadmap, csv_file(rows, header=header)).status_code == 200
         return len(queries)
 
-    # session, user, roadmap, editor check, measures, their partners, organisations
-    assert count(2) == count(10) == 7
+    # session, user, roadmap, editor check, measures, their partners, organisations, recent imports
+    assert count(2) == count(10) == 8
 
 
 # --- Permissions -----------------------------------------------------------------------------------------

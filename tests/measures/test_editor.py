@@ -861,10 +861,10 @@ def test_dashboard_queries_are_flat(client, personas, roadmap, editor):
     url = _url("editor-dashboard", roadmap.slug)
     _grow_roadmap(roadmap, 2, editor)
     # session, user, roadmap, editor check, matrix, late, stale, page count, page of measures,
-    # pending proposals, pending comments
+    # pending proposals, pending comments, recent imports
     small = _queries(client, url)
     _grow_roadmap(roadmap, 10, editor)
-    assert _queries(client, url) == small == 12  # +1: the monitoring panel counts due indicators
+    assert _queries(client, url) == small == 13  # +1: the monitoring panel counts due indicators
 
 
 def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, editor):

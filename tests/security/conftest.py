@@ -18,7 +18,7 @@ from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 
 from events.models import Kind, Outcome, Visibility
-from measures.models import Moderation
+from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
 from networks.models import NetworkRole
 from tests.events import factories as ef
@@ -176,6 +176,17 @@ def build_world(media: Path) -> World:
     o["comment_pending"] = poison(mf.CommentFactory(measure=o["measure"], author=p["citizen"]))
     o["comment_b"] = mf.CommentFactory(measure=o["measure_b"])
     o["pledge"] = poison(mf.PledgeFactory(network=network, organisation=org))
+    o["import_job"] = poison(  # a failed import: its page lists the rows with their errors
+        MeasureImport.objects.create(
+            roadmap=o["roadmap"],
+            requested_by=p["editor"],
+            file_name="x.csv",
+            status=MeasureImport.Status.FAILED,
+            problems=[{"row": 2, "code": PAYLOAD[:20], "errors": [PAYLOAD]}],
+        )
+    )
+    o["import_job_hidden"] = MeasureImport.objects.create(roadmap=o["roadmap_hidden"], file_name="h.csv")
+    o["import_job_b"] = MeasureImport.objects.create(roadmap=o["roadmap_b"], file_name="b.csv")
     # monitoring
     o["indicator"] = poison(mof.IndicatorFactory(roadmap=o["roadmap"], organisation=org, public=True))
     poison(mof.IndicatorValueFactory(indicator=o["indicator"], year=2023))

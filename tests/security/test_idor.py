@@ -92,12 +92,15 @@ CASES = [
     ("measures:proposal-moderate", POST, lambda w: rm(w, pk=w.proposal_b.pk), EDITOR, 404),
     ("measures:proposal-to-measure", POST, lambda w: rm(w, pk=w.proposal_b.pk), EDITOR, 404),
     ("measures:comment-moderate", POST, lambda w: rm(w, pk=w.comment_b.pk), EDITOR, 404),
+    ("measures:import-job", GET, lambda w: rm(w, pk=w.import_job_b.pk), EDITOR, 404),
+    ("measures:import-job-status", GET, lambda w: rm(w, pk=w.import_job_b.pk), EDITOR, 404),
     # roadmap B's editor pages for the editor of another organisation: B is published, so 403
     ("measures:editor-dashboard", GET, lambda w: {"slug": w.roadmap_b.slug}, ("editor",), 403),
     ("measures:measure-edit", POST, lambda w: {"slug": w.roadmap_b.slug, "pk": w.measure_b.pk}, ("editor",), 403),
     ("measures:bulk-status", POST, lambda w: {"slug": w.roadmap_b.slug}, ("editor",), 403),
     ("measures:comment-moderate", POST, lambda w: {"slug": w.roadmap_b.slug, "pk": w.comment_b.pk}, ("editor",), 403),
     ("measures:measure-import", POST, lambda w: {"slug": w.roadmap_b.slug}, ("editor",), 403),
+    ("measures:import-job", GET, lambda w: {"slug": w.roadmap_b.slug, "pk": w.import_job_b.pk}, ("editor",), 403),
     # pledges: an organisation that is not a member of network A
     ("measures:pledge-edit", POST, lambda w: a(w, organisation=w.org_b.slug), COORD, 404),
     ("measures:pledge-report", POST, lambda w: a(w, organisation=w.org_b.slug), COORD, 404),
