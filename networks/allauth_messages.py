@@ -78,6 +78,9 @@ MESSAGES = (
     ),
     gettext_noop("If you have not created an account yet, then please %(link)ssign up%(end_link)s first."),
     gettext_noop("Are you sure you want to sign out?"),
+    # allauth's German says "Anmeldung" (the noun) on the login page's heading and button, beside the header's
+    # "Anmelden"; the verb reads as the action it is.
+    gettext_noop("Sign In"),
     gettext_noop("You cannot remove your primary email address (%(email)s)."),
     gettext_noop("You have confirmed %(email)s."),
     gettext_noop("You have signed out."),
