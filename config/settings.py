@@ -121,6 +121,9 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)  # another Redis database ke
 if CACHE_URL:
     # Django's RedisCache that misses instead of raising while Redis is unreachable (config/cache.py)
     CACHES = {"default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
+    # Sessions read from Redis, written through to the database (config/sessions.py): no session query
+    # on a logged-in page. Local-memory caches are per process: there the database alone.
+    SESSION_ENGINE = "config.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "klimanetz"}}
 

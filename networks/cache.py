@@ -6,12 +6,19 @@ register theirs in AppConfig.ready() with ``watch``): a changed row makes every 
 on the next request, in every process. Scopes: "global" (every cached page), "home", and one per roadmap
 (``roadmap:<pk>``) and per network (``network:<pk>``). Writes that bypass signals (QuerySet.update,
 bulk_create) bump with ``bump`` themselves. Time-dependent content (what is upcoming, "today") is bounded
-by the timeout of the entries (PUBLIC_PAGE_CACHE_SECONDS, 60 s).
+by the timeout of the entries (PUBLIC_PAGE_CACHE_SECONDS, 60 s), plus the seconds one request takes to
+render an expired page afresh while the others still get the old copy (at most STALE_SECONDS, 30 s).
 
 Only for anonymous users without pending messages; never stored: answers other than 200, answers that set
 cookies, that touched the session or that vary by user. Pages hold forms (the language switch on every
 page): the CSRF token is never stored, the stored page holds a placeholder that each request fills with
 its own token (and the CSRF middleware then sets the cookie as for an uncached page).
+
+``fetch`` caches content that is the same for everyone its key names, under the same versions: a person's
+calendar feed (scope ``person:<pk>``, bumped by their registrations and roles) and the body of a network's
+space for its members (per network, language and role). It holds no CSRF token, cookie or session: who
+may see it is checked on every request before (the feed's token, the membership), and what belongs to the
+viewer (the page around the space's body: navigation, forms) is rendered for the request.
 
 On by default, except in tests (settings.TESTING) and where the cache is local to a process while DEBUG
 is off (several gunicorn workers would not see each other's bumps); ``PUBLIC_PAGE_CACHE`` in the settings
@@ -35,8 +42,8 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 PREFIX = "pagecache"
-PLACEHOLDER = "@@klimanetz-csrf-token@@"
-CSRF_INPUT = re.compile(r'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
+PLACEHOLDER = b"@@klimanetz-csrf-token@@"
+CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
 LOCAL_BACKENDS = ("django.core.cache.backends.locmem.LocMemCache", "django.core.cache.backends.dummy.DummyCache")
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "X-Robots-Tag")
 
@@ -71,21 +78,19 @@ def bump(*scopes: str) -> None:
             cache.set(key, time.time_ns(), timeout=None)
 
 
-def _versions(scopes: list[str]) -> list:
-    found = cache.get_many([_version_key(s) for s in scopes])
-    return [found.get(_version_key(s), 0) for s in scopes]
-
-
 # --- Signals ------------------------------------------------------------------------------------------
 
 
-def watch(model, scopes) -> None:
+def watch(model, scopes, *, ignore: tuple[str, ...] = ()) -> None:
     """Bump ``scopes(instance)`` (an iterable of scope names) whenever a ``model`` row is saved or deleted,
-    and when one of its many-to-many relations changes."""
+    and when one of its many-to-many relations changes; not for saves of only the ``ignore`` fields."""
 
     def changed(sender, instance, **kwargs):
         if kwargs.get("raw") or not enabled():
             return  # fixtures; no page cache (tests: no queries added to the writes they count)
+        fields = kwargs.get("update_fields")
+        if ignore and fields and set(fields) <= set(ignore):
+            return
         action = kwargs.get("action")
         if action is not None and not action.startswith("post_"):
             return
@@ -117,6 +122,62 @@ def of_network(slug: str | None) -> tuple[str, ...]:
     return (f"network:{slug}", "home") if slug else ("global",)
 
 
+def of_person(pk: int) -> tuple[str, ...]:
+    """What is cached for one person: their calendar feed (their registrations, roles, language)."""
+    return (f"person:{pk}",)
+
+
+# --- Entries ------------------------------------------------------------------------------------------
+#
+# An entry is stored under a key of its own (not of its versions) with the versions it was rendered under:
+# one MGET fetches the current versions and the entry together (one Redis round trip per hit), and it is
+# served only while its versions are the current ones. Versions are read before the rendering, so an entry
+# rendered from rows that changed meanwhile carries the old version and misses (watch() bumps again on
+# commit). An entry is fresh for its timeout; for STALE_SECONDS after that one request renders it afresh
+# while the others are still served the old copy (no stampede of 20 renders when a busy page expires).
+
+STALE_SECONDS = 30
+RENEW_SECONDS = 10  # how long one request holds the right to renew an expired entry
+
+
+def lookup(key: str, scopes) -> tuple[tuple, tuple | None]:
+    """(the current versions of ``scopes``, the entry under ``key`` when it was made under them, else None)."""
+    version_keys = [_version_key(s) for s in scopes]
+    found = cache.get_many([*version_keys, key])
+    versions = tuple(found.get(k, 0) for k in version_keys)
+    entry = found.get(key)
+    if entry is None or entry[0] != versions:
+        return versions, None
+    return versions, entry
+
+
+def is_served(key: str, entry) -> bool:
+    """Serve this (current) entry? Yes while fresh; once expired, to everyone but the one request that
+    renders it afresh."""
+    if time.time() < entry[1]:
+        return True
+    return not cache.add(f"{key}:renew", 1, RENEW_SECONDS)
+
+
+def store(key: str, versions: tuple, seconds: int, *payload) -> None:
+    cache.set(key, (versions, time.time() + seconds, *payload), seconds + STALE_SECONDS)
+
+
+def fetch(key: str, scopes, seconds: int, render) -> tuple[tuple, str]:
+    """(``render()``'s tuple, "hit", "stale", "miss" or "off"): from the cache while the versions of
+    ``scopes()`` (and "global") are the ones it was rendered under, else rendered and stored for ``seconds``.
+    For content that is the same for everyone the key names (a person's feed, a network's space for its
+    members): who may see it is checked before, on every request."""
+    if not enabled():
+        return render(), "off"
+    versions, entry = lookup(key, ["global", *scopes()])
+    if entry is not None and is_served(key, entry):
+        return entry[2:], "hit" if time.time() < entry[1] else "stale"
+    payload = render()
+    store(key, versions, seconds, *payload)
+    return payload, "miss"
+
+
 # --- The decorator ------------------------------------------------------------------------------------
 
 
@@ -128,12 +189,12 @@ def _cacheable_request(request) -> bool:
     return len(get_messages(request)) == 0
 
 
-def _page_key(request, versions: list) -> str:
-    raw = "|".join([request.get_full_path(), get_language() or "", *map(str, versions)])
+def _page_key(request) -> str:
+    raw = "|".join([request.get_full_path(), get_language() or ""])
     return f"{PREFIX}:page:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _storable(request, response) -> str | None:
+def _storable(request, response) -> bytes | None:
     """The body to store with the CSRF tokens taken out, or None when the answer must not be stored."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return None
@@ -142,12 +203,11 @@ def _storable(request, response) -> str | None:
     vary = response.get("Vary", "")
     if "Authorization" in vary:
         return None
-    text = response.content.decode(response.charset)
+    body = CSRF_INPUT.sub(lambda m: m.group(1) + PLACEHOLDER + m.group(3), response.content)
     token = request.META.get("CSRF_COOKIE")
-    text = CSRF_INPUT.sub(lambda m: m.group(1) + PLACEHOLDER + m.group(3), text)
-    if token and token in text:  # the secret itself somewhere else in the page: do not keep it
+    if token and token.encode() in body:  # the secret itself somewhere else in the page: do not keep it
         return None
-    return text
+    return body
 
 
 def public_page(scopes):
@@ -159,21 +219,20 @@ def public_page(scopes):
         def wrapped(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            names = ["global", *scopes(request, *args, **kwargs)]
-            key = _page_key(request, _versions(names))
-            stored = cache.get(key)
-            if stored is not None:
-                body, headers = stored
-                if PLACEHOLDER in body:
-                    body = body.replace(PLACEHOLDER, get_token(request))
+            key = _page_key(request)
+            versions, entry = lookup(key, ["global", *scopes(request, *args, **kwargs)])
+            if entry is not None and is_served(key, entry):
+                _versions, fresh_until, body, headers, has_token = entry
+                if has_token:
+                    body = body.replace(PLACEHOLDER, get_token(request).encode())
                 response = HttpResponse(body, headers=headers)
-                response["X-Page-Cache"] = "hit"
+                response["X-Page-Cache"] = "hit" if time.time() < fresh_until else "stale"
                 return response
             response = view(request, *args, **kwargs)
             body = _storable(request, response)
             if body is not None:
                 headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                cache.set(key, (body, headers), timeout())
+                store(key, versions, timeout(), body, headers, PLACEHOLDER in body)
                 response["X-Page-Cache"] = "miss"
             return response
 
