@@ -151,6 +151,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
     "monitoring-reports-watchdog": {"task": "monitoring.tasks.reports_watchdog", "schedule": timedelta(minutes=5)},
+    "measures-imports-watchdog": {
+        "task": "measures.tasks.measure_imports_watchdog",
+        "schedule": timedelta(minutes=5),
+    },
     "monitoring-reports-yearly": {
         "task": "monitoring.tasks.reports_schedule_yearly",
         "schedule": crontab(hour=4, minute=0),
