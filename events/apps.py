@@ -20,8 +20,9 @@ class EventsConfig(AppConfig):
 
 
 def _watch_for_page_cache() -> None:
-    """Public pages cached by networks.cache that show events: the network calendar and the home page."""
-    from events.models import Event, EventSeries, Registration
+    """Pages cached by networks.cache that show events: the network calendar, the home page, the network's
+    space (members) and the personal calendar feed."""
+    from events.models import Event, EventSeries, Outcome, Registration
     from networks import cache
     from networks.models import Network
 
@@ -31,10 +32,15 @@ def _watch_for_page_cache() -> None:
     def of_event(event) -> tuple[str, ...]:
         return cache.of_network(network_slug(event.network_id))
 
-    def of_registration(registration) -> tuple[str, ...]:  # the places left
+    def of_registration(registration) -> tuple[str, ...]:  # the places left; the person's calendar feed
         slug = Network.objects.filter(events=registration.event_id).values_list("slug", flat=True).first()
+        return (*cache.of_network(slug), *cache.of_person(registration.person_id))
+
+    def of_outcome(outcome) -> tuple[str, ...]:  # the open action items counted in the network's space
+        slug = Network.objects.filter(events=outcome.event_id).values_list("slug", flat=True).first()
         return cache.of_network(slug)
 
     cache.watch(Event, of_event)
     cache.watch(EventSeries, of_event)
     cache.watch(Registration, of_registration)
+    cache.watch(Outcome, of_outcome)

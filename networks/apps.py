@@ -9,7 +9,17 @@ class NetworksConfig(AppConfig):
 
     def ready(self) -> None:
         from networks import cache, mail, panels
-        from networks.models import Membership, Network, Organisation, Person, Topic
+        from networks.models import (
+            Campaign,
+            Membership,
+            Network,
+            NetworkRole,
+            Organisation,
+            Person,
+            Topic,
+            User,
+            WorkingGroup,
+        )
 
         # networks.mail registers networks' own kinds of email on import; the opt-outs are personal data.
         panels.register_personal_data("mail", mail.export)
@@ -18,3 +28,23 @@ class NetworksConfig(AppConfig):
         # Shown on many public pages (names, profiles, membership counts); rarely changed: every page.
         for model in (Organisation, Network, Membership, Person, Topic):
             cache.watch(model, cache.everything)
+
+        # The network's space for its members (people, coordinators and their addresses, working groups,
+        # campaigns) and a person's calendar feed (their roles).
+        def network_slug(network_id) -> str | None:
+            return Network.objects.filter(pk=network_id).values_list("slug", flat=True).first()
+
+        def of_role(role) -> tuple[str, ...]:
+            return (*cache.of_network(network_slug(role.network_id)), *cache.of_person(role.person_id))
+
+        def of_network_child(instance) -> tuple[str, ...]:
+            return cache.of_network(network_slug(instance.network_id))
+
+        def of_user(user) -> tuple[str, ...]:  # a coordinator's address shown in the space
+            slugs = Network.objects.filter(roles__person__user=user).values_list("slug", flat=True)
+            return tuple(f"network:{slug}" for slug in slugs)
+
+        cache.watch(NetworkRole, of_role)
+        cache.watch(WorkingGroup, of_network_child)
+        cache.watch(Campaign, of_network_child)
+        cache.watch(User, of_user, ignore=("last_login",))  # not at every login

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from networks import access, members_io, panels, services
+from networks import access, cache, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
@@ -76,23 +78,44 @@ def static_page(request: HttpRequest, template: str) -> HttpResponse:
 # --- Network internal space ---------------------------------------------------
 
 
+SPACE_BODY = "networks/partials/network_space_body.html"
+
+
 @login_required
 @require_GET
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members' space. Its body (counts, panels, coordinators, working groups, campaigns) is the same for
+    every member, and for every coordinator, of the network: it is cached per network, language and role
+    under the network's version (networks.cache.fetch), after the access check of this request."""
     network = access.access_network_internal(request.user, slug)
-    context = network_context(
-        request,
-        network,
-        coordinators=Person.objects.filter(
+    context = network_context(request, network)
+    role = "manage" if context["can_manage"] else "member"
+    (body,), state = cache.fetch(
+        f"{cache.PREFIX}:space:{network.pk}:{get_language()}:{role}",
+        lambda: [f"network:{network.slug}"],
+        cache.timeout(),
+        lambda: (_network_space_body(request, network, context["can_manage"]),),
+    )
+    response = render(request, "networks/network_space.html", {**context, "body": mark_safe(body)})  # noqa: S308
+    if state != "off":
+        response["X-Page-Cache"] = state
+    return response
+
+
+def _network_space_body(request: HttpRequest, network: Network, can_manage: bool) -> str:
+    context = {
+        "network": network,
+        "can_manage": can_manage,
+        "coordinators": Person.objects.filter(
             network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
         ).select_related("organisation", "user"),
-        working_groups=network.working_groups.for_list().filter(is_active=True),
-        campaigns=network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
-        member_count=network.roles.count(),
-        organisation_count=network.memberships.current().count(),
-        panels=panels.render_context("network_space", request, network),
-    )
-    return render(request, "networks/network_space.html", context)
+        "working_groups": list(network.working_groups.for_list().filter(is_active=True)),
+        "campaigns": network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
+        "member_count": network.roles.count(),
+        "organisation_count": network.memberships.current().count(),
+        "panels": panels.render_context("network_space", request, network),
+    }
+    return render_to_string(SPACE_BODY, context)  # no request: nothing of the viewer's session in it
 
 
 @login_required

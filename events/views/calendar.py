@@ -4,6 +4,7 @@ downloads and feeds, and the personal settings (calendar subscription, notificat
 from __future__ import annotations
 
 import calendar as pycalendar
+import hashlib
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -11,11 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, parse_etags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,6 +26,7 @@ from events.access import access_event, can_see_link
 from events.filters import EventFilter
 from events.forms.calendar import CalendarViewForm
 from events.models import CalendarToken, Event, Registration, Visibility, holds_a_place
+from networks import cache as page_cache
 from networks.access import access_network
 from networks.models import Network, NetworkRole
 from networks.pages import network_context, page_of, person_of
@@ -162,16 +164,48 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     return _ics_response(body, f"{network.slug}.ics", attachment=False, cache="public, max-age=300")
 
 
+FEED_SECONDS = 300  # as long as calendar apps may keep it (FEED_CACHE): the 180-day window moves on
+
+
 @require_GET
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """All events of the person's networks plus the public events they registered or wait for.
 
-    Three queries whatever the number of events: token with person and user, roles, events.
+    The token is checked on every request (one query); the text is then served from the cache while nothing
+    it shows has changed (networks.cache: the person's scope, bumped by their registrations and roles, and the
+    scopes of the networks of their roles and registrations, one query), else built in three queries whatever
+    the number of events. With ETag: a calendar app that has the current text gets 304.
     """
     secret = get_object_or_404(CalendarToken.objects.select_related("person__user"), token=token)
     person = secret.person
     if person.user is None or not person.user.is_active or person.anonymised_at is not None:
         raise Http404
+    (body, etag), state = page_cache.fetch(
+        f"{page_cache.PREFIX}:feed:{person.pk}:{person.language}",
+        lambda: _feed_scopes(person),
+        FEED_SECONDS,
+        lambda: _feed_body(person),
+    )
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        response["Cache-Control"] = FEED_CACHE
+    else:
+        response = _ics_response(body, "klimanetz.ics", attachment=False, cache=FEED_CACHE)
+    response["ETag"] = etag
+    if state != "off":
+        response["X-Page-Cache"] = state
+    return response
+
+
+def _feed_scopes(person) -> list[str]:
+    """The person's scope and those of the networks of their roles and of the events they registered for."""
+    roles = NetworkRole.objects.filter(person=person).values("network_id")
+    registered = Registration.objects.filter(person=person).values("event__network_id")
+    slugs = Network.objects.filter(Q(pk__in=roles) | Q(pk__in=registered)).values_list("slug", flat=True)
+    return [*page_cache.of_person(person.pk), *(f"network:{slug}" for slug in slugs)]
+
+
+def _feed_body(person) -> tuple[bytes, str]:
     roles = dict(NetworkRole.objects.filter(person=person).values_list("network_id", "role"))
     coordinated = {network_id for network_id, role in roles.items() if role == NetworkRole.Role.COORDINATOR}
     registered = Registration.objects.filter(
@@ -188,7 +222,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
         events = list(events)
         links_for = {e.pk for e in events if e.holds_place or e.network_id in coordinated}
         body = ical.calendar(events, name=_("Klimanetz – my events"), links_for=links_for)
-    return _ics_response(body, "klimanetz.ics", attachment=False, cache=FEED_CACHE)
+    return body, f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"'
 
 
 # --- Personal settings ------------------------------------------------------------------

@@ -1,0 +1,83 @@
+"""The body of a network's internal space from the cache (networks.views.network_space): the same for every
+member (and every coordinator) of the network, renewed by every change it shows, never for outsiders."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from networks.models import NetworkRole
+from tests.events.factories import EventFactory, OutcomeFactory, in_days
+from tests.networks import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+
+
+def space(client, personas, name="member"):
+    personas.login(client, name)
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code == 200
+    return response
+
+
+def test_second_request_is_a_hit_with_a_constant_number_of_queries(client, personas, django_assert_num_queries):
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+    url = reverse("networks:network-space", args=[personas.network.slug])
+    for size in (2, 10):
+        for _ in range(size):
+            f.WorkingGroupFactory(network=personas.network).members.add(f.PersonFactory())
+            EventFactory(network=personas.network, starts_at=in_days(3))
+        assert space(client, personas)["X-Page-Cache"] == "miss"  # renewed by the new rows
+        with django_assert_num_queries(4):  # session, user, network, role
+            assert client.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_every_change_it_shows_is_in_the_next_request(client, personas):
+    network = personas.network
+    space(client, personas)
+    group = f.WorkingGroupFactory(network=network, name="AG Wärmewende")
+    assert "AG Wärmewende" in space(client, personas).content.decode()
+    group.members.add(f.PersonFactory())  # the member count of the group
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+    f.CampaignFactory(network=network, title="Stadtradeln Westpfalz")
+    assert "Stadtradeln Westpfalz" in space(client, personas).content.decode()
+    EventFactory(network=network, title="Nächstes Netzwerktreffen", starts_at=in_days(1))
+    assert "Nächstes Netzwerktreffen" in space(client, personas).content.decode()
+    OutcomeFactory(event=EventFactory(network=network, starts_at=in_days(-3)), due_date=date.today() - timedelta(1))
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+    new = f.NetworkRoleFactory(network=network, role=NetworkRole.Role.COORDINATOR, person__name="Neue Koordinatorin")
+    assert "Neue Koordinatorin" in space(client, personas).content.decode()
+    new.person.contact_visibility = "network"
+    new.person.save()
+    new.person.user.email = "neu@westpfalz.example"
+    new.person.user.save()
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+
+
+def test_a_login_does_not_renew_it(client, personas):
+    space(client, personas)
+    client.logout()
+    assert space(client, personas)["X-Page-Cache"] == "hit"  # force_login saved only last_login
+
+
+def test_members_never_get_the_coordinators_body(client, personas):
+    create = reverse("networks:working-group-create", args=[personas.network.slug])
+    assert create in space(client, personas, "coordinator").content.decode()
+    client.logout()
+    as_member = space(client, personas, "member")
+    assert as_member["X-Page-Cache"] == "miss" and create not in as_member.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["citizen", "other_network", "editor"])
+def test_outsiders_never_get_the_cached_body(client, personas, persona):
+    EventFactory(network=personas.network, title="Internes Treffen", starts_at=in_days(2))
+    assert "Internes Treffen" in space(client, personas).content.decode()
+    client.logout()
+    personas.login(client, persona)
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code in (403, 404) and "Internes Treffen" not in response.content.decode()
