@@ -12,14 +12,17 @@
    otherwise a Python keep-alive client) keeps 20 connections busy on each URL in turn, in the same run:
    the bare Django template view of bench/bare_urls.py (the ceiling: the same middleware, no database)
    and the portal's key pages. For each: requests per second, p50, p95 and the ratio to the ceiling.
-   The public pages are measured twice: with the public-page cache switched off (a gunicorn started
-   with BENCH_PAGE_CACHE=off), then with it (the second gunicorn), each beside its own ceiling.
+   The pages are measured twice: with the caches of networks/cache.py switched off (a gunicorn started
+   with BENCH_PAGE_CACHE=off), then on (the second gunicorn), each beside its own ceiling.
 3. Timed in fresh processes (time and peak resident memory, getrusage): the monitoring report of the
    roadmap with 1,000 measures (monitoring.services.reports.report_build: HTML, PDF, XLSX, CSV), the
    reminder scan over the 100,000 registrations (events.services.reminders_send, then once more when
    nothing is due), and a CSV import of 5,000 new measures (measures.importing.run).
 
 Goals (issue 6): public pages ≥ 0.5 of the ceiling, logged-in pages ≥ 0.25, p95 under 100 ms.
+
+BENCH_ONLY=pages measures the pages only (no jobs) and prints the table without touching docs/performance.md
+(BENCH_RESULTS=<file> writes it there); BENCH_SECONDS sets the seconds per URL (10).
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ from django.utils import timezone, translation
 from bench.common import Gunicorn, database_url, free_port, fresh_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-RESULTS = BASE_DIR / "docs" / "performance.md"
+ONLY_PAGES = os.environ.get("BENCH_ONLY", "") == "pages"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or BASE_DIR / "docs" / "performance.md")
 CLIENTS = 20
 WORKERS = os.cpu_count() or 2
 THREADS = 4
@@ -279,8 +283,9 @@ def wait_idle(port: int, limit: float = 180.0) -> None:
 
 
 def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
-    """{"off": {name: figures}, "on": {...}}: public pages without and with the page cache, each run beside
-    the ceiling; the personal pages in the first run (the page cache never serves them)."""
+    """{"off": {name: figures}, "on": {...}}: the pages without and with the caches of networks.cache, each run
+    beside the ceiling: the public-page cache for the public pages, the per-person feed and the per-network
+    body of the members' space for the personal pages (never the public-page cache)."""
     base = {"Accept-Language": "de"}
     logged_in = {**base, "Cookie": f"__Host-sessionid={subjects['session']}"}
     static_root = tempfile.mkdtemp(prefix="klimanetz-bench-static-")
@@ -293,8 +298,7 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
         for mode in ("off", "on"):
             urls = {"bare Django template view (ceiling)": ("/bench/bare/", base)}
             urls.update({name: (path, base) for name, path in subjects["public"].items()})
-            if mode == "off":
-                urls.update({name: (path, logged_in) for name, path in subjects["personal"].items()})
+            urls.update({name: (path, logged_in) for name, path in subjects["personal"].items()})
             with Gunicorn(
                 static_root,
                 workers=WORKERS,
@@ -442,7 +446,7 @@ def verdict(ok: bool) -> str:
 
 def http_table(results: dict, subjects: dict) -> list[str]:
     lines = [
-        "| page | page cache | req/s | p50 | p95 | ratio to ceiling | goal | met |",
+        "| page | cache | req/s | p50 | p95 | ratio to ceiling | goal | met |",
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     ceiling = "bare Django template view (ceiling)"
@@ -455,7 +459,7 @@ def http_table(results: dict, subjects: dict) -> list[str]:
                 share = GOAL_LOGGED_IN if name in subjects["personal"] else GOAL_PUBLIC
                 goal = f"≥ {share} and p95 < {GOAL_P95 * 1000:.0f} ms"
                 met = verdict(r["rps"] / base >= share and r["p95"] < GOAL_P95)
-            cache = "–" if name == ceiling or name in subjects["personal"] else mode
+            cache = "–" if name == ceiling else mode
             lines.append(
                 f"| {name} | {cache} | {r['rps']:,.0f} | {r['p50'] * 1000:,.1f} ms | {r['p95'] * 1000:,.1f} ms "
                 f"| {r['rps'] / base:.2f} | {goal} | {met} |"
@@ -497,9 +501,10 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "req/s summed over the turns; p50 the mean and p95 the worst of the turns. The ratio is the page's "
             "req/s over the ceiling's in the same gunicorn: the bare Django template view (same middleware, no "
             "database). Goals: public pages ≥ 0.5, logged-in pages ≥ 0.25, p95 under 100 ms at 20 clients on 2 "
-            "cores. Public pages are measured without and with the public-page cache (networks/cache.py); the "
-            "personal pages (a member's network space, logged in by session cookie; the personal calendar feed) "
-            "are never cached.",
+            "cores. The pages are measured without and with the caches of networks/cache.py: the public-page "
+            "cache for the public pages; for the personal pages (a member's network space, logged in by session "
+            "cookie; the personal calendar feed) never that, but the feed per person and the space's body per "
+            "network and role, each checked against the versions of its data. Sessions are read from Redis in both.",
             "",
             *http,
             "",
@@ -512,7 +517,8 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "",
         ]
     )
-    RESULTS.write_text(text, encoding="utf-8")
+    if not ONLY_PAGES or os.environ.get("BENCH_RESULTS"):
+        RESULTS.write_text(text, encoding="utf-8")
     return text
 
 
@@ -539,9 +545,10 @@ def main() -> int:
         with Redis() as redis:
             cache = f"Redis {redis.version}" if redis.url else "local memory (no redis-server)"
             results = measure_http(wrk, subjects, redis)
-        job_rows = measure_jobs(subjects)
-        text = write_results(info, generated, http_table(results, subjects), jobs_table(job_rows), client, cache)
-        print(f"(measured in {time.perf_counter() - t0:,.0f} s; written to {RESULTS.relative_to(BASE_DIR)})\n")
+        jobs = [] if ONLY_PAGES else jobs_table(measure_jobs(subjects))
+        text = write_results(info, generated, http_table(results, subjects), jobs, client, cache)
+        written = "not written" if ONLY_PAGES and not os.environ.get("BENCH_RESULTS") else f"written to {RESULTS}"
+        print(f"(measured in {time.perf_counter() - t0:,.0f} s; {written})\n")
         print(text)
     return 0
 
