@@ -14,6 +14,13 @@ from networks.services import person_ensure
 INVITATION_SESSION_KEY = "klimanetz_invitation_token"
 
 
+def user_display(user) -> str:
+    """How allauth names an account on its pages and in its mails: the person's name, else the address
+    (a confirmation page otherwise reads "… that a@b.de is an email address of a@b.de")."""
+    person = getattr(user, "person", None)
+    return (person.name if person is not None and person.name else "") or user.email
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user, form, commit: bool = True):
         user = super().save_user(request, user, form, commit=commit)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("impressum/", views.static_page, {"template": "imprint"}, name="imprint"),
     path("datenschutz/", views.static_page, {"template": "privacy"}, name="privacy"),
     path("barrierefreiheit/", views.static_page, {"template": "accessibility"}, name="accessibility"),
+    path("leichte-sprache/", views.static_page, {"template": "easy_read"}, name="easy-read"),
     path("wer-weiss-was/", views.expertise_search, name="expertise-search"),
     path("profil/", views.profile, name="profile"),
     path("profil/meine-daten.json", views.profile_export, name="profile-export"),

@@ -378,6 +378,10 @@ def test_coordinator_records_outcomes_with_person_or_organisation(client, person
     assert outcomes["Daten liefern"].owner_organisation == membership.organisation
     page = client.get(_url("minutes-edit", past_event)).content.decode()
     assert "Wärmeplanung wird Hauptthema" in page and membership.organisation.name in page
+    kind = page.split('name="outcome-kind"')[1].split("</select>")[0]
+    assert f'<option value="" selected>{de("Please choose")}</option>' in kind and "-----" not in kind
+    assert client.post(url, {"outcome-kind": "", "outcome-text": "Ohne Art"}).status_code == 400  # the form again
+    assert not past_event.outcomes.filter(text="Ohne Art").exists()
 
 
 @pytest.mark.parametrize(

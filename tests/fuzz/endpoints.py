@@ -787,6 +787,7 @@ READ_ONLY = {
     "networks:imprint",
     "networks:privacy",
     "networks:accessibility",
+    "networks:easy-read",
     "networks:profile-export",
     "networks:network-list",
     "networks:network-detail",

@@ -149,6 +149,16 @@ def test_roadmap_list_shows_target_year_count_and_progress(client, roadmap):
     assert "4 measures" in page
     assert "75 % completed (3 of 4)" in page
     assert "share-75" in page and "share-25" in page
+    assert "dropped" not in page
+
+
+def test_roadmap_card_says_how_many_of_its_measures_were_dropped(client, roadmap):
+    MeasureFactory.create_batch(3, roadmap=roadmap, status=Measure.Status.COMPLETED)
+    MeasureFactory(roadmap=roadmap, status=Measure.Status.DROPPED)
+    page = _text(client.get(reverse("measures:roadmap-list")))
+    # 4 measures, but the bar counts the 3 not dropped: the card says why the numbers differ
+    assert "4 measures, 1 of them dropped" in page
+    assert "100 % completed (3 of 3)" in page
 
 
 def test_editors_also_see_their_unpublished_roadmaps_marked(client, personas, roadmap):

@@ -1,5 +1,8 @@
 """Accounts through allauth: verified sign-up, rate limits, admin behind allauth and staff MFA."""
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -32,6 +35,26 @@ def test_signup_requires_email_verification_and_creates_a_person(client, db, dja
     # unverified: cannot log in yet
     login = client.post(reverse("account_login"), {"login": "buergerin@example.org", "password": "Sonnenstrom-2026!"})
     assert login["Location"] == reverse("account_email_verification_sent")
+
+
+def test_the_confirmation_page_names_the_person_not_their_address_twice(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": "buergerin@example.org",
+                "password1": "Sonnenstrom-2026!",
+                "password2": "Sonnenstrom-2026!",
+                "name": "Bürgerin Beispiel",
+            },
+        )
+    body = OutboxMessage.objects.get(recipient="buergerin@example.org").body_text
+    link = re.search(r"https?://\S+/konto/confirm-email/\S+/", body).group(0)
+    page = client.get(urlsplit(link).path).content.decode()
+    assert "Bürgerin Beispiel" in page
+    sentence = page.split('href="mailto:buergerin@example.org"')[1].split("</p>")[0]
+    assert "Bürgerin Beispiel" in sentence and "buergerin@example.org" in sentence  # the link's text
+    assert sentence.count("buergerin@example.org") == 1  # not "an address of buergerin@example.org" again
 
 
 @pytest.mark.parametrize(

@@ -545,6 +545,15 @@ def test_dashboard_shows_my_networks_and_pending_invitations(client, personas):
     assert personas.network.name in page and personas.other.name in page
 
 
+def test_dashboard_links_the_organisations_i_edit_to_their_monitoring(client, personas):
+    organisation = personas.people["editor"].organisation_roles.get().organisation
+    url = reverse("monitoring:organisation", args=[organisation.slug])
+    personas.login(client, "editor")
+    assert url in client.get(reverse("networks:dashboard")).content.decode()
+    personas.login(client, "member")
+    assert url not in client.get(reverse("networks:dashboard")).content.decode()
+
+
 def test_network_list_counts_member_organisations_correctly_for_members(client, personas):
     f.NetworkRoleFactory.create_batch(3, network=personas.network)
     f.MembershipFactory.create_batch(2, network=personas.network)

@@ -99,6 +99,7 @@ TABLE: list[Row] = [
     Row("networks:imprint", none, EVERYONE),
     Row("networks:privacy", none, EVERYONE),
     Row("networks:accessibility", none, EVERYONE),
+    Row("networks:easy-read", none, EVERYONE),
     Row("networks:network-list", none, EVERYONE),
     Row("networks:network-detail", net, EVERYONE),
     Row("networks:dashboard", none, LOGGED_IN),
