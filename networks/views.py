@@ -442,6 +442,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
 
+
 # --- Member lists as spreadsheets (coordinators) --------------------------------------------------
 
 
