@@ -122,8 +122,11 @@ if CACHE_URL:
     # Django's RedisCache that misses instead of raising while Redis is unreachable (config/cache.py)
     CACHES = {"default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
     # Sessions read from Redis, written through to the database (config/sessions.py): no session query
-    # on a logged-in page. Local-memory caches are per process: there the database alone.
-    SESSION_ENGINE = "config.sessions"
+    # on a logged-in page. Local-memory caches are per process: there the database alone. Tests keep the
+    # database sessions, so that a page's pinned query count is one figure with and without Redis
+    # (tests/perf_cache tests config.sessions itself).
+    if not TESTING:
+        SESSION_ENGINE = "config.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "klimanetz"}}
 

@@ -3,15 +3,31 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
+from django.template.defaultfilters import linebreaks, urlize
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from networks.outbox import outbox_enqueue
 from networks.services import person_ensure
 
 INVITATION_SESSION_KEY = "klimanetz_invitation_token"
+
+
+def _as_html(*, subject: str, text: str) -> str:
+    paragraphs = linebreaks(text, autoescape=True)  # escapes the text, <p> per paragraph, <br> per line
+    body = urlize(paragraphs, autoescape=False)  # the text is escaped already: only the links become tags
+    context = {
+        "subject": subject,
+        "body": mark_safe(body),  # noqa: S308  # nosec: escaped by linebreaks above
+        "language": get_language() or "de",
+        "site_url": settings.SITE_URL,
+    }
+    return render_to_string("emails/account_message.html", context)
 
 
 def user_display(user) -> str:
@@ -33,6 +49,8 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         msg = self.render_mail(template_prefix, email, ctx)
         html = next((body for body, mime in getattr(msg, "alternatives", []) if mime == "text/html"), "")
+        if not html:  # allauth's templates are text only: the same words as HTML, links clickable
+            html = _as_html(subject=msg.subject, text=msg.body)
         outbox_enqueue(
             recipient=email,
             reason=template_prefix.rsplit("/", 1)[-1][:60],

@@ -30,3 +30,19 @@ def test_a_password_reset_mail_says_why_and_has_no_switch(
     assert "abbestellen" not in message.body_text
     [sent] = mailoutbox
     assert "List-Unsubscribe" not in sent.extra_headers
+
+
+def test_account_mails_have_an_html_version_with_the_same_words_and_clickable_links(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    person = f.PersonFactory(language="de")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": person.user.email})
+    message = OutboxMessage.objects.get(reason="password_reset_key")
+    [link] = [word for word in message.body_text.split() if "/konto/password/reset/key/" in word]
+    assert f'<a href="{link}"' in message.body_html
+    assert '<html lang="de">' in message.body_html and "<script" not in message.body_html
+    first_line = message.body_text.strip().splitlines()[0]
+    assert first_line in message.body_html
+    [sent] = mailoutbox
+    assert sent.alternatives and sent.alternatives[0][1] == "text/html"
