@@ -139,4 +139,5 @@ MESSAGES = (
         "You are about to use your %(provider_name)s account to login to\n"
         "%(site_name)s. As a final step, please complete the following form:"
     ),
+    gettext_noop("MFA"),  # the admin's section of the authenticators: "MFA" means nothing to an operator
 )

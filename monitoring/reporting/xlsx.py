@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -74,7 +75,7 @@ def _summary(workbook: Workbook, snapshot: dict, title: str) -> None:
 def _measures(workbook: Workbook, snapshot: dict, title: str) -> None:
     headers = [
         _("Sector"),
-        _("Code"),
+        pgettext("abbreviation", "Code"),
         _("Measure"),
         _("Status"),
         _("Progress (%)"),
