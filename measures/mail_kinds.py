@@ -30,5 +30,6 @@ KINDS = [
         _("You receive this email because you are the responsible person for this measure on Klimanetz."),
         help=_("Two weeks before the application deadline for the funding of a measure you are responsible for."),
         order=30,
+        audience=lambda person: person.responsible_measures.exists(),
     ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from networks.mail import MailKind
+from networks.mail import MailKind, has_duties
 
 KINDS = [
     MailKind(
@@ -19,6 +19,7 @@ KINDS = [
         ),
         help=_("When the values of indicators you look after are due within two weeks or overdue; once per due date."),
         order=10,
+        audience=lambda person: has_duties(person) or person.responsible_indicators.exists(),
     ),
     MailKind(
         "monitoring_measure_stale",
@@ -31,5 +32,6 @@ KINDS = [
         ),
         help=_("When measures you look after have had no progress report for months; at most once a month."),
         order=20,
+        audience=lambda person: has_duties(person) or person.responsible_measures.exists(),
     ),
 ]

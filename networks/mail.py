@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,6 +46,9 @@ class MailKind:
     switchable: bool = True
     help: str = ""  # when it comes, under its checkbox on the settings page
     order: int = 100
+    # who can receive it (the settings page offers it to them): None for everyone with an account, else a
+    # predicate of the person (e.g. "responsible for a measure, edits an organisation or coordinates a network")
+    audience: Callable[[Person], bool] | None = None
 
 
 _AREAS: dict[str, Area] = {}
@@ -71,6 +74,21 @@ def all_kinds() -> list[MailKind]:
 
 def switchable_kinds() -> list[MailKind]:
     return [k for k in all_kinds() if k.switchable]
+
+
+def has_duties(person: Person) -> bool:
+    """Edits an organisation or coordinates a network: the audience of reminders about other people's work."""
+    return (
+        person.organisation_roles.exists()
+        or person.network_roles.filter(role=person.network_roles.model.Role.COORDINATOR).exists()
+    )
+
+
+def kinds_for(person: Person) -> list[MailKind]:
+    """The kinds the person's settings page offers: those of their audience and every kind they switched off
+    (so that it can be switched on again)."""
+    off = switched_off(person)
+    return [k for k in all_kinds() if k.audience is None or k.code in off or k.audience(person)]
 
 
 def areas() -> list[tuple[Area, list[MailKind]]]:

@@ -10,9 +10,12 @@ from networks import mail
 class MailSettingsForm(forms.Form):
     """Ticked: send me this kind. Every kind is on until the person switches it off."""
 
-    def __init__(self, *args, off: set[str], **kwargs):
+    def __init__(self, *args, off: set[str], kinds: list[mail.MailKind], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in mail.switchable_kinds():
+        self.kinds = {kind.code for kind in kinds}
+        for kind in kinds:
+            if not kind.switchable:
+                continue
             self.fields[kind.code] = forms.BooleanField(
                 label=kind.label, help_text=kind.help, required=False, initial=kind.code not in off
             )
@@ -24,11 +27,8 @@ class MailSettingsForm(forms.Form):
         """The areas in order, each with its bound checkboxes and the kinds that are always sent."""
         out = []
         for area, kinds in mail.areas():
-            out.append(
-                {
-                    "area": area,
-                    "fields": [self[k.code] for k in kinds if k.switchable],
-                    "always": [k for k in kinds if not k.switchable],
-                }
-            )
+            fields = [self[k.code] for k in kinds if k.switchable and k.code in self.kinds]
+            always = [k for k in kinds if not k.switchable]
+            if fields or always:  # an area the person gets nothing from is left out
+                out.append({"area": area, "fields": fields, "always": always})
         return out

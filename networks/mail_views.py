@@ -19,7 +19,8 @@ from networks.services import person_ensure
 @require_http_methods(["GET", "POST"])
 def mail_settings(request: HttpRequest) -> HttpResponse:
     person = person_ensure(user=request.user)
-    form = MailSettingsForm(request.POST if request.method == "POST" else None, off=mail.switched_off(person))
+    data = request.POST if request.method == "POST" else None
+    form = MailSettingsForm(data, off=mail.switched_off(person), kinds=mail.kinds_for(person))
     if form.is_valid():
         mail.mail_settings_set(person=person, off=form.switched_off())
         messages.success(request, _("Your email settings have been saved."))

@@ -57,7 +57,7 @@ from monitoring.forms.indicators import IndicatorForm, ValueRowForm
 from monitoring.forms.planning import HeatPlanningForm, StrategyForm
 from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
 from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning
-from networks import members_io
+from networks import mail, members_io
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
@@ -339,7 +339,7 @@ EVENTS = [
         "networks:mail-settings",  # took over the event email settings (events:notification-settings redirects)
         "member",
         url("networks:mail-settings"),
-        lambda w: [MailSettingsForm(off=set())],
+        lambda w: [MailSettingsForm(off=set(), kinds=mail.switchable_kinds())],
         covers=(MailSettingsForm,),
     ),
     Endpoint(

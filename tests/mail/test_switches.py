@@ -15,6 +15,7 @@ from django.urls import reverse
 from events.models import Notice
 from networks import mail
 from networks.models import MailOptOut, OutboxMessage
+from tests.networks import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,20 @@ def test_export_lists_the_switched_off_kinds_and_deleting_the_account_removes_th
     account_delete(user=german.user)
     assert not MailOptOut.objects.filter(person=german).exists()
     assert MailOptOut.objects.filter(person=senders.people["en"]).count() == 1
+
+
+def test_the_settings_page_offers_reminders_only_to_people_who_can_get_them(senders, client):
+    citizen = f.PersonFactory(language="de")
+    client.force_login(citizen.user)
+    page = client.get(reverse("networks:mail-settings")).content.decode()
+    assert 'name="proposal_moderated"' in page and 'name="event_confirmation"' in page  # anyone can get these
+    for kind in ("funding_deadline", "monitoring_indicator_due", "monitoring_measure_stale"):
+        assert f'name="{kind}"' not in page
+
+    MailOptOut.objects.create(person=citizen, kind="funding_deadline")  # switched off once: stays on the page
+    page = client.get(reverse("networks:mail-settings")).content.decode()
+    assert 'name="funding_deadline"' in page and 'name="monitoring_indicator_due"' not in page
+
+    f.OrganisationRoleFactory(person=citizen)  # an editor gets the monitoring reminders
+    page = client.get(reverse("networks:mail-settings")).content.decode()
+    assert 'name="monitoring_indicator_due"' in page and 'name="monitoring_measure_stale"' in page
