@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from events.models import Event, Outcome, Registration
 from networks import panels
+from networks.access import is_coordinator
 from networks.models import Network, NetworkRole, Person
 
 NEXT_EVENTS = 5
@@ -63,6 +64,7 @@ def network_space_context(request: HttpRequest, network: Network) -> dict:
     )
     return {
         "network": network,
+        "can_plan": is_coordinator(request.user, network),  # the page body is cached per role: same answer
         "events": list(events[:NETWORK_NEXT_EVENTS]),
         "open_count": counts["open"],
         "overdue_count": counts["overdue"],

@@ -229,6 +229,15 @@ def test_network_space_shows_next_three_events_and_action_item_counts(client, pe
         assert absent not in page
 
 
+def test_network_space_offers_coordinators_to_plan_an_event(client, personas):
+    url = reverse("networks:network-space", args=[personas.network.slug])
+    create = reverse("events:event-create", args=[personas.network.slug])
+    personas.login(client, "coordinator")
+    assert create in client.get(url).content.decode()
+    personas.login(client, "member")
+    assert create not in client.get(url).content.decode()
+
+
 def test_network_space_panel_queries_are_flat(client, personas):
     def grow(n):
         for i in range(n):
