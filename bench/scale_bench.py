@@ -12,6 +12,9 @@
    otherwise a Python keep-alive client) keeps 20 connections busy on each URL in turn, in the same run:
    the bare Django template view of bench/bare_urls.py (the ceiling: the same middleware, no database)
    and the portal's key pages. For each: requests per second, p50, p95 and the ratio to the ceiling.
+   The personal pages: a member's network space with the member's session cookie, and the member's calendar
+   feed as calendar apps fetch it, by the secret token in its address and without a cookie (a personal page
+   without login; it counts towards the logged-in goal).
    The pages are measured twice: with the caches of networks/cache.py switched off (a gunicorn started
    with BENCH_PAGE_CACHE=off), then on (the second gunicorn), each beside its own ceiling.
 3. Timed in fresh processes (time and peak resident memory, getrusage): the monitoring report of the
@@ -256,7 +259,9 @@ def pick_subjects() -> dict:
         }
         personal = {
             "member's network space (logged in)": reverse("networks:network-space", args=[network.slug]),
-            "personal calendar feed (.ics)": reverse("events:personal-feed", args=[role.person.calendar_token.token]),
+            "personal calendar feed (.ics, by its token)": reverse(
+                "events:personal-feed", args=[role.person.calendar_token.token]
+            ),
         }
     return {
         "roadmap": roadmap,
@@ -298,7 +303,14 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
         for mode in ("off", "on"):
             urls = {"bare Django template view (ceiling)": ("/bench/bare/", base)}
             urls.update({name: (path, base) for name, path in subjects["public"].items()})
-            urls.update({name: (path, logged_in) for name, path in subjects["personal"].items()})
+            # the space with the member's session cookie; the feed as calendar apps fetch it: the token in its
+            # address is the only credential, no cookie
+            urls.update(
+                {
+                    name: (path, logged_in if "logged in" in name else base)
+                    for name, path in subjects["personal"].items()
+                }
+            )
             with Gunicorn(
                 static_root,
                 workers=WORKERS,
@@ -503,8 +515,10 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "database). Goals: public pages ≥ 0.5, logged-in pages ≥ 0.25, p95 under 100 ms at 20 clients on 2 "
             "cores. The pages are measured without and with the caches of networks/cache.py: the public-page "
             "cache for the public pages; for the personal pages (a member's network space, logged in by session "
-            "cookie; the personal calendar feed) never that, but the feed per person and the space's body per "
-            "network and role, each checked against the versions of its data. Sessions are read from Redis in both.",
+            "cookie; the personal calendar feed, fetched by its token without a cookie as calendar apps do: a "
+            "personal page without login, held to the logged-in goal) never that, but the feed per person and "
+            "the space's body per network and role, each checked against the versions of its data. Sessions are "
+            "read from Redis in both.",
             "",
             *http,
             "",

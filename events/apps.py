@@ -22,7 +22,7 @@ class EventsConfig(AppConfig):
 def _watch_for_page_cache() -> None:
     """Pages cached by networks.cache that show events: the network calendar, the home page, the network's
     space (members) and the personal calendar feed."""
-    from events.models import Event, EventSeries, Outcome, Registration
+    from events.models import CalendarToken, Event, EventSeries, Outcome, Registration
     from networks import cache
     from networks.models import Network
 
@@ -44,3 +44,4 @@ def _watch_for_page_cache() -> None:
     cache.watch(EventSeries, of_event)
     cache.watch(Registration, of_registration)
     cache.watch(Outcome, of_outcome)
+    cache.watch(CalendarToken, lambda token: cache.of_person(token.person_id))  # renewed: the old address 404s

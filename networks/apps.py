@@ -40,9 +40,9 @@ class NetworksConfig(AppConfig):
         def of_network_child(instance) -> tuple[str, ...]:
             return cache.of_network(network_slug(instance.network_id))
 
-        def of_user(user) -> tuple[str, ...]:  # a coordinator's address shown in the space
+        def of_user(user) -> tuple[str, ...]:  # a coordinator's address shown in the space; the feed (is_active)
             slugs = Network.objects.filter(roles__person__user=user).values_list("slug", flat=True)
-            return tuple(f"network:{slug}" for slug in slugs)
+            return (f"user:{user.pk}", *(f"network:{slug}" for slug in slugs))
 
         cache.watch(NetworkRole, of_role)
         cache.watch(WorkingGroup, of_network_child)

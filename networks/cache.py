@@ -14,9 +14,10 @@ cookies, that touched the session or that vary by user. Pages hold forms (the la
 page): the CSRF token is never stored, the stored page holds a placeholder that each request fills with
 its own token (and the CSRF middleware then sets the cookie as for an uncached page).
 
-``fetch`` caches content that is the same for everyone its key names, under the same versions: a person's
-calendar feed (scope ``person:<pk>``, bumped by their registrations and roles) and the body of a network's
-space for its members (per network, language and role). It holds no CSRF token, cookie or session: who
+``fetch`` caches content that is the same for everyone its key names, under the same versions: the body of
+a network's space for its members (per network, language and role); ``fetch_checked`` a person's calendar
+feed (scopes ``person:<pk>``, bumped by their registrations, roles and calendar token, ``user:<pk>`` by their
+account, and their networks'). It holds no CSRF token, cookie or session: who
 may see it is checked on every request before (the feed's token, the membership), and what belongs to the
 viewer (the page around the space's body: navigation, forms) is rendered for the request.
 
@@ -123,7 +124,7 @@ def of_network(slug: str | None) -> tuple[str, ...]:
 
 
 def of_person(pk: int) -> tuple[str, ...]:
-    """What is cached for one person: their calendar feed (their registrations, roles, language)."""
+    """What is cached for one person: their calendar feed (their registrations, roles, calendar token)."""
     return (f"person:{pk}",)
 
 
@@ -175,6 +176,51 @@ def fetch(key: str, scopes, seconds: int, render) -> tuple[tuple, str]:
         return entry[2:], "hit" if time.time() < entry[1] else "stale"
     payload = render()
     store(key, versions, seconds, *payload)
+    return payload, "miss"
+
+
+CHECK_SECONDS = 60  # fetch_checked: how long a passed check is trusted without a bump telling otherwise
+
+
+def _current(names, extra: str) -> tuple[tuple, bool]:
+    """(the versions of the scopes ``names``, whether ``extra`` is in the cache): one cache read."""
+    version_keys = [_version_key(s) for s in names]
+    found = cache.get_many([*version_keys, extra])
+    return tuple(found.get(k, 0) for k in version_keys), extra in found
+
+
+def fetch_checked(key: str, seconds: int, check, scopes, render) -> tuple[tuple, str]:
+    """Like ``fetch``, for content whose scopes are known only from the data and whose access check is a
+    query: a person's calendar feed, reached by its secret (the person, their networks). The entry keeps the
+    names of its scopes; a hit is two cache reads (the entry; the versions of its scopes with the mark of a
+    recent check) and no query.
+
+    ``check()`` returns the subject or raises (Http404): it runs on every miss, and on a hit when its last
+    pass is older than CHECK_SECONDS. What makes it fail must bump one of the subject's scopes (a renewed
+    secret, a deactivated account): then the entry misses and the check runs at once. The mark bounds what a
+    bump lost while the cache was unreachable can leave behind. ``scopes(subject)`` names the scopes (besides
+    "global"), ``render(subject)`` returns the payload tuple. Their rows are read after the versions: the
+    subject is checked again once they are read, and the entry is not stored when its scopes changed
+    meanwhile."""
+    if not enabled():
+        return render(check()), "off"
+    checked = f"{key}:checked"
+    entry = cache.get(key)
+    if entry is not None:
+        names, versions, fresh_until, *payload = entry
+        current, recent = _current(names, checked)
+        if current == versions and (time.time() < fresh_until or not cache.add(f"{key}:renew", 1, RENEW_SECONDS)):
+            if not recent:
+                check()
+                cache.set(checked, 1, CHECK_SECONDS)
+            return tuple(payload), "hit" if time.time() < fresh_until else "stale"
+    names = ("global", *scopes(check()))
+    versions, _recent = _current(names, checked)
+    subject = check()
+    payload = render(subject)
+    if ("global", *scopes(subject)) == names:
+        cache.set(key, (names, versions, time.time() + seconds, *payload), seconds + STALE_SECONDS)
+        cache.set(checked, 1, CHECK_SECONDS)
     return payload, "miss"
 
 
