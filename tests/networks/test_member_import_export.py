@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 from networks import members_io, services
 from networks.models import Invitation, NetworkRole, OutboxMessage
 from tests.conftest import PERSONAS
-from tests.helpers import messages_of
+from tests.helpers import de, messages_of
 from tests.networks import factories as f
 
 TODAY = date.today().isoformat()
@@ -294,13 +294,18 @@ def test_the_preview_says_per_row_what_will_happen_and_writes_nothing(coordinato
         "doppelt@example.org": "error",
         "namenlos@example.org": "error",
     }
-    with translation.override("en"):
-        found = {number: " ".join(problems) for number, problems in errors(response).items()}
+    found = {number: " ".join(problems) for number, problems in errors(response).items()}
     assert found.keys() == {5, 6, 7, 8, 9}
-    assert "not a valid email address" in found[5]
-    assert "“Chefin” is not a role in the network" in found[6]
-    assert "also in row 9" in found[7] and "also in row 7" in found[9]
-    assert "The name is missing." in found[8]
+    # the problems in the interface's language (German), as the page shows them
+    assert de("“%(email)s” is not a valid email address.", email="keine-adresse") in found[5]
+    unknown_role, _allowed = de(
+        "“%(role)s” is not a role in the network. Allowed: %(allowed)s.", role="Chefin", allowed="|"
+    ).split("|")
+    assert unknown_role in found[6]
+    also = "The address %(email)s is also in row %(rows)s: each person once per file."
+    assert found[7] == de(also, email="doppelt@example.org", rows="9")
+    assert found[9] == de(also, email="doppelt@example.org", rows="7")
+    assert de("The name is missing.") in found[8]
     assert response.context["confirm_form"] is None
     page = response.content.decode()
     assert "Stadt Kusel" in page and str(members_io.ACTION_LABELS[members_io.INVITE]) in page
