@@ -7,6 +7,7 @@ Every app reuses these predicates; templates get flags, never decide themselves.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -51,9 +52,23 @@ def access_network(user, slug: str) -> Network:
     return get_object_or_404(Network.objects.visible_to(user).select_related("host"), slug=slug)
 
 
+def _access_network_with_role(user, slug: str) -> Network:
+    """access_network, with the user's role in it read in the same query (for the internal pages, which
+    check it at once): one query instead of two, the role cached on the user as _role_in does. Visible as
+    Network.objects.visible_to says: public, the user has a role in it, or staff."""
+    if not user.is_authenticated:
+        return access_network(user, slug)
+    role = NetworkRole.objects.filter(network=OuterRef("pk"), person__user=user).values("role")[:1]
+    network = Network.objects.select_related("host").annotate(viewer_role=Subquery(role)).filter(slug=slug).first()
+    if network is None or not (network.is_public or network.viewer_role is not None or user.is_staff):
+        raise Http404
+    user.__dict__.setdefault("_network_roles", {})[network.pk] = network.viewer_role
+    return network
+
+
 def access_network_internal(user, slug: str) -> Network:
     """A network whose internal space the user may read: members, coordinators, staff."""
-    network = access_network(user, slug)
+    network = _access_network_with_role(user, slug)
     if not is_member(user, network):
         raise PermissionDenied
     return network
@@ -61,7 +76,7 @@ def access_network_internal(user, slug: str) -> Network:
 
 def access_network_manage(user, slug: str) -> Network:
     """A network the user coordinates. Members get 403; outsiders 403 on public, 404 on private ones."""
-    network = access_network(user, slug)
+    network = _access_network_with_role(user, slug)
     if not is_coordinator(user, network):
         raise PermissionDenied
     return network

@@ -265,26 +265,43 @@ def public_page(scopes):
         def wrapped(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = _page_key(request)
-            versions, entry = lookup(key, ["global", *scopes(request, *args, **kwargs)])
-            if entry is not None and is_served(key, entry):
-                _versions, fresh_until, body, headers, has_token = entry
-                if has_token:
-                    body = body.replace(PLACEHOLDER, get_token(request).encode())
-                response = HttpResponse(body, headers=headers)
-                response["X-Page-Cache"] = "hit" if time.time() < fresh_until else "stale"
-                return response
-            response = view(request, *args, **kwargs)
-            body = _storable(request, response)
-            if body is not None:
-                headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-                store(key, versions, timeout(), body, headers, PLACEHOLDER in body)
-                response["X-Page-Cache"] = "miss"
-            return response
+            scoped = scopes(request, *args, **kwargs)
+            return _cached_page(request, _page_key(request), scoped, lambda: view(request, *args, **kwargs))
 
         return wrapped
 
     return decorator
+
+
+def _cached_page(request, key: str, scopes, render) -> HttpResponse:
+    """The answer stored under ``key`` while the versions of ``scopes`` (and "global") are current, with the
+    request's own CSRF token filled in; else ``render()``'s, stored when it may be (_storable)."""
+    versions, entry = lookup(key, ["global", *scopes])
+    if entry is not None and is_served(key, entry):
+        _versions, fresh_until, body, headers, has_token = entry
+        if has_token:
+            body = body.replace(PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(body, headers=headers)
+        response["X-Page-Cache"] = "hit" if time.time() < fresh_until else "stale"
+        return response
+    response = render()
+    body = _storable(request, response)
+    if body is not None:
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        store(key, versions, timeout(), body, headers, PLACEHOLDER in body)
+        response["X-Page-Cache"] = "miss"
+    return response
+
+
+def member_page(request, key: str, scopes, render) -> HttpResponse:
+    """A logged-in page from the cache, for a page that is the same for everyone ``key`` names: who may see
+    it is checked before, on every request, and the key holds everything of the viewer's that the page shows
+    besides the CSRF token (for the network space: the network, the role, the staff flag; the path and
+    language are added here). The token is filled in per request as on public pages; pages with messages
+    pending are rendered, never stored."""
+    if request.method != "GET" or not enabled() or len(get_messages(request)):
+        return render()
+    return _cached_page(request, f"{key}:{_page_key(request)}", scopes, render)
 
 
 def home_scopes(request, *args, **kwargs) -> list[str]:

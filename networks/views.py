@@ -84,23 +84,28 @@ SPACE_BODY = "networks/partials/network_space_body.html"
 @login_required
 @require_GET
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
-    """The members' space. Its body (counts, panels, coordinators, working groups, campaigns) is the same for
-    every member, and for every coordinator, of the network: it is cached per network, language and role
-    under the network's version (networks.cache.fetch), after the access check of this request."""
+    """The members' space. After the access check of this request (one query with the role), the whole page
+    from the cache per network, role and staff flag (what the layout shows of the viewer), path and language,
+    under the network's version (networks.cache.member_page), with the viewer's CSRF token. Its body (counts,
+    panels, coordinators, working groups, campaigns) is the same for every member, and for every coordinator,
+    of the network: on a page miss it comes from the cache per network, language and role (cache.fetch)."""
     network = access.access_network_internal(request.user, slug)
     context = network_context(request, network)
     role = "manage" if context["can_manage"] else "member"
-    (body,), state = cache.fetch(
-        f"{cache.PREFIX}:space:{network.pk}:{get_language()}:{role}",
-        lambda: [f"network:{network.slug}"],
-        cache.timeout(),
-        lambda: (_network_space_body(request, network, context["can_manage"]),),
-    )
-    body = mark_safe(body)  # noqa: S308  # nosec: rendered by SPACE_BODY, autoescaped
-    response = render(request, "networks/network_space.html", {**context, "body": body})
-    if state != "off":
-        response["X-Page-Cache"] = state
-    return response
+    scopes = [f"network:{network.slug}"]
+
+    def page() -> HttpResponse:
+        (body,), _state = cache.fetch(
+            f"{cache.PREFIX}:space:{network.pk}:{get_language()}:{role}",
+            lambda: scopes,
+            cache.timeout(),
+            lambda: (_network_space_body(request, network, context["can_manage"]),),
+        )
+        body = mark_safe(body)  # noqa: S308  # nosec: rendered by SPACE_BODY, autoescaped
+        return render(request, "networks/network_space.html", {**context, "body": body})
+
+    viewer = f"{network.pk}:{role}:{'staff' if request.user.is_staff else 'user'}"
+    return cache.member_page(request, f"{cache.PREFIX}:space-page:{viewer}", scopes, page)
 
 
 def _network_space_body(request: HttpRequest, network: Network, can_manage: bool) -> str:

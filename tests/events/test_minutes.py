@@ -665,10 +665,10 @@ def test_action_items_queries_are_flat(client, personas, django_assert_num_queri
     url = _items_url(personas.network)
     # session, user, network, role (cached for is_member and is_coordinator), person, count, page of items
     grow(1)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
     grow(5)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

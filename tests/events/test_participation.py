@@ -788,10 +788,10 @@ def test_faq_queries_are_flat(client, personas, office_hour, django_assert_num_q
 
     # session, user, network, role, topics for the filter, count, page of questions, open questions
     grow(2)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(target).status_code == 200
     grow(10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(target)
     assert len(response.context["page"].object_list) == 12
 

@@ -4,8 +4,10 @@ member (and every coordinator) of the network, renewed by every change it shows,
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from networks import cache
 from networks.models import NetworkRole
 from tests.events.factories import EventFactory, OutcomeFactory, in_days
 from tests.networks import factories as f
@@ -33,7 +35,7 @@ def test_second_request_is_a_hit_with_a_constant_number_of_queries(client, perso
             f.WorkingGroupFactory(network=personas.network).members.add(f.PersonFactory())
             EventFactory(network=personas.network, starts_at=in_days(3))
         assert space(client, personas)["X-Page-Cache"] == "miss"  # renewed by the new rows
-        with django_assert_num_queries(4):  # session, user, network, role
+        with django_assert_num_queries(3):  # session, user, network with the viewer's role
             assert client.get(url)["X-Page-Cache"] == "hit"
 
 
@@ -81,3 +83,60 @@ def test_outsiders_never_get_the_cached_body(client, personas, persona):
     personas.login(client, persona)
     response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
     assert response.status_code in (403, 404) and "Internes Treffen" not in response.content.decode()
+
+
+def test_the_whole_page_is_a_hit_with_the_viewers_own_csrf_token(client, personas):
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+    strict = Client(enforce_csrf_checks=True)
+    personas.login(strict, "member")  # another session, another CSRF token
+    again = space(strict, personas)
+    html = again.content.decode()
+    assert again["X-Page-Cache"] == "hit" and cache.PLACEHOLDER.decode() not in html
+    assert strict.post(reverse("account_logout"), {"csrfmiddlewaretoken": _token_in(html)}).status_code == 302
+
+
+def _token_in(html: str) -> str:
+    return html.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+
+def test_staff_and_coordinators_links_are_never_served_to_members(client, personas):
+    admin, coordination = reverse("admin:index"), reverse("networks:people-manage", args=[personas.network.slug])
+    staff = space(client, personas, "staff").content.decode()
+    assert admin in staff and coordination in staff
+    client.logout()
+    coordinator = space(client, personas, "coordinator")
+    assert coordinator["X-Page-Cache"] == "miss" and coordination in coordinator.content.decode()
+    assert admin not in coordinator.content.decode()
+    client.logout()
+    member = space(client, personas, "member")
+    assert member["X-Page-Cache"] == "miss"
+    assert admin not in member.content.decode() and coordination not in member.content.decode()
+
+
+def test_a_member_removed_from_the_network_is_refused_at_once(client, personas):
+    assert space(client, personas)["X-Page-Cache"] == "miss"
+    assert space(client, personas)["X-Page-Cache"] == "hit"
+    NetworkRole.objects.filter(network=personas.network, person=personas.people["member"]).delete()
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code in (403, 404) and b"Internal space" not in response.content
+
+
+def test_the_network_renamed_and_another_language_and_path_are_other_pages(client, personas):
+    space(client, personas)
+    personas.network.short_name = "KTT-Neu"
+    personas.network.save()
+    renewed = space(client, personas)
+    assert renewed["X-Page-Cache"] == "miss" and "KTT-Neu" in renewed.content.decode()
+    url = reverse("networks:network-space", args=[personas.network.slug])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en", QUERY_STRING="x=1")
+    assert english["X-Page-Cache"] == "miss" and '?x=1"' in english.content.decode()
+
+
+def test_pending_messages_are_shown_and_the_page_with_them_is_not_stored(client, personas):
+    space(client, personas)
+    personas.login(client, "member")
+    client.post(reverse("events:calendar-token-renew"))  # leaves a success message in the session
+    shown = space(client, personas)
+    assert "X-Page-Cache" not in shown and "message-success" in shown.content.decode()
+    assert space(client, personas)["X-Page-Cache"] == "hit"  # the page stored before, without the message
+    assert "message-success" not in space(client, personas).content.decode()
