@@ -28,6 +28,7 @@ PUBLIC = [
     "/konto/login/",
     "/konto/signup/",
     "/barrierefreiheit/",
+    "/leichte-sprache/",
     "/en/",
     "/en" + ROADMAP,
 ]
@@ -49,12 +50,14 @@ BY_ROLE = {
         "/netzwerke/nkk-koeln-bonn/termine/",
         "/netzwerke/nkk-koeln-bonn/monitoring/",
         "/profil/",
+        "/profil/e-mails/",
     ],
     "ktt.koordination@example.org": [
         "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",
         "/netzwerke/klima-taten-team-westpfalz/termine/neu/",
         "/netzwerke/klima-taten-team-westpfalz/terminreihen/neu/",
         "/netzwerke/klima-taten-team-westpfalz/personen/",
+        "/netzwerke/klima-taten-team-westpfalz/personen/import/",
         "/netzwerke/klima-taten-team-westpfalz/aufgaben/",
     ],
 }
