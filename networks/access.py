@@ -54,13 +54,13 @@ def access_network(user, slug: str) -> Network:
 
 def _access_network_with_role(user, slug: str) -> Network:
     """access_network, with the user's role in it read in the same query (for the internal pages, which
-    check it at once): one query instead of two, the role cached on the user as _role_in does. Visible as
-    Network.objects.visible_to says: public, the user has a role in it, or staff."""
+    check it at once): one query instead of two, the role cached on the user as _role_in does."""
     if not user.is_authenticated:
         return access_network(user, slug)
     role = NetworkRole.objects.filter(network=OuterRef("pk"), person__user=user).values("role")[:1]
-    network = Network.objects.select_related("host").annotate(viewer_role=Subquery(role)).filter(slug=slug).first()
-    if network is None or not (network.is_public or network.viewer_role is not None or user.is_staff):
+    visible = Network.objects.visible_to(user).select_related("host").annotate(viewer_role=Subquery(role))
+    network = visible.filter(slug=slug).first()
+    if network is None:
         raise Http404
     user.__dict__.setdefault("_network_roles", {})[network.pk] = network.viewer_role
     return network
