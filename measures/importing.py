@@ -632,5 +632,6 @@ def column_help(column: Column) -> str:
 
 
 def column_docs() -> list[tuple[str, str, str]]:
-    """(English header, German header, what it takes) of every column, the importable ones first."""
-    return [(column.header("en"), column.header("de"), column_help(column)) for column in COLUMNS]
+    """(German header, English header, what it takes) of every column, the importable ones first
+    (partials/import_columns.html)."""
+    return [(column.header("de"), column.header("en"), column_help(column)) for column in COLUMNS]

@@ -14,12 +14,11 @@ cookies, that touched the session or that vary by user. Pages hold forms (the la
 page): the CSRF token is never stored, the stored page holds a placeholder that each request fills with
 its own token (and the CSRF middleware then sets the cookie as for an uncached page).
 
-``fetch`` caches content that is the same for everyone its key names, under the same versions: the body of
-a network's space for its members (per network, language and role); ``fetch_checked`` a person's calendar
-feed (scopes ``person:<pk>``, bumped by their registrations, roles and calendar token, ``user:<pk>`` by their
-account, and their networks'). It holds no CSRF token, cookie or session: who
-may see it is checked on every request before (the feed's token, the membership), and what belongs to the
-viewer (the page around the space's body: navigation, forms) is rendered for the request.
+``member_page`` serves a logged-in page that is the same for everyone its key names (a network's space, per
+network, role, staff flag, path and language) the same way, after the view's access check on every request.
+``fetch_checked`` caches a person's calendar feed (scopes ``person:<pk>``, bumped by their registrations, roles
+and calendar token, ``user:<pk>`` by their account, and their networks'); its access check (the token) is
+itself trusted for CHECK_SECONDS.
 
 On by default, except in tests (settings.TESTING) and where the cache is local to a process while DEBUG
 is off (several gunicorn workers would not see each other's bumps); ``PUBLIC_PAGE_CACHE`` in the settings
@@ -152,31 +151,20 @@ def lookup(key: str, scopes) -> tuple[tuple, tuple | None]:
     return versions, entry
 
 
-def is_served(key: str, entry) -> bool:
+def is_served(key: str, fresh_until: float) -> bool:
     """Serve this (current) entry? Yes while fresh; once expired, to everyone but the one request that
     renders it afresh."""
-    if time.time() < entry[1]:
+    if time.time() < fresh_until:
         return True
     return not cache.add(f"{key}:renew", 1, RENEW_SECONDS)
 
 
+def state(fresh_until: float) -> str:
+    return "hit" if time.time() < fresh_until else "stale"
+
+
 def store(key: str, versions: tuple, seconds: int, *payload) -> None:
     cache.set(key, (versions, time.time() + seconds, *payload), seconds + STALE_SECONDS)
-
-
-def fetch(key: str, scopes, seconds: int, render) -> tuple[tuple, str]:
-    """(``render()``'s tuple, "hit", "stale", "miss" or "off"): from the cache while the versions of
-    ``scopes()`` (and "global") are the ones it was rendered under, else rendered and stored for ``seconds``.
-    For content that is the same for everyone the key names (a person's feed, a network's space for its
-    members): who may see it is checked before, on every request."""
-    if not enabled():
-        return render(), "off"
-    versions, entry = lookup(key, ["global", *scopes()])
-    if entry is not None and is_served(key, entry):
-        return entry[2:], "hit" if time.time() < entry[1] else "stale"
-    payload = render()
-    store(key, versions, seconds, *payload)
-    return payload, "miss"
 
 
 CHECK_SECONDS = 60  # fetch_checked: how long a passed check is trusted without a bump telling otherwise
@@ -190,7 +178,7 @@ def _current(names, extra: str) -> tuple[tuple, bool]:
 
 
 def fetch_checked(key: str, seconds: int, check, scopes, render) -> tuple[tuple, str]:
-    """Like ``fetch``, for content whose scopes are known only from the data and whose access check is a
+    """Like the pages, for content whose scopes are known only from the data and whose access check is a
     query: a person's calendar feed, reached by its secret (the person, their networks). The entry keeps the
     names of its scopes; a hit is two cache reads (the entry; the versions of its scopes with the mark of a
     recent check) and no query.
@@ -209,11 +197,11 @@ def fetch_checked(key: str, seconds: int, check, scopes, render) -> tuple[tuple,
     if entry is not None:
         names, versions, fresh_until, *payload = entry
         current, recent = _current(names, checked)
-        if current == versions and (time.time() < fresh_until or not cache.add(f"{key}:renew", 1, RENEW_SECONDS)):
+        if current == versions and is_served(key, fresh_until):
             if not recent:
                 check()
                 cache.set(checked, 1, CHECK_SECONDS)
-            return tuple(payload), "hit" if time.time() < fresh_until else "stale"
+            return tuple(payload), state(fresh_until)
     names = ("global", *scopes(check()))
     versions, _recent = _current(names, checked)
     subject = check()
@@ -277,12 +265,12 @@ def _cached_page(request, key: str, scopes, render) -> HttpResponse:
     """The answer stored under ``key`` while the versions of ``scopes`` (and "global") are current, with the
     request's own CSRF token filled in; else ``render()``'s, stored when it may be (_storable)."""
     versions, entry = lookup(key, ["global", *scopes])
-    if entry is not None and is_served(key, entry):
+    if entry is not None and is_served(key, entry[1]):
         _versions, fresh_until, body, headers, has_token = entry
         if has_token:
             body = body.replace(PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body, headers=headers)
-        response["X-Page-Cache"] = "hit" if time.time() < fresh_until else "stale"
+        response["X-Page-Cache"] = state(fresh_until)
         return response
     response = render()
     body = _storable(request, response)

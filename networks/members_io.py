@@ -406,7 +406,8 @@ def unsign(payload: str, *, network: Network, user) -> Batch:
 
 
 def column_docs() -> list[tuple[str, str, str]]:
-    """(English header, German header, what it takes) of each column the import reads or ignores."""
+    """(German header, English header, what it takes) of each column the import reads or ignores
+    (partials/import_columns.html)."""
     roles = ", ".join(str(label) for _value, label in NetworkRole.Role.choices)
     texts = {
         "name": _("Required. The person's name, as the preview shows it."),
@@ -416,4 +417,4 @@ def column_docs() -> list[tuple[str, str, str]]:
         "job_title": _("Exported for information; the import ignores it."),
         "since": _("Exported for information; the import ignores it."),
     }
-    return [(column.en, column.de, texts[column.key]) for column in PEOPLE_COLUMNS]
+    return [(column.de, column.en, texts[column.key]) for column in PEOPLE_COLUMNS]

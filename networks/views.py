@@ -12,9 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -78,50 +76,31 @@ def static_page(request: HttpRequest, template: str) -> HttpResponse:
 # --- Network internal space ---------------------------------------------------
 
 
-SPACE_BODY = "networks/partials/network_space_body.html"
-
-
 @login_required
 @require_GET
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
     """The members' space. After the access check of this request (one query with the role), the whole page
     from the cache per network, role and staff flag (what the layout shows of the viewer), path and language,
-    under the network's version (networks.cache.member_page), with the viewer's CSRF token. Its body (counts,
-    panels, coordinators, working groups, campaigns) is the same for every member, and for every coordinator,
-    of the network: on a page miss it comes from the cache per network, language and role (cache.fetch)."""
+    under the network's version (networks.cache.member_page), with the viewer's CSRF token."""
     network = access.access_network_internal(request.user, slug)
     context = network_context(request, network)
     role = "manage" if context["can_manage"] else "member"
-    scopes = [f"network:{network.slug}"]
 
     def page() -> HttpResponse:
-        (body,), _state = cache.fetch(
-            f"{cache.PREFIX}:space:{network.pk}:{get_language()}:{role}",
-            lambda: scopes,
-            cache.timeout(),
-            lambda: (_network_space_body(request, network, context["can_manage"]),),
+        context.update(
+            coordinators=Person.objects.filter(
+                network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
+            ).select_related("organisation", "user"),
+            working_groups=list(network.working_groups.for_list().filter(is_active=True)),
+            campaigns=network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
+            member_count=network.roles.count(),
+            organisation_count=network.memberships.current().count(),
+            panels=panels.render_context("network_space", request, network),
         )
-        body = mark_safe(body)  # noqa: S308  # nosec: rendered by SPACE_BODY, autoescaped
-        return render(request, "networks/network_space.html", {**context, "body": body})
+        return render(request, "networks/network_space.html", context)
 
     viewer = f"{network.pk}:{role}:{'staff' if request.user.is_staff else 'user'}"
-    return cache.member_page(request, f"{cache.PREFIX}:space-page:{viewer}", scopes, page)
-
-
-def _network_space_body(request: HttpRequest, network: Network, can_manage: bool) -> str:
-    context = {
-        "network": network,
-        "can_manage": can_manage,
-        "coordinators": Person.objects.filter(
-            network_roles__network=network, network_roles__role=NetworkRole.Role.COORDINATOR
-        ).select_related("organisation", "user"),
-        "working_groups": list(network.working_groups.for_list().filter(is_active=True)),
-        "campaigns": network.campaigns.for_list().exclude(status=Campaign.Status.CANCELLED)[:6],
-        "member_count": network.roles.count(),
-        "organisation_count": network.memberships.current().count(),
-        "panels": panels.render_context("network_space", request, network),
-    }
-    return render_to_string(SPACE_BODY, context)  # no request: nothing of the viewer's session in it
+    return cache.member_page(request, f"{cache.PREFIX}:space-page:{viewer}", [f"network:{network.slug}"], page)
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The personal calendar feed from the cache (events/views/calendar.py, networks.cache.fetch): every change
+"""The personal calendar feed from the cache (events/views/calendar.py, networks.cache.fetch_checked): every change
 of what it shows is in the next fetch, the token is checked on every request, ETag and 304."""
 
 import hashlib
