@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from networks.models import MailOptOut, Person
+from networks.models import MailOptOut, NetworkRole, Person
 
 TOKEN_SALT = "klimanetz.mail.unsubscribe"  # noqa: S105 (a salt, not a secret)
 
@@ -78,10 +78,7 @@ def switchable_kinds() -> list[MailKind]:
 
 def has_duties(person: Person) -> bool:
     """Edits an organisation or coordinates a network: the audience of reminders about other people's work."""
-    return (
-        person.organisation_roles.exists()
-        or person.network_roles.filter(role=person.network_roles.model.Role.COORDINATOR).exists()
-    )
+    return person.organisation_roles.exists() or person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
 
 
 def kinds_for(person: Person) -> list[MailKind]:
