@@ -315,6 +315,7 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
                 static_root,
                 workers=WORKERS,
                 threads=THREADS,
+                connections=-(-CLIENTS // WORKERS),
                 secret=SECRET,
                 CACHE_URL=redis.url,
                 BENCH_PAGE_CACHE="on" if mode == "on" else "off",

@@ -167,8 +167,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Accounts (allauth) -------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, reading the session's account through the cache (networks.backends)
+    "networks.backends.ModelBackend",
+    "networks.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from networks import cache as page_cache
 from networks.models import Campaign, Invitation, Network, NetworkRole, Organisation, OrganisationRole, WorkingGroup
 
 
@@ -52,23 +53,37 @@ def access_network(user, slug: str) -> Network:
     return get_object_or_404(Network.objects.visible_to(user).select_related("host"), slug=slug)
 
 
-def _access_network_with_role(user, slug: str) -> Network:
-    """access_network, with the user's role in it read in the same query (for the internal pages, which
-    check it at once): one query instead of two, the role cached on the user as _role_in does."""
-    if not user.is_authenticated:
-        return access_network(user, slug)
+def _visible_with_role(user, slug: str) -> Network | None:
+    """The network with this address if the user may see it, its ``viewer_role`` read in the same query."""
     role = NetworkRole.objects.filter(network=OuterRef("pk"), person__user=user).values("role")[:1]
     visible = Network.objects.visible_to(user).select_related("host").annotate(viewer_role=Subquery(role))
-    network = visible.filter(slug=slug).first()
+    return visible.filter(slug=slug).first()
+
+
+def _access_network_with_role(user, slug: str, *, remembered: bool = False) -> Network:
+    """access_network, with the user's role in it read in the same query (for the internal pages, which
+    check it at once): one query instead of two, the role cached on the user as _role_in does.
+
+    ``remembered``: the answer kept in the cache (networks.cache.remembered) under the versions of the
+    network and the account, which every change of visibility, of a role in the network and of the account
+    (staff, active) bumps; for pages that only read."""
+    if not user.is_authenticated:
+        return access_network(user, slug)
+    if remembered:
+        scopes = ["global", f"network:{slug}", f"user:{user.pk}"]
+        key = f"{page_cache.PREFIX}:access:{user.pk}:{slug}"
+        network = page_cache.remembered(key, scopes, lambda: _visible_with_role(user, slug))
+    else:
+        network = _visible_with_role(user, slug)
     if network is None:
         raise Http404
     user.__dict__.setdefault("_network_roles", {})[network.pk] = network.viewer_role
     return network
 
 
-def access_network_internal(user, slug: str) -> Network:
+def access_network_internal(user, slug: str, *, remembered: bool = False) -> Network:
     """A network whose internal space the user may read: members, coordinators, staff."""
-    network = _access_network_with_role(user, slug)
+    network = _access_network_with_role(user, slug, remembered=remembered)
     if not is_member(user, network):
         raise PermissionDenied
     return network

@@ -18,7 +18,9 @@ its own token (and the CSRF middleware then sets the cookie as for an uncached p
 network, role, staff flag, path and language) the same way, after the view's access check on every request.
 ``fetch_checked`` caches a person's calendar feed (scopes ``person:<pk>``, bumped by their registrations, roles
 and calendar token, ``user:<pk>`` by their account, and their networks'); its access check (the token) is
-itself trusted for CHECK_SECONDS.
+itself trusted for CHECK_SECONDS. ``remembered`` keeps a small answer a query gives on every request of one
+person (their account: networks.backends; their access to a network: networks.access) under the versions of
+its scopes, for at most CHECK_SECONDS.
 
 On by default, except in tests (settings.TESTING) and where the cache is local to a process while DEBUG
 is off (several gunicorn workers would not see each other's bumps); ``PUBLIC_PAGE_CACHE`` in the settings
@@ -167,7 +169,24 @@ def store(key: str, versions: tuple, seconds: int, *payload) -> None:
     cache.set(key, (versions, time.time() + seconds, *payload), seconds + STALE_SECONDS)
 
 
-CHECK_SECONDS = 60  # fetch_checked: how long a passed check is trusted without a bump telling otherwise
+CHECK_SECONDS = 60  # fetch_checked, remembered: how long a passed check is trusted without a bump telling otherwise
+
+
+def remembered(key: str, scopes, compute):
+    """``compute()``'s value, kept under ``key`` while the versions of ``scopes`` are current, at most
+    CHECK_SECONDS: for what a query decides on every request of one person (their account, their access to a
+    network). A hit is one cache read and no query. What changes the value must bump one of the scopes; the
+    timeout bounds what a bump lost while the cache was unreachable can leave behind. The versions are read
+    before ``compute()``: a value computed from rows that changed meanwhile is stored under the old versions
+    and misses. Not stored when ``compute()`` raises."""
+    if not enabled():
+        return compute()
+    versions, entry = lookup(key, scopes)
+    if entry is not None:
+        return entry[1]
+    value = compute()
+    cache.set(key, (versions, value), CHECK_SECONDS)
+    return value
 
 
 def _current(names, extra: str) -> tuple[tuple, bool]:

@@ -79,10 +79,11 @@ def static_page(request: HttpRequest, template: str) -> HttpResponse:
 @login_required
 @require_GET
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
-    """The members' space. After the access check of this request (one query with the role), the whole page
+    """The members' space. After the access check of this request (one query with the role, kept in the cache
+    under the versions of the network and the account: networks.cache.remembered), the whole page
     from the cache per network, role and staff flag (what the layout shows of the viewer), path and language,
     under the network's version (networks.cache.member_page), with the viewer's CSRF token."""
-    network = access.access_network_internal(request.user, slug)
+    network = access.access_network_internal(request.user, slug, remembered=True)
     context = network_context(request, network)
     role = "manage" if context["can_manage"] else "member"
 

@@ -180,3 +180,42 @@ def test_bump_after_eviction_never_reuses_a_version():
     django_cache.delete("pagecache:v:roadmap:x")
     cache.bump("roadmap:x")
     assert django_cache.get("pagecache:v:roadmap:x") > first
+
+
+def test_remembered_computes_once_until_a_scope_is_bumped():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"role": "member"}
+
+    assert cache.remembered("t:remembered", ["user:7"], compute) == {"role": "member"}
+    assert cache.remembered("t:remembered", ["user:7"], compute) == {"role": "member"}
+    assert len(calls) == 1
+    cache.bump("user:8")  # another account: still the kept answer
+    cache.remembered("t:remembered", ["user:7"], compute)
+    assert len(calls) == 1
+    cache.bump("user:7")
+    cache.remembered("t:remembered", ["user:7"], compute)
+    assert len(calls) == 2
+
+
+def test_remembered_keeps_nothing_when_the_computation_fails_and_forgets_after_check_seconds(monkeypatch):
+    def refuse():
+        raise PermissionError
+
+    with pytest.raises(PermissionError):
+        cache.remembered("t:refused", ["user:9"], refuse)
+    assert django_cache.get("t:refused") is None
+    timeouts = []
+    monkeypatch.setattr(cache.cache, "set", lambda key, value, timeout: timeouts.append(timeout))
+    cache.remembered("t:kept", ["user:9"], lambda: 1)
+    assert timeouts == [cache.CHECK_SECONDS]  # a bump lost while Redis was away leaves it at most this long
+
+
+def test_remembered_computes_every_time_without_the_cache(settings):
+    settings.PUBLIC_PAGE_CACHE = False
+    calls = []
+    cache.remembered("t:off", ["user:1"], lambda: calls.append(1))
+    cache.remembered("t:off", ["user:1"], lambda: calls.append(1))
+    assert len(calls) == 2

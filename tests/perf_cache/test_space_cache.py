@@ -1,5 +1,7 @@
 """The body of a network's internal space from the cache (networks.views.network_space): the same for every
-member (and every coordinator) of the network, renewed by every change it shows, never for outsiders."""
+member (and every coordinator) of the network, renewed by every change it shows, never for outsiders. The
+viewer's account (networks.backends) and access to the network (networks.access) are kept in the cache too:
+every change that takes either away is in force at the next request."""
 
 from datetime import date, timedelta
 
@@ -35,7 +37,8 @@ def test_second_request_is_a_hit_with_a_constant_number_of_queries(client, perso
             f.WorkingGroupFactory(network=personas.network).members.add(f.PersonFactory())
             EventFactory(network=personas.network, starts_at=in_days(3))
         assert space(client, personas)["X-Page-Cache"] == "miss"  # renewed by the new rows
-        with django_assert_num_queries(3):  # session, user, network with the viewer's role
+        with django_assert_num_queries(1):  # the session (tests keep it in the database); the account and the
+            # access to the network from the cache (networks.cache.remembered)
             assert client.get(url)["X-Page-Cache"] == "hit"
 
 
@@ -140,3 +143,41 @@ def test_pending_messages_are_shown_and_the_page_with_them_is_not_stored(client,
     assert "X-Page-Cache" not in shown and "message-success" in shown.content.decode()
     assert space(client, personas)["X-Page-Cache"] == "hit"  # the page stored before, without the message
     assert "message-success" not in space(client, personas).content.decode()
+
+
+def test_a_deactivated_account_is_logged_out_at_once(client, personas):
+    space(client, personas)
+    space(client, personas)  # the account and the access now come from the cache
+    user = personas.people["member"].user
+    user.is_active = False
+    user.save()
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_a_new_password_logs_the_other_sessions_out_at_once(client, personas):
+    space(client, personas)
+    space(client, personas)
+    user = personas.people["member"].user
+    user.set_password("ein-neues-Passwort-2026")
+    user.save()
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_staff_rights_taken_away_are_in_force_at_once(client, personas):
+    assert reverse("admin:index") in space(client, personas, "staff").content.decode()
+    user = personas.people["staff"].user
+    user.is_staff = False
+    user.save()
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code == 403  # staff see every network's space; this person is no member of it
+
+
+def test_a_member_promoted_to_coordinator_gets_the_coordinators_page_at_once(client, personas):
+    manage = reverse("networks:people-manage", args=[personas.network.slug])
+    assert manage not in space(client, personas).content.decode()
+    role = NetworkRole.objects.get(network=personas.network, person=personas.people["member"])
+    role.role = NetworkRole.Role.COORDINATOR
+    role.save()
+    assert manage in space(client, personas).content.decode()
