@@ -233,6 +233,24 @@ def test_pdf_reads_well_in_german(data, django_capture_on_commit_callbacks):
     assert f"1 / {pages}" not in reader.pages[0].extract_text()  # none on the title page
 
 
+def test_pdf_is_typeset_with_the_lean_user_agent_stylesheet(data, django_capture_on_commit_callbacks, monkeypatch):
+    """Without WeasyPrint's universal ::marker and footnote rules (monitoring.reporting.pdf): the hook is still
+    the one WeasyPrint asks, and the list markers of the contents are still drawn."""
+    from monitoring.reporting import pdf
+
+    asked = []
+    original = pdf._document_class()._ua_stylesheets
+    monkeypatch.setattr(
+        pdf._document_class(), "_ua_stylesheets", lambda self, forms=False: asked.append(1) or original(self)
+    )
+    report = request(data, django_capture_on_commit_callbacks)
+    assert asked  # a renamed hook in a newer WeasyPrint would silently bring the 180 MB back
+    lean = pdf.lean_user_agent_css()
+    assert not [line for line in lean.splitlines() if line.startswith("::")] and "li::marker" in lean
+    contents = PdfReader(report.pdf_file.open("rb")).pages[1].extract_text()
+    assert "1." in contents and "2." in contents  # the numbered list of sections
+
+
 def test_pdf_in_english_uses_english_formats(data, django_capture_on_commit_callbacks):
     report = request(data, django_capture_on_commit_callbacks, language="en")
     text = pdf_text(report)
