@@ -8,7 +8,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import cache, mail, panels
+        from networks import cache, lookups, mail, panels
         from networks.models import (
             Campaign,
             Membership,
@@ -20,6 +20,8 @@ class NetworksConfig(AppConfig):
             User,
             WorkingGroup,
         )
+
+        lookups.register()
 
         # networks.mail registers networks' own kinds of email on import; the opt-outs are personal data.
         panels.register_personal_data("mail", mail.export)
