@@ -160,25 +160,52 @@ def _fill(uid: str, index: int, look: _Look) -> str:
     return look.colour if look.pattern == "solid" else f"url(#{uid}-p{index})"
 
 
-def _marker(shape: str, x: float, y: float, colour: str, *, hollow: bool = False, size: float = 4) -> str:
-    fill = "#ffffff" if hollow else colour
-    common = f'fill="{fill}" stroke="{colour}" stroke-width="{2 if hollow else 1}"'
+def _shape(shape: str, x: float, y: float, size: float = 4) -> str:
+    """A marker's outline only: its colours come from the group around it (_markers) or are added (_marker)."""
     if shape == "square":
-        return f'<rect x="{_f(x - size + 0.5)}" y="{_f(y - size + 0.5)}" width="{_f(2 * size - 1)}" height="{_f(2 * size - 1)}" {common}/>'  # noqa: E501
+        return f'<rect x="{_f(x - size + 0.5)}" y="{_f(y - size + 0.5)}" width="{_f(2 * size - 1)}" height="{_f(2 * size - 1)}"'  # noqa: E501
     if shape == "triangle":
-        return f'<path d="M{_f(x)},{_f(y - size - 1)} L{_f(x + size + 1)},{_f(y + size)} L{_f(x - size - 1)},{_f(y + size)} Z" {common}/>'  # noqa: E501
+        return f'<path d="M{_f(x)},{_f(y - size - 1)} L{_f(x + size + 1)},{_f(y + size)} L{_f(x - size - 1)},{_f(y + size)} Z"'  # noqa: E501
     if shape == "diamond":
-        return f'<path d="M{_f(x)},{_f(y - size - 1)} L{_f(x + size + 1)},{_f(y)} L{_f(x)},{_f(y + size + 1)} L{_f(x - size - 1)},{_f(y)} Z" {common}/>'  # noqa: E501
-    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(size)}" {common}/>'
+        return f'<path d="M{_f(x)},{_f(y - size - 1)} L{_f(x + size + 1)},{_f(y)} L{_f(x)},{_f(y + size + 1)} L{_f(x - size - 1)},{_f(y)} Z"'  # noqa: E501
+    return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{_f(size)}"'
+
+
+def _paint(colour: str, hollow: bool) -> str:
+    return f'fill="{"#ffffff" if hollow else colour}" stroke="{colour}" stroke-width="{2 if hollow else 1}"'
+
+
+def _marker(shape: str, x: float, y: float, colour: str, *, hollow: bool = False, size: float = 4) -> str:
+    return f"{_shape(shape, x, y, size)} {_paint(colour, hollow)}/>"
+
+
+def _markers(shape: str, points: list[tuple[float, float]], colour: str, *, hollow: bool, size: float) -> str:
+    """A series' markers in one group that carries their colours (a chart of 50 years draws 100 of them)."""
+    if not points:
+        return ""
+    return f"<g {_paint(colour, hollow)}>" + "".join(f"{_shape(shape, x, y, size)}/>" for x, y in points) + "</g>"
 
 
 def _text(
     x: float, y: float, text: str, *, anchor: str = "start", size: int = FONT_SIZE, colour: str = TEXT, extra: str = ""
 ) -> str:
-    return (
-        f'<text x="{_f(x)}" y="{_f(y)}" font-size="{size}" fill="{colour}" text-anchor="{anchor}"{extra}>'
-        f"{escape(text)}</text>"
-    )
+    """A text; size, colour and anchor only where they differ from the defaults the <svg> element sets."""
+    attributes = "" if size == FONT_SIZE else f' font-size="{size}"'
+    attributes += "" if colour == TEXT else f' fill="{colour}"'
+    attributes += "" if anchor == "start" else f' text-anchor="{anchor}"'
+    return f'<text x="{_f(x)}" y="{_f(y)}"{attributes}{extra}>{escape(text)}</text>'
+
+
+def _labels(labels: list[tuple[float, float, str]], *, anchor: str, colour: str = MUTED) -> str:
+    """Axis labels in one group that carries their colour and anchor."""
+    texts = "".join(f'<text x="{_f(x)}" y="{_f(y)}">{escape(text)}</text>' for x, y, text in labels)
+    return f'<g fill="{colour}" text-anchor="{anchor}">{texts}</g>' if labels else ""
+
+
+def _ticks(lines: list[tuple[float, float, float, float]], colour: str = MUTED) -> str:
+    """Tick marks in one group that carries their colour."""
+    marks = "".join(f'<line x1="{_f(a)}" y1="{_f(b)}" x2="{_f(c)}" y2="{_f(d)}"/>' for a, b, c, d in lines)
+    return f'<g stroke="{colour}">{marks}</g>' if lines else ""
 
 
 def _legend(uid: str, looks: list[_Look], top: float) -> tuple[str, float]:
@@ -256,7 +283,7 @@ def render(chart: Chart) -> SafeString:
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" aria-label="{label}" '
         f'viewBox="0 0 {WIDTH} {_f(height)}" width="{WIDTH}" height="{_f(height)}" '
-        f'font-family="{FONT}" id="{uid}">'
+        f'font-family="{FONT}" font-size="{FONT_SIZE}" fill="{TEXT}" id="{uid}">'
         f"<title>{title}</title>"
         + (f"<desc>{escape(chart.caption)}</desc>" if chart.caption else "")
         + _pattern_defs(uid, looks)
@@ -289,11 +316,15 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
     def y_of(value: float) -> float:
         return bottom - (value - lo) / (hi - lo) * PLOT_HEIGHT
 
-    for tick, text in zip(ticks, tick_labels, strict=True):
+    for tick in ticks:
         y = y_of(tick)
         colour = MUTED if tick == 0 else GRID
         out.append(f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(right)}" y2="{_f(y)}" stroke="{colour}"/>')
-        out.append(_text(left - 6, y + 4, text, anchor="end", colour=MUTED))
+    out.append(
+        _labels([(left - 6, y_of(t) + 4, text) for t, text in zip(ticks, tick_labels, strict=True)], anchor="end")
+    )
+    x_ticks: list[tuple[float, float, float, float]] = []
+    x_labels: list[tuple[float, float, str]] = []
 
     n = len(chart.labels)
     years = _numeric_years(chart.labels) if chart.kind == LINE else None
@@ -311,10 +342,8 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
         for year in range(first, last + 1):
             if year % step == 0 or (step > 1 and year == first and first % step > step // 2):
                 x = left + inset + (year - first) / (last - first) * (plot_w - 2 * inset)
-                out.append(
-                    f'<line x1="{_f(x)}" y1="{_f(bottom)}" x2="{_f(x)}" y2="{_f(bottom + 4)}" stroke="{MUTED}"/>'
-                )
-                out.append(_text(x, bottom + 17, str(year), anchor="middle", colour=MUTED))
+                x_ticks.append((x, bottom, x, bottom + 4))
+                x_labels.append((x, bottom + 17, str(year)))
     else:
         band = plot_w / max(n, 1)
 
@@ -327,8 +356,9 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
             if i % every:
                 continue
             x = x_at(i)
-            out.append(f'<line x1="{_f(x)}" y1="{_f(bottom)}" x2="{_f(x)}" y2="{_f(bottom + 4)}" stroke="{MUTED}"/>')
-            out.append(_text(x, bottom + 17, label, anchor="middle", colour=MUTED))
+            x_ticks.append((x, bottom, x, bottom + 4))
+            x_labels.append((x, bottom + 17, label))
+    out.append(_ticks(x_ticks) + _labels(x_labels, anchor="middle"))
     if chart.x_label:
         out.append(_text((left + right) / 2, bottom + 36, chart.x_label, anchor="middle", colour=MUTED))
 
@@ -385,14 +415,14 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
                 f'<path d="{path}" fill="none" stroke="{look.colour}" stroke-width="{2 if look.dashed else 2.5}" '
                 f'stroke-linejoin="round"{dash}/>'
             )
+        if look.hollow:
+            continue  # drawn as the measured series' hollow points
         many = len(points) > 30
-        for x, y, i in points:
-            if look.hollow:
-                continue  # drawn as the measured series' hollow points
-            hollow = i in look.hollow_at
-            if many and not hollow and look.dashed:
-                continue
-            out.append(_marker(look.marker, x, y, look.colour, hollow=hollow, size=3 if look.dashed else 4))
+        size = 3 if look.dashed else 4
+        solid = [(x, y) for x, y, i in points if i not in look.hollow_at and not (many and look.dashed)]
+        hollow = [(x, y) for x, y, i in points if i in look.hollow_at]
+        out.append(_markers(look.marker, solid, look.colour, hollow=False, size=size))
+        out.append(_markers(look.marker, hollow, look.colour, hollow=True, size=size))
     out.append(f'<line x1="{_f(left)}" y1="{_f(bottom)}" x2="{_f(right)}" y2="{_f(bottom)}" stroke="{MUTED}"/>')
     height = bottom + (44 if chart.x_label else 26) + PAD
     return "".join(out), height
