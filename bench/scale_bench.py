@@ -499,7 +499,8 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "",
             f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM; PostgreSQL {info['postgresql']}, "
             f"Python {info['python']}, Django {info['django']}; {info['date']}.",
-            f"Server: gunicorn -w {WORKERS} --threads {THREADS} on loopback, DEBUG off, Django's cache in {cache}. "
+            f"Server: gunicorn -w {WORKERS} --threads {THREADS} --worker-connections {-(-CLIENTS // WORKERS)} on "
+            f"loopback (each worker holds its share of the connections), DEBUG off, Django's cache in {cache}. "
             f"Load: {client}, {CLIENTS} concurrent keep-alive connections, {SECONDS:g} s per URL in {ROUNDS} turns "
             f"(after {WARMUP} s of warm-up each); the clients share the CPUs with the server and PostgreSQL.",
             "",
@@ -518,8 +519,9 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "cache for the public pages; for the personal pages (a member's network space, logged in by session "
             "cookie; the personal calendar feed, fetched by its token without a cookie as calendar apps do: a "
             "personal page without login, held to the logged-in goal) never that, but the feed per person and "
-            "the space's body per network and role, each checked against the versions of its data. Sessions are "
-            "read from Redis in both.",
+            "the space per network and role, each checked against the versions of its data; with them, the "
+            "viewer's account and access to the network are also read from the cache (networks.cache.remembered). "
+            "Sessions are read from Redis in both.",
             "",
             *http,
             "",
