@@ -144,10 +144,10 @@ class ExpertiseAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "network", "role", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_display = ["email", "name", "network", "role", "created_at", "expires_at", "used_at", "revoked_at"]
     list_filter = ["role", "network"]
-    search_fields = ["email", "network__name"]
-    autocomplete_fields = ["network", "invited_by", "used_by"]
+    search_fields = ["email", "name", "network__name"]
+    autocomplete_fields = ["network", "organisation", "invited_by", "used_by"]
     readonly_fields = ["token", "created_at", "used_at", "used_by"]
     list_select_related = ["network"]
 

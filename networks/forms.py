@@ -141,13 +141,15 @@ class MembershipAddForm(forms.Form):
 class InvitationForm(forms.ModelForm):
     class Meta:
         model = Invitation
-        fields = ["email", "role", "language", "message"]
+        fields = ["email", "name", "organisation", "role", "language", "message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"message": _("Optional; it appears in the invitation email.")}
 
     def __init__(self, *args, network: Network, **kwargs):
         self.network = network
         super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["organisation"].empty_label = _("(no organisation)")
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

@@ -9,7 +9,8 @@ Import: one row per person (``name``, ``email``, ``organisation``, ``role``; Eng
 export's other columns are ignored, so an export imports back). ``read_rows`` reads the file into plain rows,
 ``check`` says per row what would happen (invite, already a member, already invited) or why it cannot, and
 ``run`` checks again inside one transaction (the network's row locked, so two imports of one network take turns)
-and sends the invitations through ``services.invitation_create`` only when every row is valid. Between the preview
+and sends the invitations through ``services.invitation_create`` only when every row is valid, each with the
+row's name and the organisation of the portal the row names (matched by name, case aside). Between the preview
 and the confirmation the rows travel as a signed payload (``sign``/``unsign``): the server made it, the client
 cannot alter it, it expires, and ``run`` validates every row again against the database as it is then.
 """
@@ -25,12 +26,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from networks import services, tabular
-from networks.models import Network, NetworkRole, Person, User
+from networks.models import Network, NetworkRole, Organisation, Person, User
 from networks.tabular import ImportFileError, cell_text, normalise
 
 MAX_BYTES = 1024 * 1024
@@ -243,6 +245,7 @@ class RowResult:
     role: str  # the code (coordinator, member); the file's text when it is unknown
     action: str = ""  # INVITE, MEMBER or INVITED; empty when the row has errors
     errors: list[str] = field(default_factory=list)
+    organisation_match: Organisation | None = None  # the organisation in the portal of that name, if any
 
     @property
     def action_label(self) -> str:
@@ -331,7 +334,7 @@ def _mark_duplicates(rows: list[RowResult]) -> None:
 
 
 def check(*, network: Network, rows: list[RawRow]) -> Preview:
-    """The dry run: what each row would do, or why it cannot. Two queries, however many rows; writes nothing."""
+    """The dry run: what each row would do, or why it cannot. Three queries, however many rows; writes nothing."""
     roles = role_lookup()
     results = [_check_row(raw, roles) for raw in rows]
     _mark_duplicates(results)
@@ -343,7 +346,10 @@ def check(*, network: Network, rows: list[RawRow]) -> Preview:
         email.lower()
         for email in network.invitations.open().values_list("email", flat=True)  # pending and the link still works
     }
+    wanted = {row.organisation.lower() for row in results if row.organisation}
+    known = {org.key: org for org in Organisation.objects.annotate(key=Lower("name")).filter(key__in=wanted)}
     for row in results:
+        row.organisation_match = known.get(row.organisation.lower())
         if row.errors:
             continue
         row.action = MEMBER if row.email in members else INVITED if row.email in invited else INVITE
@@ -362,7 +368,14 @@ def run(*, network: Network, rows: list[RawRow], by: Person, language: str, mess
             return preview
         for row in preview.of(INVITE):
             services.invitation_create(
-                network=network, email=row.email, role=row.role, invited_by=by, language=language, message=message
+                network=network,
+                email=row.email,
+                role=row.role,
+                invited_by=by,
+                language=language,
+                message=message,
+                name=row.name,
+                organisation=row.organisation_match,
             )
     return preview
 
@@ -412,7 +425,10 @@ def column_docs() -> list[tuple[str, str, str]]:
     texts = {
         "name": _("Required. The person's name, as the preview shows it."),
         "email": _("Required. The address the invitation goes to; each address once per file."),
-        "organisation": _("Optional. Shown in the preview; the person chooses the organisation in their profile."),
+        "organisation": _(
+            "Optional. The name of an organisation in the portal: the person is assigned to it on joining (they can "
+            "change it in their profile). Other names are only shown in the preview."
+        ),
         "role": _("Optional: %(roles)s (German or English). Empty: member.") % {"roles": roles},
         "job_title": _("Exported for information; the import ignores it."),
         "since": _("Exported for information; the import ignores it."),

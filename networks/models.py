@@ -460,6 +460,18 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email address"))
+    name = models.CharField(
+        _("name"), max_length=150, blank=True, help_text=_("Optional; the email greets the person by this name.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+        help_text=_("Optional; the person is assigned to it on joining, unless they have chosen one already."),
+    )
     role = models.CharField(_("role"), max_length=12, choices=NetworkRole.Role, default=NetworkRole.Role.MEMBER)
     language = models.CharField(_("language of the email"), max_length=5, choices=settings.LANGUAGES, default="de")
     message = models.TextField(_("personal message"), max_length=2000, blank=True)

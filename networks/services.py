@@ -207,26 +207,36 @@ def network_role_grant(*, network: Network, person: Person, role: str) -> Networ
 
 @transaction.atomic
 def invitation_create(
-    *, network: Network, email: str, role: str, invited_by: Person, language: str = "de", message: str = ""
+    *,
+    network: Network,
+    email: str,
+    role: str,
+    invited_by: Person,
+    language: str = "de",
+    message: str = "",
+    name: str = "",
+    organisation: Organisation | None = None,
 ) -> Invitation:
-    """Invite an address; a pending invitation to the same address is renewed, not duplicated."""
+    """Invite an address; a pending invitation to the same address is renewed, not duplicated. ``name`` greets
+    the person in the email; ``organisation`` becomes theirs on joining unless they have one (invitation_accept)."""
     email = email.strip().lower()
     expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    fields = {
+        "role": role,
+        "language": language,
+        "message": message,
+        "name": name.strip(),
+        "organisation": organisation,
+        "invited_by": invited_by,
+        "expires_at": expires_at,
+    }
     invitation = Invitation.objects.select_for_update().pending().filter(network=network, email__iexact=email).first()
     if invitation is None:
-        invitation = Invitation.objects.create(
-            network=network,
-            email=email,
-            role=role,
-            invited_by=invited_by,
-            language=language,
-            message=message,
-            expires_at=expires_at,
-        )
+        invitation = Invitation.objects.create(network=network, email=email, **fields)
     else:
-        invitation.role, invitation.language, invitation.message = role, language, message
-        invitation.invited_by, invitation.expires_at = invited_by, expires_at
-        invitation.save(update_fields=["role", "language", "message", "invited_by", "expires_at"])
+        for field, value in fields.items():
+            setattr(invitation, field, value)
+        invitation.save(update_fields=list(fields))
     outbox_enqueue_template(
         recipient=email,
         reason="invitation",
@@ -267,7 +277,10 @@ def invitation_accept(*, invitation: Invitation, user: User) -> NetworkRole:
     """Give the invited role to ``user``. Locks the row so one token makes one membership."""
     invitation = Invitation.objects.select_for_update().select_related("network").get(pk=invitation.pk)
     invitation_check(invitation=invitation, user=user)
-    person = person_ensure(user=user)
+    person = person_ensure(user=user, name=invitation.name, language=invitation.language)
+    if person.organisation_id is None and invitation.organisation_id is not None:
+        person.organisation_id = invitation.organisation_id  # what the coordination knew; the profile changes it
+        person.save(update_fields=["organisation"])
     role = network_role_grant(network=invitation.network, person=person, role=invitation.role)
     invitation.used_at = timezone.now()
     invitation.used_by = person

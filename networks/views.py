@@ -252,7 +252,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def people_manage(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     roles = network.roles.select_related("person__organisation", "person__user").order_by("role", "person__name")
-    invitations = network.invitations.pending().select_related("invited_by")
+    invitations = network.invitations.pending().select_related("invited_by", "organisation")
     context = network_context(
         request,
         network,
