@@ -26,6 +26,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -346,10 +347,12 @@ def check(*, network: Network, rows: list[RawRow]) -> Preview:
         email.lower()
         for email in network.invitations.open().values_list("email", flat=True)  # pending and the link still works
     }
-    wanted = {row.organisation.lower() for row in results if row.organisation}
-    known = {org.key: org for org in Organisation.objects.annotate(key=Lower("name")).filter(key__in=wanted)}
+    # the database lowers both sides alike (SQLite only ASCII letters); Python then pairs them by casefold
+    wanted = [Lower(Value(name)) for name in {row.organisation for row in results if row.organisation}]
+    candidates = Organisation.objects.annotate(key=Lower("name")).filter(key__in=wanted) if wanted else []
+    known = {organisation.name.casefold(): organisation for organisation in candidates}
     for row in results:
-        row.organisation_match = known.get(row.organisation.lower())
+        row.organisation_match = known.get(row.organisation.casefold())
         if row.errors:
             continue
         row.action = MEMBER if row.email in members else INVITED if row.email in invited else INVITE

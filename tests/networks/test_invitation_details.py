@@ -143,3 +143,11 @@ def test_matching_organisations_is_one_query_however_many_rows(client, personas,
         with django_assert_num_queries(6):  # as without organisations (test_member_import_export), plus one
             response = check(client, personas.network, csv_upload(rows))
         assert all(row.organisation_match for row in response.context["preview"].rows)
+
+
+def test_organisation_names_with_umlauts_match_whatever_the_case(client, personas):
+    uebach = f.OrganisationFactory(name="Stadt Übach-Palenberg")
+    personas.login(client, "coordinator")
+    rows = [["Anna Beispiel", "anna@example.org", "STADT ÜBACH-PALENBERG", ""]]
+    [row] = check(client, personas.network, csv_upload(rows)).context["preview"].rows
+    assert row.organisation_match == uebach
