@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -107,3 +108,7 @@ def browsing(chromium_required, live_server, monkeypatch) -> Iterator[Browsing]:
         finally:
             context.close()
             browser.close()
+            # Queries made while Playwright's loop runs in this thread (a fixture requested after this one, such
+            # as demo_data, or the test itself) get their own connection: asgiref keeps Django's connections per
+            # context there. Left open, it kept the test database from being dropped at the end of the run.
+            connections.close_all()
