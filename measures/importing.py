@@ -282,24 +282,9 @@ class RowResult:
 
 
 @dataclass
-class Preview:
-    rows: list[RowResult]
+class Preview(tabular.Preview):
     columns: list[Column]
     written_ids: list[int] = field(default_factory=list)  # after ``run``: the measures written, in file order
-
-    @property
-    def bad_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action and not row.errors)
-
-    def of(self, action: str) -> list[RowResult]:
-        return [row for row in self.rows if row.action == action and not row.errors]
 
     @property
     def ignored(self) -> list[Column]:

@@ -249,23 +249,8 @@ def _read(row, key: str, reader, label: str):
 
 
 @dataclass
-class Preview:
-    rows: list
+class Preview(tabular.Preview):
     columns: tuple
-
-    @property
-    def bad_rows(self) -> list:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
-
-    def of(self, action: str) -> list:
-        return [row for row in self.rows if row.action == action and not row.errors]
-
-    def count(self, action: str) -> int:
-        return len(self.of(action))
 
     @property
     def to_write(self) -> int:

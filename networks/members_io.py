@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from networks import services, tabular
 from networks.models import Network, NetworkRole, Organisation, Person, User
-from networks.tabular import ImportFileError, cell_text, normalise
+from networks.tabular import ImportFileError, Preview, cell_text, normalise
 
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500  # people per file: each becomes an email
@@ -255,25 +255,6 @@ class RowResult:
     @property
     def role_label(self) -> str:
         return str(NetworkRole.Role(self.role).label) if self.role in NetworkRole.Role.values else self.role
-
-
-@dataclass
-class Preview:
-    rows: list[RowResult]
-
-    @property
-    def bad_rows(self) -> list[RowResult]:
-        return [row for row in self.rows if row.errors]
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows
-
-    def of(self, action: str) -> list[RowResult]:
-        return [row for row in self.rows if row.action == action and not row.errors]
-
-    def count(self, action: str) -> int:
-        return len(self.of(action))
 
 
 def role_lookup() -> dict[str, str]:

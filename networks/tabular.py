@@ -41,6 +41,28 @@ class Table:
     name: str = ""
 
 
+@dataclass
+class Preview:
+    """An import's dry run: a result per row of the file, each with its ``errors`` and its ``action`` (what
+    writing it would do). The imports of members, measures and monitoring values extend it."""
+
+    rows: list
+
+    @property
+    def bad_rows(self) -> list:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.bad_rows
+
+    def of(self, action: str) -> list:
+        return [row for row in self.rows if row.action == action and not row.errors]
+
+    def count(self, action: str) -> int:
+        return len(self.of(action))
+
+
 # --- Reading ---------------------------------------------------------------------------------------
 
 

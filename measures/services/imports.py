@@ -276,14 +276,21 @@ def _fail(job: MeasureImport, reason: str, *, problems: list | None = None) -> N
     cache.delete(_progress_key(job.pk))
 
 
+def _fail_each(jobs, reason, at=None) -> int:
+    """Each job of ``jobs`` (a queryset that also says which jobs may still be failed) ends FAILED with ``reason``
+    in the job's language; nothing was written. Returns how many."""
+    at = at or timezone.now()
+    changed = 0
+    for pk, language in list(jobs.values_list("pk", "language")):
+        changed += jobs.filter(pk=pk).update(
+            status=Status.FAILED, error=_in(language, reason), step="", content=b"", finished_at=at
+        )
+    return changed
+
+
 def import_fail(job_id: int, reason) -> int:
     """A QUEUED or RUNNING job ends FAILED with ``reason`` (in the job's language); nothing was written."""
-    language = MeasureImport.objects.filter(pk=job_id).values_list("language", flat=True).first()
-    if language is None:
-        return 0
-    return MeasureImport.objects.filter(pk=job_id, status__in=(Status.QUEUED, Status.RUNNING)).update(
-        status=Status.FAILED, error=_in(language, reason), step="", content=b"", finished_at=timezone.now()
-    )
+    return _fail_each(MeasureImport.objects.filter(pk=job_id, status__in=(Status.QUEUED, Status.RUNNING)), reason)
 
 
 # --- Watchdog -----------------------------------------------------------------------------------------------
@@ -292,18 +299,10 @@ def import_fail(job_id: int, reason) -> int:
 def imports_watchdog() -> int:
     """Fail RUNNING jobs whose worker died; send long-QUEUED ones once more, then fail them. Returns changes."""
     at = timezone.now()
-    changed = 0
     dead = MeasureImport.objects.annotate(alive=Coalesce("heartbeat_at", "started_at", "created_at")).filter(
         status=Status.RUNNING, alive__lt=at - _hard_limit() - WATCHDOG_MARGIN
     )
-    for pk in list(dead.values_list("pk", flat=True)):
-        language = MeasureImport.objects.filter(pk=pk).values_list("language", flat=True).first() or "de"
-        changed += (
-            MeasureImport.objects.filter(pk=pk, status=Status.RUNNING)
-            .annotate(alive=Coalesce("heartbeat_at", "started_at", "created_at"))
-            .filter(alive__lt=at - _hard_limit() - WATCHDOG_MARGIN)
-            .update(status=Status.FAILED, error=_in(language, STOPPED_REASON), step="", content=b"", finished_at=at)
-        )
+    changed = _fail_each(dead, STOPPED_REASON, at)
     waiting = MeasureImport.objects.annotate(queued=Coalesce("heartbeat_at", "created_at")).filter(
         status=Status.QUEUED, queued__lt=at - QUEUED_PATIENCE
     )
