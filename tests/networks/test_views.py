@@ -79,7 +79,7 @@ def test_coordination_lists_are_flat(client, personas, django_assert_num_queries
         for _ in range(n):
             f.MembershipFactory(network=personas.network)
             f.NetworkRoleFactory(network=personas.network)
-            f.InvitationFactory(network=personas.network)
+            f.InvitationFactory(network=personas.network, name="Eingeladen", organisation=f.OrganisationFactory())
 
     slug = personas.network.slug
     _assert_flat(client, reverse("networks:membership-list", args=[slug]), grow, django_assert_num_queries, 5)
