@@ -71,6 +71,11 @@ def other_network(db):
 
 @pytest.fixture
 def personas(db, network, other_network) -> Personas:
+    return build_personas(network, other_network)
+
+
+def build_personas(network, other_network) -> Personas:
+    """The personas around ``network`` (also for worlds built once per module, see tests/monitoring/conftest.py)."""
     p = Personas(network=network, other=other_network)
     p.people["citizen"] = f.PersonFactory(name="Bürgerin", organisation=None)
     p.people["member"] = f.NetworkRoleFactory(network=network, person__name="Mitglied").person
