@@ -3,8 +3,11 @@
 
 Reading refuses what is not such a file (wrong type, a disguised extension, NUL bytes, not UTF-8) and what is
 too big (bytes, rows, and an XLSX that unpacks to too much: a zip bomb) with an ``ImportFileError`` whose text
-the import pages show. Writing neutralises text a spreadsheet would run as a formula: a leading apostrophe for
-cells that start with = + - @ (or a tab or CR); ``cell_text`` takes it off again when a CSV comes back.
+the import pages show; so is a workbook whose XML is broken or hostile (an entity bomb), wherever in the sheet.
+A formula cell reads as the result the spreadsheet program stored with it; one without a stored result is refused.
+
+Writing neutralises text a spreadsheet would run as a formula: a leading apostrophe for cells that start with
+= + - @ (or a tab or CR); ``cell_text`` takes it off again when a CSV comes back.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a formula element of a sheet's XML
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -133,18 +137,34 @@ def read_csv(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], li
 
 
 def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], list]:
+    """The first sheet's headers and rows, each cell as the value the spreadsheet program stored (a formula cell
+    gives its result, as the program last calculated it).
+
+    openpyxl parses a read-only sheet while it is iterated, so a broken or hostile sheet (malformed XML, an
+    entity the parser refuses, a shared string that is not there, a number that is none) fails half-way through
+    the rows, with an error of the XML parser or of openpyxl: every such error is the one ``ImportFileError``."""
     from openpyxl import load_workbook
 
     try:
-        unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(content)).infolist())
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
         raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
     if unpacked > MAX_UNPACKED_BYTES:  # a few MB that unpack to gigabytes would fill the memory
         raise ImportFileError(_("The Excel file is too large when unpacked. Please save it as CSV."))
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception as error:  # zipfile, XML and openpyxl errors alike: the file is not a workbook
+        headers, rows, path = _sheet_rows(load_workbook(io.BytesIO(content), read_only=True, data_only=True), max_rows)
+        if _has_formulas(archive, path):
+            _refuse_uncalculated(archive, path)
+    except ImportFileError:
+        raise
+    except Exception as error:  # zipfile, XML (expat's entity limits included) and openpyxl errors alike
         raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from error
+    return headers, rows
+
+
+def _sheet_rows(workbook, max_rows: int) -> tuple[list[str], list, str]:
+    """(headers, non-empty rows, path of the sheet in the archive) of the workbook's first sheet."""
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -156,9 +176,52 @@ def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], l
             headers.pop()
         width = len(headers)
         numbered = ((number, row[:width]) for number, row in enumerate(rows, start=2))
-        return headers, _limited(numbered, max_rows)
+        return headers, _limited(numbered, max_rows), sheet._worksheet_path
     finally:
         workbook.close()
+
+
+def _has_formulas(archive: zipfile.ZipFile, path: str) -> bool:
+    """Whether the sheet's XML has a formula element (read in chunks: the sheet may unpack to many MB)."""
+    tail = b""
+    with archive.open(path) as sheet:
+        while chunk := sheet.read(1 << 20):
+            if FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _refuse_uncalculated(archive: zipfile.ZipFile, path: str) -> None:
+    """A formula cell without a stored result (a file written by a program that does not calculate, such as
+    openpyxl, not by a spreadsheet program) reads as empty and would empty a field: ``ImportFileError`` naming
+    the cells. (openpyxl gives None for it and for a formula whose result is an empty text alike.)"""
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse  # the parser openpyxl reads the sheet with (expat's entity limits)
+
+    cell, formula, value, row = (f"{{{SHEET_MAIN_NS}}}{tag}" for tag in ("c", "f", "v", "row"))
+    missing = []
+    with archive.open(path) as sheet:
+        for _event, element in iterparse(sheet):
+            if element.tag == cell and element.find(formula) is not None and not _has_result(element, value):
+                missing.append(element.get("r", "?"))
+            elif element.tag == row:
+                element.clear()
+    if missing:
+        cells = ", ".join(missing[:10]) + (", …" if len(missing) > 10 else "")
+        raise ImportFileError(
+            _(
+                "The cells %(cells)s hold a formula without a calculated result. Please open the file in a "
+                "spreadsheet program and save it again, or replace the formulas by their values."
+            )
+            % {"cells": cells}
+        )
+
+
+def _has_result(cell, value_tag: str) -> bool:
+    """A stored result: a non-empty ``<v>``, or an empty one of a text formula (``t="str"``: the text "")."""
+    value = cell.find(value_tag)
+    return value is not None and (bool(value.text) or cell.get("t") == "str")
 
 
 def normalise(text: str) -> str:

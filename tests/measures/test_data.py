@@ -22,6 +22,7 @@ from networks import tabular
 from tests.conftest import PERSONAS
 from tests.measures.factories import MeasureFactory, MilestoneFactory, RoadmapFactory
 from tests.networks.factories import OrganisationFactory, PersonFactory
+from tests.networks.test_tabular import broken_workbooks
 
 HEADER = ["code", "title", "sector", "status", "start", "end", "effect_expected", "effect_low", "effect_high"]
 
@@ -635,3 +636,13 @@ def test_methods(client, personas, roadmap, method):
     personas.login(client, "editor")
     assert getattr(client, method)(url("measure-import", roadmap)).status_code == 405
     assert client.post(url("measure-export-csv", roadmap)).status_code == 405
+
+
+@pytest.mark.parametrize("kind", list(broken_workbooks(["code"], ["M-1"])))
+def test_a_broken_or_hostile_workbook_is_a_form_error(client, personas, roadmap, kind):
+    personas.login(client, "editor")
+    content = broken_workbooks(["code", "title", "sector"], ["M-01", "Radweg", "mobility"])[kind]
+    response = post(client, roadmap, SimpleUploadedFile("massnahmen.xlsx", content))
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["The file is not a readable Excel workbook (.xlsx)."]
+    assert not Measure.objects.exists()

@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from monitoring import importing
 from monitoring.models import EmissionBalance, IndicatorValue
 from tests.monitoring.factories import EmissionBalanceFactory, IndicatorFactory, IndicatorValueFactory
 from tests.monitoring.test_entry_views import MATRIX, login, org, roadmap  # noqa: F401 (fixtures)
+from tests.networks.test_tabular import broken_workbooks, sheet_xml, text_row, with_sheet, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 THIS_YEAR = date.today().year
@@ -222,3 +224,35 @@ def test_balance_import_with_bad_rows_writes_nothing(client, personas, org):  # 
     assert response.status_code == 400
     assert {row.number for row in response.context["bad_rows"]} == {2, 3, 4, 5, 6, 7, 8, 9}
     assert not EmissionBalance.objects.exists()
+
+
+@pytest.mark.parametrize("kind", list(broken_workbooks(["Jahr"], ["2022"])))
+@pytest.mark.parametrize(
+    ("page", "header", "row"),
+    [
+        ("values-import", ["Indikator", "Jahr", "Wert"], ["pv-leistung", "2022", "5"]),
+        ("balance-import", ["Jahr", "Sektor", "t CO2e"], ["2022", "Verkehr", "5"]),
+    ],
+)
+def test_a_broken_or_hostile_workbook_is_a_form_error(client, personas, org, pv, page, header, row, kind):  # noqa: F811
+    login(client, personas, "editor")
+    with translation.override("en"):
+        response = post(client, page, org, SimpleUploadedFile("daten.xlsx", broken_workbooks(header, row)[kind]))
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["The file is not a readable Excel workbook (.xlsx)."]
+    assert not IndicatorValue.objects.exists() and not EmissionBalance.objects.exists()
+
+
+def test_values_import_reads_the_results_of_formula_cells(client, personas, org, pv):  # noqa: F811
+    """Formulas as a spreadsheet program saves them: the stored result is read, not the formula's text."""
+    login(client, personas, "editor")
+    rows = (
+        text_row(1, "Indikator", "Jahr", "Wert", "Notiz")
+        + '<row r="2"><c r="A2" t="inlineStr"><is><t>pv-leistung</t></is></c><c r="B2"><f>2020+2</f><v>2022</v></c>'
+        + '<c r="C2"><f>10*1.5</f><v>15</v></c><c r="D2" t="str"><f>"aus "&amp;"MaStR"</f><v>aus MaStR</v></c></row>'
+    )
+    upload = SimpleUploadedFile("werte.xlsx", with_sheet(workbook_bytes([["x"]]), sheet_xml(rows)))
+    response = post(client, "values-import", org, upload)
+    assert response.status_code == 200, response.context["preview"].bad_rows
+    change = response.context["preview"].rows[0].change
+    assert (change.year, change.value, change.note) == (2022, Decimal(15), "aus MaStR")

@@ -19,6 +19,7 @@ from networks.models import Invitation, NetworkRole, OutboxMessage
 from tests.conftest import PERSONAS
 from tests.helpers import de, messages_of
 from tests.networks import factories as f
+from tests.networks.test_tabular import broken_workbooks
 
 TODAY = date.today().isoformat()
 HEADER = ["Name", "E-Mail", "Organisation", "Rolle"]
@@ -514,3 +515,13 @@ def test_run_writes_nothing_when_a_row_is_invalid(personas):
     rows = [members_io.RawRow(2, "A", "a@example.org"), members_io.RawRow(3, "", "b@example.org")]
     preview = members_io.run(network=network, rows=rows, by=personas.people["coordinator"], language="de")
     assert not preview.ok and not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("kind", list(broken_workbooks(["Name"], ["A"])))
+def test_a_broken_or_hostile_workbook_is_a_form_error(coordinator_client, personas, kind):
+    content = broken_workbooks(HEADER, ["Ada", "ada@example.org", "", ""])[kind]
+    with translation.override("en"):
+        response = check(coordinator_client, personas.network, SimpleUploadedFile("liste.xlsx", content))
+    assert response.status_code == 400
+    assert response.context["form"].errors["file"] == ["The file is not a readable Excel workbook (.xlsx)."]
+    assert not Invitation.objects.exists()
