@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events import services
@@ -64,7 +67,17 @@ def _person_label(person: Person) -> str:
 
 
 class OutcomeForm(forms.ModelForm):
-    """A decision, idea or action item; Outcome.clean's rules come back as form errors."""
+    """A decision, idea or action item; Outcome.clean's rules come back as form errors.
+
+    A new action item due in the past needs a tick in ``confirm_past_due`` (the box is only offered
+    once such a date was sent); an existing overdue item is never blocked.
+    """
+
+    confirm_past_due = forms.BooleanField(
+        label=_("Yes, the due date lies in the past"),
+        required=False,
+        help_text=_("For example an action item that was already due at the meeting."),
+    )
 
     class Meta:
         model = Outcome
@@ -90,6 +103,17 @@ class OutcomeForm(forms.ModelForm):
             pk__in=network.memberships.current().values("organisation")
         ).order_by("name")
         organisations.empty_label = _("(no organisation)")
+        if not self._past_due_sent():
+            del self.fields["confirm_past_due"]
+
+    def _past_due_sent(self) -> bool:
+        if not self.is_bound or self.instance.pk:
+            return False
+        try:
+            due = self.fields["due_date"].clean(self.data.get(self.add_prefix("due_date")))
+        except ValidationError:
+            return False
+        return bool(due and due < timezone.localdate())
 
     def clean(self) -> dict:
         """Outcome.clean's rules on the fields they concern.
@@ -102,6 +126,13 @@ class OutcomeForm(forms.ModelForm):
         if data.get("kind") == Outcome.Kind.ACTION:
             if data.get("owner_person") and data.get("owner_organisation"):
                 self.add_error("owner_organisation", _("An action item has one owner: a person or an organisation."))
+            due = data.get("due_date")
+            if "confirm_past_due" in self.fields and due and not data.get("confirm_past_due"):
+                self.add_error(
+                    "due_date",
+                    _("%(date)s lies in the past. Choose a later date, or confirm the date below.")
+                    % {"date": date_format(due, "SHORT_DATE_FORMAT")},
+                )
         elif data.get("kind"):
             for name in ("owner_person", "owner_organisation", "due_date"):
                 if data.get(name):

@@ -56,42 +56,80 @@ def _manage(request: HttpRequest, slug: str, pk: int) -> tuple[Network, Event]:
     return network, event_access.access_event_manage(request.user, network, pk)
 
 
+def _same_text(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def _save_page(
+    request: HttpRequest,
+    network: Network,
+    event: Event,
+    *,
+    save_minutes: bool = False,
+    outcome_required: bool = False,
+    delete: Outcome | None = None,
+) -> HttpResponse:
+    """The minutes page is one form: minutes text, a new outcome and the outcomes' delete buttons.
+
+    Whichever button was pressed, what was typed is kept: the minutes text is saved when it was
+    changed (``save_minutes``: always), a filled-in outcome is added (``outcome_required``: even when
+    empty, to report what is missing), all in one transaction. With an error in either part nothing
+    is written and the page comes back with everything as typed. A post without a minutes field
+    (an older page) leaves the minutes alone.
+    """
+    minutes_form = MinutesForm(request.POST, event=event) if "minutes" in request.POST else None
+    outcome_form = OutcomeForm(request.POST, instance=Outcome(event=event), network=network, prefix="outcome")
+    if not (outcome_required or outcome_form.has_changed()):
+        outcome_form = None
+    sent = [form for form in (minutes_form, outcome_form) if form is not None]
+    valid = [form.is_valid() for form in sent]  # each form checked, so each reports its errors
+    if not all(valid):
+        return _minutes_page(request, network, event, minutes_form=minutes_form, outcome_form=outcome_form)
+    data = minutes_form.cleaned_data if minutes_form is not None else {}
+    publish, unpublish = data.get("publish", False), data.get("unpublish", False)
+    minutes_changed = minutes_form is not None and (
+        save_minutes or publish or unpublish or not _same_text(data["minutes"], event.minutes)
+    )
+    was_published = event.minutes_published_at is not None
+    outcome = None
+    with transaction.atomic():
+        if minutes_changed:
+            event = services.minutes_save(event=event, text=data["minutes"], publish=publish, by=person_of(request))
+            if unpublish:
+                services.minutes_unpublish(event=event)
+        if outcome_form is not None:
+            outcome = outcome_form.save()
+        if delete is not None:
+            delete.delete()
+    if minutes_changed:
+        if unpublish:
+            messages.success(request, _("The minutes have been saved; members no longer see them."))
+        elif publish and not was_published:
+            messages.success(request, _("The minutes have been published; the participants are being notified."))
+        else:
+            messages.success(request, _("The minutes have been saved."))
+    if outcome is not None:
+        messages.success(request, _("“%(text)s” has been added.") % {"text": outcome.text[:80]})
+    if delete is not None:
+        messages.success(request, _("“%(text)s” has been deleted.") % {"text": delete.text[:80]})
+    anchor = "#outcomes" if (outcome is not None or delete is not None) else ""
+    return redirect(_minutes_url(network, event) + anchor)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
     if request.method == "GET":
         return _minutes_page(request, network, event)
-    form = MinutesForm(request.POST, event=event)
-    if not form.is_valid():
-        return _minutes_page(request, network, event, minutes_form=form)
-    was_published = event.minutes_published_at is not None
-    publish, unpublish = form.cleaned_data.get("publish", False), form.cleaned_data.get("unpublish", False)
-    with transaction.atomic():
-        event = services.minutes_save(
-            event=event, text=form.cleaned_data["minutes"], publish=publish, by=person_of(request)
-        )
-        if unpublish:
-            services.minutes_unpublish(event=event)
-    if unpublish:
-        messages.success(request, _("The minutes have been saved; members no longer see them."))
-    elif publish and not was_published:
-        messages.success(request, _("The minutes have been published; the participants are being notified."))
-    else:
-        messages.success(request, _("The minutes have been saved."))
-    return redirect(_minutes_url(network, event))
+    return _save_page(request, network, event, save_minutes=True)
 
 
 @login_required
 @require_POST
 def outcome_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
-    form = OutcomeForm(request.POST, instance=Outcome(event=event), network=network, prefix="outcome")
-    if not form.is_valid():
-        return _minutes_page(request, network, event, outcome_form=form)
-    outcome = form.save()
-    messages.success(request, _("“%(text)s” has been added.") % {"text": outcome.text[:80]})
-    return redirect(_minutes_url(network, event) + "#outcomes")
+    return _save_page(request, network, event, outcome_required=True)
 
 
 @login_required
@@ -99,9 +137,7 @@ def outcome_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def outcome_delete(request: HttpRequest, slug: str, pk: int, outcome: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
     item = get_object_or_404(event.outcomes.all(), pk=outcome)
-    item.delete()
-    messages.success(request, _("“%(text)s” has been deleted.") % {"text": item.text[:80]})
-    return redirect(_minutes_url(network, event) + "#outcomes")
+    return _save_page(request, network, event, delete=item)
 
 
 # --- Documents ------------------------------------------------------------------------
