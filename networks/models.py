@@ -172,6 +172,10 @@ class PersonQuerySet(models.QuerySet):
         role = NetworkRole.objects.filter(network=network, person=models.OuterRef("pk")).values("role")[:1]
         return self.annotate(network_role=models.Subquery(role))
 
+    def contact_visible(self):
+        """People who let others see their contact and be named as a measure's contact (``contact_is_visible``)."""
+        return self.filter(contact_visibility=Person.ContactVisibility.MEMBERS, anonymised_at__isnull=True)
+
     def for_directory(self):
         return self.select_related("organisation", "user").prefetch_related(
             models.Prefetch("expertise", queryset=Expertise.objects.select_related("topic"))
@@ -215,7 +219,7 @@ class Person(models.Model):
         return self.name
 
     @property
-    def contact_is_visible(self) -> bool:
+    def contact_is_visible(self) -> bool:  # the same rule as PersonQuerySet.contact_visible
         return self.contact_visibility == self.ContactVisibility.MEMBERS and self.anonymised_at is None
 
     @property

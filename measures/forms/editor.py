@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django import forms
@@ -189,7 +190,10 @@ class MeasureForm(forms.ModelForm):
             "origin_event": _("Only with the origin “stakeholder workshop”."),
             "origin_proposal": _("Only with the origin “citizen proposal”; published proposals of this roadmap."),
             "published": _("Published measures of a published roadmap are visible to the public."),
-            "responsible_person": _("People of the roadmap's organisation and of the lead organisation."),
+            "responsible_person": _(
+                "People of the roadmap's organisation and of the lead and partner organisations who share their "
+                "contact details."
+            ),
         }
 
     def __init__(self, *args, roadmap: Roadmap, user, **kwargs):
@@ -207,22 +211,29 @@ class MeasureForm(forms.ModelForm):
         self.fields["origin_proposal"].queryset = self._proposals()
 
     def _people(self):
+        """Who may be named as the measure's (public) contact: people of the roadmap's organisation and its
+        editors, and of the lead and partner organisations (saved, or chosen in the same step), who let their
+        contact be seen (Person.contact_visibility). The current choice stays, so that saving other fields does
+        not fail; the public page shows it only while the person lets it be seen."""
         organisation_ids = {self.roadmap.organisation_id, self.instance.lead_organisation_id}
-        posted_lead = str(self.data.get(self.add_prefix("lead_organisation"), "")) if self.is_bound else ""
-        # A lead organisation chosen in the same step brings its people along (an id of at most 18 digits:
-        # a longer one overflows SQLite's integers, a 500).
-        if posted_lead.isdigit() and len(posted_lead) <= 18:
-            organisation_ids.add(int(posted_lead))
+        if self.is_bound:  # a lead or partner chosen in the same step brings its people along
+            organisation_ids.update(self._posted_ids("lead_organisation"), self._posted_ids("partners"))
         organisation_ids -= {None}
-        condition = Q(organisation__in=organisation_ids) | Q(organisation_roles__organisation=self.roadmap.organisation)
+        chosen = Q(organisation__in=organisation_ids) | Q(organisation_roles__organisation=self.roadmap.organisation_id)
+        if self.instance.pk:
+            chosen |= Q(organisation__in=self.instance.partners.values("pk"))
+        condition = Q(pk__in=Person.objects.contact_visible().filter(chosen).values("pk"))
         if self.instance.responsible_person_id:
             condition |= Q(pk=self.instance.responsible_person_id)
-        return (
-            Person.objects.filter(condition, anonymised_at__isnull=True)
-            .distinct()
-            .select_related("organisation")
-            .order_by("name")
-        )
+        return Person.objects.filter(condition).select_related("organisation").order_by("name")
+
+    def _posted_ids(self, name: str) -> set[int]:
+        """The ids posted for an organisation field, as far as they are ids at all (ASCII digits, at most 18: a
+        longer one overflows SQLite's integers); the field itself then says whether they are valid choices."""
+        key = self.add_prefix(name)
+        values = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data.get(key)
+        values = values if isinstance(values, list | tuple) else [values]
+        return {int(value) for value in values if isinstance(value, str) and re.fullmatch(r"[0-9]{1,18}", value)}
 
     def _events(self, user):
         """Bounded: events of the networks the organisation belongs to or hosts and of the editor's own

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from events.models import Event
 from measures.models import Measure, MeasureUpdate, Milestone, Moderation, Roadmap, Sector
+from networks.models import Person
 from tests.conftest import PERSONAS
 from tests.events.factories import EventFactory
 from tests.helpers import messages_of
@@ -915,3 +916,88 @@ def test_history_shows_partner_changes_by_name(client):
     entries = history_entries(list(measure.history.all()))
     rows = [row for entry in entries for row in entry["changes"] if row["new"] == "Stadtwerke Düren"]
     assert rows and rows[0]["old"] == ""
+
+
+# --- Contact person: people of the organisation and its partners who share their contact (issue 14 §2.7) ---
+
+
+@pytest.fixture
+def contacts(organisation, measure):
+    """People around the measure: who may be named as its contact and who may not."""
+    partner = f.OrganisationFactory(name="Stadtwerke Düren")
+    measure.partners.add(partner)
+    stranger_org = f.OrganisationFactory(name="Stadt Dortmund")
+    nobody = Person.ContactVisibility.NOBODY
+    return {
+        "colleague": f.PersonFactory(organisation=organisation, name="Kollegin Sichtbar"),
+        "hidden_colleague": f.PersonFactory(
+            organisation=organisation, name="Kollege Verborgen", contact_visibility=nobody
+        ),
+        "partner": f.PersonFactory(organisation=partner, name="Partnerin Sichtbar"),
+        "hidden_partner": f.PersonFactory(organisation=partner, name="Partner Verborgen", contact_visibility=nobody),
+        "stranger": f.PersonFactory(organisation=stranger_org, name="Fremde Sichtbar"),
+        "hidden_stranger": f.PersonFactory(
+            organisation=stranger_org, name="Fremd Verborgen", contact_visibility=nobody
+        ),
+        "stranger_org": stranger_org,
+    }
+
+
+def _offered(response) -> set[str]:
+    return {person.name for person in response.context["form"].fields["responsible_person"].queryset}
+
+
+def test_contact_choices_are_the_organisations_and_partners_people_who_share_their_contact(
+    client, personas, roadmap, measure, contacts
+):
+    personas.login(client, "editor")
+    response = client.get(_url("measure-edit", roadmap.slug, measure.pk))
+    offered = _offered(response)
+    assert {"Kollegin Sichtbar", "Partnerin Sichtbar", "Redakteurin"} <= offered
+    assert not offered & {"Kollege Verborgen", "Partner Verborgen", "Fremde Sichtbar", "Fremd Verborgen"}
+    assert "Fremde Sichtbar" not in response.text and "Kollege Verborgen" not in response.text
+
+
+@pytest.mark.parametrize("who", ["hidden_colleague", "hidden_partner", "stranger", "hidden_stranger"])
+def test_posting_anyone_else_as_contact_is_not_a_valid_choice(client, personas, roadmap, measure, contacts, who):
+    before = _sheet(measure)
+    personas.login(client, "editor")
+    response = client.post(
+        _url("measure-edit", roadmap.slug, measure.pk), _measure_data(code="M-01", responsible_person=contacts[who].pk)
+    )
+    assert response.status_code == 400
+    assert "valid choice" in str(response.context["form"].errors["responsible_person"])
+    measure.refresh_from_db()
+    assert measure.responsible_person is None and _sheet(measure) == before
+
+
+def test_posting_another_organisation_as_lead_lists_none_of_its_hidden_people(
+    client, personas, roadmap, measure, contacts
+):
+    """The lead organisation chosen in the same step brings along only its people who share their contact."""
+    personas.login(client, "editor")
+    url = _url("measure-edit", roadmap.slug, measure.pk)
+    data = _measure_data(code="M-01", lead_organisation=contacts["stranger_org"].pk, responsible_person="x")
+    offered = _offered(client.post(url, data))
+    assert "Fremd Verborgen" not in offered and "Kollege Verborgen" not in offered
+    hostile = _measure_data(code="M-01", lead_organisation="1" * 30, responsible_person=contacts["stranger"].pk)
+    assert client.post(url, hostile).status_code == 400  # an id beyond any integer: a form error, not a 500
+
+
+def test_partner_chosen_in_the_same_step_brings_its_people(client, personas, roadmap):
+    partner = f.OrganisationFactory(name="Verbraucherzentrale")
+    person = f.PersonFactory(organisation=partner, name="Beraterin")
+    personas.login(client, "editor")
+    data = _measure_data(code="M-02", partners=[partner.pk], responsible_person=person.pk)
+    assert client.post(_url("measure-create", roadmap.slug), data).status_code == 302
+    assert roadmap.measures.get(code="M-02").responsible_person == person
+
+
+def test_public_page_names_the_contact_only_while_they_share_it(client, roadmap, measure, contacts):
+    colleague = contacts["colleague"]
+    Measure.objects.filter(pk=measure.pk).update(published=True, responsible_person=colleague)
+    url = reverse("measures:measure", args=[roadmap.slug, measure.slug])
+    assert "Kollegin Sichtbar" in client.get(url).text
+    colleague.contact_visibility = Person.ContactVisibility.NOBODY
+    colleague.save(update_fields=["contact_visibility"])
+    assert "Kollegin Sichtbar" not in client.get(url).text
