@@ -84,29 +84,63 @@ def bump(*scopes: str) -> None:
 
 
 def watch(model, scopes, *, ignore: tuple[str, ...] = ()) -> None:
-    """Bump ``scopes(instance)`` (an iterable of scope names) whenever a ``model`` row is saved or deleted,
-    and when one of its many-to-many relations changes; not for saves of only the ``ignore`` fields."""
+    """Bump ``scopes(row)`` (an iterable of scope names) whenever a ``model`` row is saved or deleted, and when
+    one of its many-to-many relations changes, from either side; not for saves of only the ``ignore`` fields."""
 
-    def changed(sender, instance, **kwargs):
+    def row_changed(sender, instance, **kwargs):
         if kwargs.get("raw") or not enabled():
-            return  # fixtures; no page cache (tests: no queries added to the writes they count)
+            return  # fixtures; no page cache
         fields = kwargs.get("update_fields")
         if ignore and fields and set(fields) <= set(ignore):
             return
-        action = kwargs.get("action")
-        if action is not None and not action.startswith("post_"):
-            return
-        names = scopes(instance)
-        bump(*names)  # now: later reads in this transaction (and tests, whose transaction never commits)
-        # and again once committed: a page rendered meanwhile by another request from the old rows
-        # would otherwise be stored under the new version
-        transaction.on_commit(lambda: bump(*names))
+        _bump_now_and_on_commit(scopes(instance))
 
     uid = f"pagecache-{model._meta.label}"
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_save.connect(row_changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(row_changed, sender=model, weak=False, dispatch_uid=uid)
     for field in model._meta.many_to_many:
-        m2m_changed.connect(changed, sender=field.remote_field.through, weak=False, dispatch_uid=f"{uid}-{field.name}")
+        relation_changed = _relation_watcher(model, field, scopes)
+        through = field.remote_field.through
+        m2m_changed.connect(relation_changed, sender=through, weak=False, dispatch_uid=f"{uid}-{field.name}")
+
+
+def _relation_watcher(model, field, scopes):
+    """The m2m_changed receiver of ``model``'s many-to-many ``field``. Changed from ``model``'s side
+    (``group.members.add(person)``), the instance is the watched row; from the other side
+    (``person.working_groups.remove(group)``, reverse) it is the other row, and the watched rows are
+    ``pk_set``: the scopes of each of them are bumped. ``clear()`` from the other side names no rows: they
+    are read at pre_clear, while still linked, and bumped then (nothing in between reads them)."""
+
+    def watched_rows(instance, action: str, pk_set):
+        if action == "pre_clear":
+            return model._base_manager.filter(**{field.name: instance.pk})
+        return model._base_manager.filter(pk__in=pk_set) if pk_set else []
+
+    def relation_changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if not enabled():
+            return
+        if not reverse:
+            if action.startswith("post_"):
+                _bump_now_and_on_commit(scopes(instance))
+            return
+        if action not in ("post_add", "post_remove", "pre_clear"):
+            return
+        if scopes is everything:  # the same for every row: no need to read them
+            _bump_now_and_on_commit(everything(None))
+            return
+        names = [name for row in watched_rows(instance, action, pk_set) for name in scopes(row)]
+        if names:
+            _bump_now_and_on_commit(tuple(dict.fromkeys(names)))
+
+    return relation_changed
+
+
+def _bump_now_and_on_commit(names) -> None:
+    names = tuple(names)
+    bump(*names)  # now: later reads in this transaction (and tests, whose transaction never commits)
+    # and again once committed: a page rendered meanwhile by another request from the old rows would
+    # otherwise be stored under the new version
+    transaction.on_commit(lambda: bump(*names))
 
 
 def everything(_instance) -> tuple[str, ...]:
