@@ -11,6 +11,7 @@ from events.models import (
     Question,
     Registration,
 )
+from networks.admin_history import HistoryAdmin
 
 
 class AgendaInline(admin.TabularInline):
@@ -38,7 +39,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["title", "network", "kind", "format", "starts_at", "status", "visibility", "capacity"]
     list_filter = ["network", "kind", "format", "status", "visibility"]
     search_fields = ["title", "venue", "description"]
@@ -48,6 +49,7 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["uid", "sequence", "original_start", "detached", "minutes_published_at"]
     inlines = [AgendaInline, RegistrationInline, OutcomeInline, DocumentInline]
     list_select_related = ["network"]
+    history_hidden = ("sequence",)  # the calendar revision counts every save
 
 
 @admin.register(EventSeries)
@@ -62,7 +64,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(HistoryAdmin):
     list_display = ["person", "event", "status", "queued_at"]
     list_filter = ["status", "event__network"]
     search_fields = ["person__name", "event__title"]
@@ -78,7 +80,7 @@ class NoticeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(HistoryAdmin):
     list_display = ["text", "kind", "event", "owner_person", "owner_organisation", "due_date", "status"]
     list_filter = ["kind", "status", "event__network"]
     search_fields = ["text"]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from events.models.event import Event, Registration
 from networks.models import Network, Organisation, Person, Topic
@@ -156,6 +157,7 @@ class Outcome(models.Model):
     completed_at = models.DateTimeField(_("completed on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
     objects = OutcomeQuerySet.as_manager()
 
     class Meta:

@@ -55,16 +55,23 @@ def agenda_set(*, event: Event, items: list[dict]) -> None:
 
 
 def event_update(
-    *, event: Event, changed: list[str], topics=None, agenda: list[dict] | None = None, by: Person | None
+    *,
+    event: Event,
+    changed: list[str],
+    topics=None,
+    agenda: list[dict] | None = None,
+    by: Person | None,
+    detach: bool = True,
 ) -> Event:
-    """Save an edited event. A significant change raises SEQUENCE and tells the participants."""
+    """Save an edited event. A significant change raises SEQUENCE and tells the participants. An occurrence
+    edited on its own is detached from its series (``detach``; not when the series itself passes the change on)."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         event.full_clean()
         significant = any(name in changed for name in SIGNIFICANT_FIELDS)
         if significant:
             event.sequence = locked.sequence + 1
-        if event.series_id:
+        if event.series_id and detach:
             event.detached = True
         event.save()
         if topics is not None:

@@ -58,8 +58,8 @@ def minutes_save(*, event: Event, text: str, publish: bool, by: Person | None) -
 
 
 def minutes_unpublish(*, event: Event) -> Event:
-    Event.objects.filter(pk=event.pk).update(minutes_published_at=None)
     event.minutes_published_at = None
+    event.save(update_fields=["minutes_published_at", "updated_at"])  # a save, so that the history keeps it
     return event
 
 

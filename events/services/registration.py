@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_update_with_history
 
 from events.models import (
     Event,
@@ -115,10 +116,14 @@ def attendance_set(*, event: Event, attended: set[int]) -> int:
     if not event.has_started:
         raise ValidationError(_("Attendance can be recorded once the event has started."))
     with transaction.atomic():
-        places = event.registrations.filter(status__in=Registration.TAKES_A_PLACE)
-        unknown = attended - set(places.values_list("pk", flat=True))
-        if unknown:
+        places = list(event.registrations.filter(status__in=Registration.TAKES_A_PLACE))
+        if attended - {registration.pk for registration in places}:
             raise ValidationError(_("Only registered participants can be marked as attended."))
-        places.filter(pk__in=attended).update(status=Registration.Status.ATTENDED, updated_at=timezone.now())
-        places.exclude(pk__in=attended).update(status=Registration.Status.REGISTERED, updated_at=timezone.now())
+        now, changed = timezone.now(), []
+        for registration in places:
+            status = Registration.Status.ATTENDED if registration.pk in attended else Registration.Status.REGISTERED
+            if registration.status != status:
+                registration.status, registration.updated_at = status, now
+                changed.append(registration)
+        bulk_update_with_history(changed, Registration, ["status", "updated_at"], batch_size=500)  # with history
     return len(attended)

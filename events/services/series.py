@@ -70,6 +70,9 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
                 "pk", flat=True
             )
         )
+        if created_ids:  # bulk_create writes no history: the new occurrences get their first record here
+            recorded = Event.history.filter(id__in=created_ids).values("id")
+            Event.history.bulk_history_create(list(Event.objects.filter(pk__in=created_ids).exclude(pk__in=recorded)))
         if topics and created_ids:
             through = Event.topics.through
             through.objects.bulk_create(
@@ -149,8 +152,7 @@ def series_update_from(
                 event.starts_at, event.ends_at = new_start, new_start + series.duration
                 event_changed += ["starts_at", "ends_at"]
             if event_changed:
-                event_update(event=event, changed=event_changed, topics=topics, by=by)
-                Event.objects.filter(pk=event.pk).update(detached=False)
+                event_update(event=event, changed=event_changed, topics=topics, by=by, detach=False)
         series_materialise(series)
     return series
 

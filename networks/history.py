@@ -1,0 +1,160 @@
+"""Change history as people read it: when, who, what kind of change, each field before and after, for every model
+that keeps django-simple-history records (``history = HistoricalRecords()``).
+
+A page of records costs a constant number of queries: one per history model for the records before them (each
+record is compared with the record of the same object just before it, wherever that one is), one per related
+model for the names behind changed foreign keys. Labels are the fields' verbose names and values are shown as the
+portal shows them (choice labels, local dates, German numbers), so the list reads in the interface language."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.text import Truncator, capfirst
+from django.utils.translation import gettext as _
+from simple_history.models import ModelChange
+
+TEXT_LIMIT = 300
+ORDER = ("-history_date", "-history_id")  # newest first; the id breaks ties of records written in one instant
+
+Formatter = Callable[[object], str]
+ExtraChanges = Callable[[object, object], list[ModelChange]]
+
+
+def who(record) -> str:
+    """The person's name behind a record (``history_user__person`` selected), or the system for tasks."""
+    user = record.history_user
+    if user is None:
+        return _("the system (no signed-in user)")
+    try:
+        return user.person.name
+    except ObjectDoesNotExist:
+        return str(user)
+
+
+def _key(record) -> tuple:
+    return (record.history_date, record.history_id)
+
+
+def previous_records(records: Iterable) -> dict[tuple[type, int], object]:
+    """For each record (keyed by its history model and id), the record of the same object just before it."""
+    by_model: dict[type, list] = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record)
+    found: dict[tuple[type, int], object] = {}
+    for model, rows in by_model.items():
+        pk = model.instance_type._meta.pk.attname
+        earlier = (
+            model.objects.filter(**{pk: OuterRef(pk)})
+            .filter(
+                Q(history_date__lt=OuterRef("history_date"))
+                | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+            )
+            .order_by(*ORDER)
+            .values("history_id")[:1]
+        )
+        wanted = model.objects.filter(history_id__in=[r.history_id for r in rows]).values(before=Subquery(earlier))
+        candidates: dict[object, list] = defaultdict(list)
+        for record in [*rows, *model.objects.filter(history_id__in=wanted).order_by()]:
+            candidates[getattr(record, pk)].append(record)
+        for record in rows:
+            older = [c for c in candidates[getattr(record, pk)] if _key(c) < _key(record)]
+            if older:
+                found[(model, record.history_id)] = max(older, key=_key)
+    return found
+
+
+def _related_names(model_of, changes: list[tuple[object, ModelChange]]) -> dict:
+    """The objects behind changed foreign keys, one query per related model (not per change)."""
+    wanted: dict = defaultdict(set)
+    for record, change in changes:
+        field = model_of(record)._meta.get_field(change.field)
+        if field.many_to_one or field.one_to_one:
+            wanted[field.related_model].update(v for v in (change.old, change.new) if v)
+        elif field.many_to_many:  # lists of {"<source>": id, "<target>": id}
+            target = field.m2m_reverse_field_name()
+            wanted[field.related_model].update(row[target] for rows in (change.old, change.new) for row in rows or [])
+    return {
+        (model, pk): obj for model, ids in wanted.items() for pk, obj in model._default_manager.in_bulk(ids).items()
+    }
+
+
+def display(field, value, names: dict) -> str:
+    """A stored value as the portal shows it."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field.many_to_many:
+        target = field.m2m_reverse_field_name()
+        shown = [str(names.get((field.related_model, row[target]), row[target])) for row in value]
+        return ", ".join(sorted(shown))
+    if field.many_to_one or field.one_to_one:
+        obj = names.get((field.related_model, value))
+        return str(obj) if obj is not None else _("deleted (no. %(id)s)") % {"id": value}
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return Truncator(str(value)).chars(TEXT_LIMIT)
+
+
+def _model_of(record):
+    return record.instance_type
+
+
+def history_entries(
+    records: list,
+    *,
+    hidden: Iterable[str] = (),
+    formatters: dict[str, Formatter] | None = None,
+    extra_changes: ExtraChanges | None = None,
+    previous: dict | None = None,
+) -> list[dict]:
+    """One entry per record (in the given order): ``record``, ``who``, ``kind`` (+ ~ -), ``subject`` (the kind of
+    object, for lists that mix models) and ``changes`` (``label``, ``old``, ``new``) against the record of the same
+    object before it. ``hidden`` fields are left out, ``formatters`` show a field's values their own way and
+    ``extra_changes(record, before)`` adds what a diff of the row misses (many-to-many fields)."""
+    hidden = set(hidden)
+    formatters = formatters or {}
+    previous = previous_records(records) if previous is None else previous
+    diffs = []
+    for record in records:
+        before = previous.get((type(record), record.history_id))
+        changes: list[ModelChange] = []
+        if before is not None and record.history_type == "~":
+            m2m = {f.name for f in getattr(record, "_history_m2m_fields", [])}
+            changes = record.diff_against(before, excluded_fields=[*hidden, *m2m]).changes
+            if extra_changes is not None:
+                changes = [*changes, *extra_changes(record, before)]
+        diffs.append((record, changes))
+    names = _related_names(_model_of, [(record, change) for record, changes in diffs for change in changes])
+    entries = []
+    for record, changes in diffs:
+        meta = _model_of(record)._meta
+        rows = []
+        for change in changes:
+            field = meta.get_field(change.field)
+            show = formatters.get(change.field) or (lambda value, field=field: display(field, value, names))
+            rows.append({"label": capfirst(field.verbose_name), "old": show(change.old), "new": show(change.new)})
+        entries.append(
+            {
+                "record": record,
+                "who": who(record),
+                "kind": record.history_type,
+                "subject": capfirst(meta.verbose_name),
+                "changes": rows,
+            }
+        )
+    return entries
