@@ -139,6 +139,17 @@ def roadmap_edit(request: HttpRequest, slug: str) -> HttpResponse:
 # --- One measure --------------------------------------------------------------------------------------
 
 
+def _update_form(request: HttpRequest | None = None) -> UpdateForm:
+    """The new progress report of the measure sheet (prefix ``update``), bound to the post if there is one."""
+    data = request.POST if request is not None and request.method == "POST" else None
+    return UpdateForm(data, prefix="update", initial={"date": timezone.localdate()})
+
+
+def _report_written(update_form: UpdateForm) -> bool:
+    """Whether a progress report was written: a text or a percentage (the date and the box have defaults)."""
+    return any(str(update_form.data.get(update_form.add_prefix(name), "")).strip() for name in ("text", "percent"))
+
+
 def _measure_page(request, roadmap, measure, form, update_form=None, *, status: int = 200) -> HttpResponse:
     context = {
         "roadmap": roadmap,
@@ -148,7 +159,7 @@ def _measure_page(request, roadmap, measure, form, update_form=None, *, status: 
     }
     if measure is not None:
         context.update(
-            update_form=update_form or UpdateForm(prefix="update", initial={"date": timezone.localdate()}),
+            update_form=update_form or _update_form(),
             updates=list(measure.updates.select_related("author")),
             milestones=list(measure.milestones.all()),
         )
@@ -166,6 +177,34 @@ def _save_measure(request, form: MeasureForm) -> Measure | None:
         return None
 
 
+def _add_update(request, measure: Measure, update_form: UpdateForm) -> bool:
+    """The progress report through the service; False with the errors on the form."""
+    data = update_form.cleaned_data
+    try:
+        services.update_add(
+            measure=measure,
+            text=data["text"],
+            percent=data["percent"],
+            public=data["public"],
+            on=data["date"],
+            by=person_of(request),
+        )
+    except ValidationError as error:
+        add_service_errors(update_form, error)
+        return False
+    return True
+
+
+def _save_sheet(request, form: MeasureForm, update_form: UpdateForm | None) -> Measure | None:
+    """The measure sheet and, when one was written, its new progress report: both or neither."""
+    with transaction.atomic():
+        measure = _save_measure(request, form)
+        if measure is not None and update_form is not None and not _add_update(request, measure, update_form):
+            transaction.set_rollback(True)
+            return None
+    return measure
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -180,39 +219,36 @@ def measure_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The sheet and a new progress report are one form: a status changed together with a report is not lost,
+    and a report with an error keeps the sheet's changes on the page (nothing is saved until both are right)."""
     roadmap = access_roadmap(request.user, slug)
     measure = access_measure_edit(request.user, roadmap, pk)
     form = MeasureForm(request.POST or None, instance=measure, roadmap=roadmap, user=request.user)
-    if request.method == "POST" and form.is_valid() and _save_measure(request, form):
+    update_form = _update_form(request)
+    if request.method == "GET":
+        return _measure_page(request, roadmap, measure, form, update_form)
+    report = update_form if _report_written(update_form) else None
+    valid = [form.is_valid(), report is None or report.is_valid()]  # each form checked, so each reports its errors
+    if all(valid) and _save_sheet(request, form, report):
         messages.success(request, _("The measure has been saved."))
-        return redirect("measures:measure-edit", slug=roadmap.slug, pk=measure.pk)
-    if request.method == "POST":
-        measure = access_measure_edit(request.user, roadmap, pk)  # the saved state for the page's side panels
-    return _measure_page(request, roadmap, measure, form, status=400 if request.method == "POST" else 200)
+        if report is not None:
+            messages.success(request, _("The progress report has been added."))
+        url = reverse("measures:measure-edit", args=[roadmap.slug, measure.pk])
+        return redirect(url + ("#updates" if report is not None else ""))
+    measure = access_measure_edit(request.user, roadmap, pk)  # the saved state for the page's side panels
+    return _measure_page(request, roadmap, measure, form, update_form, status=400)
 
 
 @login_required
 @require_POST
 def update_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A progress report alone (the measure page sends it with the sheet to measure_edit)."""
     roadmap = access_roadmap(request.user, slug)
     measure = access_measure_edit(request.user, roadmap, pk)
-    update_form = UpdateForm(request.POST, prefix="update")
-    if update_form.is_valid():
-        data = update_form.cleaned_data
-        try:
-            services.update_add(
-                measure=measure,
-                text=data["text"],
-                percent=data["percent"],
-                public=data["public"],
-                on=data["date"],
-                by=person_of(request),
-            )
-        except ValidationError as error:
-            add_service_errors(update_form, error)
-        else:
-            messages.success(request, _("The progress report has been added."))
-            return redirect(reverse("measures:measure-edit", args=[roadmap.slug, measure.pk]) + "#updates")
+    update_form = _update_form(request)
+    if update_form.is_valid() and _add_update(request, measure, update_form):
+        messages.success(request, _("The progress report has been added."))
+        return redirect(reverse("measures:measure-edit", args=[roadmap.slug, measure.pk]) + "#updates")
     form = MeasureForm(instance=measure, roadmap=roadmap, user=request.user)
     return _measure_page(request, roadmap, measure, form, update_form, status=400)
 
