@@ -17,7 +17,7 @@ from monitoring.access import can_see_board, is_public_report
 from monitoring.builders import emissions_chart, indicator_chart
 from monitoring.models import Indicator, Report
 from monitoring.selectors import emissions_overview, indicator_series
-from networks.access import is_coordinator
+from networks.access import is_coordinator, is_staff
 from networks.models import OrganisationRole
 from networks.panels import Panel
 
@@ -124,7 +124,7 @@ def dashboard_context(request: HttpRequest, person) -> dict | None:
         return None
     for indicator in due:
         indicator.is_overdue = indicator.next_due < today
-        indicator.can_enter = indicator.can_enter or request.user.is_staff
+        indicator.can_enter = indicator.can_enter or is_staff(request.user)
     return {"indicators": due, "today": today}
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from networks import cache as page_cache
 from networks.models import Campaign, Invitation, Network, NetworkRole, Organisation, OrganisationRole, WorkingGroup
+from networks.staff import has_staff_powers
 
 
 def _role_in(user, network: Network) -> str | None:
@@ -28,7 +29,8 @@ def _role_in(user, network: Network) -> str | None:
 
 
 def is_staff(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    """Staff powers: only in a session that has used its second factor (networks.staff)."""
+    return has_staff_powers(user)
 
 
 def is_member(user, network: Network) -> bool:
@@ -71,7 +73,8 @@ def _access_network_with_role(user, slug: str, *, remembered: bool = False) -> N
         return access_network(user, slug)
     if remembered:
         scopes = ["global", f"network:{slug}", f"user:{user.pk}"]
-        key = f"{page_cache.PREFIX}:access:{user.pk}:{slug}"
+        powers = "staff" if has_staff_powers(user) else "user"  # a session without the second factor: no staff
+        key = f"{page_cache.PREFIX}:access:{user.pk}:{powers}:{slug}"
         network = page_cache.remembered(key, scopes, lambda: _visible_with_role(user, slug))
     else:
         network = _visible_with_role(user, slug)

@@ -1,11 +1,19 @@
-"""Staff must use two-factor authentication before they reach the admin."""
+"""Staff count as staff only after using their second factor in this session (networks.staff)."""
+
+from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from networks import staff
+
+# Reachable while the second factor is pending: setting it up or entering it (allauth's two-factor pages, the
+# password confirmation the setup asks first), leaving, and the language switch.
+OPEN_VIEWS = {"account_logout", "account_reauthenticate", "set_language", "healthz"}
 
 
 class StaffMFAMiddleware:
@@ -13,14 +21,18 @@ class StaffMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            settings.KLIMANETZ_STAFF_MFA_REQUIRED
-            and user.is_authenticated
-            and user.is_staff
-            and request.path_info.startswith(reverse("admin:index"))  # /admin/ or /en/admin/, as activated
-            and not is_mfa_enabled(user)
-        ):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not staff.second_factor_pending(request):
+            return None
+        staff.withhold(request.user)
+        view_name = request.resolver_match.view_name
+        if view_name in OPEN_VIEWS or view_name.startswith("mfa_"):
+            return None
+        if not is_mfa_enabled(request.user):
             messages.warning(request, _("Staff accounts must use two-factor authentication. Please set it up first."))
             return redirect("mfa_activate_totp")
-        return self.get_response(request)
+        messages.warning(request, _("Please confirm with the code of your authenticator app to use your staff rights."))
+        query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+        return redirect(f"{reverse('mfa_reauthenticate')}?{query}")

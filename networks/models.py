@@ -22,6 +22,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from networks.staff import has_staff_powers
+
 ags_validator = RegexValidator(r"^\d{8}$", _("The official municipality key (AGS) has exactly eight digits."))
 
 
@@ -264,7 +266,7 @@ class NetworkQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Public networks, and the user's own; staff see all."""
-        if user.is_authenticated and user.is_staff:
+        if has_staff_powers(user):
             return self.all()
         if not user.is_authenticated:
             return self.public()

@@ -100,7 +100,7 @@ def network_space(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return render(request, "networks/network_space.html", context)
 
-    viewer = f"{network.pk}:{role}:{'staff' if request.user.is_staff else 'user'}"
+    viewer = f"{network.pk}:{role}:{'staff' if access.is_staff(request.user) else 'user'}"
     return cache.member_page(request, f"{cache.PREFIX}:space-page:{viewer}", [f"network:{network.slug}"], page)
 
 

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from networks.models import NetworkRole
+from tests.helpers import login_with_second_factor
 from tests.networks import factories as f
 
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
@@ -55,7 +56,9 @@ class Personas:
         return None if name == "anonymous" else self.people[name].user
 
     def login(self, client, name: str) -> None:
-        if name != "anonymous":
+        if name == "staff":
+            login_with_second_factor(client, self.user(name))  # staff powers need the second factor
+        elif name != "anonymous":
             client.force_login(self.user(name))
 
 

@@ -1,6 +1,8 @@
 """Assertions and helpers several test modules share."""
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib.messages import get_messages
+from django.test import RequestFactory
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -23,3 +25,14 @@ def de(message: str, **values) -> str:
 def messages_of(response) -> list[str]:
     """The django.contrib.messages a response left for the next page."""
     return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def login_with_second_factor(client, user) -> None:
+    """Sign ``user`` in as allauth does after the password and the authenticator app's code: the session
+    records both steps, so a staff account has its staff powers (networks.staff)."""
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email)
+    record_authentication(request, user, "mfa", type="totp")
+    request.session.save()

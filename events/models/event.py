@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from networks.models import Network, Person, Topic
+from networks.staff import has_staff_powers
 
 
 class Kind(models.TextChoices):
@@ -219,7 +220,7 @@ class EventSeries(EventFields):
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Public events of visible networks; all events of the user's networks; staff see all."""
-        if user.is_authenticated and user.is_staff:
+        if has_staff_powers(user):
             return self.all()
         public = Q(visibility=Visibility.PUBLIC, network__is_public=True)
         if not user.is_authenticated:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from networks.models import Organisation, Person
+from networks.staff import has_staff_powers
 
 
 class Sector(models.TextChoices):
@@ -50,7 +51,7 @@ class RoadmapQuerySet(models.QuerySet):
         """Roadmaps of organisations the user edits; staff edit all."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if has_staff_powers(user):
             return self.all()
         return self.filter(organisation__roles__person__user=user)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Roadmap
 from networks.models import Organisation, Person
+from networks.staff import has_staff_powers
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -18,7 +19,7 @@ class IndicatorQuerySet(models.QuerySet):
     def editable_by(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if has_staff_powers(user):
             return self.all()
         return self.filter(organisation__roles__person__user=user)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from measures.models import Measure
 from measures.services import measure_save
+from tests.helpers import login_with_second_factor
 from tests.measures.factories import MeasureFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def operator(client, personas):
     staff = personas.user("staff")
     TOTP.activate(staff, generate_totp_secret())
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     return client
 
 

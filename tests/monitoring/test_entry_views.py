@@ -66,8 +66,7 @@ def url(name, org, *args):
 
 
 def login(client, personas, name):
-    if name != "anonymous":
-        client.force_login(personas.people[name].user)
+    personas.login(client, name)
 
 
 # --- Permissions ------------------------------------------------------------------------------------

@@ -1,16 +1,18 @@
 """Accounts through allauth: verified sign-up, rate limits, admin behind allauth and staff MFA."""
 
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
 from django.urls import reverse
 
 from networks.models import OutboxMessage, Person
+from tests.helpers import login_with_second_factor
 from tests.networks import factories as f
 
 
@@ -109,7 +111,27 @@ def test_staff_without_mfa_must_set_it_up_before_the_admin(client, db):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
     TOTP.activate(staff, generate_totp_secret())
+    response = client.get(reverse("admin:index"))  # set up, but not used in this session: the code first
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
+    login_with_second_factor(client, staff)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setting_the_second_factor_up_in_the_session_counts_as_using_it(client, personas):
+    """allauth asks for a code from the new device to set it up: the session has used its second factor
+    (networks.staff.record_setup, on the commit of the setup: hence a transactional test)."""
+    staff = personas.user("staff")
+    client.force_login(staff)
+    url = reverse("networks:member-export-csv", args=[personas.other.slug])
+    assert client.get(url)["Location"] == reverse("mfa_activate_totp")
+    assert client.get(reverse("mfa_activate_totp"))["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(reverse("account_reauthenticate"), {"password": f.PASSWORD})  # open: the setup asks for it
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
+    assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists()
+    assert client.get(url).status_code == 200
 
 
 def test_staff_with_mfa_is_asked_for_the_code_at_login(client, db):
@@ -141,7 +163,7 @@ def test_admin_pages_for_every_model_open(client, personas, persona):
 
     staff = personas.user(persona)
     TOTP.activate(staff, generate_totp_secret())
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     for model in admin.site._registry:
         if model._meta.app_label != "networks":
             continue
@@ -152,7 +174,7 @@ def test_admin_pages_for_every_model_open(client, personas, persona):
 def test_network_history_in_the_admin(client, personas):
     staff = personas.user("staff")
     TOTP.activate(staff, generate_totp_secret())
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     network = personas.network
     network.region = "Pfalz"
     network.save(update_fields=["region"])

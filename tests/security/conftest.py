@@ -22,6 +22,7 @@ from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
 from networks.models import NetworkRole
 from tests.events import factories as ef
+from tests.helpers import login_with_second_factor
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
 from tests.networks import factories as f
@@ -70,7 +71,9 @@ class World:
         return None if name == "anonymous" else self.people[name].user
 
     def login(self, client, name: str) -> None:
-        if name != "anonymous":
+        if name == "staff":
+            login_with_second_factor(client, self.user(name))  # staff powers need the second factor
+        elif name != "anonymous":
             client.force_login(self.user(name))
 
     def __getattr__(self, name):
