@@ -250,6 +250,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The client's address behind the TLS proxy (README, Production): allauth's per-address limits (failed logins,
+# sign-up, password reset) would otherwise count every visitor as the proxy. TRUSTED_PROXY_COUNT proxies under
+# our control append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), the client is the entry that many
+# places from the end; or TRUSTED_CLIENT_IP_HEADER names a header the proxy sets to the client's address alone.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

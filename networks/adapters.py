@@ -1,10 +1,12 @@
 """allauth hooks: every account gets a person, every allauth email goes through the outbox."""
 
+import logging
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 from django.template.defaultfilters import linebreaks, urlize
 from django.template.loader import render_to_string
@@ -16,6 +18,8 @@ from networks.outbox import outbox_enqueue
 from networks.services import person_ensure
 
 INVITATION_SESSION_KEY = "klimanetz_invitation_token"
+
+logger = logging.getLogger(__name__)
 
 
 def _as_html(*, subject: str, text: str) -> str:
@@ -61,6 +65,18 @@ class AccountAdapter(DefaultAccountAdapter):
             body_html=html,
             language=get_language() or "de",
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The client's address for the rate limits, from the proxy's header (settings: TRUSTED_PROXY_COUNT).
+        A request with fewer X-Forwarded-For entries than proxies did not pass them all: counted under the
+        address it came from (allauth would answer 500)."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            logger.warning("X-Forwarded-For has fewer entries than TRUSTED_PROXY_COUNT; using REMOTE_ADDR")
+            if not request.META.get("REMOTE_ADDR"):
+                raise PermissionDenied("Unable to determine client IP address") from None
+            return request.META["REMOTE_ADDR"]
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return self._pending_invitation_url(request) or super().get_login_redirect_url(request)
