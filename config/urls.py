@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 
+from networks.language import set_language
 from networks.views import healthz
 
 # The admin logs in through allauth: same rate limits, same two-factor authentication.
