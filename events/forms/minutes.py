@@ -10,9 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from events import services
 from events.models import Document, Event, Outcome
+from networks.markdown import PROFILES, MarkdownValidator
 from networks.models import Network, Organisation, Person
 
-MINUTES_MAX_LENGTH = 100_000
+MINUTES_MAX_LENGTH = PROFILES["minutes"].max_length
 
 
 class DateInput(forms.DateInput):
@@ -29,6 +30,7 @@ class MinutesForm(forms.Form):
         label=_("Minutes"),
         required=False,
         max_length=MINUTES_MAX_LENGTH,
+        validators=[MarkdownValidator("minutes")],
         widget=forms.Textarea(attrs={"rows": 18}),
         help_text=_(
             "Markdown: ## heading, **bold**, *italic*, - list item, 1. numbered item, [text](https://…) for a link, "

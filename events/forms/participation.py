@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Question, Registration
 from networks.filters import SEARCH_MAX_LENGTH
+from networks.markdown import PROFILES, MarkdownValidator
 from networks.models import Topic
 
 
@@ -41,7 +42,8 @@ class QuestionForm(forms.ModelForm):
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer"),
-        max_length=10_000,
+        max_length=PROFILES["answer"].max_length,
+        validators=[MarkdownValidator("answer")],
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Members see the answer with the question; answered questions appear in the network's FAQ."),
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
 from networks.models import Network, Person, Topic
 from networks.staff import has_staff_powers
 
@@ -62,7 +63,13 @@ class EventFields(models.Model):
         help_text=_("Leave empty for no limit. When it is full, further registrations go on the waiting list."),
     )
     visibility = models.CharField(_("visible to"), max_length=10, choices=Visibility, default=Visibility.NETWORK)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=PROFILES["description"].max_length,
+        validators=[MarkdownValidator("description")],
+        help_text=_("Markdown: **bold**, *italic*, lists with “-”, [text](https://…) for a link."),
+    )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -285,12 +292,20 @@ class Event(EventFields):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
-    minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown: headings, lists, links, bold."))
+    minutes = models.TextField(
+        _("minutes"),
+        blank=True,
+        max_length=PROFILES["minutes"].max_length,
+        validators=[MarkdownValidator("minutes")],
+        help_text=_("Markdown: headings, lists, links, bold."),
+    )
     minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True, editable=False)
+    minutes_html = MarkdownHTMLField(source="minutes", profile="minutes")
+    description_html = MarkdownHTMLField(source="description", profile="description")
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "minutes_html", "description_html"])  # html: derived
     objects = EventQuerySet.as_manager()
 
     class Meta:

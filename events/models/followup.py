@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from events.models.event import Event, Registration
+from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
 from networks.models import Network, Organisation, Person, Topic
 
 
@@ -84,7 +85,13 @@ class Question(models.Model):
     topic = models.ForeignKey(
         Topic, verbose_name=_("topic"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(
+        _("answer"),
+        blank=True,
+        max_length=PROFILES["answer"].max_length,
+        validators=[MarkdownValidator("answer")],
+    )
+    answer_html = MarkdownHTMLField(source="answer", profile="answer")
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

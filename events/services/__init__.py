@@ -11,7 +11,6 @@ from events.services.events import (
 )
 from events.services.minutes import (
     ALLOWED_DOCUMENT_TYPES,
-    MINUTES_TAGS,
     document_add,
     document_check,
     document_delete,
@@ -20,7 +19,6 @@ from events.services.minutes import (
     outcome_set_status,
     question_answer,
     question_ask,
-    render_markdown,
 )
 from events.services.personal import calendar_token_get, calendar_token_renew
 from events.services.registration import (
@@ -43,7 +41,6 @@ from events.services.series import (
 
 __all__ = [
     "ALLOWED_DOCUMENT_TYPES",
-    "MINUTES_TAGS",
     "REMINDERS",
     "RULE_FIELDS",
     "SERIES_HORIZON",
@@ -70,7 +67,6 @@ __all__ = [
     "registration_register",
     "reminders_due",
     "reminders_send",
-    "render_markdown",
     "series_cancel_from",
     "series_create",
     "series_materialise",

@@ -1,12 +1,9 @@
-"""Minutes (Markdown, sanitised), outcomes and action items, documents, office-hour questions."""
+"""Minutes (Markdown, rendered when saved: networks.markdown), outcomes and action items, documents, office-hour
+questions."""
 
 from __future__ import annotations
 
-import re
-
 import filetype
-import markdown
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,19 +22,6 @@ from networks.models import Person
 
 # --- Minutes, outcomes, documents -----------------------------------------------
 
-MINUTES_TAGS = {
-    "p", "br", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code", "pre",
-    "table", "thead", "tbody", "tr", "th", "td", "hr",
-}  # fmt: skip
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML, sanitised with nh3 (no scripts, no styles, links get rel=noopener)."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
-    # The minutes sit under the page's h1 and a section h2: "# Title" becomes h3, "## Item" h4, ...
-    html = re.sub(r"<(/?)h([1-6])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
-    return nh3.clean(html, tags=MINUTES_TAGS, attributes={"a": {"href", "title"}}, link_rel="noopener noreferrer")
-
 
 def minutes_save(*, event: Event, text: str, publish: bool, by: Person | None) -> Event:
     """Save the minutes; the first publication tells everyone who was registered or attended."""
@@ -47,7 +31,7 @@ def minutes_save(*, event: Event, text: str, publish: bool, by: Person | None) -
         first_publication = publish and event.minutes_published_at is None
         if first_publication:
             event.minutes_published_at = timezone.now()
-        event.save(update_fields=["minutes", "minutes_published_at", "updated_at"])
+        event.save(update_fields=["minutes", "minutes_html", "minutes_published_at", "updated_at"])
         if first_publication:
             participants = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).select_related(
                 "person__user"
@@ -147,5 +131,5 @@ def question_answer(*, question: Question, answer: str, by: Person | None) -> Qu
     question.answer = answer
     question.answered_at = question.answered_at or timezone.now()
     question.answered_by = by
-    question.save(update_fields=["answer", "answered_at", "answered_by"])
+    question.save(update_fields=["answer", "answer_html", "answered_at", "answered_by"])
     return question

@@ -52,7 +52,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         topics=list(event.topics.all()),
         documents=list(event.documents.all()) if (is_member or event.is_public) else [],
         minutes_visible=minutes_visible,
-        minutes_html=services.render_markdown(event.minutes) if minutes_visible else "",
+        minutes_html=event.minutes_html if minutes_visible else "",  # rendered and sanitised when saved
         outcomes=list(event.outcomes.select_related("owner_person", "owner_organisation"))
         if (event.minutes_published_at or can_manage)
         else [],

@@ -40,7 +40,7 @@ def _minutes_page(
         event=event,
         minutes_form=minutes_form or MinutesForm(event=event),
         outcome_form=outcome_form or OutcomeForm(network=network, prefix="outcome"),
-        preview=services.render_markdown(event.minutes),
+        preview=event.minutes_html,  # rendered and sanitised when saved
         outcomes=outcomes,
     )
     # A form sent back with errors is a 400, as on the other events pages.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from measures.models.roadmap import Measure, Roadmap, Sector
+from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
 from networks.models import Network, Organisation, Person
 
 
@@ -35,7 +36,8 @@ class ModeratedQuerySet(models.QuerySet):
 
 class Moderated(models.Model):
     author = models.ForeignKey(Person, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+")
-    text = models.TextField(_("text"), max_length=4000)
+    text = models.TextField(_("text"), max_length=PROFILES["post"].max_length, validators=[MarkdownValidator("post")])
+    text_html = MarkdownHTMLField(source="text", profile="post")
     status = models.CharField(_("status"), max_length=10, choices=Moderation, default=Moderation.PENDING)
     rejection_reason = models.CharField(_("reason for rejecting"), max_length=500, blank=True)
     moderated_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -18,7 +18,6 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events.services import render_markdown
 from measures import access, services
 from measures.forms.participation import (
     CommentForm,
@@ -67,13 +66,6 @@ def _participant(request: HttpRequest) -> tuple[Person | None, str]:
     return person, ""
 
 
-def _with_html(items: list) -> list:
-    """Markdown of proposals and comments to sanitised HTML (nh3), for the template."""
-    for item in items:
-        item.html = render_markdown(item.text)
-    return items
-
-
 # --- Proposals ----------------------------------------------------------------------------------
 
 
@@ -110,7 +102,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = page_of(request, search.qs, PAGE_SIZE)
     page.object_list = list(page.object_list)
     for proposal in page.object_list:
-        proposal.excerpt = html.unescape(strip_tags(render_markdown(proposal.text)))  # plain text, escaped once
+        proposal.excerpt = html.unescape(strip_tags(proposal.text_html))  # plain text, escaped once
     context = {
         "roadmap": roadmap,
         "filter": search,
@@ -163,7 +155,6 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {
         "roadmap": roadmap,
         "proposal": proposal,
-        "text_html": render_markdown(proposal.text),
         "support_count": proposal.supports.count(),
         "supported": person is not None and proposal.supports.filter(person=person).exists(),
         "is_author": person is not None and proposal.author_id == person.pk,
@@ -245,8 +236,8 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
         "editor_nav": "moderation",
         "counts": counts,
         "queue_size": QUEUE_SIZE,
-        "pending_proposals": _with_html(list(proposals.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE])),
-        "pending_comments": _with_html(list(comments.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE])),
+        "pending_proposals": list(proposals.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE]),
+        "pending_comments": list(comments.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE]),
         "recent_proposals": list(
             proposals.exclude(**pending)
             .select_related("moderated_by")

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_safe
 
 from events.access import can_see
 from events.exports import neutralise
-from events.services import render_markdown
 from measures import selectors
 from measures.access import access_measure, access_roadmap, can_edit, has_verified_email
 from measures.filters import SORT_FIELDS, MeasureFilter, sortable
@@ -136,8 +135,6 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
     comments = list(
         Comment.objects.visible_to(request.user, editor=editor).filter(measure=instance).select_related("author")
     )
-    for comment in comments:
-        comment.html = render_markdown(comment.text)  # Markdown, sanitised with nh3
     comment_form = _comment_form_template()
     context = {
         "roadmap": roadmap,

@@ -151,9 +151,13 @@ def test_minutes_published_once():
     assert len(_mails("event_minutes")) == 2
 
 
-def test_markdown_is_sanitised():
-    html = services.render_markdown("**fett** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=y>")
-    assert "<strong>fett</strong>" in html
+def test_minutes_save_stores_the_sanitised_html():
+    event = EventFactory()
+    text = "**fett** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=y>"
+    services.minutes_save(event=event, text=text, publish=False, by=None)
+    event.refresh_from_db()
+    html = event.minutes_html
+    assert event.minutes == text and "<strong>fett</strong>" in html
     assert "<script" not in html and "javascript:" not in html and "onerror" not in html and "<img" not in html
 
 
