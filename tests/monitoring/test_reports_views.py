@@ -1,42 +1,73 @@
-"""Report pages: who may ask for, read, download, retry and publish a report; the yearly-report settings."""
+"""Report pages: who may ask for, read, download, retry and publish a report; the yearly-report settings.
 
+The personas, the editor's roadmap and its finished report are built once for the module (``world``), in a
+transaction rolled back at its end; each test runs in a savepoint inside it.
+"""
+
+from dataclasses import dataclass, fields
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from measures.models import Roadmap
 from monitoring.models import Report, ReportSchedule
+from monitoring.services import reports as service
+from tests.conftest import Personas, build_personas
 from tests.helpers import assert_flat, de, messages_of
 from tests.measures.factories import RoadmapFactory
+from tests.monitoring.conftest import built_once, fresh
 from tests.monitoring.factories import ReportFactory
-from tests.monitoring.test_reports import report_data
-from tests.networks.factories import OrganisationFactory
+from tests.monitoring.test_reports import Data, report_data
+from tests.networks.factories import NetworkFactory, OrganisationFactory
 
 Status = Report.Status
 EVERYONE = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
 MANAGERS = {"editor", "staff"}
 
 
-@pytest.fixture
-def organisation(personas):
-    return personas.people["editor"].organisation_roles.first().organisation
+@dataclass
+class World:
+    personas: Personas
+    data: Data
+    report: Report  # finished, unpublished, of the editor's published roadmap, with all four files
+    media: Path
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker) as media:
+        personas = build_personas(
+            NetworkFactory(name="Klima.Taten.Team Westpfalz", short_name="KTT", slug="ktt"),
+            NetworkFactory(name="Netzwerk Köln/Bonn", short_name="NKK", slug="nkk"),
+        )
+        data = report_data(personas.people["editor"].organisation_roles.get().organisation)
+        report = ReportFactory(roadmap=data.roadmap, requested_by=data.person)
+        assert service.report_build(report.pk) == "done"
+        yield World(personas, data, Report.objects.get(pk=report.pk), media)
 
 
 @pytest.fixture
-def data(organisation):
-    return report_data(organisation)
+def personas(world, db, settings) -> Personas:
+    settings.MEDIA_ROOT = world.media
+    return world.personas
 
 
 @pytest.fixture
-def report(data):
-    """A finished, unpublished report of the editor's published roadmap, with all four files."""
-    from monitoring.services import reports as service
+def data(world, personas) -> Data:
+    return Data(*(fresh(getattr(world.data, f.name)) for f in fields(Data)))
 
-    report = ReportFactory(roadmap=data.roadmap, requested_by=data.person)
-    assert service.report_build(report.pk) == "done"
-    report.refresh_from_db()
-    return report
+
+@pytest.fixture
+def organisation(data):
+    return data.organisation
+
+
+@pytest.fixture
+def report(world, data) -> Report:
+    return fresh(world.report)
 
 
 def create_url(**subject) -> str:
@@ -76,10 +107,10 @@ def test_create_for_a_roadmap_permissions(client, personas, data, persona, statu
         ("staff", 200),
     ],
 )
-def test_create_for_an_unpublished_roadmap_is_hidden_from_outsiders(client, personas, organisation, persona, status):
-    roadmap = report_data(organisation, roadmap_published=False).roadmap
+def test_create_for_an_unpublished_roadmap_is_hidden_from_outsiders(client, personas, data, persona, status):
+    Roadmap.objects.filter(pk=data.roadmap.pk).update(published=False)
     personas.login(client, persona)
-    assert client.get(create_url(roadmap=roadmap.slug)).status_code == status
+    assert client.get(create_url(roadmap=data.roadmap.slug)).status_code == status
 
 
 @pytest.mark.parametrize(
@@ -119,14 +150,14 @@ def test_create_form_defaults_to_last_year(client, personas, data):
     )
 
 
-def test_create_queues_and_builds_and_redirects(client, personas, data, django_capture_on_commit_callbacks):
+def test_create_queues_and_builds_and_redirects(client, personas, data, django_capture_on_commit_callbacks, html_only):
     personas.login(client, "editor")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             create_url(roadmap=data.roadmap.slug),
             {"period_start": "2025-01-01", "period_end": "2025-12-31", "title": "Bericht für den Kreistag"},
         )
-    report = Report.objects.get()
+    report = Report.objects.get(title="Bericht für den Kreistag")
     assert response.status_code == 302 and response.url == report.get_absolute_url()
     assert (report.title, report.roadmap, report.requested_by) == (
         "Bericht für den Kreistag",
@@ -154,10 +185,11 @@ def test_create_without_a_clear_subject(client, personas, query, status):
 )
 def test_create_with_a_bad_period_shows_errors_and_writes_nothing(client, personas, data, period):
     personas.login(client, "editor")
+    before = Report.objects.count()
     response = client.post(create_url(roadmap=data.roadmap.slug), period)
     assert response.status_code == 400
     assert response.context["form"].errors
-    assert not Report.objects.exists()
+    assert Report.objects.count() == before
 
 
 # --- Reading and downloading --------------------------------------------------------------------------------
@@ -269,7 +301,7 @@ def test_status_json(client, personas, data):
 
 
 @pytest.mark.parametrize("persona", EVERYONE)
-def test_retry_permissions(client, personas, data, persona, django_capture_on_commit_callbacks):
+def test_retry_permissions(client, personas, data, persona, django_capture_on_commit_callbacks, html_only):
     failed = ReportFactory(roadmap=data.roadmap, status=Status.FAILED, error="Der Grund.")
     personas.login(client, persona)
     page = client.get(failed.get_absolute_url())
