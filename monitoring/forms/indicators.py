@@ -79,6 +79,12 @@ class IndicatorForm(forms.ModelForm):
         )
         if targets is not None and not self.is_bound:
             self.initial["targets"] = targets
+        if self.instance.pk and self.instance.values.measured().exists():
+            self.fields["next_due"].disabled = True  # monitoring.services.indicators.next_due_refresh sets it
+            self.fields["next_due"].help_text = _(
+                "Follows from the latest measured value: the values of the period after it are due three months "
+                "after that period ends."
+            )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -1,19 +1,22 @@
 """Writes of indicators and their values: the indicator with its target path, the values of a year, the import.
 
-The one rule for the due date (``advance_next_due``): when a measured value is entered for an indicator
-whose current period has begun (its next due date lies less than one interval ahead, or has passed),
-the next due date moves forward by the interval, as often as needed to lie after today.
+The one rule for the due date (``next_due_refresh``): the next due date follows from the latest period the
+measured values cover. Periods are calendar periods of the indicator's interval (months, quarters, half years,
+years; two years from the latest year); the values of a period are due DUE_AFTER after the period after the
+latest covered one ends: a measured value of 2025 makes the 2026 values due on 31 March 2027. Saving the same
+period again changes nothing, deleting the latest value moves the date back; an indicator without measured
+values keeps the date its editor set.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max, Q
 
 from measures.models import Measure
 from monitoring.models import Indicator, IndicatorValue
@@ -26,24 +29,54 @@ CREATED, CHANGED, DELETED, UNCHANGED = "created", "changed", "deleted", "unchang
 # --- The due date ---------------------------------------------------------------------------------
 
 
-def is_due(indicator: Indicator, today: date) -> bool:
-    """The indicator's current period has begun: its next due date is less than one interval ahead (or past)."""
-    if indicator.next_due is None:
-        return False
-    return indicator.next_due - relativedelta(months=indicator.update_interval) <= today
+DUE_AFTER = relativedelta(months=3)  # the values of a period are due three months after it ends
 
 
-def advance_next_due(indicator: Indicator, today: date) -> bool:
-    """Move a due indicator's next due date forward by its interval until it lies after today; True if moved."""
-    if not is_due(indicator, today):
-        return False
-    step = relativedelta(months=indicator.update_interval)
-    due = indicator.next_due + step
-    while due <= today:
-        due += step
-    indicator.next_due = due
-    indicator.save(update_fields=["next_due", "updated_at"])
-    return True
+def period_end(day: date, interval: int) -> date:
+    """The last day of the calendar period of ``interval`` months that holds ``day`` (a year for 12 and more)."""
+    months = min(interval, 12)
+    last_month = ((day.month - 1) // months + 1) * months
+    return date(day.year, last_month, 1) + relativedelta(months=1) - timedelta(days=1)
+
+
+def _end_after(end: date, months: relativedelta) -> date:
+    """The last day of the span of ``months`` that follows a period ending on ``end`` (month ends stay month ends)."""
+    return end + timedelta(days=1) + months - timedelta(days=1)
+
+
+def next_due_after(covered: date, interval: int) -> date:
+    """The due date of the period after the one ending on ``covered``."""
+    return _end_after(_end_after(covered, relativedelta(months=interval)), DUE_AFTER)
+
+
+def latest_covered(indicator_ids) -> dict[int, date]:
+    """Indicator id → the last day of the latest period its measured values cover (a yearly value: its year)."""
+    rows = (
+        IndicatorValue.objects.measured()
+        .filter(indicator__in=indicator_ids)
+        .values("indicator")
+        .annotate(year=Max("year", filter=Q(date__isnull=True)), day=Max("date"))
+        .values_list("indicator", "year", "day", "indicator__update_interval")
+    )
+    covered = {}
+    for pk, year, day, interval in rows:
+        ends = [date(year, 12, 31)] if year else []
+        if day:
+            ends.append(period_end(day, interval))
+        covered[pk] = max(ends)
+    return covered
+
+
+def next_due_refresh(indicators) -> None:
+    """Set each indicator's next due date from its measured values (one query, one UPDATE per changed date)."""
+    covered = latest_covered([i.pk for i in indicators])
+    for indicator in indicators:
+        if indicator.pk not in covered:
+            continue  # no measured value: the date the editor set stays
+        due = next_due_after(covered[indicator.pk], indicator.update_interval)
+        if due != indicator.next_due:
+            indicator.next_due = due
+            Indicator.objects.filter(pk=indicator.pk).update(next_due=due)
 
 
 # --- The indicator --------------------------------------------------------------------------------
@@ -60,6 +93,7 @@ def indicator_save(
 ) -> Indicator:
     """The indicator, its linked measures and its target path (years left out lose their target)."""
     indicator.save()
+    next_due_refresh([indicator])  # the interval may have changed
     indicator.measures.set(measures)
     stored = {v.year: v for v in indicator.values.targets().filter(date__isnull=True).select_for_update()}
     for year, value in targets.items():
@@ -156,13 +190,10 @@ def _existing(indicators, years, kinds) -> dict[tuple[int, int, str], IndicatorV
 
 
 @transaction.atomic
-def values_save(
-    *, year: int, entries: list[tuple[Indicator, dict]], by: Person | None, today: date | None = None
-) -> dict[str, int]:
+def values_save(*, year: int, entries: list[tuple[Indicator, dict]], by: Person | None) -> dict[str, int]:
     """The values of one year from the entry page (an empty value deletes); counts by action.
 
     Each row edits the year's shown value (measured, else the estimate); its kind can change."""
-    today = today or timezone.localdate()
     indicators = [indicator for indicator, _data in entries]
     existing = _existing(indicators, [year], [Kind.MEASURED, Kind.ESTIMATE])
     changes = []
@@ -180,21 +211,20 @@ def values_save(
         )
         change.action = _plan(change)
         changes.append(change)
-    return _write(changes, existing, by, today)
+    return _write(changes, existing, by)
 
 
-def _write(changes: list[ValueChange], existing: dict, by: Person | None, today: date) -> dict[str, int]:
+def _write(changes: list[ValueChange], existing: dict, by: Person | None) -> dict[str, int]:
     counts = {CREATED: 0, CHANGED: 0, DELETED: 0, UNCHANGED: 0}
-    advanced = set()
+    touched = {}
     for change in changes:
         counts[change.action] += 1
         if change.action == UNCHANGED:
             continue
         _apply(change, existing, by)
-        measured_entered = change.action in (CREATED, CHANGED) and change.kind == Kind.MEASURED
-        if measured_entered and change.indicator.pk not in advanced:
-            advanced.add(change.indicator.pk)
-            advance_next_due(change.indicator, today)
+        touched[change.indicator.pk] = change.indicator
+    if touched:
+        next_due_refresh(list(touched.values()))
     return counts
 
 
@@ -219,10 +249,7 @@ def plan_import(organisation: Organisation, rows: list[ValueChange], *, lock: bo
 
 
 @transaction.atomic
-def values_import(
-    *, organisation: Organisation, rows: list[ValueChange], by: Person | None, today: date | None = None
-) -> dict[str, int]:
+def values_import(*, organisation: Organisation, rows: list[ValueChange], by: Person | None) -> dict[str, int]:
     """Write checked import rows (each (indicator, year, kind) once), planned again under lock."""
-    today = today or timezone.localdate()
     plan_import(organisation, rows, lock=True)
-    return _write(rows, {}, by, today)
+    return _write(rows, {}, by)

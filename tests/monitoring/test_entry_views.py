@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -357,33 +356,66 @@ def test_values_entry_bad_kind_is_a_form_error(client, personas, org, indicator)
     assert not IndicatorValue.objects.exists()
 
 
-def test_measured_value_moves_a_due_indicator_forward(client, personas, org, roadmap):
-    today = timezone.localdate()
-    due = IndicatorFactory(roadmap=roadmap, next_due=today - timedelta(days=10), update_interval=12)
-    not_yet = IndicatorFactory(roadmap=roadmap, next_due=today + timedelta(days=400), update_interval=12)
-    estimated = IndicatorFactory(roadmap=roadmap, next_due=today - timedelta(days=10), update_interval=12)
+def test_next_due_follows_the_latest_measured_period(client, personas, org, roadmap):
+    """Saving a value moves the date on, saving the same period again does not, deleting the latest moves it back;
+    estimates do not count and an indicator without measured values keeps the date its editor set."""
+    set_by_editor = date(2030, 1, 31)
+    yearly = IndicatorFactory(roadmap=roadmap, next_due=set_by_editor, update_interval=12)
+    estimated = IndicatorFactory(roadmap=roadmap, next_due=set_by_editor, update_interval=12)
+    IndicatorValueFactory(indicator=yearly, year=LAST_YEAR - 2, value=1)
     login(client, personas, "editor")
-    data = {**row(due, "5"), **row(not_yet, "5"), **row(estimated, "5", kind="estimate")}
-    assert client.post(url("values-entry", org) + f"?jahr={LAST_YEAR}", data).status_code == 302
-    for item in (due, not_yet, estimated):
-        item.refresh_from_db()
-    assert due.next_due == today - timedelta(days=10) + relativedelta(months=12)
-    assert not_yet.next_due == today + timedelta(days=400)
-    assert estimated.next_due == today - timedelta(days=10)
+
+    def save(year, value, kind="measured"):
+        data = {**row(yearly, value, kind=kind), **row(estimated, value, kind="estimate")}
+        assert client.post(url("values-entry", org) + f"?jahr={year}", data).status_code == 302
+        yearly.refresh_from_db()
+        estimated.refresh_from_db()
+        return yearly.next_due
+
+    assert save(LAST_YEAR, "5") == date(THIS_YEAR + 1, 3, 31)  # values of this year due by 31 March next year
+    assert save(LAST_YEAR, "6") == date(THIS_YEAR + 1, 3, 31)  # the same period again: no further
+    assert save(LAST_YEAR - 1, "4") == date(THIS_YEAR + 1, 3, 31)  # an earlier year corrected: no further
+    assert save(LAST_YEAR, "") == date(THIS_YEAR, 3, 31)  # the latest deleted: back to the year before's
+    assert save(LAST_YEAR, "7", kind="estimate") == date(THIS_YEAR, 3, 31)  # an estimate covers nothing
+    assert estimated.next_due == set_by_editor
 
 
-def test_advance_next_due_rule():
-    indicator = Indicator(next_due=date(2025, 3, 31), update_interval=12)
-    assert not services.is_due(indicator, date(2024, 3, 30))
-    assert services.is_due(indicator, date(2024, 3, 31))
-    indicator.save = lambda **kwargs: None
-    assert services.advance_next_due(indicator, date(2025, 4, 1))
-    assert indicator.next_due == date(2026, 3, 31)
-    long_overdue = Indicator(next_due=date(2020, 1, 31), update_interval=6)
-    long_overdue.save = lambda **kwargs: None
-    services.advance_next_due(long_overdue, date(2025, 2, 1))
-    assert long_overdue.next_due == date(2025, 7, 31)
-    assert not services.advance_next_due(Indicator(next_due=None), date(2025, 1, 1))
+@pytest.mark.parametrize(
+    ("interval", "day", "due"),
+    [
+        (12, None, date(2027, 3, 31)),
+        (12, date(2025, 5, 3), date(2027, 3, 31)),
+        (6, date(2025, 5, 3), date(2026, 3, 31)),
+        (3, date(2025, 8, 31), date(2026, 3, 31)),
+        (1, date(2025, 1, 10), date(2025, 5, 31)),
+        (24, None, date(2028, 3, 31)),
+    ],
+)
+def test_next_due_of_dated_and_yearly_values(roadmap, interval, day, due):
+    indicator = IndicatorFactory(roadmap=roadmap, update_interval=interval)
+    IndicatorValueFactory(indicator=indicator, year=2025, date=day)
+    services.next_due_refresh([indicator])
+    assert Indicator.objects.get(pk=indicator.pk).next_due == indicator.next_due == due
+
+
+def test_next_due_is_set_by_the_values_once_there_are_some(client, personas, org, roadmap, indicator):
+    login(client, personas, "editor")
+    form = client.get(url("indicator-edit", org, indicator.pk)).context["form"]
+    assert not form.fields["next_due"].disabled
+    IndicatorValueFactory(indicator=indicator, year=2025)
+    services.next_due_refresh([indicator])
+    response = client.post(url("indicator-edit", org, indicator.pk), indicator_data(roadmap, next_due="2040-01-01"))
+    assert response.status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).next_due == date(2027, 3, 31)
+    assert client.get(url("indicator-edit", org, indicator.pk)).context["form"].fields["next_due"].disabled
+
+
+def test_changing_the_interval_moves_the_due_date(roadmap):
+    indicator = IndicatorFactory(roadmap=roadmap, update_interval=12)
+    IndicatorValueFactory(indicator=indicator, year=2025)
+    indicator.update_interval = 24
+    services.indicator_save(indicator=indicator, measures=[], targets={}, by=None)
+    assert Indicator.objects.get(pk=indicator.pk).next_due == date(2028, 3, 31)
 
 
 def test_values_entry_query_count_is_flat(client, personas, org, roadmap, django_assert_num_queries):
