@@ -2,10 +2,11 @@
 XLSX, and the import template. Columns and headers are ``measures.importing.COLUMNS``: an export imports
 back without changes.
 
-CSV as German Excel reads it: UTF-8 with BOM, ";", decimal comma in German. Text a spreadsheet would
-run as a formula gets a leading apostrophe (``events.exports.neutralise``), which the import removes
-again; in the XLSX every text cell is stored as a string, never as a formula. This export is never
-public: the open data of a roadmap is ``measures.public.OPEN_DATA_COLUMNS``.
+CSV as German Excel reads it: UTF-8 with BOM, ";", decimal comma (the one number rule, networks.numbers, in
+both languages). Text a spreadsheet would run as a formula gets a leading apostrophe
+(``events.exports.neutralise``), which the import removes again; in the XLSX every text cell is stored as a
+string, never as a formula. This export is never public: the open data of a roadmap is
+``measures.public.OPEN_DATA_COLUMNS``.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def _csv_cell(cell, decimal_mark: str) -> str:
 
 
 def _csv_bytes(header: list[str], body: list[list]) -> bytes:
-    decimal_mark = "," if _language() == "de" else "."
+    decimal_mark = ","  # the one German number rule (networks.numbers) on every page: the export imports back
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)

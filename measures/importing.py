@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -37,7 +37,7 @@ from measures import services
 from measures.forms.data import MeasureRowForm
 from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
 from measures.services.roadmap import slugify_de
-from networks import cache, tabular
+from networks import cache, numbers, tabular
 from networks.models import Organisation, Person
 from networks.tabular import ImportFileError, Table, cell_text, normalise
 
@@ -176,33 +176,11 @@ class CellError(ValueError):
 
 
 def parse_decimal(value) -> Decimal | None:
-    """Numbers as spreadsheets write them: 1234.5, 1234,5, 1.234,5, 1,234.5, 1 234,5."""
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-    else:
-        text = re.sub(r"[\s\u00a0\u202f']", "", str(value))
-        if not text:
-            return None
-        comma, dot = text.rfind(","), text.rfind(".")
-        if comma >= 0 and dot >= 0:
-            decimal_mark = "," if comma > dot else "."
-            grouping = "." if decimal_mark == "," else ","
-            text = text.replace(grouping, "").replace(decimal_mark, ".")
-        elif text.count(",") == 1:
-            text = text.replace(",", ".")
-        elif text.count(",") > 1:
-            text = text.replace(",", "")
-        elif text.count(".") > 1:
-            text = text.replace(".", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from None
-    if not number.is_finite():
-        raise CellError(_("“%(value)s” is not a number.") % {"value": value})
-    return number
+    """A number cell by the one German number rule (networks.numbers): 3.000 is 3000, 3,5 is 3.5."""
+    try:
+        return numbers.parse_number(value)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages)) from None
 
 
 def parse_date(value) -> date | None:
@@ -321,7 +299,7 @@ def _cell(column: Column, raw, context: _Context, *, is_csv: bool):
     """(form value or model value, is_form_field) for one cell; CellError for what cannot be read."""
     if column.kind == DECIMAL:
         number = parse_decimal(cell_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
-        return ("" if number is None else str(number)), True
+        return ("" if number is None else number), True
     if column.kind == DATE:
         day = parse_date(raw) if raw is not None else None
         return ("" if day is None else day.isoformat()), True
@@ -599,7 +577,7 @@ def column_help(column: Column) -> str:
     texts = {
         DATE: _("Date: YYYY-MM-DD or DD.MM.YYYY."),
         BOOL: _("yes or no (also ja/nein, 1/0, x)."),
-        DECIMAL: _("Number: 1234.5 or 1.234,5."),
+        DECIMAL: _("Number with a decimal comma: 1234,5 or 1.234,5 (a dot only groups thousands)."),
         ORGANISATION: _("Name of an organisation on Klimanetz."),
         ORGANISATIONS: _("Names of organisations on Klimanetz, separated by |."),
         GROUPS: _("Field groups kept internal, separated by commas: %(groups)s.")

@@ -20,18 +20,17 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import DecimalValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from measures import importing as base
-from monitoring.forms import YEAR_MAX, YEAR_MIN, parse_number
+from monitoring.forms import YEAR_MAX, YEAR_MIN
 from monitoring.models import BiskoSector, EmissionBalance, EnergyCarrier, Indicator, IndicatorValue
 from monitoring.services import emissions as emission_services
 from monitoring.services import indicators as indicator_services
-from networks import tabular
+from networks import numbers, tabular
 from networks.models import Organisation, Person
 from networks.tabular import ImportFileError, Table, cell_text, normalise
 
@@ -67,7 +66,10 @@ VALUE_COLUMNS = (
         "Wert",
         True,
         (),
-        gettext_lazy("Required. A number: 1234,5 or 1.234,5 or 1234.5 (1.234 is read as 1234)."),
+        gettext_lazy(
+            "Required. A number with a decimal comma: 1234,5 or 1.234,5 (1.234 is 1234). A share (%) lies from 0 "
+            "to 100, amounts (MWh, kWp, Anzahl, ...) are not negative."
+        ),
     ),
     Column(
         "kind",
@@ -208,17 +210,15 @@ def _year(raw, is_csv: bool) -> int:
     return int(text)
 
 
-def _number(raw, is_csv: bool, *, max_digits: int, decimal_places: int, minimum: Decimal | None = None) -> Decimal:
-    value = parse_number(cell_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
-    if value is None:
-        raise CellError(_("A number is needed."))
+def _number(raw, is_csv: bool, *, max_digits: int, decimal_places: int, unit: str = "") -> Decimal:
+    """A number cell by the one German number rule, fitting its field's digits and plausible for its unit."""
     try:
-        DecimalValidator(max_digits, decimal_places)(value)
+        value = numbers.parse_number(cell_text(raw, is_csv=is_csv) if raw is None or isinstance(raw, str) else raw)
+        if value is None:
+            raise CellError(_("A number is needed."))
+        return numbers.check_number(value, max_digits=max_digits, decimal_places=decimal_places, unit=unit)
     except ValidationError as error:
         raise CellError(" ".join(error.messages)) from None
-    if minimum is not None and value < minimum:
-        raise CellError(_("The number must not be negative."))
-    return value
 
 
 def _choice(text: str, choices, aliases: dict) -> str:
@@ -312,7 +312,10 @@ def _value_row(number, cells, columns, is_csv, indicators, this_year) -> ValueRo
     if indicator is None:
         row.errors.append(_("Indikator: no indicator of this organisation is called “%(name)s”.") % {"name": row.label})
     year = _read(row, "year", lambda: _year(raw.get("year"), is_csv), "Jahr")
-    value = _read(row, "value", lambda: _number(raw.get("value"), is_csv, max_digits=18, decimal_places=3), "Wert")
+    unit = indicator.unit if indicator is not None else ""
+    value = _read(
+        row, "value", lambda: _number(raw.get("value"), is_csv, max_digits=18, decimal_places=3, unit=unit), "Wert"
+    )
     kind_text = cell_text(raw.get("kind"), is_csv=is_csv)
     kind = IndicatorValue.Kind.MEASURED
     if kind_text:
@@ -436,7 +439,7 @@ def _balance_row(number, cells, columns, is_csv) -> BalanceRow:
     row.emissions = _read(
         row,
         "emissions",
-        lambda: _number(raw.get("emissions"), is_csv, max_digits=14, decimal_places=1, minimum=Decimal(0)),
+        lambda: _number(raw.get("emissions"), is_csv, max_digits=14, decimal_places=1, unit="t CO2e"),
         "t CO2e",
     )
     row.source = _read(row, "source", lambda: _text(raw.get("source"), is_csv, 300), "Quelle") or ""

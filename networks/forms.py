@@ -14,6 +14,7 @@ from networks.models import (
     Topic,
     WorkingGroup,
 )
+from networks.numbers import number_formfield
 
 
 class DateInput(forms.DateInput):
@@ -100,6 +101,7 @@ ExpertiseFormSet = forms.modelformset_factory(
 class NetworkForm(forms.ModelForm):
     class Meta:
         model = Network
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = [
             "name",
             "short_name",

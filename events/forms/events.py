@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, EventSeries, Registration
 from networks.models import Topic
+from networks.numbers import number_formfield
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -47,6 +48,7 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
 
     class Meta:
         model = Event
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = [
             "title",
             "kind",
@@ -134,6 +136,7 @@ class EventCancelForm(forms.Form):
 class SeriesForm(TopicChoiceMixin, forms.ModelForm):
     class Meta:
         model = EventSeries
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = [
             "title",
             "kind",

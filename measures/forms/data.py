@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure
+from networks.numbers import number_formfield
 
 # The measure fields an import row sets through this form (types, lengths, choices, digits, minimums come
 # from the model). Organisations, partners and the internal field groups are resolved by measures.importing.
@@ -57,7 +58,7 @@ class MeasureRowForm(forms.Form):
         self.fields = {name: shared[name] for name in names if name in shared}
 
 
-MeasureRowForm.base_fields = fields_for_model(Measure, fields=ROW_FIELDS)
+MeasureRowForm.base_fields = fields_for_model(Measure, fields=ROW_FIELDS, formfield_callback=number_formfield)
 
 
 class ImportForm(forms.Form):

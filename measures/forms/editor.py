@@ -17,6 +17,7 @@ from measures.models import MARKABLE_INTERNAL, Measure, MeasureUpdate, Milestone
 from measures.models.participation import Moderation
 from measures.services.roadmap import slugify_de
 from networks.models import Membership, NetworkRole, Organisation, Person
+from networks.numbers import number_formfield
 
 # Slugs that the URL patterns already use below klima-roadmaps/.
 RESERVED_ROADMAP_SLUGS = frozenset({"neu"})
@@ -55,6 +56,7 @@ class RoadmapForm(forms.ModelForm):
 
     class Meta:
         model = Roadmap
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = [
             "organisation",
             "title",
@@ -118,6 +120,7 @@ class MeasureForm(forms.ModelForm):
 
     class Meta:
         model = Measure
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = [
             # Basics
             "code",
@@ -323,6 +326,7 @@ class UpdateForm(forms.ModelForm):
 
     class Meta:
         model = MeasureUpdate
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = ["date", "text", "percent", "public"]
         widgets = {"date": DateInput(), "text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {

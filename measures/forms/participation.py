@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from measures.models import Comment, Pledge, PledgeReport, Proposal, Sector
+from networks.numbers import number_formfield
 
 MARKDOWN_HELP = _("You can use Markdown: **bold**, *italic*, lists with “-” and links. No images or scripts.")
 
@@ -90,6 +91,7 @@ class ProposalFilter(django_filters.FilterSet):
 class PledgeForm(forms.ModelForm):
     class Meta:
         model = Pledge
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = ["target_year", "baseline_year", "baseline_emissions", "commitments"]
         help_texts = {
             "target_year": _("The year by which your organisation wants to be climate-neutral."),
@@ -102,6 +104,7 @@ class PledgeForm(forms.ModelForm):
 class PledgeReportForm(forms.ModelForm):
     class Meta:
         model = PledgeReport
+        formfield_callback = number_formfield  # numbers by the one German rule
         fields = ["year", "emissions", "progress"]
         labels = {"progress": _("What has happened this year")}
         widgets = {"progress": forms.Textarea(attrs={"rows": 6})}

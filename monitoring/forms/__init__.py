@@ -1,4 +1,5 @@
-"""Forms of the monitoring editors' pages. Numbers are typed as people write them: 1234,5 or 1.234,5 or 1234.5."""
+"""Forms of the monitoring editors' pages. Numbers follow the one German number rule (networks.numbers): 1234,5 or
+1.234,5 on every page."""
 
 from __future__ import annotations
 
@@ -8,66 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
-from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from measures.importing import CellError, parse_decimal
+from networks.numbers import GermanDecimalField, parse_number, plain_number
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
-GROUPED = {"de": re.compile(r"[+-]?\d{1,3}(\.\d{3})+"), "en": re.compile(r"[+-]?\d{1,3}(,\d{3})+")}
-
-
-def parse_number(value, *, language: str = "de") -> Decimal | None:
-    """A number as people type it (measures.importing.parse_decimal), except that only grouping in the
-    language's way counts as grouping: in German "1.234" is 1234 (and "1,234" is 1.234), in English the reverse."""
-    if isinstance(value, str):
-        text = re.sub(r"[\s\u00a0\u202f']", "", value)
-        pattern = GROUPED.get((language or "de")[:2], GROUPED["de"])
-        if pattern.fullmatch(text):
-            return Decimal(re.sub(r"[.,]", "", text))
-    return parse_decimal(value)
-
-
-def plain_number(value: Decimal | None) -> str:
-    """A stored number as an editor types it in the page's language: 45, 12,5, 1.965.000 (no trailing zeros)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return number_format(value, use_l10n=True, force_grouping=True)
-
-
-class NumberField(forms.DecimalField):
-    """A DecimalField that accepts a decimal comma and thousands separators (German and English spelling)."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.pop("step", None)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("step", None)
-        attrs.pop("min", None)
-        attrs.pop("max", None)
-        return attrs
-
-    def to_python(self, value):
-        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
-            return None
-        try:
-            number = parse_number(value, language=get_language())
-        except CellError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-        return number
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            return plain_number(Decimal(str(value)))
-        return value
+NumberField = GermanDecimalField  # the name these forms know it by
 
 
 YEAR_LINE = re.compile(r"^\s*(\d{4})\s*(?:[:;=\t]|\s)\s*(.+?)\s*$")
@@ -90,9 +37,9 @@ def parse_year_lines(text: str, *, max_digits: int, decimal_places: int) -> dict
             continue
         year = int(match.group(1))
         try:
-            value = parse_number(match.group(2), language=get_language())
-        except CellError as error:
-            errors.append(_("Line %(line)s: %(error)s") % {"line": number, "error": error})
+            value = parse_number(match.group(2))
+        except ValidationError as error:
+            errors.append(_("Line %(line)s: %(error)s") % {"line": number, "error": " ".join(error.messages)})
             continue
         if not YEAR_MIN <= year <= YEAR_MAX:
             errors.append(

@@ -12,6 +12,7 @@ from measures.models import Measure, Roadmap
 from monitoring.forms import NumberField, YearLinesField
 from monitoring.models import Indicator, IndicatorValue
 from networks.models import Organisation, Person
+from networks.numbers import check_number
 
 
 class IndicatorForm(forms.ModelForm):
@@ -105,7 +106,22 @@ class IndicatorForm(forms.ModelForm):
         baseline_year, baseline_value = data.get("baseline_year"), data.get("baseline_value")
         if (baseline_year is None) != (baseline_value is None) and not self.has_error("baseline_value"):
             self.add_error("baseline_value", _("Give the baseline year and the baseline value together."))
+        self._plausible_for_unit(data)
         return data
+
+    def _plausible_for_unit(self, data: dict) -> None:
+        """The baseline and the targets fit the unit (networks.numbers: a share 0 to 100, an amount not negative)."""
+        unit = data.get("unit") or ""
+        if data.get("baseline_value") is not None and not self.has_error("baseline_value"):
+            try:
+                check_number(data["baseline_value"], unit=unit)
+            except ValidationError as error:
+                self.add_error("baseline_value", error)
+        for year, value in sorted((data.get("targets") or {}).items()):
+            try:
+                check_number(value, unit=unit)
+            except ValidationError as error:
+                self.add_error("targets", f"{year}: {' '.join(error.messages)}")
 
 
 class ValueRowForm(forms.Form):
@@ -136,6 +152,7 @@ class ValueRowForm(forms.Form):
         else:
             kwargs["initial"] = {"source": indicator.source}
         super().__init__(*args, prefix=f"i{indicator.pk}", **kwargs)
+        self.fields["value"].unit = indicator.unit  # a share 0 to 100, an amount not negative
 
 
 class ValuesEntryForm:

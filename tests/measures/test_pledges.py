@@ -57,7 +57,7 @@ def url(name: str, network, *args) -> str:
     return reverse(f"measures:{name}", args=[network.slug, *args])
 
 
-VALID = {"target_year": "2035", "baseline_year": "2020", "baseline_emissions": "1200.5", "commitments": "Ökostrom"}
+VALID = {"target_year": "2035", "baseline_year": "2020", "baseline_emissions": "1.200,5", "commitments": "Ökostrom"}
 
 
 # --- The side-by-side page ------------------------------------------------------------------------

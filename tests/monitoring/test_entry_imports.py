@@ -184,7 +184,7 @@ BALANCE = (
     "2022;Private Haushalte;Erdgas;120.500,0;Klimaschutz-Planer\n"
     "2022;households;Strom;60.250,5;Klimaschutz-Planer\n"
     "2022;Verkehr;;210.000;Klimaschutz-Planer\n"
-    "2022;GHD;;1234.5;\n"
+    "2022;GHD;;1234,5;\n"
 )
 
 
@@ -256,3 +256,31 @@ def test_values_import_reads_the_results_of_formula_cells(client, personas, org,
     assert response.status_code == 200, response.context["preview"].bad_rows
     change = response.context["preview"].rows[0].change
     assert (change.year, change.value, change.note) == (2022, Decimal(15), "aus MaStR")
+
+
+def test_values_import_reads_the_one_number_rule_and_checks_the_unit(client, personas, org, pv, roadmap):  # noqa: F811
+    share = IndicatorFactory(roadmap=roadmap, name="Anteil erneuerbarer Wärme", unit="%")
+    login(client, personas, "editor")
+    text = (
+        "Indikator;Jahr;Wert\n"
+        "pv-leistung;2020;3.000\n"
+        "Anteil erneuerbarer Wärme;2020;12,5\n"
+        "pv-leistung;2021;-4\n"
+        "Anteil erneuerbarer Wärme;2021;120\n"
+        "pv-leistung;2022;3.5\n"
+        "pv-leistung;2023;1e9\n"
+    )
+    with translation.override("en"):
+        response = post(client, "values-import", org, csv_file(text))
+    rows = response.context["preview"].rows
+    assert [row.change.value for row in rows[:2]] == [Decimal(3000), Decimal("12.5")]
+    assert [row.errors for row in rows[2:]] == [
+        ["Wert: -4 MWp is not plausible: an amount in MWp cannot be negative."],
+        ["Wert: 120 % is not plausible: a share lies between 0 and 100 %."],
+        [
+            "Wert: “3.5” is ambiguous: the decimal mark is a comma and a dot groups thousands (followed by three "
+            "digits). Write 3,5 or 3500."
+        ],
+        ["Wert: “1e9” is not a number. Write numbers like 3.000 or 3,5 or -2,5 (a comma before the decimals)."],
+    ]
+    assert share.values.count() == 0 and not IndicatorValue.objects.exists()
