@@ -1,10 +1,11 @@
 """Spreadsheets in and out, for every app's imports and exports: CSV as German Excel writes and reads it
-(UTF-8 with or without BOM, ";" or ","), XLSX (the first sheet, headers in row 1).
+(UTF-8 with or without BOM, or Windows-1252 as its plain CSV; ";" or ","), XLSX (the first sheet, headers in row 1).
 
-Reading refuses what is not such a file (wrong type, a disguised extension, NUL bytes, not UTF-8) and what is
-too big (bytes, rows, and an XLSX that unpacks to too much: a zip bomb) with an ``ImportFileError`` whose text
-the import pages show; so is a workbook whose XML is broken or hostile (an entity bomb), wherever in the sheet.
-A formula cell reads as the result the spreadsheet program stored with it; one without a stored result is refused.
+Reading refuses what is not such a file (wrong type, a disguised extension, NUL bytes, neither UTF-8 nor
+Windows-1252) and what is too big (bytes, rows, and an XLSX that unpacks to too much: a zip bomb) with an
+``ImportFileError`` whose text the import pages show; so is a workbook whose XML is broken or hostile (an
+entity bomb), wherever in the sheet. A formula cell reads as the result the spreadsheet program stored with
+it; one without a stored result is refused.
 
 Writing neutralises text a spreadsheet would run as a formula: a leading apostrophe for cells that start with
 = + - @ (or a tab or CR); ``cell_text`` takes it off again when a CSV comes back.
@@ -27,6 +28,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an XLSX is a zip archive: what 5 MB may unpack to
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")  # a multi-byte UTF-8 character (or its start)
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a formula element of a sheet's XML
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -118,12 +120,7 @@ def _limited(numbered_rows, max_rows: int) -> list:
 def read_csv(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], list]:
     if b"\x00" in content[:4096]:
         raise ImportFileError(_("This is not a CSV file. Please save the table as CSV (UTF-8) or .xlsx."))
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            _("The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
-        ) from error
+    text = decode_csv(content)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -134,6 +131,26 @@ def read_csv(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], li
         return headers, _limited(enumerate(reader, start=2), max_rows)
     except csv.Error as error:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def decode_csv(content: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without BOM), else Windows-1252, which German Excel's plain
+    “CSV (Trennzeichen-getrennt)” writes (umlauts as one byte each: Ü is 0xDC).
+
+    A file with bytes that are UTF-8 sequences ("Ã¼" read as Windows-1252) and others that are not is a damaged
+    or mixed UTF-8 file, not a Windows-1252 one: it is refused rather than read with garbled umlauts."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        problem = error
+    if not UTF8_SEQUENCE.search(content):
+        try:
+            return content.decode("cp1252")
+        except UnicodeDecodeError as error:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: not Windows-1252 either
+            problem = error
+    raise ImportFileError(
+        _("The file is neither UTF-8 nor Windows-1252 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
+    ) from problem
 
 
 def read_xlsx(content: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[str], list]:

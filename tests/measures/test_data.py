@@ -300,8 +300,8 @@ def test_a_new_measure_needs_title_and_sector_columns(client, personas, roadmap)
         ),
         (SimpleUploadedFile("kaputt.xlsx", b"not a zip"), "The file is not a readable Excel workbook (.xlsx)."),
         (
-            SimpleUploadedFile("latin1.csv", "code;title\nM-1;Wärme\n".encode("latin-1")),
-            "The file is not UTF-8 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.",
+            SimpleUploadedFile("gemischt.csv", "code;title\nM-1;Wärme\n".encode() + "M-2;Kälte\n".encode("cp1252")),
+            "The file is neither UTF-8 nor Windows-1252 encoded. In Excel, save it as “CSV UTF-8 (comma delimited)”.",
         ),
         (SimpleUploadedFile("leer.csv", b"code;title\r\n"), "The file has a header row but no measures."),
         (
@@ -649,3 +649,21 @@ def test_a_broken_or_hostile_workbook_is_a_form_error(client, personas, roadmap,
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["The file is not a readable Excel workbook (.xlsx)."]
     assert not Measure.objects.exists()
+
+
+def test_a_windows_1252_csv_as_german_excel_saves_it_imports(client, personas, roadmap):
+    """German Excel's plain "CSV (Trennzeichen-getrennt)" is Windows-1252 without BOM: umlauts are single bytes."""
+    personas.login(client, "editor")
+    upload = csv_file(
+        [["M-01", "Wärmenetz Übach-Palenberg", "Gebäude und Wärme", "", "", "", "1.234,5", "", ""]],
+        bom=False,
+        encoding="cp1252",
+    )
+    _checked, written = check_then_import(client, roadmap, upload)
+    assert written.status_code == 302
+    measure = Measure.objects.get(code="M-01")
+    assert (measure.title, measure.sector, measure.effect_expected) == (
+        "Wärmenetz Übach-Palenberg",
+        Sector.BUILDINGS_HEAT,
+        Decimal("1234.5"),
+    )

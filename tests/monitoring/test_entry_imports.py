@@ -284,3 +284,12 @@ def test_values_import_reads_the_one_number_rule_and_checks_the_unit(client, per
         ["Wert: “1e9” is not a number. Write numbers like 3.000 or 3,5 or -2,5 (a comma before the decimals)."],
     ]
     assert share.values.count() == 0 and not IndicatorValue.objects.exists()
+
+
+def test_values_import_reads_a_windows_1252_csv(client, personas, org, charging):  # noqa: F811
+    login(client, personas, "editor")
+    text = "Indikator;Jahr;Wert;Quelle\nÖffentliche Ladepunkte;2022;1.204;Stadt Übach-Palenberg\n"
+    response = post(client, "values-import", org, SimpleUploadedFile("werte.csv", text.encode("cp1252")))
+    assert response.status_code == 200, response.context["form"].errors
+    change = response.context["preview"].rows[0].change
+    assert (change.indicator, change.value, change.source) == (charging, Decimal(1204), "Stadt Übach-Palenberg")

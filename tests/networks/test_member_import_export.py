@@ -382,7 +382,14 @@ BAD_FILES = [
     ("pdf", SimpleUploadedFile("liste.pdf", b"%PDF-1.4\n"), "Only CSV files"),
     ("exe-as-csv", SimpleUploadedFile("liste.csv", b"MZ\x90\x00\x03\x00\x00\x00"), "not a CSV file"),
     ("html-as-xlsx", SimpleUploadedFile("liste.xlsx", b"<html><script>alert(1)</script></html>"), "not a readable"),
-    ("latin-1", SimpleUploadedFile("liste.csv", "Name;E-Mail\nJörg;j@example.org\n".encode("latin-1")), "UTF-8"),
+    (
+        "utf-8-and-windows-1252-mixed",
+        SimpleUploadedFile(
+            "liste.csv", "Name;E-Mail\nJörg;j@example.org\n".encode() + "Jürgen;x@example.org\n".encode("cp1252")
+        ),
+        "neither UTF-8 nor Windows-1252",
+    ),
+    ("not-windows-1252", SimpleUploadedFile("liste.csv", b"Name;E-Mail\nJ\x81rg;j@example.org\n"), "neither UTF-8"),
     ("unknown-column", SimpleUploadedFile("liste.csv", b"Name;E-Mail;Farbe\nA;a@example.org;rot\n"), "Farbe"),
     ("no-email-column", SimpleUploadedFile("liste.csv", b"Name;Organisation\nA;B\n"), "missing: Email"),
     ("header-only", SimpleUploadedFile("liste.csv", b"Name;E-Mail\n"), "no data rows"),
@@ -525,3 +532,15 @@ def test_a_broken_or_hostile_workbook_is_a_form_error(coordinator_client, person
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["The file is not a readable Excel workbook (.xlsx)."]
     assert not Invitation.objects.exists()
+
+
+def test_a_windows_1252_csv_as_german_excel_saves_it_is_read(coordinator_client, personas):
+    """German Excel's plain "CSV (Trennzeichen-getrennt)" is Windows-1252: Ü is one byte, 0xDC."""
+    town = f.OrganisationFactory(name="Stadt Übach-Palenberg")
+    content = "Name;E-Mail;Organisation;Rolle\nJürgen Öztürk;jo@example.org;Stadt Übach-Palenberg;Mitglied\n"
+    assert "Ü".encode("cp1252") == b"\xdc" and b"\xdc" in content.encode("cp1252")
+    upload = SimpleUploadedFile("mitglieder.csv", content.encode("cp1252"), content_type="text/csv")
+    response = check(coordinator_client, personas.network, upload)
+    assert response.status_code == 200
+    [row] = response.context["preview"].rows
+    assert (row.name, row.organisation, row.organisation_match) == ("Jürgen Öztürk", "Stadt Übach-Palenberg", town)
