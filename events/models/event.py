@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from events.recurrence import describe_series
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
 from networks.models import Network, Person, Topic
 from networks.staff import has_staff_powers
@@ -205,23 +206,8 @@ class EventSeries(EventFields):
         return datetime.combine(self.first_date, self.end_time) - datetime.combine(self.first_date, self.start_time)
 
     def describe(self) -> str:
-        """The rule in words: 'every second week on Tuesday, 10:00–11:00'."""
-        from django.utils.formats import time_format
-        from django.utils.translation import gettext as _g
-        from django.utils.translation import ngettext
-
-        day = self.get_weekday_display()
-        times = f"{time_format(self.start_time, 'H:i')}–{time_format(self.end_time, 'H:i')}"
-        if self.frequency == self.Frequency.MONTHLY:
-            rule = ngettext(
-                "every month on the %(ordinal)s %(day)s", "every %(n)s months on the %(ordinal)s %(day)s", self.interval
-            ) % {"n": self.interval, "ordinal": self.get_ordinal_display(), "day": day}
-        else:
-            rule = ngettext("every week on %(day)s", "every %(n)s weeks on %(day)s", self.interval) % {
-                "n": self.interval,
-                "day": day,
-            }
-        return _g("%(rule)s, %(times)s") % {"rule": rule, "times": times}
+        """The rule in words: 'every second Tuesday, 10:00–11:00' (events.recurrence, the one place for it)."""
+        return describe_series(self)
 
 
 class EventQuerySet(models.QuerySet):
