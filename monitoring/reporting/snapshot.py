@@ -5,12 +5,13 @@ report's language (the caller activates it). The renderers read nothing else, so
 same numbers after the data changed.
 
 What goes in, by subject:
-- a roadmap: its measures (all of them, also unpublished ones, each marked; never internal fields, internal
-  notes or internal progress reports: the fields come through ``measures.public.PublicMeasure`` and the
-  percent from public progress reports up to the period's end), its indicators, the organisation's GHG
+- a roadmap: its published measures (a roadmap report can be published: drafts stay out; never internal
+  fields, internal notes or internal progress reports: the fields come through ``measures.public.PublicMeasure``
+  and the percent from public progress reports up to the period's end), its indicators, the organisation's GHG
   balance against the target path, its heat planning and climate strategy, and the activity of the networks
   the organisation belongs to;
-- an organisation: the same over all its roadmaps and all its indicators;
+- an organisation: the same over all its roadmaps and all its indicators, with the draft measures too, each
+  marked (the editors' internal report: it cannot be published);
 - a network: the member municipalities (public measures of published roadmaps only, as the coordinators
   are not their editors), the heat-planning board with its charts, and the network's activity.
 
@@ -73,7 +74,7 @@ def build_snapshot(report: Report, today: date | None = None) -> dict:
 def _organisation_part(report: Report, organisation: Organisation, today: date) -> dict:
     roadmap = report.roadmap
     if roadmap is not None:
-        measures = Measure.objects.filter(roadmap=roadmap)
+        measures = Measure.objects.filter(roadmap=roadmap, published=True)
         indicators = Indicator.objects.filter(roadmap=roadmap)
         subject = {
             "kind": "roadmap",

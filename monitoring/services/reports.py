@@ -41,6 +41,10 @@ TIMEOUT_REASON = _(
 )
 STOPPED_REASON = _("The generation stopped unexpectedly. Please try again.")
 NOT_STARTED_REASON = _("The report could not be started: no worker took it up. Please try again later.")
+DRAFTS_REFUSAL = _(
+    "This report lists draft measures (it was generated before roadmap reports left drafts out) and cannot be "
+    "published. Request a new report of the roadmap: it contains only published measures."
+)
 UNEXPECTED_REASON = _(
     "An unexpected error occurred while %(step)s. Please try again; if it happens again, tell the Klimanetz team."
 )
@@ -296,6 +300,11 @@ def report_rerender(report: Report) -> Report:
     return report
 
 
+def drafts_in(report: Report) -> int:
+    """The number of draft (unpublished) measures the report's frozen data lists."""
+    return ((report.snapshot or {}).get("summary") or {}).get("measures_unpublished", 0)
+
+
 @transaction.atomic
 def report_publish(report: Report, publish: bool) -> Report:
     """Show a finished roadmap report on the public roadmap page (or take it off)."""
@@ -305,6 +314,8 @@ def report_publish(report: Report, publish: bool) -> Report:
             raise ValidationError(_("Only reports of a roadmap can be published."))
         if report.status != Status.DONE:
             raise ValidationError(_("Only a finished report can be published."))
+        if drafts_in(report):
+            raise ValidationError(DRAFTS_REFUSAL)
         if not report.published:
             report.published, report.published_at = True, timezone.now()
     else:

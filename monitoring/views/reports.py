@@ -121,7 +121,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "downloads": _downloads(report) if report.status == Report.Status.DONE else [],
         "can_publish": can_manage and report.scope == Report.Scope.ROADMAP and report.status == Report.Status.DONE,
-        "unpublished_measures": (snapshot.get("summary") or {}).get("measures_unpublished", 0),
+        "unpublished_measures": service.drafts_in(report),
+        "drafts_refusal": service.DRAFTS_REFUSAL,
         "sections": sections(snapshot) if snapshot else [],
     }
     return render(request, "monitoring/report_detail.html", context)

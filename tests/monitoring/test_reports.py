@@ -250,13 +250,12 @@ def test_request_refuses_a_subject_of_another_scope(data):
 
 def test_snapshot_content_and_what_stays_out(report):
     s = report.snapshot
-    assert s["summary"]["measures"] == 3
-    assert s["summary"]["measures_unpublished"] == 1
+    assert s["summary"]["measures"] == 2  # the draft VW-01 stays out of a roadmap report (it can be published)
+    assert s["summary"]["measures_unpublished"] == 0
     measures = {m["code"]: m for sector in s["sectors"] for m in sector["measures"]}
+    assert set(measures) == {"EV-01", "MO-01"}
     assert measures["EV-01"]["percent"] == 40  # the internal 93 % never counts
     assert measures["EV-01"]["effect_expected"] == 1234.5
-    assert measures["VW-01"]["published"] is False
-    assert measures["VW-01"]["effect_expected"] is None  # marked internal
     assert s["summary"]["expected_reduction"] == 1234.5
     [indicator] = s["indicators"]
     assert (indicator["latest_year"], indicator["latest_value"]) == (2025, 1234.5)  # 2026 is after the period
@@ -348,7 +347,15 @@ def test_csv_neutralises_formulas(data):
 def test_organisation_and_network_reports_build(built, data):
     org, net = built.organisation, built.network
     assert org.status == net.status == Status.DONE, (org.error, net.error)
-    assert org.snapshot["summary"]["measures"] == 3
+    assert org.snapshot["summary"]["measures"] == 3  # the editors' internal report keeps the draft, marked
+    assert org.snapshot["summary"]["measures_unpublished"] == 1
+    drafts = {m["code"]: m for sector in org.snapshot["sectors"] for m in sector["measures"] if not m["published"]}
+    assert list(drafts) == ["VW-01"] and drafts["VW-01"]["effect_expected"] is None  # its effect marked internal
+    assert "777.7" not in str(org.snapshot)
+    with org.html_file.open("rb") as f:
+        html = f.read().decode()
+    with translation.override("de"):
+        assert "Contracting Schulzentrum" in html and translation.pgettext("measure", "draft") in html
     assert net.snapshot["summary"]["members"] == 1
     assert net.snapshot["members"][0]["measures"] == 2  # public measures only
     assert net.snapshot["activity"]["networks"][0]["meetings"] == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from measures.models import Roadmap
 from monitoring.models import Report, ReportSchedule
@@ -353,17 +353,32 @@ def test_unpublishing_a_public_report_is_403_for_outsiders(client, personas, rep
     assert Report.objects.get(pk=report.pk).published
 
 
-def test_publish_warns_of_unpublished_measures_and_unpublish(client, personas, report):
+def test_publishing_leaves_draft_measures_private(client, personas, report, data):
+    """A roadmap report holds only published measures: publishing it shows no draft, whose page stays 404."""
     personas.login(client, "editor")
-    page = client.get(report.get_absolute_url()).content.decode()
-    assert reverse("monitoring:report-publish", args=[report.pk]) in page
-    with translation.override("en"):
-        english = client.get(report.get_absolute_url()).content.decode()
-    assert "The report lists 1 measure that is not published on the roadmap page." in english
-    assert report.snapshot["summary"]["measures_unpublished"] == 1
     client.post(reverse("monitoring:report-publish", args=[report.pk]), {"publish": "1"})
+    assert Report.objects.get(pk=report.pk).published
+    client.logout()
+    html = b"".join(client.get(reverse("monitoring:report-download", args=[report.pk, "html"])).streaming_content)
+    assert "Solaroffensive Kreishaus" in html.decode() and data.hidden.title not in html.decode()
+    draft = reverse("measures:measure", args=[data.roadmap.slug, data.hidden.slug])
+    assert client.get(draft).status_code == 404
+    personas.login(client, "editor")
     response = client.post(reverse("monitoring:report-publish", args=[report.pk]), {"publish": "0"})
     assert messages_of(response)[-1] == de("The report is no longer published.")
+    assert not Report.objects.get(pk=report.pk).published
+
+
+def test_a_report_listing_drafts_cannot_be_published(client, personas, report):
+    """A report built before drafts were left out (its frozen data lists one) is refused, with the reason."""
+    snapshot = {**report.snapshot, "summary": {**report.snapshot["summary"], "measures_unpublished": 1}}
+    Report.objects.filter(pk=report.pk).update(snapshot=snapshot)
+    personas.login(client, "editor")
+    page = client.get(report.get_absolute_url())
+    assert page.context["unpublished_measures"] == 1
+    assert reverse("monitoring:report-publish", args=[report.pk]) not in page.content.decode()  # no publish form
+    response = client.post(reverse("monitoring:report-publish", args=[report.pk]), {"publish": "1"})
+    assert messages_of(response) == [de(str(service.DRAFTS_REFUSAL))]
     assert not Report.objects.get(pk=report.pk).published
 
 
