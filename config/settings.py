@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "networks.middleware.StaffMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -32,6 +32,8 @@ def mail_settings(request: HttpRequest) -> HttpResponse:
 # List-Unsubscribe header without any cookie or form, so this one view cannot ask for a CSRF token. It is safe
 # without: the signed token in the path is the authorisation, and the only thing a POST can do is switch off
 # the one kind of email of the one person the token names. GET never changes anything (link scanners follow it).
+# The mail program's POST gets a plain 200 (no redirect it would not follow, no cookie: no message, no page with
+# the CSRF token of the language switch); the page's own button (a browser) is sent back to the page.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def mail_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
@@ -40,8 +42,12 @@ def mail_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "networks/mail_unsubscribe_invalid.html", status=400)
     person, kind = found
     if request.method == "POST":
-        if mail.mail_switch_off(person=person, kind=kind.code):
-            messages.success(request, _("Done: you will no longer receive emails of this kind."))
+        switched = mail.mail_switch_off(person=person, kind=kind.code)
+        done = _("Done: you will no longer receive emails of this kind.")
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(done, content_type="text/plain; charset=utf-8")
+        if switched:
+            messages.success(request, done)
         return redirect("networks:mail-unsubscribe", token=token)
     context = {"kind": kind, "is_off": kind.code in mail.switched_off(person), "token": token}
     return render(request, "networks/mail_unsubscribe.html", context)

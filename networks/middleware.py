@@ -1,13 +1,17 @@
-"""Staff count as staff only after using their second factor in this session (networks.staff)."""
+"""The portal's own middleware: staff count as staff only after using their second factor in this session
+(networks.staff); a query string with too many parameters is a 400 everywhere."""
 
+import logging
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import TooManyFieldsSent
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request
 
 from networks import staff
 
@@ -36,3 +40,22 @@ class StaffMFAMiddleware:
         messages.warning(request, _("Please confirm with the code of your authenticator app to use your staff rights."))
         query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
         return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+
+
+class QueryFieldsLimitMiddleware:
+    """More query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS: 400 on every page, with and without DEBUG.
+
+    Django refuses them only where something reads ``request.GET`` (other pages answered 200), and with DEBUG its
+    error page reads ``request.GET`` again and fails, a 500. Parsing the query string here (Django's own parser
+    and limit; the result is kept for the view) answers before any of that."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            request.GET  # noqa: B018 - parsed here once, kept on the request
+        except TooManyFieldsSent as error:
+            logging.getLogger("django.security.TooManyFieldsSent").warning("%s: %s", request.path, error)
+            return bad_request(request, error)
+        return self.get_response(request)
