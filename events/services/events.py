@@ -62,9 +62,10 @@ def event_update(
     agenda: list[dict] | None = None,
     by: Person | None,
     detach: bool = True,
-) -> Event:
+) -> int:
     """Save an edited event. A significant change raises SEQUENCE and tells the participants. An occurrence
-    edited on its own is detached from its series (``detach``; not when the series itself passes the change on)."""
+    edited on its own is detached from its series (``detach``; not when the series itself passes the change on).
+    Returns how many participants were told now (0 when nobody is registered or nothing significant changed)."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         event.full_clean()
@@ -80,27 +81,30 @@ def event_update(
             agenda_set(event=event, items=agenda)
         if "capacity" in changed:
             _promote_waiting(event)
+        told = 0
         if significant and not event.is_past:
             for registration in _active_registrations(event):
-                notify(registration, Notice.Kind.CHANGED, occasion=f"seq{event.sequence}")
-    return event
+                told += notify(registration, Notice.Kind.CHANGED, occasion=f"seq{event.sequence}")
+    return told
 
 
-def event_cancel(*, event: Event, reason: str = "", by: Person | None) -> Event:
-    """Cancel the event and tell everyone registered or waiting. Cancelling twice does nothing more."""
+def event_cancel(*, event: Event, reason: str = "", by: Person | None) -> int:
+    """Cancel the event and tell everyone registered or waiting. Cancelling twice does nothing more.
+    Returns how many people were told now."""
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("network").get(pk=event.pk)
         if event.is_cancelled:
-            return event
+            return 0
         event.status = Event.Status.CANCELLED
         event.cancelled_reason = reason[:300]
         event.sequence += 1
         if event.series_id:
             event.detached = True
         event.save(update_fields=["status", "cancelled_reason", "sequence", "detached", "updated_at"])
+        told = 0
         for registration in _active_registrations(event):
-            notify(registration, Notice.Kind.CANCELLED)
-    return event
+            told += notify(registration, Notice.Kind.CANCELLED)
+    return told
 
 
 def event_copy_initial(event: Event, *, starts_at: datetime | None = None) -> dict:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from events import access, services
@@ -120,19 +121,37 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid() and agenda.is_valid():
         changed = list(form.changed_data)
-        event = services.event_update(
-            event=form.save(commit=False),
+        event = form.save(commit=False)
+        told = services.event_update(
+            event=event,
             changed=changed,
             topics=form.cleaned_data["topics"],
             agenda=agenda_items(agenda),
             by=person_of(request),
         )
-        if any(name in changed for name in services.SIGNIFICANT_FIELDS):
-            messages.success(request, _("The event has been changed; the participants have been told."))
-        else:
-            messages.success(request, _("The event has been saved."))
+        messages.success(request, _changed_message(told))
         return redirect(event)
     return _event_form_page(request, network, form, agenda, title=_("Edit event"), event=event)
+
+
+def _changed_message(told: int) -> str:
+    if not told:
+        return _("The event has been saved.")
+    return ngettext(
+        "The event has been changed; %(count)s participant has been notified.",
+        "The event has been changed; %(count)s participants have been notified.",
+        told,
+    ) % {"count": told}
+
+
+def _cancelled_message(told: int) -> str:
+    if not told:
+        return _("The event has been cancelled; nobody needed to be notified.")
+    return ngettext(
+        "The event has been cancelled; %(count)s person has been notified.",
+        "The event has been cancelled; %(count)s people have been notified.",
+        told,
+    ) % {"count": told}
 
 
 @login_required
@@ -145,8 +164,8 @@ def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if event.is_cancelled:
             messages.info(request, _("This event had already been cancelled."))
         else:
-            services.event_cancel(event=event, reason=form.cleaned_data["reason"], by=person_of(request))
-            messages.success(request, _("The event has been cancelled; everyone registered has been told."))
+            told = services.event_cancel(event=event, reason=form.cleaned_data["reason"], by=person_of(request))
+            messages.success(request, _cancelled_message(told))
         return redirect(event)
     holders = event.registrations.filter(status__in=[*Registration.TAKES_A_PLACE, Registration.Status.WAITING]).count()
     return render(
