@@ -7,8 +7,8 @@
    organisations, 30 networks, 5,000 measures in 20 roadmaps, 5,000 events, 100,000 registrations,
    50,000 indicator values).
 2. gunicorn on loopback, one worker per core (``-w 2`` on two cores) with 4 threads, DEBUG off, a
-   throwaway secret key, Django's cache in a throwaway Redis (as in production; Django's local-memory
-   cache when no redis-server is installed). wrk (installed with apt-get when missing and run as root;
+   throwaway secret key, Django's cache in a throwaway Redis (as in production; redis-server installed with
+   apt-get when missing and run as root, else Django's local-memory cache). wrk (installed the same way;
    otherwise a Python keep-alive client) keeps 20 connections busy on each URL in turn, in the same run:
    the bare Django template view of bench/bare_urls.py (the ceiling: the same middleware, no database)
    and the portal's key pages. For each: requests per second, p50, p95 and the ratio to the ceiling.
@@ -122,7 +122,8 @@ def machine() -> dict:
 
 
 class Redis:
-    """A throwaway redis-server on a free port (no persistence); None when none is installed."""
+    """A throwaway redis-server on a free port (no persistence), installed like wrk when missing; without one
+    (not root, no apt-get) the local-memory cache."""
 
     def __init__(self):
         self.process = None
@@ -130,7 +131,7 @@ class Redis:
         self.version = ""
 
     def __enter__(self) -> Redis:
-        binary = shutil.which("redis-server")
+        binary = find_or_install("redis-server", "redis-server")
         if not binary:
             print("redis-server not found: gunicorn uses Django's local-memory cache", flush=True)
             return self
@@ -156,19 +157,24 @@ class Redis:
             self.process.wait(timeout=10)
 
 
-def find_wrk() -> str:
-    """wrk's path; installed from Debian when missing and we are root (CI machines are); '' otherwise."""
-    if shutil.which("wrk"):
-        return shutil.which("wrk")
+def find_or_install(binary: str, package: str) -> str:
+    """``binary``'s path; its Debian ``package`` installed when missing and we are root (CI machines are);
+    '' otherwise."""
+    if shutil.which(binary):
+        return shutil.which(binary)
     apt = shutil.which("apt-get")
     if apt and os.geteuid() == 0:
-        print("installing wrk (apt-get install wrk)", flush=True)
+        print(f"installing {binary} (apt-get install {package})", flush=True)
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run([apt, "install", "-y", "-qq", "wrk"], env=env, **quiet).returncode:  # noqa: S603
+        if subprocess.run([apt, "install", "-y", "-qq", package], env=env, **quiet).returncode:  # noqa: S603
             subprocess.run([apt, "update", "-qq"], env=env, **quiet)  # noqa: S603
-            subprocess.run([apt, "install", "-y", "-qq", "wrk"], env=env, **quiet)  # noqa: S603
-    return shutil.which("wrk") or ""
+            subprocess.run([apt, "install", "-y", "-qq", package], env=env, **quiet)  # noqa: S603
+    return shutil.which(binary) or ""
+
+
+def find_wrk() -> str:
+    return find_or_install("wrk", "wrk")
 
 
 def run_wrk(wrk: str, port: int, path: str, headers: dict, seconds: float) -> dict:
