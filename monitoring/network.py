@@ -82,15 +82,29 @@ def _related(organisation: Organisation, name: str):
         return None
 
 
+def stage_on(planning: HeatPlanning, day: date) -> int:
+    """The stage the planning had reached on ``day`` (uses prefetched steps): its stage, unless a stage up to it
+    was reached after the day; then the highest stage dated on or before the day below that one."""
+    steps = planning.steps.all()
+    later = [step.stage for step in steps if step.reached_on > day]
+    if not later:
+        return planning.stage
+    first_later = min(later)
+    return max((s.stage for s in steps if s.reached_on <= day and s.stage < first_later), default=Stage.NOT_STARTED)
+
+
 def board_row(organisation: Organisation, today: date) -> BoardRow:
+    """The organisation's row as of ``today`` (a report passes the end of its period: the stage of that day)."""
     planning = _related(organisation, "heat_planning")
     strategy = _related(organisation, "climate_strategy")
-    # Without a planning row the municipality has not started; an unsaved row applies the same deadline rules.
-    rules = planning or HeatPlanning(organisation=organisation)
+    stage = stage_on(planning, today) if planning else Stage.NOT_STARTED
+    # An unsaved row with the stage of the day applies the deadline rules (also without a planning row).
+    rules = HeatPlanning(organisation=organisation, stage=stage)
+    council = planning.council_decision_on if planning else None
     return BoardRow(
         organisation=organisation,
         planning=planning,
-        stage=rules.stage,
+        stage=stage,
         stage_label=rules.get_stage_display(),
         deadline=rules.deadline,
         days_left=rules.days_left(today),
@@ -98,12 +112,12 @@ def board_row(organisation: Organisation, today: date) -> BoardRow:
         done=rules.is_done,
         convoy=[o.display_name for o in planning.convoy.all()] if planning else [],
         office=planning.office if planning else "",
-        council_decision_on=planning.council_decision_on if planning else None,
-        update_due=planning.update_due if planning else None,
+        council_decision_on=council if council and council <= today else None,
+        update_due=planning.update_due if planning and rules.is_done else None,
         strategy=strategy,
         neutrality_year=strategy.neutrality_year if strategy else None,
         is_demo=bool((planning and planning.is_demo) or (strategy and strategy.is_demo)),
-        stage_reached_on=planning.reached_on(planning.stage) if planning else None,
+        stage_reached_on=planning.reached_on(stage) if planning else None,
         obliged=rules.obliged,
     )
 

@@ -17,17 +17,19 @@ What goes in, by subject:
 
 Network activity for a roadmap or organisation report: the whole activity of each network the organisation
 was a member of during the period (meetings, participants, organisations), with the events in which people
-of the organisation took part marked. Numbers and statuses are those of the day the report is generated;
-indicator values and balance years after the period are left out.
+of the organisation took part marked. Every figure is as of the end of the period: measures with their status
+of that day (their history; a measure entered only later with its first status), heat-planning stages reached by then
+(the dates of the stages), indicator values and balance years up to the period's end year.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from measures.models import Measure, MeasureUpdate, Sector
@@ -112,7 +114,7 @@ def _organisation_part(report: Report, organisation: Organisation, today: date) 
         "sectors": measure_part["sectors"],
         "indicators": indicator_part,
         "emissions": emissions,
-        "heat_planning": heat_planning_section(organisation, today),
+        "heat_planning": heat_planning_section(organisation, as_of(report, today)),
         "members": None,
         "activity": activity,
     }
@@ -129,10 +131,26 @@ def _percent_until(end: date) -> Subquery:
     return Subquery(latest, output_field=IntegerField())
 
 
+def _as_of(measures, end: date):
+    """Each measure with its status at the end of ``end`` (``status_then``) from its history: the last change up
+    to then, or for a measure entered only later its first recorded status (it may well have existed before)."""
+    moment = timezone.make_aware(datetime.combine(end, time.max))
+    history = Measure.history.model.objects.filter(id=OuterRef("pk"))
+    last_then = history.filter(history_date__lte=moment).order_by("-history_date", "-history_id")
+    first = history.order_by("history_date", "history_id")
+    return measures.annotate(
+        status_then=Coalesce(
+            Subquery(last_then.values("status")[:1], CharField()), Subquery(first.values("status")[:1], CharField())
+        )
+    )
+
+
 def measures_section(measures, start: date, end: date) -> dict:
-    """Measures by sector and status, each with its public fields and its progress (two queries)."""
+    """Measures by sector and status as of the period's end, each with its public fields and its progress (two
+    queries)."""
     rows = (
-        measures.select_related("lead_organisation")
+        _as_of(measures, end)
+        .select_related("lead_organisation")
         .annotate(
             report_percent=_percent_until(end),
             updates_in_period=Count(
@@ -147,6 +165,7 @@ def measures_section(measures, start: date, end: date) -> dict:
     status_labels = dict(Measure.Status.choices)
     percents, reduction, unpublished, updates = [], Decimal(0), 0, 0
     for measure in rows:
+        measure.status = measure.status_then or measure.status
         public = PublicMeasure(measure, percent=measure.report_percent)
         overall.add(measure.status, 1)
         progress_by_sector[measure.sector].add(measure.status, 1)
@@ -258,7 +277,12 @@ def emissions_section(organisation: Organisation, end: date) -> dict | None:
     }
 
 
-def _board_row_dict(row) -> dict:
+def as_of(report: Report, today: date) -> date:
+    """The day a report's statuses are taken from: the end of its period (today while the period runs)."""
+    return min(report.period_end, today)
+
+
+def _board_row_dict(row, day: date) -> dict:
     strategy = row.strategy
     steps = []
     if row.planning is not None:
@@ -266,6 +290,7 @@ def _board_row_dict(row) -> dict:
         steps = [
             {"stage": s.stage, "label": str(labels[s.stage]), "date": _iso(s.reached_on)}
             for s in row.planning.steps.all()
+            if s.reached_on <= day
         ]
     return {
         "organisation": row.organisation.name,
@@ -292,14 +317,15 @@ def _board_row_dict(row) -> dict:
 
 
 def heat_planning_section(organisation: Organisation, today: date) -> dict:
-    """The organisation's heat planning and climate strategy as the network board shows them (three queries)."""
+    """The organisation's heat planning and climate strategy as the network board showed them on ``today`` (the
+    report's end of period; three queries)."""
     organisation = (
         Organisation.objects.select_related("heat_planning", "climate_strategy")
         .prefetch_related("heat_planning__steps", "heat_planning__convoy")
         .get(pk=organisation.pk)
     )
     row = network_reads.board_row(organisation, today)
-    return {"as_of": _iso(today), "rows": [_board_row_dict(row)], "has_planning": row.planning is not None}
+    return {"as_of": _iso(today), "rows": [_board_row_dict(row, today)], "has_planning": row.planning is not None}
 
 
 def _activity_dict(activity, ours: set[int] | None = None) -> dict:
@@ -359,6 +385,7 @@ def _member_measures(organisations: list[Organisation]) -> dict[int, Progress]:
 
 
 def _network(report: Report, network: Network, today: date) -> dict:
+    today = as_of(report, today)  # the members, their stages and deadlines as of the end of the period
     rows = network_reads.board_rows(network, today)
     activity = network_reads.network_activity(network, report.period_start, report.period_end)
     organisations = [row.organisation for row in rows]
@@ -412,7 +439,7 @@ def _network(report: Report, network: Network, today: date) -> dict:
         "emissions": None,
         "heat_planning": {
             "as_of": _iso(today),
-            "rows": [_board_row_dict(row) for row in rows],
+            "rows": [_board_row_dict(row, today) for row in rows],
             "has_planning": any(row.planning is not None for row in rows),
             "stages_chart": builders.stages_chart(rows, "waermeplanung-stufen").to_dict(),
             "target_years_chart": builders.target_years_chart(rows, "zieljahre").to_dict(),

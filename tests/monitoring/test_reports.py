@@ -363,6 +363,44 @@ def test_organisation_and_network_reports_build(built, data):
     assert load_workbook(net.xlsx_file.open("rb")).sheetnames[1] == de("Member organisations")
 
 
+def test_every_figure_is_as_of_the_end_of_the_period(data):
+    """A 2025 report of a plan finished and adopted in 2026 shows the stage of 2025; a measure completed in 2026
+    shows its status of 2025; the network's count of finished plans is that of 2025."""
+    planning = data.organisation.heat_planning
+    for stage, day in [
+        (Stage.INVENTORY, date(2025, 3, 1)),
+        (Stage.POTENTIAL, date(2025, 10, 1)),
+        (Stage.TARGET_SCENARIO, date(2026, 2, 1)),
+        (Stage.STRATEGY, date(2026, 3, 1)),
+        (Stage.FINISHED, date(2026, 5, 1)),
+    ]:
+        HeatPlanningStepFactory(planning=planning, stage=stage, reached_on=day)
+    planning.stage, planning.council_decision_on = Stage.FINISHED, date(2026, 6, 1)
+    planning.save()
+    data.measure.history.update(history_date=timezone.make_aware(datetime(2024, 6, 1)))
+    data.measure.status = Measure.Status.COMPLETED
+    data.measure.save()
+
+    def snapshot(scope, subject, year):
+        report = Report(scope=scope, **{scope: subject}, title="x", period_start=date(year, 1, 1))
+        report.period_end = date(year, 12, 31)
+        return build_snapshot(report, today=date(2026, 12, 6))
+
+    [row] = snapshot("roadmap", data.roadmap, 2025)["heat_planning"]["rows"]
+    assert (row["stage"], row["done"], row["council_decision_on"], row["update_due"]) == (
+        Stage.POTENTIAL,
+        False,
+        None,
+        None,
+    )
+    assert [step["date"] for step in row["steps"]] == ["2024-09-01", "2025-03-01", "2025-10-01"]
+    measures = {m["code"]: m for s in snapshot("roadmap", data.roadmap, 2025)["sectors"] for m in s["measures"]}
+    assert measures["EV-01"]["status"] == Measure.Status.IN_PROGRESS
+    assert snapshot("network", data.network, 2025)["summary"]["heat_planning_done"] == 0
+    later = snapshot("network", data.network, 2026)
+    assert later["summary"]["heat_planning_done"] == 1 and later["heat_planning"]["rows"][0]["stage"] == Stage.FINISHED
+
+
 # --- The freeze ---------------------------------------------------------------------------------------------
 
 
