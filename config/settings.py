@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "networks.middleware.StaffMFAMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    "networks.middleware.SecurityHeadersMiddleware",
     "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
 ]
 
@@ -190,6 +191,7 @@ ACCOUNT_SIGNUP_FORM_CLASS = "networks.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # the password again before adding, removing or switching an address
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Klimanetz] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
@@ -251,6 +253,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page uses these browser features; none may be switched on (networks.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
 # The client's address behind the TLS proxy (README, Production): allauth's per-address limits (failed logins,
 # sign-up, password reset) would otherwise count every visitor as the proxy. TRUSTED_PROXY_COUNT proxies under
 # our control append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), the client is the entry that many

@@ -1,10 +1,12 @@
 """The portal's own middleware: staff count as staff only after using their second factor in this session
-(networks.staff); a query string with too many parameters is a 400 everywhere."""
+(networks.staff); the headers that keep personal pages out of caches and browser features off; a query string
+with too many parameters is a 400 everywhere."""
 
 import logging
 from urllib.parse import urlencode
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import TooManyFieldsSent
@@ -59,3 +61,32 @@ class QueryFieldsLimitMiddleware:
             logging.getLogger("django.security.TooManyFieldsSent").warning("%s: %s", request.path, error)
             return bad_request(request, error)
         return self.get_response(request)
+
+
+# Pages with personal data or secrets: no copy in a shared cache or on the browser's disk. The data export, the
+# calendar page (the secret address of the personal feed), the member directory, the two-factor setup (its
+# secret) and the recovery codes. Downloads of member lists set it themselves (networks.views._download).
+NO_STORE_VIEWS = {
+    "networks:profile-export",
+    "events:my-calendar",
+    "networks:member-list",
+    "mfa_activate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+}
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every answer; ``Cache-Control: private, no-store`` on the pages of NO_STORE_VIEWS."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        match = request.resolver_match
+        if match is not None and match.view_name in NO_STORE_VIEWS:
+            response["Cache-Control"] = "private, no-store"
+        return response

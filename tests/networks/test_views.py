@@ -528,6 +528,7 @@ def test_profile_export_downloads_json(client, personas):
 
 def test_account_delete_needs_the_email_and_logs_out(client, personas):
     personas.login(client, "member")
+    client.post(reverse("account_reauthenticate"), {"password": f.PASSWORD})  # asked first (test_hardening.py)
     url = reverse("networks:account-delete")
     assert client.post(url, {"confirm": "wrong@example.org"}).context["form"].errors
     email = personas.user("member").email

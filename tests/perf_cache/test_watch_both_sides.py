@@ -90,6 +90,7 @@ def test_a_person_deletes_their_own_account(client, personas, world):
     phone = as_member(personas)  # a second session of the same account, e.g. on the phone
     assert phone.get(member_pages(world)["space"]).status_code == 200  # the account is remembered in the cache
     client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": f.PASSWORD})  # the password first
     response = client.post(reverse("networks:account-delete"), {"confirm": user.email})
     assert response.status_code == 302
     assert not User.objects.filter(pk=user.pk).exists()

@@ -106,7 +106,7 @@ TABLE: list[Row] = [
     Row("networks:expertise-search", none, LOGGED_IN),
     Row("networks:profile", none, LOGGED_IN, post=LOGGED_IN),
     Row("networks:profile-export", none, LOGGED_IN),
-    Row("networks:account-delete", none, LOGGED_IN, post=LOGGED_IN),
+    Row("networks:account-delete", none, LOGGED_IN, post=done(LOGGED_IN)),  # POST: the password first
     Row("networks:mail-settings", none, LOGGED_IN, post=done(LOGGED_IN), note="an empty POST switches all off"),
     Row(
         "networks:mail-unsubscribe",
