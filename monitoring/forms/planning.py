@@ -60,18 +60,19 @@ class HeatPlanningForm(forms.ModelForm):
             day = data.get(name)
             if day is None:
                 continue
+            names = {"field": Stage(value).label}
             if stage is not None and value > stage:
-                self.add_error(name, _("Only stages up to the current stage have a date."))
+                self.add_error(name, _("“%(field)s” comes after the current stage: leave its date empty.") % names)
             elif day > today:
-                self.add_error(name, _("A stage cannot be reached in the future."))
+                self.add_error(name, _("“%(field)s” cannot be reached in the future.") % names)
             elif previous is not None and day < previous[1]:
                 self.add_error(
                     name,
-                    _("This date lies before the date of “%(stage)s”: the stages are reached in order.")
-                    % {"stage": Stage(previous[0]).label},
+                    _("“%(field)s” lies before “%(stage)s”: the stages are reached in order.")
+                    % {**names, "stage": Stage(previous[0]).label},
                 )
-            else:
-                previous = (value, day)
+            # Each date is compared with the one before it, also a wrong one: one wrong date is one error.
+            previous = (value, day)
         council = data.get("council_decision_on")
         if council and council > today:
             self.add_error("council_decision_on", _("The council decision cannot lie in the future."))

@@ -198,6 +198,19 @@ def test_heat_planning_bad_input(client, personas, org, data, field):  # noqa: F
     assert not HeatPlanning.objects.exists()
 
 
+def test_heat_planning_one_wrong_date_is_one_error_naming_its_stage(client, personas, org):  # noqa: F811
+    login(client, personas, "editor")
+    data = planning_data(Stage.INVENTORY, s1="2023-03-01", s2="2022-01-01", s3="2022-02-01")
+    response = client.post(url("heat-planning-edit", org), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == ["reached_2"]  # the third date follows the second: no second error
+    with translation.override("de"):
+        [message] = errors["reached_2"]
+        assert str(Stage.OFFICE_COMMISSIONED.label) in message and str(Stage.DECIDED.label) in message
+    assert response.content.decode().count(message) == 1
+
+
 def test_heat_planning_only_for_public_bodies(client, personas, org):  # noqa: F811
     org.kind = "company"
     org.save()
