@@ -127,7 +127,7 @@ def context(snapshot: dict, *, for_pdf: bool) -> dict:
         "emissions": emissions,
         "emissions_chart": chart_view(emissions["chart"], 1) if emissions else None,
         "heat_planning": _heat_planning(snapshot["heat_planning"]),
-        "members": snapshot["members"],
+        "members": [{**m, "population_text": num(m["population"])} for m in snapshot["members"] or []],
         "activity": _activity(snapshot["activity"]),
     }
 

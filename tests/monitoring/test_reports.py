@@ -360,6 +360,8 @@ def test_organisation_and_network_reports_build(built, data):
     assert net.snapshot["members"][0]["measures"] == 2  # public measures only
     assert net.snapshot["activity"]["networks"][0]["meetings"] == 1
     assert "Kreis Düren" in pdf_text(net)
+    with net.html_file.open("rb") as f:
+        assert '<td class="num">265.000</td>' in f.read().decode()  # the population, grouped as in German
     assert load_workbook(net.xlsx_file.open("rb")).sheetnames[1] == de("Member organisations")
 
 
