@@ -257,12 +257,33 @@ class RowResult:
     partners: list[Organisation] | None = None
     measure: Measure | None = None  # the existing measure this row updates
     changed: list[str] = field(default_factory=list)  # headers of the changed columns (updates)
+    changes: list[Change] = field(default_factory=list)  # each changed cell, old and new (updates)
+
+    @property
+    def cleared(self) -> list[Change]:
+        return [change for change in self.changes if change.cleared]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed cell of an update as the preview shows it: old → new; ``cleared`` when an empty cell empties
+    a field that has a value."""
+
+    header: str
+    old: str
+    new: str
+    cleared: bool = False
 
 
 @dataclass
 class Preview(tabular.Preview):
     columns: list[Column]
     written_ids: list[int] = field(default_factory=list)  # after ``run``: the measures written, in file order
+
+    @property
+    def cleared_count(self) -> int:
+        """Fields the import empties, over all valid updates."""
+        return sum(len(row.cleared) for row in self.of(UPDATE))
 
     @property
     def ignored(self) -> list[Column]:
@@ -280,9 +301,11 @@ class _Context:
             measures = measures.select_for_update()
         self.existing = {measure.code: measure for measure in measures}
         self.present = {column.key for column in columns if column is not None}
-        self.organisations = {}
+        self.organisations, self.organisation_names = {}, {}
         if any(column and column.kind in (ORGANISATION, ORGANISATIONS) for column in columns):
-            self.organisations = {org.name.casefold(): org for org in Organisation.objects.only("pk", "name")}
+            for org in Organisation.objects.only("pk", "name"):
+                self.organisations[org.name.casefold()] = org
+                self.organisation_names[org.pk] = org.name
         self.lookups = {c.key: choice_lookup(c.choices) for c in columns if c is not None and c.kind == CHOICE}
 
     def organisation(self, name: str) -> Organisation:
@@ -370,8 +393,9 @@ def _validate(row: RowResult, data: dict, model_values: dict, context: _Context)
     if existing is None:
         row.action = CREATE
     else:
-        row.changed = _changes(existing, values, partners, context)
-        row.action = UPDATE if row.changed else UNCHANGED
+        row.changes = _changes(existing, values, partners, context)
+        row.changed = [change.header for change in row.changes]
+        row.action = UPDATE if row.changes else UNCHANGED
     row.title = row.title or (existing.title if existing else "")
     return row
 
@@ -399,11 +423,55 @@ def _current(measure: Measure, name: str):
     return getattr(measure, name)
 
 
-def _changes(measure: Measure, values: dict, partners, context: _Context) -> list[str]:
-    changed = [context.header(name) for name, new in values.items() if not _same(_current(measure, name), new)]
-    if partners is not None and {p.pk for p in partners} != {p.pk for p in measure.partners.all()}:
-        changed.append(context.header("partners"))
-    return changed
+def _changes(measure: Measure, values: dict, partners, context: _Context) -> list[Change]:
+    """Each cell of the row that changes the measure: old and new as the preview shows them."""
+    changes = [
+        _change(name, _current(measure, name), new, context)
+        for name, new in values.items()
+        if not _same(_current(measure, name), new)
+    ]
+    before = sorted(measure.partners.all(), key=lambda org: org.name)
+    if partners is not None and {p.pk for p in partners} != {p.pk for p in before}:
+        changes.append(_change("partners", before, sorted(partners, key=lambda org: org.name), context))
+    return changes
+
+
+SHOWN_LENGTH = 80  # characters of a long text the preview shows
+
+
+def _change(name: str, old, new, context: _Context) -> Change:
+    return Change(
+        context.header(name),
+        _shown(name, old, context),
+        _shown(name, new, context),
+        cleared=_is_empty(new) and not _is_empty(old),
+    )
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _shown(name: str, value, context: _Context) -> str:
+    """A value as the preview shows it: numbers and dates the German way, choices by their label, organisations
+    by their name, long texts shortened."""
+    column = BY_KEY.get(name)
+    if _is_empty(value):
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        return numbers.plain_number(value)
+    if isinstance(value, date):
+        return tabular.date_text(value)
+    if isinstance(value, Organisation):
+        return value.name if value.name else context.organisation_names.get(value.pk, str(value.pk))
+    if isinstance(value, list):
+        return ", ".join(_shown(name, item, context) for item in value)
+    if column is not None and column.kind == CHOICE:
+        return str(dict(column.choices.choices).get(value, value))
+    text = " ".join(str(value).split())
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def _duplicates(rows: list[RowResult]) -> None:

@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -260,6 +261,13 @@ def cell_text(value, *, is_csv: bool) -> str:
 
 
 # --- Writing ---------------------------------------------------------------------------------------
+
+DATE_FORMAT, DATETIME_FORMAT = "%d.%m.%Y", "%d.%m.%Y %H:%M"
+
+
+def date_text(value) -> str:
+    """A date as German spreadsheets write it: 31.12.2026 (with the time: 31.12.2026 14:30)."""
+    return value.strftime(DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT)
 
 
 def neutralise(value):

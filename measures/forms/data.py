@@ -68,7 +68,6 @@ class ImportForm(forms.Form):
             "CSV (UTF-8, separated by semicolons or commas) or Excel (.xlsx); 5 MB and 5,000 measures at most."
         ),
     )
-    digest = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_file(self):
         from measures import importing
@@ -83,3 +82,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
         self.table = table
         return upload
+
+
+class ImportConfirmForm(forms.Form):
+    """The confirmation of a preview: the checked file the server kept (measures.services.imports.import_draft)."""
+
+    draft = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -12,10 +12,12 @@ from networks.models import Person
 
 
 class MeasureImport(models.Model):
-    """One confirmed import file and how far its task got. The file's bytes (at most the 5 MB of
-    networks.tabular) are kept until the task has finished with it, then emptied."""
+    """One import file and how far its task got. A CHECKED row is the file of a preview, kept so that the editor
+    confirms without choosing the file again (dropped after an hour); confirming makes it QUEUED. The file's
+    bytes (at most the 5 MB of networks.tabular) are kept until the task has finished with it, then emptied."""
 
     class Status(models.TextChoices):
+        CHECKED = "checked", _("checked, not confirmed")  # the file of a preview, kept for its confirmation
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")

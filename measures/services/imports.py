@@ -1,10 +1,11 @@
 """Confirmed imports of measures as background jobs: queue, run once, report progress, fail, watchdog.
 
-The life of a job: the editor confirms the checked file; ``import_queue`` stores it in a QUEUED
-``MeasureImport`` and sends ``measures.tasks.measure_import_run`` after the commit (``queue_on_commit``: a
-broker that is down never raises into the request; the watchdog sends the job again). The task claims the
-row with one conditional UPDATE (QUEUED → RUNNING, or a RUNNING row whose worker is known dead): a second
-delivery of the same message finds nothing to claim and does nothing. It reads the stored file and runs
+The life of a job: the preview keeps the checked file in a CHECKED ``MeasureImport`` (``import_draft``); the
+editor confirms it without choosing the file again and ``import_confirm`` makes it QUEUED (``import_queue``
+stores a file as QUEUED at once) and sends ``measures.tasks.measure_import_run`` after the commit
+(``queue_on_commit``: a broker that is down never raises into the request; the watchdog sends the job again).
+The task claims the row with one conditional UPDATE (QUEUED → RUNNING, or a RUNNING row whose worker is known
+dead): a second delivery of the same message finds nothing to claim and does nothing. It reads the stored file and runs
 ``measures.importing.run``: the rows are checked again against the data as it is now (it may have changed
 since the preview) and written in ONE transaction, all or nothing. A row that became invalid fails the job
 with the list of rows and their errors; nothing is written. Then the file's bytes are dropped.
@@ -56,6 +57,7 @@ Status = MeasureImport.Status
 
 WATCHDOG_MARGIN = timedelta(minutes=2)  # after the task's hard time limit, before a RUNNING job counts as dead
 QUEUED_PATIENCE = timedelta(minutes=15)  # a QUEUED job is sent once more after this, and failed after twice
+DRAFT_MAX_AGE = timedelta(hours=1)  # between the preview and its confirmation; older drafts are dropped
 PROBLEM_ROWS = 1000  # rows with errors kept on a failed job (the first ones; the count is always complete)
 PROGRESS_SECONDS = 600  # how long a progress entry stays in the cache (longer than the task may run)
 
@@ -117,6 +119,50 @@ def import_queue(
     )
     _enqueue(job.pk)
     return job
+
+
+# --- The file of a preview, kept for its confirmation ---------------------------------------------------------
+
+
+@transaction.atomic
+def import_draft(
+    *, roadmap: Roadmap, table: Table, content: bytes, by: Person | None, language: str = "de"
+) -> MeasureImport:
+    """Keep the checked file (a CHECKED job) so that confirming does not ask for it again. The editor's earlier
+    drafts of this roadmap are dropped: only the latest check can be confirmed."""
+    _drafts().filter(roadmap=roadmap, requested_by=by).delete()
+    return MeasureImport.objects.create(
+        roadmap=roadmap,
+        requested_by=by,
+        status=Status.CHECKED,
+        file_name=(table.name or "import")[:255],
+        content=content,
+        digest=table.digest,
+        language=language,
+        rows_total=len(table.rows),
+    )
+
+
+def import_confirm(*, roadmap: Roadmap, draft_id: int, by: Person | None, language: str = "de") -> MeasureImport | None:
+    """Queue the draft the editor checked (one conditional UPDATE: a second click queues nothing) and send its
+    task after the commit; None when there is no such draft of this editor and roadmap, or it is too old."""
+    now = timezone.now()
+    with transaction.atomic():
+        queued = (
+            _drafts()
+            .filter(pk=draft_id, roadmap=roadmap, requested_by=by, created_at__gte=now - DRAFT_MAX_AGE)
+            .update(
+                status=Status.QUEUED, language=language, step=_in(language, WAITING), created_at=now, heartbeat_at=now
+            )
+        )
+        if not queued:
+            return None
+        _enqueue(draft_id)
+    return MeasureImport.objects.defer("content").get(pk=draft_id)
+
+
+def _drafts():
+    return MeasureImport.objects.filter(status=Status.CHECKED)
 
 
 # --- Run ----------------------------------------------------------------------------------------------------
@@ -297,8 +343,10 @@ def import_fail(job_id: int, reason) -> int:
 
 
 def imports_watchdog() -> int:
-    """Fail RUNNING jobs whose worker died; send long-QUEUED ones once more, then fail them. Returns changes."""
+    """Fail RUNNING jobs whose worker died; send long-QUEUED ones once more, then fail them; drop the files of
+    previews nobody confirmed within DRAFT_MAX_AGE. Returns changes."""
     at = timezone.now()
+    _drafts().filter(created_at__lt=at - DRAFT_MAX_AGE).delete()
     dead = MeasureImport.objects.annotate(alive=Coalesce("heartbeat_at", "started_at", "created_at")).filter(
         status=Status.RUNNING, alive__lt=at - _hard_limit() - WATCHDOG_MARGIN
     )

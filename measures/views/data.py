@@ -1,13 +1,14 @@
 """Editors' import and export of a roadmap's measures (CSV and XLSX).
 
-The import is two steps without anything kept on the server until the editor confirms: step 1 uploads the
-file and shows the dry run; step 2 uploads the same file again with the SHA-256 of the checked one (a hidden
-field). Re-uploading instead of keeping the rows in the session or on local disk: any worker can take step
-2, no multi-megabyte session row is loaded on every later request, nothing is left behind when an editor
-walks away. Confirming stores the file in a job (``MeasureImport``) and redirects to its status page; a
-Celery task checks every row again against the data as it is then and writes all of them in one
-transaction, or none (measures.services.imports). The status page polls ``import-job-status`` with
-static/js/report-progress.js and works without JavaScript (a reload link).
+The import is two steps: step 1 uploads the file and shows the dry run, each update with the old and the new
+value of every changed cell and every value an empty cell would clear. When every row is valid the server keeps
+the checked file (a CHECKED ``MeasureImport``, dropped after an hour or at the next check); step 2 confirms it
+by its id, without choosing the file again (measures.services.imports.import_confirm: only the editor's own
+latest draft of this roadmap, once). The file lives in the database rather than the session or local disk:
+any worker can take step 2 and no multi-megabyte session row is loaded on every later request. Confirming
+queues the job and redirects to its status page; a Celery task checks every row again against the data as it
+is then and writes all of them in one transaction, or none (measures.services.imports). The status page polls
+``import-job-status`` with static/js/report-progress.js and works without JavaScript (a reload link).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from measures import access, exports, importing
-from measures.forms.data import ImportForm
+from measures.forms.data import ImportConfirmForm, ImportForm
 from measures.models import Measure, MeasureImport, Roadmap
 from measures.services import imports
 from networks.pages import person_of
@@ -31,9 +32,8 @@ RESULT_MEASURES = 50  # measures linked on the page of a finished import
 RECENT_IMPORTS = 5  # imports listed on the import page
 
 
-def _import_page(request, roadmap: Roadmap, form, *, preview=None, checked=None, status: int = 200):
-    """The upload form, the table of columns and, after a check, its result (``checked``: the Table)."""
-    digest = checked.digest if checked is not None else ""
+def _import_page(request, roadmap: Roadmap, form, *, preview=None, draft=None, status: int = 200):
+    """The upload form, the table of columns and, after a check, its result (``draft``: the kept file)."""
     context = {
         "roadmap": roadmap,
         "editor_nav": "import",
@@ -45,13 +45,14 @@ def _import_page(request, roadmap: Roadmap, form, *, preview=None, checked=None,
     }
     if preview is not None:
         context |= {
-            "confirm_form": ImportForm(initial={"digest": digest}, auto_id="confirm_%s") if preview.ok else None,
+            "confirm_form": ImportConfirmForm(initial={"draft": draft.pk}, auto_id="confirm_%s") if draft else None,
             "bad_rows": preview.bad_rows,
             "created": preview.of(importing.CREATE),
             "updated": preview.of(importing.UPDATE),
             "unchanged": preview.count(importing.UNCHANGED),
+            "cleared_count": preview.cleared_count,
         }
-        context["checked_name"] = checked.name if checked is not None else ""
+        context["checked_name"] = draft.file_name if draft is not None else ""
         context["to_write"] = len(context["created"]) + len(context["updated"])
         context["created_more"] = max(len(context["created"]) - PREVIEW_ROWS, 0)
         context["updated_more"] = max(len(context["updated"]) - PREVIEW_ROWS, 0)
@@ -59,19 +60,29 @@ def _import_page(request, roadmap: Roadmap, form, *, preview=None, checked=None,
 
 
 def recent_imports(roadmap: Roadmap, limit: int = RECENT_IMPORTS) -> list[MeasureImport]:
-    """The roadmap's latest imports, newest first (one query, without the files' bytes)."""
-    jobs = MeasureImport.objects.filter(roadmap=roadmap).select_related("requested_by").defer("content")
+    """The roadmap's latest confirmed imports, newest first (one query, without the files' bytes)."""
+    jobs = (
+        MeasureImport.objects.filter(roadmap=roadmap)
+        .exclude(status=MeasureImport.Status.CHECKED)
+        .select_related("requested_by")
+        .defer("content")
+    )
     return list(jobs[:limit])
 
 
-def _confirm(request: HttpRequest, roadmap: Roadmap, form: ImportForm) -> HttpResponse:
-    """Step 2: store the checked file in a job and show its page (the task checks again and writes)."""
-    upload = form.cleaned_data["file"]
-    upload.seek(0)
-    job = imports.import_queue(
-        roadmap=roadmap, table=form.table, content=upload.read(), by=person_of(request), language=get_language()
-    )
-    job = MeasureImport.objects.defer("content").get(pk=job.pk)  # eager tasks (development) ran already
+def _confirm(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
+    """Step 2: queue the kept file of the editor's check and show its job's page (the task checks again and
+    writes)."""
+    form = ImportConfirmForm(request.POST)
+    job = None
+    if form.is_valid():
+        job = imports.import_confirm(
+            roadmap=roadmap, draft_id=form.cleaned_data["draft"], by=person_of(request), language=get_language()
+        )
+    if job is None:
+        messages.error(request, _("The check of the file has expired or is not valid. Please check the file again."))
+        return _import_page(request, roadmap, ImportForm(), status=400)
+    job.refresh_from_db(fields=["status", "error"])  # eager tasks (development) ran already
     if job.status == MeasureImport.Status.DONE:
         messages.success(request, _result_text(job))
     elif job.status == MeasureImport.Status.FAILED:
@@ -98,24 +109,28 @@ def measure_import(request: HttpRequest, slug: str) -> HttpResponse:
         if request.GET.get("vorlage") == "csv":
             return exports.template_csv()
         return _import_page(request, roadmap, ImportForm())
+    if request.POST.get("action") == "import":
+        return _confirm(request, roadmap)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, roadmap, form, status=400)
-    if request.POST.get("action") == "import":
-        if form.cleaned_data["digest"] == form.table.digest:
-            return _confirm(request, roadmap, form)
-        messages.error(request, _("This is not the file you checked, so nothing was imported. Here is its check."))
     preview = importing.check(roadmap=roadmap, table=form.table)
+    draft = None
+    if preview.ok and (preview.count(importing.CREATE) or preview.count(importing.UPDATE)):
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        draft = imports.import_draft(
+            roadmap=roadmap, table=form.table, content=upload.read(), by=person_of(request), language=get_language()
+        )
     status = 200 if preview.ok else 400
-    return _import_page(request, roadmap, ImportForm(), preview=preview, checked=form.table, status=status)
+    return _import_page(request, roadmap, ImportForm(), preview=preview, draft=draft, status=status)
 
 
 def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Roadmap, MeasureImport]:
     """A job of a roadmap the user edits (as the import page: 404 or 403 for others)."""
     roadmap = access.access_roadmap_edit(request.user, slug)
-    job = get_object_or_404(
-        MeasureImport.objects.select_related("requested_by").defer("content"), roadmap=roadmap, pk=pk
-    )
+    jobs = MeasureImport.objects.exclude(status=MeasureImport.Status.CHECKED)  # a preview's file is no job yet
+    job = get_object_or_404(jobs.select_related("requested_by").defer("content"), roadmap=roadmap, pk=pk)
     job.roadmap = roadmap
     return roadmap, job
 

@@ -11,13 +11,14 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from measures import importing
 from measures.models import Measure, MeasureImport, Sector
+from measures.services import imports
 from networks import tabular
 from tests.conftest import PERSONAS
 from tests.measures.factories import MeasureFactory, MilestoneFactory, RoadmapFactory
@@ -58,17 +59,27 @@ def xlsx_file(rows, *, header=HEADER, name="massnahmen.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def post(client, roadmap, upload, *, action="check", digest=""):
+def post(client, roadmap, upload, *, action="check"):
     upload.seek(0)
-    data = {"file": upload, "action": action, "digest": digest}
-    with TestCase.captureOnCommitCallbacks(execute=True):  # a confirmed import's task runs (eager) at the commit
+    data = {"file": upload, "action": action}
+    with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(url("measure-import", roadmap), data)
+
+
+def confirm(client, roadmap, draft):
+    """Step 2: the confirmation names the kept file of the check; no file is chosen again."""
+    with TestCase.captureOnCommitCallbacks(execute=True):  # a confirmed import's task runs (eager) at the commit
+        return client.post(url("measure-import", roadmap), {"action": "import", "draft": draft})
+
+
+def draft_of(checked) -> str:
+    return checked.context["confirm_form"]["draft"].value()
 
 
 def job_of(response) -> MeasureImport:
     """The import job a confirmation redirected to."""
     assert response.status_code == 302, response.status_code
-    job = MeasureImport.objects.get()
+    job = MeasureImport.objects.exclude(status=MeasureImport.Status.CHECKED).get()
     assert response["Location"] == job.get_absolute_url()
     return job
 
@@ -76,8 +87,7 @@ def job_of(response) -> MeasureImport:
 def check_then_import(client, roadmap, upload):
     checked = post(client, roadmap, upload)
     assert checked.status_code == 200, checked.context["preview"].bad_rows if checked.context else checked
-    digest = checked.context["confirm_form"]["digest"].value()
-    return checked, post(client, roadmap, upload, action="import", digest=digest)
+    return checked, confirm(client, roadmap, draft_of(checked))
 
 
 def state(roadmap):
@@ -125,9 +135,11 @@ def test_checking_alone_writes_nothing(client, personas, roadmap):
     assert response.status_code == 200
     assert response.context["preview"].ok and not Measure.objects.exists()
     page = response.content.decode()
-    assert (
-        'name="digest"' in page and 'value="import"' in page and "choose the same file (massnahmen.csv) again" in page
-    )
+    assert 'name="draft"' in page and 'value="import"' in page and "the checked file (massnahmen.csv)" in page
+    assert page.count('type="file"') == 1  # the confirmation does not ask for the file again
+    draft = MeasureImport.objects.get()  # the checked file, kept for the confirmation: not an import yet
+    assert draft.status == MeasureImport.Status.CHECKED and draft.file_name == "massnahmen.csv"
+    assert draft_of(response) == draft.pk and "Recent imports" not in page
 
 
 def test_comma_separated_csv_without_bom_with_german_headers(client, personas, roadmap):
@@ -236,16 +248,8 @@ def test_a_bad_row_is_listed_and_nothing_is_written(client, personas, roadmap, c
     page = checked.content.decode()
     assert "1 row has errors. Nothing was imported." in page and '<th scope="row">3</th>' in page
 
-    forced = post(client, roadmap, upload, action="import", digest=upload_digest(upload))
-    job = job_of(forced)  # confirmed all the same: the job checks again, fails, and names the row
-    assert job.status == MeasureImport.Status.FAILED and [p["row"] for p in job.problems] == [3]
-    assert job.problems[0]["errors"][0].startswith(message)
+    assert not MeasureImport.objects.exists()  # nothing kept to confirm
     assert state(roadmap) == before and Measure.objects.get(pk=kept.pk).title == "Bleibt"
-
-
-def upload_digest(upload):
-    upload.seek(0)
-    return importing.read_table(upload.name, upload.read()).digest
 
 
 def test_duplicate_codes_in_the_file_are_errors_on_every_row(client, personas, roadmap):
@@ -258,8 +262,7 @@ def test_duplicate_codes_in_the_file_are_errors_on_every_row(client, personas, r
         2: ["The code “B-1” is also used in row 4: each measure once per file."],
         4: ["The code “B-1” is also used in row 2: each measure once per file."],
     }
-    job = job_of(post(client, roadmap, upload, action="import", digest=upload_digest(upload)))
-    assert job.status == MeasureImport.Status.FAILED and [p["row"] for p in job.problems] == [2, 4]
+    assert checked.context["confirm_form"] is None and not MeasureImport.objects.exists()
     assert not Measure.objects.exists()
 
 
@@ -320,7 +323,7 @@ def test_a_new_measure_needs_title_and_sector_columns(client, personas, roadmap)
 )
 def test_wrong_files_are_form_errors(client, personas, roadmap, upload, message):
     personas.login(client, "editor")
-    response = post(client, roadmap, upload, action="import")
+    response = post(client, roadmap, upload)
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [message]
     assert not Measure.objects.exists()
@@ -329,7 +332,7 @@ def test_wrong_files_are_form_errors(client, personas, roadmap, upload, message)
 def test_too_many_rows_and_too_large_files_are_refused(client, personas, roadmap):
     personas.login(client, "editor")
     rows = [[f"R-{i}", "Zeile", "mobility"] for i in range(importing.MAX_ROWS + 1)]
-    response = post(client, roadmap, csv_file(rows, header=["code", "title", "sector"]), action="import")
+    response = post(client, roadmap, csv_file(rows, header=["code", "title", "sector"]))
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == ["The file has more than 5,000 rows. Please split it."]
     large = SimpleUploadedFile("gross.csv", b"code;title\n" + b"M-1;" + b"x" * importing.MAX_BYTES)
@@ -351,16 +354,72 @@ def test_exactly_the_limit_is_accepted_by_the_reader():
     assert len(table.rows) == importing.MAX_ROWS and table.rows[-1][0] == importing.MAX_ROWS + 1
 
 
-def test_confirming_another_file_than_the_checked_one_writes_nothing(client, personas, roadmap):
+def test_only_the_editors_own_fresh_draft_of_this_roadmap_is_confirmed_and_only_once(client, personas, roadmap):
+    personas.login(client, "staff")
+    theirs = draft_of(post(client, roadmap, csv_file(GOOD_ROWS[:1])))  # another editor's check
     personas.login(client, "editor")
-    checked = post(client, roadmap, csv_file(GOOD_ROWS[:1]))
-    digest = checked.context["confirm_form"]["digest"].value()
-    response = post(client, roadmap, csv_file(GOOD_ROWS), action="import", digest=digest)
-    assert response.status_code == 200 and response.context["preview"].ok
-    assert "This is not the file you checked" in response.content.decode()
+    first = draft_of(post(client, roadmap, csv_file(GOOD_ROWS[:1])))
+    latest = draft_of(post(client, roadmap, csv_file(GOOD_ROWS)))
+    other_roadmap = RoadmapFactory(organisation=roadmap.organisation)
+    elsewhere = draft_of(post(client, other_roadmap, csv_file(GOOD_ROWS)))
+    assert not MeasureImport.objects.filter(pk=first).exists()  # a new check drops the editor's earlier draft
+    with translation.override("en"):
+        for draft in (theirs, first, elsewhere, "x", ""):
+            response = confirm(client, roadmap, draft)
+            assert response.status_code == 400
+            assert "The check of the file has expired or is not valid." in response.content.decode()
     assert not Measure.objects.exists()
-    response = post(client, roadmap, csv_file(GOOD_ROWS), action="import")  # no digest: no import either
-    assert not Measure.objects.exists()
+    job = job_of(confirm(client, roadmap, latest))
+    assert job.pk == int(latest) and job.status == MeasureImport.Status.DONE and Measure.objects.count() == 2
+    assert confirm(client, roadmap, latest).status_code == 400  # a second click queues nothing
+    assert MeasureImport.objects.filter(pk=latest).get().created_count == 2
+
+
+def test_a_draft_expires_and_the_watchdog_drops_its_file(client, personas, roadmap):
+    personas.login(client, "editor")
+    draft = draft_of(post(client, roadmap, csv_file(GOOD_ROWS)))
+    MeasureImport.objects.filter(pk=draft).update(created_at=timezone.now() - imports.DRAFT_MAX_AGE)
+    assert confirm(client, roadmap, draft).status_code == 400 and not Measure.objects.exists()
+    with translation.override("en"):
+        assert client.get(reverse("measures:import-job", args=[roadmap.slug, draft])).status_code == 404
+    imports.imports_watchdog()
+    assert not MeasureImport.objects.exists()
+
+
+def test_the_preview_shows_old_and_new_of_every_changed_cell_and_marks_cleared_values(client, personas, roadmap):
+    MeasureFactory(
+        roadmap=roadmap,
+        code="M-01",
+        title="Balkonkraftwerke",
+        sector=Sector.HOUSEHOLDS,
+        status=Measure.Status.PLANNED,
+        start=date(2025, 3, 1),
+        end=date(2026, 12, 31),
+        effect_expected=Decimal("1200.5"),
+        effect_low=Decimal("800"),
+        effect_high=Decimal("1500"),
+    )
+    personas.login(client, "editor")
+    row = ["M-01", "Balkonkraftwerke fördern", "households", "planned", "01.03.2025", "", "1.200,5", "", "1.600"]
+    with translation.override("en"):
+        checked = post(client, roadmap, csv_file([row]))
+    [update] = checked.context["updated"]
+    assert [(c.header, c.old, c.new, c.cleared) for c in update.changes] == [
+        ("title", "Balkonkraftwerke", "Balkonkraftwerke fördern", False),
+        ("end", "31.12.2026", "", True),
+        ("effect_low (t CO2e/a)", "800", "", True),
+        ("effect_high (t CO2e/a)", "1.500", "1.600", False),
+    ]
+    page = checked.content.decode()
+    assert "2 values will be cleared by empty cells" in page
+    assert "<del>31.12.2026</del> → <mark>will be cleared</mark>" in page
+    assert "<del>1.500</del> → <ins>1.600</ins>" in page
+    assert checked.context["cleared_count"] == 2 and draft_of(checked)
+    with translation.override("de"):
+        german = client.post(reverse("measures:measure-import", args=[roadmap.slug]), {"file": csv_file([row])})
+    page = german.content.decode()
+    assert "2 Werte werden durch leere Zellen geleert" in page and "<mark>wird geleert</mark>" in page
+    assert "Änderungen (vorher → nachher)" in page and "<del>1.200,5</del>" not in page  # unchanged: not listed
 
 
 def test_the_template_has_every_importable_header_and_imports(client, personas, roadmap):
@@ -542,21 +601,21 @@ def test_an_export_imports_back_without_errors_or_changes(client, personas, road
     }
 
 
-def test_export_query_count_is_flat(client, personas, roadmap, django_assert_num_queries):
+def test_export_query_count_is_flat(client, personas, roadmap):
     personas.login(client, "editor")
     target = url("measure-export-xlsx", roadmap)
 
-    def grow(n):
+    def count(n):
         for _ in range(n):
             MeasureFactory(roadmap=roadmap, lead_organisation=OrganisationFactory()).partners.add(OrganisationFactory())
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(target).status_code == 200
+        return len(queries)
 
-    # session, user, roadmap with organisation, editor check, measures with their relations, partners
-    grow(2)
-    with django_assert_num_queries(6):
-        assert client.get(target).status_code == 200
-    grow(10)
-    with django_assert_num_queries(6):
-        assert client.get(target).status_code == 200
+    client.get(target)  # the session and the account as a warm page reads them (from the cache where it is on)
+    # (session), user, roadmap with organisation, editor check, measures with their relations, partners
+    small = count(2)
+    assert small == count(10) and small <= 6
 
 
 def test_import_check_query_count_is_flat(client, personas, roadmap):
@@ -571,8 +630,11 @@ def test_import_check_query_count_is_flat(client, personas, roadmap):
             assert post(client, roadmap, csv_file(rows, header=header)).status_code == 200
         return len(queries)
 
-    # session, user, roadmap, editor check, measures, their partners, organisations, recent imports
-    assert count(2) == count(10) == 8
+    client.get(url("measure-import", roadmap))  # the session and the account read as on a warm page
+    # (session), user, roadmap, editor check, measures, their partners, organisations, recent imports; the kept
+    # file: savepoint, the editor's earlier draft deleted, the new one inserted, release
+    small = count(2)
+    assert small == count(10) and small <= 12
 
 
 # --- Permissions -----------------------------------------------------------------------------------------
@@ -606,9 +668,14 @@ def test_import_and_export_are_for_editors(client, personas, roadmap, full_measu
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_importing_is_for_editors(client, personas, roadmap, persona):
     personas.login(client, persona)
-    upload = csv_file(GOOD_ROWS)
-    digest = upload_digest(upload)
-    response = post(client, roadmap, upload, action="import", digest=digest)
+    personas.login(client, "editor")
+    draft = draft_of(post(client, roadmap, csv_file(GOOD_ROWS)))
+    client.logout()
+    personas.login(client, persona)
+    response = confirm(client, roadmap, draft)
+    if persona == "staff":  # staff edits too, but confirms only its own check
+        assert response.status_code == 400
+        response = confirm(client, roadmap, draft_of(post(client, roadmap, csv_file(GOOD_ROWS))))
     assert response.status_code == {200: 302}.get(EXPECTED[persona], EXPECTED[persona])
     assert Measure.objects.exists() == (EXPECTED[persona] == 200)
 
@@ -623,13 +690,14 @@ def test_an_unpublished_roadmap_is_unknown_to_non_editors(client, personas, road
     assert client.get(url(name, roadmap)).status_code == expected
 
 
-def test_an_editor_of_another_organisation_cannot_import_or_export(client, personas):
+def test_an_editor_of_another_organisation_cannot_import_or_export(client, personas, roadmap):
     other = RoadmapFactory(published=False)
     kept = MeasureFactory(roadmap=other, code="M-01", title="Fremd")
     personas.login(client, "editor")
     assert client.get(url("measure-export-csv", other)).status_code == 404
-    upload = csv_file(GOOD_ROWS)
-    assert post(client, other, upload, action="import", digest=upload_digest(upload)).status_code == 404
+    assert post(client, other, csv_file(GOOD_ROWS)).status_code == 404
+    draft = draft_of(post(client, roadmap, csv_file(GOOD_ROWS)))  # a check of their own roadmap
+    assert confirm(client, other, draft).status_code == 404
     kept.refresh_from_db()
     assert kept.title == "Fremd" and Measure.objects.count() == 1
 
