@@ -1,13 +1,16 @@
 """Citizen participation: proposals, support, comments, the moderation queue, proposals turned into measures."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
 from measures import services
 from measures.models import Comment, Measure, Moderation, Proposal, ProposalSupport, Sector
+from networks import markdown
 from networks.models import OutboxMessage
 from tests.helpers import de, messages_of
 from tests.measures.factories import CommentFactory, MeasureFactory, ProposalFactory, RoadmapFactory
@@ -673,3 +676,60 @@ def test_pending_proposal_cannot_become_a_measure(client, personas, roadmap, pen
     response = client.post(url("proposal-to-measure", roadmap, pending.pk), {"code": "B-08"})
     assert de("Only published proposals can become measures.") in " ".join(messages_of(response))
     assert not Measure.objects.exists()
+
+
+# --- Markdown, rendered once when saved (networks.markdown) -------------------------------------
+
+TOO_DEEP = de("Lists, quotations and emphases are nested too deeply: at most %(limit)s levels are possible.", limit=20)
+
+
+def test_pages_serve_the_html_stored_with_the_text(client, personas, roadmap, measure, author, monkeypatch):
+    text = "**Radwege** für [alle](https://example.org/radwege)"
+    proposal = services.proposal_submit(
+        roadmap=roadmap, author=author, title="Radwege", sector=Sector.MOBILITY, text=text
+    )
+    comment = services.comment_submit(measure=measure, author=author, text=text)
+    for item in (proposal, comment):
+        assert item.text_html == (
+            '<p><strong>Radwege</strong> für <a href="https://example.org/radwege" '
+            'rel="nofollow ugc noopener noreferrer">alle</a></p>\n'
+        )
+    monkeypatch.setattr(markdown, "render", lambda *args, **kwargs: pytest.fail("Markdown rendered while serving"))
+    personas.login(client, "editor")
+    queue = client.get(url("moderation", roadmap)).content.decode()
+    assert queue.count("<strong>Radwege</strong>") == 2  # the proposal and the comment
+    services.proposal_moderate(proposal=proposal, publish=True, reason="", by=personas.people["editor"])
+    services.comment_moderate(comment=comment, publish=True, reason="", by=personas.people["editor"])
+    client.logout()
+    assert "<strong>Radwege</strong>" in client.get(proposal.get_absolute_url()).content.decode()
+    assert "<strong>Radwege</strong>" in client.get(measure.get_absolute_url()).content.decode()
+    assert "Radwege für alle" in client.get(url("proposal-list", roadmap)).content.decode()  # the excerpt: text
+
+
+def test_a_comment_nested_too_deeply_is_refused_with_a_clear_error(client, roadmap, measure, author):
+    client.force_login(author.user)
+    response = client.post(url("comment-create", roadmap, measure.slug), {"text": "> " * 21 + "tief"})
+    assert response.status_code == 302
+    assert " ".join([de("Your comment could not be saved."), TOO_DEEP]) in messages_of(response)
+    assert not Comment.objects.exists()
+
+
+def test_a_proposal_nested_too_deeply_is_a_form_error_that_keeps_the_text(client, roadmap, author):
+    client.force_login(author.user)
+    text = "- " * 21 + "tief"
+    response = client.post(url("proposal-create", roadmap), {**VALID, "text": text})
+    assert response.status_code == 400
+    assert response.context["form"].errors["text"] == [TOO_DEEP]
+    assert response.context["form"]["text"].value() == text
+    assert not Proposal.objects.exists()
+
+
+def test_the_migration_renders_the_proposals_and_comments_stored_before(roadmap, measure):
+    proposal = ProposalFactory(roadmap=roadmap, text="*Idee*")
+    comment = CommentFactory(measure=measure, text="# Laut")
+    Proposal.objects.update(text_html="")
+    Comment.objects.update(text_html="")
+    importlib.import_module("measures.migrations.0004_markdown_html").render_stored(apps, None)
+    proposal.refresh_from_db()
+    comment.refresh_from_db()
+    assert proposal.text_html == "<p><em>Idee</em></p>\n" and comment.text_html == "<p>Laut</p>\n"
