@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from monitoring.charts import Chart
-from monitoring.reporting.text import day, moment, num, period, sections
+from monitoring.reporting.text import day, has_activity, moment, num, period, sections
 
 TEMPLATE = "monitoring/report/document.html"
 
@@ -129,6 +129,7 @@ def context(snapshot: dict, *, for_pdf: bool) -> dict:
         "heat_planning": _heat_planning(snapshot["heat_planning"]),
         "members": [{**m, "population_text": num(m["population"])} for m in snapshot["members"] or []],
         "activity": _activity(snapshot["activity"]),
+        "has_activity": has_activity(snapshot),
     }
 
 

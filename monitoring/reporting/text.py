@@ -24,8 +24,14 @@ def sections(snapshot: dict) -> list[tuple[str, str]]:
         out.append(("indikatoren", _("Indicators")))
         out.append(("thg-bilanz", _("GHG balance")))
     out.append(("waermeplanung", _("Heat planning")))
-    out.append(("netzwerkaktivitaet", _("Network activity")))
+    if has_activity(snapshot):
+        out.append(("netzwerkaktivitaet", _("Network activity")))
     return out
+
+
+def has_activity(snapshot: dict) -> bool:
+    """A network met in the period: without a meeting the report leaves the activity out (no "0 meetings")."""
+    return any(network["meetings"] for network in snapshot["activity"]["networks"])
 
 
 def day(value: str | date | None, long: bool = False) -> str:

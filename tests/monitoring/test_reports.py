@@ -403,6 +403,22 @@ def test_every_figure_is_as_of_the_end_of_the_period(data):
     assert later["summary"]["heat_planning_done"] == 1 and later["heat_planning"]["rows"][0]["stage"] == Stage.FINISHED
 
 
+def test_a_network_without_meetings_has_no_activity_section(data):
+    """Not "0 meetings, 0 participants": the section, its sheet and its CSV rows are left out."""
+    Registration.objects.all().delete()
+    data.network.events.all().delete()
+    snapshot = build_snapshot(
+        Report(scope="network", network=data.network, title="x", period_start=START, period_end=END)
+    )
+    html = RENDERERS["html"](snapshot).decode()
+    with translation.override("de"):
+        heading = translation.gettext("Network activity")
+        assert heading not in html and 'id="netzwerkaktivitaet"' not in html
+        assert translation.gettext("meetings in the period") not in html
+        assert heading not in load_workbook(io.BytesIO(RENDERERS["xlsx"](snapshot))).sheetnames
+        assert heading not in RENDERERS["csv"](snapshot).decode("utf-8-sig")
+
+
 # --- The freeze ---------------------------------------------------------------------------------------------
 
 
