@@ -139,6 +139,19 @@ def test_health_table(client, personas, member_org):
         assert f'href="{detail}#{anchor}"' in page
 
 
+def test_health_says_there_was_no_meeting(client, personas, member_org):
+    """No event in twelve months: the page says so, instead of "0 of 0" for every organisation."""
+    join(personas.network, kind="city")
+    personas.login(client, "coordinator")
+    response = client.get(health_url(personas.network))
+    rows = response.context["rows"]
+    assert len(rows) == 2 and all(row.events_total == 0 for row in rows)
+    page = response.content.decode()
+    assert de("%(n)s of %(total)s", n=0, total=0) not in page
+    assert page.count(de("The network had no meeting in the last twelve months.")) == 1
+    assert page.count(f'class="num">{de("no meeting")}</td>') == 2  # the cell of each organisation
+
+
 def test_health_sort_headers(client, personas):
     network = personas.network
     today = timezone.localdate()
