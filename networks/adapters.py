@@ -4,6 +4,8 @@ import logging
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.app_settings import EmailVerificationMethod
+from allauth.account.stages import EmailVerificationStage
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -66,6 +68,12 @@ class AccountAdapter(DefaultAccountAdapter):
             language=get_language() or "de",
         )
 
+    def get_login_stages(self) -> list[str]:
+        allauths = "allauth.account.stages.EmailVerificationStage"
+        return [
+            f"{__name__}.InvitationEmailVerificationStage" if s == allauths else s for s in super().get_login_stages()
+        ]
+
     def get_client_ip(self, request: HttpRequest) -> str:
         """The client's address for the rate limits, from the proxy's header (settings: TRUSTED_PROXY_COUNT).
         A request with fewer X-Forwarded-For entries than proxies did not pass them all: counted under the
@@ -89,3 +97,26 @@ class AccountAdapter(DefaultAccountAdapter):
         """Someone who came through an invitation link goes back to it after logging in or signing up."""
         token = request.session.pop(INVITATION_SESSION_KEY, None)
         return reverse("networks:invitation-accept", args=[token]) if token else None
+
+
+def _signup_invitation(request: HttpRequest, user):
+    """The open invitation whose link this browser followed before signing up with its address, if any."""
+    from networks.models import Invitation
+
+    token = request.session.get(INVITATION_SESSION_KEY)
+    if not token or not user.email:
+        return None
+    return Invitation.objects.open().filter(token=token, email__iexact=user.email).first()
+
+
+class InvitationEmailVerificationStage(EmailVerificationStage):
+    """A sign-up through an invitation link: the link proves the address for that one invitation (issue 14 §2.6).
+
+    The new account is signed in right away, in this session, to accept it; its address stays unconfirmed and the
+    confirmation mail goes out as for every sign-up. Every later login, the other invitations to the address
+    (InvitationQuerySet.addressed_to) and everything else that asks for a confirmed address wait for it."""
+
+    def handle(self):
+        if self.login.signup and _signup_invitation(self.request, self.login.user) is not None:
+            self.login.email_verification = EmailVerificationMethod.OPTIONAL  # signed in, mail sent, not verified
+        return super().handle()

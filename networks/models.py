@@ -462,6 +462,14 @@ class InvitationQuerySet(models.QuerySet):
         """Pending and still valid: the link works."""
         return self.pending().filter(expires_at__gt=timezone.now())
 
+    def addressed_to(self, user):
+        """The open invitations to the user's address, once the address is confirmed: an invitation link proves
+        the address only for its own invitation (networks.adapters.InvitationEmailVerificationStage)."""
+        from allauth.account.models import EmailAddress
+
+        confirmed = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True)
+        return self.open().filter(email__iexact=user.email).filter(models.Exists(confirmed))
+
 
 class Invitation(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -339,8 +338,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             status=INVITATION_PROBLEM_STATUS[exc.code],
         )
     if user is None:
-        request.session[INVITATION_SESSION_KEY] = token
-        get_adapter(request).stash_verified_email(request, invitation.email)
+        request.session[INVITATION_SESSION_KEY] = token  # signing up with its address: see networks.adapters
         return render(request, "networks/invitation_accept.html", {"invitation": invitation})
     if request.method == "POST":
         services.invitation_accept(invitation=invitation, user=user)
@@ -359,7 +357,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     person = services.person_ensure(user=request.user)
     roles = person.network_roles.select_related("network__host").order_by("network__name")
     organisations = person.organisation_roles.select_related("organisation")
-    pending = Invitation.objects.open().filter(email__iexact=request.user.email).select_related("network")
+    pending = Invitation.objects.addressed_to(request.user).select_related("network")
     return render(
         request,
         "networks/dashboard.html",

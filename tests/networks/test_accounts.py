@@ -9,9 +9,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from networks.models import OutboxMessage, Person
+from networks.models import OutboxMessage, Person, User
 from tests.helpers import login_with_second_factor
 from tests.networks import factories as f
 
@@ -182,3 +183,64 @@ def test_network_history_in_the_admin(client, personas):
     assert page.status_code == 200
     assert page.context["page_obj"].paginator.count == 2  # created, then the region changed
     assert client.get(f"/admin/networks/network/{network.pk}/change/history/").status_code == 404
+
+
+# --- Signing up through an invitation link (issue 14 §2.6) ---------------------------------------------------
+
+
+def _sign_up_through(client, invitation, django_capture_on_commit_callbacks):
+    assert client.get(invitation.get_absolute_url()).status_code == 200
+    password = "Sonnenstrom-2026!"
+    data = {"email": invitation.email, "password1": password, "password2": password, "name": "Neu"}
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("account_signup"), data)
+
+
+def test_the_invitation_link_lets_the_new_account_accept_that_invitation_unconfirmed(
+    client, personas, django_capture_on_commit_callbacks
+):
+    invitation = f.InvitationFactory(network=personas.network, email="neu@kusel.de")
+    response = _sign_up_through(client, invitation, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and response["Location"] == invitation.get_absolute_url()  # signed in
+    assert client.post(invitation.get_absolute_url()).status_code == 302
+    user = User.objects.get(email="neu@kusel.de")
+    assert personas.network.roles.filter(person__user=user).exists()
+    address = EmailAddress.objects.get(user=user)
+    assert not address.verified  # proven for that invitation only
+    assert OutboxMessage.objects.filter(recipient="neu@kusel.de", reason="email_confirmation_signup").exists()
+
+
+def test_other_invitations_to_the_address_wait_for_the_confirmation(
+    client, personas, django_capture_on_commit_callbacks
+):
+    invitation = f.InvitationFactory(network=personas.network, email="neu@kusel.de")
+    _sign_up_through(client, invitation, django_capture_on_commit_callbacks)
+    client.post(invitation.get_absolute_url())
+    later = f.InvitationFactory(network=personas.other, email="neu@kusel.de")  # another network, afterwards
+    page = client.get(reverse("networks:dashboard"))
+    assert list(page.context["pending_invitations"]) == []
+    assert later.get_absolute_url() not in page.content.decode()
+    EmailAddress.objects.filter(email="neu@kusel.de").update(verified=True)  # confirmed the normal way
+    page = client.get(reverse("networks:dashboard"))
+    assert list(page.context["pending_invitations"]) == [later]
+
+
+def test_the_next_login_asks_for_the_confirmation(client, personas, django_capture_on_commit_callbacks):
+    invitation = f.InvitationFactory(network=personas.network, email="neu@kusel.de")
+    _sign_up_through(client, invitation, django_capture_on_commit_callbacks)
+    other = Client()
+    response = other.post(reverse("account_login"), {"login": "neu@kusel.de", "password": "Sonnenstrom-2026!"})
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in other.session
+
+
+def test_a_sign_up_with_another_address_than_the_invitations_needs_the_confirmation(
+    client, personas, django_capture_on_commit_callbacks
+):
+    invitation = f.InvitationFactory(network=personas.network, email="neu@kusel.de")
+    client.get(invitation.get_absolute_url())
+    data = {"email": "anders@kusel.de", "password1": "Sonnenstrom-2026!", "password2": "Sonnenstrom-2026!"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), {**data, "name": "Anders"})
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
