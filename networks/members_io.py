@@ -3,7 +3,8 @@ XLSX), and the import of people, who are invited to the network.
 
 Export: what coordinators already see on the people page (name, organisation, job title, role, the account's
 email address, since when) and on the member-organisation page (name, kind, AGS, population, state, member
-since). Never what the profile keeps from coordinators (phone numbers, expertise notes, contact settings).
+since). Never what the profile keeps from coordinators (phone numbers, expertise notes, contact settings). The
+municipality key (AGS) is a text cell (``tabular.TextCell``: text in the XLSX, quoted in the CSV).
 
 Import: one row per person (``name``, ``email``, ``organisation``, ``role``; English or German headers; the
 export's other columns are ignored, so an export imports back). ``read_rows`` reads the file into plain rows,
@@ -126,7 +127,7 @@ def organisation_rows(memberships) -> list[list]:
             [
                 organisation.name,
                 organisation.get_kind_display(),
-                organisation.ags,
+                tabular.TextCell(organisation.ags) if organisation.ags else "",  # 05913000 keeps its leading zero
                 organisation.population if organisation.population is not None else "",
                 organisation.get_state_display() if organisation.state else "",
                 membership.since,

@@ -20,7 +20,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -277,14 +277,35 @@ def neutralise(value):
     return value
 
 
+class TextCell(str):
+    """A cell that is text although it looks like a number: a municipality key (AGS) such as 05913000, whose
+    leading zero a spreadsheet program drops when it reads the cell as the number 5913000.
+
+    In the XLSX it is a text cell with the text number format "@": Excel and LibreOffice show it as written and
+    keep it text when it is edited; this is the export to use for such keys. In the CSV it is always quoted. Be
+    honest about what that does: LibreOffice keeps a quoted field as text when its import dialog's "Format
+    quoted field as text" is ticked, and Excel's text import (Data > From Text/CSV) lets the column be text; a
+    CSV opened by a double click in Excel still turns it into 5913000, whatever the quotes. The other tricks
+    change the data or run code: ="05913000" is a formula (the exports never write formulas), a leading tab or
+    apostrophe becomes part of the value for every program that reads the file as data."""
+
+
+def _csv_field(value) -> str:
+    """One field of the ``;``-separated CSV: quoted when it must be (separator, quote, line break) and always
+    for a TextCell; quotes inside doubled."""
+    text = "" if value is None else str(neutralise(value))
+    if isinstance(value, TextCell) or any(mark in text for mark in (";", '"', "\r", "\n")):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def csv_bytes(header: list[str], rows: Iterable[list]) -> bytes:
-    """A CSV German Excel opens as it is: UTF-8 with BOM, ";", CRLF; every text cell neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    """A CSV German Excel opens as it is: UTF-8 with BOM, ";", CRLF; every text cell neutralised; dates as German
+    spreadsheets write them (``date_text``); a TextCell quoted."""
+    lines = [";".join(_csv_field(name) for name in header)]
     for row in rows:
-        writer.writerow(["" if cell is None else neutralise(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        lines.append(";".join(_csv_field(date_text(cell) if isinstance(cell, date) else cell) for cell in row))
+    return ("\ufeff" + "".join(line + "\r\n" for line in lines)).encode("utf-8")
 
 
 def xlsx_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes:
@@ -304,12 +325,17 @@ def xlsx_bytes(sheets: Iterable[tuple[str, list[str], Iterable[list]]]) -> bytes
             sheet.cell(row=1, column=column, value=name).font = Font(bold=True)
         for row_number, row in enumerate(rows, start=2):
             for column, value in enumerate(row, start=1):
+                original = value
                 if isinstance(value, str):
                     value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
                 cell = sheet.cell(row=row_number, column=column, value=value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
-                elif hasattr(value, "isoformat"):
+                    if isinstance(original, TextCell):
+                        cell.number_format = "@"  # text, also when it is edited: 05913000 keeps its zero
+                elif isinstance(value, datetime):
+                    cell.number_format = "DD.MM.YYYY HH:MM"
+                elif isinstance(value, date):
                     cell.number_format = "DD.MM.YYYY"
                 widths[column - 1] = max(widths[column - 1], min(len(str(value)), 60))
         for column, width in enumerate(widths, start=1):
