@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.models import Organisation
 
@@ -37,7 +38,7 @@ class Stage(models.IntegerChoices):
     """Stages of municipal heat planning, in order (the number orders them)."""
 
     NOT_STARTED = 0, _("not started")
-    DECIDED = 1, _("decided")
+    DECIDED = 1, pgettext_lazy("heat-planning stage 1, the decision to draw up the plan", "decided")
     OFFICE_COMMISSIONED = 2, _("office commissioned")
     INVENTORY = 3, _("inventory analysis")
     POTENTIAL = 4, _("potential analysis")

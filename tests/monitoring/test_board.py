@@ -233,3 +233,10 @@ def test_a_county_has_no_legal_deadline_and_is_not_counted_among_the_stages(clie
     personas.login(client, "member")
     page = client.get(reverse("monitoring:board", args=[network.slug]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "no legal deadline (county)" in page or "keine gesetzliche Frist (Kreis)" in page
+
+
+def test_stage_one_is_the_decision_to_draw_up_the_plan():
+    """Stage 1 (the council decides to draw up a heat plan) does not read like stage 8 (the council adopts it)."""
+    with translation.override("de"):
+        first, last = str(Stage.DECIDED.label), str(Stage.ADOPTED.label)
+    assert first == "Aufstellungsbeschluss" and "beschlossen" in last
