@@ -13,6 +13,7 @@ from monitoring.models import (
     Report,
     ReportSchedule,
 )
+from networks.admin_history import HistoryAdmin
 
 
 class IndicatorValueInline(admin.TabularInline):
@@ -31,8 +32,17 @@ class IndicatorAdmin(admin.ModelAdmin):
     inlines = [IndicatorValueInline]
 
 
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(HistoryAdmin):
+    list_display = ["indicator", "year", "date", "kind", "value", "checked", "entered_by"]
+    list_filter = ["kind", "checked", "year"]
+    search_fields = ["indicator__name", "indicator__organisation__name", "source"]
+    raw_id_fields = ["indicator", "entered_by"]
+    list_select_related = ["indicator", "entered_by"]
+
+
 @admin.register(EmissionBalance)
-class EmissionBalanceAdmin(admin.ModelAdmin):
+class EmissionBalanceAdmin(HistoryAdmin):
     list_display = ["organisation", "year", "sector", "energy_carrier", "emissions"]
     list_filter = ["sector", "year"]
     search_fields = ["organisation__name"]
@@ -59,16 +69,20 @@ class HeatPlanningStepInline(admin.TabularInline):
 
 
 @admin.register(HeatPlanning)
-class HeatPlanningAdmin(admin.ModelAdmin):
+class HeatPlanningAdmin(HistoryAdmin):
     list_display = ["organisation", "stage", "office", "council_decision_on", "is_demo"]
     list_filter = ["stage", "is_demo"]
     search_fields = ["organisation__name", "office"]
     autocomplete_fields = ["organisation", "convoy"]
     inlines = [HeatPlanningStepInline]
+    history_with = ((HeatPlanningStep, "planning_id"),)  # the dates each stage was reached
+
+    def history_record_title(self, record) -> str:
+        return str(record.get_stage_display())
 
 
 @admin.register(ClimateStrategy)
-class ClimateStrategyAdmin(admin.ModelAdmin):
+class ClimateStrategyAdmin(HistoryAdmin):
     list_display = ["organisation", "neutrality_year", "concept_adopted_on", "concept_share_implemented", "is_demo"]
     list_filter = ["neutrality_year", "is_demo"]
     search_fields = ["organisation__name"]

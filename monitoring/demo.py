@@ -41,6 +41,7 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from measures.models import Measure, Roadmap
 from monitoring.models import (
@@ -783,7 +784,7 @@ def _indicator(spec: IndicatorSpec, people, today: date) -> Indicator:
                         checked=True,
                     )
                 )
-    IndicatorValue.objects.bulk_create(new)
+    bulk_create_with_history(new, IndicatorValue)  # with their first history records, as the portal writes them
     targets_entered = TARGETS_ENTERED.get(spec.roadmap, TARGETS_ENTERED[""])
     days = {v.pk: targets_entered if v.kind == IndicatorValue.Kind.TARGET else _entered(v.year) for v in new}
     _backdate(IndicatorValue, days, today)
@@ -798,18 +799,21 @@ def _balance(slug: str, balance: dict, source: str, person: Person | None, today
     existing = set(
         EmissionBalance.objects.filter(organisation=organisation, energy_carrier="").values_list("year", "sector")
     )
-    new = EmissionBalance.objects.bulk_create(
-        EmissionBalance(
-            organisation=organisation,
-            year=year,
-            sector=sector,
-            emissions=Decimal(emissions),
-            source=source,
-            entered_by=person,
-        )
-        for year, values in balance.items()
-        for sector, emissions in zip(SECTORS, values, strict=True)
-        if (year, sector) not in existing
+    new = bulk_create_with_history(
+        [
+            EmissionBalance(
+                organisation=organisation,
+                year=year,
+                sector=sector,
+                emissions=Decimal(emissions),
+                source=source,
+                entered_by=person,
+            )
+            for year, values in balance.items()
+            for sector, emissions in zip(SECTORS, values, strict=True)
+            if (year, sector) not in existing
+        ],
+        EmissionBalance,
     )
     # A balance is drawn up about two years after its year (1990: with the first balance, 2018's).
     _backdate(EmissionBalance, {line.pk: _entered(max(line.year, 2018) + 1) for line in new}, today)
@@ -847,8 +851,8 @@ def _heat_planning(spec: PlanningSpec, today: date) -> HeatPlanning:
         },
     )
     if created:
-        HeatPlanningStep.objects.bulk_create(
-            HeatPlanningStep(planning=planning, stage=stage, reached_on=day) for stage, day in steps
+        bulk_create_with_history(
+            [HeatPlanningStep(planning=planning, stage=stage, reached_on=day) for stage, day in steps], HeatPlanningStep
         )
         planning.convoy.set(Organisation.objects.filter(slug__in=spec.convoy))
         _backdate(HeatPlanning, {planning.pk: steps[-1][1]}, today, fields=("updated_at",))

@@ -3,6 +3,7 @@ saved from the admin would bypass the services that keep the rules, caches and m
 German labels, values as the portal shows them), paged with a constant number of queries, staff only."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,6 +15,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     object_history_template = "admin/history/object_history.html"
     history_list_per_page = 50
     history_hidden: tuple[str, ...] = ()  # fields not worth showing (never change, or internal counters)
+    # Child rows whose history is part of this object's timeline: (model, its foreign key to this model's id).
+    history_with: tuple[tuple[type, str], ...] = ()
 
     def history_view(self, request, object_id, extra_context=None):
         if not str(object_id).isdigit():
@@ -31,13 +34,47 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
-        return queryset.select_related("history_user__person").order_by(*ORDER)
+        queryset = queryset.select_related("history_user__person").order_by(*ORDER)
+        if not self.history_with or not self.model._default_manager.filter(pk=object_id).exists():
+            return queryset  # a deleted object's page is its own records (simple_history reads its last one)
+        return self._timeline(queryset, object_id)
+
+    def _timeline(self, own, object_id):
+        """The object's records and its children's in one list, newest first: (part, history_id, history_date)."""
+        parts = [own]
+        parts += [model.history.filter(**{field: object_id}) for model, field in self.history_with]
+        rows = [
+            qs.order_by().values("history_id", "history_date").annotate(part=Value(i)) for i, qs in enumerate(parts)
+        ]
+        return rows[0].union(*rows[1:], all=True).order_by("-history_date", "-part", "-history_id")
+
+    def _records_of(self, rows: list) -> list:
+        """The records behind a page of the timeline, one query per history model."""
+        models = [self.model.history.model, *(model.history.model for model, _field in self.history_with)]
+        wanted: dict[int, list[int]] = {}
+        for row in rows:
+            wanted.setdefault(row["part"], []).append(row["history_id"])
+        loaded = {
+            (part, record.history_id): record
+            for part, ids in wanted.items()
+            for record in models[part].objects.filter(history_id__in=ids).select_related("history_user__person")
+        }
+        return [loaded[(row["part"], row["history_id"])] for row in rows]
 
     def history_entries(self, records: list) -> list[dict]:
         return history_entries(records, hidden=self.history_hidden)
 
+    def history_record_title(self, record) -> str:
+        """What a child row of the timeline is called (its title, if it has one)."""
+        return str(getattr(record, "title", ""))
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True) -> None:
         """Each record of the page gets ``entry`` (who, kind, changed fields against the record before it)."""
         records = list(historical_records)
+        if records and isinstance(records[0], dict):  # a timeline page
+            records = historical_records.object_list = self._records_of(records)
+        own = self.model.history.model
         for record, entry in zip(records, self.history_entries(records), strict=True):
+            if not isinstance(record, own):
+                entry.update(subject_shown=True, title=self.history_record_title(record))
             record.entry = entry

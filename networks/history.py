@@ -106,7 +106,7 @@ def display(field, value, names: dict) -> str:
     if isinstance(value, date):
         return date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, Decimal):
-        return number_format(value, use_l10n=True, force_grouping=True)
+        return number_format(value.normalize(), use_l10n=True, force_grouping=True)  # 7.000 is 7, not "7,000"
     return Truncator(str(value)).chars(TEXT_LIMIT)
 
 

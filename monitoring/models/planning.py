@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from django.utils.translation import pgettext_lazy
 
 from networks.models import Organisation
@@ -73,6 +74,7 @@ class HeatPlanning(models.Model):
     is_demo = models.BooleanField(_("demo values"), default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
     objects = HeatPlanningQuerySet.as_manager()
 
     class Meta:
@@ -130,6 +132,8 @@ class HeatPlanningStep(models.Model):
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage)
     reached_on = models.DateField(_("reached on"))
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["planning", "stage"]
         verbose_name = _("heat-planning stage reached")
@@ -160,6 +164,8 @@ class ClimateStrategy(models.Model):
     note = models.TextField(_("note"), max_length=2000, blank=True)
     is_demo = models.BooleanField(_("demo values"), default=False, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["organisation__name"]

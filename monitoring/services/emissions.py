@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from monitoring.models import EmissionBalance, EmissionPath, EmissionPathPoint, EnergyCarrier
 from networks.models import Organisation, Person
@@ -92,8 +93,10 @@ def balance_replace(*, organisation: Organisation, lines: list[Line], by: Person
     )
     stale = [row.pk for row in stored if (row.year, row.sector) in pairs]
     EmissionBalance.objects.filter(pk__in=stale).delete()
-    EmissionBalance.objects.bulk_create(
-        EmissionBalance(organisation=organisation, entered_by=by, **line._asdict()) for line in lines
+    bulk_create_with_history(  # the history rows too (bulk_create sends no signals)
+        [EmissionBalance(organisation=organisation, entered_by=by, **line._asdict()) for line in lines],
+        EmissionBalance,
+        default_user=by.user if by else None,
     )
     return len(lines)
 
