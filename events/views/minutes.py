@@ -212,8 +212,12 @@ def action_items(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     person = person_of(request)
     filters = ActionItemFilterForm(request.GET)
-    context = network_context(request, network, filters=filters)
-    page = page_of(request, _action_item_rows(network, filters, person))
+    rows = _action_item_rows(network, filters, person)
+    single = _item_id(request.GET.get("item", ""))
+    if single:  # one item, as linked from the dashboard: with its status form
+        rows = rows.filter(pk=single)
+    context = network_context(request, network, filters=filters, single=single)
+    page = page_of(request, rows)
     for item in page:
         item.may_change = context["can_manage"] or event_access.owns_action_item(person, item)
     context.update(page=page, status_choices=Outcome.Status.choices)
@@ -237,11 +241,16 @@ def action_item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     return redirect(_list_url(network, request.POST.get("back", "")))
 
 
+def _item_id(value: str) -> int | None:
+    """The ``item`` of the list's address (the dashboard links to one item), if it is an id at all."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
 def _list_url(network: Network, back: str) -> str:
     """The list again, with the filters and page it was showing (sent back as one hidden field)."""
     sent = QueryDict(back)
     query = QueryDict(mutable=True)
-    for name in ("status", "mine", "page"):
+    for name in ("status", "mine", "page", "item"):
         if sent.get(name):
             query[name] = sent[name]
     url = reverse("events:action-items", args=[network.slug])
