@@ -23,6 +23,7 @@ urlpatterns = [
     path(org + "klimaschutzkonzept/", views.strategy_edit, name="strategy-edit"),
     # A network: the board (public or members) and the coordinators' health view
     path(network, views.board, name="board"),
+    path(network + "waermeplanung.<str:fmt>", views.board_export, name="board-export"),
     path(network + "gesundheit/", views.health, name="health"),
     path(network + "gesundheit/<slug:organisation>/", views.health_detail, name="health-detail"),
     # Reports

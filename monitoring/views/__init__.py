@@ -7,7 +7,7 @@ from monitoring.views.indicators import (
     values_entry,
     values_import,
 )
-from monitoring.views.network import board, health, health_detail
+from monitoring.views.network import board, board_export, health, health_detail
 from monitoring.views.reports import (
     report_create,
     report_detail,
@@ -22,6 +22,7 @@ __all__ = [
     "balance_entry",
     "balance_import",
     "board",
+    "board_export",
     "health",
     "health_detail",
     "heat_planning_edit",

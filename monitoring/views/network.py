@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from monitoring import exports
 from monitoring import network as selectors
 from monitoring.access import access_board, access_health
 from monitoring.builders import stages_chart, target_years_chart
@@ -64,6 +65,16 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         has_demo=any(row.is_demo for row in rows),
     )
     return render(request, "monitoring/board.html", context)
+
+
+@require_GET
+def board_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The board's heat-planning table as CSV or XLSX, for whoever may see the board."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    network = access_board(request.user, slug)
+    today = timezone.localdate()
+    return exports.board_export(network, selectors.board_rows(network, today), fmt, today)
 
 
 @login_required

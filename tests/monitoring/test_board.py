@@ -182,7 +182,7 @@ def grow(network, n):
 
 # session, user, network, role (is_member/can_manage), members with planning and strategy, stages reached,
 # convoys, members again (comparison), balance totals, coded indicators, their values
-BOARD_QUERIES = 11
+BOARD_QUERIES = 9
 
 
 def test_board_query_count_is_flat(client, personas, django_assert_num_queries):
@@ -240,3 +240,63 @@ def test_stage_one_is_the_decision_to_draw_up_the_plan():
     with translation.override("de"):
         first, last = str(Stage.DECIDED.label), str(Stage.ADOPTED.label)
     assert first == "Aufstellungsbeschluss" and "beschlossen" in last
+
+
+def export_url(network, fmt):
+    return reverse("monitoring:board-export", args=[network.slug, fmt])
+
+
+@pytest.mark.parametrize(("persona", "status"), MEMBERS_ONLY.items())
+def test_board_export_has_the_boards_access_rule(client, personas, persona, status):
+    personas.login(client, persona)
+    for fmt in ("csv", "xlsx"):
+        assert client.get(export_url(personas.network, fmt)).status_code == status
+    personas.network.board_public = True
+    personas.network.save(update_fields=["board_public"])
+    assert client.get(export_url(personas.network, "csv")).status_code == 200
+
+
+def test_board_export_csv_and_xlsx(client, personas):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    network = personas.network
+    city = municipality(network, name="Stadt =Bonn", ags="05314000", population=330_000)
+    planning = HeatPlanningFactory(organisation=city, stage=Stage.INVENTORY, office="Büro; Wärme")
+    HeatPlanningStepFactory(planning=planning, stage=Stage.INVENTORY, reached_on=date(2025, 2, 3))
+    municipality(network, name="Gemeinde Alfter", population=24_000)
+    personas.login(client, "member")
+    response = client.get(export_url(network, "csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8" and "attachment" in response["Content-Disposition"]
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 3 and len(rows[0]) == 14
+    bonn = next(row for row in rows if "Bonn" in row[0])
+    assert bonn[:4] == ["Stadt =Bonn", "05314000", "330000", "3"]
+    assert bonn[5] == "03.02.2025" and bonn[8] == "Büro; Wärme"
+    workbook = load_workbook(io.BytesIO(client.get(export_url(network, "xlsx")).content))
+    sheet = workbook.active
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(values) == 2
+    xlsx_bonn = next(row for row in values if "Bonn" in row[0])
+    assert xlsx_bonn[1] == "05314000" and xlsx_bonn[2] == 330_000 and xlsx_bonn[3] == Stage.INVENTORY
+    assert client.get(export_url(network, "pdf")).status_code == 404
+
+
+def test_board_export_query_count_is_flat(client, personas):
+    """The same queries for 2 and 12 municipalities (the access, then members with their plans, steps, convoy)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    personas.login(client, "member")
+    client.get(export_url(personas.network, "csv"))  # what the access remembers is in the cache from here on
+    counts = []
+    for size in (2, 10):
+        for _ in range(size):
+            HeatPlanningFactory(organisation=municipality(personas.network))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(export_url(personas.network, "csv")).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

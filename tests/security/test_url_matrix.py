@@ -335,6 +335,16 @@ TABLE: list[Row] = [
     Row("monitoring:strategy-edit", org, EDITORS, post=done(EDITORS, BAD)),
     # --- monitoring: a network's board and health view --------------------------------------------------------------
     Row("monitoring:board", net, ex(FORBIDDEN, member=OK, coordinator=OK, staff=OK)),
+    Row(
+        "monitoring:board-export",
+        lambda w: {**net(w), "fmt": "csv"},
+        ex(FORBIDDEN, member=OK, coordinator=OK, staff=OK),
+    ),
+    Row(
+        "monitoring:board-export",
+        lambda w: {**net(w), "fmt": "xlsx"},
+        ex(FORBIDDEN, member=OK, coordinator=OK, staff=OK),
+    ),
     Row("monitoring:health", net, COORDINATORS),
     Row("monitoring:health-detail", lambda w: {**net(w), "organisation": w.org.slug}, COORDINATORS),
     # --- monitoring: reports ----------------------------------------------------------------------------------------
