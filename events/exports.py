@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
 from networks.pages import attachment
-from networks.tabular import XLSX_TYPE, neutralise
+from networks.tabular import XLSX_TYPE, date_text, neutralise
 
 
 def waiting_positions(registrations: Iterable[Registration]) -> dict[int, int]:
@@ -81,7 +81,7 @@ def as_csv(event: Event, registrations: list[Registration]) -> HttpResponse:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(headers())
     for row in rows(event, registrations):
-        writer.writerow([date_format(v, "d.m.Y H:i") if isinstance(v, datetime) else neutralise(v) for v in row])
+        writer.writerow([date_text(v) if isinstance(v, datetime) else neutralise(v) for v in row])  # 31.12.2026 14:30
     content = "\ufeff" + buffer.getvalue()
     return attachment(content.encode("utf-8"), "text/csv; charset=utf-8", filename(event, "csv"))
 

@@ -3,7 +3,8 @@ XLSX, and the import template. Columns and headers are ``measures.importing.COLU
 back without changes.
 
 CSV as German Excel reads it: UTF-8 with BOM, ";", decimal comma (the one number rule, networks.numbers, in
-both languages). Text a spreadsheet would run as a formula gets a leading apostrophe
+both languages), dates as 31.12.2026 (the exports' one date rule, networks.tabular.date_text; the import reads
+them back). Text a spreadsheet would run as a formula gets a leading apostrophe
 (``events.exports.neutralise``), which the import removes again; in the XLSX every text cell is stored as a
 string, never as a formula. This export is never public: the open data of a roadmap is
 ``measures.public.OPEN_DATA_COLUMNS``.
@@ -25,6 +26,7 @@ from measures import importing
 from measures.importing import BOOL, CHOICE, COLUMNS, GROUPS, LIST_SEPARATOR, ORGANISATION, ORGANISATIONS
 from measures.models import Measure, Roadmap
 from networks.pages import attachment
+from networks.tabular import date_text
 
 
 def export_queryset(roadmap: Roadmap):
@@ -64,7 +66,7 @@ def _read_only(measure: Measure, key: str):
         return measure.get_origin_display()
     if key == "origin_event":
         event = measure.origin_event
-        return f"{event.title} ({timezone.localtime(event.starts_at).date().isoformat()})" if event else ""
+        return f"{event.title} ({date_text(timezone.localtime(event.starts_at).date())})" if event else ""
     if key == "origin_proposal":
         return measure.origin_proposal.title if measure.origin_proposal else ""
     if key == "updated_at":
@@ -109,10 +111,8 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 def _csv_cell(cell, decimal_mark: str) -> str:
     if isinstance(cell, Decimal):
         return format(cell, "f").replace(".", decimal_mark)  # a number, never a formula
-    if isinstance(cell, datetime):
-        return cell.strftime("%Y-%m-%d %H:%M")
-    if isinstance(cell, date):
-        return cell.isoformat()
+    if isinstance(cell, date):  # and datetime: the exports' one date rule, 31.12.2026 (14:30)
+        return date_text(cell)
     return neutralise(str(cell))
 
 

@@ -4,7 +4,8 @@ XLSX), and the import of people, who are invited to the network.
 Export: what coordinators already see on the people page (name, organisation, job title, role, the account's
 email address, since when) and on the member-organisation page (name, kind, AGS, population, state, member
 since). Never what the profile keeps from coordinators (phone numbers, expertise notes, contact settings). The
-municipality key (AGS) is a text cell (``tabular.TextCell``: text in the XLSX, quoted in the CSV).
+municipality key (AGS) is a text cell (``tabular.TextCell``: text in the XLSX, quoted in the CSV); dates follow
+the exports' one rule (``tabular.date_text``: 01.03.2021 in the CSV, date cells shown so in the XLSX).
 
 Import: one row per person (``name``, ``email``, ``organisation``, ``role``; English or German headers; the
 export's other columns are ignored, so an export imports back). ``read_rows`` reads the file into plain rows,
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import date
 
 from django.conf import settings
 from django.core import signing
@@ -140,18 +140,12 @@ def _headers(columns) -> list[str]:
     return [column.header() for column in columns]
 
 
-def _csv_dates(rows: list[list]) -> list[list]:
-    return [[cell.isoformat() if isinstance(cell, date) else cell for cell in row] for row in rows]
-
-
 def people_csv(network: Network) -> bytes:
-    return tabular.csv_bytes(_headers(PEOPLE_COLUMNS), _csv_dates(people_rows(people_queryset(network))))
+    return tabular.csv_bytes(_headers(PEOPLE_COLUMNS), people_rows(people_queryset(network)))
 
 
 def organisations_csv(network: Network) -> bytes:
-    return tabular.csv_bytes(
-        _headers(ORGANISATION_COLUMNS), _csv_dates(organisation_rows(organisations_queryset(network)))
-    )
+    return tabular.csv_bytes(_headers(ORGANISATION_COLUMNS), organisation_rows(organisations_queryset(network)))
 
 
 def members_xlsx(network: Network) -> bytes:

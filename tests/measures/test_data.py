@@ -545,7 +545,7 @@ def test_csv_export_has_every_field_internal_ones_included(client, personas, roa
     assert row["Interne Notiz"] == "Nur intern: Kämmerei fragt nach"
     assert row["Interne Felder"] == "funding, cost_estimate"
     assert row["Kostenschätzung (EUR)"] == "150000,00" and row["Minderung untere Schätzung (t CO2e/a)"] == "-5,0"
-    assert row["Förderprogramm"] == "Kommunalrichtlinie" and row["Antragsfrist"] == "2025-10-01"
+    assert row["Förderprogramm"] == "Kommunalrichtlinie" and row["Antragsfrist"] == "01.10.2025"
     assert row["Partner"] == "Energieagentur | Stadtwerke Düren"
     assert row["Verantwortliche Person"] == f"Klara Klimaschutz <{full_measure.responsible_person.user.email}>"
     assert row["Begründung nicht verspätet"] == "Frist verlängert"

@@ -183,7 +183,7 @@ def test_the_people_csv_is_what_the_people_page_shows(coordinator_client, person
         "Klimaschutzmanagerin",
         str(NetworkRole.Role.COORDINATOR.label),
     ]
-    assert by_email[coordinator.user.email][5] == TODAY
+    assert by_email[coordinator.user.email][5] == date.today().strftime("%d.%m.%Y")  # the exports' one date rule
     # formula guard: the name and the job title start with = and @
     assert by_email[member.user.email][0] == '\'=HYPERLINK("http://x")'
     assert by_email[member.user.email][2] == "'@Klimaschutz"
@@ -224,7 +224,7 @@ def test_the_member_organisations_csv(coordinator_client, members):
     header, *rows = csv_rows(response)
     assert header[0] == "Name" and header[-1] == "Mitglied seit"
     row = next(row for row in rows if row[0] == "Stadt Kaiserslautern")
-    assert row[2:] == ["07312000", "99845", "Rheinland-Pfalz", "2021-03-01"]
+    assert row[2:] == ["07312000", "99845", "Rheinland-Pfalz", "01.03.2021"]  # a date as German spreadsheets write it
     # the key quoted (text for LibreOffice's "quoted field as text" and Excel's text import); numbers are not
     assert b'Stadt Kaiserslautern;Gemeinde;"07312000";99845;Rheinland-Pfalz;' in response.content
     assert not any(row[0] == "Ehemalige" for row in rows)
