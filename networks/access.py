@@ -7,12 +7,22 @@ Every app reuses these predicates; templates get flags, never decide themselves.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from networks import cache as page_cache
-from networks.models import Campaign, Invitation, Network, NetworkRole, Organisation, OrganisationRole, WorkingGroup
+from networks.models import (
+    AffiliationRequest,
+    Campaign,
+    Invitation,
+    Membership,
+    Network,
+    NetworkRole,
+    Organisation,
+    OrganisationRole,
+    WorkingGroup,
+)
 from networks.staff import has_staff_powers
 
 
@@ -130,3 +140,65 @@ def access_invitation_manage(user, network: Network, pk: int) -> Invitation:
     if not is_coordinator(user, network):
         raise PermissionDenied
     return get_object_or_404(Invitation.objects.all(), network=network, pk=pk)
+
+
+# --- Affiliations: who may confirm that a person belongs to an organisation ----------------------------------
+
+
+def _confirmable_organisations(user):
+    """Subquery: the organisations whose affiliations ``user`` may confirm (not staff: they may confirm all): those
+    they edit, and the current members and hosts of the networks they coordinate."""
+    coordinated = NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR).values("network")
+    return Organisation.objects.filter(
+        Q(roles__person__user=user)
+        | Q(pk__in=Membership.objects.current().filter(network__in=coordinated).values("organisation"))
+        | Q(hosted_networks__in=coordinated)
+    ).values("pk")
+
+
+def _affiliation_requests_of_deciders(user):
+    """The requests (any status) ``user`` may decide; never their own."""
+    if not user.is_authenticated:
+        return AffiliationRequest.objects.none()
+    requests = AffiliationRequest.objects.exclude(person__user=user)
+    if is_staff(user):
+        return requests
+    return requests.filter(organisation__in=_confirmable_organisations(user))
+
+
+def affiliation_requests_to_decide(user):
+    """The pending requests ``user`` may confirm or decline."""
+    return _affiliation_requests_of_deciders(user).pending()
+
+
+def affiliation_is_granted(user, organisation: Organisation) -> bool:
+    """Whether the user joins ``organisation`` without a request: its editors (the organisation trusts them
+    already) and staff. A coordinator of one of its networks still asks: nobody confirms their own request."""
+    return is_editor(user, organisation)
+
+
+def organisations_to_join(user):
+    """What the profile offers: organisations with someone to confirm (editors, or a network that has them as
+    member or host), and the user's current and requested ones."""
+    confirmable = (
+        Q(roles__isnull=False)
+        | Q(pk__in=Membership.objects.current().values("organisation"))
+        | Q(hosted_networks__isnull=False)
+    )
+    if user.is_authenticated:
+        confirmable |= Q(people__user=user) | Q(
+            pk__in=AffiliationRequest.objects.pending().filter(person__user=user).values("organisation")
+        )
+    return Organisation.objects.filter(pk__in=Organisation.objects.filter(confirmable).values("pk")).order_by("name")
+
+
+def access_affiliation_request(user, pk: int) -> AffiliationRequest:
+    """A request the user may decide (a decided one too: the service then says so). The requester gets 403 on
+    their own; everyone else who may not decide it gets 404 (they need not know it exists)."""
+    requests = _affiliation_requests_of_deciders(user).select_related("person__user", "organisation")
+    request = requests.filter(pk=pk).first()
+    if request is not None:
+        return request
+    if user.is_authenticated and AffiliationRequest.objects.filter(pk=pk, person__user=user).exists():
+        raise PermissionDenied
+    raise Http404

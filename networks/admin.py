@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from networks import outbox
 from networks.models import (
+    AffiliationRequest,
     Campaign,
     Expertise,
     Invitation,
@@ -131,6 +132,21 @@ class OrganisationRoleAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "organisation__name"]
     autocomplete_fields = ["person", "organisation"]
     list_select_related = ["person", "organisation"]
+
+
+@admin.register(AffiliationRequest)
+class AffiliationRequestAdmin(admin.ModelAdmin):
+    """Read-only history: requests are decided on their page (staff see every pending one there), and staff set
+    a person's organisation directly on the person."""
+
+    list_display = ["person", "organisation", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["person__name", "organisation__name"]
+    list_select_related = ["person", "organisation", "decided_by"]
+    readonly_fields = ["person", "organisation", "status", "note", "created_at", "decided_by", "decided_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(Expertise)

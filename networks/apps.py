@@ -28,6 +28,11 @@ class NetworksConfig(AppConfig):
         panels.register_personal_data("mail", mail.export)
         panels.register_account_delete("mail", mail.before_delete)
 
+        # Belonging to an organisation: its kinds of email, its panel in "Mein Bereich", its personal data.
+        from networks import affiliations
+
+        affiliations.register()
+
         # Shown on many public pages (names, profiles, membership counts); rarely changed: every page.
         for model in (Organisation, Network, Membership, Person, Topic):
             cache.watch(model, cache.everything)

@@ -36,18 +36,49 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """The person's own details. Their organisation is not among them: belonging to one is granted
+    (AffiliationForm, networks.affiliations)."""
+
     class Meta:
         model = Person
-        fields = ["name", "organisation", "job_title", "phone", "contact_visibility", "language"]
+        fields = ["name", "job_title", "phone", "contact_visibility", "language"]
         help_texts = {
-            "contact_visibility": _("Who may see your email address and phone number in member directories."),
+            "contact_visibility": _(
+                "Who may see your email address and phone number in member directories. With “nobody” you are "
+                "also not named as the contact person of a measure."
+            ),
             "language": _("Language of the emails the portal sends you."),
         }
 
-    def __init__(self, *args, **kwargs):
+
+class AffiliationForm(forms.Form):
+    """Ask to belong to an organisation (its editors or the coordination of one of its networks confirm)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Please choose"),
+        error_messages={"required": _("Please choose an organisation.")},
+        help_text=_("Organisations whose editors or network coordination can confirm that you belong to them."),
+    )
+    note = forms.CharField(
+        label=_("Message to the organisation"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional, for example your role there; whoever confirms reads it."),
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-        self.fields["organisation"].empty_label = _("(no organisation)")
+        self.fields["organisation"].queryset = organisations
+
+
+class AffiliationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("confirm", _("Confirm")), ("decline", _("Decline"))],
+        error_messages={"required": _("Please confirm or decline.")},
+    )
 
 
 class ExpertiseForm(forms.ModelForm):

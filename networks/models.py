@@ -446,6 +446,55 @@ class OrganisationRole(models.Model):
         return f"{self.person} – {self.get_role_display()} ({self.organisation})"
 
 
+class AffiliationRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=AffiliationRequest.Status.PENDING)
+
+
+class AffiliationRequest(models.Model):
+    """A person's wish to belong to an organisation. ``Person.organisation`` stays the confirmed affiliation; it
+    changes only when the organisation's editors or a coordinator of one of its networks confirm (networks.access
+    says who may; networks.affiliations does it)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliation_requests")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="affiliation_requests"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    note = models.CharField(
+        _("message to the organisation"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional, for example your role there; whoever confirms reads it."),
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        Person, verbose_name=_("decided by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = AffiliationRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("affiliation request")
+        verbose_name_plural = _("affiliation requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(status="pending"), name="affiliation_request_one_pending_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.organisation} ({self.get_status_display()})"
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 

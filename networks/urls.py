@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import mail_views, views
+from networks import affiliation_views, mail_views, views
 from networks.cache import home_scopes, public_page
 
 app_name = "networks"
@@ -18,6 +18,11 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/meine-daten.json", views.profile_export, name="profile-export"),
     path("profil/konto-loeschen/", views.account_delete, name="account-delete"),
+    # Belonging to an organisation: asked for on the profile, decided by its editors and network coordinators
+    path("profil/organisation/", affiliation_views.affiliation_change, name="affiliation-change"),
+    path("profil/organisation/zurueckziehen/", affiliation_views.affiliation_withdraw, name="affiliation-withdraw"),
+    path("zugehoerigkeiten/", affiliation_views.affiliation_requests, name="affiliation-requests"),
+    path("zugehoerigkeiten/<int:pk>/", affiliation_views.affiliation_decide, name="affiliation-decide"),
     path("einladung/<slug:token>/", views.invitation_accept, name="invitation-accept"),
     path("netzwerke/", views.network_list, name="network-list"),
     path(network, views.network_detail, name="network-detail"),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from networks import access, cache, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
+from networks.affiliation_views import affiliation_context
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
@@ -385,7 +386,17 @@ def profile(request: HttpRequest) -> HttpResponse:
             services.person_set_expertise(person=person, items=formset.items())
         messages.success(request, _("Your profile has been saved."))
         return redirect("networks:profile")
-    return render(request, "networks/profile.html", {"form": form, "formset": formset, "person": person})
+    return profile_page(request, person, form=form, formset=formset)
+
+
+def profile_page(request, person: Person, *, form=None, formset=None, affiliation=None, status: int = 200):
+    """The profile page: the person's details and expertise, and the organisation they belong to or ask for
+    (networks.affiliation_views); each form bound when it was the one posted."""
+    form = form or ProfileForm(instance=person, prefix="profile")
+    if formset is None:
+        formset = ExpertiseFormSet(queryset=person.expertise.select_related("topic"), prefix="expertise")
+    context = {"form": form, "formset": formset, "person": person, **affiliation_context(request, person, affiliation)}
+    return render(request, "networks/profile.html", context, status=status)
 
 
 @login_required

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 
 from events.models import Kind, Registration
 from monitoring.models import Report
-from networks.models import NetworkRole
+from networks.models import AffiliationRequest, NetworkRole
 from tests.events import factories as ef
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
@@ -112,6 +112,7 @@ def world(db) -> World:
     mof.IndicatorValueFactory(indicator=indicator, year=timezone.localdate().year - 1)
     mof.EmissionBalanceFactory(organisation=organisation)
     report = mof.ReportFactory(roadmap=roadmap, status=Report.Status.DONE, requested_by=people["editor"])
+    AffiliationRequest.objects.create(person=people["citizen"], organisation=organisation)  # the editor decides
     return World(
         people=people,
         network=network,

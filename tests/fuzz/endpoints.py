@@ -61,6 +61,8 @@ from networks import mail, members_io
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
+    AffiliationDecisionForm,
+    AffiliationForm,
     CampaignForm,
     ExpertiseForm,
     ExpertiseFormSet,
@@ -182,6 +184,20 @@ NETWORKS = [
         _profile_forms,
         covers=(ProfileForm, ExpertiseForm),
         valid={"expertise-1-id": None, "expertise-2-id": None},
+    ),
+    Endpoint(
+        "networks:affiliation-change",
+        "member",
+        url("networks:affiliation-change"),
+        lambda w: [AffiliationForm(prefix="affiliation", organisations=Organisation.objects.all())],
+        covers=(AffiliationForm,),
+    ),
+    Endpoint(
+        "networks:affiliation-decide",
+        "editor",
+        lambda w: reverse("networks:affiliation-decide", args=[w.people["citizen"].affiliation_requests.get().pk]),
+        lambda w: [AffiliationDecisionForm()],
+        covers=(AffiliationDecisionForm,),
     ),
     Endpoint(
         "networks:account-delete",
@@ -767,6 +783,7 @@ NOT_FUZZED = {
     "networks:membership-end": "no input",
     "networks:role-remove": "no input",
     "networks:invitation-revoke": "no input",
+    "networks:affiliation-withdraw": "no input",
     "networks:invitation-accept": "no input (the token is in the path)",
     "networks:mail-unsubscribe": "no input (the signed token is in the path; a POST's body is not read)",
     "events:notification-settings": "no input (the old address: a redirect to networks:mail-settings)",
@@ -789,6 +806,7 @@ READ_ONLY = {
     "networks:accessibility",
     "networks:easy-read",
     "networks:profile-export",
+    "networks:affiliation-requests",
     "networks:network-list",
     "networks:network-detail",
     "networks:network-space",

@@ -23,6 +23,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | URL name | method | persona | forms / filters | raw keys |
 |---|---|---|---|---|
 | networks:profile | POST | member | ProfileForm, ExpertiseForm | – |
+| networks:affiliation-change | POST | member | AffiliationForm | – |
+| networks:affiliation-decide | POST | editor | AffiliationDecisionForm | – |
 | networks:account-delete | POST | citizen | AccountDeleteForm | – |
 | networks:network-edit | POST | coordinator | NetworkForm | – |
 | networks:membership-list | POST | coordinator | MembershipAddForm | – |

@@ -15,6 +15,7 @@ from measures.selectors import months_before
 from measures.services.participation import comment_moderate, proposal_moderate
 from measures.services.roadmap import funding_reminders_send
 from monitoring.services.reminders import reminders_send
+from networks.affiliations import affiliation_decide, affiliation_request
 from networks.models import OutboxMessage
 from networks.services import invitation_create
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -74,6 +75,7 @@ def make_senders(network) -> Senders:
         stale = MeasureFactory(roadmap=roadmap, responsible_person=person)
         MeasureUpdateFactory(measure=stale, date=months_before(today, 7))
         IndicatorFactory(next_due=today + timedelta(days=5), responsible=person)
+        s.o["edited", person.pk] = f.OrganisationRoleFactory(person=person).organisation  # confirms who belongs
     return s
 
 
@@ -97,5 +99,11 @@ def send_everything(s: Senders, network) -> None:
             invited_by=s.people["de"],
             language=person.language,
         )
+        # someone asks to belong to the organisation the person edits; the person asks to belong to another one
+        asking = f.PersonFactory(name="Klima-Roadmap Anfrage", organisation=None)
+        affiliation_request(person=asking, organisation=s.o["edited", person.pk], user=asking.user)
+        wish = affiliation_request(person=person, organisation=f.OrganisationFactory(), user=person.user)
+        assert wish == "requested"
+        affiliation_decide(request=person.affiliation_requests.get(), confirm=False, by=asking)
     s.funding_deadline()
     s.monitoring_reminder()

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Kind, Outcome, Visibility
 from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
-from networks.models import NetworkRole
+from networks.models import AffiliationRequest, NetworkRole
 from tests.events import factories as ef
 from tests.helpers import login_with_second_factor
 from tests.measures import factories as mf
@@ -122,6 +122,7 @@ def build_world(media: Path) -> World:
     o["invitation"] = poison(f.InvitationFactory(network=network, invited_by=p["coordinator"]))
     o["invitation_b"] = f.InvitationFactory(network=other)
     o["membership_b"] = other.memberships.get()
+    o["affiliation_request"] = poison(AffiliationRequest.objects.create(person=p["citizen"], organisation=org))
     # events
     o["event_public"] = poison(
         ef.EventFactory(

@@ -108,6 +108,17 @@ TABLE: list[Row] = [
     Row("networks:profile-export", none, LOGGED_IN),
     Row("networks:account-delete", none, LOGGED_IN, post=done(LOGGED_IN)),  # POST: the password first
     Row("networks:mail-settings", none, LOGGED_IN, post=done(LOGGED_IN), note="an empty POST switches all off"),
+    Row("networks:affiliation-change", none, POST_ONLY, ex(BAD, anonymous=LOGIN), note="empty: no organisation"),
+    Row("networks:affiliation-withdraw", none, POST_ONLY, done(LOGGED_IN)),
+    Row("networks:affiliation-requests", none, LOGGED_IN, note="each sees the requests they may decide"),
+    Row(
+        "networks:affiliation-decide",
+        lambda w: {"pk": w.affiliation_request.pk},
+        POST_ONLY,
+        ex(NOT_FOUND, anonymous=LOGIN, citizen=FORBIDDEN, coordinator=BAD, editor=BAD, staff=BAD),
+        note="the citizen asks to belong to the editor's organisation (a member of the coordinator's network): "
+        "the citizen may not decide their own (403); an empty POST decides nothing (400)",
+    ),
     Row(
         "networks:mail-unsubscribe",
         lambda w: {"token": mail.unsubscribe_token(w.people["member"], "event_confirmation")},
