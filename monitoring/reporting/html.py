@@ -125,6 +125,10 @@ def context(snapshot: dict, *, for_pdf: bool) -> dict:
         "sectors": _measures(snapshot["sectors"]),
         "indicators": _indicators(snapshot["indicators"]),
         "emissions": emissions,
+        "disagreements": [
+            {**d, "indicator_text": num(d["indicator_value"]), "balance_text": num(d["balance"])}
+            for d in (emissions or {}).get("disagreements", [])
+        ],
         "emissions_chart": chart_view(emissions["chart"], 1) if emissions else None,
         "heat_planning": _heat_planning(snapshot["heat_planning"]),
         "members": [{**m, "population_text": num(m["population"])} for m in snapshot["members"] or []],

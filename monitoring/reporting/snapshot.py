@@ -38,7 +38,7 @@ from measures.selectors import STATUS_ORDER, Progress
 from monitoring import builders
 from monitoring import network as network_reads
 from monitoring.charts import number
-from monitoring.models import Indicator, Report, Stage
+from monitoring.models import Indicator, IndicatorValue, Report, Stage
 from monitoring.selectors import emissions_overview, indicator_series
 from networks.models import Membership, Network, Organisation
 
@@ -95,6 +95,8 @@ def _organisation_part(report: Report, organisation: Organisation, today: date) 
     measure_part = measures_section(measures, report.period_start, report.period_end)
     indicator_part = indicators_section(indicators.order_by("order", "name", "pk"), report.period_end)
     emissions = emissions_section(organisation, report.period_end)
+    if emissions:
+        emissions["disagreements"] = balance_disagreements(indicators, emissions.pop("totals"))
     activity = organisation_activity(organisation, report.period_start, report.period_end)
     summary = {
         **measure_part["summary"],
@@ -266,6 +268,7 @@ def emissions_section(organisation: Organisation, end: date) -> dict | None:
     path = overview.path
     return {
         "chart": builders.emissions_chart(overview, "thg-bilanz").to_dict(),
+        "totals": {year: overview.total(year) for year in overview.by_year},  # for balance_disagreements
         "latest_year": latest,
         "latest_total": number(overview.total(latest)) if latest else None,
         "gap": number(overview.gap),
@@ -280,6 +283,30 @@ def emissions_section(organisation: Organisation, end: date) -> dict | None:
 def as_of(report: Report, today: date) -> date:
     """The day a report's statuses are taken from: the end of its period (today while the period runs)."""
     return min(report.period_end, today)
+
+
+GHG_UNITS = {"t co2e": 1, "t co2": 1, "t co2-äq": 1, "t co2-äq.": 1, "kt co2e": 1_000, "mt co2e": 1_000_000}
+AGREEING = Decimal("0.005")  # figures within half a percent agree (rounding)
+
+
+def balance_disagreements(indicators, totals: dict[int, Decimal]) -> list[dict]:
+    """The years in which an indicator counted in tonnes of CO2e (an emissions total, such as "Treibhausgas-
+    emissionen im Kreisgebiet") and the GHG balance both have a figure and the figures differ (one query)."""
+    factors = {i.pk: GHG_UNITS.get(" ".join(i.unit.lower().split())) for i in indicators.only("pk", "unit")}
+    ghg = [pk for pk, factor in factors.items() if factor]
+    rows = IndicatorValue.objects.filter(
+        indicator__in=ghg, year__in=list(totals), date__isnull=True, kind__in=["measured", "estimate"]
+    ).values_list("indicator", "indicator__name", "year", "kind", "value")
+    chosen: dict[tuple[int, int], tuple] = {}
+    for pk, name, year, kind, value in rows:  # the measured value, else the estimate (as the charts show)
+        if (pk, year) not in chosen or kind == "measured":
+            chosen[(pk, year)] = (name, value * factors[pk])
+    out = []
+    for (_pk, year), (name, value) in sorted(chosen.items(), key=lambda item: (item[1][0], item[0][1])):
+        balance = totals[year]
+        if balance is not None and abs(value - balance) > abs(balance) * AGREEING:
+            out.append({"indicator": name, "year": year, "indicator_value": number(value), "balance": number(balance)})
+    return out
 
 
 def _board_row_dict(row, day: date) -> dict:

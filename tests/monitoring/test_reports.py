@@ -419,6 +419,24 @@ def test_a_network_without_meetings_has_no_activity_section(data):
         assert heading not in RENDERERS["csv"](snapshot).decode("utf-8-sig")
 
 
+def test_a_ghg_indicator_that_disagrees_with_the_balance_gets_a_note(data):
+    """Both give a figure for 2024 (the balance: 800,000 t) and differ: the report says so, once, for that year."""
+    ghg = IndicatorFactory(roadmap=data.roadmap, name="Treibhausgasemissionen im Kreisgebiet", unit="t CO2e")
+    IndicatorValueFactory(indicator=ghg, year=2024, value=790_000)
+    IndicatorValueFactory(indicator=ghg, year=2023, value=810_000)  # no balance of 2023: nothing to compare
+    same = IndicatorFactory(roadmap=data.roadmap, name="THG gesamt", unit="kt CO2e")
+    IndicatorValueFactory(indicator=same, year=2024, value=800)  # 800 kt: the balance's figure
+    snapshot = build_snapshot(
+        Report(scope="roadmap", roadmap=data.roadmap, title="x", period_start=START, period_end=END)
+    )
+    assert snapshot["emissions"]["disagreements"] == [
+        {"indicator": ghg.name, "year": 2024, "indicator_value": 790_000, "balance": 800_000}
+    ]
+    balance_section = RENDERERS["html"](snapshot).decode().split('id="thg-bilanz"')[1].split("</section>")[0]
+    assert balance_section.count(ghg.name) == 1 and "790.000" in balance_section
+    assert "THG gesamt" not in balance_section
+
+
 # --- The freeze ---------------------------------------------------------------------------------------------
 
 
