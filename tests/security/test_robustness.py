@@ -24,6 +24,7 @@ def test_too_many_query_parameters_are_a_400_in_both_modes(w, settings, debug, p
     w.login(client, "member")
     response = client.get(f"{path}?{TOO_MANY}")
     assert response.status_code == 400, getattr(response, "exc_info", None)
+    assert "Ungültige Anfrage" in response.content.decode()  # templates/400.html, not the debug page
     assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
 
 
