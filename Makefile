@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check messages clean bench bench-apps load backup restore
+.PHONY: run test setup lint check messages clean bench bench-apps bench-markdown load backup restore
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -39,6 +39,12 @@ bench: $(VENV)/.installed
 bench-apps: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench && $(PY) -m bench.monitoring_bench'
+	bash bench/with_postgres.sh $(PY) -m bench.markdown_bench
+
+# bench-markdown: every accepted Markdown text under 50 ms, the moderation queue of worst cases under 200 ms.
+bench-markdown: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	bash bench/with_postgres.sh $(PY) -m bench.markdown_bench
 
 # 50 simulated users for 60 s against gunicorn, PostgreSQL, Redis and a Celery worker (started if needed).
 load: $(VENV)/.installed
