@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from measures import history
 from measures.models import (
     Comment,
     Measure,
@@ -13,8 +13,7 @@ from measures.models import (
     ProposalSupport,
     Roadmap,
 )
-from measures.views.editor import history_entries
-from networks.admin import HistoryAdmin
+from networks.admin_history import HistoryAdmin
 
 
 @admin.register(Roadmap)
@@ -47,31 +46,18 @@ class MeasureAdmin(HistoryAdmin):
     inlines = [MilestoneInline, UpdateInline]
     list_select_related = ["roadmap"]
     # The history as the editors see it in the portal (who by name, each field before and after, in the
-    # interface language), read-only: a revert here would bypass the measure services (late state, caches).
+    # interface language), with the milestones and progress reports; read-only (networks.admin_history).
     object_history_template = "admin/measures/measure/object_history.html"
-    history_list_per_page = 50
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        raise PermissionDenied  # simple_history's revert form (it would save an old version past the services)
+    history_with = history.WITH
 
     def history_view_title(self, request, obj) -> str:
         return _("History of %(code)s %(title)s") % {"code": obj.code, "title": obj.title}
 
-    def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
-        return queryset.select_related("history_user__person").order_by("-history_date", "-history_id")
+    def history_entries(self, records: list) -> list[dict]:
+        return history.history_entries(records)
 
-    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True) -> None:
-        """Each record of the page gets ``entry`` (who, kind, changed fields), compared with the record before
-        it, also across the page's end."""
-        records = list(historical_records)
-        end = historical_records.end_index() if records else 0
-        before = list(historical_records.paginator.object_list[end : end + 1])
-        for record, entry in zip(records, history_entries([*records, *before]), strict=False):
-            record.entry = entry
+    def history_record_title(self, record) -> str:
+        return history.title(record)
 
 
 class SupportInline(admin.TabularInline):
@@ -81,7 +67,7 @@ class SupportInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(HistoryAdmin):  # the history keeps the moderation decisions: who, when, published or why not
     list_display = ["title", "roadmap", "sector", "status", "created_at"]
     list_filter = ["status", "roadmap", "sector"]
     search_fields = ["title", "text"]
@@ -90,7 +76,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(HistoryAdmin):  # the history keeps the moderation decisions: who, when, published or why not
     list_display = ["__str__", "measure", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["text"]

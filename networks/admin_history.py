@@ -3,12 +3,11 @@ saved from the admin would bypass the services that keep the rules, caches and m
 German labels, values as the portal shows them), paged with a constant number of queries, staff only."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Value
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from networks.history import ORDER, history_entries
+from networks.history import ORDER, history_entries, timeline, timeline_records
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -37,29 +36,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
         queryset = queryset.select_related("history_user__person").order_by(*ORDER)
         if not self.history_with or not self.model._default_manager.filter(pk=object_id).exists():
             return queryset  # a deleted object's page is its own records (simple_history reads its last one)
-        return self._timeline(queryset, object_id)
+        return timeline(self._parts(queryset, object_id))
 
-    def _timeline(self, own, object_id):
-        """The object's records and its children's in one list, newest first: (part, history_id, history_date)."""
-        parts = [own]
-        parts += [model.history.filter(**{field: object_id}) for model, field in self.history_with]
-        rows = [
-            qs.order_by().values("history_id", "history_date").annotate(part=Value(i)) for i, qs in enumerate(parts)
-        ]
-        return rows[0].union(*rows[1:], all=True).order_by("-history_date", "-part", "-history_id")
-
-    def _records_of(self, rows: list) -> list:
-        """The records behind a page of the timeline, one query per history model."""
-        models = [self.model.history.model, *(model.history.model for model, _field in self.history_with)]
-        wanted: dict[int, list[int]] = {}
-        for row in rows:
-            wanted.setdefault(row["part"], []).append(row["history_id"])
-        loaded = {
-            (part, record.history_id): record
-            for part, ids in wanted.items()
-            for record in models[part].objects.filter(history_id__in=ids).select_related("history_user__person")
-        }
-        return [loaded[(row["part"], row["history_id"])] for row in rows]
+    def _parts(self, own, object_id) -> list:
+        return [own, *(model.history.filter(**{field: object_id}) for model, field in self.history_with)]
 
     def history_entries(self, records: list) -> list[dict]:
         return history_entries(records, hidden=self.history_hidden)
@@ -71,8 +51,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True) -> None:
         """Each record of the page gets ``entry`` (who, kind, changed fields against the record before it)."""
         records = list(historical_records)
-        if records and isinstance(records[0], dict):  # a timeline page
-            records = historical_records.object_list = self._records_of(records)
+        if records and isinstance(records[0], dict):  # a timeline page: its rows name the records
+            models = [self.model, *(model for model, _field in self.history_with)]
+            records = historical_records.object_list = timeline_records(records, [m.history.model for m in models])
         own = self.model.history.model
         for record, entry in zip(records, self.history_entries(records), strict=True):
             if not isinstance(record, own):

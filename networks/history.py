@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator, capfirst
@@ -37,6 +37,28 @@ def who(record) -> str:
         return user.person.name
     except ObjectDoesNotExist:
         return str(user)
+
+
+def timeline(parts: list[QuerySet]) -> QuerySet:
+    """The records of several history querysets (an object's and its children's) in one list, newest first, as rows
+    ``part``, ``history_id``, ``history_date``: the database counts and pages it; ``timeline_records`` loads a page."""
+    rows = [qs.order_by().values("history_id", "history_date").annotate(part=Value(i)) for i, qs in enumerate(parts)]
+    return rows[0].union(*rows[1:], all=True).order_by("-history_date", "-part", "-history_id")
+
+
+def timeline_records(rows: Iterable[dict], models: list[type]) -> list:
+    """The records behind a page of ``timeline(parts)``, in its order (``models``: the parts' history models): one
+    query per history model."""
+    rows = list(rows)
+    wanted: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        wanted[row["part"]].append(row["history_id"])
+    loaded = {
+        (part, record.history_id): record
+        for part, ids in wanted.items()
+        for record in models[part].objects.filter(history_id__in=ids).select_related("history_user__person")
+    }
+    return [loaded[(row["part"], row["history_id"])] for row in rows]
 
 
 def _key(record) -> tuple:

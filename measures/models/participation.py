@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from measures.models.roadmap import Measure, Roadmap, Sector
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
@@ -40,7 +41,9 @@ class Moderated(models.Model):
     text_html = MarkdownHTMLField(source="text", profile="post")
     status = models.CharField(_("status"), max_length=10, choices=Moderation, default=Moderation.PENDING)
     rejection_reason = models.CharField(_("reason for rejecting"), max_length=500, blank=True)
-    moderated_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    moderated_by = models.ForeignKey(
+        Person, verbose_name=_("moderated by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
@@ -58,6 +61,8 @@ class Proposal(Moderated):
     roadmap = models.ForeignKey(Roadmap, verbose_name=_("roadmap"), on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("title"), max_length=150)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector)
+
+    history = HistoricalRecords(excluded_fields=["text_html"])  # moderation decisions: who, when, what; html derived
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -95,6 +100,8 @@ class ProposalSupport(models.Model):
 
 class Comment(Moderated):
     measure = models.ForeignKey(Measure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="comments")
+
+    history = HistoricalRecords(excluded_fields=["text_html"])  # moderation decisions: who, when, what; html derived
 
     class Meta:
         ordering = ["created_at", "pk"]

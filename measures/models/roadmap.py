@@ -347,6 +347,8 @@ class Milestone(models.Model):
     due_date = models.DateField(_("due"))
     done_date = models.DateField(_("reached on"), null=True, blank=True)
 
+    history = HistoricalRecords()  # shown with the measure's history
+
     class Meta:
         ordering = ["due_date", "pk"]
         verbose_name = _("milestone")
@@ -372,6 +374,8 @@ class MeasureUpdate(models.Model):
     author = models.ForeignKey(Person, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+")
     public = models.BooleanField(_("public"), default=True, help_text=_("Internal reports stay on the editors' pages."))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()  # shown with the measure's history
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -3,29 +3,22 @@ dashboard, roadmap frame, the measure sheet, milestones, progress updates, histo
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
-from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from simple_history.models import ModelChange
 
 from measures import selectors, services
 from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
 from measures.forms.editor import (
-    INTERNAL_LABELS,
     BulkStatusForm,
     MeasureForm,
     MeasureTableFilter,
@@ -34,9 +27,13 @@ from measures.forms.editor import (
     UpdateForm,
     add_service_errors,
 )
+from measures.history import history_entries
+from measures.history import models as measure_history_models
+from measures.history import parts as measure_history_parts
 from measures.models import Comment, Measure, Moderation, Proposal, Roadmap, Sector
 from measures.views.data import recent_imports
 from networks.access import is_staff
+from networks.history import timeline, timeline_records
 from networks.models import Organisation
 from networks.pages import page_of, person_of
 from networks.panels import render_context
@@ -281,117 +278,14 @@ def milestones_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def measure_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     measure = access_measure_edit(request.user, roadmap, pk)
-    records = measure.history.select_related("history_user__person").order_by("-history_date", "-history_id")
-    page = page_of(request, records, HISTORY_PAGE_SIZE)
-    # The record before the page's last one, to tell what that one changed.
-    before = records[page.end_index() : page.end_index() + 1] if page.object_list else []
-    entries = history_entries([*page.object_list, *before])[: len(page.object_list)]
+    # The sheet, its milestones and its progress reports in one list, paged in the database.
+    page = page_of(request, timeline(measure_history_parts(measure.pk)), HISTORY_PAGE_SIZE)
+    entries = history_entries(timeline_records(page.object_list, measure_history_models()))
     return render(
         request,
         "measures/measure_history.html",
         {"roadmap": roadmap, "measure": measure, "page": page, "entries": entries},
     )
-
-
-# --- History as a readable list -----------------------------------------------------------------------
-
-HISTORY_HIDDEN = ("roadmap",)  # never changes; the rest of the sheet is shown
-HISTORY_TEXT_LIMIT = 300
-
-
-def _who(record) -> str:
-    user = record.history_user
-    if user is None:
-        return _("the system (no signed-in user)")
-    try:
-        return user.person.name
-    except ObjectDoesNotExist:
-        return str(user)
-
-
-def _related_names(changes) -> dict:
-    """The objects behind changed foreign keys, one query per related model (not per change)."""
-    wanted: dict = {}
-    for change in changes:
-        field = Measure._meta.get_field(change.field)
-        if field.many_to_one:
-            wanted.setdefault(field.related_model, set()).update(v for v in (change.old, change.new) if v)
-        elif field.many_to_many:  # partners: lists of {"measure": id, "organisation": id}
-            target = field.m2m_reverse_field_name()
-            ids = {row[target] for rows in (change.old, change.new) for row in rows or []}
-            wanted.setdefault(field.related_model, set()).update(ids)
-    return {
-        (model, pk): obj for model, ids in wanted.items() for pk, obj in model._default_manager.in_bulk(ids).items()
-    }
-
-
-def _display(field, value, names: dict) -> str:
-    if value is None or value == "" or value == []:
-        return ""
-    if field.many_to_many:
-        target = field.m2m_reverse_field_name()
-        shown = [str(names.get((field.related_model, row[target]), row[target])) for row in value]
-        return ", ".join(sorted(shown))
-    if field.many_to_one:
-        obj = names.get((field.related_model, value))
-        return str(obj) if obj is not None else _("deleted (no. %(id)s)") % {"id": value}
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.name == "internal_fields":
-        return ", ".join(str(INTERNAL_LABELS.get(name, name)) for name in value)
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, Decimal):
-        return number_format(value, use_l10n=True, force_grouping=True)
-    return Truncator(str(value)).chars(HISTORY_TEXT_LIMIT)
-
-
-def _partner_sets(records: list) -> dict[int, set[int]]:
-    """The partners each history record had, in one query (diff_against would ask twice per record)."""
-    through = Measure.history.model._meta.get_field("historicalmeasure_partners").related_model
-    sets: dict[int, set[int]] = {record.history_id: set() for record in records}
-    rows = through.objects.filter(history_id__in=list(sets)).values_list("history_id", "organisation_id")
-    for history_id, organisation_id in rows:
-        sets[history_id].add(organisation_id)
-    return sets
-
-
-def _partner_rows(ids: set[int]) -> list[dict]:
-    return [{"organisation": pk} for pk in sorted(ids)]
-
-
-def history_entries(records: list) -> list[dict]:
-    """Who changed what and when, newest first. ``records`` are newest first; each is compared with the
-    next one in the list, so pass one record more than you show."""
-    diffs = []
-    partners = _partner_sets(records)
-    for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else None
-        if previous is None or record.history_type == "+":
-            diffs.append((record, []))
-            continue
-        changes = record.diff_against(previous, excluded_fields=[*HISTORY_HIDDEN, "partners"]).changes
-        old, new = partners.get(previous.history_id, set()), partners.get(record.history_id, set())
-        if old != new:
-            changes = [*changes, ModelChange("partners", _partner_rows(old), _partner_rows(new))]
-        diffs.append((record, changes))
-    names = _related_names([change for _record, changes in diffs for change in changes])
-    entries = []
-    for record, changes in diffs:
-        rows = []
-        for change in changes:
-            field = Measure._meta.get_field(change.field)
-            rows.append(
-                {
-                    "label": capfirst(field.verbose_name),
-                    "old": _display(field, change.old, names),
-                    "new": _display(field, change.new, names),
-                }
-            )
-        entries.append({"record": record, "who": _who(record), "kind": record.history_type, "changes": rows})
-    return entries
 
 
 # --- Several measures ---------------------------------------------------------------------------------

@@ -168,10 +168,10 @@ def test_the_scale_data_has_no_holes_in_the_history(db):
     from django.core.management import call_command
 
     from events.models import Event, Registration
-    from measures.models import Measure
+    from measures.models import Comment, Measure, MeasureUpdate, Milestone
 
     sizes = ["--organisations", "12", "--networks", "2", "--measures", "20", "--roadmaps", "2", "--events", "6"]
     call_command("generate_scale_data", *sizes, "--registrations", "30", "--indicator-values", "40", "--force")
-    for model in (Measure, Event, Registration, IndicatorValue):
+    for model in (Measure, Milestone, MeasureUpdate, Comment, Event, Registration, IndicatorValue):
         rows = model.objects.count()
         assert rows > 0 and model.history.filter(history_type="+").count() == rows, model

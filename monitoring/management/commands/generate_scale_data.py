@@ -316,9 +316,9 @@ class Generator:
                         status=Moderation.PUBLISHED,
                     )
                 )
-        self.count("milestones", Milestone.objects.bulk_create(milestones, batch_size=BATCH))
-        self.count("progress updates", MeasureUpdate.objects.bulk_create(updates, batch_size=BATCH))
-        self.count("comments", Comment.objects.bulk_create(comments, batch_size=BATCH))
+        self.count("milestones", bulk_create_with_history(milestones, Milestone, batch_size=BATCH))
+        self.count("progress updates", bulk_create_with_history(updates, MeasureUpdate, batch_size=BATCH))
+        self.count("comments", bulk_create_with_history(comments, Comment, batch_size=BATCH))
         self.measure_list = measures
 
     # --- events ------------------------------------------------------------------------------------
