@@ -166,6 +166,13 @@ def _affiliation_requests_of_deciders(user):
     return requests.filter(organisation__in=_confirmable_organisations(user))
 
 
+def network_organisations(network: Network):
+    """The organisations a network's coordination may assign people to (an invitation, the member import): its
+    current member organisations and its host, the same its coordinators may confirm requests for."""
+    members = Membership.objects.current().filter(network=network).values("organisation")
+    return Organisation.objects.filter(Q(pk__in=members) | Q(pk=network.host_id))
+
+
 def affiliation_requests_to_decide(user):
     """The pending requests ``user`` may confirm or decline."""
     return _affiliation_requests_of_deciders(user).pending()

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from networks import tabular
+from networks import access, tabular
 from networks.models import (
     Campaign,
     Expertise,
@@ -181,8 +181,13 @@ class InvitationForm(forms.ModelForm):
     def __init__(self, *args, network: Network, **kwargs):
         self.network = network
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        # only what this network's coordination may grant: joining by the invitation makes it the person's
+        self.fields["organisation"].queryset = access.network_organisations(network).order_by("name")
         self.fields["organisation"].empty_label = _("(no organisation)")
+        self.fields["organisation"].help_text = _(
+            "Optional; a member organisation of the network or its host. The person belongs to it on joining, "
+            "unless they belong to one already."
+        )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()

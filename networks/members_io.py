@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from networks import services, tabular
+from networks import access, services, tabular
 from networks.models import Network, NetworkRole, Organisation, Person, User
 from networks.tabular import ImportFileError, Preview, cell_text, normalise
 
@@ -325,7 +325,8 @@ def check(*, network: Network, rows: list[RawRow]) -> Preview:
     }
     # the database lowers both sides alike (SQLite only ASCII letters); Python then pairs them by casefold
     wanted = [Lower(Value(name)) for name in {row.organisation for row in results if row.organisation}]
-    candidates = Organisation.objects.annotate(key=Lower("name")).filter(key__in=wanted) if wanted else []
+    organisations = access.network_organisations(network)  # only what the coordination may assign
+    candidates = organisations.annotate(key=Lower("name")).filter(key__in=wanted) if wanted else []
     known = {organisation.name.casefold(): organisation for organisation in candidates}
     for row in results:
         row.organisation_match = known.get(row.organisation.casefold())
@@ -405,8 +406,8 @@ def column_docs() -> list[tuple[str, str, str]]:
         "name": _("Required. The person's name, as the preview shows it."),
         "email": _("Required. The address the invitation goes to; each address once per file."),
         "organisation": _(
-            "Optional. The name of an organisation in the portal: the person is assigned to it on joining (they can "
-            "change it in their profile). Other names are only shown in the preview."
+            "Optional. The name of a member organisation of the network (or of its host): the person belongs to it "
+            "on joining, unless they belong to one already. Other names are only shown in the preview."
         ),
         "role": _("Optional: %(roles)s (German or English). Empty: member.") % {"roles": roles},
         "job_title": _("Exported for information; the import ignores it."),

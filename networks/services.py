@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from networks import affiliations, panels
+from networks import access, affiliations, panels
 from networks.models import (
     Expertise,
     Invitation,
@@ -278,10 +278,15 @@ def invitation_accept(*, invitation: Invitation, user: User) -> NetworkRole:
     invitation = Invitation.objects.select_for_update().select_related("network").get(pk=invitation.pk)
     invitation_check(invitation=invitation, user=user)
     person = person_ensure(user=user, name=invitation.name, language=invitation.language)
-    if invitation.organisation_id is not None and (
-        person.organisation_id is None
-        or person.affiliation_requests.pending().filter(organisation_id=invitation.organisation_id).exists()
-    ):  # what the coordination knows grants the affiliation (and confirms a request for it)
+    granted = access.network_organisations(invitation.network).filter(pk=invitation.organisation_id)
+    if (
+        invitation.organisation_id is not None
+        and granted.exists()
+        and (
+            person.organisation_id is None
+            or person.affiliation_requests.pending().filter(organisation_id=invitation.organisation_id).exists()
+        )
+    ):  # what the coordination may grant (a member organisation or the host) grants the affiliation
         affiliations.affiliation_grant(person=person, organisation=invitation.organisation)
     role = network_role_grant(network=invitation.network, person=person, role=invitation.role)
     invitation.used_at = timezone.now()

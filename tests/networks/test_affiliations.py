@@ -298,3 +298,33 @@ def test_personal_data_and_account_deletion(personas, pending, requester):
     assert services.person_export(person=requester)["affiliation_requests"][0]["note"] == "Seit März dabei"
     services.account_delete(user=requester.user)
     assert not AffiliationRequest.objects.exists()
+
+
+def test_an_invitation_grants_only_what_the_networks_coordination_may_grant(client, personas, organisation):
+    """A coordinator names only a member organisation of the network (or its host); one named otherwise (an
+    invitation from before) is not granted on joining."""
+    from networks import services
+
+    stranger = f.OrganisationFactory(name="Stadt Dortmund")
+    personas.login(client, "coordinator")
+    url = reverse("networks:invitation-create", args=[personas.network.slug])
+    data = {"email": "neu@example.org", "role": "member", "language": "de", "organisation": stranger.pk}
+    response = client.post(url, data)
+    assert response.status_code == 200 and "organisation" in response.context["form"].errors
+    offered = set(response.context["form"].fields["organisation"].queryset)
+    assert offered == {organisation, personas.network.host}
+    citizen = personas.people["citizen"]
+    invitation = f.InvitationFactory(network=personas.network, email=citizen.user.email, organisation=stranger)
+    services.invitation_accept(invitation=invitation, user=citizen.user)
+    citizen.refresh_from_db()
+    assert citizen.organisation is None
+
+
+def test_the_member_import_matches_only_the_networks_organisations(client, personas, organisation):
+    from tests.networks.test_member_import_export import check, csv_upload
+
+    f.OrganisationFactory(name="Stadt Dortmund")
+    personas.login(client, "coordinator")
+    rows = [["A", "a@example.org", "stadt dortmund", ""], ["B", "b@example.org", organisation.name, ""]]
+    preview = check(client, personas.network, csv_upload(rows)).context["preview"]
+    assert [row.organisation_match for row in preview.rows] == [None, organisation]

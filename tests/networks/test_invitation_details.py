@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kusel():
-    return f.OrganisationFactory(name="Kreisverwaltung Kusel")
+def kusel(personas):
+    """A member organisation of the network: what its coordination may assign people to."""
+    return f.MembershipFactory(network=personas.network, organisation__name="Kreisverwaltung Kusel").organisation
 
 
 def invite(client, personas, **data):
@@ -122,7 +123,7 @@ def test_the_import_keeps_names_and_matches_organisations_by_name(
     ]
     preview = check(client, network, csv_upload(rows))
     html = preview.content.decode()
-    assert html.count(de("not in the portal: not assigned")) == 1  # Stadtwerke Nirgendwo only
+    assert html.count(de("not a member organisation of the network: not assigned")) == 1  # Stadtwerke Nirgendwo
     with django_capture_on_commit_callbacks(execute=True):
         confirm(client, network, payload_of(preview))
     invitations = {i.email: i for i in Invitation.objects.filter(network=network)}
@@ -138,7 +139,10 @@ def test_the_import_keeps_names_and_matches_organisations_by_name(
 def test_matching_organisations_is_one_query_however_many_rows(client, personas, django_assert_num_queries):
     personas.login(client, "coordinator")
     for size in (3, 30):
-        organisations = [f.OrganisationFactory(name=f"Gemeinde {size}-{n}") for n in range(size)]
+        organisations = [
+            f.MembershipFactory(network=personas.network, organisation__name=f"Gemeinde {size}-{n}").organisation
+            for n in range(size)
+        ]
         rows = [[f"Neu {o.name}", f"neu-{o.pk}@example.org", o.name.upper(), ""] for o in organisations]
         with django_assert_num_queries(6):  # as without organisations (test_member_import_export), plus one
             response = check(client, personas.network, csv_upload(rows))
@@ -146,7 +150,7 @@ def test_matching_organisations_is_one_query_however_many_rows(client, personas,
 
 
 def test_organisation_names_with_umlauts_match_whatever_the_case(client, personas):
-    uebach = f.OrganisationFactory(name="Stadt Übach-Palenberg")
+    uebach = f.MembershipFactory(network=personas.network, organisation__name="Stadt Übach-Palenberg").organisation
     personas.login(client, "coordinator")
     rows = [["Anna Beispiel", "anna@example.org", "STADT ÜBACH-PALENBERG", ""]]
     [row] = check(client, personas.network, csv_upload(rows)).context["preview"].rows
