@@ -29,7 +29,7 @@ from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, Doc
 from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
 from events.models import Event, Question, Registration
 from measures.filters import MeasureFilter
-from measures.forms.data import ImportForm, MeasureRowForm
+from measures.forms.data import ImportConfirmForm, ImportForm, MeasureRowForm
 from measures.forms.editor import (
     BulkStatusForm,
     MeasureForm,
@@ -166,6 +166,16 @@ def _member_payload(w):
     """The signed rows of a checked member list, as the preview page hands them on."""
     batch = members_io.Batch([members_io.RawRow(2, "Neue Person", "neu.import@example.org")], "de", "")
     return members_io.sign(network=w.network, user=w.user("coordinator"), batch=batch)
+
+
+def _measure_draft(w):
+    """The kept file of the editor's checked measure list, as the preview page hands it on."""
+    from measures import importing
+    from measures.services import imports
+
+    content = csv_bytes(MEASURE_HEADERS, MEASURE_ROW)
+    table = importing.read_table("massnahmen.csv", content)
+    return imports.import_draft(roadmap=w.roadmap, table=table, content=content, by=w.people["editor"]).pk
 
 
 def _profile_forms(w):
@@ -546,9 +556,19 @@ MEASURES = [
         lambda w: [ImportForm()],
         covers=(ImportForm, MeasureRowForm),
         valid={"file": csv_bytes(MEASURE_HEADERS, MEASURE_ROW)},
-        extra={"action": "import"},
+        extra={"action": "check"},
         hook=import_hook(MEASURE_HEADERS, MEASURE_ROW),
-        note="the rows of the file are checked by MeasureRowForm",
+        note="step 1: the rows of the file are checked by MeasureRowForm; a valid file is kept for step 2",
+    ),
+    Endpoint(
+        "measures:measure-import",
+        "editor",
+        url("measures:measure-import", road),
+        lambda w: [ImportConfirmForm()],
+        covers=(ImportConfirmForm,),
+        valid={"draft": _measure_draft},
+        extra={"action": "import"},
+        note="step 2: the id of the editor's kept file; anything else is refused",
     ),
     Endpoint(
         "measures:editor-dashboard",

@@ -65,6 +65,7 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | measures:update-create | POST | editor | UpdateForm | – |
 | measures:bulk-status | POST | editor | BulkStatusForm | – |
 | measures:measure-import | POST | editor | ImportForm, MeasureRowForm | action |
+| measures:measure-import | POST | editor | ImportConfirmForm | action |
 | measures:editor-dashboard | GET | editor | MeasureTableFilter | page |
 | measures:measure-list | GET | anonymous | MeasureFilter, MeasureFilterForm | page |
 | measures:proposal-list | GET | anonymous | ProposalFilter | page |
