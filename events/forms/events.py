@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,17 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         self.instance.network = network
         self._topics_field()
         self.fields["capacity"].widget.attrs["min"] = 1
+        if self.instance.pk:  # a change: a few words for the email the participants get about it
+            self.fields["note"] = forms.CharField(
+                label=_("Note to the participants"),
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_(
+                    "Optional. Sent with the email about a new date, time, place or link, for example why the date "
+                    "moved. Nobody is notified about other changes."
+                ),
+            )
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -120,16 +133,45 @@ AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=30, valid
 
 
 def agenda_items(formset) -> list[dict]:
-    """The filled rows of a valid agenda formset, in order."""
-    return [form.cleaned_data for form in formset.forms if form.cleaned_data.get("title")]
+    """The filled rows of a valid agenda formset, sorted by time; a row without a time stays after the row
+    it followed."""
+    rows = [form.cleaned_data for form in formset.forms if form.cleaned_data.get("title")]
+    keys, last = [], None
+    for row in rows:
+        last = row.get("time") or last
+        keys.append(last)
+    order = sorted(range(len(rows)), key=lambda i: (keys[i] is not None, keys[i] or time.min, i))
+    return [rows[i] for i in order]
+
+
+def agenda_check(formset, *, starts_at, ends_at) -> bool:
+    """The agenda's times lie within a one-day event (on several days a time alone does not say which day);
+    a time outside is an error on its row. Returns whether all are inside."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    if start.date() != end.date():
+        return True
+    inside = True
+    for form in formset.forms:
+        moment = form.cleaned_data.get("time") if form.cleaned_data.get("title") else None
+        if moment and not start.time() <= moment <= end.time():
+            form.add_error(
+                "time",
+                _("%(time)s lies outside the event (%(start)s–%(end)s).")
+                % {"time": moment.strftime("%H:%M"), "start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+            )
+            inside = False
+    return inside
+
+
+CANCEL_REASON_REQUIRED = _("Please give a reason: it goes to everyone registered or waiting.")
 
 
 class EventCancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (goes to the participants)"),
         max_length=300,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": CANCEL_REASON_REQUIRED},
     )
 
 
@@ -211,8 +253,8 @@ class SeriesCancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (goes to the participants)"),
         max_length=300,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": CANCEL_REASON_REQUIRED},
     )
 
     def clean_from_date(self):

@@ -62,10 +62,12 @@ def event_update(
     agenda: list[dict] | None = None,
     by: Person | None,
     detach: bool = True,
+    note: str = "",
 ) -> int:
     """Save an edited event. A significant change raises SEQUENCE and tells the participants. An occurrence
     edited on its own is detached from its series (``detach``; not when the series itself passes the change on).
-    Returns how many participants were told now (0 when nobody is registered or nothing significant changed)."""
+    ``note`` goes with that email. Returns how many participants were told now (0 when nobody is registered or
+    nothing significant changed)."""
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         event.full_clean()
@@ -84,7 +86,9 @@ def event_update(
         told = 0
         if significant and not event.is_past:
             for registration in _active_registrations(event):
-                told += notify(registration, Notice.Kind.CHANGED, occasion=f"seq{event.sequence}")
+                told += notify(
+                    registration, Notice.Kind.CHANGED, occasion=f"seq{event.sequence}", extra={"note": note.strip()}
+                )
     return told
 
 

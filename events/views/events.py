@@ -21,6 +21,7 @@ from events.forms.events import (
     SeriesCancelForm,
     SeriesChangeForm,
     SeriesForm,
+    agenda_check,
     agenda_items,
 )
 from events.models import Event, Registration
@@ -64,6 +65,14 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "events/event_detail.html", context)
 
 
+def _valid(form: EventForm, agenda) -> bool:
+    """Event and agenda, each reporting its errors; the agenda's times within the event."""
+    valid = [form.is_valid(), agenda.is_valid()]
+    return all(valid) and agenda_check(
+        agenda, starts_at=form.cleaned_data["starts_at"], ends_at=form.cleaned_data["ends_at"]
+    )
+
+
 def _event_form_page(request, network, form, agenda, *, title: str, event=None, action: str = "") -> HttpResponse:
     context = network_context(
         request, network, form=form, agenda=agenda, page_title=title, event=event, form_action=action
@@ -77,7 +86,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_network_manage(request.user, slug)
     form = EventForm(request.POST or None, network=network)
     agenda = AgendaFormSet(request.POST or None, prefix="agenda")
-    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+    if request.method == "POST" and _valid(form, agenda):
         event = services.event_create(
             event=form.save(commit=False),
             topics=form.cleaned_data["topics"],
@@ -119,14 +128,15 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         prefix="agenda",
         initial=[{"time": a.time, "title": a.title, "note": a.note} for a in event.agenda.all()],
     )
-    if request.method == "POST" and form.is_valid() and agenda.is_valid():
-        changed = list(form.changed_data)
+    if request.method == "POST" and _valid(form, agenda):
+        changed = [name for name in form.changed_data if name != "note"]
         event = form.save(commit=False)
         told = services.event_update(
             event=event,
             changed=changed,
             topics=form.cleaned_data["topics"],
             agenda=agenda_items(agenda),
+            note=form.cleaned_data.get("note", ""),
             by=person_of(request),
         )
         messages.success(request, _changed_message(told))

@@ -56,6 +56,14 @@ def _manage(request: HttpRequest, slug: str, pk: int) -> tuple[Network, Event]:
     return network, event_access.access_event_manage(request.user, network, pk)
 
 
+def _cancelled(request: HttpRequest, event: Event) -> HttpResponse | None:
+    """A cancelled event gets no minutes, outcomes or documents: back to its page, saying why."""
+    if not event.is_cancelled:
+        return None
+    messages.error(request, _("This event has been cancelled: it gets no minutes, outcomes or documents."))
+    return redirect(event.get_absolute_url())
+
+
 def _same_text(a: str, b: str) -> bool:
     return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
 
@@ -120,6 +128,8 @@ def _save_page(
 @require_http_methods(["GET", "POST"])
 def minutes_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
+    if refused := _cancelled(request, event):
+        return refused
     if request.method == "GET":
         return _minutes_page(request, network, event)
     return _save_page(request, network, event, save_minutes=True)
@@ -129,7 +139,7 @@ def minutes_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def outcome_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
-    return _save_page(request, network, event, outcome_required=True)
+    return _cancelled(request, event) or _save_page(request, network, event, outcome_required=True)
 
 
 @login_required
@@ -137,7 +147,7 @@ def outcome_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def outcome_delete(request: HttpRequest, slug: str, pk: int, outcome: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
     item = get_object_or_404(event.outcomes.all(), pk=outcome)
-    return _save_page(request, network, event, delete=item)
+    return _cancelled(request, event) or _save_page(request, network, event, delete=item)
 
 
 # --- Documents ------------------------------------------------------------------------
@@ -147,6 +157,8 @@ def outcome_delete(request: HttpRequest, slug: str, pk: int, outcome: int) -> Ht
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _manage(request, slug, pk)
+    if refused := _cancelled(request, event):
+        return refused
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

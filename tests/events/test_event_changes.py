@@ -32,6 +32,7 @@ def _moved(event, days=1) -> dict:
         starts_at=_local(start),
         ends_at=_local(start + timedelta(hours=2)),
         capacity="",
+        **{"agenda-TOTAL_FORMS": "0", "agenda-INITIAL_FORMS": "0"},
     )
 
 
