@@ -207,3 +207,26 @@ def test_the_values_entry_checks_the_unit_of_each_indicator(client, personas):
     assert not IndicatorValue.objects.exists()
     assert client.post(target, {**row(share, "12,5"), **row(count, "3.000")}).status_code == 302
     assert sorted(IndicatorValue.objects.values_list("value", flat=True)) == [Decimal("12.5"), Decimal(3000)]
+
+
+@pytest.mark.django_db
+def test_the_indicator_form_checks_baseline_and_targets_against_the_unit(client, personas):
+    from monitoring.models import Indicator
+    from tests.measures.factories import RoadmapFactory
+    from tests.monitoring.test_entry_views import indicator_data
+
+    organisation = personas.people["editor"].organisation_roles.get().organisation
+    roadmap = RoadmapFactory(organisation=organisation)
+    personas.login(client, "editor")
+    with translation.override("en"):
+        target = reverse("monitoring:indicator-create", args=[organisation.slug])
+        data = indicator_data(roadmap, unit="%", baseline_value="120", targets="2030: 45,5\n2035: 101\n")
+        response = client.post(target, data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "baseline_value": ["120 % is not plausible: a share lies between 0 and 100 %."],
+        "targets": ["2035: 101 % is not plausible: a share lies between 0 and 100 %."],
+    }
+    assert not Indicator.objects.exists()
+    response = client.post(target, data | {"baseline_value": "12,5", "targets": "2030: 45,5\n2035: 100\n"})
+    assert response.status_code == 302 and Indicator.objects.get().baseline_value == Decimal("12.5")
