@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from networks import outbox
+from networks.admin_history import HistoryAdmin
 from networks.models import (
     AffiliationRequest,
     Campaign,
@@ -22,15 +21,6 @@ from networks.models import (
     User,
     WorkingGroup,
 )
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Change history in the admin; a malformed object id is a 404, not simple_history's 500."""
-
-    def history_view(self, request, object_id, extra_context=None):
-        if not str(object_id).isdigit():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
 
 
 @admin.register(User)
@@ -80,7 +70,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(HistoryAdmin):  # the history keeps the affiliation (organisation) only
     list_display = ["name", "organisation", "job_title", "user", "contact_visibility", "anonymised_at"]
     list_filter = ["contact_visibility", "language", "organisation__kind"]
     search_fields = ["name", "user__email", "organisation__name", "job_title"]
@@ -135,7 +125,7 @@ class OrganisationRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AffiliationRequest)
-class AffiliationRequestAdmin(admin.ModelAdmin):
+class AffiliationRequestAdmin(HistoryAdmin):
     """Read-only history: requests are decided on their page (staff see every pending one there), and staff set
     a person's organisation directly on the person."""
 
@@ -159,7 +149,7 @@ class ExpertiseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(HistoryAdmin):
     list_display = ["email", "name", "network", "role", "created_at", "expires_at", "used_at", "revoked_at"]
     list_filter = ["role", "network"]
     search_fields = ["email", "name", "network__name"]

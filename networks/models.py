@@ -210,6 +210,11 @@ class Person(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Only the affiliation: which organisation the person belonged to when (the rest is personal data that an
+    # account deletion must be able to erase, not history to keep).
+    history = HistoricalRecords(
+        excluded_fields=["user", "name", "job_title", "phone", "contact_visibility", "language", "created_at"]
+    )
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -479,6 +484,7 @@ class AffiliationRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
+    history = HistoricalRecords()
     objects = AffiliationRequestQuerySet.as_manager()
 
     class Meta:
@@ -548,6 +554,7 @@ class Invitation(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["token"])  # the link's secret is no history
     objects = InvitationQuerySet.as_manager()
 
     class Meta:

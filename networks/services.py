@@ -24,6 +24,8 @@ from networks.models import (
 )
 from networks.outbox import outbox_enqueue_template
 
+ERASED_EMAIL = "deleted@invalid.example"  # what an invitation to a deleted account keeps of its address
+
 
 class InvitationError(Exception):
     """Why an invitation cannot be accepted; ``code`` picks the explanation page."""
@@ -130,10 +132,21 @@ def account_delete(*, user: User) -> Person | None:
         person.anonymised_at = timezone.now()
         person.user = None
         person.save(update_fields=["name", "job_title", "phone", "contact_visibility", "anonymised_at", "user"])
-    Invitation.objects.filter(email__iexact=email).update(email="deleted@invalid.example", revoked_at=timezone.now())
+    _invitations_forget(email)
     OutboxMessage.objects.filter(recipient=email).delete()
     user.delete()
     return person
+
+
+def _invitations_forget(email: str) -> None:
+    """The invitations to a deleted account's address forget it, in their history too; the revocation is recorded."""
+    invitations = Invitation.objects.filter(email__iexact=email)
+    ids = list(invitations.values_list("pk", flat=True))
+    if not ids:
+        return
+    invitations.update(email=ERASED_EMAIL, revoked_at=timezone.now())
+    Invitation.history.filter(id__in=ids).update(email=ERASED_EMAIL)
+    Invitation.history.bulk_history_create(list(Invitation.objects.filter(pk__in=ids)), update=True)
 
 
 # --- Memberships and roles ----------------------------------------------------
