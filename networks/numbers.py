@@ -44,7 +44,9 @@ AMOUNT_UNITS = re.compile(
     r"^(?:[kmgtp]?w[hp]?|[kmgtp]?wh\s*/\s*a|[kmgt]?wp|t|kt|mt|kg|g|t\s*co2e?(?:\s*/\s*a)?|co2e?|m2|m²|km2|km²|ha|m3|m³"
     r"|l|km|m|anzahl|stück|stk|st|count|number|zahl|personen|teilnehmende)$"
 )
-SIGNED_WORDS = re.compile(r"°|grad|eur|€|euro|saldo|veränderung|änderung|change|differenz|delta|Δ|\+/-|±", re.I)
+SIGNED_WORDS = re.compile(
+    r"°|grad|eur|€|euro|saldo|veränderung|änderung|change|differenz|delta|Δ|\+/-|±|prozentpunkt|percentage point", re.I
+)
 
 
 def _error(message, code: str) -> ValidationError:
@@ -118,10 +120,10 @@ def bounds_of_unit(unit: str) -> str:
     text = re.sub(r"\s+", " ", str(unit or "")).strip().casefold()
     if not text:
         return ANY
-    if text in SHARE_UNITS:
-        return SHARE
     if SIGNED_WORDS.search(text):
         return ANY
+    if text in SHARE_UNITS or text.startswith("%") or text.endswith("in %"):
+        return SHARE
     if AMOUNT_UNITS.match(text) or re.fullmatch(r"[a-zäöüß]+", text):
         return NOT_NEGATIVE
     return ANY

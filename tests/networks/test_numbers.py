@@ -95,6 +95,9 @@ def test_the_message_is_german_on_german_pages():
         ("EUR", ANY),
         ("°C", ANY),
         ("Veränderung in %", ANY),
+        ("Prozentpunkte", ANY),
+        ("% der Haushalte", SHARE),
+        ("Anteil in %", SHARE),
         ("", ANY),
     ],
 )
