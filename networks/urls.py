@@ -36,6 +36,7 @@ urlpatterns = [
     path(network + "personen/<int:pk>/entfernen/", views.role_remove, name="role-remove"),
     path(network + "einladungen/neu/", views.invitation_create, name="invitation-create"),
     path(network + "einladungen/<int:pk>/zurueckziehen/", views.invitation_revoke, name="invitation-revoke"),
+    path(network + "einladungen/<int:pk>/erneut-senden/", views.invitation_resend, name="invitation-resend"),
     path(network + "arbeitsgruppen/", views.working_group_list, name="working-group-list"),
     path(network + "arbeitsgruppen/neu/", views.working_group_edit, name="working-group-create"),
     path(network + "arbeitsgruppen/<int:pk>/", views.working_group_detail, name="working-group-detail"),

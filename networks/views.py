@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -285,6 +286,34 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     invitation = access.access_invitation_manage(request.user, network, pk)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, _("The invitation to %(email)s has been withdrawn.") % {"email": invitation.email})
+    return redirect("networks:people-manage", slug=network.slug)
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Send an open (or expired) invitation again: valid for the full period from now, the same link."""
+    network = access.access_network_manage(request.user, slug)
+    invitation = access.access_invitation_manage(request.user, network, pk)
+    if invitation.used_at or invitation.revoked_at:
+        messages.error(request, _("This invitation has been accepted or withdrawn; invite the person anew."))
+        return redirect("networks:people-manage", slug=network.slug)
+    invitation = services.invitation_create(  # renews the pending invitation to this address and sends it
+        network=network,
+        email=invitation.email,
+        role=invitation.role,
+        invited_by=services.person_ensure(user=request.user),
+        language=invitation.language,
+        message=invitation.message,
+        name=invitation.name,
+        organisation=invitation.organisation,
+    )
+    until = date_format(timezone.localtime(invitation.expires_at), "SHORT_DATE_FORMAT")
+    messages.success(
+        request,
+        _("The invitation has been sent to %(email)s again; it is valid until %(date)s.")
+        % {"email": invitation.email, "date": until},
+    )
     return redirect("networks:people-manage", slug=network.slug)
 
 

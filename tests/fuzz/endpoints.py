@@ -803,6 +803,7 @@ NOT_FUZZED = {
     "networks:membership-end": "no input",
     "networks:role-remove": "no input",
     "networks:invitation-revoke": "no input",
+    "networks:invitation-resend": "no input",
     "networks:affiliation-withdraw": "no input",
     "networks:invitation-accept": "no input (the token is in the path)",
     "networks:mail-unsubscribe": "no input (the signed token is in the path; a POST's body is not read)",

@@ -40,6 +40,7 @@ CASES = [
     ("networks:role-change", POST, lambda w: a(w, pk=w.role_b.pk), COORD, 404),
     ("networks:role-remove", POST, lambda w: a(w, pk=w.role_b.pk), COORD, 404),
     ("networks:invitation-revoke", POST, lambda w: a(w, pk=w.invitation_b.pk), COORD, 404),
+    ("networks:invitation-resend", POST, lambda w: a(w, pk=w.invitation_b.pk), COORD, 404),
     # network B's own pages for A's coordinator: B is public, its management is not A's business
     ("networks:network-edit", POST, lambda w: {"slug": w.other.slug}, ("coordinator",), 403),
     ("networks:working-group-detail", GET, lambda w: {"slug": w.other.slug, "pk": w.group_b.pk}, ("coordinator",), 404),

@@ -162,6 +162,7 @@ TABLE: list[Row] = [
     Row("networks:role-change", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
     Row("networks:role-remove", lambda w: {**net(w), "pk": w.spare_role.pk}, POST_ONLY, done(COORDINATORS)),
     Row("networks:invitation-revoke", lambda w: {**net(w), "pk": w.invitation.pk}, POST_ONLY, done(COORDINATORS)),
+    Row("networks:invitation-resend", lambda w: {**net(w), "pk": w.invitation.pk}, POST_ONLY, done(COORDINATORS)),
     Row("networks:member-export-csv", net, COORDINATORS),
     Row("networks:member-export-xlsx", net, COORDINATORS),
     Row("networks:membership-export-csv", net, COORDINATORS),
