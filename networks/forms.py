@@ -13,6 +13,7 @@ from networks.models import (
     Person,
     Topic,
     WorkingGroup,
+    ags_validator,
 )
 from networks.numbers import number_formfield
 
@@ -162,13 +163,46 @@ class NetworkForm(forms.ModelForm):
 
 
 class MembershipAddForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    """An organisation of the portal, or a new one (name, kind, AGS), becomes a member of the network."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False, empty_label=_("(a new one)")
+    )
+    new_name = forms.CharField(
+        label=_("Name of a new organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("Only when it is not in the list yet, for example: Gemeinde Nettersheim."),
+    )
+    new_kind = forms.ChoiceField(
+        label=_("Kind of the new organisation"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.MUNICIPALITY,
+        required=False,
+    )
+    new_ags = forms.CharField(
+        label=_("Its official municipality key (AGS)"),
+        max_length=8,
+        required=False,
+        validators=[ags_validator],
+        help_text=_("Optional; eight digits, for municipalities, cities and counties."),
+    )
     since = forms.DateField(label=_("Member since"), widget=DateInput(), required=False)
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
         current = network.memberships.filter(until__isnull=True).values("organisation")
         self.fields["organisation"].queryset = Organisation.objects.exclude(pk__in=current).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("organisation")) == bool((data.get("new_name") or "").strip()) and not self.errors:
+            raise forms.ValidationError(
+                _("Please choose an organisation from the list, or give the name of a new one (not both).")
+            )
+        if (data.get("new_name") or "").strip() and not data.get("new_kind"):
+            self.add_error("new_kind", _("Please choose the kind of the new organisation."))
+        return data
 
 
 class InvitationForm(forms.ModelForm):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from networks import access, affiliations, panels
@@ -172,6 +173,35 @@ def membership_end(*, membership: Membership, until: date | None = None) -> Memb
     membership.until = until
     membership.save(update_fields=["until"])
     return membership
+
+
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _organisation_slug(name: str) -> str:
+    base = slugify(name.translate(GERMAN_LETTERS))[:70].strip("-") or "organisation"
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def membership_add_new_organisation(
+    *, network: Network, name: str, kind: str, ags: str = "", since: date | None = None
+) -> Membership:
+    """A coordinator adds an organisation that is not in the portal yet, as a member of their network. A name the
+    portal knows already (case aside) is refused: that one is chosen from the list instead."""
+    name = " ".join(name.split())
+    if Organisation.objects.filter(name__iexact=name).exists():
+        raise ValidationError(
+            {"name": _("An organisation of this name exists already; please choose it from the list.")}
+        )
+    organisation = Organisation(name=name, kind=kind, ags=ags.strip(), slug=_organisation_slug(name))
+    organisation.full_clean()  # the AGS: eight digits, unique, only for municipalities, cities and counties
+    organisation.save()
+    return membership_add(network=network, organisation=organisation, since=since)
 
 
 def _ensure_other_coordinator(role: NetworkRole) -> None:

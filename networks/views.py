@@ -227,16 +227,29 @@ def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     form = MembershipAddForm(request.POST or None, network=network)
-    if request.method == "POST" and form.is_valid():
-        membership = services.membership_add(
-            network=network, organisation=form.cleaned_data["organisation"], since=form.cleaned_data["since"]
-        )
+    if request.method == "POST" and form.is_valid() and (membership := _membership_add(network, form)):
         messages.success(request, _("%(org)s is now a member organisation.") % {"org": membership.organisation})
         return redirect("networks:membership-list", slug=network.slug)
     memberships = network.memberships.select_related("organisation").order_by("until", "organisation__name")
     return render(
         request, "networks/membership_list.html", network_context(request, network, form=form, memberships=memberships)
     )
+
+
+def _membership_add(network: Network, form: MembershipAddForm) -> Membership | None:
+    """The chosen organisation, or a new one, as a member; None with the errors on the form."""
+    data = form.cleaned_data
+    if data["organisation"]:
+        return services.membership_add(network=network, organisation=data["organisation"], since=data["since"])
+    try:
+        return services.membership_add_new_organisation(
+            network=network, name=data["new_name"], kind=data["new_kind"], ags=data["new_ags"], since=data["since"]
+        )
+    except ValidationError as error:
+        fields = {"name": "new_name", "kind": "new_kind", "ags": "new_ags"}
+        for name, errors in error.message_dict.items():
+            form.add_error(fields.get(name), errors)
+        return None
 
 
 @login_required
