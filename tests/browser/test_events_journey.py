@@ -196,22 +196,23 @@ def test_coordinator_creates_an_office_hour_series_writes_minutes_with_an_action
         page.wait_for_url("**/termine/*/")
         page.locator('main a[href$="/protokoll/"]').first.click()
         page.wait_for_url("**/protokoll/")
-        minutes = page.locator('form[action$="/protokoll/"]')
+        minutes = page.locator('form[action$="/protokoll/"]')  # one form: minutes, outcomes and their buttons
         minutes.locator("textarea[name=minutes]").fill(
             "## Wärmeplanung in kleinen Gemeinden\n\n- Konvoi-Verfahren im Landkreis Kusel vorgestellt.\n"
             "- Der Leitfaden wird beim nächsten Talk vorgestellt."
         )
         minutes.locator("input[name=publish]").check()
-        submit(page, minutes.locator("button[type=submit]"))
+        submit(page, minutes.get_by_role("button", name="Protokoll speichern"))
         preview = page.locator(".minutes-text")
         assert preview.get_by_role("heading", name="Wärmeplanung in kleinen Gemeinden").is_visible()
         assert preview.locator("li").count() == 2
-        outcome = page.locator('form[action$="/ergebnisse/neu/"]')
+        # The outcome is added with the same form: the minutes typed above are kept (saved with it).
+        outcome = page.locator('form[action$="/protokoll/"]')
         outcome.locator("select[name=outcome-kind]").select_option("action")
         outcome.locator("textarea[name=outcome-text]").fill(task)
         outcome.locator("select[name=outcome-owner_person]").select_option(label="Katrin Lang (Landkreis Kusel)")
         outcome.locator("input[name=outcome-due_date]").fill(due.isoformat())
-        submit(page, outcome.locator("button[type=submit]"))
+        submit(page, outcome.locator('button[formaction$="/ergebnisse/neu/"]'))
         assert page.locator("#outcomes-section table").get_by_role("cell", name=task, exact=True).is_visible()
         assert Outcome.objects.get(text=task).owner_person.user.email == "ktt.kusel@example.org"
         page.screenshot(path=str(SCREENSHOTS / "minutes.png"), full_page=True)
@@ -239,6 +240,10 @@ def test_coordinator_creates_an_office_hour_series_writes_minutes_with_an_action
         item = items.locator("li", has_text=task)
         assert item.is_visible()
         assert item.locator("time").get_attribute("datetime") == due.isoformat()
+        item.get_by_role("link", name=task).click()  # the title leads to the item itself, with its status
+        page.wait_for_url("**/aufgaben/?item=*")
+        assert page.locator("table tbody tr").count() == 1 and page.get_by_text(task).is_visible()
+        page.go_back()
         minutes_list = page.locator("section", has=page.locator("#my-minutes-heading"))
         assert minutes_list.get_by_role("link", name="Klima.Taten.Talk").first.is_visible()
         assert_clean(browsing)
