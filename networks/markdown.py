@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from itertools import accumulate
 
 import nh3
@@ -22,6 +23,7 @@ from django.db import models
 from django.template.defaultfilters import linebreaks
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 20  # nested elements: lists in lists, quotations, table cells, emphasis, links
@@ -165,6 +167,15 @@ def render(text: str, *, profile: Profile | str) -> str:
         url_schemes=set(URL_SCHEMES),
         link_rel=profile.link_rel,
     )
+
+
+def plain_start(html: str, *, length: int = 1_000) -> str:
+    """The text of the first ``length`` characters of stored HTML (an excerpt for lists; bounded work per item)."""
+    head = html[:length]
+    for opening, closing in (("<", ">"), ("&", ";")):  # no tag or character reference cut in two
+        if head.rfind(opening) > head.rfind(closing):
+            head = head[: head.rfind(opening)]
+    return unescape(strip_tags(head))
 
 
 @deconstructible

@@ -3,7 +3,6 @@ of a network's member organisations."""
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +29,7 @@ from measures.forms.participation import (
 from measures.models import Comment, Moderation, Pledge, PledgeReport, Proposal, ProposalSupport, Roadmap
 from measures.public import PublicMeasure
 from networks import access as network_access
+from networks.markdown import plain_start
 from networks.models import Network, Organisation, OrganisationRole, Person
 from networks.pages import network_context, page_of, person_of
 
@@ -102,7 +101,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = page_of(request, search.qs, PAGE_SIZE)
     page.object_list = list(page.object_list)
     for proposal in page.object_list:
-        proposal.excerpt = html.unescape(strip_tags(proposal.text_html))  # plain text, escaped once
+        proposal.excerpt = plain_start(proposal.text_html)  # plain text, escaped once by the template
     context = {
         "roadmap": roadmap,
         "filter": search,

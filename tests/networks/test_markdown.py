@@ -5,7 +5,7 @@ import time
 import pytest
 from django.core.exceptions import ValidationError
 
-from networks.markdown import MAX_DEPTH, PROFILES, MarkdownHTMLField, MarkdownValidator, check, render
+from networks.markdown import MAX_DEPTH, PROFILES, MarkdownHTMLField, MarkdownValidator, check, plain_start, render
 
 EVIL = (
     "<script>alert('x')</script>\n\n"
@@ -120,3 +120,19 @@ def test_pathological_text_at_the_longest_renders_quickly(unit):
     started = time.perf_counter()
     render(text, profile=profile)
     assert time.perf_counter() - started < 0.5
+
+
+def test_plain_start_is_the_text_of_the_beginning_without_a_cut_tag_or_entity():
+    html = render("**Radwege** & [Karten](https://example.org) " + "lang " * 500, profile="post")
+    assert plain_start(html).startswith("Radwege & Karten lang")
+    assert len(plain_start(html, length=200)) < 200
+    assert plain_start("<p>a &amp; b <strong>c</strong></p>", length=8) == "a "  # "&amp;" cut: left out
+    assert plain_start("<p>a</p><strong>b</strong>", length=12) == "a"  # "<strong" cut: left out
+
+
+def test_plain_start_of_the_worst_post_is_quick():
+    html = render("<" * 3_999, profile="post")  # 16,000 characters of character references
+    started = time.perf_counter()
+    for _ in range(25):  # a page of the proposal list
+        plain_start(html)
+    assert time.perf_counter() - started < 0.1
