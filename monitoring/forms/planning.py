@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.forms.events import DateInput
 from monitoring.models import ClimateStrategy, HeatPlanning, Stage
-from networks.models import Organisation
+from networks.models import Membership, Network, Organisation
 
 
 def stage_field(stage: int) -> str:
@@ -29,22 +30,41 @@ class HeatPlanningForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 4}),
             "convoy": forms.CheckboxSelectMultiple,
         }
-        help_texts = {"office": _("The planning office commissioned with the heat plan, if any.")}
+        help_texts = {
+            "office": _("The planning office commissioned with the heat plan, if any."),
+            "convoy": _(
+                "Municipalities, cities and counties of your networks that plan together in a convoy (Konvoi)."
+            ),
+        }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["convoy"].queryset = (
-            Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODIES)
-            .exclude(pk=organisation.pk)
-            .order_by("name")
-        )
+        self.fields["convoy"].queryset = self._neighbours(organisation)
         reached = {step.stage: step.reached_on for step in self.instance.steps.all()} if self.instance.pk else {}
         for stage in REACHABLE:
             name = stage_field(stage)
             self.fields[name] = forms.DateField(
                 label=Stage(stage).label, required=False, widget=DateInput(), initial=reached.get(stage)
             )
+
+    def _neighbours(self, organisation: Organisation):
+        """Whom a convoy is planned with: the municipalities, cities and counties of the organisation's networks
+        (current members and hosts), not every one of the portal; plus those chosen before."""
+        current = Membership.objects.current()
+        networks = Network.objects.filter(
+            Q(pk__in=current.filter(organisation=organisation).values("network")) | Q(host=organisation)
+        ).values("pk")
+        shared = Q(pk__in=current.filter(network__in=networks).values("organisation")) | Q(
+            pk__in=Network.objects.filter(pk__in=networks).values("host")
+        )
+        if self.instance.pk:
+            shared |= Q(pk__in=self.instance.convoy.values("pk"))
+        return (
+            Organisation.objects.filter(shared, kind__in=Organisation.PUBLIC_BODIES)
+            .exclude(pk=organisation.pk)
+            .order_by("name")
+        )
 
     @property
     def stage_fields(self):

@@ -12,7 +12,7 @@ from monitoring.models import ClimateStrategy, EmissionBalance, EmissionPath, He
 from tests.helpers import assert_flat
 from tests.monitoring.factories import EmissionBalanceFactory, EmissionPathFactory, HeatPlanningFactory
 from tests.monitoring.test_entry_views import login, org  # noqa: F401 (fixtures)
-from tests.networks.factories import OrganisationFactory
+from tests.networks.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 THIS_YEAR = date.today().year
@@ -158,7 +158,8 @@ def planning_data(stage, **dates):
 
 
 def test_heat_planning_saved_with_dates_and_convoy(client, personas, org):  # noqa: F811
-    partner = OrganisationFactory(kind="municipality")
+    partner = MembershipFactory(network=personas.network, organisation__kind="municipality").organisation
+    MembershipFactory(network=personas.network, organisation=org)  # a convoy is planned with neighbours of a network
     login(client, personas, "editor")
     page = client.get(url("heat-planning-edit", org))
     assert page.context["deadline"] is None  # a county: the law obliges its municipalities, not the county
