@@ -8,11 +8,13 @@ live at most their timeout (60 s) after a missed version bump; rate limits do no
 """
 
 import logging
+import re
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+GLOB_SPECIAL = re.compile(r"[\\*?\[\]]")
 
 
 def _down(operation: str, error: Exception) -> None:
@@ -70,3 +72,18 @@ class TolerantRedisCache(RedisCache):
     touch = _tolerant("touch", lambda args, kwargs: False)
     delete = _tolerant("delete", lambda args, kwargs: False)
     delete_many = _tolerant("delete_many", lambda args, kwargs: None)
+
+    def clear(self) -> bool:
+        """FLUSHDB; with a KEY_PREFIX (a Redis database shared with other sites, or with the other test
+        processes of a parallel run) only the keys under this prefix."""
+        try:
+            if not self.key_prefix:
+                return super().clear()
+            client = self._cache.get_client(None, write=True)
+            keys = list(client.scan_iter(match=GLOB_SPECIAL.sub(r"\\\g<0>", self.key_prefix) + ":*", count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+            return True
+        except RedisError as error:
+            _down("clear", error)
+            return False

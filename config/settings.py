@@ -5,6 +5,7 @@ local-memory cache and local media (``make run``). Production sets ``DEBUG=false
 ``DJANGO_SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL``.
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -123,14 +124,28 @@ CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)  # another Redis database ke
 if CACHE_URL:
     # Django's RedisCache that misses instead of raising while Redis is unreachable (config/cache.py)
     CACHES = {"default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": CACHE_URL}}
-    # Sessions read from Redis, written through to the database (config/sessions.py): no session query
-    # on a logged-in page. Local-memory caches are per process: there the database alone. Tests keep the
-    # database sessions, so that a page's pinned query count is one figure with and without Redis
-    # (tests/perf_cache tests config.sessions itself).
-    if not TESTING:
-        SESSION_ENGINE = "config.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "klimanetz"}}
+if TESTING:
+    # Each test process (each pytest-xdist worker) keeps its keys apart on the shared Redis: its cache.clear()
+    # deletes only its own (config.cache.TolerantRedisCache.clear). A Celery worker or server a test starts
+    # inherits the prefix through the environment and shares the test's keys; a pytest-xdist worker inherits
+    # its controller's and makes its own.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if not os.environ.get("CACHE_KEY_PREFIX", "").endswith(f"-{_worker}"):
+        os.environ["CACHE_KEY_PREFIX"] = f"t{os.getpid()}-{_worker}"
+# Several sites on one Redis database: each with a prefix of its own (clear() then deletes only its keys).
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="")
+if CACHE_URL or TESTING:
+    # Sessions read from the cache, written through to the database (config/sessions.py): no session query
+    # on a logged-in page. A local-memory cache is per process: with several processes (gunicorn) the
+    # database alone; tests run in one process per worker and run what production runs.
+    SESSION_ENGINE = "config.sessions"
+if TESTING:
+    # The public-page cache and what networks.cache remembers (the account, the access to a network) are on
+    # in every test, as in production, also on the local-memory cache (one process, as `make run` has it).
+    # The tests of the off-state set it to False.
+    PUBLIC_PAGE_CACHE = True
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)

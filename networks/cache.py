@@ -22,9 +22,9 @@ itself trusted for CHECK_SECONDS. ``remembered`` keeps a small answer a query gi
 person (their account: networks.backends; their access to a network: networks.access) under the versions of
 its scopes, for at most CHECK_SECONDS.
 
-On by default, except in tests (settings.TESTING) and where the cache is local to a process while DEBUG
-is off (several gunicorn workers would not see each other's bumps); ``PUBLIC_PAGE_CACHE`` in the settings
-overrides that.
+On by default, except where the cache is local to a process while DEBUG is off (several gunicorn workers
+would not see each other's bumps); ``PUBLIC_PAGE_CACHE`` in the settings overrides that (the tests set it:
+they run with the cache on, as production does).
 """
 
 from __future__ import annotations
@@ -54,8 +54,6 @@ def enabled() -> bool:
     explicit = getattr(settings, "PUBLIC_PAGE_CACHE", None)
     if explicit is not None:
         return bool(explicit)
-    if getattr(settings, "TESTING", False):
-        return False
     return settings.DEBUG or settings.CACHES["default"]["BACKEND"] not in LOCAL_BACKENDS
 
 

@@ -1,16 +1,42 @@
 """Shared fixtures: the personas of DESIGN §4 around one network."""
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
+from networks.backends import ModelBackend
 from networks.models import NetworkRole
 from tests.helpers import login_with_second_factor
 from tests.networks import factories as f
 
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
+
+# pytest-xdist (make test: -n 2 --dist loadgroup): tests that must not run beside each other run on one worker.
+# The browser journeys (one Chromium each, and the live servers); the tests with real services (a Celery worker
+# taking tasks from the one queue on REDIS_URL, private PostgreSQL and Redis servers started and stopped).
+XDIST_GROUPS = {"tests/browser/": "browser", "tests/integration/": "services"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    root = str(config.rootpath) + "/"
+    for item in items:
+        path = str(item.path).removeprefix(root)
+        for prefix, group in XDIST_GROUPS.items():
+            if path.startswith(prefix):
+                item.add_marker(pytest.mark.xdist_group(group))
+        if "demo_once" in item.fixturenames and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(path))  # the module on one worker: the demo loaded once
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +44,20 @@ def _clear_cache():
     cache.clear()  # allauth rate limits live in the cache
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _account_remembered_on_login(monkeypatch):
+    """force_login leaves the account in the cache (networks.backends) as the first request of a session does in
+    production: a signed-in request then reads its session and its account from the cache, without a query, and
+    the pinned query counts count what production runs on every later request."""
+    force_login = Client.force_login
+
+    def logged_in_and_remembered(self, user, backend=None):
+        force_login(self, user, backend)
+        ModelBackend().get_user(user.pk)
+
+    monkeypatch.setattr(Client, "force_login", logged_in_and_remembered)
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +100,37 @@ class Personas:
             login_with_second_factor(client, self.user(name))  # staff powers need the second factor
         elif name != "anonymous":
             client.force_login(self.user(name))
+
+
+@contextmanager
+def rolled_back(django_db_blocker) -> Iterator[None]:
+    """A block for data built once for a module (or package): inside a transaction rolled back at its end; each
+    test runs in a savepoint inside it (pytest-django's ``db``), as Django's setUpTestData does."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+
+
+@dataclass
+class Demo:
+    output: str  # what load_demo printed
+    media: Path  # its files (the published report's PDF)
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker) -> Iterator[Demo]:
+    """The demo portal (load_demo), loaded once for the module and rolled back at its end."""
+    out = StringIO()
+    with (
+        tempfile.TemporaryDirectory(prefix="klimanetz-demo-") as media,
+        override_settings(MEDIA_ROOT=media),
+        rolled_back(django_db_blocker),
+        translation.override("de"),
+    ):
+        call_command("load_demo", force=True, stdout=out)
+        yield Demo(output=out.getvalue(), media=Path(media))
 
 
 @pytest.fixture

@@ -719,12 +719,13 @@ def test_history_queries_are_flat(client, personas, roadmap, measure, editor):
     url = _url("measure-history", roadmap.slug, measure.pk)
     people = [editor, personas.people["staff"]]
     _grow_history(measure, 2, people)
-    # session, user, roadmap, editor check, measure, page count, records (with user and person),
+    # session and account from the cache (no query); roadmap, editor check, measure, page count, records (with user
+    # and person),
     # the page of the timeline (sheet, milestones, progress reports: +1), the sheet's records, the records before
     # them, the partners of all these records, organisations of changed lead organisations
     small = _queries(client, url)
     _grow_history(measure, 10, people)
-    assert _queries(client, url) == small == 11
+    assert _queries(client, url) == small == 9
 
 
 def test_history_is_paginated_with_the_diff_across_pages(client, personas, roadmap, measure, editor):
@@ -862,11 +863,12 @@ def test_dashboard_queries_are_flat(client, personas, roadmap, editor):
     personas.login(client, "editor")
     url = _url("editor-dashboard", roadmap.slug)
     _grow_roadmap(roadmap, 2, editor)
-    # session, user, roadmap, editor check, matrix, late, stale, page count, page of measures,
+    # session and account from the cache (no query); roadmap, editor check, matrix, late, stale, page count, page of
+    # measures,
     # pending proposals, pending comments, recent imports
     small = _queries(client, url)
     _grow_roadmap(roadmap, 10, editor)
-    assert _queries(client, url) == small == 13  # +1: the monitoring panel counts due indicators
+    assert _queries(client, url) == small == 11  # +1: the monitoring panel counts due indicators
 
 
 def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, editor):
@@ -880,21 +882,22 @@ def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, edito
             measure.partners.add(f.OrganisationFactory())
 
     grow(2)
-    # session, user, roadmap, editor check, measure, updates, milestones, the measure's partners,
+    # session and account from the cache (no query); roadmap, editor check, measure, updates, milestones, the
+    # measure's partners,
     # choices: lead organisation, responsible person, partners, events, proposals
     small = _queries(client, url)
     grow(10)
-    assert _queries(client, url) == small == 13
+    assert _queries(client, url) == small == 11
 
 
 def test_milestones_page_queries_are_flat(client, personas, roadmap, measure):
     personas.login(client, "editor")
     url = _url("milestones-edit", roadmap.slug, measure.pk)
     MilestoneFactory.create_batch(2, measure=measure)
-    # session, user, roadmap, editor check, measure, milestones of the formset
+    # session and account from the cache (no query); roadmap, editor check, measure, milestones of the formset
     small = _queries(client, url)
     MilestoneFactory.create_batch(10, measure=measure)
-    assert _queries(client, url) == small == 6
+    assert _queries(client, url) == small == 4
 
 
 def test_dashboard_of_empty_roadmap(client, personas, roadmap):

@@ -164,12 +164,12 @@ def test_proposal_list_queries_are_flat(client, roadmap, author, django_assert_n
 
     client.force_login(author.user)
     grow(2)
-    # session, user, roadmap, count, page of proposals with support counts, the author's own,
-    # editor check, verified email
-    with django_assert_num_queries(8):
+    # session and account from the cache (no query); roadmap, count, page of proposals with support counts, the
+    # author's own, editor check, verified email
+    with django_assert_num_queries(6):
         assert client.get(url("proposal-list", roadmap)).status_code == 200
     grow(10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url("proposal-list", roadmap))
     assert response.content.decode().count('class="card proposal-card"') == 12 + 12
     client.logout()
@@ -540,12 +540,12 @@ def test_moderation_queue_queries_are_flat(client, personas, roadmap, measure, d
 
     personas.login(client, "editor")
     grow(2)
-    # session, user, roadmap, editor check, 2 counts, pending proposals, pending comments,
-    # recent proposals (with measure counts), recent comments
-    with django_assert_num_queries(10):
+    # session and account from the cache (no query); roadmap, editor check, 2 counts, pending proposals, pending
+    # comments, recent proposals (with measure counts), recent comments
+    with django_assert_num_queries(8):
         assert client.get(url("moderation", roadmap)).status_code == 200
     grow(10)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(url("moderation", roadmap))
     assert len(response.context["pending_proposals"]) == 12 and len(response.context["pending_comments"]) == 12
 

@@ -159,12 +159,13 @@ def test_pledge_list_queries_are_flat(client, personas, django_assert_num_querie
 
     personas.login(client, "coordinator")
     grow(2)
-    # session, user, network, pledges with their latest report, role (cached for both flags),
+    # session and account from the cache (no query); network, pledges with their latest report, role (cached for both
+    # flags),
     # organisations without a pledge
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         assert client.get(url("pledge-list", personas.network)).status_code == 200
     grow(10)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(url("pledge-list", personas.network))
     assert len(response.context["pledges"]) == 12
 

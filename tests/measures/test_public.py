@@ -669,8 +669,9 @@ def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, dj
         for _ in range(n):
             MeasureFactory(roadmap=RoadmapFactory(organisation=roadmap.organisation, published=False))
 
-    # session, user, roadmaps (published or edited by the user) with their measures by status
-    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 3)
+    # session and account from the cache (no query); roadmaps (published or edited by the user) with their measures by
+    # status
+    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 1)
 
 
 def test_roadmap_page_queries_are_flat(client, roadmap, django_assert_num_queries):
@@ -682,9 +683,9 @@ def test_roadmap_page_queries_are_flat(client, roadmap, django_assert_num_querie
 
 def test_roadmap_page_queries_are_flat_for_editors(client, personas, roadmap, django_assert_num_queries):
     personas.login(client, "editor")
-    # session, user, the 6 of the page, editor check
+    # session and account from the cache (no query); the 6 of the page, editor check
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 13)
+    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 11)
 
 
 @pytest.mark.parametrize(
@@ -719,9 +720,9 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
 
 def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
     personas.login(client, "citizen")
-    # session, user, roadmap, measure, editor check, public updates, milestones, partners, comments with authors,
-    # verified email (for the comment form, once it exists)
-    expected = 10 if _comment_form_exists() else 9
+    # session and account from the cache (no query); roadmap, measure, editor check, public updates, milestones,
+    # partners, comments with authors, verified email (for the comment form, once it exists)
+    expected = 8 if _comment_form_exists() else 7
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
 

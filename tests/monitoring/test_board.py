@@ -180,7 +180,8 @@ def grow(network, n):
         IndicatorValueFactory(indicator=indicator)
 
 
-# session, user, network, role (is_member/can_manage), members with planning and strategy, stages reached,
+# session and account from the cache (no query); network, role (is_member/can_manage), members with planning and
+# strategy, stages reached,
 # convoys, members again (comparison), balance totals, coded indicators, their values
 BOARD_QUERIES = 9
 

@@ -106,8 +106,9 @@ def test_balance_query_count_is_flat(client, personas, org, django_assert_num_qu
             for sector in ("households", "transport"):
                 EmissionBalanceFactory(organisation=org, year=year, sector=sector)
 
-    # session, user, organisation, editor role, lines of the year, balance sums, path, path points
-    assert_flat(client, url("balance", org), grow, django_assert_num_queries, 8)
+    # session and account from the cache (no query); organisation, editor role, lines of the year, balance sums, path,
+    # path points
+    assert_flat(client, url("balance", org), grow, django_assert_num_queries, 6)
 
 
 # --- Target path ------------------------------------------------------------------------------------

@@ -170,9 +170,10 @@ def test_overview_query_count_is_flat(client, personas, org, roadmap, django_ass
             IndicatorValueFactory(indicator=item, year=2030, kind="target")
             ReportFactory(roadmap=roadmap)
 
-    # session, user, organisation, editor role, indicators, their measures, values, balance sums, path, path
+    # session and account from the cache (no query); organisation, editor role, indicators, their measures, values,
+    # balance sums, path, path
     # points, heat planning, its steps, climate strategy, reports
-    assert_flat(client, url("organisation", org), grow, django_assert_num_queries, 14)
+    assert_flat(client, url("organisation", org), grow, django_assert_num_queries, 12)
 
 
 # --- Indicator create / edit / delete ---------------------------------------------------------------
@@ -427,8 +428,8 @@ def test_values_entry_query_count_is_flat(client, personas, org, roadmap, django
             IndicatorValueFactory(indicator=item, year=LAST_YEAR)
             IndicatorValueFactory(indicator=item, year=LAST_YEAR - 1)
 
-    # session, user, organisation, editor role, indicators, values of the two years
-    assert_flat(client, url("values-entry", org), grow, django_assert_num_queries, 6)
+    # session and account from the cache (no query); organisation, editor role, indicators, values of the two years
+    assert_flat(client, url("values-entry", org), grow, django_assert_num_queries, 4)
 
 
 def test_values_entry_post_query_count_is_flat(client, personas, org, roadmap):

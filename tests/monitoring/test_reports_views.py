@@ -442,5 +442,5 @@ def test_schedule_page_lists_reports_with_flat_queries(client, personas, data, d
         for i in range(n):
             ReportFactory(roadmap=data.roadmap, status=statuses[i % 4], published=False, title=f"Bericht {i}")
 
-    # session, user, roadmap, editor check (access), schedule, the reports
-    assert_flat(client, url, grow, django_assert_num_queries, 6)
+    # session and account from the cache (no query); roadmap, editor check (access), schedule, the reports
+    assert_flat(client, url, grow, django_assert_num_queries, 4)

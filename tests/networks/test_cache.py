@@ -168,8 +168,22 @@ def test_pending_messages_and_errors_are_not_cached(client, measure):
     assert "X-Page-Cache" not in client.get(bad)
 
 
-def test_off_by_default_in_tests(client, measure, settings):
+def test_off_where_each_process_has_its_own_cache_unless_debugging(settings):
+    """Several gunicorn workers, each with a local-memory cache, would not see each other's bumps; `make run`
+    (DEBUG, one process) and Redis have it on. The tests set PUBLIC_PAGE_CACHE: on, as production."""
     del settings.PUBLIC_PAGE_CACHE
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}}
+    assert not cache.enabled()
+    settings.DEBUG = True
+    assert cache.enabled()
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "config.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+    assert cache.enabled()
+
+
+def test_off_when_the_settings_say_so(client, measure, settings):
+    settings.PUBLIC_PAGE_CACHE = False
     assert not cache.enabled()
     assert "X-Page-Cache" not in client.get(urls(measure)["roadmap"])
 

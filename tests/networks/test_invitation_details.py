@@ -144,7 +144,7 @@ def test_matching_organisations_is_one_query_however_many_rows(client, personas,
             for n in range(size)
         ]
         rows = [[f"Neu {o.name}", f"neu-{o.pk}@example.org", o.name.upper(), ""] for o in organisations]
-        with django_assert_num_queries(6):  # as without organisations (test_member_import_export), plus one
+        with django_assert_num_queries(4):  # as without organisations (test_member_import_export), plus one
             response = check(client, personas.network, csv_upload(rows))
         assert all(row.organisation_match for row in response.context["preview"].rows)
 

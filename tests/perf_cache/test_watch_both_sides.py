@@ -139,3 +139,52 @@ def test_each_side_bumps_the_scopes_of_the_watched_rows(personas, world):
         change()
         assert cache.lookup("-", [scope])[0] != before, change
     assert WorkingGroup.objects.filter(members=world["member"]).exists()
+
+
+def _write_services(personas, world) -> dict:
+    """Every write service that changes memberships, roles, working groups or accounts (networks.services)."""
+    from networks import services
+
+    network, member = world["network"], world["member"]
+    newcomer = f.PersonFactory()
+    organisation = f.OrganisationFactory()
+    role = NetworkRole.objects.get(network=network, person=member)
+
+    def invitation_accept():
+        invitation = f.InvitationFactory(network=network, email=newcomer.user.email)
+        services.invitation_accept(invitation=invitation, user=newcomer.user)
+
+    return {
+        "membership_add": lambda: services.membership_add(network=network, organisation=organisation),
+        "membership_end": lambda: services.membership_end(membership=f.MembershipFactory(network=network)),
+        "network_role_grant": lambda: services.network_role_grant(network=network, person=newcomer, role="member"),
+        "network_role_change": lambda: services.network_role_change(role=role, new_role="coordinator"),
+        "network_role_remove": lambda: services.network_role_remove(role=role),
+        "invitation_accept": invitation_accept,
+        "account_delete": lambda: services.account_delete(user=member.user),
+        "working_group_members": lambda: world["group"].members.remove(member),
+    }
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "membership_add",
+        "membership_end",
+        "network_role_grant",
+        "network_role_change",
+        "network_role_remove",
+        "invitation_accept",
+        "account_delete",
+        "working_group_members",
+    ],
+)
+def test_every_write_service_renews_the_cached_network_space(client, personas, world, name):
+    """With the caches on (as in production): the write succeeds, and the network's space cached for its
+    coordinator a moment before is rendered afresh."""
+    url = member_pages(world)["space"]
+    personas.login(client, "coordinator")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    _write_services(personas, world)[name]()
+    assert client.get(url)["X-Page-Cache"] == "miss"
