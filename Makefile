@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make test: pytest-xdist workers, each with its own test database and cache prefix (tests/conftest.py groups
+# the tests that must not run beside each other); PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test setup lint check messages clean bench bench-apps bench-markdown load backup restore
 
@@ -27,7 +30,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/bandit -q -r config networks events measures monitoring -x '*/migrations/*' --severity-level medium
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
 # bench: the portal at scale under gunicorn and wrk, writes docs/performance.md (about seven minutes).

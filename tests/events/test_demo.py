@@ -29,8 +29,10 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def loaded() -> str:
-    return load()
+def loaded(demo_once, settings) -> str:
+    """The demo, loaded once for the module (tests.conftest.demo_once); each test in a savepoint."""
+    settings.MEDIA_ROOT = demo_once.media
+    return demo_once.output
 
 
 def full_meeting() -> Event:
