@@ -175,3 +175,30 @@ def test_the_scale_data_has_no_holes_in_the_history(db):
     for model in (Measure, Milestone, MeasureUpdate, Comment, Event, Registration, IndicatorValue):
         rows = model.objects.count()
         assert rows > 0 and model.history.filter(history_type="+").count() == rows, model
+
+
+def test_rows_from_before_the_history_get_their_first_record(personas, org):  # noqa: F811
+    """What monitoring/migrations/0003_history_of_existing_rows does for the rows already in a database."""
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from events.models import Event
+    from networks.history import record_existing
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(network=personas.network, title="Vor der Historie")
+    line = EmissionBalanceFactory(organisation=org, emissions=Decimal("12.5"))
+    Event.history.all().delete()
+    EmissionBalance.history.all().delete()
+    record_existing(apps, SimpleNamespace(connection=connection), ["events.Event", "monitoring.EmissionBalance"])
+    record_existing(apps, SimpleNamespace(connection=connection), ["events.Event"])  # twice: no second record
+    first = event.history.get()
+    assert (first.history_type, first.title, first.network_id, first.history_user) == (
+        "+",
+        event.title,
+        event.network_id,
+        None,
+    )
+    assert line.history.get().emissions == Decimal("12.5")
