@@ -4,6 +4,7 @@ the outcomes' delete buttons are one form; a new action item due in the past ask
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -151,3 +152,13 @@ def test_an_existing_overdue_action_item_is_not_blocked(client, personas, past_e
     assert client.post(url, {"status": "done"}).status_code == 302
     item.refresh_from_db()
     assert item.status == Outcome.Status.DONE
+
+
+def test_leaving_the_page_after_typing_asks_first(client, personas, past_event):
+    """The minutes and the event form ask before a link or the back button drops what was typed."""
+    personas.login(client, "coordinator")
+    for url in [_url("minutes-edit", past_event), _url("event-edit", EventFactory(network=personas.network))]:
+        page = client.get(url).text
+        assert "data-keep-input>" in page and "/static/js/keep-input.js" in page
+    script = (settings.BASE_DIR / "static" / "js" / "keep-input.js").read_text()
+    assert "beforeunload" in script and "form[data-keep-input]" in script

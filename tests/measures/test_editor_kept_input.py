@@ -54,6 +54,7 @@ def test_the_report_is_part_of_the_sheets_form(client, personas, roadmap, measur
     form = page.split('class="measure-form"', 1)[1].split("</form>", 1)[0]
     assert 'name="status"' in form and 'name="update-text"' in form
     assert _url("update-create", roadmap.slug, measure.pk) not in page  # no second form that drops the sheet
+    assert 'class="measure-form" data-keep-input>' in page and "/static/js/keep-input.js" in page  # asks on leaving
 
 
 def test_status_and_report_are_saved_together(client, personas, roadmap, measure, editor):
