@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 
 from events.models import (
     AgendaItem,
@@ -50,6 +51,10 @@ class EventAdmin(HistoryAdmin):
     inlines = [AgendaInline, RegistrationInline, OutcomeInline, DocumentInline]
     list_select_related = ["network"]
     history_hidden = ("sequence",)  # the calendar revision counts every save
+    history_with = ((Outcome, "event_id"),)  # the minutes and their outcomes in one list
+
+    def history_record_title(self, record) -> str:
+        return Truncator(record.text).chars(80)
 
 
 @admin.register(EventSeries)

@@ -13,6 +13,7 @@ from tests.admin_history import (
     assert_flat_queries,
     assert_history_shows,
     assert_read_only,
+    history_url,
     staff_client,
 )
 from tests.events.factories import EventFactory, EventSeriesFactory, OutcomeFactory, RegistrationFactory, in_days
@@ -44,6 +45,17 @@ def test_minutes_keep_who_wrote_them_and_the_text_before(client, personas, past_
         old="Erste Fassung",
         new="Zweite Fassung",
     )
+
+
+def test_the_event_history_lists_its_outcomes_with_the_minutes(client, personas, past_event):
+    client.force_login(personas.user("coordinator"))
+    client.post(_url("minutes-edit", past_event), {"minutes": "Beschlossen"})
+    client.post(_url("outcome-create", past_event), {"outcome-kind": "decision", "outcome-text": "Wir teilen Daten"})
+    page = staff_client(client, personas).get(history_url(past_event))
+    outcome, minutes = (record.entry for record in page.context["page_obj"].object_list[:2])
+    assert (outcome["subject"], outcome["title"], outcome["kind"]) == ("Ergebnis", "Wir teilen Daten", "+")
+    assert outcome["who"] == "Koordinatorin" and not minutes.get("subject_shown")
+    assert "Ergebnis: Wir teilen Daten" in page.content.decode()
 
 
 def test_withdrawing_the_minutes_is_kept(client, personas, past_event):
@@ -133,6 +145,7 @@ def test_admin_history_queries_do_not_grow_with_the_changes(client, personas):
         obj = EventFactory(network=personas.network, starts_at=in_days(-2))
         for i in range(n):
             services.minutes_save(event=obj, text=f"Fassung {i}", publish=False, by=None)
+            OutcomeFactory(event=obj, text=f"Aufgabe {i}")  # in the event's list too
         return obj
 
     def registration(n):
