@@ -27,7 +27,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from events.models import CalendarToken, Event, Format, Kind, Registration, Visibility
 from measures.models import Comment, Measure, MeasureUpdate, Milestone, Moderation, Roadmap, Sector
