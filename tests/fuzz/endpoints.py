@@ -867,6 +867,7 @@ READ_ONLY = {
     "measures:pledge-list",
     "monitoring:organisation",
     "monitoring:board",
+    "monitoring:board-export",
     "monitoring:health-detail",
     "monitoring:report",
     "monitoring:report-status",
