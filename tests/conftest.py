@@ -21,22 +21,41 @@ from tests.networks import factories as f
 
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
 
-# pytest-xdist (make test: -n 2 --dist loadgroup): tests that must not run beside each other run on one worker.
-# The browser journeys (one Chromium each, and the live servers); the tests with real services (a Celery worker
-# taking tasks from the one queue on REDIS_URL, private PostgreSQL and Redis servers started and stopped).
+# pytest-xdist (make test: -n 2 --dist loadgroup): tests that must not run beside each other, or that share a world
+# built once per module, run on one worker. The browser journeys (one Chromium each, and the live servers); the tests
+# with real services (a Celery worker taking tasks from the one queue on REDIS_URL, private PostgreSQL and Redis
+# servers started and stopped); the modules that load the demo once (demo_once) or build a report world once.
 XDIST_GROUPS = {"tests/browser/": "browser", "tests/integration/": "services"}
+ONE_WORKER_MODULES = {
+    "tests/events/test_demo.py",
+    "tests/measures/test_demo.py",
+    "tests/monitoring/test_demo.py",
+    "tests/monitoring/test_reports.py",
+}
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items) -> None:
-    root = str(config.rootpath) + "/"
-    for item in items:
-        path = str(item.path).removeprefix(root)
-        for prefix, group in XDIST_GROUPS.items():
-            if path.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(group))
-        if "demo_once" in item.fixturenames and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(path))  # the module on one worker: the demo loaded once
+def xdist_group(nodeid: str) -> str | None:
+    path = nodeid.split("::", 1)[0]
+    for prefix, group in XDIST_GROUPS.items():
+        if path.startswith(prefix):
+            return group
+    return path if path in ONE_WORKER_MODULES else None
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup by the path of each test (above). pytest-xdist's own loadgroup reads xdist_group marks
+    from a renamed node id that pytest 9 no longer uses (every test was its own group). Units are sent in the
+    order of collection: the browser journeys, the longest group, start first."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByPath(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(nodeid) or nodeid
+
+    config.option.loadscopereorder = False
+    return ByPath(config, log)
 
 
 @pytest.fixture(autouse=True)
