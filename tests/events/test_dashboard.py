@@ -194,9 +194,9 @@ def test_dashboard_query_count(client, personas, member, django_assert_num_queri
     RegistrationFactory(person=member, event=EventFactory(network=personas.network))
     OutcomeFactory(event=EventFactory(network=personas.network), owner_person=member)
     client.force_login(member.user)
-    # the session from the cache (no query); the account (the dashboard's person_ensure saves it: a new
-    # version), person_ensure, roles, organisation roles, invitations (networks' dashboard) + my registrations, my
-    # waiting places with positions, my open action items, latest minutes
+    # session and account from the cache (no query); person_ensure, roles, organisation roles, invitations, open
+    # affiliation requests (networks' dashboard) + my registrations, my waiting places with positions, my open action
+    # items, latest minutes + my roadmaps + indicators due
     with django_assert_num_queries(11):
         assert client.get(reverse(DASHBOARD)).status_code == 200
 
