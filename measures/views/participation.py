@@ -36,6 +36,9 @@ from networks.pages import network_context, page_of, person_of
 PAGE_SIZE = 25
 QUEUE_SIZE = 50  # pending items shown at once, oldest first
 RECENT = 10  # recently moderated items shown below the queue
+# A refused comment's text, kept in the session for the measure page's form (read there once): nothing typed is lost.
+COMMENT_DRAFT = "measures:comment-draft"
+COMMENT_DRAFT_MAX = 20_000  # characters kept; the form accepts 4,000
 
 
 def _errors(error: ValidationError) -> str:
@@ -208,6 +211,10 @@ def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpRespons
             problem = _errors(error)
     if problem:
         messages.error(request, problem)
+        request.session[COMMENT_DRAFT] = {
+            "measure": measure.pk,
+            "text": request.POST.get("text", "")[:COMMENT_DRAFT_MAX],
+        }
     else:
         messages.success(
             request,

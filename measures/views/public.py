@@ -28,6 +28,7 @@ from measures.access import access_measure, access_roadmap, can_edit, has_verifi
 from measures.filters import SORT_FIELDS, MeasureFilter, sortable
 from measures.models import Comment, Proposal, Roadmap
 from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
+from measures.views.participation import COMMENT_DRAFT
 from networks.access import is_member
 from networks.pages import page_of
 from networks.panels import render_context
@@ -136,6 +137,7 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
         Comment.objects.visible_to(request.user, editor=editor).filter(measure=instance).select_related("author")
     )
     comment_form = _comment_form_template()
+    draft = request.session.pop(COMMENT_DRAFT, None) if request.user.is_authenticated else None
     context = {
         "roadmap": roadmap,
         "measure": public,
@@ -145,6 +147,7 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
         "partners": public.partners,
         "comments": comments,
         "comment_form_template": comment_form,
+        "comment_text": draft["text"] if isinstance(draft, dict) and draft.get("measure") == instance.pk else "",
         "email_verified": has_verified_email(request.user) if comment_form and request.user.is_authenticated else None,
         "can_edit": editor,
         **_origin(request, instance, editor=editor),

@@ -714,6 +714,22 @@ def test_a_comment_nested_too_deeply_is_refused_with_a_clear_error(client, roadm
     assert not Comment.objects.exists()
 
 
+def test_a_refused_comment_keeps_its_text_in_the_form_once(client, roadmap, measure, author):
+    # issue 14 §4: nothing typed is dropped; the refusal redirects to the measure page, whose form holds the text
+    client.force_login(author.user)
+    text = "Mein langer Hinweis <zum> Radweg\n\n" + "> " * 21 + "tief"
+    response = client.post(url("comment-create", roadmap, measure.slug), {"text": text})
+    assert response.status_code == 302
+    form = client.get(measure.get_absolute_url()).context["comment_text"]
+    assert form == text
+    content = client.get(measure.get_absolute_url()).content.decode()
+    assert "Mein langer Hinweis" not in content  # shown once: the next visit starts empty
+    client.post(url("comment-create", roadmap, measure.slug), {"text": text})
+    page = client.get(measure.get_absolute_url()).content.decode()
+    assert "Mein langer Hinweis &lt;zum&gt; Radweg" in page  # in the textarea, escaped
+    assert not Comment.objects.exists()
+
+
 def test_a_proposal_nested_too_deeply_is_a_form_error_that_keeps_the_text(client, roadmap, author):
     client.force_login(author.user)
     text = "- " * 21 + "tief"
