@@ -64,12 +64,15 @@ class QueryFieldsLimitMiddleware:
 
 
 # Pages with personal data or secrets: no copy in a shared cache or on the browser's disk. The data export, the
-# calendar page (the secret address of the personal feed), the member directory, the two-factor setup (its
-# secret) and the recovery codes. Downloads of member lists set it themselves (networks.views._download).
+# calendar page (the secret address of the personal feed), the member directory, the coordination's lists of people
+# and of an event's participants, the two-factor setup (its secret) and the recovery codes. Downloads of member
+# lists set it themselves (networks.views._download).
 NO_STORE_VIEWS = {
     "networks:profile-export",
     "events:my-calendar",
     "networks:member-list",
+    "networks:people-manage",  # the coordination's list: every person's address
+    "events:participant-list",  # names and addresses of the registered
     "mfa_activate_totp",
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",

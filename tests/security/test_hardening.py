@@ -89,6 +89,21 @@ def test_pages_with_personal_data_or_secrets_are_not_stored(w, name, args):
     assert response["Cache-Control"] == "private, no-store"
 
 
+COORDINATION_NO_STORE = [
+    ("networks:people-manage", lambda w: [w.network.slug]),
+    ("events:participant-list", lambda w: [w.network.slug, w.event_public.pk]),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), COORDINATION_NO_STORE, ids=[n for n, _a in COORDINATION_NO_STORE])
+def test_the_coordinations_lists_of_people_are_not_stored(w, name, args):
+    client = Client()
+    w.login(client, "coordinator")
+    response = client.get(reverse(name, args=args(w)))
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_the_two_factor_setup_is_not_stored(w):
     client = Client()
     w.login(client, "citizen")
