@@ -77,3 +77,14 @@ def test_series_page_and_its_dates_show_the_rule_in_words(client, personas):
     with translation.override("en"):
         english = client.get(reverse("events:series-detail", args=[personas.network.slug, series.pk])).text
     assert "every second Thursday, 10:00–11:00" in english
+
+
+def test_series_dates_fold_into_labelled_rows_on_a_phone(client, personas):
+    """The dates table is a responsive one (each cell labelled): at 390 px the page scrolled sideways (455 px)."""
+    series = EventSeriesFactory(network=personas.network, weekday=THU, interval=1)
+    EventFactory(network=personas.network, series=series)
+    personas.login(client, "coordinator")
+    page = client.get(reverse("events:series-detail", args=[personas.network.slug, series.pk])).text
+    assert '<table class="responsive">' in page
+    for label in ("Datum", "Uhrzeit", "Anmeldungen", "Status"):
+        assert f'data-label="{label}"' in page
