@@ -420,6 +420,9 @@ def test_the_preview_shows_old_and_new_of_every_changed_cell_and_marks_cleared_v
     page = german.content.decode()
     assert "2 Werte werden durch leere Zellen geleert" in page and "<mark>wird geleert</mark>" in page
     assert "Änderungen (vorher → nachher)" in page and "<del>1.200,5</del>" not in page  # unchanged: not listed
+    # on a phone each row folds into labelled cells (the table made the page 537 px wide at 390)
+    assert '<table class="responsive">\n    <caption>Geänderte Maßnahmen</caption>' in page
+    assert '<td data-label="Änderungen (vorher → nachher)"><ul class="import-changes">' in page
 
 
 def test_the_template_has_every_importable_header_and_imports(client, personas, roadmap):
