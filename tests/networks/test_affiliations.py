@@ -250,6 +250,7 @@ def test_the_list_and_the_dashboard_show_what_one_may_decide(client, personas, p
     page = client.get(reverse("networks:affiliation-requests"))
     assert [r.pk for r in page.context["page"]] == [pending.pk]
     assert "Seit März dabei" in page.text
+    assert '<th scope="col">Gewünschte Organisation</th>' in page.text  # was the broken "möchte gehören zu"
     assert reverse("networks:affiliation-requests") in client.get(reverse("networks:dashboard")).text
     personas.login(client, "member")
     assert reverse("networks:affiliation-requests") not in client.get(reverse("networks:dashboard")).text
