@@ -28,6 +28,16 @@ def test_too_many_query_parameters_are_a_400_in_both_modes(w, settings, debug, p
     assert response["Content-Security-Policy"] and response["X-Frame-Options"] == "DENY"
 
 
+def test_a_form_without_its_csrf_cookie_gets_the_portals_own_page(w):
+    """Django's own page was English markup around German text ("Sie sehen Diese Nachricht")."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/konto/login/", {"login": "a@example.org", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert '<html lang="de">' in page and "Das Formular wurde nicht gesendet" in page and "Zurück-Taste" in page
+    assert "CSRF" not in page
+
+
 def test_as_many_query_parameters_as_the_limit_are_served(w):
     """The control: up to the limit the page answers as usual."""
     limit = "&".join(f"p{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS))
