@@ -21,6 +21,7 @@ from networks.models import (
     NetworkRole,
     Organisation,
     OrganisationRole,
+    Person,
     WorkingGroup,
 )
 from networks.staff import has_staff_powers
@@ -147,13 +148,30 @@ def access_invitation_manage(user, network: Network, pk: int) -> Invitation:
 
 def _confirmable_organisations(user):
     """Subquery: the organisations whose affiliations ``user`` may confirm (not staff: they may confirm all): those
-    they edit, and the current members and hosts of the networks they coordinate."""
+    they edit, and the current members and hosts of the networks they coordinate (``affiliation_deciders`` is the
+    same rule seen from the organisation)."""
     coordinated = NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR).values("network")
     return Organisation.objects.filter(
         Q(roles__person__user=user)
         | Q(pk__in=Membership.objects.current().filter(network__in=coordinated).values("organisation"))
         | Q(hosted_networks__in=coordinated)
     ).values("pk")
+
+
+def affiliation_deciders(organisation: Organisation) -> list[Person]:
+    """Who may decide a request for ``organisation`` (staff aside: the admin lists every request): its editors and
+    the coordinators of the networks it is a current member or host of; ``_confirmable_organisations`` is the same
+    rule seen from the person. One query."""
+    networks = Membership.objects.current().filter(organisation=organisation).values("network")
+    coordinators = NetworkRole.objects.filter(role=NetworkRole.Role.COORDINATOR).filter(
+        Q(network__in=networks) | Q(network__host=organisation)
+    )
+    editors = OrganisationRole.objects.filter(organisation=organisation)
+    return list(
+        Person.objects.filter(Q(pk__in=editors.values("person")) | Q(pk__in=coordinators.values("person")))
+        .select_related("user")
+        .order_by("pk")
+    )
 
 
 def _affiliation_requests_of_deciders(user):

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from networks import access, mail, panels
 from networks.mail import MailKind
-from networks.models import AffiliationRequest, Membership, NetworkRole, Organisation, OrganisationRole, Person
+from networks.models import AffiliationRequest, Organisation, Person
 from networks.outbox import outbox_enqueue_template
 
 REQUESTED, GRANTED, UNCHANGED = "requested", "granted", "unchanged"
@@ -147,23 +146,8 @@ def _close(request: AffiliationRequest, status: str, *, by: Person | None = None
     request.save(update_fields=["status", "decided_by", "decided_at"])
 
 
-def _deciders(organisation: Organisation) -> list[Person]:
-    """Who may decide a request for ``organisation`` (staff aside: the admin lists every request): its editors and
-    the coordinators of the networks it is a current member or host of (networks.access says the same). One query."""
-    networks = Membership.objects.current().filter(organisation=organisation).values("network")
-    coordinators = NetworkRole.objects.filter(role=NetworkRole.Role.COORDINATOR).filter(
-        Q(network__in=networks) | Q(network__host=organisation)
-    )
-    editors = OrganisationRole.objects.filter(organisation=organisation)
-    return list(
-        Person.objects.filter(Q(pk__in=editors.values("person")) | Q(pk__in=coordinators.values("person")))
-        .select_related("user")
-        .order_by("pk")
-    )
-
-
 def _tell_deciders(request: AffiliationRequest) -> None:
-    deciders = [p for p in _deciders(request.organisation) if p.pk != request.person_id]
+    deciders = [p for p in access.affiliation_deciders(request.organisation) if p.pk != request.person_id]
     wanted = mail.mail_wanted_by(deciders, "affiliation_requested")
     for decider in deciders:
         if decider.pk not in wanted:
