@@ -1289,6 +1289,10 @@ def load(*, stdout=None) -> None:
     with _quiet_email(), transaction.atomic():
         _organisations()
         people = _people()
+        contacts = {spec.responsible for spec in (*DUEREN_MEASURES, *DORTMUND_MEASURES)}
+        for email in contacts:  # named on the public measure pages, which only people who allow it are
+            people[email].contact_visibility = Person.ContactVisibility.PUBLIC
+            people[email].save(update_fields=["contact_visibility"])
         events = _dueren_events()
         dueren = _roadmap(DUEREN_ROADMAP)
         proposals = {spec.title: _proposal(dueren, spec, people, today) for spec in DUEREN_PROPOSALS}

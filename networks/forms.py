@@ -45,8 +45,8 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "job_title", "phone", "contact_visibility", "language"]
         help_texts = {
             "contact_visibility": _(
-                "Who may see your email address and phone number in member directories. With “nobody” you are "
-                "also not named as the contact person of a measure."
+                "Who may see your email address and phone number in member directories. Only with “everyone” "
+                "may you be named publicly with your name and job title as the contact person of a measure."
             ),
             "language": _("Language of the emails the portal sends you."),
         }

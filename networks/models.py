@@ -175,8 +175,12 @@ class PersonQuerySet(models.QuerySet):
         return self.annotate(network_role=models.Subquery(role))
 
     def contact_visible(self):
-        """People who let others see their contact and be named as a measure's contact (``contact_is_visible``)."""
-        return self.filter(contact_visibility=Person.ContactVisibility.MEMBERS, anonymised_at__isnull=True)
+        """People who let the members of their networks see their contact (``contact_is_visible``)."""
+        return self.filter(contact_visibility__in=Person.MEMBERS_SEE_CONTACT, anonymised_at__isnull=True)
+
+    def publicly_named(self):
+        """People who may be named in public, e.g. as a measure's contact person (``is_publicly_named``)."""
+        return self.filter(contact_visibility=Person.ContactVisibility.PUBLIC, anonymised_at__isnull=True)
 
     def for_directory(self):
         return self.select_related("organisation", "user").prefetch_related(
@@ -185,9 +189,12 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(models.Model):
-    class ContactVisibility(models.TextChoices):
-        MEMBERS = "members", _("members of my networks")
+    class ContactVisibility(models.TextChoices):  # from least to most visible; each includes the one before
         NOBODY = "nobody", _("nobody")
+        MEMBERS = "members", _("members of my networks")
+        PUBLIC = "public", _("everyone: also named publicly, e.g. as a measure's contact person")
+
+    MEMBERS_SEE_CONTACT = (ContactVisibility.MEMBERS, ContactVisibility.PUBLIC)
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
@@ -227,7 +234,11 @@ class Person(models.Model):
 
     @property
     def contact_is_visible(self) -> bool:  # the same rule as PersonQuerySet.contact_visible
-        return self.contact_visibility == self.ContactVisibility.MEMBERS and self.anonymised_at is None
+        return self.contact_visibility in self.MEMBERS_SEE_CONTACT and self.anonymised_at is None
+
+    @property
+    def is_publicly_named(self) -> bool:  # the same rule as PersonQuerySet.publicly_named
+        return self.contact_visibility == self.ContactVisibility.PUBLIC and self.anonymised_at is None
 
     @property
     def can_be_mailed(self) -> bool:

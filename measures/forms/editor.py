@@ -194,8 +194,8 @@ class MeasureForm(forms.ModelForm):
             "origin_proposal": _("Only with the origin “citizen proposal”; published proposals of this roadmap."),
             "published": _("Published measures of a published roadmap are visible to the public."),
             "responsible_person": _(
-                "People of the roadmap's organisation and of the lead and partner organisations who share their "
-                "contact details."
+                "People of the roadmap's organisation and of the lead and partner organisations who allow in their "
+                "profile to be named publicly."
             ),
         }
 
@@ -215,9 +215,9 @@ class MeasureForm(forms.ModelForm):
 
     def _people(self):
         """Who may be named as the measure's (public) contact: people of the roadmap's organisation and its
-        editors, and of the lead and partner organisations (saved, or chosen in the same step), who let their
-        contact be seen (Person.contact_visibility). The current choice stays, so that saving other fields does
-        not fail; the public page shows it only while the person lets it be seen."""
+        editors, and of the lead and partner organisations (saved, or chosen in the same step), who let themselves
+        be named in public (Person.objects.publicly_named). The current choice stays, so that saving other fields
+        does not fail; the public page names it only while the person allows it."""
         organisation_ids = {self.roadmap.organisation_id, self.instance.lead_organisation_id}
         if self.is_bound:  # a lead or partner chosen in the same step brings its people along
             organisation_ids.update(self._posted_ids("lead_organisation"), self._posted_ids("partners"))
@@ -225,7 +225,7 @@ class MeasureForm(forms.ModelForm):
         chosen = Q(organisation__in=organisation_ids) | Q(organisation_roles__organisation=self.roadmap.organisation_id)
         if self.instance.pk:
             chosen |= Q(organisation__in=self.instance.partners.values("pk"))
-        condition = Q(pk__in=Person.objects.contact_visible().filter(chosen).values("pk"))
+        condition = Q(pk__in=Person.objects.publicly_named().filter(chosen).values("pk"))
         if self.instance.responsible_person_id:
             condition |= Q(pk=self.instance.responsible_person_id)
         return Person.objects.filter(condition).select_related("organisation").order_by("name")

@@ -426,8 +426,9 @@ def test_same_code_in_another_roadmap_is_fine(client, personas, roadmap, foreign
 
 def test_responsible_person_from_the_lead_organisation_chosen_in_the_same_step(client, personas, roadmap, measure):
     lead = f.OrganisationFactory(name="Stadtwerke Düren")
-    person = f.PersonFactory(organisation=lead, name="Netzplanerin")
-    stranger = f.PersonFactory(name="Fremde Person")
+    public = Person.ContactVisibility.PUBLIC
+    person = f.PersonFactory(organisation=lead, name="Netzplanerin", contact_visibility=public)
+    stranger = f.PersonFactory(name="Fremde Person", contact_visibility=public)
     personas.login(client, "editor")
     url = _url("measure-edit", roadmap.slug, measure.pk)
     refused = client.post(url, _measure_data(code="M-01", lead_organisation=lead.pk, responsible_person=stranger.pk))
@@ -927,19 +928,26 @@ def test_history_shows_partner_changes_by_name(client):
 
 @pytest.fixture
 def contacts(organisation, measure):
-    """People around the measure: who may be named as its contact and who may not."""
+    """People around the measure: who may be named as its (public) contact and who may not. Only "public" is
+    enough; "members" lets the members of one's networks see the contact, but is no consent to be named publicly."""
     partner = f.OrganisationFactory(name="Stadtwerke Düren")
     measure.partners.add(partner)
     stranger_org = f.OrganisationFactory(name="Stadt Dortmund")
-    nobody = Person.ContactVisibility.NOBODY
+    visibility = Person.ContactVisibility
+    nobody, members, public = visibility.NOBODY, visibility.MEMBERS, visibility.PUBLIC
     return {
-        "colleague": f.PersonFactory(organisation=organisation, name="Kollegin Sichtbar"),
+        "colleague": f.PersonFactory(organisation=organisation, name="Kollegin Sichtbar", contact_visibility=public),
+        "members_colleague": f.PersonFactory(
+            organisation=organisation, name="Kollegin Intern", contact_visibility=members
+        ),
         "hidden_colleague": f.PersonFactory(
             organisation=organisation, name="Kollege Verborgen", contact_visibility=nobody
         ),
-        "partner": f.PersonFactory(organisation=partner, name="Partnerin Sichtbar"),
+        "partner": f.PersonFactory(organisation=partner, name="Partnerin Sichtbar", contact_visibility=public),
+        "members_partner": f.PersonFactory(organisation=partner, name="Partner Intern", contact_visibility=members),
         "hidden_partner": f.PersonFactory(organisation=partner, name="Partner Verborgen", contact_visibility=nobody),
-        "stranger": f.PersonFactory(organisation=stranger_org, name="Fremde Sichtbar"),
+        "stranger": f.PersonFactory(organisation=stranger_org, name="Fremde Sichtbar", contact_visibility=public),
+        "members_stranger": f.PersonFactory(organisation=stranger_org, name="Fremd Intern", contact_visibility=members),
         "hidden_stranger": f.PersonFactory(
             organisation=stranger_org, name="Fremd Verborgen", contact_visibility=nobody
         ),
@@ -951,18 +959,22 @@ def _offered(response) -> set[str]:
     return {person.name for person in response.context["form"].fields["responsible_person"].queryset}
 
 
-def test_contact_choices_are_the_organisations_and_partners_people_who_share_their_contact(
+def test_contact_choices_are_the_organisations_and_partners_people_who_may_be_named_publicly(
     client, personas, roadmap, measure, contacts
 ):
     personas.login(client, "editor")
     response = client.get(_url("measure-edit", roadmap.slug, measure.pk))
     offered = _offered(response)
-    assert {"Kollegin Sichtbar", "Partnerin Sichtbar", "Redakteurin"} <= offered
-    assert not offered & {"Kollege Verborgen", "Partner Verborgen", "Fremde Sichtbar", "Fremd Verborgen"}
-    assert "Fremde Sichtbar" not in response.text and "Kollege Verborgen" not in response.text
+    assert {"Kollegin Sichtbar", "Partnerin Sichtbar"} <= offered
+    hidden = {"Kollegin Intern", "Kollege Verborgen", "Partner Intern", "Partner Verborgen", "Redakteurin"}
+    assert not offered & (hidden | {"Fremde Sichtbar", "Fremd Intern", "Fremd Verborgen"})
+    assert "Fremde Sichtbar" not in response.text and "Kollegin Intern" not in response.text
 
 
-@pytest.mark.parametrize("who", ["hidden_colleague", "hidden_partner", "stranger", "hidden_stranger"])
+@pytest.mark.parametrize(
+    "who",
+    ["members_colleague", "hidden_colleague", "members_partner", "hidden_partner", "stranger", "hidden_stranger"],
+)
 def test_posting_anyone_else_as_contact_is_not_a_valid_choice(client, personas, roadmap, measure, contacts, who):
     before = _sheet(measure)
     personas.login(client, "editor")
@@ -975,33 +987,54 @@ def test_posting_anyone_else_as_contact_is_not_a_valid_choice(client, personas, 
     assert measure.responsible_person is None and _sheet(measure) == before
 
 
-def test_posting_another_organisation_as_lead_lists_none_of_its_hidden_people(
+def test_posting_another_organisation_as_lead_lists_none_of_its_non_public_people(
     client, personas, roadmap, measure, contacts
 ):
-    """The lead organisation chosen in the same step brings along only its people who share their contact."""
+    """The lead organisation chosen in the same step brings along only its people who may be named publicly: the
+    tester's case, Stadt Dortmund as lead and a Dortmund person who shares the contact with members only."""
     personas.login(client, "editor")
     url = _url("measure-edit", roadmap.slug, measure.pk)
-    data = _measure_data(code="M-01", lead_organisation=contacts["stranger_org"].pk, responsible_person="x")
-    offered = _offered(client.post(url, data))
-    assert "Fremd Verborgen" not in offered and "Kollege Verborgen" not in offered
+    lead = contacts["stranger_org"].pk
+    offered = _offered(client.post(url, _measure_data(code="M-01", lead_organisation=lead, responsible_person="x")))
+    assert "Fremde Sichtbar" in offered
+    assert not offered & {"Fremd Intern", "Fremd Verborgen", "Kollege Verborgen"}
+    data = _measure_data(code="M-01", lead_organisation=lead, responsible_person=contacts["members_stranger"].pk)
+    response = client.post(url, data)
+    assert response.status_code == 400 and "responsible_person" in response.context["form"].errors
+    measure.refresh_from_db()
+    assert measure.responsible_person is None
     hostile = _measure_data(code="M-01", lead_organisation="1" * 30, responsible_person=contacts["stranger"].pk)
     assert client.post(url, hostile).status_code == 400  # an id beyond any integer: a form error, not a 500
 
 
 def test_partner_chosen_in_the_same_step_brings_its_people(client, personas, roadmap):
     partner = f.OrganisationFactory(name="Verbraucherzentrale")
-    person = f.PersonFactory(organisation=partner, name="Beraterin")
+    person = f.PersonFactory(organisation=partner, name="Beraterin", contact_visibility=Person.ContactVisibility.PUBLIC)
     personas.login(client, "editor")
     data = _measure_data(code="M-02", partners=[partner.pk], responsible_person=person.pk)
     assert client.post(_url("measure-create", roadmap.slug), data).status_code == 302
     assert roadmap.measures.get(code="M-02").responsible_person == person
 
 
-def test_public_page_names_the_contact_only_while_they_share_it(client, roadmap, measure, contacts):
+@pytest.mark.parametrize("lowered_to", ["members", "nobody"])
+def test_public_page_names_the_contact_only_while_they_allow_it(client, roadmap, measure, contacts, lowered_to):
+    """An existing contact who later lowers the visibility (even to "members") is no longer named in public."""
     colleague = contacts["colleague"]
     Measure.objects.filter(pk=measure.pk).update(published=True, responsible_person=colleague)
     url = reverse("measures:measure", args=[roadmap.slug, measure.slug])
     assert "Kollegin Sichtbar" in client.get(url).text
-    colleague.contact_visibility = Person.ContactVisibility.NOBODY
+    colleague.contact_visibility = lowered_to
     colleague.save(update_fields=["contact_visibility"])
-    assert "Kollegin Sichtbar" not in client.get(url).text
+    response = client.get(url)
+    assert response.status_code == 200 and "Kollegin Sichtbar" not in response.text
+
+
+def test_public_page_never_names_a_members_only_contact(client, roadmap, measure, contacts):
+    """A members-only person set as contact some other way (admin, an older rule) is not named in public."""
+    person = contacts["members_stranger"]
+    person.job_title = "Leitung Umweltamt"
+    person.save(update_fields=["job_title"])
+    Measure.objects.filter(pk=measure.pk).update(published=True, responsible_person=person)
+    response = client.get(reverse("measures:measure", args=[roadmap.slug, measure.slug]))
+    assert response.status_code == 200
+    assert "Fremd Intern" not in response.text and "Leitung Umweltamt" not in response.text

@@ -86,7 +86,9 @@ def secret(personas):
         slug="ok-01",
         title="Öffentliche Maßnahme",
         sector=Sector.MOBILITY,
-        responsible_person=PersonFactory(name="GEHEIM-PERSON", job_title="GEHEIM-JOBTITEL"),
+        responsible_person=PersonFactory(
+            name="GEHEIM-PERSON", job_title="GEHEIM-JOBTITEL", contact_visibility="public"
+        ),
         responsible_body="GEHEIM-GREMIUM",
         cost_estimate=Decimal("987654.32"),
         funding_programme="GEHEIM-FOERDERPROGRAMM",

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from networks.models import Campaign, Expertise, Invitation, Membership, NetworkRole, WorkingGroup
+from networks.models import Campaign, Expertise, Invitation, Membership, NetworkRole, Person, WorkingGroup
 from tests.helpers import assert_flat
 from tests.networks import factories as f
 
@@ -152,6 +152,16 @@ def test_member_directory_hides_contact_details_of_people_who_chose_nobody(clien
     page = client.get(reverse("networks:member-list", args=[personas.network.slug])).content.decode()
     assert shy.user.email not in page
     assert open_.user.email in page and "0631 12345" in page
+
+
+def test_member_directory_shows_the_contact_of_people_who_chose_everyone(client, personas):
+    """ "public" (also named in public) includes what "members" allows: the members of the network see the contact."""
+    public = f.NetworkRoleFactory(network=personas.network, person__contact_visibility="public").person
+    assert public.contact_is_visible and public.is_publicly_named
+    assert Person.objects.contact_visible().filter(pk=public.pk).exists()
+    personas.login(client, "member")
+    page = client.get(reverse("networks:member-list", args=[personas.network.slug])).content.decode()
+    assert public.user.email in page
 
 
 def test_invalid_filter_values_do_not_break_the_directory(client, personas):
