@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from networks import access, affiliations, services
 from networks.forms import AffiliationDecisionForm, AffiliationForm
@@ -89,7 +89,7 @@ def _requests_page(request: HttpRequest, status: int = 200) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def affiliation_requests(request: HttpRequest) -> HttpResponse:
     """The pending requests the user may decide: of the organisations they edit and of the members and hosts of
     the networks they coordinate (staff: all)."""

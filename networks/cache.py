@@ -266,8 +266,11 @@ def fetch_checked(key: str, seconds: int, check, scopes, render) -> tuple[tuple,
 # --- The decorator ------------------------------------------------------------------------------------
 
 
+SAFE_METHODS = ("GET", "HEAD")  # a HEAD is answered like the GET (the server leaves out the body)
+
+
 def _cacheable_request(request) -> bool:
-    if request.method != "GET" or not enabled():
+    if request.method not in SAFE_METHODS or not enabled():
         return False
     if request.user.is_authenticated:
         return False
@@ -338,7 +341,7 @@ def member_page(request, key: str, scopes, render) -> HttpResponse:
     besides the CSRF token (for the network space: the network, the role, the staff flag; the path and
     language are added here). The token is filled in per request as on public pages; pages with messages
     pending are rendered, never stored."""
-    if request.method != "GET" or not enabled() or len(get_messages(request)):
+    if request.method not in SAFE_METHODS or not enabled() or len(get_messages(request)):
         return render()
     return _cached_page(request, f"{key}:{_page_key(request)}", scopes, render)
 

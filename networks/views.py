@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from networks import access, cache, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
@@ -46,7 +46,7 @@ INVITATION_PROBLEM_STATUS = {"expired": 410, "used": 410, "revoked": 410, "forei
 # --- Public pages -------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.public().for_list().order_by("name")
     mine = Network.objects.of_user(request.user).order_by("name") if request.user.is_authenticated else []
@@ -54,13 +54,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "networks/home.html", context)
 
 
-@require_GET
+@require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
     networks = Network.objects.visible_to(request.user).for_list().order_by("name")
     return render(request, "networks/network_list.html", {"networks": networks})
 
 
-@require_GET
+@require_safe
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network(request.user, slug)
     memberships = network.memberships.current().select_related("organisation").order_by("organisation__name")
@@ -70,7 +70,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "networks/network_detail.html", context)
 
 
-@require_GET
+@require_safe
 def static_page(request: HttpRequest, template: str) -> HttpResponse:
     return render(request, f"networks/pages/{template}.html")
 
@@ -79,7 +79,7 @@ def static_page(request: HttpRequest, template: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def network_space(request: HttpRequest, slug: str) -> HttpResponse:
     """The members' space. After the access check of this request (one query with the role, kept in the cache
     under the versions of the network and the account: networks.cache.remembered), the whole page
@@ -107,7 +107,7 @@ def network_space(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     people = (
@@ -122,7 +122,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def expertise_search(request: HttpRequest) -> HttpResponse:
     rows = (
         Expertise.objects.filter(person__in=Person.objects.in_networks_of(request.user))
@@ -137,7 +137,7 @@ def expertise_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def working_group_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     groups = network.working_groups.for_list()
@@ -145,7 +145,7 @@ def working_group_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_network(request.user, slug)
     group = access.access_working_group(request.user, network, pk)
@@ -174,7 +174,7 @@ def working_group_edit(request: HttpRequest, slug: str, pk: int | None = None) -
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     campaigns = network.campaigns.for_list()
@@ -182,7 +182,7 @@ def campaign_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def campaign_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_network(request.user, slug)
     campaign = access.access_campaign(request.user, network, pk)
@@ -263,7 +263,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def people_manage(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     roles = network.roles.select_related("person__organisation", "person__user").order_by("role", "person__name")
@@ -395,7 +395,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     person = services.person_ensure(user=request.user)
     roles = person.network_roles.select_related("network__host").order_by("network__name")
@@ -442,7 +442,7 @@ def profile_page(request, person: Person, *, form=None, formset=None, affiliatio
 
 
 @login_required
-@require_GET
+@require_safe
 def profile_export(request: HttpRequest) -> HttpResponse:
     person = services.person_ensure(user=request.user)
     data = services.person_export(person=person)
@@ -475,7 +475,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 # --- Operations -----------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -492,7 +492,7 @@ def _download(content: bytes, fmt: str, filename: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def member_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The people of the network (CSV), or people and member organisations as two sheets (XLSX)."""
     network = access.access_network_manage(request.user, slug)
@@ -501,7 +501,7 @@ def member_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def membership_export(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     content = members_io.organisations_csv(network)
@@ -509,7 +509,7 @@ def membership_export(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def member_import_template(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     access.access_network_manage(request.user, slug)
     content = members_io.template_xlsx() if fmt == "xlsx" else members_io.template_csv()

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, parse_etags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import ical, services
 from events.access import access_event, can_see_link
@@ -65,7 +65,7 @@ def _ics_response(body: bytes, filename: str, *, attachment: bool, cache: str) -
 # --- Pages ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     events = Event.objects.visible_to(request.user).for_list().with_my_status(person).order_by("starts_at", "pk")
@@ -74,7 +74,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "events/event_list.html", {"filter": event_filter, "page": page, "person": person})
 
 
-@require_GET
+@require_safe
 def network_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_network(request.user, slug)
     person = person_of(request)
@@ -135,7 +135,7 @@ def _month_context(events, first: date) -> dict:
 # --- Calendar files -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access_network(request.user, slug)
     event = access_event(request.user, network, pk)
@@ -151,7 +151,7 @@ def _feed_window():
     return Q(ends_at__gte=timezone.now() - timedelta(days=FEED_PAST_DAYS))
 
 
-@require_GET
+@require_safe
 def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """Public events of a public network; calendar apps cannot log in, so nobody sees more here."""
     network = access_network(AnonymousUser(), slug)
@@ -167,7 +167,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
 FEED_SECONDS = 300  # as long as calendar apps may keep it (FEED_CACHE): the 180-day window moves on
 
 
-@require_GET
+@require_safe
 def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     """All events of the person's networks plus the public events they registered or wait for.
 
@@ -238,7 +238,7 @@ def _feed_body(person) -> tuple[bytes, str]:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_calendar(request: HttpRequest) -> HttpResponse:
     person = person_ensure(user=request.user)
     token = services.calendar_token_get(person=person)

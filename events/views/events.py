@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from events import access, services
 from events.forms.events import (
@@ -32,7 +32,7 @@ from networks.pages import network_context, person_of
 # --- One event --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access_network(request.user, slug)
     event = access.access_event(request.user, network, pk, queryset=Event.objects.with_counts())
@@ -99,7 +99,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def event_copy(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The create form, filled with the details of an existing event one week later; it posts to event_create."""
     network = access_network(request.user, slug)
@@ -211,7 +211,7 @@ def series_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access_network(request.user, slug)
     series = access.access_series_manage(request.user, network, pk)

@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import access as event_access
 from events import services
@@ -178,7 +178,7 @@ def document_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "events/document_form.html", context, status=400 if request.method == "POST" else 200)
 
 
-@require_GET
+@require_safe
 def document_download(request: HttpRequest, slug: str, pk: int, doc: int) -> FileResponse:
     network = access.access_network(request.user, slug)
     event = event_access.access_event(request.user, network, pk)
@@ -219,7 +219,7 @@ def _action_item_rows(network: Network, filters: ActionItemFilterForm, person):
 
 
 @login_required
-@require_GET
+@require_safe
 def action_items(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     person = person_of(request)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import access, exports, services
 from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
@@ -96,7 +96,7 @@ def _participants(event: Event) -> list[Registration]:
 
 
 @login_required
-@require_GET
+@require_safe
 def participant_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network, event = _managing(request, slug, pk)
     registrations = _participants(event)
@@ -122,7 +122,7 @@ def participant_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def participant_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
     _network, event = _managing(request, slug, pk)
     registrations = _participants(event)
@@ -203,7 +203,7 @@ def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def faq(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_access.access_network_internal(request.user, slug)
     answered = (

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from measures import access, exports, importing
 from measures.forms.data import ImportConfirmForm, ImportForm
@@ -136,7 +136,7 @@ def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Roadmap, MeasureImpo
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap, job = _job(request, slug, pk)
     ids = job.measure_ids[:RESULT_MEASURES] if job.status == MeasureImport.Status.DONE else []
@@ -154,7 +154,7 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_job_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     _roadmap, job = _job(request, slug, pk)
     response = JsonResponse(imports.progress_of(job))
@@ -163,7 +163,7 @@ def import_job_status(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def measure_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     roadmap = access.access_roadmap_edit(request.user, slug)
     measures = exports.export_queryset(roadmap)

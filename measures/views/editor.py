@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from measures import selectors, services
 from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
@@ -58,7 +58,7 @@ def _status_matrix(roadmap: Roadmap) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap_edit(request.user, slug)
     measures = roadmap.measures.select_related("lead_organisation").annotate(last_update=Max("updates__date"))
@@ -274,7 +274,7 @@ def milestones_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def measure_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     measure = access_measure_edit(request.user, roadmap, pk)

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from measures import access, services
 from measures.forms.participation import (
@@ -84,7 +84,7 @@ def _own_unpublished(user, roadmap: Roadmap) -> list[Proposal]:
     return list(mine.order_by("-created_at", "-pk"))
 
 
-@require_GET
+@require_safe
 def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access.access_roadmap(request.user, slug)
     user = request.user
@@ -143,7 +143,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _proposal_page(request, roadmap, form, status=400 if request.method == "POST" else 200)
 
 
-@require_GET
+@require_safe
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = access.access_roadmap(request.user, slug)
     proposal = access.access_proposal(request.user, roadmap, pk)
@@ -227,7 +227,7 @@ def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpRespons
 
 
 @login_required
-@require_GET
+@require_safe
 def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access.access_moderation(request.user, access.access_roadmap(request.user, slug))
     proposals = Proposal.objects.filter(roadmap=roadmap).select_related("author")
@@ -366,7 +366,7 @@ def _editable_organisations(user, network: Network) -> set[int] | None:
     )
 
 
-@require_GET
+@require_safe
 def pledge_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_access.access_network(request.user, slug)
     pledges = list(_pledges(network))

@@ -19,7 +19,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from events.access import can_see
 from events.exports import neutralise
@@ -43,7 +43,7 @@ def _absolute(path_name: str, *args) -> str:
         return settings.SITE_URL.rstrip("/") + reverse(path_name, args=args)
 
 
-@require_GET
+@require_safe
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     roadmaps = list(selectors.roadmaps_for_list(request.user).order_by("organisation__name", "title"))
     for roadmap in roadmaps:
@@ -51,7 +51,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     return render(request, "measures/roadmap_list.html", {"roadmaps": roadmaps})
 
 
-@require_GET
+@require_safe
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     today = timezone.localdate()
@@ -81,7 +81,7 @@ def _sort_links(current: str) -> dict[str, dict]:
     return links
 
 
-@require_GET
+@require_safe
 def measure_list(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     measures = selectors.with_latest_percent(sortable(selectors.public_measures(roadmap)))
@@ -123,7 +123,7 @@ def _origin(request: HttpRequest, measure, *, editor: bool) -> dict:
     return {"origin_event": event, "origin_proposal": proposal}
 
 
-@require_GET
+@require_safe
 def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     instance = access_measure(request.user, roadmap, measure)

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from measures.forms.editor import add_service_errors
 from monitoring import builders, importing, selectors
@@ -63,7 +63,7 @@ def _groups(series: list, today) -> list[dict]:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_overview(request: HttpRequest, organisation: str) -> HttpResponse:
     org = access_organisation_edit(request.user, organisation)
     today = timezone.localdate()

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from monitoring import exports
 from monitoring import network as selectors
@@ -49,7 +49,7 @@ def _sort_columns(sort: str) -> list[SortColumn]:
     return columns
 
 
-@require_GET
+@require_safe
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_board(request.user, slug)
     today = timezone.localdate()
@@ -67,7 +67,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "monitoring/board.html", context)
 
 
-@require_GET
+@require_safe
 def board_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The board's heat-planning table as CSV or XLSX, for whoever may see the board."""
     if fmt not in exports.FORMATS:
@@ -78,7 +78,7 @@ def board_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def health(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_health(request.user, slug)
     today = timezone.localdate()
@@ -96,7 +96,7 @@ def health(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def health_detail(request: HttpRequest, slug: str, organisation: str) -> HttpResponse:
     network = access_health(request.user, slug)
     today = timezone.localdate()

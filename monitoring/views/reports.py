@@ -13,7 +13,7 @@ from django.urls.converters import SlugConverter
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from measures.access import access_roadmap, access_roadmap_edit
 from monitoring.access import access_report, access_report_manage, can_manage_report, can_request_report
@@ -110,7 +110,7 @@ def _downloads(report: Report) -> list[dict]:
     ]
 
 
-@require_GET
+@require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access_report(request.user, pk)
     can_manage = can_manage_report(request.user, report)
@@ -128,7 +128,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "monitoring/report_detail.html", context)
 
 
-@require_GET
+@require_safe
 def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     report = access_report(request.user, pk)
     response = JsonResponse(_status(report))
@@ -136,7 +136,7 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     if fmt not in Report.FORMATS:
         raise Http404
