@@ -162,21 +162,29 @@ def _shown(number: Decimal) -> dict[str, str]:
     return {"value": plain_number(number)}
 
 
+class GermanNumberInput(forms.TextInput):
+    """A text input for a number by the rule: never ``min``, ``max`` or ``step`` (invalid on a text input, and the
+    browser must not judge "3.000" by its own rule), also when a form sets them; ``inputmode`` brings up the
+    digits keyboard on a phone. The range is checked by the field and said in its help text."""
+
+    NUMBER_ONLY = ("min", "max", "step")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        for name in self.NUMBER_ONLY:
+            attrs.pop(name, None)
+        return attrs
+
+
 class GermanNumberMixin:
     """What both fields share: a text input that keeps what was typed, the rule's parsing and its display."""
 
-    widget = forms.TextInput
+    widget = GermanNumberInput
 
     def __init__(self, *, unit: str = "", **kwargs):
         self.unit = unit
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        for name in ("step", "min", "max"):  # a text input: the browser must not judge "3.000" by its own rule
-            attrs.pop(name, None)
-        return attrs
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):

@@ -78,7 +78,6 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self._topics_field()
-        self.fields["capacity"].widget.attrs["min"] = 1
         if self.instance.pk:  # a change: a few words for the email the participants get about it
             self.fields["note"] = forms.CharField(
                 label=_("Note to the participants"),

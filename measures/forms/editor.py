@@ -338,7 +338,6 @@ class UpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["percent"].min_value = 0
         self.fields["percent"].max_value = 100
-        self.fields["percent"].widget.attrs.update(min=0, max=100)
 
     def clean_date(self):
         day = self.cleaned_data["date"]

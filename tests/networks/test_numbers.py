@@ -154,6 +154,45 @@ def test_the_fields_show_what_they_read_back():
     assert 'type="text"' in html and "step" not in html and "min=" not in html
 
 
+def _input_attrs(html: str) -> dict[str, str | None]:
+    from html.parser import HTMLParser
+
+    found = {}
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "input":
+                found.update(attrs)
+
+    Parser().feed(html)
+    return found
+
+
+def test_a_text_input_never_carries_min_max_or_step_even_when_a_form_sets_them():
+    """min, max and step are invalid on type=text (HTML): the number input drops them, whoever set them."""
+    field = GermanIntegerField(min_value=0, max_value=100)
+    field.widget.attrs.update(min=0, max=100, step=1)
+    attrs = _input_attrs(field.widget.render("percent", 25))
+    assert attrs["type"] == "text" and attrs["inputmode"] == "numeric"
+    assert not {"min", "max", "step"} & attrs.keys()
+    attrs = _input_attrs(GermanDecimalField(min_value=0, decimal_places=2).widget.render("share", "12,5"))
+    assert attrs["type"] == "text" and attrs["inputmode"] == "decimal" and not {"min", "max", "step"} & attrs.keys()
+
+
+@pytest.mark.django_db
+def test_the_progress_percent_and_the_capacity_are_valid_text_inputs(personas):
+    from events.forms.events import EventForm
+    from measures.forms.editor import UpdateForm
+
+    percent = _input_attrs(str(UpdateForm()["percent"]))
+    capacity = _input_attrs(str(EventForm(network=personas.network)["capacity"]))
+    for attrs in (percent, capacity):
+        assert attrs["type"] == "text" and attrs["inputmode"] == "numeric"
+        assert not {"min", "max", "step"} & attrs.keys()
+    form = UpdateForm(data={"date": "2026-01-05", "text": "Stand", "percent": "101", "public": "on"})
+    assert not form.is_valid() and "percent" in form.errors  # the range is still checked, by the field
+
+
 @pytest.mark.parametrize("value", [Decimal("3000.5"), Decimal("-2.5"), Decimal("1234567.891"), Decimal(7)])
 def test_what_is_shown_reads_back_as_the_same_number(value):
     assert parse_number(plain_number(value)) == value
