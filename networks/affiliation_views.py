@@ -17,20 +17,20 @@ from networks.models import Person
 from networks.pages import page_of
 
 
-def affiliation_form(request: HttpRequest, person: Person, data=None, *, pending=None) -> AffiliationForm:
-    """The profile's form to ask for an organisation, preset with the requested one, else the current one."""
-    pending = pending or affiliations.pending_of(person)
-    initial = {"organisation": (pending or person).organisation_id, "note": pending.note if pending else ""}
+def affiliation_form(request: HttpRequest, person: Person, data=None) -> AffiliationForm:
+    """The profile's form to ask for an organisation, preset with the current one."""
     organisations = access.organisations_to_join(request.user)
+    initial = {"organisation": person.organisation_id}
     return AffiliationForm(data, prefix="affiliation", initial=initial, organisations=organisations)
 
 
 def affiliation_context(request: HttpRequest, person: Person, form: AffiliationForm | None = None) -> dict:
+    """While a request is pending the profile shows it with its withdraw button instead of the form to ask (a
+    posted form with errors is shown again)."""
     pending = affiliations.pending_of(person)
-    return {
-        "affiliation_form": form or affiliation_form(request, person, pending=pending),
-        "affiliation_pending": pending,
-    }
+    if form is None and pending is None:
+        form = affiliation_form(request, person)
+    return {"affiliation_form": form, "affiliation_pending": pending}
 
 
 @login_required

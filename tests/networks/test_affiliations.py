@@ -89,6 +89,30 @@ def test_a_person_without_organisation_asks_the_same_way(client, personas, organ
     assert AffiliationRequest.objects.get(person=citizen).status == PENDING
 
 
+def test_the_profile_shows_a_pending_request_with_its_withdraw_button_instead_of_the_form(
+    client, personas, requester, pending
+):
+    """While a request waits, the profile offers to withdraw it, not to ask again with it preselected."""
+    personas.login(client, "member")
+    page = client.get(reverse("networks:profile")).text
+    assert f"Ihre Zugehörigkeit zu {pending.organisation.name} wartet auf Bestätigung" in page
+    assert reverse("networks:affiliation-withdraw") in page
+    assert 'name="affiliation-organisation"' not in page and "Zugehörigkeit anfragen" not in page
+    assert f'<option value="{pending.organisation.pk}" selected>' not in page
+
+
+def test_after_withdrawing_the_form_is_back_with_the_current_organisation(client, personas, requester, pending):
+    requester.organisation = personas.people["coordinator"].organisation
+    requester.save(update_fields=["organisation"])
+    personas.login(client, "member")
+    client.post(reverse("networks:affiliation-withdraw"))
+    response = client.get(reverse("networks:profile"))
+    assert response.context["affiliation_pending"] is None
+    form = response.context["affiliation_form"]
+    assert form is not None and form.initial["organisation"] == requester.organisation_id
+    assert 'name="affiliation-organisation"' in response.text and "Zugehörigkeit anfragen" in response.text
+
+
 def test_asking_again_replaces_the_pending_request(client, personas, requester, pending):
     other = personas.people["coordinator"].organisation
     f.MembershipFactory(network=personas.network, organisation=other)
