@@ -1,5 +1,6 @@
 """Shared fixtures: the personas of DESIGN §4 around one network."""
 
+import copy
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -152,19 +153,54 @@ def demo_once(django_db_setup, django_db_blocker) -> Iterator[Demo]:
         yield Demo(output=out.getvalue(), media=Path(media))
 
 
-@pytest.fixture
-def network(db):
+def _ktt():
     return f.NetworkFactory(name="Klima.Taten.Team Westpfalz", short_name="KTT", slug="ktt")
 
 
-@pytest.fixture
-def other_network(db):
+def _nkk():
     return f.NetworkFactory(name="Netzwerk Köln/Bonn", short_name="NKK", slug="nkk")
 
 
+def _commits(item) -> bool:
+    """Does the test commit (transactional_db, live_server)? Then nothing may be open around it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def _personas_once(request, django_db_setup, django_db_blocker) -> Iterator[Personas | None]:
+    """The two networks and the personas, built once for the module inside a transaction rolled back at its end
+    (each test in a savepoint inside it); None in a module with a test that commits: there each test builds its
+    own, as before."""
+    if any(_commits(item) for item in request.session.items if item.module is request.module):
+        yield None
+        return
+    with rolled_back(django_db_blocker):
+        yield build_personas(_ktt(), _nkk())
+
+
 @pytest.fixture
-def personas(db, network, other_network) -> Personas:
-    return build_personas(network, other_network)
+def _personas_of_test(db, _personas_once) -> Personas | None:
+    """The module's personas as a copy of their own for the test (as setUpTestData's): a test that changes one
+    in memory changes nothing for the next."""
+    return copy.deepcopy(_personas_once) if _personas_once is not None else None
+
+
+@pytest.fixture
+def network(_personas_of_test):
+    return _personas_of_test.network if _personas_of_test is not None else _ktt()
+
+
+@pytest.fixture
+def other_network(_personas_of_test):
+    return _personas_of_test.other if _personas_of_test is not None else _nkk()
+
+
+@pytest.fixture
+def personas(_personas_of_test, network, other_network) -> Personas:
+    return _personas_of_test if _personas_of_test is not None else build_personas(network, other_network)
 
 
 def build_personas(network, other_network) -> Personas:
