@@ -189,3 +189,15 @@ def test_kek_member_organisations_have_pledges_with_reports(loaded):
     assert min(years) >= 2030 and max(years) <= 2045 and len(years) >= 3
     assert all(p.commitments for p in pledges)
     assert PledgeReport.objects.filter(pledge__in=pledges).count() >= 5
+
+
+def test_the_demo_contacts_may_be_named_publicly_and_the_public_page_names_one(loaded):
+    """The contact persons of the demo measures chose "everyone" (only they are named on public pages)."""
+    measures = Measure.objects.filter(roadmap__slug__in=[DUEREN, DORTMUND]).select_related("responsible_person")
+    contacts = {m.responsible_person for m in measures if m.responsible_person}
+    assert contacts and all(person.is_publicly_named for person in contacts)
+    shown = next(
+        m for m in measures if m.published and m.responsible_person and "responsible_person" not in m.internal_fields
+    )
+    page = Client().get(shown.get_absolute_url()).content.decode()
+    assert shown.responsible_person.name in page
