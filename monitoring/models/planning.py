@@ -9,8 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from networks.models import Organisation
 
