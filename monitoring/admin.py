@@ -13,6 +13,7 @@ from monitoring.models import (
     Report,
     ReportSchedule,
 )
+from monitoring.services.indicators import next_due_refresh
 from networks.admin_history import HistoryAdmin
 
 
@@ -31,6 +32,10 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     inlines = [IndicatorValueInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        next_due_refresh([form.instance])  # values added, changed or deleted inline: the one due-date rule
+
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(HistoryAdmin):
@@ -39,6 +44,21 @@ class IndicatorValueAdmin(HistoryAdmin):
     search_fields = ["indicator__name", "indicator__organisation__name", "source"]
     raw_id_fields = ["indicator", "entered_by"]
     list_select_related = ["indicator", "entered_by"]
+
+    # A value saved or deleted here moves the indicator's due date as in the portal (the one rule).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        next_due_refresh([obj.indicator])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        next_due_refresh([obj.indicator])
+
+    def delete_queryset(self, request, queryset):
+        values = queryset.select_related("indicator")
+        indicators = list({value.indicator_id: value.indicator for value in values}.values())
+        super().delete_queryset(request, queryset)
+        next_due_refresh(indicators)
 
 
 @admin.register(EmissionBalance)

@@ -446,3 +446,44 @@ def test_values_entry_post_query_count_is_flat(client, personas, org, roadmap):
             assert client.post(url("values-entry", org) + "?jahr=2020", data).status_code == 302
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_values_changed_in_the_admin_move_the_due_date_by_the_same_rule(client, personas, roadmap):
+    """The operator's admin follows the one due-date rule too: a value deleted there moves the date back, one added
+    inline on the indicator moves it on (the admin used to leave the date where the portal had put it)."""
+    indicator = IndicatorFactory(roadmap=roadmap, update_interval=12)
+    IndicatorValueFactory(indicator=indicator, year=2024)
+    latest = IndicatorValueFactory(indicator=indicator, year=2025)
+    services.next_due_refresh([indicator])
+    assert Indicator.objects.get(pk=indicator.pk).next_due == date(2027, 3, 31)
+    personas.login(client, "staff")
+
+    response = client.post(reverse("admin:monitoring_indicatorvalue_delete", args=[latest.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert Indicator.objects.get(pk=indicator.pk).next_due == date(2026, 3, 31)
+
+    earlier = IndicatorValue.objects.get(indicator=indicator, year=2024)
+    response = client.post(
+        reverse("admin:monitoring_indicatorvalue_changelist"),
+        {"action": "delete_selected", "_selected_action": [earlier.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not IndicatorValue.objects.filter(indicator=indicator).exists()
+
+    IndicatorValueFactory(indicator=indicator, year=2025)
+    value = IndicatorValueFactory(indicator=indicator, year=2023)
+    response = client.post(
+        reverse("admin:monitoring_indicatorvalue_change", args=[value.pk]),
+        {
+            "indicator": indicator.pk,
+            "year": 2026,
+            "kind": value.kind,
+            "value": "5",
+            "source": "",
+            "note": "",
+        },
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:  # the form's errors, so the test names them instead of passing silently
+        raise AssertionError(response.context["adminform"].form.errors)
+    assert Indicator.objects.get(pk=indicator.pk).next_due == date(2028, 3, 31)
