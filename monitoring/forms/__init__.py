@@ -11,10 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.utils.translation import gettext_lazy as _
 
-from networks.numbers import GermanDecimalField, parse_number, plain_number
+from networks.numbers import parse_number, plain_number
 
 YEAR_MIN, YEAR_MAX = 1990, 2100
-NumberField = GermanDecimalField  # the name these forms know it by
 
 
 YEAR_LINE = re.compile(r"^\s*(\d{4})\s*(?:[:;=\t]|\s)\s*(.+?)\s*$")

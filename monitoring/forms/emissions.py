@@ -5,14 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.forms import NumberField, YearLinesField
+from monitoring.forms import YearLinesField
 from monitoring.models import BiskoSector, EmissionBalance, EmissionPath
+from networks.numbers import GermanDecimalField
 
 
 class SectorRowForm(forms.Form):
     """The total of one sector in the year of the balance page."""
 
-    emissions = NumberField(label=_("t CO2e"), required=False, max_digits=14, decimal_places=1, min_value=0)
+    emissions = GermanDecimalField(label=_("t CO2e"), required=False, max_digits=14, decimal_places=1, min_value=0)
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
@@ -68,7 +69,7 @@ class PathForm(forms.ModelForm):
     class Meta:
         model = EmissionPath
         fields = ["baseline_year", "baseline_emissions", "target_year", "residual_percent", "method"]
-        field_classes = {"baseline_emissions": NumberField}
+        field_classes = {"baseline_emissions": GermanDecimalField}
         widgets = {"method": forms.RadioSelect}
 
     def __init__(self, *args, organisation, points=None, **kwargs):

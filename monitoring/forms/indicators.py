@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from events.forms.events import DateInput
 from measures.models import Measure, Roadmap
-from monitoring.forms import NumberField, YearLinesField
+from monitoring.forms import YearLinesField
 from monitoring.models import Indicator, IndicatorValue
 from networks.models import Organisation, Person
-from networks.numbers import check_number
+from networks.numbers import GermanDecimalField, check_number
 
 
 class IndicatorForm(forms.ModelForm):
@@ -48,7 +48,7 @@ class IndicatorForm(forms.ModelForm):
             "public",
             "order",
         ]
-        field_classes = {"baseline_value": NumberField}
+        field_classes = {"baseline_value": GermanDecimalField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "next_due": DateInput(),
@@ -129,7 +129,7 @@ class ValueRowForm(forms.Form):
 
     KINDS = [(IndicatorValue.Kind.MEASURED, _("measured")), (IndicatorValue.Kind.ESTIMATE, _("estimate"))]
 
-    value = NumberField(label=_("Value"), required=False, max_digits=18, decimal_places=3)
+    value = GermanDecimalField(label=_("Value"), required=False, max_digits=18, decimal_places=3)
     kind = forms.ChoiceField(label=_("Kind"), choices=KINDS, initial=IndicatorValue.Kind.MEASURED)
     source = forms.CharField(
         label=_("Source"), max_length=300, required=False, widget=forms.TextInput(attrs={"placeholder": _("Source")})
