@@ -8,29 +8,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
+
+from tests.conftest import rolled_back
 
 
 @contextmanager
 def built_once(django_db_blocker) -> Iterator[Path]:
-    """A block that builds data once for a module, inside a transaction rolled back when the block ends.
+    """A block that builds data once for a module, inside a transaction rolled back when the block ends
+    (tests/conftest.py ``rolled_back``).
 
     Yields the media directory of the block (the reports' files); each test runs in a savepoint inside the
     transaction (pytest-django's ``db``) and points MEDIA_ROOT at this directory (see ``media_of``).
     """
     with (
         tempfile.TemporaryDirectory(prefix="klimanetz-monitoring-") as media,
-        django_db_blocker.unblock(),
-        transaction.atomic(),
+        rolled_back(django_db_blocker),
         override_settings(MEDIA_ROOT=media),
         translation.override("de"),
     ):
-        try:
-            yield Path(media)
-        finally:
-            transaction.set_rollback(True)
+        yield Path(media)
 
 
 def fresh(obj):
