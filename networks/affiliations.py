@@ -10,11 +10,9 @@ organisation. The requester hears of the decision by email; whoever may decide h
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,11 +22,6 @@ from networks.models import AffiliationRequest, Organisation, Person
 from networks.outbox import outbox_enqueue_template
 
 REQUESTED, GRANTED, UNCHANGED = "requested", "granted", "unchanged"
-
-
-def _absolute(name: str, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL.rstrip("/") + reverse(name)
 
 
 # --- Writes -------------------------------------------------------------------------------------------------
@@ -114,7 +107,7 @@ def affiliation_decide(*, request: AffiliationRequest, confirm: bool, by: Person
                 "request": request,
                 "person": person,
                 "confirmed": confirm,
-                "url": _absolute("networks:profile", person.language),
+                "url": mail.absolute_url("networks:profile", person.language),
             },
             language=person.language,
             obj=request,
@@ -159,7 +152,7 @@ def _tell_deciders(request: AffiliationRequest) -> None:
             context={
                 "request": request,
                 "person": decider,
-                "url": _absolute("networks:affiliation-requests", decider.language),
+                "url": mail.absolute_url("networks:affiliation-requests", decider.language),
             },
             language=decider.language,
             obj=request,

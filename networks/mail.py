@@ -196,17 +196,18 @@ def unsubscribe_read(token: str) -> tuple[Person, MailKind] | None:
     return person, kind
 
 
-def _absolute(name: str, language: str, **kwargs) -> str:
+def absolute_url(name: str, language: str, **kwargs) -> str:
+    """The full address of the URL named ``name`` in ``language`` (for emails)."""
     with translation.override(language):
         return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
 def unsubscribe_url(person: Person, kind: str, language: str) -> str:
-    return _absolute("networks:mail-unsubscribe", language, token=unsubscribe_token(person, kind))
+    return absolute_url("networks:mail-unsubscribe", language, token=unsubscribe_token(person, kind))
 
 
 def settings_url(language: str) -> str:
-    return _absolute("networks:mail-settings", language)
+    return absolute_url("networks:mail-settings", language)
 
 
 def footer_context(*, kind: str, person: Person | None, language: str) -> dict:
