@@ -215,3 +215,19 @@ class MarkdownHTMLField(models.TextField):
         html = render(getattr(model_instance, self.source), profile=self.profile)
         setattr(model_instance, self.attname, html)
         return html
+
+
+def render_stored(model, *, batch: int = 200) -> None:
+    """Store the HTML of every row's Markdown, by the ``MarkdownHTMLField``\\ s ``model`` has (a data migration's
+    step: ``model`` is then the migration's historical model, which carries the fields as they were)."""
+    fields = [field for field in model._meta.concrete_fields if isinstance(field, MarkdownHTMLField)]
+    rows = model._default_manager.only("pk", *(field.source for field in fields))
+    changed = []
+    for row in rows.iterator(chunk_size=batch):
+        for field in fields:
+            field.pre_save(row, add=False)
+        changed.append(row)
+        if len(changed) == batch:
+            model._default_manager.bulk_update(changed, [field.attname for field in fields])
+            changed = []
+    model._default_manager.bulk_update(changed, [field.attname for field in fields])

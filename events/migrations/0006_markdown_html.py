@@ -3,25 +3,13 @@
 import networks.markdown
 from django.db import migrations, models
 
-BATCH = 200
-
 
 def render_stored(apps, schema_editor):
     """The HTML of the Markdown already stored, rendered once now (pages then serve the column)."""
-    from networks.markdown import render
+    from networks.markdown import render_stored as render_rows
 
-    sources = {"Event": [("minutes", "minutes"), ("description", "description")], "Question": [("answer", "answer")]}
-    for model, pairs in sources.items():
-        rows = apps.get_model("events", model).objects.only("pk", *(source for source, _ in pairs))
-        changed = []
-        for row in rows.iterator(chunk_size=BATCH):
-            for source, profile in pairs:
-                setattr(row, f"{source}_html", render(getattr(row, source), profile=profile))
-            changed.append(row)
-            if len(changed) == BATCH:
-                rows.model.objects.bulk_update(changed, [f"{source}_html" for source, _ in pairs])
-                changed = []
-        rows.model.objects.bulk_update(changed, [f"{source}_html" for source, _ in pairs])
+    for model in ("Event", "Question"):
+        render_rows(apps.get_model("events", model))
 
 
 class Migration(migrations.Migration):

@@ -3,23 +3,13 @@
 import networks.markdown
 from django.db import migrations, models
 
-BATCH = 200
-
 
 def render_stored(apps, schema_editor):
     """The HTML of the proposals and comments already stored, rendered once now (pages then serve the column)."""
-    from networks.markdown import render
+    from networks.markdown import render_stored as render_rows
 
     for model in ("Proposal", "Comment"):
-        rows = apps.get_model("measures", model).objects.only("pk", "text")
-        changed = []
-        for row in rows.iterator(chunk_size=BATCH):
-            row.text_html = render(row.text, profile="post")
-            changed.append(row)
-            if len(changed) == BATCH:
-                rows.model.objects.bulk_update(changed, ["text_html"])
-                changed = []
-        rows.model.objects.bulk_update(changed, ["text_html"])
+        render_rows(apps.get_model("measures", model))
 
 
 class Migration(migrations.Migration):
