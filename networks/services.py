@@ -175,11 +175,16 @@ def membership_end(*, membership: Membership, until: date | None = None) -> Memb
     return membership
 
 
-GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def slugify_de(text: str) -> str:
+    """slugify that spells German umlauts out (Wärme → waerme) instead of dropping them."""
+    return slugify(text.translate(UMLAUTS))
 
 
 def _organisation_slug(name: str) -> str:
-    base = slugify(name.translate(GERMAN_LETTERS))[:70].strip("-") or "organisation"
+    base = slugify_de(name)[:70].strip("-") or "organisation"
     taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:

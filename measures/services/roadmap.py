@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap
@@ -17,17 +16,10 @@ from networks import cache
 from networks.mail import mail_wanted_by
 from networks.models import Person
 from networks.outbox import outbox_enqueue_template
+from networks.services import slugify_de
 
 FUNDING_REMINDER_DAYS = 14  # the responsible person hears this long before an application deadline
 DONE = (Measure.Status.COMPLETED, Measure.Status.DROPPED)
-
-
-UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-
-
-def slugify_de(text: str) -> str:
-    """slugify that spells German umlauts out (Wärme → waerme) instead of dropping them."""
-    return slugify(text.translate(UMLAUTS))
 
 
 def measure_slug(measure: Measure) -> str:
