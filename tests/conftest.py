@@ -17,7 +17,7 @@ from django.utils import translation
 
 from networks.backends import ModelBackend
 from networks.models import NetworkRole
-from tests.helpers import login_with_second_factor
+from tests.helpers import login_persona
 from tests.networks import factories as f
 
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
@@ -116,10 +116,7 @@ class Personas:
         return None if name == "anonymous" else self.people[name].user
 
     def login(self, client, name: str) -> None:
-        if name == "staff":
-            login_with_second_factor(client, self.user(name))  # staff powers need the second factor
-        elif name != "anonymous":
-            client.force_login(self.user(name))
+        login_persona(client, name, self.user(name))
 
 
 @contextmanager

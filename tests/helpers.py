@@ -36,3 +36,12 @@ def login_with_second_factor(client, user) -> None:
     record_authentication(request, user, "password", email=user.email)
     record_authentication(request, user, "mfa", type="totp")
     request.session.save()
+
+
+def login_persona(client, name: str, user) -> None:
+    """Sign in the persona ``name`` as ``user``: nobody for "anonymous", staff with the second factor (staff powers
+    need it), everyone else with force_login."""
+    if name == "staff":
+        login_with_second_factor(client, user)
+    elif name != "anonymous":
+        client.force_login(user)

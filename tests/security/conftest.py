@@ -22,7 +22,7 @@ from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
 from networks.models import AffiliationRequest, NetworkRole
 from tests.events import factories as ef
-from tests.helpers import login_with_second_factor
+from tests.helpers import login_persona
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
 from tests.networks import factories as f
@@ -71,10 +71,7 @@ class World:
         return None if name == "anonymous" else self.people[name].user
 
     def login(self, client, name: str) -> None:
-        if name == "staff":
-            login_with_second_factor(client, self.user(name))  # staff powers need the second factor
-        elif name != "anonymous":
-            client.force_login(self.user(name))
+        login_persona(client, name, self.user(name))
 
     def __getattr__(self, name):
         try:
