@@ -162,16 +162,18 @@ def agenda_check(formset, *, starts_at, ends_at) -> bool:
     return inside
 
 
-CANCEL_REASON_REQUIRED = _("Please give a reason: it goes to everyone registered or waiting.")
-
-
-class EventCancelForm(forms.Form):
-    reason = forms.CharField(
+def cancel_reason_field() -> forms.CharField:
+    """The reason of a cancelled event or series: required, as it goes to everyone registered or waiting."""
+    return forms.CharField(
         label=_("Reason (goes to the participants)"),
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": CANCEL_REASON_REQUIRED},
+        error_messages={"required": _("Please give a reason: it goes to everyone registered or waiting.")},
     )
+
+
+class EventCancelForm(forms.Form):
+    reason = cancel_reason_field()
 
 
 class SeriesForm(TopicChoiceMixin, forms.ModelForm):
@@ -249,12 +251,7 @@ class SeriesCancelForm(forms.Form):
             "Dates from this day on are removed; dates with registrations are cancelled and participants told."
         ),
     )
-    reason = forms.CharField(
-        label=_("Reason (goes to the participants)"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": CANCEL_REASON_REQUIRED},
-    )
+    reason = cancel_reason_field()
 
     def clean_from_date(self):
         from_date = self.cleaned_data["from_date"]
