@@ -130,6 +130,19 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
             transaction.set_rollback(True)
 
 
+@contextmanager
+def built_once(django_db_blocker, prefix: str = "klimanetz-") -> Iterator[Path]:
+    """A block that builds data once for a module (``rolled_back``), in German, with a media directory of its own
+    (the reports' files), which it yields; each test points MEDIA_ROOT at it again."""
+    with (
+        tempfile.TemporaryDirectory(prefix=prefix) as media,
+        override_settings(MEDIA_ROOT=media),
+        rolled_back(django_db_blocker),
+        translation.override("de"),
+    ):
+        yield Path(media)
+
+
 @dataclass
 class Demo:
     output: str  # what load_demo printed
@@ -140,14 +153,9 @@ class Demo:
 def demo_once(django_db_setup, django_db_blocker) -> Iterator[Demo]:
     """The demo portal (load_demo), loaded once for the module and rolled back at its end."""
     out = StringIO()
-    with (
-        tempfile.TemporaryDirectory(prefix="klimanetz-demo-") as media,
-        override_settings(MEDIA_ROOT=media),
-        rolled_back(django_db_blocker),
-        translation.override("de"),
-    ):
+    with built_once(django_db_blocker, "klimanetz-demo-") as media:
         call_command("load_demo", force=True, stdout=out)
-        yield Demo(output=out.getvalue(), media=Path(media))
+        yield Demo(output=out.getvalue(), media=media)
 
 
 def _ktt():

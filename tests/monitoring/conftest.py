@@ -1,34 +1,9 @@
-"""Helpers for monitoring tests that build their world once per module (reports are slow to build)."""
+"""Helpers for monitoring tests that build their world once per module (reports are slow to build; the block:
+tests/conftest.py ``built_once``)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-
 import pytest
-from django.test import override_settings
-from django.utils import translation
-
-from tests.conftest import rolled_back
-
-
-@contextmanager
-def built_once(django_db_blocker) -> Iterator[Path]:
-    """A block that builds data once for a module, inside a transaction rolled back when the block ends
-    (tests/conftest.py ``rolled_back``).
-
-    Yields the media directory of the block (the reports' files); each test runs in a savepoint inside the
-    transaction (pytest-django's ``db``) and points MEDIA_ROOT at this directory (see ``media_of``).
-    """
-    with (
-        tempfile.TemporaryDirectory(prefix="klimanetz-monitoring-") as media,
-        rolled_back(django_db_blocker),
-        override_settings(MEDIA_ROOT=media),
-        translation.override("de"),
-    ):
-        yield Path(media)
 
 
 def fresh(obj):

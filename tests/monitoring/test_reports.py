@@ -25,10 +25,11 @@ from monitoring.models import BiskoSector, IndicatorValue, Report, ReportSchedul
 from monitoring.reporting import RENDERERS
 from monitoring.reporting.snapshot import build_snapshot
 from monitoring.services import reports as service
+from tests.conftest import built_once
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.helpers import de
 from tests.measures.factories import MeasureFactory, MeasureUpdateFactory, RoadmapFactory
-from tests.monitoring.conftest import built_once, fresh
+from tests.monitoring.conftest import fresh
 from tests.monitoring.factories import (
     ClimateStrategyFactory,
     EmissionBalanceFactory,
@@ -173,7 +174,7 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker) as media:
+    with built_once(django_db_blocker, "klimanetz-monitoring-") as media:
         data = report_data()
         yield Built(
             data,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from measures.models import Roadmap
 from monitoring.models import Report, ReportSchedule
 from monitoring.services import reports as service
-from tests.conftest import Personas, build_personas
+from tests.conftest import Personas, build_personas, built_once
 from tests.helpers import assert_flat, de, messages_of
 from tests.measures.factories import RoadmapFactory
-from tests.monitoring.conftest import built_once, fresh
+from tests.monitoring.conftest import fresh
 from tests.monitoring.factories import ReportFactory
 from tests.monitoring.test_reports import Data, report_data
 from tests.networks.factories import NetworkFactory, OrganisationFactory
@@ -38,7 +38,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker) as media:
+    with built_once(django_db_blocker, "klimanetz-monitoring-") as media:
         personas = build_personas(
             NetworkFactory(name="Klima.Taten.Team Westpfalz", short_name="KTT", slug="ktt"),
             NetworkFactory(name="Netzwerk Köln/Bonn", short_name="NKK", slug="nkk"),
