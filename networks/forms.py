@@ -196,11 +196,12 @@ class MembershipAddForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("organisation")) == bool((data.get("new_name") or "").strip()) and not self.errors:
+        new_name = data.get("new_name")  # a CharField strips its value: blank is ""
+        if bool(data.get("organisation")) == bool(new_name) and not self.errors:
             raise forms.ValidationError(
                 _("Please choose an organisation from the list, or give the name of a new one (not both).")
             )
-        if (data.get("new_name") or "").strip() and not data.get("new_kind"):
+        if new_name and not data.get("new_kind"):
             self.add_error("new_kind", _("Please choose the kind of the new organisation."))
         return data
 
