@@ -173,10 +173,6 @@ def find_or_install(binary: str, package: str) -> str:
     return shutil.which(binary) or ""
 
 
-def find_wrk() -> str:
-    return find_or_install("wrk", "wrk")
-
-
 def run_wrk(wrk: str, port: int, path: str, headers: dict, seconds: float) -> dict:
     command = [wrk, "-t", str(min(WORKERS, CLIENTS)), "-c", str(CLIENTS), "-d", f"{seconds:g}s", "--timeout", "10s"]
     command += ["-s", str(BASE_DIR / "bench" / "wrk_report.lua")]
@@ -559,7 +555,7 @@ def main() -> int:
         print(generated, flush=True)
         subjects = pick_subjects()
         connection.close()  # gunicorn's workers and the jobs open their own connections
-        wrk = find_wrk()
+        wrk = find_or_install("wrk", "wrk")
         client = (
             subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout.split(" [")[0].strip()  # noqa: S603
             if wrk
