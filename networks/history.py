@@ -95,11 +95,11 @@ def previous_records(records: Iterable) -> dict[tuple[type, int], object]:
     return found
 
 
-def _related_names(model_of, changes: list[tuple[object, ModelChange]]) -> dict:
+def _related_names(changes: list[tuple[object, ModelChange]]) -> dict:
     """The objects behind changed foreign keys, one query per related model (not per change)."""
     wanted: dict = defaultdict(set)
     for record, change in changes:
-        field = model_of(record)._meta.get_field(change.field)
+        field = record.instance_type._meta.get_field(change.field)
         if field.many_to_one or field.one_to_one:
             wanted[field.related_model].update(v for v in (change.old, change.new) if v)
         elif field.many_to_many:  # lists of {"<source>": id, "<target>": id}
@@ -134,10 +134,6 @@ def display(field, value, names: dict) -> str:
     return Truncator(str(value)).chars(TEXT_LIMIT)
 
 
-def _model_of(record):
-    return record.instance_type
-
-
 def history_entries(
     records: list,
     *,
@@ -163,10 +159,10 @@ def history_entries(
             if extra_changes is not None:
                 changes = [*changes, *extra_changes(record, before)]
         diffs.append((record, changes))
-    names = _related_names(_model_of, [(record, change) for record, changes in diffs for change in changes])
+    names = _related_names([(record, change) for record, changes in diffs for change in changes])
     entries = []
     for record, changes in diffs:
-        meta = _model_of(record)._meta
+        meta = record.instance_type._meta
         rows = []
         for change in changes:
             field = meta.get_field(change.field)
