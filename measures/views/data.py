@@ -59,15 +59,19 @@ def _import_page(request, roadmap: Roadmap, form, *, preview=None, draft=None, s
     return render(request, "measures/import.html", context, status=status)
 
 
-def recent_imports(roadmap: Roadmap, limit: int = RECENT_IMPORTS) -> list[MeasureImport]:
-    """The roadmap's latest confirmed imports, newest first (one query, without the files' bytes)."""
-    jobs = (
+def _jobs(roadmap: Roadmap):
+    """The roadmap's confirmed imports (a preview's file is no job yet), without the files' bytes."""
+    return (
         MeasureImport.objects.filter(roadmap=roadmap)
         .exclude(status=MeasureImport.Status.CHECKED)
         .select_related("requested_by")
         .defer("content")
     )
-    return list(jobs[:limit])
+
+
+def recent_imports(roadmap: Roadmap, limit: int = RECENT_IMPORTS) -> list[MeasureImport]:
+    """The roadmap's latest confirmed imports, newest first (one query)."""
+    return list(_jobs(roadmap)[:limit])
 
 
 def _confirm(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
@@ -129,8 +133,7 @@ def measure_import(request: HttpRequest, slug: str) -> HttpResponse:
 def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Roadmap, MeasureImport]:
     """A job of a roadmap the user edits (as the import page: 404 or 403 for others)."""
     roadmap = access.access_roadmap_edit(request.user, slug)
-    jobs = MeasureImport.objects.exclude(status=MeasureImport.Status.CHECKED)  # a preview's file is no job yet
-    job = get_object_or_404(jobs.select_related("requested_by").defer("content"), roadmap=roadmap, pk=pk)
+    job = get_object_or_404(_jobs(roadmap), pk=pk)
     job.roadmap = roadmap
     return roadmap, job
 
