@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks import access, tabular
 from networks.models import (
+    AffiliationRequest,
     Campaign,
     Expertise,
     Invitation,
@@ -62,12 +63,8 @@ class AffiliationForm(forms.Form):
         error_messages={"required": _("Please choose an organisation.")},
         help_text=_("Organisations whose editors or network coordination can confirm that you belong to them."),
     )
-    note = forms.CharField(
-        label=_("Message to the organisation"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Optional, for example your role there; whoever confirms reads it."),
+    note = AffiliationRequest._meta.get_field("note").formfield(  # its length and help text: the model's
+        label=_("Message to the organisation"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, organisations, **kwargs):
