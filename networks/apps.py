@@ -8,7 +8,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import cache, lookups, mail, panels, staff
+        from networks import affiliations, cache, lookups, mail, panels, staff
         from networks.models import (
             Campaign,
             Membership,
@@ -29,8 +29,6 @@ class NetworksConfig(AppConfig):
         panels.register_account_delete("mail", mail.before_delete)
 
         # Belonging to an organisation: its kinds of email, its panel in "Mein Bereich", its personal data.
-        from networks import affiliations
-
         affiliations.register()
 
         # Shown on many public pages (names, profiles, membership counts); rarely changed: every page.
