@@ -49,27 +49,28 @@ def next_due_after(covered: date, interval: int) -> date:
     return _end_after(_end_after(covered, relativedelta(months=interval)), DUE_AFTER)
 
 
-def latest_covered(indicator_ids) -> dict[int, date]:
+def latest_covered(indicators) -> dict[int, date]:
     """Indicator id → the last day of the latest period its measured values cover (a yearly value: its year)."""
+    intervals = {indicator.pk: indicator.update_interval for indicator in indicators}
     rows = (
         IndicatorValue.objects.measured()
-        .filter(indicator__in=indicator_ids)
+        .filter(indicator__in=list(intervals))
         .values("indicator")
         .annotate(year=Max("year", filter=Q(date__isnull=True)), day=Max("date"))
-        .values_list("indicator", "year", "day", "indicator__update_interval")
+        .values_list("indicator", "year", "day")
     )
     covered = {}
-    for pk, year, day, interval in rows:
+    for pk, year, day in rows:
         ends = [date(year, 12, 31)] if year else []
         if day:
-            ends.append(period_end(day, interval))
+            ends.append(period_end(day, intervals[pk]))
         covered[pk] = max(ends)
     return covered
 
 
 def next_due_refresh(indicators) -> None:
     """Set each indicator's next due date from its measured values (one query, one UPDATE per changed date)."""
-    covered = latest_covered([i.pk for i in indicators])
+    covered = latest_covered(indicators)
     for indicator in indicators:
         if indicator.pk not in covered:
             continue  # no measured value: the date the editor set stays
