@@ -291,7 +291,7 @@ AGREEING = Decimal("0.005")  # figures within half a percent agree (rounding)
 
 def balance_disagreements(indicators, totals: dict[int, Decimal]) -> list[dict]:
     """The years in which an indicator counted in tonnes of CO2e (an emissions total, such as "Treibhausgas-
-    emissionen im Kreisgebiet") and the GHG balance both have a figure and the figures differ (one query)."""
+    emissionen im Kreisgebiet") and the GHG balance both have a figure and the figures differ (two queries)."""
     factors = {i.pk: GHG_UNITS.get(" ".join(i.unit.lower().split())) for i in indicators.only("pk", "unit")}
     ghg = [pk for pk, factor in factors.items() if factor]
     rows = IndicatorValue.objects.filter(
