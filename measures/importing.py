@@ -256,8 +256,12 @@ class RowResult:
     values: dict = field(default_factory=dict)  # the fields to set
     partners: list[Organisation] | None = None
     measure: Measure | None = None  # the existing measure this row updates
-    changed: list[str] = field(default_factory=list)  # headers of the changed columns (updates)
     changes: list[Change] = field(default_factory=list)  # each changed cell, old and new (updates)
+
+    @property
+    def changed(self) -> list[str]:
+        """The headers of the changed columns (updates)."""
+        return [change.header for change in self.changes]
 
     @property
     def cleared(self) -> list[Change]:
@@ -394,7 +398,6 @@ def _validate(row: RowResult, data: dict, model_values: dict, context: _Context)
         row.action = CREATE
     else:
         row.changes = _changes(existing, values, partners, context)
-        row.changed = [change.header for change in row.changes]
         row.action = UPDATE if row.changes else UNCHANGED
     row.title = row.title or (existing.title if existing else "")
     return row
