@@ -702,7 +702,16 @@ class OutboxMessage(models.Model):
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     attachments = models.JSONField(
-        _("attachments"), default=list, blank=True, help_text=_("Text attachments: filename, MIME type, content.")
+        _("attachments"),
+        default=list,
+        blank=True,
+        help_text=_("Attachments: filename, MIME type and the text, or the name of a stored file."),
+    )
+    headers = models.JSONField(
+        _("extra headers"),
+        default=dict,
+        blank=True,
+        help_text=_("Headers of this message beside the usual ones, e.g. List-Id or Reply-To."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Model
@@ -53,8 +54,14 @@ def outbox_enqueue(
     body_html: str = "",
     language: str = "de",
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """Write (or find) the outbox row and schedule its delivery after commit."""
+    """Write (or find) the outbox row and schedule its delivery after commit.
+
+    ``attachments``: dicts of ``filename``, ``mimetype`` and either ``content`` (text) or ``storage_name`` (a file
+    in the default storage, read when the message is sent: a library document is not copied into every row).
+    ``headers``: extra headers (``List-Id``, ``Reply-To``, a kind's own ``List-Unsubscribe``); they win over the
+    ones delivery adds."""
     object_type = obj._meta.label_lower if obj is not None else "none"
     object_id = str(obj.pk) if obj is not None else object_key
     message, created = OutboxMessage.objects.get_or_create(
@@ -69,6 +76,7 @@ def outbox_enqueue(
             "body_html": body_html,
             "language": language,
             "attachments": attachments or [],
+            "headers": headers or {},
         },
     )
     if created:
@@ -102,8 +110,9 @@ def outbox_enqueue_template(
     obj: Model | None = None,
     occasion: str = "",
     attachments: list[dict] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
-    """Render the templates and enqueue; ``attachments`` are dicts of filename, mimetype, content (text)."""
+    """Render the templates and enqueue; ``attachments`` and ``headers`` as for ``outbox_enqueue``."""
     subject, text, html = outbox_render(template=template, context=context, language=language, kind=reason)
     return outbox_enqueue(
         recipient=recipient,
@@ -115,7 +124,15 @@ def outbox_enqueue_template(
         body_html=html,
         language=language,
         attachments=attachments,
+        headers=headers,
     )
+
+
+def _attachment_content(attachment: dict) -> str | bytes:
+    if "storage_name" in attachment:
+        with default_storage.open(attachment["storage_name"], "rb") as stored:
+            return stored.read()
+    return attachment["content"]
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -136,6 +153,7 @@ def outbox_deliver(*, message_id: int) -> bool:
     headers.update(
         mail.list_unsubscribe_headers(recipient=message.recipient, kind=message.reason, language=message.language)
     )
+    headers.update(message.headers)  # the sender's own (List-Id, Reply-To, ...) win
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -145,9 +163,9 @@ def outbox_deliver(*, message_id: int) -> bool:
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
-    for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     try:
+        for attachment in message.attachments:
+            email.attach(attachment["filename"], _attachment_content(attachment), attachment["mimetype"])
         email.send()
     except Exception as exc:  # any transport error: keep the row, retry later
         attempts = message.attempts + 1

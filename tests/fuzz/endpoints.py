@@ -9,6 +9,7 @@ them). test_forms_fuzz.py fails when a form class, a FilterSet or a URL of the a
 from __future__ import annotations
 
 import hashlib
+import importlib
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -873,3 +874,12 @@ READ_ONLY = {
     "monitoring:report-status",
     "monitoring:report-download",
 }
+
+
+# The rooms of networks (DESIGN §2) keep their entries in tests/fuzz/rooms/<room>.py.
+ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search")
+ROOM_MODULES = [importlib.import_module(f"tests.fuzz.rooms.{room}") for room in ROOMS]
+for _module in ROOM_MODULES:
+    ENDPOINTS += _module.ENDPOINTS
+    NOT_FUZZED.update(_module.NOT_FUZZED)
+    READ_ONLY |= _module.READ_ONLY

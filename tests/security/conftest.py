@@ -7,6 +7,7 @@ test runs in a savepoint inside it (pytest-django's ``db``), so one database set
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -57,6 +58,10 @@ def poison(obj, **extra):
         setattr(obj, name, value)
     obj.save()
     return obj
+
+
+# The rooms of networks (DESIGN §2), each an app with its own URL namespace.
+ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search")
 
 
 @dataclass
@@ -210,6 +215,8 @@ def build_world(media: Path) -> World:
     )
     o["today"] = date.today()
     o["yesterday"] = date.today() - timedelta(days=1)
+    for room in ROOMS:  # networks' rooms add their objects (tests/security/rooms/<room>.py)
+        importlib.import_module(f"tests.security.rooms.{room}").build(w)
     return w
 
 

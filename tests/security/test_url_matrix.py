@@ -11,6 +11,7 @@ message), 400 (form errors), 403, 404, 405.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -21,11 +22,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from networks import mail
-from tests.security.conftest import PERSONAS, RAW_MARKERS, World
+from tests.security.conftest import PERSONAS, RAW_MARKERS, ROOMS, World
 
 OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
 LOGIN, REDIRECT = "login", "redirect"
-APPS = ("networks", "events", "measures", "monitoring")
+APPS = ("networks", "events", "measures", "monitoring", *ROOMS)
 TOP_LEVEL = {"set_language", "healthz"}
 
 
@@ -375,6 +376,8 @@ TABLE: list[Row] = [
     Row("monitoring:report-publish", rep("report"), POST_ONLY, done(EDITORS)),
     Row("monitoring:report-schedule", rm, EDITORS, post=done(EDITORS)),
 ]
+for _room in ROOMS:  # the rooms of networks keep their rows beside their world objects
+    TABLE += importlib.import_module(f"tests.security.rooms.{_room}").rows()
 
 
 # --- Completeness ---------------------------------------------------------------------------------------------------

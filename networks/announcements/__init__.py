@@ -1,0 +1,1 @@
+"""networks.announcements: Announcements (a room of networks, DESIGN §2)."""

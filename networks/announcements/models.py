@@ -1,0 +1,1 @@
+"""Models of networks.announcements (app label ``announcements``)."""

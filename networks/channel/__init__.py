@@ -1,0 +1,1 @@
+"""networks.channel: Discussions (a room of networks, DESIGN §2)."""

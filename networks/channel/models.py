@@ -1,0 +1,1 @@
+"""Models of networks.channel (app label ``channel``)."""

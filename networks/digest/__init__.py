@@ -1,0 +1,1 @@
+"""networks.digest: Digests and delivery (a room of networks, DESIGN §2)."""

@@ -1,0 +1,1 @@
+"""Models of networks.digest (app label ``digest``)."""

@@ -1,0 +1,1 @@
+"""networks.inbound: Inbound email (a room of networks, DESIGN §2)."""

@@ -1,0 +1,1 @@
+"""Models of networks.inbound (app label ``inbound``)."""

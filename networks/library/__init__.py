@@ -1,0 +1,1 @@
+"""networks.library: Document library (a room of networks, DESIGN §2)."""

@@ -1,0 +1,1 @@
+"""Models of networks.library (app label ``library``)."""

@@ -1,0 +1,1 @@
+"""networks.search: Search (a room of networks, DESIGN §2)."""

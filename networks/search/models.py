@@ -1,0 +1,1 @@
+"""Models of networks.search (app label ``search``)."""
