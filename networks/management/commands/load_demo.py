@@ -474,13 +474,16 @@ class Command(BaseCommand):
             self.stdout.write("  (admin's two-factor code in development: 000000)")
 
     def _app_demos(self) -> None:
-        """The project's other apps add theirs, in INSTALLED_APPS order: ``<app>.demo.load(stdout=...)``.
+        """The project's other apps add theirs, in INSTALLED_APPS order: ``<app>.demo.load(stdout=...)``; then the
+        rooms of networks (networks.library, .channel, ..., .search last), which find the apps' data in place.
 
         networks names none of them (DESIGN §2: they depend on networks, not the other way round).
         """
-        for config in apps.get_app_configs():
-            if Path(config.path).parent != Path(settings.BASE_DIR) or config.name == "networks":
-                continue  # Django's and third-party apps; networks' own data is above
+        base = Path(settings.BASE_DIR)
+        configs = [c for c in apps.get_app_configs() if c.name != "networks"]
+        top_level = [c for c in configs if Path(c.path).parent == base]
+        rooms = [c for c in configs if Path(c.path).parent == base / "networks"]
+        for config in top_level + rooms:  # Django's and third-party apps are in neither
             name = f"{config.name}.demo"
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name).load(stdout=self.stdout)
