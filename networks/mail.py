@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -238,6 +239,14 @@ def list_unsubscribe_headers(*, recipient: str, kind: str, language: str) -> dic
         "List-Unsubscribe": f"<{unsubscribe_url(person, kind, language)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def list_id(network) -> str:
+    """RFC 2919 ``List-Id`` of a network's mails (announcements, posts, digests): mail programs file and filter by
+    it, e.g. ``"Klima.Taten.Team" <klima-taten-team.klimanetz.example>``."""
+    host = urlsplit(settings.SITE_URL).hostname or "klimanetz.invalid"
+    name = network.short_name.replace('"', "'")
+    return f'"{name}" <{network.slug}.{host}>'
 
 
 # --- personal data (GDPR) ------------------------------------------------------------------------------------

@@ -46,3 +46,12 @@ def test_a_stored_attachment_that_is_gone_keeps_the_row_for_a_retry(settings, tm
     assert not outbox_deliver(message_id=message.pk)
     message.refresh_from_db()
     assert message.status == message.Status.PENDING and "weg.pdf" in message.last_error
+
+
+def test_list_id_names_the_network_under_the_site_host(settings):
+    from networks import mail
+    from tests.networks.factories import NetworkFactory
+
+    settings.SITE_URL = "https://klimanetz.example.de"
+    network = NetworkFactory(short_name='Klima."Taten".Team', slug="ktt")
+    assert mail.list_id(network) == "\"Klima.'Taten'.Team\" <ktt.klimanetz.example.de>"
