@@ -24,7 +24,8 @@ class Panel:
 
 
 # Places: "home" (subject: None), "dashboard" (the Person), "network_detail" and "network_space" (the Network),
-# "roadmap" (the public roadmap page) and "roadmap_editor" (the editors' dashboard), both with the Roadmap.
+# "roadmap" (the public roadmap page) and "roadmap_editor" (the editors' dashboard), both with the Roadmap;
+# "working_group" (the group's own page, with the WorkingGroup: its discussion, documents, tasks, meetings).
 _PANELS: dict[str, dict[str, Panel]] = {
     "home": {},
     "dashboard": {},
@@ -32,6 +33,7 @@ _PANELS: dict[str, dict[str, Panel]] = {
     "network_space": {},
     "roadmap": {},
     "roadmap_editor": {},
+    "working_group": {},
 }
 
 
