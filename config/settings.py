@@ -267,6 +267,13 @@ if env.str("EMAIL_FILE_PATH", default=""):
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Klimanetz <noreply@klimanetz.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# Reply by email (networks.inbound): the portal fetches replies from this IMAP mailbox, e.g.
+# imaps://user:password@mail.example.org:993/INBOX (imap, imaps, imap+starttls). Empty: inbound mail is off and
+# notifications carry no reply address. Replies go to <INBOUND_REPLY_LOCAL_PART>+<token>@<INBOUND_REPLY_DOMAIN>,
+# which must be delivered into that mailbox (plus addressing / subaddressing).
+INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
+INBOUND_REPLY_DOMAIN = env.str("INBOUND_REPLY_DOMAIN", default="")
+INBOUND_REPLY_LOCAL_PART = env.str("INBOUND_REPLY_LOCAL_PART", default="reply")
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
