@@ -1,0 +1,1 @@
+"""Writing the search index (filled in below)."""

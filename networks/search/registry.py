@@ -1,0 +1,210 @@
+"""The registry of what the one search finds (issue 15 §6): every room and app registers its sources here.
+
+A ``Source`` says how one model becomes search documents::
+
+    # networks/channel/search.py, called from ChannelConfig.ready()
+    from networks.search import scopes
+    from networks.search.registry import SearchDocument, Source, register
+
+    def _document(thread):
+        if thread.hidden:
+            return None  # not indexed (removed from the index if it was)
+        return SearchDocument(
+            title=thread.title, body=thread.body, url=thread.get_absolute_url(), network_id=thread.network_id,
+            scopes=frozenset({scopes.members(thread.network_id)}), date=thread.created_at,
+        )
+
+    register(Source(
+        kind="thread", label=_("Discussions"), model=Thread, document=_document,
+        queryset=lambda: Thread.objects.select_related("network"),
+        dependencies=(Dependency(Category, lambda category: category.threads.all()),),
+    ))
+
+- ``document(obj)`` returns a ``SearchDocument`` or ``None`` (not indexed: unpublished, hidden, deleted).
+  ``scopes`` (networks/search/scopes.py) say who may see the item; an empty set means nobody: a source that
+  forgets them hides the item, it never shows it to everybody.
+- ``queryset()`` gives every candidate object with what ``document`` reads (select_related/prefetch_related):
+  used for the full reindex and to reload an object after a change.
+- ``dependencies``: other models whose saves or deletions change this source's documents (an Expertise changes
+  its Person's document); each maps the changed instance to the objects to reindex.
+
+``register`` connects post_save/post_delete of the model and of its dependencies: after the transaction
+commits, the changed objects are reindexed (a few in-process, many through a Celery task). Viewer scopes are
+computed at query time (networks.search.selectors.viewer_scopes), so a person who loses a role stops finding
+the items at once, without any reindex.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+
+# Above this many changed objects in one transaction, reindexing goes to a Celery task instead of running
+# in the request after commit.
+INLINE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    title: str
+    body: str
+    url: str
+    scopes: frozenset[str]
+    network_id: int | None = None  # facet; None for public things outside networks
+    date: dt.datetime | dt.date | None = None  # for sorting by date
+    language: str = "de"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    model: type[models.Model] | str  # a model or "app_label.ModelName"
+    related: Callable[[models.Model], Iterable[models.Model]]  # changed instance -> objects of the source
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # short code, stored in the index and used in the kind facet (?kind=...)
+    label: str  # translatable plural for the facet, e.g. _("Measures")
+    model: type[models.Model] | str
+    document: Callable[[models.Model], SearchDocument | None]
+    queryset: Callable[[], models.QuerySet]
+    dependencies: tuple[Dependency, ...] = field(default=())
+    order: int = 100  # place of the kind among the facets
+
+    def get_model(self) -> type[models.Model]:
+        return _model(self.model)
+
+
+_SOURCES: dict[str, Source] = {}
+_state = threading.local()
+
+
+def _model(model) -> type[models.Model]:
+    return apps.get_model(model) if isinstance(model, str) else model
+
+
+def sources() -> list[Source]:
+    return sorted(_SOURCES.values(), key=lambda s: (s.order, s.kind))
+
+
+def get(kind: str) -> Source | None:
+    return _SOURCES.get(kind)
+
+
+def register(source: Source) -> None:
+    """Index ``source``'s objects and keep them current. Call from an AppConfig.ready(); idempotent."""
+    _SOURCES[source.kind] = source
+    model = source.get_model()
+    uid = f"search:{source.kind}"
+    post_save.connect(_on_save(source.kind), sender=model, weak=False, dispatch_uid=f"{uid}:save")
+    post_delete.connect(_on_delete(source.kind), sender=model, weak=False, dispatch_uid=f"{uid}:delete")
+    for n, dependency in enumerate(source.dependencies):
+        handler = _on_dependency(source.kind, dependency)
+        dep_model = _model(dependency.model)
+        post_save.connect(handler, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:save")
+        post_delete.connect(handler, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:delete")
+
+
+@contextmanager
+def paused():
+    """Do not follow saves and deletions (bulk loads that reindex at the end, e.g. load_demo)."""
+    before = getattr(_state, "paused", False)
+    _state.paused = True
+    try:
+        yield
+    finally:
+        _state.paused = before
+
+
+def is_paused() -> bool:
+    return getattr(_state, "paused", False)
+
+
+def _on_save(kind: str):
+    def handler(sender, instance, raw=False, **kwargs):
+        if not raw:
+            schedule(kind, [instance.pk])
+
+    return handler
+
+
+def _on_delete(kind: str):
+    def handler(sender, instance, **kwargs):
+        schedule(kind, [instance.pk])  # reloading finds nothing: the entry is removed
+
+    return handler
+
+
+def _on_dependency(kind: str, dependency: Dependency):
+    def handler(sender, instance, raw=False, **kwargs):
+        if raw or is_paused():
+            return
+        try:
+            pks = [obj.pk for obj in dependency.related(instance) if obj is not None]
+        except models.ObjectDoesNotExist:  # the related object is being deleted with it
+            return
+        schedule(kind, pks)
+
+    return handler
+
+
+def schedule(kind: str, pks: Iterable[int]) -> None:
+    """Reindex these objects of ``kind`` once the current transaction commits (collected per transaction)."""
+    if is_paused():
+        return
+    pks = [pk for pk in pks if pk is not None]
+    if not pks:
+        return
+    connection = transaction.get_connection()
+    batch = getattr(connection, "_search_batch", None)
+    if batch is None or not batch.registered(connection):
+        batch = connection._search_batch = _Batch()
+        transaction.on_commit(batch.flush)  # runs at once outside a transaction
+    batch.add(kind, pks)
+
+
+class _Batch:
+    """The objects changed in one transaction, reindexed together after its commit."""
+
+    def __init__(self):
+        self.pending: dict[str, set[int]] = {}
+        self.done = False
+
+    def add(self, kind: str, pks: list[int]) -> None:
+        if self.done:  # outside a transaction the callback has already run: index at once
+            _run(kind, set(pks))
+        else:
+            self.pending.setdefault(kind, set()).update(pks)
+
+    def registered(self, connection) -> bool:
+        """Still waiting for the commit (a rolled-back savepoint drops its callbacks, the batch with them)."""
+        return not self.done and any(entry[1] == self.flush for entry in connection.run_on_commit)
+
+    def flush(self) -> None:
+        self.done = True
+        for kind, pks in self.pending.items():
+            _run(kind, pks)
+        self.pending = {}
+
+
+def _run(kind: str, pks: set[int]) -> None:
+    from networks.search import index, tasks
+
+    if len(pks) > INLINE_LIMIT:
+        tasks.reindex_objects.delay(kind, sorted(pks))
+    else:
+        index.update(kind, sorted(pks))
+
+
+def reindex(kind: str | None = None, *, stdout=None) -> int:
+    """Rebuild the index of one kind or of all; returns the number of indexed items."""
+    from networks.search import index
+
+    return index.rebuild(kind, stdout=stdout)

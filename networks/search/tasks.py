@@ -1,0 +1,1 @@
+"""Celery tasks of networks.search (filled in below)."""
