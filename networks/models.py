@@ -724,7 +724,7 @@ class OutboxMessage(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("outgoing email")
-        verbose_name_plural = _("outbox")
+        verbose_name_plural = _("outgoing emails")  # the admin says "Postausgang" where it lists the model
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "reason", "object_type", "object_id", "occasion"], name="outbox_unique_key"
