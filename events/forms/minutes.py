@@ -149,7 +149,9 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices, initial=Document.Kind.SLIDES)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("PDF, images (PNG, JPEG, WebP), Word, Excel, PowerPoint or OpenDocument; 20 MB at most."),
+        help_text=_(
+            "PDF, images (PNG, JPEG, WebP), Word, Excel, PowerPoint, OpenDocument, CSV, TXT or ZIP; 20 MB at most."
+        ),
     )
 
     def clean_file(self):

@@ -3,12 +3,13 @@ questions."""
 
 from __future__ import annotations
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.library import texts_forget as library_texts_forget
+from events.library import texts_queue as library_texts_queue
 from events.models import (
     Document,
     Event,
@@ -18,6 +19,7 @@ from events.models import (
     Registration,
 )
 from events.notifications import notify
+from networks.library.uploads import ALLOWED_TYPES, check_upload
 from networks.models import Person
 
 # --- Minutes, outcomes, documents -----------------------------------------------
@@ -58,37 +60,13 @@ def outcome_set_status(*, outcome: Outcome, status: str) -> Outcome:
     return outcome
 
 
-# Checked against the file's content (magic bytes), not its name or the browser's claim.
-ALLOWED_DOCUMENT_TYPES = {
-    "application/pdf": "PDF",
-    "image/png": "PNG",
-    "image/jpeg": "JPEG",
-    "image/webp": "WebP",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint (pptx)",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (docx)",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel (xlsx)",
-    "application/vnd.oasis.opendocument.text": "OpenDocument Text (odt)",
-    "application/vnd.oasis.opendocument.presentation": "OpenDocument Presentation (odp)",
-    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument Spreadsheet (ods)",
-}
+# The one upload rule (networks.library.uploads): type by content, size; event documents and the library share it.
+ALLOWED_DOCUMENT_TYPES = ALLOWED_TYPES
 
 
 def document_check(upload) -> str:
     """The upload's real MIME type, or a ValidationError for wrong type or size."""
-    if upload.size > Document.MAX_SIZE:
-        raise ValidationError(_("The file is larger than 20 MB."), code="too_large")
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError(
-            _("This file type is not allowed. Allowed: %(types)s.")
-            % {"types": ", ".join(sorted(set(ALLOWED_DOCUMENT_TYPES.values())))},
-            code="type",
-        )
-    return kind.mime
+    return check_upload(upload.name, upload)
 
 
 def document_add(*, event: Event, upload, kind: str, title: str, by: Person | None) -> Document:
@@ -102,12 +80,14 @@ def document_add(*, event: Event, upload, kind: str, title: str, by: Person | No
     except Exception:
         document.file.delete(save=False)
         raise
+    library_texts_queue(document.file.name)
     return document
 
 
 def document_delete(*, document: Document) -> None:
     storage, name = document.file.storage, document.file.name
     document.delete()
+    library_texts_forget([name])
     transaction.on_commit(lambda: storage.delete(name))
 
 
