@@ -186,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
     },
     "monitoring-reminders": {"task": "monitoring.tasks.reminders_send", "schedule": crontab(hour=7, minute=15)},
+    "inbound-fetch": {"task": "networks.inbound.tasks.inbound_fetch", "schedule": timedelta(minutes=1)},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------
@@ -274,6 +275,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 INBOUND_IMAP_URL = env.str("INBOUND_IMAP_URL", default="")
 INBOUND_REPLY_DOMAIN = env.str("INBOUND_REPLY_DOMAIN", default="")
 INBOUND_REPLY_LOCAL_PART = env.str("INBOUND_REPLY_LOCAL_PART", default="reply")
+# Where handled messages go in that mailbox (created when missing); "" leaves them in place, flagged as seen.
+INBOUND_IMAP_DONE_FOLDER = env.str("INBOUND_IMAP_DONE_FOLDER", default="Klimanetz/Verarbeitet")
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
