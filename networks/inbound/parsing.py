@@ -387,6 +387,8 @@ def _bodies_and_attachments(msg: EmailMessage) -> tuple[str, str, list[Attachmen
         if content_type == "message/rfc822" or (disposition == "attachment" or filename):
             if content_type.startswith("message/"):
                 continue  # a forwarded mail inside the reply: not an attachment for the library
+            if disposition != "attachment" and part.get("Content-ID"):
+                continue  # an image the HTML shows (a signature's logo), not a file the person attached
             payload = part.get_payload(decode=True)
             if payload is not None and (filename or disposition == "attachment"):
                 name = (filename or "anhang").strip() or "anhang"
