@@ -105,6 +105,9 @@ class DigestRun(models.Model):
     outbox = models.OneToOneField(
         "networks.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="digest_run"
     )
+    # the batch that wrote the row (build.digest_build_batch inserts its rows ignoring conflicts, then keeps those
+    # with its own claim: the one that got there first sends; a second run of the same batch finds nothing to do)
+    claim = models.CharField(max_length=32, blank=True, editable=False)
     created_at = models.DateTimeField(_("built at"), auto_now_add=True)
 
     class Meta:

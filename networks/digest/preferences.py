@@ -33,6 +33,9 @@ ACTIONS = {
     "announcements-digest": {"announcements_by_email": False},
     "posts-daily": {"posts": PostsMode.DAILY},
     "posts-off": {"posts": PostsMode.OFF},
+    # "no more digests": nothing of the networks' discussions and news, and announcements back to email (they are
+    # never switched off entirely, so they must go somewhere)
+    "digest-off": {"posts": PostsMode.OFF, "announcements_by_email": True},
 }
 
 
@@ -138,6 +141,21 @@ def one_click_read(token: str) -> tuple[int, int | None, str] | None:
     if network_id is not None and not isinstance(network_id, int):
         return None
     return data["p"], network_id, data["a"]
+
+
+def one_click_apply(*, person, network_id: int | None, action: str) -> list:
+    """Apply a one-click ``action`` to the named network, or to every network of the person (``network_id``
+    None). Networks the person has left are ignored. Returns the networks changed."""
+    from networks.models import Network
+
+    networks = Network.objects.filter(roles__person=person).distinct().order_by("name")
+    if network_id is not None:
+        networks = networks.filter(pk=network_id)
+    networks = list(networks)
+    with transaction.atomic():
+        for network in networks:
+            preference_set(person=person, network=network, **ACTIONS[action])
+    return networks
 
 
 def one_click_url(person, network, action: str, language: str) -> str:

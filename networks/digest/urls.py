@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from networks.digest import views
 
 app_name = "digest"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("profil/e-mails/netzwerke/", views.delivery_settings, name="settings"),
+    path("netzwerke/<slug:slug>/benachrichtigungen/", views.network_delivery, name="network-settings"),
+    path("e-mails/ein-klick/<str:token>/", views.one_click, name="one-click"),
+]

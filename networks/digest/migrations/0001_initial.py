@@ -133,6 +133,7 @@ class Migration(migrations.Migration):
                 ("until", models.DateTimeField(verbose_name="items until")),
                 ("items", models.PositiveIntegerField(default=0, verbose_name="items")),
                 ("sections", models.JSONField(blank=True, default=dict, verbose_name="items per section")),
+                ("claim", models.CharField(blank=True, editable=False, max_length=32)),
                 ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="built at")),
                 (
                     "outbox",
