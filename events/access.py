@@ -78,6 +78,17 @@ def access_question_answer(user, network: Network, pk: int) -> Question:
     return question
 
 
+def access_question_own(user, network: Network, pk: int, *, person=None) -> Question:
+    """The asker's own question (to edit or withdraw it): outsiders 404, other members and coordinators 403.
+    Removed questions are not theirs to change any more (404, as for everyone but the admin)."""
+    if not is_member(user, network):
+        raise Http404
+    question = get_object_or_404(Question.objects.listed().select_related("event", "author"), network=network, pk=pk)
+    if person is None or question.author_id != person.pk:
+        raise PermissionDenied
+    return question
+
+
 def access_action_item(user, network: Network, pk: int, *, person=None) -> Outcome:
     """An action item of the network: members see it; the owner (person or their organisation) and
     coordinators may change its status."""

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from events.models import (
     AgendaItem,
@@ -92,12 +93,29 @@ class OutcomeAdmin(HistoryAdmin):
     autocomplete_fields = ["event", "owner_person", "owner_organisation"]
 
 
+class QuestionRemovedFilter(admin.SimpleListFilter):
+    title = _("removed")
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("removed by the coordination")), ("no", _("listed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(removed_at__isnull=False)
+        return queryset.listed() if self.value() == "no" else queryset
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["text", "network", "event", "anonymous", "answered_at"]
-    list_filter = ["network", "anonymous"]
-    search_fields = ["text", "answer"]
-    autocomplete_fields = ["event", "author", "answered_by", "topic"]
+class QuestionAdmin(HistoryAdmin):
+    """Every question, also those the asker withdrew (their history) or the coordination removed (with the reason)."""
+
+    list_display = ["text", "network", "event", "anonymous", "answered_at", "removed_at"]
+    list_filter = ["network", "anonymous", QuestionRemovedFilter]
+    list_select_related = ["network", "event"]
+    search_fields = ["text", "answer", "removed_reason"]
+    autocomplete_fields = ["event", "author", "answered_by", "topic", "removed_by"]
+    readonly_fields = ["edited_at"]
 
 
 @admin.register(Document)

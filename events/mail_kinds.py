@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Notice
 from networks.mail import MailKind
+from networks.models import NetworkRole
 
 _REGISTERED = _("You receive this email because of your registration for an event on Klimanetz.")
 
@@ -53,4 +54,32 @@ def code(kind: str) -> str:
 KINDS = [
     MailKind(code(kind), "events", label, _REGISTERED, help=help_text, order=n)
     for n, (kind, (label, help_text)) in enumerate(EXPLANATIONS.items())
+]
+
+
+# --- Office-hour questions (events.services.questions) -------------------------------------------------------
+
+
+def _coordinates(person) -> bool:
+    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
+
+
+KINDS += [
+    MailKind(
+        "question_asked",
+        "events",
+        _("A new question for an office hour"),
+        _("You receive this email because you coordinate a network on Klimanetz."),
+        help=_("When a member asks a question for an office hour of a network you coordinate."),
+        order=len(KINDS),
+        audience=_coordinates,
+    ),
+    MailKind(
+        "question_answered",
+        "events",
+        _("My question has been answered"),
+        _("You receive this email because you asked a question for an office hour on Klimanetz."),
+        help=_("When the coordination answers a question you asked for an office hour (once; not when it edits it)."),
+        order=len(KINDS) + 1,
+    ),
 ]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from networks import outbox
+from networks import mail, outbox
 from networks.admin_history import HistoryAdmin
 from networks.models import (
     AffiliationRequest,
@@ -176,17 +176,43 @@ class CampaignAdmin(admin.ModelAdmin):
     list_select_related = ["network"]
 
 
+def _kind_label(code: str) -> str:
+    """The registered kind's label (networks.mail), or the code itself for a kind no longer registered."""
+    kind = mail.kind_of(code)
+    return str(kind.label) if kind is not None else code
+
+
+class OutboxKindFilter(admin.SimpleListFilter):
+    """Filter by kind of email, offered by the labels of the registered kinds (networks.mail)."""
+
+    title = _("kind of email")
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return [(kind.code, kind.label) for kind in mail.all_kinds()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(reason=self.value()) if self.value() else queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "reason", "status", "attempts", "next_attempt_at", "sent_at"]
-    list_filter = ["status", "reason"]
+    list_display = ["created_at", "recipient", "kind", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", OutboxKindFilter]
     search_fields = ["recipient", "subject", "object_id"]
     date_hierarchy = "created_at"
     actions = ["retry"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    readonly_fields = ["kind", *(f.name for f in OutboxMessage._meta.fields)]
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Outbox"), **(extra_context or {})})
+
+    @admin.display(description=_("kind of email"), ordering="reason")
+    def kind(self, message: OutboxMessage) -> str:
+        return _kind_label(message.reason)
 
     @admin.action(description=_("Send again (failed messages only)"))
     def retry(self, request, queryset):

@@ -39,6 +39,16 @@ class QuestionForm(forms.ModelForm):
         self.fields["topic"].empty_label = _("No particular topic")
 
 
+class QuestionRemoveForm(forms.Form):
+    """The coordination removes a question (spam, a duplicate); the reason stays with it in the admin."""
+
+    removed_reason = forms.CharField(
+        label=_("Reason for the removal"),
+        max_length=300,
+        help_text=_("For example “spam” or “duplicate of the question about the heat planning”. Kept in the admin."),
+    )
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Answer"),

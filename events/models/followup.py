@@ -72,8 +72,23 @@ class CalendarToken(models.Model):
         return f"{self.person}"
 
 
+class QuestionQuerySet(models.QuerySet):
+    def listed(self):
+        """The questions lists show: not removed by the coordination (removed ones stay in the admin)."""
+        return self.filter(removed_at__isnull=True)
+
+    def listed_for(self, person: Person | None):
+        """The listed questions and the person's own removed ones (the asker sees why theirs is gone)."""
+        if person is None:
+            return self.listed()
+        return self.filter(Q(removed_at__isnull=True) | Q(author=person))
+
+
 class Question(models.Model):
-    """A member's question before an office hour; answered ones form the network's FAQ."""
+    """A member's question before an office hour; answered ones form the network's FAQ.
+
+    The asker may edit or delete it while it is unanswered; the coordination may remove it (spam, a duplicate)
+    with a reason: it is then hidden from every list and kept, with its history, in the admin."""
 
     event = models.ForeignKey(Event, verbose_name=_("office hour"), on_delete=models.CASCADE, related_name="questions")
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="questions", editable=False)
@@ -95,6 +110,15 @@ class Question(models.Model):
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     answered_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True, editable=False)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        Person, verbose_name=_("removed by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.CharField(_("reason for removal"), max_length=300, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["answer_html"])  # derived from the answer
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -105,15 +129,28 @@ class Question(models.Model):
                 condition=Q(answered_at__isnull=True) | ~Q(answer=""),
                 name="question_answered_has_answer",
                 violation_error_message=_("Please write an answer."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | ~Q(removed_reason=""),
+                name="question_removed_has_reason",
+                violation_error_message=_("Please give a reason for the removal."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.text[:80]
 
+    def clean(self) -> None:
+        if self.removed_at and not self.removed_reason.strip():
+            raise ValidationError({"removed_reason": _("Please give a reason for the removal.")})
+
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class OutcomeQuerySet(models.QuerySet):

@@ -17,10 +17,15 @@ from events.services.minutes import (
     minutes_save,
     minutes_unpublish,
     outcome_set_status,
-    question_answer,
-    question_ask,
 )
 from events.services.personal import calendar_token_get, calendar_token_renew
+from events.services.questions import (
+    question_answer,
+    question_ask,
+    question_delete,
+    question_edit,
+    question_remove,
+)
 from events.services.registration import (
     RegistrationError,
     attendance_set,
@@ -63,6 +68,9 @@ __all__ = [
     "outcome_set_status",
     "question_answer",
     "question_ask",
+    "question_delete",
+    "question_edit",
+    "question_remove",
     "registration_cancel",
     "registration_register",
     "reminders_due",

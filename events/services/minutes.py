@@ -1,5 +1,5 @@
-"""Minutes (Markdown, rendered when saved: networks.markdown), outcomes and action items, documents, office-hour
-questions."""
+"""Minutes (Markdown, rendered when saved: networks.markdown), outcomes and action items, documents (office-hour
+questions: events.services.questions)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from events.models import (
     Event,
     Notice,
     Outcome,
-    Question,
     Registration,
 )
 from events.notifications import notify
@@ -89,27 +88,3 @@ def document_delete(*, document: Document) -> None:
     document.delete()
     library_texts_forget([name])
     transaction.on_commit(lambda: storage.delete(name))
-
-
-# --- Office hours -----------------------------------------------------------------
-
-
-def question_ask(*, event: Event, person: Person, text: str, anonymous: bool, topic=None) -> Question:
-    if not event.is_office_hour:
-        raise ValidationError(_("Questions can only be submitted for office hours."))
-    if event.is_cancelled or event.is_past:
-        raise ValidationError(_("This office hour is over or cancelled; questions are closed."))
-    return Question.objects.create(
-        event=event, network_id=event.network_id, author=person, text=text.strip(), anonymous=anonymous, topic=topic
-    )
-
-
-def question_answer(*, question: Question, answer: str, by: Person | None) -> Question:
-    answer = answer.strip()
-    if not answer:
-        raise ValidationError({"answer": _("Please write an answer.")})
-    question.answer = answer
-    question.answered_at = question.answered_at or timezone.now()
-    question.answered_by = by
-    question.save(update_fields=["answer", "answer_html", "answered_at", "answered_by"])
-    return question

@@ -38,6 +38,9 @@ from events.views.participation import (  # noqa: F401
     participant_list,
     question_answer,
     question_create,
+    question_delete,
+    question_edit,
+    question_remove,
     register,
     unregister,
 )

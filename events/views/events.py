@@ -58,7 +58,9 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         outcomes=list(event.outcomes.select_related("owner_person", "owner_organisation"))
         if (event.minutes_published_at or can_manage)
         else [],
-        questions=list(event.questions.select_related("author", "topic")) if is_member and event.is_office_hour else [],
+        questions=list(event.questions.listed_for(person).select_related("author", "topic"))
+        if is_member and event.is_office_hour
+        else [],
         all_topics=list(Topic.objects.order_by("name")) if is_member and event.is_office_hour else [],
         now=timezone.now(),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import access, exports, services
-from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
+from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
 from events.models import Event, Kind, Question, Registration
 from networks import access as network_access
 from networks.models import Network
@@ -188,6 +188,9 @@ def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = network_access.access_network(request.user, slug)
     question = access.access_question_answer(request.user, network, pk)
     question.event.network = network
+    if question.is_removed:
+        messages.info(request, _("The coordination has removed this question."))
+        return redirect(question.event.get_absolute_url() + "#questions")
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,6 +203,84 @@ def question_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request, "events/question_answer.html", network_context(request, network, question=question, form=form)
     )
+
+
+def _own_question(request: HttpRequest, slug: str, pk: int):
+    """The network, the viewer's own question (its event's network set: no second query) and the viewer."""
+    network = network_access.access_network(request.user, slug)
+    person = person_of(request)
+    question = access.access_question_own(request.user, network, pk, person=person)
+    question.event.network = network
+    return network, question, person
+
+
+def _back_to_questions(question: Question) -> str:
+    return question.event.get_absolute_url() + "#questions"
+
+
+def _closed_for_change(request: HttpRequest, question: Question) -> HttpResponse | None:
+    """Answered questions belong to the FAQ: the asker is told so instead of a form."""
+    if question.is_answered:
+        messages.info(request, _("This question has been answered; it can no longer be changed."))
+        return redirect(_back_to_questions(question))
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, question, person = _own_question(request, slug, pk)
+    if closed := _closed_for_change(request, question):
+        return closed
+    if question.event.is_cancelled or question.event.is_past:
+        messages.info(request, _("This office hour is over or cancelled; questions are closed."))
+        return redirect(_back_to_questions(question))
+    form = QuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.question_edit(question=question, by=person, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your question has been changed."))
+            return redirect(_back_to_questions(question))
+    context = network_context(request, network, question=question, form=form)
+    return render(request, "events/question_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network, question, person = _own_question(request, slug, pk)
+    if closed := _closed_for_change(request, question):
+        return closed
+    if request.method == "POST":
+        try:
+            services.question_delete(question=question, by=person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your question has been withdrawn."))
+        return redirect(_back_to_questions(question))
+    return render(request, "events/question_delete.html", network_context(request, network, question=question))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = network_access.access_network(request.user, slug)
+    question = access.access_question_answer(request.user, network, pk)
+    question.event.network = network
+    if question.is_removed:
+        messages.info(request, _("The coordination has removed this question."))
+        return redirect(_back_to_questions(question))
+    form = QuestionRemoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.question_remove(question=question, by=person_of(request), reason=form.cleaned_data["removed_reason"])
+        messages.success(request, _("The question has been removed; it is kept with the reason in the admin."))
+        return redirect(_back_to_questions(question))
+    context = network_context(request, network, question=question, form=form)
+    return render(request, "events/question_remove.html", context, status=400 if form.errors else 200)
 
 
 @login_required
