@@ -210,11 +210,11 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
     from networks.channel.access import can_read_thread, person_may_post
     from networks.channel.models import Thread
 
-    if parsed.automatic:
-        row.outcome, row.reason = Outcome.DROPPED, parsed.automatic
-        return
     if _is_own_sender(parsed.from_address):
         row.outcome, row.reason = Outcome.DROPPED, Reason.OURS
+        return
+    if parsed.automatic:
+        row.outcome, row.reason = Outcome.DROPPED, parsed.automatic
         return
     token = _found_token(parsed)
     if token is None:
