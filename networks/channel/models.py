@@ -110,7 +110,7 @@ class Thread(models.Model):
     def url_of(self, number: int) -> str:
         """The address of post ``number`` on its page."""
         page = self.page_of(number)
-        query = f"?seite={page}" if page > 1 else ""
+        query = f"?page={page}" if page > 1 else ""
         return f"{self.get_absolute_url()}{query}#beitrag-{number}"
 
 
