@@ -13,7 +13,7 @@ class ChannelConfig(AppConfig):
     def ready(self) -> None:
         from networks import mail
         from networks import panels as extension_points
-        from networks.channel import mail_kinds, panels
+        from networks.channel import digest, mail_kinds, panels, search
 
         mail.register_area(mail_kinds.AREA)
         mail.register(*mail_kinds.KINDS)
@@ -22,6 +22,8 @@ class ChannelConfig(AppConfig):
         extension_points.register("dashboard", panels.DASHBOARD)
         extension_points.register_personal_data("channel", panels.personal_data)
         extension_points.register_account_delete("channel", panels.before_account_delete)
+        digest.register_section()
+        search.register_sources()
         _watch_for_page_cache()
 
 

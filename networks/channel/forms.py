@@ -57,6 +57,11 @@ class ThreadMoveForm(_Places):
 
 class ReplyForm(forms.Form):
     body = body_field()
+    attachment = forms.FileField(
+        label=_("Attach a file (optional)"),
+        required=False,
+        help_text=_("It is stored in the network's library; only people who may read the thread can open it."),
+    )
 
 
 class PostEditForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from networks.library.models import Document
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
 from networks.models import Network, Person, Topic, WorkingGroup
 
@@ -119,7 +120,13 @@ class PostQuerySet(models.QuerySet):
         return self.filter(hidden_at__isnull=True)
 
     def for_thread_page(self):
-        return self.select_related("author__organisation", "hidden_by").order_by("number")
+        return (
+            self.select_related("author__organisation", "hidden_by")
+            .prefetch_related(
+                models.Prefetch("attachments", queryset=Document.objects.live().select_related("current", "network"))
+            )
+            .order_by("number")
+        )
 
 
 class Post(models.Model):
@@ -138,6 +145,11 @@ class Post(models.Model):
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     hidden_reason = models.CharField(_("reason for hiding"), max_length=500, blank=True)
+    # Files attached on the web or to a reply by email: documents of the network's library (its download checks
+    # access), never bytes in the post.
+    attachments = models.ManyToManyField(
+        "library.Document", verbose_name=_("attachments"), blank=True, related_name="channel_posts"
+    )
 
     objects = PostQuerySet.as_manager()
 

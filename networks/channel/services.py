@@ -25,6 +25,7 @@ from networks.channel.models import (
     Thread,
     ThreadFollow,
 )
+from networks.channel.search import REINDEX_POSTS
 from networks.models import Network, NetworkRole, Person, Topic, WorkingGroup
 
 
@@ -255,6 +256,7 @@ def thread_move(
     title = _clean_title(title)
     _check_place(thread.network, working_group, category)
     thread.title, thread.category, thread.working_group = title, category, working_group
+    setattr(thread, REINDEX_POSTS, True)  # its replies show the title in the search
     thread.save(update_fields=["title", "category", "working_group"])
     return thread
 

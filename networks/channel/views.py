@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from networks.channel.forms import (
     ThreadMoveForm,
 )
 from networks.channel.models import Category, Post, PostRevision, ThreadFollow
+from networks.library.services import document_store
 from networks.models import Person, WorkingGroup
 from networks.pages import network_context
 
@@ -38,12 +40,13 @@ def _person(request: HttpRequest) -> Person | None:
         return None
 
 
-def _form_errors(form, error: ValidationError) -> None:
+def _form_errors(form, error: ValidationError, *, field: str | None = None) -> None:
+    """The service's errors on the form: by field where they name one, else on ``field`` (or the whole form)."""
     if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else field, errors)
     else:
-        form.add_error(None, error)
+        form.add_error(field, error)
 
 
 def _status(request: HttpRequest) -> int:
@@ -149,15 +152,33 @@ def post_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     thread = access.access_thread(request.user, network, pk)
     if not access.can_post(request.user, thread):
         raise PermissionDenied
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            post = services.post_reply(thread=thread, author=_person(request), body=form.cleaned_data["body"])
+            post = _reply_with_file(thread, _person(request), form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            _form_errors(form, error, field="attachment")
         else:
             return redirect(post.get_absolute_url())
     return _thread_page(request, network, thread, reply_form=form, status=400)
+
+
+@transaction.atomic
+def _reply_with_file(thread, person, data: dict):
+    """The reply and its file in one transaction: a refused reply leaves no document behind, nor the reverse."""
+    upload = data.get("attachment")
+    documents = []
+    if upload:
+        documents.append(
+            document_store(
+                network=thread.network,
+                working_group=thread.working_group,
+                uploaded_by=person,
+                name=upload.name,
+                content=upload,
+            )
+        )
+    return services.post_reply(thread=thread, author=person, body=data["body"], attachments=documents)
 
 
 @login_required

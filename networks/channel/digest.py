@@ -1,0 +1,90 @@
+"""The discussions' section of the digest (networks.digest.sections, stream POSTS): per thread with news in the
+window, the new thread or its new replies, newest first; not the person's own posts, not muted threads, no hidden
+posts. Constant queries per batch: the posts of every network of the batch in the widest window (one query),
+the batch's mutes (one query); each person's part is cut from them in memory.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from networks.channel.models import Post, ThreadFollow
+from networks.digest.sections import POSTS, Item, Request, register
+from networks.markdown import plain_start
+
+MAX_POSTS = 5_000  # per batch: a weekly digest of very busy networks shows the newest
+
+
+def _net_id(network) -> int:
+    return getattr(network, "pk", network)
+
+
+def items_batch(requests: list[Request]) -> dict[int, list[Item]]:
+    network_ids = {_net_id(n) for r in requests for n in r.networks}
+    since, until = min(r.since for r in requests), max(r.until for r in requests)
+    posts = list(
+        Post.objects.filter(
+            thread__network_id__in=network_ids, created_at__gt=since, created_at__lte=until, hidden_at__isnull=True
+        )
+        .select_related("thread__network", "author")
+        .order_by("-created_at", "-pk")[:MAX_POSTS]
+    )
+    people = [r.person.pk for r in requests]
+    muted = set(
+        ThreadFollow.objects.filter(
+            person_id__in=people, state=ThreadFollow.State.MUTED, thread_id__in={p.thread_id for p in posts}
+        ).values_list("person_id", "thread_id")
+    )
+    return {r.person.pk: _items_of(r, posts, muted) for r in requests}
+
+
+def _items_of(request: Request, posts: list[Post], muted: set) -> list[Item]:
+    networks = {_net_id(n) for n in request.networks}
+    person = request.person.pk
+    by_thread: dict[int, list[Post]] = {}
+    for post in posts:  # newest first
+        if (
+            post.thread.network_id in networks
+            and request.since < post.created_at <= request.until
+            and post.author_id != person
+            and (person, post.thread_id) not in muted
+        ):
+            by_thread.setdefault(post.thread_id, []).append(post)
+    return [_item(found) for found in by_thread.values()]
+
+
+def _item(posts: list[Post]) -> Item:
+    newest, oldest = posts[0], posts[-1]
+    thread = newest.thread
+    replies = [p for p in posts if p.number > 1]
+    if oldest.number == 1:
+        summary = _("New thread by %(name)s") % {"name": oldest.author.name if oldest.author else _("former member")}
+        if replies:
+            summary += ", " + ngettext("%(count)s reply", "%(count)s replies", len(replies)) % {"count": len(replies)}
+    else:
+        summary = ngettext("%(count)s new reply", "%(count)s new replies", len(replies)) % {"count": len(replies)}
+    excerpt = plain_start(newest.body_html, length=300).strip()
+    return Item(
+        network=thread.network,
+        title=thread.title,
+        url=thread.url_of(oldest.number),
+        date=newest.created_at,
+        summary=f"{summary}: {excerpt}" if excerpt else summary,
+        key=f"channel.thread:{thread.pk}",
+    )
+
+
+def items(person, networks, since, until) -> list[Item]:
+    return items_batch([Request(person=person, networks=tuple(networks), since=since, until=until)])[person.pk]
+
+
+def register_section() -> None:
+    register(
+        key="channel",
+        title=gettext_lazy("Discussions"),
+        order=20,
+        stream=POSTS,
+        items=items,
+        items_batch=items_batch,
+    )

@@ -1,0 +1,81 @@
+"""The discussions in the one search: threads (title and first post) and replies, for the network's members.
+
+Scopes: ``members:<network>`` (every working group is open to the network's members; a closed group would give
+``group:<id>``). Hidden posts are not indexed (hiding one removes it from the index). A thread is reindexed when
+its first post changes; a thread's replies when it is renamed or moved (``thread_move`` asks for it: an ordinary
+reply saves the thread's counters and must not reindex all its posts).
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from networks.channel.models import Post, Thread
+from networks.search import scopes
+from networks.search.registry import Dependency, SearchDocument, Source, register
+
+REINDEX_POSTS = "_reindex_posts"  # set on a Thread instance before a save that changes what its posts show
+
+
+def _threads():
+    first = Post.objects.filter(thread=OuterRef("pk"), number=1, hidden_at__isnull=True).values("body")[:1]
+    return Thread.objects.select_related("network").annotate(first_body=Subquery(first))
+
+
+def _thread_document(thread: Thread) -> SearchDocument:
+    body = getattr(thread, "first_body", None)
+    if body is None and not hasattr(thread, "first_body"):
+        body = thread.posts.shown().filter(number=1).values_list("body", flat=True).first()
+    return SearchDocument(
+        title=thread.title,
+        body=body or "",
+        url=thread.get_absolute_url(),
+        scopes=frozenset({scopes.members(thread.network_id)}),
+        network_id=thread.network_id,
+        date=thread.created_at,
+    )
+
+
+def _post_document(post: Post) -> SearchDocument | None:
+    if post.is_hidden or post.number == 1:  # the first post is the thread's document
+        return None
+    thread = post.thread
+    return SearchDocument(
+        title=thread.title,
+        body=post.body,
+        url=post.get_absolute_url(),
+        scopes=frozenset({scopes.members(thread.network_id)}),
+        network_id=thread.network_id,
+        date=post.created_at,
+    )
+
+
+def register_sources() -> None:
+    register(
+        Source(
+            kind="thread",
+            label=_("Discussions"),
+            model=Thread,
+            document=_thread_document,
+            queryset=_threads,
+            dependencies=(Dependency(Post, lambda post: [post.thread] if post.number == 1 else []),),
+            order=60,
+        )
+    )
+    register(
+        Source(
+            kind="post",
+            label=_("Posts"),
+            model=Post,
+            document=_post_document,
+            queryset=lambda: Post.objects.select_related("thread__network"),
+            dependencies=(
+                Dependency(
+                    Thread,
+                    lambda thread: thread.posts.filter(number__gt=1) if getattr(thread, REINDEX_POSTS, False) else [],
+                ),
+            ),
+            order=61,
+        )
+    )
