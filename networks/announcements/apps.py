@@ -1,3 +1,5 @@
+"""networks.announcements: Announcements (a room of networks, DESIGN §2)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,21 @@ class AnnouncementsConfig(AppConfig):
     name = "networks.announcements"
     label = "announcements"
     verbose_name = _("Announcements")
+
+    def ready(self) -> None:
+        from networks import cache, mail, panels
+        from networks.announcements import digest, mail_kinds, search
+        from networks.announcements import panels as own_panels
+        from networks.announcements.models import Announcement
+        from networks.models import Network
+
+        mail.register(*mail_kinds.KINDS)
+        panels.register("network_space", own_panels.LATEST)
+        digest.register()
+        search.register()
+
+        def of_announcement(announcement) -> tuple[str, ...]:  # the latest ones in the network's space
+            slug = Network.objects.filter(pk=announcement.network_id).values_list("slug", flat=True).first()
+            return cache.of_network(slug)
+
+        cache.watch(Announcement, of_announcement)

@@ -69,6 +69,9 @@ class Announcement(models.Model):
         help_text=_("Markdown: **bold**, *italic*, lists with “-”, [text](https://…) for a link."),
     )
     body_html = MarkdownHTMLField(source="body", profile="announcement")
+    documents = models.ManyToManyField(
+        "library.Document", verbose_name=_("attachments from the library"), blank=True, related_name="+"
+    )
     extra_attachments = models.JSONField(
         _("generated attachments"),
         default=list,
