@@ -8,13 +8,14 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import library, mail_kinds, panels, personal_data
+        from events import announcements, library, mail_kinds, panels, personal_data
         from networks import mail
         from networks import panels as extension_points
 
         mail.register(*mail_kinds.KINDS)
         panels.register()
         library.register()  # event documents in the network's document library
+        announcements.register()  # an event's participants as audiences of announcements; invitations
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)

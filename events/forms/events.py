@@ -78,6 +78,16 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self._topics_field()
+        if not self.instance.pk:  # a new event: the invitation to the members (events.announcements)
+            self.fields["invite_members"] = forms.BooleanField(
+                label=_("Invite the members"),
+                required=False,
+                help_text=_(
+                    "Every member of the network gets one email with the details, the registration link and the "
+                    "date for the calendar (.ics); those who have not answered get one reminder a week before the "
+                    "registration deadline."
+                ),
+            )
         if self.instance.pk:  # a change: a few words for the email the participants get about it
             self.fields["note"] = forms.CharField(
                 label=_("Note to the participants"),
