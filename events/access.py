@@ -94,14 +94,26 @@ def access_action_item(user, network: Network, pk: int, *, person=None) -> Outco
     coordinators may change its status."""
     if not is_member(user, network):
         raise Http404
-    item = get_object_or_404(
-        Outcome.objects.action_items().select_related("event", "owner_person", "owner_organisation"),
-        event__network=network,
-        pk=pk,
-    )
+    item = get_object_or_404(Outcome.objects.action_items().for_list(), network=network, pk=pk)
     if is_coordinator(user, network) or owns_action_item(person, item):
         return item
     raise PermissionDenied
+
+
+def access_outcome(user, network: Network, pk: int) -> Outcome:
+    """An outcome (decision, idea, action item) of the network: its members, coordinators and staff see it (404 for
+    everyone else, as the network's internal pages)."""
+    if not is_member(user, network):
+        raise Http404
+    return get_object_or_404(Outcome.objects.for_list(), network=network, pk=pk)
+
+
+def access_outcome_manage(user, network: Network, pk: int) -> Outcome:
+    """Editing an outcome: the network's coordinators (403 for members who see it)."""
+    outcome = access_outcome(user, network, pk)
+    if not is_coordinator(user, network):
+        raise PermissionDenied
+    return outcome
 
 
 def owns_action_item(person, item: Outcome) -> bool:

@@ -31,6 +31,7 @@ class RegistrationInline(admin.TabularInline):
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
+    exclude = ["network", "working_group"]  # the event's (set in EventAdmin.save_formset)
     autocomplete_fields = ["owner_person", "owner_organisation"]
 
 
@@ -56,6 +57,16 @@ class EventAdmin(HistoryAdmin):
 
     def history_record_title(self, record) -> str:
         return Truncator(record.text).chars(80)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Outcome:  # an outcome of the event belongs to the event's network
+            for outcome in formset.save(commit=False):
+                outcome.network_id = form.instance.network_id
+                outcome.save()
+            for outcome in formset.deleted_objects:
+                outcome.delete()
+            return
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(EventSeries)
@@ -87,10 +98,11 @@ class NoticeAdmin(admin.ModelAdmin):
 
 @admin.register(Outcome)
 class OutcomeAdmin(HistoryAdmin):
-    list_display = ["text", "kind", "event", "owner_person", "owner_organisation", "due_date", "status"]
-    list_filter = ["kind", "status", "event__network"]
+    list_display = ["text", "kind", "network", "event", "owner_person", "owner_organisation", "due_date", "status"]
+    list_filter = ["kind", "status", "network"]
     search_fields = ["text"]
     autocomplete_fields = ["event", "owner_person", "owner_organisation"]
+    list_select_related = ["network", "event", "owner_person", "owner_organisation"]
 
 
 class QuestionRemovedFilter(admin.SimpleListFilter):

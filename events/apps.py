@@ -8,14 +8,16 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import announcements, library, mail_kinds, panels, personal_data
+        from events import channel, library, mail_kinds, panels, personal_data
         from networks import mail
         from networks import panels as extension_points
 
         mail.register(*mail_kinds.KINDS)
+        mail.register_area(mail_kinds.TASK_AREA)
+        mail.register(*mail_kinds.TASK_KINDS)
         panels.register()
+        channel.register()  # "plan as an event" / "record as an action item" on discussion threads
         library.register()  # event documents in the network's document library
-        announcements.register()  # an event's participants as audiences of announcements; invitations
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)
@@ -39,8 +41,7 @@ def _watch_for_page_cache() -> None:
         return (*cache.of_network(slug), *cache.of_person(registration.person_id))
 
     def of_outcome(outcome) -> tuple[str, ...]:  # the open action items counted in the network's space
-        slug = Network.objects.filter(events=outcome.event_id).values_list("slug", flat=True).first()
-        return cache.of_network(slug)
+        return cache.of_network(network_slug(outcome.network_id))
 
     cache.watch(Event, of_event)
     cache.watch(EventSeries, of_event)

@@ -741,6 +741,7 @@ def _outcome(event: Event, spec: OutcomeSpec, people: dict[str, Person]) -> Outc
         kind=spec.kind,
         text=spec.text,
         defaults={
+            "network": event.network,
             "owner_person": people[spec.person] if spec.person else None,
             "owner_organisation": Organisation.objects.get(slug=spec.organisation) if spec.organisation else None,
             "due_date": due,

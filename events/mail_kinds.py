@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Notice
-from networks.mail import MailKind
+from networks.mail import Area, MailKind
 from networks.models import NetworkRole
 
 _REGISTERED = _("You receive this email because of your registration for an event on Klimanetz.")
@@ -81,5 +81,68 @@ KINDS += [
         _("You receive this email because you asked a question for an office hour on Klimanetz."),
         help=_("When the coordination answers a question you asked for an office hour (once; not when it edits it)."),
         order=len(KINDS) + 1,
+    ),
+]
+
+
+# --- Action items (events.services.tasks) -------------------------------------------------------------------
+
+TASK_AREA = Area("tasks", _("Action items"), order=35)
+_ACTION_ITEMS = _("You receive this email because you are responsible for an action item in a network on Klimanetz.")
+
+
+def _in_a_network(person) -> bool:
+    return person.network_roles.exists()
+
+
+def _coordinates_a_network(person) -> bool:
+    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
+
+
+TASK_KINDS = [
+    MailKind(
+        "task_assigned",
+        "tasks",
+        _("An action item was assigned to me"),
+        _ACTION_ITEMS,
+        help=_("When you or your organisation become responsible for an action item, with its due date."),
+        order=1,
+        audience=_in_a_network,
+    ),
+    MailKind(
+        "task_due_soon",
+        "tasks",
+        _("Reminder before an action item is due"),
+        _ACTION_ITEMS,
+        help=_("Three days before the due date of an open action item you are responsible for, once."),
+        order=2,
+        audience=_in_a_network,
+    ),
+    MailKind(
+        "task_overdue",
+        "tasks",
+        _("Reminder when an action item is overdue"),
+        _ACTION_ITEMS,
+        help=_("The day after the due date of an action item that is still open, once."),
+        order=3,
+        audience=_in_a_network,
+    ),
+    MailKind(
+        "task_comment",
+        "tasks",
+        _("Comments on my action items"),
+        _("You receive this email because you are responsible for an action item or commented on it on Klimanetz."),
+        help=_("When someone comments on an action item you are responsible for or have commented on."),
+        order=4,
+        audience=_in_a_network,
+    ),
+    MailKind(
+        "task_done",
+        "tasks",
+        _("An action item of my network is done"),
+        _("You receive this email because you coordinate a network on Klimanetz."),
+        help=_("When an action item of a network you coordinate is marked as done."),
+        order=5,
+        audience=_coordinates_a_network,
     ),
 ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from events.models import Event, Outcome, Registration
 from networks import panels
 from networks.access import is_coordinator
-from networks.models import Network, NetworkRole, Person
+from networks.models import Network, NetworkRole, Person, WorkingGroup
 
 NEXT_EVENTS = 5
 WAITING_PLACES = 10
@@ -35,7 +35,7 @@ def dashboard_context(request: HttpRequest, person: Person) -> dict:
     items = (
         Outcome.objects.open()
         .of_person(person)
-        .filter(event__network__in=my_networks)
+        .filter(network__in=my_networks)
         .for_list()
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
@@ -59,7 +59,7 @@ def network_space_context(request: HttpRequest, network: Network) -> dict:
     )
     counts = (
         Outcome.objects.open()
-        .filter(event__network=network)
+        .filter(network=network)
         .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
     )
     return {
@@ -94,7 +94,38 @@ def network_detail_context(request: HttpRequest, network: Network) -> dict:
     return {"network": network, "events": list(events[:NETWORK_NEXT_EVENTS])}
 
 
+GROUP_MEETINGS = 5
+GROUP_ITEMS = 10
+
+
+def working_group_context(request: HttpRequest, group: WorkingGroup) -> dict:
+    """A working group's page: its next and last meetings and its open action items (3 queries)."""
+    network = group.network
+    meetings = Event.objects.visible_to(request.user).filter(network=network, working_group=group).active()
+    items = (
+        Outcome.objects.open()
+        .filter(network=network)
+        .of_working_group(group)
+        .for_list()
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    return {
+        "network": network,
+        "group": group,
+        "can_plan": is_coordinator(request.user, network),
+        "upcoming": list(meetings.upcoming().order_by("starts_at", "pk")[:GROUP_MEETINGS]),
+        "past": list(meetings.past().order_by("-starts_at", "-pk")[:GROUP_MEETINGS]),
+        "items": list(items[:GROUP_ITEMS]),
+    }
+
+
 def register() -> None:
+    panels.register(
+        "working_group",
+        panels.Panel(
+            key="events", template="events/partials/panel_working_group.html", context=working_group_context, order=30
+        ),
+    )
     panels.register(
         "home", panels.Panel(key="events", template="events/partials/panel_home.html", context=home_context)
     )

@@ -35,11 +35,12 @@ def export(person: Person) -> dict:
         "action_items": [
             {
                 "text": o.text,
-                "event": o.event.title,
+                "network": o.network.name,
+                "event": o.event.title if o.event_id else "",
                 "due_date": o.due_date and o.due_date.isoformat(),
                 "status": o.status,
             }
-            for o in Outcome.objects.action_items().filter(owner_person=person).select_related("event")
+            for o in Outcome.objects.action_items().filter(owner_person=person).select_related("event", "network")
         ],
         "calendar_feed": CalendarToken.objects.filter(person=person).exists(),
     }

@@ -15,3 +15,9 @@ def series_materialise_all() -> int:
 def reminders_send() -> int:
     """Enqueue the reminders that are due (every few minutes); each at most once."""
     return services.reminders_send()
+
+
+@shared_task(acks_late=True)
+def task_reminders_send() -> int:
+    """Enqueue the action items' reminders before and after their due dates (hourly); each at most once."""
+    return services.task_reminders_send()

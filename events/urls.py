@@ -1,6 +1,7 @@
 from django.urls import path
 
-from events import announcements, views
+from events import views
+from events.views import tasks as task_views
 from networks.cache import network_scopes, public_page
 
 app_name = "events"
@@ -36,7 +37,6 @@ urlpatterns = [
     path(event + "bearbeiten/", views.event_edit, name="event-edit"),
     path(event + "kopieren/", views.event_copy, name="event-copy"),
     path(event + "absagen/", views.event_cancel, name="event-cancel"),
-    path(event + "einladen/", announcements.event_invite, name="event-invite"),
     path(event + "anmelden/", views.register, name="register"),
     path(event + "abmelden/", views.unregister, name="unregister"),
     path(event + "teilnehmende/", views.participant_list, name="participant-list"),
@@ -50,4 +50,12 @@ urlpatterns = [
     path(event + "dokumente/<int:doc>/", views.document_download, name="document-download"),
     path(event + "dokumente/<int:doc>/loeschen/", views.document_delete, name="document-delete"),
     path(event + "fragen/", views.question_create, name="question-create"),
+]
+
+# Outcomes and action items (issue 15 §4): one outcome's page, its comments, editing; action items without event
+urlpatterns += [
+    path(network + "aufgaben/neu/", task_views.action_item_create, name="action-item-create"),
+    path(network + "ergebnisse/<int:pk>/", task_views.outcome_detail, name="outcome-detail"),
+    path(network + "ergebnisse/<int:pk>/bearbeiten/", task_views.outcome_edit, name="outcome-edit"),
+    path(network + "ergebnisse/<int:pk>/kommentare/", task_views.outcome_comment, name="outcome-comment"),
 ]

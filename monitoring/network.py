@@ -402,7 +402,7 @@ def open_action_items(network: Network, organisations) -> QuerySet[Outcome]:
     """Open action items of the network's events owned by the organisations or by a person of them."""
     return (
         Outcome.objects.open()
-        .filter(event__network=network)
+        .filter(network=network)
         .filter(Q(owner_organisation__in=organisations) | Q(owner_person__organisation__in=organisations))
     )
 

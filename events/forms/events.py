@@ -65,6 +65,7 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
             "visibility",
             "description",
             "topics",
+            "working_group",
         ]
         widgets = {
             "starts_at": DateTimeLocalInput(),
@@ -78,16 +79,9 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self._topics_field()
-        if not self.instance.pk:  # a new event: the invitation to the members (events.announcements)
-            self.fields["invite_members"] = forms.BooleanField(
-                label=_("Invite the members"),
-                required=False,
-                help_text=_(
-                    "Every member of the network gets one email with the details, the registration link and the "
-                    "date for the calendar (.ics); those who have not answered get one reminder a week before the "
-                    "registration deadline."
-                ),
-            )
+        groups = self.fields["working_group"]  # the network's own groups (a meeting of one is on its page)
+        groups.queryset = network.working_groups.filter(is_active=True).order_by("name")
+        groups.empty_label = _("(the whole network)")
         if self.instance.pk:  # a change: a few words for the email the participants get about it
             self.fields["note"] = forms.CharField(
                 label=_("Note to the participants"),

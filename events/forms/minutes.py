@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import services
 from events.models import Document, Event, Outcome
+from networks.library.uploads import check_upload
 from networks.markdown import PROFILES, MarkdownValidator
 from networks.models import Network, Organisation, Person
 
@@ -83,7 +84,7 @@ class OutcomeForm(forms.ModelForm):
 
     class Meta:
         model = Outcome
-        fields = ["kind", "text", "owner_person", "owner_organisation", "due_date"]
+        fields = ["kind", "text", "owner_person", "owner_organisation", "due_date", "working_group"]
         widgets = {"due_date": DateInput(), "text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "owner_person": _("Action items only: a person with a role in this network, or …"),
@@ -105,6 +106,9 @@ class OutcomeForm(forms.ModelForm):
             pk__in=network.memberships.current().values("organisation")
         ).order_by("name")
         organisations.empty_label = _("(no organisation)")
+        groups = self.fields["working_group"]
+        groups.queryset = network.working_groups.filter(is_active=True).order_by("name")
+        groups.empty_label = _("(no working group)")
         if not self._past_due_sent():
             del self.fields["confirm_past_due"]
 
@@ -125,7 +129,8 @@ class OutcomeForm(forms.ModelForm):
         clean() still reports a missing owner.
         """
         data = super().clean()
-        if data.get("kind") == Outcome.Kind.ACTION:
+        kind = data.get("kind") if "kind" in self.fields else self.instance.kind
+        if kind == Outcome.Kind.ACTION:
             if data.get("owner_person") and data.get("owner_organisation"):
                 self.add_error("owner_organisation", _("An action item has one owner: a person or an organisation."))
             due = data.get("due_date")
@@ -135,10 +140,62 @@ class OutcomeForm(forms.ModelForm):
                     _("%(date)s lies in the past. Choose a later date, or confirm the date below.")
                     % {"date": date_format(due, "SHORT_DATE_FORMAT")},
                 )
-        elif data.get("kind"):
+        elif kind:
             for name in ("owner_person", "owner_organisation", "due_date"):
                 if data.get(name):
                     self.add_error(name, _("Only action items have an owner and a due date."))
+        return data
+
+
+class OutcomeEditForm(OutcomeForm):
+    """Changing an outcome: its text, owner, due date, group and (action items) status; the history keeps each
+    change. The kind stays: a decision that should have been an action item is deleted and recorded anew."""
+
+    class Meta(OutcomeForm.Meta):
+        fields = ["text", "owner_person", "owner_organisation", "due_date", "status", "working_group"]
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, network=network, **kwargs)
+        if self.instance.kind != Outcome.Kind.ACTION:
+            for name in ("owner_person", "owner_organisation", "due_date", "status"):
+                del self.fields[name]
+
+
+class ActionItemForm(OutcomeForm):
+    """A new action item of the network without an event (e.g. taken from a discussion thread)."""
+
+    class Meta(OutcomeForm.Meta):
+        fields = ["text", "owner_person", "owner_organisation", "due_date", "working_group"]
+
+
+class TaskCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=PROFILES["post"].max_length,
+        validators=[MarkdownValidator("post")],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: **bold**, *italic*, - list item, [text](https://…) for a link."),
+    )
+    file = forms.FileField(
+        label=_("Attach a file"),
+        required=False,
+        help_text=_(
+            "Optional. Stored in the network's document library. PDF, images, Office and OpenDocument files, CSV, "
+            "TXT or ZIP; 20 MB at most."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload.name, upload)  # the one upload rule: its error is the field's
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("file") and "file" not in self.errors:
+            self.add_error("text", _("Write a comment or attach a file."))
         return data
 
 

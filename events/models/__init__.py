@@ -19,6 +19,7 @@ from events.models.followup import (
     Outcome,
     OutcomeQuerySet,
     Question,
+    TaskComment,
     _document_path,
     new_token,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "OutcomeQuerySet",
     "Question",
     "Registration",
+    "TaskComment",
     "Visibility",
     "_document_path",
     "holds_a_place",

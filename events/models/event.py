@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from events.recurrence import describe_series
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
-from networks.models import Network, Person, Topic
+from networks.models import Network, Person, Topic, WorkingGroup
 from networks.staff import has_staff_powers
 
 
@@ -290,6 +290,23 @@ class Event(EventFields):
     description_html = MarkdownHTMLField(source="description", profile="description")
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("working group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text=_("Optional: a meeting of one of the network's working groups appears on the group's page."),
+    )
+    source_thread = models.ForeignKey(
+        "channel.Thread",
+        verbose_name=_("from the discussion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
 
     history = HistoricalRecords(excluded_fields=["updated_at", "minutes_html", "description_html"])  # html: derived
     objects = EventQuerySet.as_manager()

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from events.models.event import Event, Registration
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
-from networks.models import Network, Organisation, Person, Topic
+from networks.models import Network, Organisation, Person, Topic, WorkingGroup
 
 
 class Notice(models.Model):
@@ -167,11 +167,21 @@ class OutcomeQuerySet(models.QuerySet):
             owned |= Q(owner_organisation_id=person.organisation_id)
         return self.filter(owned)
 
+    def of_working_group(self, group: WorkingGroup):
+        """Outcomes recorded for the group, or at one of the group's meetings."""
+        return self.filter(Q(working_group=group) | Q(event__working_group=group))
+
     def for_list(self):
-        return self.select_related("event__network", "owner_person", "owner_organisation")
+        """With what every list shows: the network, the event (if any), the owner and the group (one query)."""
+        return self.select_related(
+            "network", "event", "owner_person", "owner_organisation", "working_group", "source_thread"
+        )
 
 
 class Outcome(models.Model):
+    """A decision, idea or action item of a network: recorded in an event's minutes, or without an event (e.g.
+    taken from a discussion thread). ``network`` is the event's network when there is an event."""
+
     class Kind(models.TextChoices):
         DECISION = "decision", _("decision")
         IDEA = "idea", _("idea")
@@ -182,7 +192,8 @@ class Outcome(models.Model):
         DONE = "done", _("done")
         DROPPED = "dropped", _("dropped")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outcomes")
+    network = models.ForeignKey(Network, verbose_name=_("network"), on_delete=models.CASCADE, related_name="outcomes")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, null=True, blank=True, related_name="outcomes")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
     text = models.CharField(_("text"), max_length=500)
     owner_person = models.ForeignKey(
@@ -199,9 +210,34 @@ class Outcome(models.Model):
     due_date = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     completed_at = models.DateTimeField(_("completed on"), null=True, blank=True, editable=False)
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("working group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        help_text=_("Optional: the outcome then also appears on the working group's page."),
+    )
+    source_thread = models.ForeignKey(
+        "channel.Thread",
+        verbose_name=_("from the discussion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outcomes",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The due date each reminder was last sent for (claimed with a conditional UPDATE by the reminder scan):
+    # a new due date gets its own reminders, the same one never twice.
+    reminded_before_for = models.DateField(null=True, blank=True, editable=False)
+    reminded_after_for = models.DateField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reminded_before_for", "reminded_after_for"])
     objects = OutcomeQuerySet.as_manager()
 
     class Meta:
@@ -221,10 +257,16 @@ class Outcome(models.Model):
                 violation_error_message=_("Only action items have an owner and a due date."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "status", "due_date"], name="outcome_open_idx")]
+        indexes = [
+            models.Index(fields=["kind", "status", "due_date"], name="outcome_open_idx"),
+            models.Index(fields=["network", "kind", "status"], name="outcome_network_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:outcome-detail", args=[self.network.slug, self.pk])
 
     def clean(self) -> None:
         if self.owner_person_id and self.owner_organisation_id:
@@ -233,14 +275,54 @@ class Outcome(models.Model):
             raise ValidationError({"owner_person": _("An action item needs a person or organisation responsible.")})
         if self.kind != self.Kind.ACTION and (self.owner_person_id or self.owner_organisation_id or self.due_date):
             raise ValidationError(_("Only action items have an owner and a due date."))
+        if self.event_id and self.network_id and self.event.network_id != self.network_id:
+            raise ValidationError(_("The event belongs to another network."))
+        if self.working_group_id and self.network_id and self.working_group.network_id != self.network_id:
+            raise ValidationError({"working_group": _("The working group belongs to another network.")})
 
     @property
     def owner(self):
         return self.owner_person or self.owner_organisation
 
     @property
+    def is_action(self) -> bool:
+        return self.kind == self.Kind.ACTION
+
+    @property
     def is_overdue(self) -> bool:
         return bool(self.status == self.Status.OPEN and self.due_date and self.due_date < timezone.localdate())
+
+
+class TaskComment(models.Model):
+    """A comment on an outcome (mostly an action item's progress), optionally with a file from the library."""
+
+    item = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=PROFILES["post"].max_length,
+        validators=[MarkdownValidator("post")],
+    )
+    text_html = MarkdownHTMLField(source="text", profile="post")
+    attachment = models.ForeignKey(
+        "library.Document",
+        verbose_name=_("file"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment on an outcome")
+        verbose_name_plural = _("comments on outcomes")
+        indexes = [models.Index(fields=["item", "created_at"], name="taskcomment_item_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 def _document_path(instance: Document, filename: str) -> str:

@@ -16,7 +16,6 @@ from events.services.minutes import (
     document_delete,
     minutes_save,
     minutes_unpublish,
-    outcome_set_status,
 )
 from events.services.personal import calendar_token_get, calendar_token_renew
 from events.services.questions import (
@@ -43,6 +42,12 @@ from events.services.series import (
     series_occurrences,
     series_update_from,
 )
+from events.services.tasks import (
+    outcome_save,
+    outcome_set_status,
+    task_comment_add,
+    task_reminders_send,
+)
 
 __all__ = [
     "ALLOWED_DOCUMENT_TYPES",
@@ -65,6 +70,7 @@ __all__ = [
     "event_update",
     "minutes_save",
     "minutes_unpublish",
+    "outcome_save",
     "outcome_set_status",
     "question_answer",
     "question_ask",
@@ -81,4 +87,6 @@ __all__ = [
     "series_materialise_all",
     "series_occurrences",
     "series_update_from",
+    "task_comment_add",
+    "task_reminders_send",
 ]

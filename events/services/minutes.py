@@ -3,11 +3,10 @@ questions: events.services.questions)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from events.access import owns_action_item
 from events.library import texts_forget as library_texts_forget
 from events.library import texts_queue as library_texts_queue
 from events.models import (
@@ -37,8 +36,12 @@ def minutes_save(*, event: Event, text: str, publish: bool, by: Person | None) -
             participants = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).select_related(
                 "person__user"
             )  # .event is this instance (related manager), network already joined
+            outcomes = list(event.outcomes.for_list())
+            decisions = [o for o in outcomes if o.kind == Outcome.Kind.DECISION]
+            tasks = [o for o in outcomes if o.kind == Outcome.Kind.ACTION and o.status == Outcome.Status.OPEN]
             for registration in participants:
-                notify(registration, Notice.Kind.MINUTES)
+                mine = [o for o in tasks if owns_action_item(registration.person, o)]
+                notify(registration, Notice.Kind.MINUTES, extra={"decisions": decisions, "my_tasks": mine})
     return event
 
 
@@ -46,17 +49,6 @@ def minutes_unpublish(*, event: Event) -> Event:
     event.minutes_published_at = None
     event.save(update_fields=["minutes_published_at", "updated_at"])  # a save, so that the history keeps it
     return event
-
-
-def outcome_set_status(*, outcome: Outcome, status: str) -> Outcome:
-    if outcome.kind != Outcome.Kind.ACTION:
-        raise ValidationError(_("Only action items have a status."))
-    if status not in Outcome.Status.values:
-        raise ValidationError(_("Unknown status."))
-    outcome.status = status
-    outcome.completed_at = timezone.now() if status == Outcome.Status.DONE else None
-    outcome.save(update_fields=["status", "completed_at"])
-    return outcome
 
 
 # The one upload rule (networks.library.uploads): type by content, size; event documents and the library share it.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events import access, announcements, services
+from events import access, services
 from events.forms.events import (
     AgendaFormSet,
     EventCancelForm,
@@ -25,6 +25,7 @@ from events.forms.events import (
     agenda_items,
 )
 from events.models import Event, Registration
+from events.views.tasks import source_thread, thread_initial
 from networks.access import access_network, access_network_manage
 from networks.models import Topic
 from networks.pages import network_context, person_of
@@ -63,7 +64,6 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else [],
         all_topics=list(Topic.objects.order_by("name")) if is_member and event.is_office_hour else [],
         now=timezone.now(),
-        invitation=announcements.invitation_of(event) if can_manage else None,
     )
     return render(request, "events/event_detail.html", context)
 
@@ -76,9 +76,11 @@ def _valid(form: EventForm, agenda) -> bool:
     )
 
 
-def _event_form_page(request, network, form, agenda, *, title: str, event=None, action: str = "") -> HttpResponse:
+def _event_form_page(
+    request, network, form, agenda, *, title: str, event=None, action: str = "", thread=None
+) -> HttpResponse:
     context = network_context(
-        request, network, form=form, agenda=agenda, page_title=title, event=event, form_action=action
+        request, network, form=form, agenda=agenda, page_title=title, event=event, form_action=action, thread=thread
     )
     return render(request, "events/event_form.html", context, status=400 if request.method == "POST" else 200)
 
@@ -87,7 +89,9 @@ def _event_form_page(request, network, form, agenda, *, title: str, event=None, 
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_network_manage(request.user, slug)
-    form = EventForm(request.POST or None, network=network)
+    thread = source_thread(request, network)  # "plan as an event" on a discussion thread (events.channel)
+    form = EventForm(request.POST or None, network=network, initial=thread_initial(request, thread))
+    form.instance.source_thread = thread
     agenda = AgendaFormSet(request.POST or None, prefix="agenda")
     if request.method == "POST" and _valid(form, agenda):
         event = services.event_create(
@@ -97,12 +101,8 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
             by=person_of(request),
         )
         messages.success(request, _("The event has been created."))
-        if form.cleaned_data.get("invite_members"):
-            invited = announcements.invitation_send(event=event, by=person_of(request))
-            if invited:
-                messages.success(request, announcements.invited_message(invited))
         return redirect(event)
-    return _event_form_page(request, network, form, agenda, title=_("New event"))
+    return _event_form_page(request, network, form, agenda, title=_("New event"), thread=thread)
 
 
 @login_required

@@ -39,7 +39,8 @@ def _minutes_page(
         network,
         event=event,
         minutes_form=minutes_form or MinutesForm(event=event),
-        outcome_form=outcome_form or OutcomeForm(network=network, prefix="outcome"),
+        outcome_form=outcome_form
+        or OutcomeForm(network=network, prefix="outcome", initial={"working_group": event.working_group_id}),
         preview=event.minutes_html,  # rendered and sanitised when saved
         outcomes=outcomes,
     )
@@ -86,7 +87,8 @@ def _save_page(
     (an older page) leaves the minutes alone.
     """
     minutes_form = MinutesForm(request.POST, event=event) if "minutes" in request.POST else None
-    outcome_form = OutcomeForm(request.POST, instance=Outcome(event=event), network=network, prefix="outcome")
+    blank = Outcome(event=event, network=network, working_group=event.working_group)
+    outcome_form = OutcomeForm(request.POST, instance=blank, network=network, prefix="outcome")
     if not (outcome_required or outcome_form.has_changed()):
         outcome_form = None
     sent = [form for form in (minutes_form, outcome_form) if form is not None]
@@ -106,7 +108,7 @@ def _save_page(
             if unpublish:
                 services.minutes_unpublish(event=event)
         if outcome_form is not None:
-            outcome = outcome_form.save()
+            outcome = services.outcome_save(outcome=outcome_form.save(commit=False), by=person_of(request))
         if delete is not None:
             delete.delete()
     if minutes_changed:
@@ -213,7 +215,7 @@ def document_delete(request: HttpRequest, slug: str, pk: int, doc: int) -> HttpR
 
 
 def _action_item_rows(network: Network, filters: ActionItemFilterForm, person):
-    rows = Outcome.objects.action_items().for_list().filter(event__network=network)
+    rows = Outcome.objects.action_items().for_list().filter(network=network)
     open_first = Case(When(status=Outcome.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
     return filters.filter(rows, person).order_by(open_first, F("due_date").asc(nulls_last=True), "pk")
 
@@ -240,17 +242,19 @@ def action_items(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def action_item_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_network(request.user, slug)
-    item = event_access.access_action_item(request.user, network, pk, person=person_of(request))
+    person = person_of(request)
+    item = event_access.access_action_item(request.user, network, pk, person=person)
     form = ActionItemStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(
             _("Unknown status. Choose open, done or dropped."), content_type="text/plain; charset=utf-8"
         )
-    services.outcome_set_status(outcome=item, status=form.cleaned_data["status"])
+    services.outcome_set_status(outcome=item, status=form.cleaned_data["status"], by=person)
     messages.success(
         request, _("“%(text)s” is now %(status)s.") % {"text": item.text[:80], "status": item.get_status_display()}
     )
-    return redirect(_list_url(network, request.POST.get("back", "")))
+    back = request.POST.get("back", "")
+    return redirect(item if back == "detail" else _list_url(network, back))
 
 
 def _item_id(value: str) -> int | None:

@@ -69,6 +69,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
         model = Outcome
 
     event = factory.SubFactory(EventFactory)
+    network = factory.LazyAttribute(lambda o: o.event.network if o.event else NetworkFactory())
     kind = Outcome.Kind.ACTION
     text = "Musterausschreibung für die Wärmeplanung teilen"
     owner_person = factory.SubFactory(PersonFactory)

@@ -64,9 +64,9 @@ def test_person_and_organisation_action_items_reach_their_owners(client, persona
     assert 'class="overdue"' in overdue_row and "overdue" in overdue_row
     assert 'class="overdue"' not in items.split("Verbrauchsdaten liefern", 1)[1].split("</li>", 1)[0]
     with translation.override("en"):
-        to_item = reverse("events:action-items", args=[personas.network.slug]) + f"?item={personal.pk}"
+        to_item = reverse("events:outcome-detail", args=[personas.network.slug, personal.pk])
         to_event = event.get_absolute_url()
-    assert f'<a href="{to_item}">Musterausschreibung teilen</a>' in items  # the title leads to the item
+    assert f'<a href="{to_item}">Musterausschreibung teilen</a>' in items  # the title leads to the item's page
     assert f'<a href="{to_event}">' in items  # the event's name to the event
 
     _, panel, page = _dashboard(client, colleague)  # same organisation: its item, not the member's own
