@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import channel, library, mail_kinds, panels, personal_data
+        from events import announcements, channel, library, mail_kinds, panels, personal_data
         from networks import mail
         from networks import panels as extension_points
 
@@ -18,6 +18,7 @@ class EventsConfig(AppConfig):
         panels.register()
         channel.register()  # "plan as an event" / "record as an action item" on discussion threads
         library.register()  # event documents in the network's document library
+        announcements.register()  # an event's participants as audiences of announcements; invitations
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)

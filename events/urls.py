@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import announcements, views
 from events.views import tasks as task_views
 from networks.cache import network_scopes, public_page
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path(event + "bearbeiten/", views.event_edit, name="event-edit"),
     path(event + "kopieren/", views.event_copy, name="event-copy"),
     path(event + "absagen/", views.event_cancel, name="event-cancel"),
+    path(event + "einladen/", announcements.event_invite, name="event-invite"),
     path(event + "anmelden/", views.register, name="register"),
     path(event + "abmelden/", views.unregister, name="unregister"),
     path(event + "teilnehmende/", views.participant_list, name="participant-list"),

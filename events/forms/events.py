@@ -82,6 +82,16 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         groups = self.fields["working_group"]  # the network's own groups (a meeting of one is on its page)
         groups.queryset = network.working_groups.filter(is_active=True).order_by("name")
         groups.empty_label = _("(the whole network)")
+        if not self.instance.pk:  # a new event: the invitation to the members (events.announcements)
+            self.fields["invite_members"] = forms.BooleanField(
+                label=_("Invite the members"),
+                required=False,
+                help_text=_(
+                    "Every member of the network gets one email with the details, the registration link and the "
+                    "date for the calendar (.ics); those who have not answered get one reminder a week before the "
+                    "registration deadline."
+                ),
+            )
         if self.instance.pk:  # a change: a few words for the email the participants get about it
             self.fields["note"] = forms.CharField(
                 label=_("Note to the participants"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events import access, services
+from events import access, announcements, services
 from events.forms.events import (
     AgendaFormSet,
     EventCancelForm,
@@ -64,6 +64,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else [],
         all_topics=list(Topic.objects.order_by("name")) if is_member and event.is_office_hour else [],
         now=timezone.now(),
+        invitation=announcements.invitation_of(event) if can_manage else None,
     )
     return render(request, "events/event_detail.html", context)
 
@@ -101,6 +102,10 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
             by=person_of(request),
         )
         messages.success(request, _("The event has been created."))
+        if form.cleaned_data.get("invite_members"):
+            invited = announcements.invitation_send(event=event, by=person_of(request))
+            if invited:
+                messages.success(request, announcements.invited_message(invited))
         return redirect(event)
     return _event_form_page(request, network, form, agenda, title=_("New event"), thread=thread)
 
