@@ -7,3 +7,8 @@ class SearchConfig(AppConfig):
     name = "networks.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from networks.search import sources_networks
+
+        sources_networks.register_sources()

@@ -1,0 +1,185 @@
+"""What events contributes to the one search (networks.search): events, minutes, decisions and tasks, the
+office hours' FAQ and event documents (with the text the library extracted from them).
+
+Scopes follow events.access: a public event of a public network is public (so are its published minutes and its
+documents, as its page shows them), every other event is for the network's members; unpublished minutes are
+for the coordination; outcomes (events.access.access_outcome) and the FAQ (events.views.faq) for members.
+"""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from events.models import AgendaItem, Document, Event, Outcome, Question
+from networks.library.models import FileText
+from networks.search import scopes
+from networks.search.registry import Dependency, SearchDocument, Source, register
+
+
+def _lines(*parts) -> str:
+    return "\n".join(str(p) for p in parts if p)
+
+
+def event_scopes(event: Event) -> frozenset[str]:
+    if event.is_public and event.network.is_public:
+        return frozenset({scopes.PUBLIC})
+    return frozenset({scopes.members(event.network_id)})
+
+
+def event_document(event: Event) -> SearchDocument:
+    return SearchDocument(
+        title=event.title,
+        body=_lines(
+            event.get_kind_display(),
+            event.get_format_display(),
+            event.venue,
+            event.address,
+            event.description,
+            *(item.title for item in event.agenda.all()),
+        ),
+        url=event.get_absolute_url(),
+        network_id=event.network_id,
+        scopes=event_scopes(event),
+        date=event.starts_at,
+    )
+
+
+def minutes_document(event: Event) -> SearchDocument | None:
+    if not event.minutes.strip():
+        return None
+    published = event.minutes_published_at is not None
+    return SearchDocument(
+        title=_("Minutes: %(event)s") % {"event": event.title},
+        body=event.minutes,
+        url=event.get_absolute_url() + "#minutes",
+        network_id=event.network_id,
+        scopes=event_scopes(event) if published else frozenset({scopes.coordinators(event.network_id)}),
+        date=event.minutes_published_at or event.starts_at,
+    )
+
+
+def _outcome_url(outcome: Outcome) -> str:
+    try:
+        return outcome.get_absolute_url()
+    except NoReverseMatch:  # before the outcome pages existed: the network's action items
+        return reverse("events:action-items", args=[outcome.network.slug]) + f"?item={outcome.pk}"
+
+
+def outcome_document(outcome: Outcome) -> SearchDocument:
+    owner = outcome.owner_person or outcome.owner_organisation
+    return SearchDocument(
+        title=outcome.text[:200],
+        body=_lines(
+            outcome.get_kind_display(),
+            outcome.text if len(outcome.text) > 200 else "",
+            outcome.event.title if outcome.event_id else "",
+            owner.name if owner else "",
+        ),
+        url=_outcome_url(outcome),
+        network_id=outcome.network_id,
+        scopes=frozenset({scopes.members(outcome.network_id)}),
+        date=outcome.created_at,
+    )
+
+
+def question_document(question: Question) -> SearchDocument | None:
+    if question.answered_at is None or question.removed_at is not None:
+        return None  # the FAQ lists answered questions only
+    words = " ".join(question.text.split())[:90].rsplit(" ", 1)[0]
+    return SearchDocument(
+        title=question.text[:200],
+        body=_lines(question.text if len(question.text) > 200 else "", question.answer, question.event.title),
+        url=reverse("events:faq", args=[question.network.slug]) + "?" + f"q={_quote(words)}",
+        network_id=question.network_id,
+        scopes=frozenset({scopes.members(question.network_id)}),
+        date=question.answered_at,
+    )
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote_plus
+
+    return quote_plus(value)
+
+
+def document_document(document: Document) -> SearchDocument:
+    event = document.event
+    return SearchDocument(
+        title=document.title,
+        body=_lines(document.get_kind_display(), event.title, document.search_text or ""),
+        url=document.get_absolute_url(),
+        network_id=event.network_id,
+        scopes=event_scopes(event),
+        date=document.created_at,
+    )
+
+
+def _documents():
+    text = FileText.objects.filter(storage_name=OuterRef("file")).values("text")[:1]
+    return Document.objects.select_related("event__network").annotate(search_text=Subquery(text))
+
+
+def register_sources() -> None:
+    register(
+        Source(
+            kind="event",
+            label=_("Events"),
+            model=Event,
+            document=event_document,
+            queryset=lambda: Event.objects.select_related("network").prefetch_related(
+                Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
+            ),
+            dependencies=(
+                Dependency(AgendaItem, lambda item: [Event(pk=item.event_id)]),
+                Dependency("networks.Network", lambda network: network.events.all()),
+            ),
+            order=30,
+        )
+    )
+    register(
+        Source(
+            kind="minutes",
+            label=_("Minutes"),
+            model=Event,
+            document=minutes_document,
+            queryset=lambda: Event.objects.select_related("network"),
+            dependencies=(Dependency("networks.Network", lambda network: network.events.all()),),
+            order=35,
+        )
+    )
+    register(
+        Source(
+            kind="outcome",
+            label=_("Decisions and tasks"),
+            model=Outcome,
+            document=outcome_document,
+            queryset=lambda: Outcome.objects.select_related("network", "event", "owner_person", "owner_organisation"),
+            order=40,
+        )
+    )
+    register(
+        Source(
+            kind="faq",
+            label=_("FAQ"),
+            model=Question,
+            document=question_document,
+            queryset=lambda: Question.objects.select_related("network", "event"),
+            order=45,
+        )
+    )
+    register(
+        Source(
+            kind="event_document",
+            label=_("Event documents"),
+            model=Document,
+            document=document_document,
+            queryset=_documents,
+            dependencies=(
+                Dependency(FileText, lambda row: Document.objects.filter(file=row.storage_name)),
+                Dependency(Event, lambda event: event.documents.all()),
+            ),
+            order=55,
+        )
+    )

@@ -1,0 +1,306 @@
+"""The two full-text backends of the search index: only the match, rank and snippet SQL differ.
+
+Both get the same parsed query (networks.search.text.parse) and the viewer's scopes, and answer the same two
+questions in one query each: the counts per (kind, network) of the visible hits (facets and total), and one page
+of visible hits with a highlighted title and snippet.
+
+- PostgreSQL: ``to_tsquery('german', …)`` over the generated ``document`` column (german configuration over
+  unaccent), the scopes as ``string_to_array(scopes, ' ') && ARRAY[…]``: both in one GIN index (migration 0001);
+  ``ts_rank`` orders; ``ts_headline`` marks the hits, only for the rows of the page.
+- SQLite (``make run``): an FTS5 table of the stems made in networks.search.text, the scopes as tokens of its own
+  column, ``bm25`` orders; the snippet is cut in Python around the first hit (the FTS5 table holds stems, so
+  its snippet() would show stems rather than the text).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from networks.search import text as search_text
+from networks.search.selectors import ALL
+
+START, STOP = "\ue000", "\ue001"  # hit markers (private-use characters, removed from indexed text)
+PAGE_SIZE = 20
+SNIPPET_WORDS = 30
+HEADLINE_CHARS = 60_000  # of a body that the snippet reads
+
+
+@dataclass(frozen=True)
+class Filters:
+    scopes: frozenset[str]  # the viewer's (selectors.viewer_scopes); {"*"}: everything
+    kind: str | None = None
+    network_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    kind: str
+    object_id: int
+    network_id: int | None
+    title: str
+    url: str
+    date: object
+    title_marked: str  # with START/STOP around hits
+    snippet_marked: str
+
+
+def marked_to_html(marked: str) -> str:
+    """Escape everything, then turn the markers into <mark> (balanced: a stray marker is dropped)."""
+    out, open_ = [], False
+    for part in re.split(f"([{START}{STOP}])", marked):
+        if part == START:
+            if not open_:
+                out.append("<mark>")
+                open_ = True
+        elif part == STOP:
+            if open_:
+                out.append("</mark>")
+                open_ = False
+        else:
+            out.append(html.escape(part))
+    if open_:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def clean_text(value: str) -> str:
+    """Indexed text without the marker characters and NUL (PostgreSQL refuses NUL in text)."""
+    return value.replace(START, "").replace(STOP, "").replace("\x00", "")
+
+
+def scope_token(scope: str) -> str:
+    """A scope as one FTS5 token: "members:3" -> "members3", "signed_in" -> "signedin"."""
+    return re.sub(r"[^a-z0-9]", "", scope.lower())
+
+
+class Backend:
+    vendor = ""
+
+    def sync(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """After entries were written: (entry id, title, body, scopes) for the backend's own structures."""
+
+    def forget(self, entry_ids: list[int]) -> None:
+        """Before entries are deleted."""
+
+    def facets(self, query, filters: Filters) -> list[tuple[str, int | None, int]]:
+        raise NotImplementedError
+
+    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> list[Row]:
+        raise NotImplementedError
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    HEADLINE = (
+        f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, "
+        'FragmentDelimiter=" … ", ShortWord=2'
+    )
+
+    @staticmethod
+    def _tsquery(query) -> tuple[str, list]:
+        """SQL of the tsquery and its parameters: words as (alternative:* | …) joined by &, phrases by <->."""
+        parts, params = [], []
+        if query.terms:
+            words = []
+            for term in query.terms:
+                suffix = ":*" if term.prefix else ""
+                words.append("(" + " | ".join(f"'{a}'{suffix}" for a in term.alternatives) + ")")
+            parts.append("to_tsquery('german'::regconfig, %s)")
+            params.append(" & ".join(words))
+        for phrase in query.phrases:
+            parts.append("phraseto_tsquery('german'::regconfig, %s)")
+            params.append(" ".join(phrase))
+        return " && ".join(parts), params
+
+    @staticmethod
+    def _where(filters: Filters) -> tuple[str, list]:
+        sql, params = ["e.document @@ q.query"], []
+        if ALL not in filters.scopes:
+            sql.append("string_to_array(e.scopes, ' ') && %s::text[]")
+            params.append(sorted(filters.scopes))
+        return " AND ".join(sql), params
+
+    def facets(self, query, filters: Filters):
+        tsquery, params = self._tsquery(query)
+        where, where_params = self._where(filters)
+        sql = (
+            f"WITH q AS (SELECT {tsquery} AS query) "  # noqa: S608 # nosec B608 (fixed fragments; values are params)
+            f"SELECT e.kind, e.network_id, count(*) FROM search_searchentry e, q WHERE {where} "
+            "GROUP BY e.kind, e.network_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + where_params)
+            return [tuple(r) for r in cursor.fetchall()]
+
+    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE):
+        tsquery, params = self._tsquery(query)
+        where, where_params = self._where(filters)
+        if filters.kind:
+            where += " AND e.kind = %s"
+            where_params.append(filters.kind)
+        if filters.network_id:
+            where += " AND e.network_id = %s"
+            where_params.append(filters.network_id)
+        if order == "date":
+            inner, outer = "e.date DESC NULLS LAST, e.id DESC", "p.date DESC NULLS LAST, p.id DESC"
+        else:
+            inner = "rank DESC, e.date DESC NULLS LAST, e.id DESC"
+            outer = "p.rank DESC, p.date DESC NULLS LAST, p.id DESC"
+        sql = (
+            f"WITH q AS (SELECT {tsquery} AS query), "  # noqa: S608 # nosec B608 (fixed fragments; values are params)
+            "p AS (SELECT e.id, e.kind, e.object_id, e.network_id, e.title, e.url, e.date, "
+            "ts_rank(e.document, q.query) AS rank "
+            f"FROM search_searchentry e, q WHERE {where} ORDER BY {inner} "
+            "LIMIT %s OFFSET %s) "
+            "SELECT p.id, p.kind, p.object_id, p.network_id, p.title, p.url, p.date, "
+            "ts_headline('german'::regconfig, p.title, q.query, %s), "
+            "ts_headline('german'::regconfig, left(e.body, %s), q.query, %s) "
+            f"FROM p JOIN search_searchentry e ON e.id = p.id, q ORDER BY {outer}"
+        )
+        all_params = [
+            *params,
+            *where_params,
+            limit,
+            offset,
+            f"StartSel={START}, StopSel={STOP}, HighlightAll=true",
+            HEADLINE_CHARS,
+            self.HEADLINE,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, all_params)
+            return [Row(*r) for r in cursor.fetchall()]
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+
+    def sync(self, rows):
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(r[0],) for r in rows])
+            cursor.executemany(
+                "INSERT INTO search_fts (rowid, title, body, scopes) VALUES (%s, %s, %s, %s)",
+                [
+                    (
+                        entry_id,
+                        search_text.stems(title),
+                        search_text.stems(body),
+                        " ".join(scope_token(s) for s in scopes.split()),
+                    )
+                    for entry_id, title, body, scopes in rows
+                ],
+            )
+
+    def forget(self, entry_ids):
+        with connection.cursor() as cursor:
+            cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in entry_ids])
+
+    @staticmethod
+    def _match(query, filters: Filters) -> str:
+        """The FTS5 MATCH expression: every token double-quoted (nothing the user typed is FTS5 syntax)."""
+        parts = []
+        for term in query.terms:
+            star = "*" if term.prefix else ""
+            alts = sorted({search_text.stem(a) for a in term.alternatives})
+            parts.append("(" + " OR ".join(f'"{a}"{star}' for a in alts) + ")")
+        for phrase in query.phrases:
+            words = (search_text.stem(w) for w in phrase if w not in search_text.STOPWORDS)  # as the FTS5 table
+            parts.append('"' + " ".join(words) + '"')
+        match = "{title body} : (" + " AND ".join(parts) + ")"
+        if ALL not in filters.scopes:
+            tokens = sorted({scope_token(s) for s in filters.scopes})
+            match += " AND scopes : (" + " OR ".join(f'"{t}"' for t in tokens) + ")"
+        return match
+
+    def facets(self, query, filters: Filters):
+        sql = (
+            "SELECT e.kind, e.network_id, count(*) FROM search_fts JOIN search_searchentry e "
+            "ON e.id = search_fts.rowid WHERE search_fts MATCH %s GROUP BY e.kind, e.network_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._match(query, filters)])
+            return [tuple(r) for r in cursor.fetchall()]
+
+    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE):
+        where, params = "search_fts MATCH %s", [self._match(query, filters)]
+        if filters.kind:
+            where += " AND e.kind = %s"
+            params.append(filters.kind)
+        if filters.network_id:
+            where += " AND e.network_id = %s"
+            params.append(filters.network_id)
+        ordering = (
+            "e.date IS NULL, e.date DESC, e.id DESC"
+            if order == "date"
+            else "bm25(search_fts, 10.0, 1.0, 0.0), e.date IS NULL, e.date DESC, e.id DESC"
+        )
+        sql = (
+            "SELECT e.id, e.kind, e.object_id, e.network_id, e.title, e.url, e.date, substr(e.body, 1, %s) "  # noqa: S608 # nosec B608
+            f"FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid WHERE {where} "
+            f"ORDER BY {ordering} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [HEADLINE_CHARS, *params, limit, offset])
+            fetched = cursor.fetchall()
+        stems = query.highlight_words()
+        out = []
+        for entry_id, kind, object_id, network_id, title, url, date, body in fetched:
+            if isinstance(date, str):  # raw SQL on SQLite returns the stored text
+                from django.utils.dateparse import parse_datetime
+
+                date = parse_datetime(date)
+            out.append(
+                Row(
+                    entry_id,
+                    kind,
+                    object_id,
+                    network_id,
+                    title,
+                    url,
+                    date,
+                    mark_words(title, stems, whole=True),
+                    mark_words(body, stems),
+                )
+            )
+        return out
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int = SNIPPET_WORDS) -> str:
+    """``value`` (or, unless ``whole``, a window of about ``words`` words around its first hit) with the words
+    whose stem is or starts with a query stem between START and STOP markers."""
+
+    def hit(word: str) -> bool:
+        folded = search_text.fold(word)
+        if search_text.stem(folded) in stems:
+            return True
+        return any(search_text.stem(folded).startswith(s) for s in stems if len(s) >= 3)
+
+    matches = list(_WORD.finditer(value))
+    if not matches:
+        return value[:300] if not whole else value
+    if whole:
+        start, end = 0, len(matches)
+    else:
+        first = next((i for i, m in enumerate(matches) if hit(m.group())), 0)
+        start = max(first - words // 3, 0)
+        end = min(start + words, len(matches))
+    pieces, pos = [], matches[start].start()
+    for m in matches[start:end]:
+        pieces.append(value[pos : m.start()])
+        pieces.append(f"{START}{m.group()}{STOP}" if hit(m.group()) else m.group())
+        pos = m.end()
+    text = "".join(pieces)
+    if not whole:
+        text = ("… " if start > 0 else "") + " ".join(text.split()) + (" …" if end < len(matches) else "")
+    return text
+
+
+def backend() -> Backend:
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()

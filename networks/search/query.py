@@ -1,0 +1,134 @@
+"""The search a viewer runs: parse, filter by their scopes, count per facet, one page of hits.
+
+A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the counts per
+kind and network (1), the page with its snippets (1), the names of the facets' networks (1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.urls import translate_url
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from networks.models import Network
+from networks.search import registry
+from networks.search import text as search_text
+from networks.search.backends import PAGE_SIZE, Filters, backend, marked_to_html
+from networks.search.selectors import viewer_scopes
+
+MAX_PAGE = 50  # deeper pages are not offered (1,000 hits); narrow the search instead
+ORDERS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str
+    kind_label: str
+    object_id: int
+    title_html: SafeString
+    snippet_html: SafeString
+    url: str
+    date: object
+    network: Network | None
+
+
+@dataclass(frozen=True)
+class Facet:
+    value: str  # the kind or the network id, as in the query string
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchPage:
+    query: search_text.Query
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0  # hits with the chosen kind and network
+    kinds: list[Facet] = field(default_factory=list)
+    networks: list[Facet] = field(default_factory=list)
+    page: int = 1
+    pages: int = 0
+    order: str = "relevance"
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search(user, q: str, *, kind: str = "", network: str = "", order: str = "relevance", page: int = 1) -> SearchPage:
+    """Everything ``user`` may see that matches ``q``; unknown filters and pages are read as none / the nearest."""
+    query = search_text.parse(q)
+    order = order if order in ORDERS else "relevance"
+    result = SearchPage(query=query, order=order)
+    if not query:
+        return result
+    kind = kind if registry.get(kind) else ""
+    network_id = int(network) if network.isdigit() and len(network) < 12 else None
+    scopes = viewer_scopes(user)
+    engine = backend()
+
+    counts = engine.facets(query, Filters(scopes=scopes))
+    by_kind: dict[str, int] = {}
+    by_network: dict[int, int] = {}
+    for row_kind, row_network, n in counts:
+        if registry.get(row_kind) is None:
+            continue  # entries of a source no longer registered
+        if network_id is None or row_network == network_id:
+            by_kind[row_kind] = by_kind.get(row_kind, 0) + n
+        if row_network is not None and (not kind or row_kind == kind):
+            by_network[row_network] = by_network.get(row_network, 0) + n
+        if (not kind or row_kind == kind) and (network_id is None or row_network == network_id):
+            result.total += n
+
+    result.pages = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
+    result.page = min(max(page, 1), max(result.pages, 1))
+    names = Network.objects.filter(pk__in=list(by_network)).only("pk", "name", "short_name", "slug").in_bulk()
+
+    result.kinds = [
+        Facet(value=s.kind, label=str(s.label), count=by_kind[s.kind], selected=s.kind == kind)
+        for s in registry.sources()
+        if by_kind.get(s.kind)
+    ]
+    result.networks = sorted(
+        (
+            Facet(value=str(pk), label=names[pk].short_name or names[pk].name, count=n, selected=pk == network_id)
+            for pk, n in by_network.items()
+            if pk in names
+        ),
+        key=lambda f: (-f.count, f.label),
+    )
+    if not result.total:
+        return result
+
+    rows = engine.page(
+        query,
+        Filters(scopes=scopes, kind=kind or None, network_id=network_id),
+        order=order,
+        offset=(result.page - 1) * PAGE_SIZE,
+    )
+    language = get_language()
+    for row in rows:
+        source = registry.get(row.kind)
+        if source is None:
+            continue
+        result.hits.append(
+            Hit(
+                kind=row.kind,
+                kind_label=str(source.label),
+                object_id=row.object_id,
+                title_html=mark_safe(marked_to_html(row.title_marked or row.title)),  # noqa: S308 (escaped)
+                snippet_html=mark_safe(marked_to_html(row.snippet_marked or "")),  # noqa: S308 (escaped)
+                url=translate_url(row.url, language) if language != "de" else row.url,
+                date=row.date,
+                network=names.get(row.network_id),
+            )
+        )
+    return result

@@ -1,0 +1,106 @@
+"""The search's query path on the backend the suite runs on (SQLite locally, PostgreSQL in CI): German folding
+and stemming, phrases, facets, snippets, sorting, paging, and input that is no query at all."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from networks.search import registry
+from networks.search import text as search_text
+from networks.search.query import search
+from tests.measures.factories import MeasureFactory, RoadmapFactory
+
+pytestmark = pytest.mark.django_db
+
+ANON = AnonymousUser()
+
+
+def titles(q, user=ANON, **options):
+    return [h.title_html.replace("<mark>", "").replace("</mark>", "") for h in search(user, q, **options).hits]
+
+
+@pytest.fixture
+def measures():
+    roadmap = RoadmapFactory(title="Klima-Roadmap Kreis Düren", slug="dueren")
+    made = {
+        "plan": MeasureFactory(roadmap=roadmap, code="W-1", title="Kommunale Wärmeplanung beauftragen"),
+        "pump": MeasureFactory(roadmap=roadmap, code="W-2", title="Wärmepumpen in Schulen", summary="Heizung"),
+        "street": MeasureFactory(
+            roadmap=roadmap, code="V-1", title="Fahrradstraße am Bahnhof", summary="Die Straße wird umgebaut."
+        ),
+        "phrase": MeasureFactory(
+            roadmap=roadmap, code="E-1", title="Energiesteuer senken", summary="Wärme der Zukunft: Netze."
+        ),
+        "hidden": MeasureFactory(roadmap=roadmap, code="X-1", title="Geheime Wärmeplanung", published=False),
+    }
+    registry.reindex()
+    return made
+
+
+def test_umlaut_transcription_finds_umlaut():
+    assert search_text.alternatives("waerme") == ("waerme", "warme")
+    assert search_text.alternatives("quelle") == ("quelle",)
+
+
+def test_waerme_finds_waerme_with_umlaut(measures):
+    assert set(titles("Waerme")) == set(titles("Wärme"))
+    assert "W-2 Wärmepumpen in Schulen" in titles("Waerme")
+
+
+def test_plural_compound_finds_planning(measures):
+    assert titles("Wärmepläne") == ["W-1 Kommunale Wärmeplanung beauftragen"]
+    assert titles("waermeplaene") == ["W-1 Kommunale Wärmeplanung beauftragen"]
+
+
+def test_sharp_s_and_ss(measures):
+    assert titles("Strasse") == ["V-1 Fahrradstraße am Bahnhof"]
+    assert titles("Straße") == ["V-1 Fahrradstraße am Bahnhof"]
+
+
+def test_all_words_must_match(measures):
+    assert titles("Wärmepumpen Schulen") == ["W-2 Wärmepumpen in Schulen"]
+    assert titles("Wärmepumpen Bahnhof") == []
+
+
+def test_phrase_in_order(measures):
+    assert titles('"Wärme der Zukunft"') == ["E-1 Energiesteuer senken"]
+    assert titles('"Zukunft Wärme"') == []
+
+
+def test_unpublished_is_not_public(measures):
+    assert "X-1 Geheime Wärmeplanung" not in titles("Geheime")
+
+
+def test_snippet_and_title_marked_and_escaped(measures):
+    MeasureFactory(code="S-1", title="<script>alert(1)</script> Wärmenetz", summary="<b>Wärmenetz</b> & mehr")
+    registry.reindex("measure")
+    hit = search(ANON, "Wärmenetz").hits[0]
+    assert "<script>" not in hit.title_html and "&lt;script&gt;" in hit.title_html
+    assert "<mark>Wärmenetz</mark>" in hit.title_html
+    assert "<b>" not in hit.snippet_html and "<mark>" in hit.snippet_html
+
+
+def test_facets_count_what_is_visible(measures):
+    result = search(ANON, "Wärme")
+    kinds = {f.value: f.count for f in result.kinds}
+    assert kinds == {"measure": 3}
+    assert result.total == 3
+
+
+@pytest.mark.parametrize(
+    "q", ["", "   ", "!!!", '"', '"""', 'NEAR(a b', "*", "a* OR b", "AND", "x" * 5000, "der die das", "'; DROP"]
+)
+def test_odd_input_is_no_error(measures, q):
+    result = search(ANON, q)
+    assert result.total >= 0
+
+
+def test_sort_by_date_and_paging(measures):
+    for n in range(25):
+        MeasureFactory(code=f"P-{n}", title=f"Photovoltaik Dach {n}")
+    registry.reindex("measure")
+    first = search(ANON, "Photovoltaik", order="date")
+    assert first.total == 25 and first.pages == 2 and len(first.hits) == 20
+    second = search(ANON, "Photovoltaik", order="date", page=2)
+    assert len(second.hits) == 5
+    assert not {h.object_id for h in first.hits} & {h.object_id for h in second.hits}
+    assert search(ANON, "Photovoltaik", page=99).page == 2
