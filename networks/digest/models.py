@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 DEFAULT_HOUR = 7
 DEFAULT_WEEKDAY = 0  # Monday (datetime.weekday())
@@ -25,7 +26,7 @@ class PostsMode(models.TextChoices):
     EACH = "each", _("every post by email")
     DAILY = "daily", _("daily digest")
     WEEKLY = "weekly", _("weekly digest")
-    OFF = "off", _("nothing")
+    OFF = "off", pgettext_lazy("digest", "nothing")
 
 
 DEFAULT_POSTS = PostsMode.DAILY
@@ -44,7 +45,9 @@ class Weekday(models.IntegerChoices):
 class DeliveryPreference(models.Model):
     person = models.ForeignKey("networks.Person", on_delete=models.CASCADE, related_name="delivery_preferences")
     network = models.ForeignKey("networks.Network", on_delete=models.CASCADE, related_name="delivery_preferences")
-    posts = models.CharField(_("discussions"), max_length=8, choices=PostsMode, default=DEFAULT_POSTS)
+    posts = models.CharField(
+        pgettext_lazy("digest", "discussions"), max_length=8, choices=PostsMode, default=DEFAULT_POSTS
+    )
     announcements_by_email = models.BooleanField(
         _("announcements by email"),
         default=True,
@@ -71,7 +74,10 @@ class DigestSettings(models.Model):
         "networks.Person", on_delete=models.CASCADE, primary_key=True, related_name="digest_settings"
     )
     hour = models.PositiveSmallIntegerField(
-        _("hour"), default=DEFAULT_HOUR, validators=[MaxValueValidator(23)], help_text=_("German time (Berlin).")
+        pgettext_lazy("digest", "hour"),
+        default=DEFAULT_HOUR,
+        validators=[MaxValueValidator(23)],
+        help_text=_("German time (Berlin)."),
     )
     weekday = models.PositiveSmallIntegerField(
         _("weekday of the weekly digest"), choices=Weekday, default=DEFAULT_WEEKDAY
@@ -92,15 +98,15 @@ class DigestSettings(models.Model):
 
 class DigestRun(models.Model):
     class Period(models.TextChoices):
-        DAILY = "daily", _("daily")
-        WEEKLY = "weekly", _("weekly")
+        DAILY = "daily", pgettext_lazy("digest", "daily")
+        WEEKLY = "weekly", pgettext_lazy("digest", "weekly")
 
     person = models.ForeignKey("networks.Person", on_delete=models.CASCADE, related_name="digest_runs")
-    period = models.CharField(_("period kind"), max_length=6, choices=Period)
-    period_key = models.CharField(_("period"), max_length=10)  # "2026-12-07" or "2026-W50"
+    period = models.CharField(pgettext_lazy("digest", "period kind"), max_length=6, choices=Period)
+    period_key = models.CharField(pgettext_lazy("digest", "period"), max_length=10)  # "2026-12-07" or "2026-W50"
     since = models.DateTimeField(_("items since"))
     until = models.DateTimeField(_("items until"))  # the high-water mark of the next run of this kind
-    items = models.PositiveIntegerField(_("items"), default=0)
+    items = models.PositiveIntegerField(pgettext_lazy("digest", "items"), default=0)
     sections = models.JSONField(_("items per section"), default=dict, blank=True)
     outbox = models.OneToOneField(
         "networks.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True, related_name="digest_run"
