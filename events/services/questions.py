@@ -142,6 +142,7 @@ def _tell_coordinators(question: Question) -> None:
             },
             language=language,
             obj=question,
+            occasion="asked",  # once per question and coordinator
         )
 
 
@@ -164,4 +165,5 @@ def _tell_asker(question: Question) -> None:
         },
         language=language,
         obj=question,
+        occasion="answered",  # once per question: a later edit of the answer finds this row
     )

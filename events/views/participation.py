@@ -235,7 +235,7 @@ def question_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if question.event.is_cancelled or question.event.is_past:
         messages.info(request, _("This office hour is over or cancelled; questions are closed."))
         return redirect(_back_to_questions(question))
-    form = QuestionForm(request.POST or None, instance=question)
+    form = QuestionForm(request.POST if request.method == "POST" else None, instance=question)
     if request.method == "POST" and form.is_valid():
         try:
             services.question_edit(question=question, by=person, **form.cleaned_data)
@@ -274,7 +274,7 @@ def question_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if question.is_removed:
         messages.info(request, _("The coordination has removed this question."))
         return redirect(_back_to_questions(question))
-    form = QuestionRemoveForm(request.POST or None)
+    form = QuestionRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.question_remove(question=question, by=person_of(request), reason=form.cleaned_data["removed_reason"])
         messages.success(request, _("The question has been removed; it is kept with the reason in the admin."))

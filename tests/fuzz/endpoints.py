@@ -27,7 +27,7 @@ from events.forms.events import (
     SeriesForm,
 )
 from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
-from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm
+from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
 from events.models import Event, Question, Registration
 from measures.filters import MeasureFilter
 from measures.forms.data import ImportConfirmForm, ImportForm, MeasureRowForm
@@ -478,6 +478,19 @@ EVENTS = [
         covers=(AnswerForm,),
     ),
     Endpoint(
+        "events:question-edit",
+        "member",
+        url("events:question-edit", net, lambda w: w.question.pk),
+        lambda w: [QuestionForm()],
+    ),
+    Endpoint(
+        "events:question-remove",
+        "coordinator",
+        url("events:question-remove", net, lambda w: w.question.pk),
+        lambda w: [QuestionRemoveForm()],
+        covers=(QuestionRemoveForm,),
+    ),
+    Endpoint(
         "events:faq",
         "member",
         url("events:faq", net),
@@ -814,6 +827,7 @@ NOT_FUZZED = {
     "events:unregister": "no input",
     "events:outcome-delete": "no input",
     "events:document-delete": "no input",
+    "events:question-delete": "no input (the asker withdraws their own unanswered question)",
     "measures:proposal-support": "no input",
     "monitoring:indicator-delete": "no input",
     "monitoring:report-retry": "no input",

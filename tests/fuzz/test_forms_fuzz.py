@@ -56,6 +56,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | events:attendance | POST | coordinator | AttendanceForm | – |
 | events:question-create | POST | member | QuestionForm | – |
 | events:question-answer | POST | coordinator | AnswerForm | – |
+| events:question-edit | POST | member | QuestionForm | – |
+| events:question-remove | POST | coordinator | QuestionRemoveForm | – |
 | events:faq | GET | member | FaqFilter | page |
 | measures:roadmap-create | POST | editor | RoadmapForm | – |
 | measures:roadmap-edit | POST | editor | RoadmapForm | – |

@@ -146,6 +146,7 @@ def build_world(media: Path) -> World:
     o["question"].answered_at = o["question"].created_at
     o["question"].save()
     o["question_b"] = ef.QuestionFactory(event__network=other)
+    o["question_open"] = poison(ef.QuestionFactory(event=o["office_hour"], author=p["member"]))  # the asker's
     o["outcome"] = poison(
         ef.OutcomeFactory(event=o["event_public"], owner_person=p["member"], kind=Outcome.Kind.ACTION)
     )

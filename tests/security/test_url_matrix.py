@@ -45,6 +45,7 @@ COORDINATORS = ex(FORBIDDEN, anonymous=LOGIN, coordinator=OK, staff=OK)
 COORDINATORS_HIDDEN = {**COORDINATORS, "citizen": NOT_FOUND, "other_network": NOT_FOUND, "editor": NOT_FOUND}
 EDITORS = ex(FORBIDDEN, anonymous=LOGIN, editor=OK, staff=OK)
 EDITORS_HIDDEN = ex(NOT_FOUND, anonymous=LOGIN, editor=OK, staff=OK)
+ASKER = ex(NOT_FOUND, anonymous=LOGIN, member=OK, coordinator=FORBIDDEN, staff=FORBIDDEN)  # the member's question
 POST_ONLY = ex(NOT_ALLOWED, anonymous=LOGIN)  # GET on a login-required POST-only view
 EVERYONE_MOVED = ex(301)  # a permanent redirect to a page's new address
 
@@ -187,6 +188,27 @@ TABLE: list[Row] = [
     Row("events:faq", net, MEMBERS),
     Row("events:action-items", net, MEMBERS),
     Row("events:question-answer", lambda w: {**net(w), "pk": w.question.pk}, COORDINATORS_HIDDEN, COORDINATORS_HIDDEN),
+    Row(
+        "events:question-remove",
+        lambda w: {**net(w), "pk": w.question_open.pk},
+        COORDINATORS_HIDDEN,
+        done(COORDINATORS_HIDDEN, BAD),
+        note="an empty POST has no reason",
+    ),
+    Row(
+        "events:question-edit",
+        lambda w: {**net(w), "pk": w.question_open.pk},
+        ASKER,
+        done(ASKER, BAD),
+        note="only the member who asked, while it is unanswered; an empty POST has no text",
+    ),
+    Row(
+        "events:question-delete",
+        lambda w: {**net(w), "pk": w.question_open.pk},
+        ASKER,
+        done(ASKER),
+        note="only the member who asked, while it is unanswered",
+    ),
     Row(
         "events:action-item-status",
         lambda w: {**net(w), "pk": w.outcome.pk},
