@@ -1,3 +1,5 @@
+"""networks.library: Document library (a room of networks, DESIGN §2)."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,22 @@ class LibraryConfig(AppConfig):
     name = "networks.library"
     label = "library"
     verbose_name = _("Document library")
+
+    def ready(self) -> None:
+        from networks.library import panels
+
+        panels.register()
+        _watch_for_page_cache()
+
+
+def _watch_for_page_cache() -> None:
+    """The network space (cached per role) shows the latest documents: a changed document renews it."""
+    from networks import cache
+    from networks.library.models import Document
+    from networks.models import Network
+
+    def of_document(document) -> tuple[str, ...]:
+        slug = Network.objects.filter(pk=document.network_id).values_list("slug", flat=True).first()
+        return cache.of_network(slug)
+
+    cache.watch(Document, of_document)

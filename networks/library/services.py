@@ -128,19 +128,19 @@ def document_version_add(*, document: Document, uploaded_by: Person | None, name
     return version
 
 
-def document_update(*, document: Document, title: str, folder: Folder | None) -> Document:
-    """Rename and/or move a document within its network (into another space's folder as well)."""
+def document_update(
+    *, document: Document, title: str, folder: Folder | None, working_group: WorkingGroup | None = None
+) -> Document:
+    """Rename and/or move a document within its network: into a folder, or to the top level of the network
+    (``working_group`` None) or of a working group."""
     title = (title or "").strip()[:NAME_MAX]
     if not title:
         raise ValidationError({"title": _("Please give the document a title.")})
-    with transaction.atomic():
-        if folder is not None and folder.network_id != document.network_id:
-            raise ValidationError({"folder": _("This folder belongs to another network.")})
-        document.title = title
-        document.folder = folder
-        if folder is not None:
-            document.working_group = folder.working_group
-        document.save(update_fields=["title", "folder", "working_group", "updated_at"])
+    group = _space_of(network=document.network, working_group=None if folder else working_group, folder=folder)
+    document.title = title
+    document.folder = folder
+    document.working_group = group
+    document.save(update_fields=["title", "folder", "working_group", "updated_at"])
     return document
 
 
