@@ -4,10 +4,34 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 
 | URL name | method | persona | forms / filters | raw keys |
 |---|---|---|---|---|
+| digest:settings | POST | member | DigestTimeForm, NetworkDeliveryForm (prefix n<network id>) | – |
+| digest:network-settings | POST | member | NetworkDeliveryForm (prefix n<network id>) | – |
+| digest:one-click | POST | anyone with the link | – (the signed token in the path) | List-Unsubscribe (compared only) |
 """
 
 from __future__ import annotations
 
-ENDPOINTS: list = []  # Endpoint(...) as in tests/fuzz/endpoints.py (import from there)
-NOT_FUZZED: dict[str, str] = {}
+from networks.digest.forms import DigestTimeForm, NetworkDeliveryForm
+from tests.fuzz.endpoints import net, url
+from tests.fuzz.engine import Endpoint
+
+ENDPOINTS: list = [
+    Endpoint(
+        "digest:settings",
+        "member",
+        url("digest:settings"),
+        lambda w: [DigestTimeForm(), NetworkDeliveryForm(network=w.network)],
+        covers=(DigestTimeForm, NetworkDeliveryForm),
+    ),
+    Endpoint(
+        "digest:network-settings",
+        "member",
+        url("digest:network-settings", net),
+        lambda w: [NetworkDeliveryForm(network=w.network)],
+        covers=(NetworkDeliveryForm,),
+    ),
+]
+NOT_FUZZED: dict[str, str] = {
+    "digest:one-click": "no input (the signed token is in the path; the body's List-Unsubscribe is only compared)",
+}
 READ_ONLY: set[str] = set()
