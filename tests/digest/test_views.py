@@ -1,0 +1,129 @@
+"""The settings pages and the one-click links (who may open them: tests/security/rooms/digest.py)."""
+
+import pytest
+from django.urls import reverse
+
+from networks.digest import preferences
+from networks.digest.models import DeliveryPreference, DigestSettings
+from tests.networks import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def settings_data(networks, posts="weekly", announcements="digest", hour="18", weekday="4"):
+    data = {"hour": hour, "weekday": weekday}
+    for network in networks:
+        data[f"n{network.pk}-posts"] = posts
+        data[f"n{network.pk}-announcements"] = announcements
+    return data
+
+
+def test_settings_page_lists_the_persons_networks_with_defaults(client, personas, network, other_network):
+    personas.login(client, "member")
+    response = client.get(reverse("digest:settings"))
+    forms = response.context["forms"]
+    assert [form.network for form in forms] == [network]
+    assert forms[0].initial == {"posts": "daily", "announcements": "email"}
+    assert response.context["time_form"].initial == {"hour": 7, "weekday": 0}
+    assert other_network.name not in response.content.decode()
+
+
+def test_settings_are_saved(client, personas, network):
+    member = personas.people["member"]
+    personas.login(client, "member")
+    response = client.post(reverse("digest:settings"), settings_data([network]))
+    assert response.status_code == 302
+    pref = DeliveryPreference.objects.get(person=member, network=network)
+    assert (pref.posts, pref.announcements_by_email) == ("weekly", False)
+    assert DigestSettings.objects.filter(person=member, hour=18, weekday=4).exists()
+
+
+def test_a_bad_value_saves_nothing_and_keeps_what_was_chosen(client, personas, network):
+    personas.login(client, "member")
+    response = client.post(reverse("digest:settings"), settings_data([network], hour="24"))
+    assert response.status_code == 200
+    assert response.context["time_form"].errors["hour"]
+    assert response.context["forms"][0]["posts"].value() == "weekly"  # what was typed stays
+    assert not DeliveryPreference.objects.exists() and not DigestSettings.objects.exists()
+
+
+def test_a_network_the_person_is_not_in_cannot_be_set_through_the_page(client, personas, network, other_network):
+    personas.login(client, "member")
+    client.post(reverse("digest:settings"), settings_data([network, other_network]))
+    assert not DeliveryPreference.objects.filter(network=other_network).exists()
+
+
+def test_settings_page_queries_are_flat(client, personas, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    member = personas.people["member"]
+    personas.login(client, "member")
+    client.get(reverse("digest:settings"))  # the session's first request warms what later ones read from the cache
+    with CaptureQueriesContext(connection) as one_network:
+        client.get(reverse("digest:settings"))
+    for _ in range(6):
+        f.NetworkRoleFactory(person=member)
+    # person, the networks, their stored choices, the digest settings, and the layout's: the same for 7 networks
+    with django_assert_num_queries(len(one_network)):
+        response = client.get(reverse("digest:settings"))
+    assert len(response.context["forms"]) == 7
+
+
+def test_network_page_saves_one_network(client, personas, network):
+    member = personas.people["member"]
+    personas.login(client, "member")
+    url = reverse("digest:network-settings", kwargs={"slug": network.slug})
+    assert client.get(url).context["form"].network == network
+    response = client.post(url, {f"n{network.pk}-posts": "each", f"n{network.pk}-announcements": "email"})
+    assert response.status_code == 302
+    assert preferences.post_modes(network, [member.pk]) == {member.pk: "each"}
+
+
+def test_network_space_links_to_the_choices(client, personas, network):
+    personas.login(client, "member")
+    page = client.get(reverse("networks:network-space", kwargs={"slug": network.slug})).content.decode()
+    assert reverse("digest:network-settings", kwargs={"slug": network.slug}) in page
+
+
+def test_one_click_get_changes_nothing_post_moves_announcements(client, personas, network):
+    member = personas.people["member"]
+    url = preferences.one_click_url(member, network, "announcements-digest", "de")
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    assert client.get("/" + path).status_code == 200
+    assert preferences.announcements_by_email(network, [member.pk]) == {member.pk: True}
+    assert client.post("/" + path).status_code == 302
+    assert preferences.announcements_by_email(network, [member.pk]) == {member.pk: False}
+
+
+def test_rfc8058_one_click_from_a_mail_program(client, personas, network, other_network):
+    member = personas.people["member"]
+    f.NetworkRoleFactory(person=member, network=other_network)
+    preferences.set_announcements(member, network, False)
+    token = preferences.one_click_token(member, None, "digest-off")
+    response = client.post(reverse("digest:one-click", kwargs={"token": token}), {"List-Unsubscribe": "One-Click"})
+    assert (response.status_code, response["Content-Type"]) == (200, "text/plain; charset=utf-8")
+    rows = DeliveryPreference.objects.filter(person=member).values_list("network_id", "posts", "announcements_by_email")
+    # no more digest anywhere; the announcements come by email again (never lost)
+    assert sorted(rows) == sorted([(network.pk, "off", True), (other_network.pk, "off", True)])
+
+
+def test_one_click_for_a_network_left_since_changes_nothing(client, personas, other_network):
+    member = personas.people["member"]
+    token = preferences.one_click_token(member, other_network, "posts-off")
+    client.post(reverse("digest:one-click", kwargs={"token": token}))
+    assert not DeliveryPreference.objects.exists()
+
+
+def test_forged_one_click_is_refused(client, personas, network):
+    token = preferences.one_click_token(personas.people["member"], network, "posts-off")
+    forged = token.replace('"a":"posts-off"', '"a":"digest-off"')
+    response = client.post(reverse("digest:one-click", kwargs={"token": forged[:-3] + "abc"}))
+    assert response.status_code == 400
+    assert not DeliveryPreference.objects.exists()
+
+
+def test_english(client, personas):
+    personas.login(client, "member")
+    page = client.get("/en" + reverse("digest:settings")).content.decode()
+    assert "Discussions, announcements and digests" in page
