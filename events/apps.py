@@ -8,7 +8,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("events")
 
     def ready(self) -> None:
-        from events import announcements, channel, library, mail_kinds, panels, personal_data, search
+        from events import announcements, channel, digest, library, mail_kinds, panels, personal_data, search
         from networks import mail
         from networks import panels as extension_points
 
@@ -20,6 +20,7 @@ class EventsConfig(AppConfig):
         library.register()  # event documents in the network's document library
         announcements.register()  # an event's participants as audiences of announcements; invitations
         search.register_sources()  # events, minutes, outcomes, FAQ and event documents in the one search
+        digest.register()  # events' sections of the digest (networks.digest.sections)
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)
