@@ -189,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "monitoring-reminders": {"task": "monitoring.tasks.reminders_send", "schedule": crontab(hour=7, minute=15)},
     "inbound-fetch": {"task": "networks.inbound.tasks.inbound_fetch", "schedule": timedelta(minutes=1)},
     "search-reindex-all": {"task": "networks.search.tasks.reindex_all", "schedule": crontab(hour=3, minute=45)},
+    # each person's daily/weekly digest at their hour (Europe/Berlin), in batches to the workers
+    "digests-dispatch": {"task": "networks.digest.tasks.digests_dispatch", "schedule": crontab(minute="*/15")},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------
