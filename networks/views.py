@@ -150,9 +150,10 @@ def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     network = access.access_network(request.user, slug)
     group = access.access_working_group(request.user, network, pk)
     members = group.members.select_related("organisation", "user").order_by("name")
-    return render(
-        request, "networks/working_group_detail.html", network_context(request, network, group=group, members=members)
-    )
+    # its discussion, documents, meetings and tasks: what the rooms and events register for the "working_group" place
+    group_panels = panels.render_context("working_group", request, group)
+    context = network_context(request, network, group=group, members=members, panels=group_panels)
+    return render(request, "networks/working_group_detail.html", context)
 
 
 @login_required

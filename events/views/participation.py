@@ -16,6 +16,7 @@ from events import access, exports, services
 from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
 from events.models import Event, Kind, Question, Registration
 from networks import access as network_access
+from networks.channel import selectors as channel_selectors
 from networks.models import Network
 from networks.pages import network_context, page_of, person_of
 
@@ -293,7 +294,12 @@ def faq(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-answered_at", "-pk")
     )
     search = FaqFilter(request.GET, queryset=answered)
-    context = network_context(request, network, filter=search, page=page_of(request, search.qs))
+    # one list with the answers taken from the network's discussions (networks.channel), newest first
+    chosen = search.form.cleaned_data if search.is_valid() else {}
+    rows = channel_selectors.faq_rows(search.qs, network, words=chosen.get("q") or "", topic=chosen.get("topic"))
+    page = page_of(request, rows)
+    page.object_list = channel_selectors.faq_items(page.object_list, answered)
+    context = network_context(request, network, filter=search, page=page)
     if context["can_manage"]:
         context["open_questions"] = (
             Question.objects.filter(network=network, answered_at__isnull=True, event__ends_at__gte=timezone.now())

@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from networks.channel.access import can_moderate
-from networks.channel.models import POSTS_PER_PAGE, THREADS_PER_PAGE, Post, PostReport, Thread, ThreadFollow
+from networks.channel.models import (
+    POSTS_PER_PAGE,
+    THREADS_PER_PAGE,
+    FaqEntry,
+    Post,
+    PostReport,
+    Thread,
+    ThreadFollow,
+)
 from networks.models import Person
 
 NEW_FOR = timedelta(days=30)  # a thread never opened counts as new this long after its last post
@@ -152,3 +160,41 @@ def people_to_mention(network, query: str, *, limit: int = 8) -> list[dict]:
         .order_by("name")[:limit]
     )
     return [{"name": p.name, "organisation": p.organisation.name if p.organisation else ""} for p in people]
+
+
+# --- the network's FAQ: office-hour answers and answers taken from threads, one list -------------------------
+
+
+def faq_rows(questions, network, *, words: str = "", topic=None):
+    """One list for a paginator, newest first, of (kind, pk, date): the answered office-hour questions
+    (``questions``: events' queryset, already filtered) and the network's FaqEntry rows filtered by the same words
+    and topic. ``faq_items`` loads a page of it (two queries, whatever the page's size)."""
+    entries = FaqEntry.objects.filter(network=network)
+    if words.strip():
+        entries = entries.filter(Q(question__icontains=words.strip()) | Q(answer__icontains=words.strip()))
+    if topic is not None:
+        entries = entries.filter(topic=topic)
+    kind = CharField(max_length=8)
+    asked = questions.order_by().annotate(faq_kind=Value("question", output_field=kind), faq_date=F("answered_at"))
+    taken = entries.order_by().annotate(faq_kind=Value("thread", output_field=kind), faq_date=F("created_at"))
+    return (
+        asked.values_list("faq_kind", "pk", "faq_date")
+        .union(taken.values_list("faq_kind", "pk", "faq_date"), all=True)
+        .order_by("-faq_date", "-pk")
+    )
+
+
+def faq_items(rows, questions) -> list:
+    """The objects of a page of ``faq_rows``, in its order, each with ``faq_kind`` ("question" or "thread")."""
+    rows = list(rows)
+    asked = questions.in_bulk([pk for kind, pk, _date in rows if kind == "question"])
+    taken = FaqEntry.objects.select_related("topic", "thread__network").in_bulk(
+        [pk for kind, pk, _date in rows if kind == "thread"]
+    )
+    items = []
+    for kind, pk, _date in rows:
+        item = asked.get(pk) if kind == "question" else taken.get(pk)
+        if item is not None:
+            item.faq_kind = kind
+            items.append(item)
+    return items
