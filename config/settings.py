@@ -191,6 +191,9 @@ CELERY_BEAT_SCHEDULE = {
     "search-reindex-all": {"task": "networks.search.tasks.reindex_all", "schedule": crontab(hour=3, minute=45)},
     # each person's daily/weekly digest at their hour (Europe/Berlin), in batches to the workers
     "digests-dispatch": {"task": "networks.digest.tasks.digests_dispatch", "schedule": crontab(minute="*/15")},
+    # the document library: text of files whose extraction was missed; deleted documents' files after 30 days
+    "library-extract-missing": {"task": "networks.library.tasks.extract_missing", "schedule": timedelta(hours=1)},
+    "library-purge-deleted": {"task": "networks.library.tasks.purge_deleted", "schedule": crontab(hour=3, minute=40)},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------
