@@ -29,17 +29,25 @@ def viewer_scopes(user) -> frozenset[str]:
         held = {scopes.PUBLIC, scopes.SIGNED_IN}
         # One query: the person, their network roles, working groups and organisations they edit, as
         # (what, id, role) rows of one UNION ALL.
-        person = Person.objects.filter(user=user).values_list(
-            Value("p", output_field=CharField()), "pk", Value("", output_field=CharField())
+        person = (
+            Person.objects.filter(user=user)
+            .values_list(Value("p", output_field=CharField()), "pk", Value("", output_field=CharField()))
+            .order_by()
         )
-        roles = NetworkRole.objects.filter(person__user=user).values_list(
-            Value("n", output_field=CharField()), "network_id", "role"
+        roles = (
+            NetworkRole.objects.filter(person__user=user)
+            .values_list(Value("n", output_field=CharField()), "network_id", "role")
+            .order_by()
         )
-        groups = WorkingGroup.members.through.objects.filter(person__user=user).values_list(
-            Value("g", output_field=CharField()), "workinggroup_id", Value("", output_field=CharField())
+        groups = (
+            WorkingGroup.members.through.objects.filter(person__user=user)
+            .values_list(Value("g", output_field=CharField()), "workinggroup_id", Value("", output_field=CharField()))
+            .order_by()
         )
-        edits = OrganisationRole.objects.filter(person__user=user).values_list(
-            Value("o", output_field=CharField()), "organisation_id", Value("", output_field=CharField())
+        edits = (
+            OrganisationRole.objects.filter(person__user=user)
+            .values_list(Value("o", output_field=CharField()), "organisation_id", Value("", output_field=CharField()))
+            .order_by()
         )
         for what, pk, role in person.union(roles, groups, edits, all=True):
             if what == "p":
