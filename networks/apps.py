@@ -8,7 +8,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import affiliations, cache, lookups, mail, panels, staff
+        from networks import affiliations, cache, checks, lookups, mail, panels, staff
         from networks.models import (
             Campaign,
             Membership,
@@ -22,6 +22,7 @@ class NetworksConfig(AppConfig):
         )
 
         lookups.register()
+        checks.register()  # SITE_URL set in production (the links of emails and calendar files)
         staff.connect()  # a second factor set up in a session counts as used there; removed, as not used
 
         # networks.mail registers networks' own kinds of email on import; the opt-outs are personal data.

@@ -21,6 +21,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(45),  # 60 random characters
         ALLOWED_HOSTS="klimanetz.example",
+        SITE_URL="https://klimanetz.example",  # the links of emails and .ics files (networks.checks)
         KLIMANETZ_TESTING="0",
         DJANGO_SETTINGS_MODULE="config.settings",
         PYTHONWARNINGS="ignore",

@@ -1,0 +1,150 @@
+"""FINDINGS.md items on the pages issue 15 touches: the outbox in the admin, the network calendar's feed for
+members, SITE_URL checked at start-up, the way in for a non-member on a 403 page, the network navigation on a
+phone."""
+
+import cssselect2
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from lxml import html as lxml_html
+
+from events.models import Visibility
+from networks import checks, mail
+from networks.outbox import outbox_enqueue
+from tests.events.factories import EventFactory
+from tests.helpers import de
+from tests.test_deploy_check import manage, production_env
+
+pytestmark = pytest.mark.django_db
+
+
+class Tree:
+    """The page's elements by CSS selector (cssselect2, which the PDF stack brings): lxml elements."""
+
+    def __init__(self, root):
+        self.wrapper = cssselect2.ElementWrapper.from_html_root(root)
+
+    def cssselect(self, css: str) -> list:
+        return [found.etree_element for found in self.wrapper.query_all(css)]
+
+
+def tree(response) -> Tree:
+    return Tree(lxml_html.fromstring(response.content.decode()))
+
+
+def within(element) -> Tree:
+    return Tree(element)
+
+
+def text_of(nodes) -> str:
+    return " ".join(" ".join(node.text_content().split()) for node in nodes)
+
+
+# --- 2. The outbox in the admin --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outbox_rows(personas):
+    for reason, recipient in [("comment_moderated", "a@example.org"), ("event_confirmation", "b@example.org")]:
+        outbox_enqueue(recipient=recipient, reason=reason, object_key="1", occasion="x", subject="S", body_text="T")
+
+
+def test_the_outbox_reads_right_in_german_and_shows_the_kinds_label(client, personas, outbox_rows):
+    personas.login(client, "staff")
+    page = client.get(reverse("admin:networks_outboxmessage_changelist"))
+    doc = tree(page)
+    assert text_of(doc.cssselect("#content h1")) == de("Outbox") == "Postausgang"
+    actions = text_of(doc.cssselect("select[name=action] option"))
+    assert "Ausgewählte ausgehende E-Mails löschen" in actions and "Postausgang" not in actions
+    assert "2 ausgehende E-Mails" in text_of(doc.cssselect(".paginator"))
+    column = [text_of([cell]) for cell in doc.cssselect("td.field-kind")]
+    expected = {str(mail.kind_of("comment_moderated").label), str(mail.kind_of("event_confirmation").label)}
+    assert set(column) == expected and "comment_moderated" not in column
+
+
+def test_the_outbox_filters_by_kind_offered_by_label(client, personas, outbox_rows):
+    personas.login(client, "staff")
+    url = reverse("admin:networks_outboxmessage_changelist")
+    doc = tree(client.get(url))
+    filters = text_of(doc.cssselect("#changelist-filter"))
+    assert str(mail.kind_of("event_confirmation").label) in filters
+    page = client.get(url + "?reason=event_confirmation")
+    assert [m.recipient for m in page.context["cl"].result_list] == ["b@example.org"]
+
+
+def test_an_outbox_row_of_a_kind_no_longer_registered_shows_its_code(client, personas):
+    outbox_enqueue(recipient="c@example.org", reason="retired_kind", object_key="1", subject="S", body_text="T")
+    personas.login(client, "staff")
+    doc = tree(client.get(reverse("admin:networks_outboxmessage_changelist")))
+    assert [text_of([cell]) for cell in doc.cssselect("td.field-kind")] == ["retired_kind"]
+
+
+# --- 3. The network calendar's feed: members are pointed to their personal feed ------------------------------
+
+
+def _subscribe_box(client, network):
+    return tree(client.get(reverse("events:network-calendar", args=[network.slug]))).cssselect(".calendar-subscribe")[0]
+
+
+def links_in(element) -> list:
+    return within(element).cssselect("a")
+
+
+def test_a_member_is_pointed_to_the_personal_feed_and_told_what_the_network_feed_holds(client, personas):
+    EventFactory(network=personas.network, visibility=Visibility.NETWORK)  # internal only: missing in the public feed
+    personas.login(client, "member")
+    box = _subscribe_box(client, personas.network)
+    links = {a.get("href"): " ".join(a.text_content().split()) for a in links_in(box)}
+    assert links[reverse("events:my-calendar")] == de("Subscribe to my personal calendar")
+    feed = reverse("events:network-feed", args=[personas.network.slug])
+    assert [label for href, label in links.items() if href.endswith(feed)] == [de("Public events only (.ics)")]
+    assert de(
+        "The network's public feed below contains only its public events; meetings for members only are not in it."
+    ) in text_of([box])
+
+
+def test_a_visitor_gets_the_public_feed_labelled_as_such_and_no_personal_feed(client, personas):
+    box = _subscribe_box(client, personas.network)
+    hrefs = [a.get("href") for a in links_in(box)]
+    assert reverse("events:my-calendar") not in hrefs
+    assert de("Public events only (.ics)") in text_of(within(box).cssselect("a.button"))
+
+
+def test_a_member_of_a_network_without_public_feed_gets_the_personal_feed(client, personas):
+    personas.network.is_public = False
+    personas.network.save()
+    personas.login(client, "member")
+    box = _subscribe_box(client, personas.network)
+    assert reverse("events:my-calendar") in [a.get("href") for a in links_in(box)]
+    assert de("This network is not public, so it has no public calendar feed.") not in text_of([box])
+    assert not within(box).cssselect("code.feed-url")
+
+
+# --- 5. SITE_URL checked at start-up -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("debug", "site_url", "errors"),
+    [
+        (False, "http://127.0.0.1:8000", 1),  # the development default: SITE_URL not set
+        (False, "", 1),
+        (False, "http://localhost", 1),
+        (False, "https://[::1]:8443", 1),
+        (False, "klimanetz.example", 1),  # no scheme: no link
+        (False, "https://klimanetz.example", 0),
+        (True, "http://127.0.0.1:8000", 0),  # development
+    ],
+)
+def test_site_url_check(debug, site_url, errors):
+    with override_settings(DEBUG=debug, SITE_URL=site_url):
+        found = checks.site_url_check()
+    assert len(found) == errors
+    assert all(e.id == "klimanetz.E001" and "SITE_URL" in e.msg + e.hint for e in found)
+
+
+def test_production_without_site_url_refuses_to_start():
+    env = production_env()
+    env.pop("SITE_URL")
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "klimanetz.E001" in result.stderr and "SITE_URL" in result.stderr
