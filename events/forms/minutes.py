@@ -94,7 +94,8 @@ class OutcomeForm(forms.ModelForm):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("Please choose")), *Outcome.Kind.choices]
+        if "kind" in self.fields:
+            self.fields["kind"].choices = [("", _("Please choose")), *Outcome.Kind.choices]
         people = self.fields["owner_person"]
         people.queryset = (
             Person.objects.filter(network_roles__network=network).select_related("organisation").order_by("name")
