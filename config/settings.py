@@ -187,6 +187,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
     },
     "monitoring-reminders": {"task": "monitoring.tasks.reminders_send", "schedule": crontab(hour=7, minute=15)},
+    "events-invitation-reminders": {  # once per invitation, a week before the deadline (events.announcements)
+        "task": "events.announcements.invitation_reminders_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "inbound-fetch": {"task": "networks.inbound.tasks.inbound_fetch", "schedule": timedelta(minutes=1)},
     "search-reindex-all": {"task": "networks.search.tasks.reindex_all", "schedule": crontab(hour=3, minute=45)},
     # each person's daily/weekly digest at their hour (Europe/Berlin), in batches to the workers
