@@ -127,6 +127,7 @@ def register() -> None:
             label=_label,
             group=_("Events"),
             mail_context=_mail_context,
+            demo=demo,
         )
     )
 
@@ -312,3 +313,93 @@ def invitation_reminders_send(*, now=None) -> int:
 @shared_task(acks_late=True)
 def invitation_reminders_task() -> int:
     return invitation_reminders_send()
+
+
+# --- The demo (networks.announcements.demo calls it through the provider) --------------------------------------
+
+KEK_MEETING = "KEK-Netzwerktreffen: Klimaschutzziele der Mitgliedsorganisationen"
+KEK_SUBJECT = "Unser nächstes Netzwerktreffen: Klimaschutzziele der Mitgliedsorganisationen"
+WORKSHOP_TITLE = "Jahresplanungsworkshop 2027 des Klima.Taten.Teams"
+WORKSHOP_DESCRIPTION = """\
+Einmal im Jahr planen wir gemeinsam, was das Klima.Taten.Team sich vornimmt: **Kampagnen** (Photovoltaik,
+Wärme, Energiesparen), **Klima.Taten.Talks** und die **Themen unserer Treffen**.
+
+Bringen Sie gern mit, was in Ihrer Kommune ansteht – und wo Sie Unterstützung aus dem Netzwerk brauchen.
+"""
+WORKSHOP_AGENDA = [
+    ("09:30", "Ankommen und Rückblick auf das Jahr", ""),
+    ("10:15", "Kampagnen 2027: Photovoltaik, Wärme, Energiesparen", "Arbeit in Kleingruppen"),
+    ("12:30", "Mittagspause", ""),
+    ("13:15", "Themen und Termine der Klima.Taten.Talks", ""),
+    ("14:45", "Verabredungen und Verantwortliche", ""),
+]
+
+
+def _kek_body(meeting: Event) -> str:
+    when = formats.date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT")
+    link = settings.SITE_URL.rstrip("/") + meeting.get_absolute_url()
+    return (
+        "Liebe Mitglieder des KEK,\n\n"
+        f"unser nächstes Netzwerktreffen findet am **{when}** im Umweltamt der Stadt Dortmund statt, "
+        "wer nicht vor Ort sein kann, ist online dabei.\n\n"
+        "Die Mitgliedsorganisationen stellen ihre Klimaschutzziele vor – je zehn Minuten, gern mit zwei, drei "
+        "Folien. DEW21 gibt einen Impuls zu Fernwärme und kommunaler Wärmeplanung.\n\n"
+        f"[Zur Anmeldung und Tagesordnung]({link})\n\n"
+        "Viele Grüße\nIhr Netzwerkmanagement"
+    )
+
+
+def _workshop(network, by: Person | None) -> Event:
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from events.models import Kind
+    from events.services import event_create
+    from networks.models import Topic
+
+    found = Event.objects.filter(network=network, title=WORKSHOP_TITLE).first()
+    if found is not None:
+        return found
+    day = timezone.localdate() + timedelta(days=45)
+    berlin = ZoneInfo(settings.TIME_ZONE)
+    event = Event(
+        network=network,
+        title=WORKSHOP_TITLE,
+        kind=Kind.WORKSHOP,
+        format="on_site",
+        venue="Kreisverwaltung Kusel, Sitzungssaal",
+        address="Trierer Straße 49–51, 66869 Kusel",
+        capacity=30,
+        visibility="network",
+        description=WORKSHOP_DESCRIPTION,
+        starts_at=datetime.combine(day, time(9, 30), berlin),
+        ends_at=datetime.combine(day, time(15, 30), berlin),
+        registration_deadline=datetime.combine(day - timedelta(days=21), time(18), berlin),
+    )
+    agenda = [{"time": time.fromisoformat(t), "title": title, "note": note} for t, title, note in WORKSHOP_AGENDA]
+    topics = Topic.objects.filter(slug__in=["photovoltaik", "kommunale-waermeplanung"])
+    return event_create(event=event, topics=topics, agenda=agenda, by=by)
+
+
+def demo(*, stdout=None) -> None:
+    """The KEK announces its next meeting (with the agenda from the library, if there is one); the
+    Klima.Taten.Team invites its members to the annual planning workshop."""
+    from networks.announcements.demo import send
+    from networks.library.models import Document
+    from networks.models import Network
+
+    kek = Network.objects.filter(slug="kek-dortmund").first()
+    meeting = Event.objects.filter(network=kek, title=KEK_MEETING).first() if kek else None
+    if meeting is not None:
+        agenda = Document.objects.live().filter(network=kek, title__icontains="Tagesordnung").order_by("-created_at")
+        send(
+            network=kek,
+            author_email="kek.koordination@example.org",
+            subject=KEK_SUBJECT,
+            body=_kek_body(meeting),
+            documents=agenda[:1],
+        )
+    ktt = Network.objects.filter(slug="klima-taten-team-westpfalz").first()
+    if ktt is not None:
+        coordinator = Person.objects.filter(user__email="ktt.koordination@example.org").first()
+        invitation_send(event=_workshop(ktt, coordinator), by=coordinator)

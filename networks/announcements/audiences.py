@@ -32,6 +32,8 @@ class Provider:
     # what the email of an announcement ``about`` this prefix ("event:12": an invitation) shows beside its text,
     # in the recipient's language: (announcement, language) -> template context
     mail_context: Callable[..., dict] | None = None
+    # the provider's part of the demo (networks.announcements.demo calls it): e.g. events' invitation
+    demo: Callable[..., None] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -131,3 +133,7 @@ def mail_context(announcement, language: str) -> dict:
     if provider is None or provider.mail_context is None:
         return {}
     return provider.mail_context(announcement, language)
+
+
+def providers() -> list[Provider]:
+    return list(_PROVIDERS.values())
