@@ -11,9 +11,10 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Document library")
 
     def ready(self) -> None:
-        from networks.library import panels
+        from networks.library import panels, search
 
         panels.register()
+        search.register_sources()
         _watch_for_page_cache()
 
 

@@ -1,0 +1,58 @@
+"""The library's documents in the one search (networks.search.registry): title, folder path, file name and the
+text extracted from the current version (networks.library.texts), for the network's members (working groups are
+open to them). Deleted documents are not indexed. A new version, a finished extraction, a renamed folder or a
+move reindexes the document."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from networks.library.models import Document, FileText, Folder
+from networks.search import scopes
+from networks.search.registry import Dependency, SearchDocument, Source, register
+
+
+def library_document(document: Document) -> SearchDocument | None:
+    if document.deleted_at is not None or document.current_id is None:
+        return None
+    places = [document.working_group.name if document.working_group_id else "", *_folder_names(document.folder)]
+    return SearchDocument(
+        title=document.title,
+        body="\n".join(part for part in [*places, document.current.original_name, document.search_text or ""] if part),
+        url=document.get_detail_url(),
+        network_id=document.network_id,
+        scopes=frozenset({scopes.members(document.network_id)}),
+        date=document.updated_at,
+    )
+
+
+def _folder_names(folder: Folder | None) -> list[str]:
+    names = []
+    while folder is not None and len(names) < 10:
+        names.append(folder.name)
+        folder = folder.parent
+    return names
+
+
+def _documents():
+    text = FileText.objects.filter(storage_name=OuterRef("current__file")).values("text")[:1]
+    related = ("network", "current", "working_group", "folder__parent__parent")
+    return Document.objects.select_related(*related).annotate(search_text=Subquery(text))
+
+
+def register_sources() -> None:
+    register(
+        Source(
+            kind="library_document",
+            label=_("Documents"),
+            model=Document,
+            document=library_document,
+            queryset=_documents,
+            dependencies=(
+                Dependency(FileText, lambda row: Document.objects.filter(current__file=row.storage_name)),
+                Dependency(Folder, lambda folder: folder.documents.all()),
+            ),
+            order=50,
+        )
+    )

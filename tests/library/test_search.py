@@ -1,0 +1,46 @@
+"""Library documents in the one search: found by a word inside the file (once its text is extracted), only by
+the network's members; deleted documents disappear from the results."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from networks.library import services
+from networks.search.query import search
+from tests.library import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_batch():
+    """The personas are built once per module in a transaction that never commits; the search batch opened there
+    (networks.search.registry.schedule) would collect this test's changes too and never flush: start a new one."""
+    connection._search_batch = None
+
+
+def _found(personas, persona: str, words: str) -> list[str]:
+    return [hit.url for hit in search(personas.user(persona) or AnonymousUser(), words, kind="library_document").hits]
+
+
+def test_found_by_a_word_inside_for_members_only(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # upload, then the extraction after commit
+        document = f.store(
+            personas.network,
+            title="Folien Frühjahrstreffen",
+            content=f.pdf("Das Dachflächenpotenzial im Landkreis", "Solarkataster"),
+        )
+    url = document.get_detail_url()
+    for persona in ("member", "coordinator", "staff"):
+        assert _found(personas, persona, "Dachflächenpotenzial") == [url], persona
+    for persona in ("anonymous", "citizen", "other_network", "editor"):
+        assert _found(personas, persona, "Dachflächenpotenzial") == [], persona
+
+
+def test_deleted_documents_leave_the_results(personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = f.store(personas.network, title="Wärmeplanung Zwischenstand")
+    assert _found(personas, "member", "Wärmeplanung")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.document_delete(document=document, by=None)
+    assert _found(personas, "member", "Wärmeplanung") == []
