@@ -46,10 +46,13 @@ def unread_of(thread) -> int:
     return max(0, thread.post_count - thread.last_read)
 
 
-def decorate(threads) -> list:
-    """Each thread of a page with ``unread`` and ``first_unread_url`` (no query)."""
+def decorate(threads, network=None) -> list:
+    """Each thread of a page with ``unread`` and ``first_unread_url`` (no query: ``network`` is the threads' own,
+    or loaded with them)."""
     threads = list(threads)
     for thread in threads:
+        if network is not None:
+            thread.network = network
         thread.unread = unread_of(thread)
         thread.first_unread_url = thread.url_of(thread.last_read + 1) if thread.unread else thread.get_absolute_url()
     return threads
@@ -63,9 +66,7 @@ def thread_page(request, network, person, *, category=None, group=None):
     if group is not None:
         threads = threads.filter(working_group=group)
     page = Paginator(with_reading(threads.listed(), person), THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = decorate(page.object_list)
-    for thread in page.object_list:
-        thread.network = network
+    page.object_list = decorate(page.object_list, network)
     return page
 
 
@@ -75,10 +76,7 @@ def latest_threads(network, person, *, group=None, limit: int = 5) -> list:
     if group is not None:
         threads = threads.filter(working_group=group)
     threads = with_reading(threads.select_related("last_post_by", "category"), person).order_by("-last_post_at")
-    found = decorate(threads[:limit])
-    for thread in found:
-        thread.network = network
-    return found
+    return decorate(threads[:limit], network)
 
 
 def unread_count(network, person) -> int:
