@@ -26,7 +26,16 @@ from events.forms.events import (
     SeriesChangeForm,
     SeriesForm,
 )
-from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
+from events.forms.minutes import (
+    ActionItemFilterForm,
+    ActionItemForm,
+    ActionItemStatusForm,
+    DocumentForm,
+    MinutesForm,
+    OutcomeEditForm,
+    OutcomeForm,
+    TaskCommentForm,
+)
 from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
 from events.models import Event, Question, Registration
 from measures.filters import MeasureFilter
@@ -455,6 +464,31 @@ EVENTS = [
         extra={"back": "status=open&mine=on&page=2"},
     ),
     Endpoint(
+        "events:action-item-create",
+        "coordinator",
+        url("events:action-item-create", net),
+        lambda w: [ActionItemForm(network=w.network)],
+        covers=(ActionItemForm,),
+        extra={"thread": ""},
+        valid={"owner_organisation": None},
+    ),
+    Endpoint(
+        "events:outcome-edit",
+        "coordinator",
+        url("events:outcome-edit", net, lambda w: w.action_item.pk),
+        lambda w: [OutcomeEditForm(instance=w.action_item, network=w.network)],
+        covers=(OutcomeEditForm,),
+        valid={"owner_organisation": None},
+    ),
+    Endpoint(
+        "events:outcome-comment",
+        "member",
+        url("events:outcome-comment", net, lambda w: w.action_item.pk),
+        lambda w: [TaskCommentForm()],
+        covers=(TaskCommentForm,),
+        note="the member owns the action item; the file goes to the library",
+    ),
+    Endpoint(
         "events:attendance",
         "coordinator",
         url("events:attendance", net, lambda w: w.past_event.pk),
@@ -867,6 +901,7 @@ READ_ONLY = {
     "events:participant-csv",
     "events:participant-xlsx",
     "events:document-download",
+    "events:outcome-detail",
     "measures:roadmap-list",
     "measures:roadmap",
     "measures:open-data-csv",

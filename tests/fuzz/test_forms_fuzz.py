@@ -53,6 +53,9 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | events:document-upload | POST | coordinator | DocumentForm | – |
 | events:action-items | GET | member | ActionItemFilterForm | page |
 | events:action-item-status | POST | member | ActionItemStatusForm | back |
+| events:action-item-create | POST | coordinator | ActionItemForm | thread |
+| events:outcome-edit | POST | coordinator | OutcomeEditForm | – |
+| events:outcome-comment | POST | member | TaskCommentForm | – |
 | events:attendance | POST | coordinator | AttendanceForm | – |
 | events:question-create | POST | member | QuestionForm | – |
 | events:question-answer | POST | coordinator | AnswerForm | – |
