@@ -216,6 +216,22 @@ TABLE: list[Row] = [
         post=ex(NOT_FOUND, anonymous=LOGIN, member=BAD, coordinator=BAD, staff=BAD),
         note="the member owns the action item; an empty POST is a bad status",
     ),
+    Row("events:action-item-create", net, COORDINATORS, post=done(COORDINATORS, BAD), note="an empty POST has no text"),
+    Row("events:outcome-detail", lambda w: {**net(w), "pk": w.outcome.pk}, MEMBERS_HIDDEN),
+    Row(
+        "events:outcome-edit",
+        lambda w: {**net(w), "pk": w.outcome.pk},
+        COORDINATORS_HIDDEN,
+        done(COORDINATORS_HIDDEN, BAD),
+        note="an empty POST has no text",
+    ),
+    Row(
+        "events:outcome-comment",
+        lambda w: {**net(w), "pk": w.outcome.pk},
+        POST_ONLY,
+        post=ex(NOT_FOUND, anonymous=LOGIN, member=BAD, coordinator=BAD, staff=BAD),
+        note="the member owns the action item; an empty comment is a form error",
+    ),
     # --- events: creating and managing ------------------------------------------------------------------------
     Row("events:event-create", net, COORDINATORS, post=done(COORDINATORS, BAD)),
     Row("events:series-create", net, COORDINATORS, post=done(COORDINATORS, BAD)),
