@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
-from django.urls import translate_url
+from django.conf import settings
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -61,6 +64,21 @@ class SearchPage:
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+
+def localised(url: str, language: str) -> str:
+    """The stored (German) address in ``language``: resolved as German, reversed in the viewer's language."""
+    if language == settings.LANGUAGE_CODE:
+        return url
+    parts = urlsplit(url)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            match = resolve(parts.path)
+        with translation.override(language):
+            path = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+    except (Resolver404, NoReverseMatch):
+        return url
+    return urlunsplit(parts._replace(path=path))
 
 
 def search(user, q: str, *, kind: str = "", network: str = "", order: str = "relevance", page: int = 1) -> SearchPage:
@@ -126,7 +144,7 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
                 object_id=row.object_id,
                 title_html=mark_safe(marked_to_html(row.title_marked or row.title)),  # noqa: S308 (escaped)
                 snippet_html=mark_safe(marked_to_html(row.snippet_marked or "")),  # noqa: S308 (escaped)
-                url=translate_url(row.url, language) if language != "de" else row.url,
+                url=localised(row.url, language),
                 date=row.date,
                 network=names.get(row.network_id),
             )

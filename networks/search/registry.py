@@ -163,9 +163,13 @@ def schedule(kind: str, pks: Iterable[int]) -> None:
     if not pks:
         return
     connection = transaction.get_connection()
-    batch = getattr(connection, "_search_batch", None)
+    # One batch per savepoint level: a rolled-back savepoint drops its own batch with its callbacks, never the
+    # changes made outside it.
+    batches = connection.__dict__.setdefault("_search_batches", {})
+    level = tuple(connection.savepoint_ids)
+    batch = batches.get(level)
     if batch is None or not batch.registered(connection):
-        batch = connection._search_batch = _Batch()
+        batch = batches[level] = _Batch()
         transaction.on_commit(batch.flush)  # runs at once outside a transaction
     batch.add(kind, pks)
 
