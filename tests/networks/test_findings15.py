@@ -2,8 +2,12 @@
 members, SITE_URL checked at start-up, the way in for a non-member on a 403 page, the network navigation on a
 phone."""
 
+import re
+
 import cssselect2
 import pytest
+import tinycss2
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from lxml import html as lxml_html
@@ -148,3 +152,44 @@ def test_production_without_site_url_refuses_to_start():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "klimanetz.E001" in result.stderr and "SITE_URL" in result.stderr
+
+
+# --- 6. The network navigation on a phone --------------------------------------------------------------------
+
+
+def _phone_declarations(selector: str) -> dict[str, str]:
+    """The declarations for ``selector`` that apply at 390 px (in the stylesheet's order: later ones win): rules at
+    the top level and in ``@media (max-width: …)`` blocks wider than a phone."""
+    css = (settings.BASE_DIR / "static" / "css" / "klimanetz.css").read_text()
+    found: dict[str, str] = {}
+
+    def take(rules) -> None:
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+                if selector in selectors:
+                    for decl in tinycss2.parse_declaration_list(rule.content, skip_whitespace=True, skip_comments=True):
+                        if decl.type == "declaration":
+                            found[decl.lower_name] = tinycss2.serialize(decl.value).strip()
+            elif rule.type == "at-rule" and rule.lower_at_keyword == "media":
+                query = tinycss2.serialize(rule.prelude)
+                width = re.search(r"max-width:\s*([\d.]+)rem", query)
+                if width and float(width.group(1)) * 16 >= 390 and "print" not in query:
+                    take(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True))
+
+    take(tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True))
+    return found
+
+
+def test_on_a_phone_each_group_of_the_network_navigation_is_one_scrolling_row():
+    links = _phone_declarations(".sidebar ul")
+    assert links.get("flex-wrap") == "nowrap" and links.get("overflow-x") == "auto"
+    assert _phone_declarations(".sidebar li a").get("white-space") == "nowrap"  # a link never breaks its row
+
+
+def test_the_network_pages_use_the_sidebar_the_phone_rules_style(client, personas):
+    personas.login(client, "member")
+    for name in ("networks:network-space", "events:network-calendar"):
+        doc = tree(client.get(reverse(name, args=[personas.network.slug])))
+        groups = doc.cssselect("nav.sidebar ul")
+        assert groups and all(within(group).cssselect("li > a") for group in groups)
