@@ -11,10 +11,11 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Document library")
 
     def ready(self) -> None:
-        from networks.library import panels, search
+        from networks.library import digest, panels, search
 
         panels.register()
         search.register_sources()
+        digest.register()
         _watch_for_page_cache()
 
 
