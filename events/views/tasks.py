@@ -86,7 +86,7 @@ def outcome_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if form.has_changed():
             services.outcome_save(outcome=form.save(commit=False), by=person_of(request))
-            messages.success(request, _("The changes have been saved."))
+            messages.success(request, _("The outcome has been changed."))
         return redirect(item)
     context = network_context(request, network, item=item, form=form, page_title=_("Edit outcome"))
     return render(request, "events/outcome_form.html", context, status=400 if request.method == "POST" else 200)
