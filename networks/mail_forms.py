@@ -28,7 +28,7 @@ class MailSettingsForm(forms.Form):
         out = []
         for area, kinds in mail.areas():
             fields = [self[k.code] for k in kinds if k.switchable and k.code in self.kinds]
-            always = [k for k in kinds if not k.switchable]
+            always = [k for k in kinds if not k.switchable and k.code in self.kinds]  # audience: e.g. digests
             if fields or always:  # an area the person gets nothing from is left out
                 out.append({"area": area, "fields": fields, "always": always})
         return out

@@ -18,6 +18,7 @@ from monitoring.services.reminders import reminders_send
 from networks.affiliations import affiliation_decide, affiliation_request
 from networks.models import OutboxMessage
 from networks.services import invitation_create
+from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
 from tests.monitoring.factories import IndicatorFactory
@@ -107,3 +108,4 @@ def send_everything(s: Senders, network) -> None:
         affiliation_decide(request=person.affiliation_requests.get(), confirm=False, by=asking)
     s.funding_deadline()
     s.monitoring_reminder()
+    send_digests(list(s.people.values()), network)
