@@ -1,0 +1,45 @@
+"""Demo data of the digest: a few lived-in choices, and today's daily digest queued for every demo account
+(the admin's outbox shows them, pending until the outbox sweep sends them). Idempotent: the choices are upserts
+by (person, network), and a second load finds today's runs and builds nothing twice."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from networks.digest import build, preferences
+from networks.digest.models import DigestRun, PostsMode
+from networks.models import Network, NetworkRole, Person
+
+# email, network slug, posts mode, announcements by email: what demo people chose. The KEK coordinator reads
+# every post at once; the NKK member gets everything once a day, announcements too; a busy KTT member once a week.
+CHOICES = [
+    ("kek.koordination@example.org", "kek-dortmund", PostsMode.EACH, True),
+    ("nkk.mitglied@example.org", "nkk-koeln-bonn", PostsMode.DAILY, False),
+    ("ktt.kl@example.org", "klima-taten-team-westpfalz", PostsMode.WEEKLY, True),
+]
+# The demo's items were all created a moment ago: a build "now" would leave them to the next digest (build.LAG).
+AHEAD = build.LAG + timedelta(minutes=1)
+
+
+def load(*, stdout=None) -> None:
+    for email, slug, posts, by_email in CHOICES:
+        person = Person.objects.filter(user__email=email).first()
+        network = Network.objects.filter(slug=slug).first()
+        if person and network and NetworkRole.objects.filter(person=person, network=network).exists():
+            preferences.preference_set(person=person, network=network, posts=posts, announcements_by_email=by_email)
+    ids = list(
+        Person.objects.filter(user__email__endswith="@example.org", network_roles__isnull=False)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now() + AHEAD
+    sent = 0
+    for period in (DigestRun.Period.DAILY, DigestRun.Period.WEEKLY):
+        key = build.period_key(period, build.local_now(now))
+        for batch in build.chunks(ids):
+            sent += build.digest_build_batch(person_ids=batch, period=period, key=key, now=now, deliver=False).sent
+    if stdout is not None:
+        stdout.write(f"Digests: {sent} queued in the outbox for the demo accounts.")
