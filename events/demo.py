@@ -28,7 +28,7 @@ from django.utils import timezone
 from events import services
 from events.models import Event, EventSeries, Format, Kind, Outcome, Question, Registration, Visibility
 from networks.management.commands.load_demo import DEMO_PASSWORD
-from networks.models import Network, NetworkRole, Organisation, Person, Topic, User
+from networks.models import Network, NetworkRole, Organisation, Person, Topic, User, WorkingGroup
 
 MEET = "https://meet.example.org/"
 
@@ -621,6 +621,7 @@ def load(*, stdout=None) -> None:
         for spec in EVENTS:
             _event(spec, people)
         _office_hours(people)
+        _working_group_follow_up(people)
     if stdout is not None:
         stdout.write(
             f"Demo events: {Event.objects.count()} events, {EventSeries.objects.count()} series, "
@@ -671,6 +672,54 @@ def _aware(day: date, at: time) -> datetime:
 def _times(spec: EventSpec, today: date) -> tuple[datetime, datetime]:
     day = spec.when.day(today) if isinstance(spec.when, Ahead) else spec.when
     return _aware(day, spec.start), _aware(day, spec.end)
+
+
+GROUP = "Kommunales Energiemanagement und -controlling"
+GROUP_MEETING = "AG Energiecontrolling: Software im Vergleich"
+GROUP_TASK = "Marktübersicht Software für Energiecontrolling zusammenstellen (Anbieter, Kosten, Schnittstellen)"
+GROUP_COMMENT = (
+    "Erste Liste mit fünf Anbietern steht, die Preise für Kommunen unter 20.000 Einwohner:innen folgen bis zum "
+    "AG-Treffen."
+)
+
+
+def _working_group_follow_up(people: dict[str, Person]) -> None:
+    """The KTT's energy-management group: its next meeting, an action item without an event, with a comment."""
+    network = Network.objects.get(slug="klima-taten-team-westpfalz")
+    group = WorkingGroup.objects.filter(network=network, name=GROUP).first()
+    if group is None:
+        return
+    by, owner = _coordinator(network), people["ktt.kusel@example.org"]
+    if not Event.objects.filter(network=network, title=GROUP_MEETING).exists():
+        starts_at = _aware(timezone.localdate() + timedelta(days=16), time(14))
+        event = Event(
+            network=network,
+            title=GROUP_MEETING,
+            kind=Kind.WORKSHOP,
+            format=Format.ONLINE,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1, minutes=30),
+            online_url="https://meet.example.org/ktt-ag-energiecontrolling",
+            visibility=Visibility.NETWORK,
+            description="Die AG vergleicht Software für das kommunale Energiecontrolling.",
+            working_group=group,
+        )
+        services.event_create(event=event, topics=Topic.objects.filter(slug="energiemanagement"), agenda=[], by=by)
+    item = Outcome.objects.filter(network=network, text=GROUP_TASK).first()
+    if item is None:
+        item = services.outcome_save(
+            outcome=Outcome(
+                network=network,
+                kind=Outcome.Kind.ACTION,
+                text=GROUP_TASK,
+                owner_person=owner,
+                due_date=timezone.localdate() + timedelta(days=12),
+                working_group=group,
+            ),
+            by=by,
+        )
+    if not item.comments.exists():
+        services.task_comment_add(item=item, author=owner, text=GROUP_COMMENT)
 
 
 def _coordinator(network: Network) -> Person | None:
