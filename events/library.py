@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Document, Event
 from networks.library import sources, texts
@@ -82,7 +82,7 @@ def register() -> None:
     sources.register(
         sources.LibrarySource(
             key="veranstaltungen",
-            label=lambda: str(_("Events")),
+            label=lambda: str(pgettext_lazy("document library section", "Events")),
             groups=groups,
             attach=attach,
             count=count,

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from networks.library.models import NAME_MAX, Folder
-from networks.library.uploads import MAX_SIZE, allowed_labels
+from networks.library.uploads import MAX_SIZE
 from networks.models import Network, WorkingGroup
 
 ROOT = ""
@@ -93,7 +93,11 @@ def _descendants(folder: Folder, folders: list[Folder]) -> set[int]:
 def file_field() -> forms.FileField:
     return forms.FileField(
         label=_("File"),
-        help_text=_("%(types)s; %(size)d MB at most.") % {"types": allowed_labels(), "size": MAX_SIZE // 2**20},
+        help_text=_(
+            "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, TXT, ZIP or images (PNG, JPEG, WebP); "
+            "%(size)d MB at most."
+        )
+        % {"size": MAX_SIZE // 2**20},
     )
 
 

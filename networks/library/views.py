@@ -127,7 +127,7 @@ def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("“%(title)s” has been uploaded.") % {"title": document.title})
             return redirect(document.get_detail_url())
-    context = network_context(request, network, form=form, heading=_("Upload a document"))
+    context = network_context(request, network, form=form, heading=_("Upload a document"), submit=_("Upload"))
     return render(request, "library/form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -208,7 +208,9 @@ def version_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Version %(number)d has been uploaded.") % {"number": version.number})
             return redirect(document.get_detail_url())
-    context = network_context(request, network, form=form, document=document, heading=_("Upload a new version"))
+    context = network_context(
+        request, network, form=form, document=document, heading=_("Upload a new version"), submit=_("Upload")
+    )
     return render(request, "library/form.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -271,7 +273,7 @@ def folder_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The folder “%(name)s” has been created.") % {"name": folder.name})
             return redirect(folder.get_absolute_url())
-    context = network_context(request, network, form=form, heading=_("New folder"))
+    context = network_context(request, network, form=form, heading=_("New folder"), submit=_("Create folder"))
     return render(request, "library/form.html", context, status=400 if request.method == "POST" else 200)
 
 
