@@ -15,6 +15,9 @@ admin.site.site_header = _("Klimanetz administration")
 admin.site.site_title = "Klimanetz"
 admin.site.index_title = _("Operations")
 
+# A 403 on a network's page offers a non-member the way in (request membership, or log in).
+handler403 = "networks.errors.permission_denied"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),

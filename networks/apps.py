@@ -8,7 +8,7 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import affiliations, cache, checks, lookups, mail, panels, staff
+        from networks import affiliations, cache, checks, lookups, mail, membership_requests, panels, staff
         from networks.models import (
             Campaign,
             Membership,
@@ -31,6 +31,7 @@ class NetworksConfig(AppConfig):
 
         # Belonging to an organisation: its kinds of email, its panel in "Mein Bereich", its personal data.
         affiliations.register()
+        membership_requests.register()  # asking the coordination to join a network (the 403 page offers it)
 
         # Shown on many public pages (names, profiles, membership counts); rarely changed: every page.
         for model in (Organisation, Network, Membership, Person, Topic):

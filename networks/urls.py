@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import affiliation_views, mail_views, views
+from networks import affiliation_views, mail_views, membership_requests, views
 from networks.cache import home_scopes, public_page
 
 app_name = "networks"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("netzwerke/", views.network_list, name="network-list"),
     path(network, views.network_detail, name="network-detail"),
     path(network + "intern/", views.network_space, name="network-space"),
+    path(network + "mitgliedschaft-anfragen/", membership_requests.membership_request, name="membership-request"),
     path(network + "mitglieder/", views.member_list, name="member-list"),
     path(network + "bearbeiten/", views.network_edit, name="network-edit"),
     path(network + "organisationen/", views.membership_list, name="membership-list"),

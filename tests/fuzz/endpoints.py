@@ -87,6 +87,7 @@ from networks.forms import (
     WorkingGroupForm,
 )
 from networks.mail_forms import MailSettingsForm
+from networks.membership_requests import MembershipRequestForm
 from networks.models import Organisation, Person
 from tests.fuzz.engine import Endpoint
 from tests.fuzz.strategies import DATES, NUMBERS, TEXT
@@ -197,6 +198,13 @@ def _profile_forms(w):
 
 
 NETWORKS = [
+    Endpoint(
+        "networks:membership-request",
+        "citizen",
+        url("networks:membership-request", net),
+        lambda w: [MembershipRequestForm()],
+        covers=(MembershipRequestForm,),
+    ),
     Endpoint(
         "networks:profile",
         "member",

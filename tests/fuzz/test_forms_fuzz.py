@@ -57,6 +57,7 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | events:outcome-edit | POST | coordinator | OutcomeEditForm | – |
 | events:outcome-comment | POST | member | TaskCommentForm | – |
 | events:attendance | POST | coordinator | AttendanceForm | – |
+| networks:membership-request | POST | citizen | MembershipRequestForm | – |
 | events:question-create | POST | member | QuestionForm | – |
 | events:question-answer | POST | coordinator | AnswerForm | – |
 | events:question-edit | POST | member | QuestionForm | – |

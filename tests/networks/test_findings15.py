@@ -8,12 +8,15 @@ import cssselect2
 import pytest
 import tinycss2
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
-from django.urls import reverse
+from django.urls import resolve, reverse
 from lxml import html as lxml_html
 
 from events.models import Visibility
 from networks import checks, mail
+from networks.errors import permission_denied
+from networks.models import OutboxMessage
 from networks.outbox import outbox_enqueue
 from tests.events.factories import EventFactory
 from tests.helpers import de
@@ -193,3 +196,97 @@ def test_the_network_pages_use_the_sidebar_the_phone_rules_style(client, persona
         doc = tree(client.get(reverse(name, args=[personas.network.slug])))
         groups = doc.cssselect("nav.sidebar ul")
         assert groups and all(within(group).cssselect("li > a") for group in groups)
+
+
+# --- 4. A non-member's 403 page offers the way in ------------------------------------------------------------
+
+
+def test_a_signed_in_non_member_is_offered_to_request_membership(client, personas):
+    personas.login(client, "citizen")
+    response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+    assert response.status_code == 403
+    doc = tree(response)
+    hrefs = [a.get("href") for a in doc.cssselect(".content a.button")]
+    assert reverse("networks:membership-request", args=[personas.network.slug]) in hrefs
+    assert de("Request membership") in text_of(doc.cssselect(".content a.button"))
+
+
+def test_a_member_refused_a_coordination_page_is_not_offered_membership(client, personas):
+    personas.login(client, "member")
+    response = client.get(reverse("networks:people-manage", args=[personas.network.slug]))
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert reverse("networks:membership-request", args=[personas.network.slug]) not in page
+    assert reverse("networks:network-space", args=[personas.network.slug]) in page
+
+
+def test_an_anonymous_visitor_refused_a_network_page_is_offered_the_login(rf, personas):
+    path = reverse("networks:network-space", args=[personas.network.slug])
+    request = rf.get(path)
+    request.user, request.resolver_match = AnonymousUser(), resolve(path)
+    response = permission_denied(request)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"{reverse('account_login')}?next={path}" in page.replace("%2F", "/")
+    assert reverse("networks:membership-request", args=[personas.network.slug]) not in page
+
+
+def test_a_403_elsewhere_keeps_the_general_text(rf, personas):
+    request = rf.get("/")
+    request.user, request.resolver_match = personas.user("member"), None
+    doc = tree(permission_denied(request))
+    assert (
+        text_of(doc.cssselect(".content p"))[:40]
+        == de(
+            "You are not allowed to open this page. If you think you should be, please contact the coordination of the "
+            "network."
+        )[:40]
+    )
+    assert not doc.cssselect(".content a.button")
+
+
+def test_requesting_membership_mails_each_coordinator_once_with_reply_to_the_asker(client, personas):
+    citizen = personas.people["citizen"]
+    url = reverse("networks:membership-request", args=[personas.network.slug])
+    personas.login(client, "citizen")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"note": "Ich bin Klimaschutzmanagerin der VG Kusel."})
+    assert response["Location"] == reverse("networks:network-detail", args=[personas.network.slug])
+    sent = list(OutboxMessage.objects.filter(reason="membership_requested"))
+    assert [m.recipient for m in sent] == [personas.people["coordinator"].user.email]
+    assert sent[0].headers["Reply-To"] == citizen.user.email
+    assert "VG Kusel" in sent[0].body_text and citizen.name in sent[0].subject
+    sent[0].full_clean()
+    client.post(url, {"note": "Noch einmal"})  # asked before: nothing more
+    assert OutboxMessage.objects.filter(reason="membership_requested").count() == 1
+    page = client.get(url)
+    assert page.context["asked"] is not None and not tree(page).cssselect(".content form textarea")
+
+
+def test_a_too_long_message_keeps_the_text_and_sends_nothing(client, personas):
+    personas.login(client, "citizen")
+    url = reverse("networks:membership-request", args=[personas.network.slug])
+    response = client.post(url, {"note": "x" * 1001})
+    assert response.status_code == 400 and response.context["form"]["note"].value() == "x" * 1001
+    assert not OutboxMessage.objects.filter(reason="membership_requested").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("anonymous", 302), ("citizen", 200), ("other_network", 200), ("editor", 200), ("member", 302), ("staff", 302)],
+)
+def test_membership_request_page_permissions(client, personas, persona, status):
+    personas.login(client, persona)
+    response = client.get(reverse("networks:membership-request", args=[personas.network.slug]))
+    assert response.status_code == status
+    if persona in ("member", "staff"):
+        assert response["Location"] == reverse("networks:network-detail", args=[personas.network.slug])
+
+
+def test_a_private_network_cannot_be_asked_by_an_outsider(client, personas):
+    personas.network.is_public = False
+    personas.network.save()
+    personas.login(client, "citizen")
+    url = reverse("networks:membership-request", args=[personas.network.slug])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"note": "?"}).status_code == 404

@@ -104,6 +104,13 @@ TABLE: list[Row] = [
     Row("networks:easy-read", none, EVERYONE),
     Row("networks:network-list", none, EVERYONE),
     Row("networks:network-detail", net, EVERYONE),
+    Row(
+        "networks:membership-request",
+        net,
+        ex(OK, anonymous=LOGIN, member=REDIRECT, coordinator=REDIRECT, staff=REDIRECT),
+        ex(REDIRECT, anonymous=LOGIN),
+        note="non-members ask the coordination (sent, the message is optional); members are told they are members",
+    ),
     Row("networks:dashboard", none, LOGGED_IN),
     Row("networks:expertise-search", none, LOGGED_IN),
     Row("networks:profile", none, LOGGED_IN, post=LOGGED_IN),
