@@ -73,7 +73,8 @@ def access_discussions(user, slug: str) -> Network:
 
 
 def access_thread(user, network: Network, pk: int, *, moderate: bool = False):
-    """A thread of ``network`` the user may read (404 otherwise); ``moderate``: 403 unless they coordinate."""
+    """A thread of ``network`` (its public profile visible to the user: networks.access.access_network) that the user
+    may read: 404 for everyone else, who need not know it exists; ``moderate``: 403 unless they coordinate."""
     from networks.channel.models import Thread
 
     thread = get_object_or_404(

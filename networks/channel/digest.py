@@ -36,10 +36,11 @@ def items_batch(requests: list[Request]) -> dict[int, list[Item]]:
             person_id__in=people, state=ThreadFollow.State.MUTED, thread_id__in={p.thread_id for p in posts}
         ).values_list("person_id", "thread_id")
     )
-    return {r.person.pk: _items_of(r, posts, muted) for r in requests}
+    built: dict[tuple[int, ...], Item] = {}  # the same thread news for many people of the batch: one Item
+    return {r.person.pk: _items_of(r, posts, muted, built) for r in requests}
 
 
-def _items_of(request: Request, posts: list[Post], muted: set) -> list[Item]:
+def _items_of(request: Request, posts: list[Post], muted: set, built: dict) -> list[Item]:
     networks = {_net_id(n) for n in request.networks}
     person = request.person.pk
     by_thread: dict[int, list[Post]] = {}
@@ -51,7 +52,13 @@ def _items_of(request: Request, posts: list[Post], muted: set) -> list[Item]:
             and (person, post.thread_id) not in muted
         ):
             by_thread.setdefault(post.thread_id, []).append(post)
-    return [_item(found) for found in by_thread.values()]
+    items = []
+    for found in by_thread.values():
+        key = tuple(p.pk for p in found)
+        if key not in built:
+            built[key] = _item(found)
+        items.append(built[key])
+    return items
 
 
 def _item(posts: list[Post]) -> Item:

@@ -28,31 +28,36 @@ def body_field(label=None) -> forms.CharField:
     )
 
 
-class _Places(forms.Form):
-    """A category and a working group of one network (both optional)."""
-
-    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), required=False)
-    working_group = forms.ModelChoiceField(
-        label=_("Working group"), queryset=WorkingGroup.objects.none(), required=False
+def _add_places(form: forms.Form, network: Network) -> None:
+    """A category and a working group of ``network`` (both optional), placed by the form's ``field_order``."""
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(network=network), required=False
     )
+    group = forms.ModelChoiceField(
+        label=_("Working group"), queryset=WorkingGroup.objects.filter(network=network, is_active=True), required=False
+    )
+    category.empty_label, group.empty_label = _("– no category –"), _("– the whole network –")
+    form.fields["category"], form.fields["working_group"] = category, group
+    form.order_fields(form.field_order)
 
-    def __init__(self, *args, network: Network, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(network=network)
-        self.fields["working_group"].queryset = WorkingGroup.objects.filter(network=network, is_active=True)
-        self.fields["category"].empty_label = _("– no category –")
-        self.fields["working_group"].empty_label = _("– the whole network –")
 
-
-class ThreadForm(_Places):
+class ThreadForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     body = body_field(_("Your question or contribution"))
     field_order = ["title", "category", "working_group", "body"]
 
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        _add_places(self, network)
 
-class ThreadMoveForm(_Places):
+
+class ThreadMoveForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     field_order = ["title", "category", "working_group"]
+
+    def __init__(self, *args, network: Network, **kwargs):
+        super().__init__(*args, **kwargs)
+        _add_places(self, network)
 
 
 class ReplyForm(forms.Form):

@@ -140,7 +140,7 @@ def _thread_page(request: HttpRequest, network, thread, *, reply_form=None, stat
 @login_required
 @require_safe
 def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     return _thread_page(request, network, access.access_thread(request.user, network, pk))
 
 
@@ -148,7 +148,7 @@ def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def post_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The reply form at the bottom of the thread; on an error the thread page again, with the text kept."""
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk)
     if not access.can_post(request.user, thread):
         raise PermissionDenied
@@ -184,7 +184,7 @@ def _reply_with_file(thread, person, data: dict):
 @login_required
 @require_POST
 def thread_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk)
     form = FollowForm(request.POST)
     if not form.is_valid() or _person(request) is None:
@@ -197,7 +197,7 @@ def thread_follow(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_pin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk, moderate=True)
     services.thread_pin(thread=thread, by=request.user, pinned=request.POST.get("pinned") == "1")
     return redirect(thread)
@@ -206,7 +206,7 @@ def thread_pin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk, moderate=True)
     services.thread_close(thread=thread, by=request.user, closed=request.POST.get("closed") == "1")
     return redirect(thread)
@@ -215,7 +215,7 @@ def thread_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def thread_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk, moderate=True)
     initial = {"title": thread.title, "category": thread.category_id, "working_group": thread.working_group_id}
     form = ThreadMoveForm(request.POST or None, network=network, initial=initial)
@@ -237,7 +237,7 @@ def thread_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def faq_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Take the thread's answer into the network's FAQ (coordinators)."""
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk, moderate=True)
     if thread.answer_id is None:
         messages.error(request, _("Mark a reply as the answer first."))
@@ -267,7 +267,7 @@ def faq_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post_edit(request.user, network, pk)
     form = PostEditForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -287,7 +287,7 @@ def post_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def post_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post(request.user, network, pk)
     revisions = PostRevision.objects.filter(post=post).select_related("replaced_by")
     context = network_context(request, network, post=post, thread=post.thread, revisions=revisions)
@@ -297,7 +297,7 @@ def post_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post(request.user, network, pk)
     person = _person(request)
     if person is None or post.author_id == person.pk or post.is_hidden:
@@ -316,7 +316,7 @@ def post_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post(request.user, network, pk)
     if not access.can_moderate(request.user, network):
         raise PermissionDenied
@@ -338,7 +338,7 @@ def post_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_unhide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post(request.user, network, pk)
     services.post_unhide(post=post, by=request.user)
     messages.success(request, _("The post is visible again."))
@@ -349,7 +349,7 @@ def post_unhide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def post_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Mark the post as the thread's answer, or (``unmark``) no answer any more."""
-    network = access.access_discussions(request.user, slug)
+    network = access_network(request.user, slug)
     post = access.access_post(request.user, network, pk)
     chosen = None if request.POST.get("unmark") else post
     try:
