@@ -76,32 +76,33 @@ def upcoming_events(requests: list[sections.Request]) -> dict[int, list[sections
         .exclude(status=Registration.Status.CANCELLED)
         .values_list("person_id", "event_id")
     )
+    items = {event.pk: _event_item(event) for event in events}  # built once for the batch, not per person
     out: dict[int, list[sections.Item]] = defaultdict(list)
     for r in requests:
         mine = {n.pk for n in r.networks}
         for event in events:
-            news_at = max(event.created_at, event.starts_at - AHEAD)
-            open_at_until = event.registration_deadline is None or event.registration_deadline > r.until
-            free = event.places_left is None or event.places_left > 0
+            item = items[event.pk]
             if (
                 event.network_id in mine
-                and r.since < news_at <= r.until
+                and r.since < item.date <= r.until
                 and event.starts_at > r.until
-                and open_at_until
-                and free
+                and (event.registration_deadline is None or event.registration_deadline > r.until)
+                and (event.places_left is None or event.places_left > 0)
                 and (r.person.pk, event.pk) not in registered
             ):
-                out[r.person.pk].append(
-                    sections.Item(
-                        network=event.network_id,
-                        title=event.title,
-                        url=event.get_absolute_url(),
-                        date=news_at,
-                        summary=_event_summary(event),
-                        key=f"events.event:{event.pk}",
-                    )
-                )
+                out[r.person.pk].append(item)
     return out
+
+
+def _event_item(event: Event) -> sections.Item:
+    return sections.Item(
+        network=event.network_id,
+        title=event.title,
+        url=event.get_absolute_url(),
+        date=max(event.created_at, event.starts_at - AHEAD),
+        summary=_event_summary(event),
+        key=f"events.event:{event.pk}",
+    )
 
 
 # --- the person's open and overdue action items ---------------------------------------------------------------
@@ -120,7 +121,7 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
     became_overdue = Q(due_date__gte=(since - timedelta(days=1)).astimezone(BERLIN).date()) & Q(
         due_date__lt=until.astimezone(BERLIN).date()
     )
-    items = list(
+    tasks = list(
         Outcome.objects.open()
         .filter(network_id__in=network_ids)
         .filter(Q(owner_person_id__in=person_ids) | Q(owner_organisation_id__in=organisation_ids))
@@ -128,32 +129,34 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
         .select_related("network")
         .order_by("due_date", "pk")
     )
+    items: dict[tuple[int, bool], sections.Item] = {}  # (task, overdue): built once for the batch
+
+    def item(task: Outcome, overdue: bool) -> sections.Item:
+        if (task.pk, overdue) not in items:
+            items[task.pk, overdue] = sections.Item(
+                network=task.network_id,
+                title=task.text,
+                url=task.get_absolute_url(),
+                date=_overdue_at(task.due_date) if overdue else task.created_at,
+                summary=_("due %(date)s") % {"date": _day(task.due_date)} if task.due_date else "",
+                key=f"events.outcome:{task.pk}",
+                extra={"badge": _("overdue") if overdue else _("new")},
+            )
+        return items[task.pk, overdue]
+
     out: dict[int, list[sections.Item]] = defaultdict(list)
     for r in requests:
         mine = {n.pk for n in r.networks}
         person = r.person
-        for task in items:
+        for task in tasks:
             owned = task.owner_person_id == person.pk or (
                 task.owner_organisation_id is not None and task.owner_organisation_id == person.organisation_id
             )
             if not owned or task.network_id not in mine:
                 continue
             overdue = task.due_date is not None and r.since < _overdue_at(task.due_date) <= r.until
-            assigned = r.since < task.created_at <= r.until
-            if not (overdue or assigned):
-                continue
-            summary = _("due %(date)s") % {"date": _day(task.due_date)} if task.due_date else ""
-            out[person.pk].append(
-                sections.Item(
-                    network=task.network_id,
-                    title=task.text,
-                    url=task.get_absolute_url(),
-                    date=_overdue_at(task.due_date) if overdue else task.created_at,
-                    summary=summary,
-                    key=f"events.outcome:{task.pk}",
-                    extra={"badge": _("overdue") if overdue else _("new")},
-                )
-            )
+            if overdue or r.since < task.created_at <= r.until:
+                out[person.pk].append(item(task, overdue))
     return out
 
 
@@ -170,21 +173,23 @@ def new_minutes(requests: list[sections.Request]) -> dict[int, list[sections.Ite
         .select_related("network")
         .order_by("-minutes_published_at", "pk")
     )
+    items = {
+        event.pk: sections.Item(
+            network=event.network_id,
+            title=event.title,
+            url=event.get_absolute_url() + "#minutes",
+            date=event.minutes_published_at,
+            summary=_("Meeting of %(date)s") % {"date": _when(event.starts_at)},
+            key=f"events.minutes:{event.pk}",
+        )
+        for event in events
+    }
     out: dict[int, list[sections.Item]] = defaultdict(list)
     for r in requests:
         mine = {n.pk for n in r.networks}
         for event in events:
             if event.network_id in mine and r.since < event.minutes_published_at <= r.until:
-                out[r.person.pk].append(
-                    sections.Item(
-                        network=event.network_id,
-                        title=event.title,
-                        url=event.get_absolute_url() + "#minutes",
-                        date=event.minutes_published_at,
-                        summary=_("Meeting of %(date)s") % {"date": _when(event.starts_at)},
-                        key=f"events.minutes:{event.pk}",
-                    )
-                )
+                out[r.person.pk].append(items[event.pk])
     return out
 
 

@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from networks import mail
@@ -219,10 +220,27 @@ def digest_context(plan: Plan, period: str) -> dict:
     }
 
 
-def _message(plan: Plan, period: str, key: str) -> OutboxMessage:
+def _render_sections(context: dict, language: str, fragments: dict) -> None:
+    """Render each (network, section) part once per batch and language: the people of a batch share most of
+    them (the same network's threads, events and minutes), so a digest is mostly assembled, not rendered."""
+    with translation.override(language):
+        for group in context["groups"]:
+            for section in group["sections"]:
+                items = tuple((e["item"], e["item"].extra.get("badge", "")) for e in section["entries"])
+                key = (language, section["key"], group["network"].pk, items)
+                if key not in fragments:
+                    fragments[key] = (
+                        render_to_string("emails/digest_section.html", section),
+                        render_to_string("emails/digest_section.txt", section),
+                    )
+                section["html"], section["text"] = fragments[key]
+
+
+def _message(plan: Plan, period: str, key: str, fragments: dict) -> OutboxMessage:
     language = plan.person.language or settings.LANGUAGE_CODE
     reason = REASON[period]
     context = digest_context(plan, period)
+    _render_sections(context, language, fragments)
     headers = one_click_headers(plan.person, None, "digest-off", language)
     context["settings_url"] = mail.absolute_url("digest:settings", language)
     context["digest_off_url"] = headers["List-Unsubscribe"].strip("<>")
@@ -247,7 +265,8 @@ def _write(plans: list[Plan], period: str, key: str, *, deliver: bool) -> set[in
     """Record every plan's run and enqueue the digests of those with items, in one transaction; returns the ids
     of the people this call claimed (the others were built by someone else meanwhile)."""
     claim = uuid.uuid4().hex
-    messages = {p.person.pk: _message(p, period, key) for p in plans if p.count}
+    fragments: dict = {}
+    messages = {p.person.pk: _message(p, period, key, fragments) for p in plans if p.count}
     with transaction.atomic():
         DigestRun.objects.bulk_create(
             [
