@@ -74,12 +74,14 @@ def _is_own_sender(address: str) -> bool:
     return tokens.token_in_address(address) is not None and address.endswith("@" + tokens.reply_domain())
 
 
-def _person_addresses(person: Person) -> set[str]:
+def _is_persons_address(person: Person, address: str) -> bool:
+    """The account's address, or another address the person confirmed (case-insensitively)."""
     user = person.user
-    if user is None:
-        return set()
-    confirmed = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    return {user.email.lower(), *(address.lower() for address in confirmed)}
+    if user is None or not address:
+        return False
+    if user.email.lower() == address:
+        return True
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=address).exists()
 
 
 def _found_token(parsed: ParsedMessage) -> str | None:
@@ -182,10 +184,9 @@ def _post(row: InboundMessage, parsed: ParsedMessage, *, thread, person: Person)
         with transaction.atomic():
             documents, refused = _store_attachments(parsed, thread=thread, person=person)
             post = post_reply(thread=thread, author=person, body=parsed.reply, via="email", attachments=documents)
-    except PermissionDenied as error:
+    except PermissionDenied:
         _forget_files(documents)
-        thread.refresh_from_db(fields=["closed"])
-        _refuse(row, parsed, Reason.CLOSED if thread.closed else Reason.NO_ACCESS, detail=str(error), thread=thread)
+        _refuse(row, parsed, _denied_reason(person, thread), thread=thread)
         return
     except ValidationError as error:
         _forget_files(documents)
@@ -206,8 +207,19 @@ def _post(row: InboundMessage, parsed: ParsedMessage, *, thread, person: Person)
         )
 
 
-def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
+def _denied_reason(person: Person, thread) -> str:
+    """Why ``person`` may not post in ``thread``: it is closed (and they may read it), or they lost access."""
     from networks.channel.access import can_read_thread, person_may_post
+
+    if not person.can_be_mailed or not can_read_thread(person.user, thread):
+        return Reason.NO_ACCESS
+    if not person_may_post(person, thread):
+        thread.refresh_from_db(fields=["closed"])
+        return Reason.CLOSED if thread.closed else Reason.NO_ACCESS
+    return ""
+
+
+def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
     from networks.channel.models import Thread
 
     if _is_own_sender(parsed.from_address):
@@ -229,16 +241,19 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
         _refuse(row, parsed, Reason.FORGED_TOKEN, detail=f"token {token!r}")
         return
     row.person, row.thread = person, thread
-    if parsed.from_address not in _person_addresses(person):
+    if not _is_persons_address(person, parsed.from_address):
         _refuse(row, parsed, Reason.WRONG_SENDER)
         return
-    user = person.user
-    if not person.can_be_mailed or not can_read_thread(user, thread):
-        _refuse(row, parsed, Reason.NO_ACCESS, thread=thread)
-        return
-    if not person_may_post(person, thread):
-        _refuse(row, parsed, Reason.CLOSED if thread.closed else Reason.NO_ACCESS, thread=thread)
-        return
+    # Channel's rule for a reply by email (person_may_post: a role in the network; staff are no exception) first;
+    # post_reply checks read access and the closed state again under the thread's lock (PermissionDenied: _post
+    # refuses). With attachments or without text, read access is checked before anything is stored or said.
+    from networks.channel.access import person_may_post
+
+    if not person_may_post(person, thread) or not parsed.reply.strip() or parsed.attachments:
+        denied = _denied_reason(person, thread)
+        if denied:
+            _refuse(row, parsed, denied, thread=thread)
+            return
     if not parsed.reply.strip():
         _refuse(row, parsed, Reason.EMPTY, thread=thread)
         return
@@ -256,17 +271,17 @@ def process(raw: bytes) -> Result:
             defaults={"outcome": Outcome.FAILED, "reason": Reason.ERROR, "detail": f"{type(error).__name__}: {error}"},
         )
         return Result("duplicate" if not created else Outcome.FAILED, Reason.ERROR, row)
-    with transaction.atomic():
-        row = InboundMessage(
-            message_id=parsed.message_id, sender=parsed.from_address[:254], subject=parsed.subject, outcome=""
-        )
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError:
-            return Result("duplicate", message=InboundMessage.objects.filter(message_id=parsed.message_id).first())
-        _decide(row, parsed)
-        row.save()
+    row = InboundMessage(message_id=parsed.message_id, sender=parsed.from_address[:254], subject=parsed.subject)
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)  # the first statement: a message taken before stops here
+            _decide(row, parsed)
+            row.save(update_fields=[f.name for f in row._meta.concrete_fields if f.name not in ("id", "message_id")])
+    except IntegrityError:
+        taken = InboundMessage.objects.filter(message_id=parsed.message_id).first()
+        if taken is None:
+            raise
+        return Result("duplicate", message=taken)
     logger.info("inbound %s from %s: %s %s", row.message_id, row.sender, row.outcome, row.reason)
     return Result(row.outcome, row.reason, row)
 
