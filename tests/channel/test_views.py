@@ -94,11 +94,11 @@ def test_thread_page_queries_are_flat(client, personas, thread, django_assert_nu
     target = thread.get_absolute_url()
     add_posts(thread, 3, author=personas.people["coordinator"])
     client.get(target)
-    # network with the role, thread, person, follow, posts, their attachments (all read: the marker stays)
-    with django_assert_num_queries(6):
+    # network, thread, person, follow, the viewer's role, posts, their attachments (all read: the marker stays)
+    with django_assert_num_queries(7):
         client.get(target)
     add_posts(thread, 120, author=personas.people["coordinator"])
-    with django_assert_num_queries(7):  # and the read marker raised to the page's last post (one update)
+    with django_assert_num_queries(8):  # and the read marker raised to the page's last post (one update)
         response = client.get(target + "?page=3")
     assert [p.number for p in response.context["page"].posts][:1] == [101]
     assert response.context["page"].num_pages == 3
