@@ -29,6 +29,7 @@ from networks.models import Network, NetworkRole, OutboxMessage, Person
 from networks.outbox import queue_on_commit
 
 MOVE_LINK = "@@klimanetz-move-to-digest@@"  # filled per recipient into the rendered email
+SLOT = "klimanetz-one-click-slot"  # the place of the signed token in the one-click address
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # together; larger documents go as links only
 MAX_ATTACHMENTS = 10
 OBJECT_TYPE = Announcement._meta.label_lower
@@ -147,11 +148,19 @@ def headers_of(announcement: Announcement) -> dict[str, str]:
     return headers
 
 
-def move_url(person: Person, network: Network, language: str) -> str:
-    """The personal one-click link that moves the network's announcements into the person's digest."""
-    from networks.digest.preferences import one_click_url
+def _move_urls(network: Network):
+    """``move_url`` for many people: the address is built once per language, only the signed token per person
+    (reversing a URL in a language is most of the cost)."""
+    from networks.digest.preferences import one_click_token
 
-    return one_click_url(person, network, "announcements-digest", language)
+    bases: dict[str, str] = {}
+
+    def url(person: Person, language: str) -> str:
+        if language not in bases:
+            bases[language] = mail.absolute_url("digest:one-click", language, token=SLOT)
+        return bases[language].replace(SLOT, one_click_token(person, network, "announcements-digest"))
+
+    return url
 
 
 # --- Who gets it --------------------------------------------------------------------------------------------
@@ -218,7 +227,9 @@ def announcement_send(*, announcement: Announcement, by: Person | None = None, e
     Returns how many people it reached now: 0 when it was sent already."""
     with transaction.atomic():
         locked = (
-            Announcement.objects.select_for_update().select_related("network", "author__user").get(pk=announcement.pk)
+            Announcement.objects.select_for_update(of=("self",))
+            .select_related("network", "author__user")
+            .get(pk=announcement.pk)
         )
         if locked.is_sent:
             return 0
@@ -269,6 +280,7 @@ def _deliver(announcement: Announcement, people: list[Person]) -> tuple[int, int
     )
     attachments = attachments_of(announcement)
     headers = headers_of(announcement)
+    links = _move_urls(network)
     rendered: dict[tuple[str, bool], Rendered] = {}
     rows = []
     for person in people:
@@ -278,15 +290,16 @@ def _deliver(announcement: Announcement, people: list[Person]) -> tuple[int, int
         key = (person.language, member)
         if key not in rendered:
             rendered[key] = render(announcement, language=person.language, move_link=member)
-        rows.append(_row(announcement, person, rendered[key], attachments, headers, member))
+        link = links(person, person.language) if member else ""
+        rows.append(_row(announcement, person, rendered[key], attachments, headers, link))
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return len(people), len(rows)
 
 
-def _row(announcement, person, rendered: Rendered, attachments, headers, member: bool) -> OutboxMessage:
+def _row(announcement, person, rendered: Rendered, attachments, headers, link: str) -> OutboxMessage:
+    """One member's outbox row; ``link``: their move-to-digest link ("" for people outside the network)."""
     text, html, own_headers = rendered.text, rendered.html, dict(headers)
-    if member:
-        link = move_url(person, announcement.network, person.language)
+    if link:
         text, html = text.replace(MOVE_LINK, link), html.replace(MOVE_LINK, link)
         own_headers.update({"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
     return OutboxMessage(
