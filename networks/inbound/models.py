@@ -8,19 +8,20 @@ kept here: a posted reply is the post, a refused one went back to its sender.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.models import Person
 
 
 class InboundMessage(models.Model):
     class Outcome(models.TextChoices):
-        POSTED = "posted", _("posted")
-        REFUSED = "refused", _("refused")
-        DROPPED = "dropped", _("dropped (automatic email)")
+        POSTED = "posted", pgettext_lazy("incoming email", "posted")
+        REFUSED = "refused", pgettext_lazy("incoming email", "refused")
+        DROPPED = "dropped", pgettext_lazy("incoming email", "dropped (automatic email)")
         FAILED = "failed", _("failed")
 
     class Reason(models.TextChoices):
-        NONE = "", _("—")
+        NONE = "", pgettext_lazy("incoming email", "—")
         NO_TOKEN = "no_token", _("sent to an address without a reply token")
         FORGED_TOKEN = "forged_token", _("unknown or forged reply token")
         WRONG_SENDER = "wrong_sender", _("sender is not the person the reply address belongs to")
@@ -34,9 +35,9 @@ class InboundMessage(models.Model):
         OURS = "ours", _("one of the portal's own emails")
         ERROR = "error", _("error while processing")
 
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
-    sender = models.CharField(_("sender"), max_length=254, blank=True, db_index=True)
+    message_id = models.CharField(pgettext_lazy("incoming email", "Message-ID"), max_length=255, unique=True)
+    received_at = models.DateTimeField(pgettext_lazy("incoming email", "received at"), auto_now_add=True, db_index=True)
+    sender = models.CharField(pgettext_lazy("incoming email", "sender"), max_length=254, blank=True, db_index=True)
     subject = models.CharField(_("subject"), max_length=250, blank=True)
     person = models.ForeignKey(
         Person,
@@ -59,8 +60,8 @@ class InboundMessage(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason, blank=True, default="")
-    detail = models.TextField(_("detail"), blank=True)
-    refusal_sent = models.BooleanField(_("refusal sent"), default=False)
+    detail = models.TextField(pgettext_lazy("incoming email", "detail"), blank=True)
+    refusal_sent = models.BooleanField(pgettext_lazy("incoming email", "refusal sent"), default=False)
     attachments_refused = models.JSONField(_("attachments not taken"), default=list, blank=True)
 
     class Meta:
