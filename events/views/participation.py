@@ -289,7 +289,8 @@ def question_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def faq(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_access.access_network_internal(request.user, slug)
     answered = (
-        Question.objects.filter(network=network, answered_at__isnull=False)
+        Question.objects.listed()  # not removed by the coordination
+        .filter(network=network, answered_at__isnull=False)
         .select_related("event", "topic", "author")
         .order_by("-answered_at", "-pk")
     )
@@ -302,7 +303,8 @@ def faq(request: HttpRequest, slug: str) -> HttpResponse:
     context = network_context(request, network, filter=search, page=page)
     if context["can_manage"]:
         context["open_questions"] = (
-            Question.objects.filter(network=network, answered_at__isnull=True, event__ends_at__gte=timezone.now())
+            Question.objects.listed()
+            .filter(network=network, answered_at__isnull=True, event__ends_at__gte=timezone.now())
             .exclude(event__status=Event.Status.CANCELLED)
             .select_related("event", "topic", "author")
             .order_by("event__starts_at", "created_at", "pk")

@@ -289,3 +289,17 @@ def test_the_event_page_keeps_its_query_count_as_questions_grow(client, personas
             assert client.get(office_hour.get_absolute_url()).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_removed_questions_leave_the_faq_and_the_coordinations_open_list(client, personas, office_hour):
+    coordinator = personas.people["coordinator"]
+    answered = QuestionFactory(event=office_hour, text="Frage zu Solardächern auf Schulen")
+    services.question_answer(question=answered, answer="Antwort", by=coordinator)
+    kept = QuestionFactory(event=office_hour, text="Offene Frage")
+    spam = QuestionFactory(event=office_hour, text="Werbung")
+    for question in (answered, spam):
+        services.question_remove(question=question, by=coordinator, reason="Spam")
+    personas.login(client, "coordinator")
+    page = client.get(reverse("events:faq", args=[personas.network.slug]))
+    assert [q.pk for q in page.context["open_questions"]] == [kept.pk]
+    assert "Solardächern" not in page.content.decode()  # the answered one left the FAQ
