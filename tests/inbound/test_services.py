@@ -62,6 +62,9 @@ def test_coordinator_posts_in_closed_thread_members_are_refused_with_their_text(
     assert mail.recipient == member.user.email
     assert "Mein Text" in mail.body_text and thread.title in mail.body_text  # nothing lost
     assert mail.headers["Auto-Submitted"] == "auto-replied"
+    assert mail.headers["In-Reply-To"] == refused.message.message_id  # threads under the reply in the mail program
+    assert mail.language == "de" and "Die Koordinator*innen haben das Thema geschlossen." in mail.body_text
+    assert mail.subject == "Nicht veröffentlicht: Re: Frage"
     posted = services.process(reply_mail(to=address_of(coordinator, thread), sender=coordinator.user.email))
     assert posted.outcome == "posted"
 
@@ -233,3 +236,13 @@ def test_reply_posts_as_the_contract_says(personas, thread):
 
     with pytest.raises(PermissionDenied):
         post_reply(thread=thread, author=personas.people["other_network"], body="x", via="email")
+
+
+def test_refusal_in_the_persons_language(personas, thread, address_of):
+    member = personas.people["member"]
+    member.language = "en"
+    member.save(update_fields=["language"])
+    services.process(reply_mail(to=address_of(member, thread), sender=member.user.email, body="> nur Zitat"))
+    [mail] = refusals()
+    assert mail.language == "en" and "Please write your reply above the quote." in mail.body_text
+    assert "Ihre" not in mail.body_html
