@@ -37,14 +37,6 @@ class AnnouncementQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("author").defer("body", "body_html")
 
-    def search(self, text: str):
-        """A plain filter on the subject and the text (the one search replaces it where it indexes announcements)."""
-        words = text.split()[:8]
-        query = Q()
-        for word in words:
-            query &= Q(subject__icontains=word) | Q(body__icontains=word)
-        return self.filter(query)
-
 
 class Announcement(models.Model):
     class State(models.TextChoices):

@@ -10,10 +10,9 @@ from networks.announcements import services
 from networks.announcements.models import Announcement
 
 
-def archive(network, text: str = ""):
-    """The network's sent announcements, newest first; ``text`` filters them."""
-    found = Announcement.objects.sent().filter(network=network).for_list().order_by("-sent_at", "-pk")
-    return found.search(text) if text else found
+def archive(network):
+    """The network's sent announcements, newest first."""
+    return Announcement.objects.sent().filter(network=network).for_list().order_by("-sent_at", "-pk")
 
 
 def drafts(network):

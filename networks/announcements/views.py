@@ -18,6 +18,7 @@ from networks.announcements import selectors, services
 from networks.announcements.forms import ACTIONS, AnnouncementForm, ArchiveSearchForm
 from networks.announcements.models import Announcement
 from networks.pages import network_context, page_of, person_of
+from networks.search.query import search as search_index
 
 
 def _draft(network, pk: int) -> Announcement:
@@ -33,17 +34,19 @@ def _draft(network, pk: int) -> Announcement:
 @login_required
 @require_safe
 def announcement_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The archive, newest first; a text in the box searches it through the one search (stemming, umlauts,
+    phrases, snippets: networks.search), limited to this network's announcements."""
     network = access_network_internal(request.user, slug)
     context = network_context(request, network)
     search = ArchiveSearchForm(request.GET)
     text = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    archive = selectors.archive(network, text)
-    context.update(
-        search=search,
-        text=text,
-        page=page_of(request, archive),
-        drafts=list(selectors.drafts(network)) if context["can_manage"] else [],
-    )
+    context.update(search=search, text=text, drafts=list(selectors.drafts(network)) if context["can_manage"] else [])
+    if text:
+        page = request.GET.get("page", "1")
+        number = int(page) if page.isdigit() and len(page) < 6 else 1
+        context["result"] = search_index(request.user, text, kind="announcement", network=str(network.pk), page=number)
+    else:
+        context["page"] = page_of(request, selectors.archive(network))
     return render(request, "announcements/announcement_list.html", context)
 
 

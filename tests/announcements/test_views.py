@@ -138,15 +138,20 @@ def test_members_read_the_archive_and_the_announcement(client, personas):
     assert detail.select_one(".minutes-text strong").text == "Wärmeplanung"
 
 
-def test_the_archive_search_filters_by_words(client, personas):
+def test_the_archive_search_goes_through_the_one_search(client, personas, django_capture_on_commit_callbacks):
     network = personas.network
-    for subject, body in (("Wärmeplanung", "Treffen im Juni"), ("PV-Kampagne", "Dachflächen in Kusel")):
-        services.announcement_send(announcement=AnnouncementFactory(network=network, subject=subject, body=body))
+    texts = (("Wärmeplanung", "Treffen im Juni"), ("PV-Kampagne", "Dachflächen in Kusel"), ("Fremd", "Kusel auch"))
+    with django_capture_on_commit_callbacks(execute=True):  # the index follows after commit
+        for subject, body in texts[:2]:
+            services.announcement_send(announcement=AnnouncementFactory(network=network, subject=subject, body=body))
+        other = AnnouncementFactory(network=personas.other, subject=texts[2][0], body=texts[2][1])
+        services.announcement_send(announcement=other)
     personas.login(client, "member")
-    page = parse(client.get(_url("announcement-list", network) + "?q=kusel").content)
-    assert [a.text for a in page.select(".announcement-list h2 a")] == ["PV-Kampagne"]
-    page = parse(client.get(_url("announcement-list", network) + "?q=nichts+davon").content)
-    assert page.select_one(".empty").text == "Keine Ankündigung enthält diese Wörter."
+    found = parse(client.get(_url("announcement-list", network) + "?q=Dachflaeche").content)  # stem and umlaut
+    assert [a.text for a in found.select(".search-hit-title a")] == ["PV-Kampagne"]
+    assert "Dachflächen" in found.select_one(".search-snippet mark").text
+    nothing = parse(client.get(_url("announcement-list", network) + "?q=nichts+davon").content)
+    assert nothing.select_one(".empty").text == "Keine Ankündigung enthält diese Wörter."
 
 
 def test_the_archive_keeps_its_queries_as_it_grows(client, personas, django_assert_num_queries):
