@@ -117,7 +117,10 @@ def action_item_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_manage(request.user, slug)
     thread = source_thread(request, network)
     item = Outcome(network=network, kind=Outcome.Kind.ACTION, source_thread=thread)
-    initial = {"text": thread.title[:500], "working_group": thread.working_group_id} if thread else {}
+    group = request.GET.get("gruppe", "")  # "new action item" on a working group's page
+    initial = {"working_group": int(group)} if group.isascii() and group.isdigit() and len(group) <= 18 else {}
+    if thread:
+        initial = {"text": thread.title[:500], "working_group": thread.working_group_id}
     form = ActionItemForm(request.POST or None, instance=item, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
         item = services.outcome_save(outcome=form.save(commit=False), by=person_of(request))

@@ -235,8 +235,11 @@ def test_event_form_offers_the_networks_working_groups(client, personas):
     mine = f.WorkingGroupFactory(network=personas.network, name="AG Wärme")
     f.WorkingGroupFactory(network=personas.other, name="AG Fremd")
     personas.login(client, "coordinator")
-    form = client.get(reverse("events:event-create", args=[personas.network.slug])).context["form"]
-    assert list(form.fields["working_group"].queryset) == [mine]
+    response = client.get(reverse("events:event-create", args=[personas.network.slug]))
+    assert list(response.context["form"].fields["working_group"].queryset) == [mine]
+    assert 'name="working_group"' in response.content.decode()
+    create = reverse("events:action-item-create", args=[personas.network.slug])
+    assert client.get(f"{create}?gruppe={mine.pk}").context["form"].initial["working_group"] == mine.pk
 
 
 # --- Outcomes without event in every list ---------------------------------------------------------------------
