@@ -192,9 +192,6 @@ def test_refusals_are_rate_limited_per_sender(personas):
     ).message.refusal_sent
 
 
-@pytest.mark.skipif(
-    not hasattr(Post, "attachments"), reason="channel's Post.attachments (M2M to library.Document) not there yet"
-)
 def test_attachments_stored_in_the_library_refused_ones_listed(personas, thread, address_of):
     member = personas.people["member"]
     raw = sample("attachments.eml", to=address_of(member, thread), sender=member.user.email)
