@@ -206,3 +206,19 @@ def test_extract_missing_finds_library_and_event_files(personas):
     assert "Veranstaltung" in texts.text_of(event_document.file.name)
     event_services.document_delete(document=event_document)
     assert texts.text_of(event_document.file.name) == ""
+
+
+def test_library_extract_command(personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    document = f.store(personas.network, content=f.pdf("Kommandozeile"))
+    out = StringIO()
+    call_command("library_extract", stdout=out)
+    assert "1 extracted" in out.getvalue()
+    assert "Kommandozeile" in texts.text_of(document.current.file.name)
+    call_command("library_extract", stdout=out)
+    assert "0 extracted" in out.getvalue()
+    call_command("library_extract", "--all", stdout=out)
+    assert out.getvalue().endswith("1 extracted, 0 without text (missing or unreadable).\n")
