@@ -37,7 +37,11 @@ class AnnouncementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self.fields["audience"].choices = audiences.choices(network)
-        self.fields["documents"].queryset = _library_documents(network).order_by("title")
+        library = _library_documents(network).order_by("title")
+        if not library.exists():  # nothing to attach yet: no empty heading
+            del self.fields["documents"]
+            return
+        self.fields["documents"].queryset = library
         self.fields["documents"].label_from_instance = _document_label
         if self.instance.pk:
             self.initial.setdefault("documents", list(self.instance.documents.values_list("pk", flat=True)))
