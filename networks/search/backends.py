@@ -1,12 +1,16 @@
 """The two full-text backends of the search index: only the match, rank and snippet SQL differ.
 
-Both get the same parsed query (networks.search.text.parse) and the viewer's scopes, and answer the same two
-questions in one query each: the counts per (kind, network) of the visible hits (facets and total), and one page
-of visible hits with a highlighted title and snippet.
+Both get the same parsed query (networks.search.text.parse) and the viewer's scopes and answer in ONE query:
+the candidates (the newest ``CAP`` visible hits, found through the full-text index), the counts per (kind,
+network) over them (facets), their number with the chosen filters (paging), and one page of them ordered by
+relevance or date, with a highlighted title and snippet. Bounding the candidates keeps a search flat however many
+items match: a word in every tenth of a million documents costs what a rare one does. When more than ``CAP`` items
+match, the page says so and ranks the newest ``CAP`` (a narrower query or a filter finds older ones).
 
 - PostgreSQL: ``to_tsquery('german', …)`` over the generated ``document`` column (german configuration over
   unaccent), the scopes as ``string_to_array(scopes, ' ') && ARRAY[…]``: both in one GIN index (migration 0001);
-  ``ts_rank`` orders; ``ts_headline`` marks the hits, only for the rows of the page.
+  the planner takes either that index or the (date, id) index walked newest first (migration 0002), whichever
+  its statistics say is cheaper; ``ts_rank`` orders; ``ts_headline`` marks the hits of the page's rows only.
 - SQLite (``make run``): an FTS5 table of the stems made in networks.search.text, the scopes as tokens of its own
   column, ``bm25`` orders; the snippet is cut in Python around the first hit (the FTS5 table holds stems, so
   its snippet() would show stems rather than the text).
@@ -15,16 +19,19 @@ of visible hits with a highlighted title and snippet.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from networks.search import text as search_text
 from networks.search.selectors import ALL
 
 START, STOP = "\ue000", "\ue001"  # hit markers (private-use characters, removed from indexed text)
 PAGE_SIZE = 20
+CAP = 1000  # candidates ranked, counted and paged (50 pages of 20)
 SNIPPET_WORDS = 30
 HEADLINE_CHARS = 60_000  # of a body that the snippet reads
 
@@ -34,6 +41,10 @@ class Filters:
     scopes: frozenset[str]  # the viewer's (selectors.viewer_scopes); {"*"}: everything
     kind: str | None = None
     network_id: int | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.kind or self.network_id)
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,13 @@ class Row:
     date: object
     title_marked: str  # with START/STOP around hits
     snippet_marked: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    facets: list[tuple[str, int | None, int]]  # (kind, network id, count) over the candidates
+    total: int  # candidates with the filters (at most CAP)
+    rows: list[Row]
 
 
 def marked_to_html(marked: str) -> str:
@@ -78,6 +96,11 @@ def scope_token(scope: str) -> str:
     return re.sub(r"[^a-z0-9]", "", scope.lower())
 
 
+def _facets(value) -> list[tuple[str, int | None, int]]:
+    rows = json.loads(value) if isinstance(value, str) else (value or [])
+    return [(kind, network, int(n)) for kind, network, n in rows]
+
+
 class Backend:
     vendor = ""
 
@@ -87,10 +110,7 @@ class Backend:
     def forget(self, entry_ids: list[int]) -> None:
         """Before entries are deleted."""
 
-    def facets(self, query, filters: Filters) -> list[tuple[str, int | None, int]]:
-        raise NotImplementedError
-
-    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> list[Row]:
+    def run(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> Answer:
         raise NotImplementedError
 
 
@@ -125,55 +145,60 @@ class PostgresBackend(Backend):
             params.append(sorted(filters.scopes))
         return " AND ".join(sql), params
 
-    def facets(self, query, filters: Filters):
-        tsquery, params = self._tsquery(query)
-        where, where_params = self._where(filters)
-        sql = (
-            f"WITH q AS (SELECT {tsquery} AS query) "  # noqa: S608 # nosec B608 (fixed fragments; values are params)
-            f"SELECT e.kind, e.network_id, count(*) FROM search_searchentry e, q WHERE {where} "
-            "GROUP BY e.kind, e.network_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + where_params)
-            return [tuple(r) for r in cursor.fetchall()]
-
-    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE):
-        tsquery, params = self._tsquery(query)
-        where, where_params = self._where(filters)
+    @staticmethod
+    def _narrow(filters: Filters) -> tuple[str, list]:
+        sql, params = "", []
         if filters.kind:
-            where += " AND e.kind = %s"
-            where_params.append(filters.kind)
+            sql += " AND e.kind = %s"
+            params.append(filters.kind)
         if filters.network_id:
-            where += " AND e.network_id = %s"
-            where_params.append(filters.network_id)
-        if order == "date":
-            inner, outer = "e.date DESC NULLS LAST, e.id DESC", "p.date DESC NULLS LAST, p.id DESC"
-        else:
-            inner = "rank DESC, e.date DESC NULLS LAST, e.id DESC"
-            outer = "p.rank DESC, p.date DESC NULLS LAST, p.id DESC"
-        sql = (
-            f"WITH q AS (SELECT {tsquery} AS query), "  # noqa: S608 # nosec B608 (fixed fragments; values are params)
-            "p AS (SELECT e.id, e.kind, e.object_id, e.network_id, e.title, e.url, e.date, "
-            "ts_rank(e.document, q.query) AS rank "
-            f"FROM search_searchentry e, q WHERE {where} ORDER BY {inner} "
-            "LIMIT %s OFFSET %s) "
-            "SELECT p.id, p.kind, p.object_id, p.network_id, p.title, p.url, p.date, "
-            "ts_headline('german'::regconfig, p.title, q.query, %s), "
-            "ts_headline('german'::regconfig, left(e.body, %s), q.query, %s) "
-            f"FROM p JOIN search_searchentry e ON e.id = p.id, q ORDER BY {outer}"
+            sql += " AND e.network_id = %s"
+            params.append(filters.network_id)
+        return sql, params
+
+    def run(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> Answer:
+        tsquery, params = self._tsquery(query)
+        where, where_params = self._where(filters)
+        narrow, narrow_params = self._narrow(filters)
+        candidates = (
+            "SELECT e.id, e.kind, e.network_id, e.date, ts_rank(e.document, q.query) AS rank "  # noqa: S608 # nosec B608
+            "FROM search_searchentry e, q WHERE {where} ORDER BY e.date DESC NULLS LAST, e.id DESC LIMIT %s"
         )
-        all_params = [
-            *params,
-            *where_params,
-            limit,
-            offset,
-            f"StartSel={START}, StopSel={STOP}, HighlightAll=true",
-            HEADLINE_CHARS,
-            self.HEADLINE,
+        if order == "date":
+            ordering = "p.date DESC NULLS LAST, p.id DESC"
+        else:
+            ordering = "p.rank DESC, p.date DESC NULLS LAST, p.id DESC"
+        sql_params = [*params, *where_params, CAP]
+        ctes = [
+            f"q AS (SELECT {tsquery} AS query)",
+            "c AS MATERIALIZED (" + candidates.format(where=where) + ")",
+            "f AS (SELECT coalesce(json_agg(json_build_array(kind, network_id, n)), '[]'::json) AS facets "
+            "FROM (SELECT kind, network_id, count(*) AS n FROM c GROUP BY kind, network_id) x)",
         ]
+        page_of = "c"
+        if filters.narrowed:  # the page's own candidates: the filter may reach older items than c holds
+            ctes.append("n AS MATERIALIZED (" + candidates.format(where=where + narrow) + ")")
+            sql_params += [*where_params, *narrow_params, CAP]
+            page_of = "n"
+        ctes.append(f"t AS (SELECT count(*) AS total FROM {page_of})")  # noqa: S608 # nosec B608
+        ctes.append(f"p AS (SELECT * FROM {page_of} p ORDER BY {ordering} LIMIT %s OFFSET %s)")  # noqa: S608 # nosec
+        sql_params += [limit, offset]
+        sql = (
+            "WITH "  # noqa: S608 # nosec B608 (fixed fragments; every value is a parameter)
+            + ", ".join(ctes)
+            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608
+            "ts_headline('german'::regconfig, e.title, q.query, %s), "
+            "ts_headline('german'::regconfig, left(e.body, %s), q.query, %s) "
+            "FROM f CROSS JOIN t CROSS JOIN q LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON true "
+            f"ORDER BY {ordering}"
+        )
+        sql_params += [f"StartSel={START}, StopSel={STOP}, HighlightAll=true", HEADLINE_CHARS, self.HEADLINE]
         with connection.cursor() as cursor:
-            cursor.execute(sql, all_params)
-            return [Row(*r) for r in cursor.fetchall()]
+            cursor.execute(sql, sql_params)
+            fetched = cursor.fetchall()
+        facets, total = _facets(fetched[0][0]), int(fetched[0][1])
+        rows = [Row(*r[2:]) for r in fetched if r[2] is not None]
+        return Answer(facets=facets, total=total, rows=rows)
 
 
 class SqliteBackend(Backend):
@@ -216,44 +241,50 @@ class SqliteBackend(Backend):
             match += " AND scopes : (" + " OR ".join(f'"{t}"' for t in tokens) + ")"
         return match
 
-    def facets(self, query, filters: Filters):
+    def run(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> Answer:
+        match = self._match(query, filters)
+        candidates = (
+            "SELECT e.id, e.kind, e.network_id, e.date, bm25(search_fts, 10.0, 1.0, 0.0) AS rank "  # noqa: S608 # nosec B608
+            "FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid "
+            "WHERE search_fts MATCH %s{narrow} ORDER BY e.date IS NULL, e.date DESC, e.id DESC LIMIT %s"
+        )
+        if order == "date":
+            ordering = "p.date IS NULL, p.date DESC, p.id DESC"
+        else:
+            ordering = "p.rank, p.date IS NULL, p.date DESC, p.id DESC"
+        params: list = [match, CAP]
+        ctes = [
+            "c AS (" + candidates.format(narrow="") + ")",
+            "f AS (SELECT json_group_array(json_array(kind, network_id, n)) AS facets "
+            "FROM (SELECT kind, network_id, count(*) AS n FROM c GROUP BY kind, network_id))",
+        ]
+        page_of = "c"
+        if filters.narrowed:
+            narrow, narrow_params = PostgresBackend._narrow(filters)
+            ctes.append("n AS (" + candidates.format(narrow=narrow) + ")")
+            params += [match, *narrow_params, CAP]
+            page_of = "n"
+        ctes.append(f"t AS (SELECT count(*) AS total FROM {page_of})")  # noqa: S608 # nosec B608
+        ctes.append(f"p AS (SELECT * FROM {page_of} p ORDER BY {ordering} LIMIT %s OFFSET %s)")  # noqa: S608 # nosec
+        params += [limit, offset, HEADLINE_CHARS]
         sql = (
-            "SELECT e.kind, e.network_id, count(*) FROM search_fts JOIN search_searchentry e "
-            "ON e.id = search_fts.rowid WHERE search_fts MATCH %s GROUP BY e.kind, e.network_id"
+            "WITH "  # noqa: S608 # nosec B608 (fixed fragments; every value is a parameter)
+            + ", ".join(ctes)
+            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608
+            "substr(e.body, 1, %s) FROM f CROSS JOIN t LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON 1 "
+            f"ORDER BY {ordering}"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match(query, filters)])
-            return [tuple(r) for r in cursor.fetchall()]
-
-    def page(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE):
-        where, params = "search_fts MATCH %s", [self._match(query, filters)]
-        if filters.kind:
-            where += " AND e.kind = %s"
-            params.append(filters.kind)
-        if filters.network_id:
-            where += " AND e.network_id = %s"
-            params.append(filters.network_id)
-        ordering = (
-            "e.date IS NULL, e.date DESC, e.id DESC"
-            if order == "date"
-            else "bm25(search_fts, 10.0, 1.0, 0.0), e.date IS NULL, e.date DESC, e.id DESC"
-        )
-        sql = (
-            "SELECT e.id, e.kind, e.object_id, e.network_id, e.title, e.url, e.date, substr(e.body, 1, %s) "  # noqa: S608 # nosec B608
-            f"FROM search_fts JOIN search_searchentry e ON e.id = search_fts.rowid WHERE {where} "
-            f"ORDER BY {ordering} LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [HEADLINE_CHARS, *params, limit, offset])
+            cursor.execute(sql, params)
             fetched = cursor.fetchall()
+        facets, total = _facets(fetched[0][0]), int(fetched[0][1])
         stems = query.highlight_words()
-        out = []
-        for entry_id, kind, object_id, network_id, title, url, date, body in fetched:
-            if isinstance(date, str):  # raw SQL on SQLite returns the stored text
-                from django.utils.dateparse import parse_datetime
-
-                date = parse_datetime(date)
-            out.append(
+        rows = []
+        for _, _, entry_id, kind, object_id, network_id, title, url, date, body in fetched:
+            if entry_id is None:
+                continue
+            date = parse_datetime(date) if isinstance(date, str) else date  # raw SQL on SQLite: the stored text
+            rows.append(
                 Row(
                     entry_id,
                     kind,
@@ -266,7 +297,7 @@ class SqliteBackend(Backend):
                     mark_words(body, stems),
                 )
             )
-        return out
+        return Answer(facets=facets, total=total, rows=rows)
 
 
 _WORD = re.compile(r"[^\W_]+")

@@ -30,6 +30,7 @@ class SearchEntry(models.Model):
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_one_per_object")]
+        # The newest-first index over (date DESC NULLS LAST, id DESC) is per backend (migration 0002).
         indexes = [models.Index(fields=["kind", "indexed_at"], name="search_entry_kind_indexed")]
 
     def __str__(self) -> str:

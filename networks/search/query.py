@@ -1,7 +1,8 @@
 """The search a viewer runs: parse, filter by their scopes, count per facet, one page of hits.
 
-A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the counts per
-kind and network (1), the page with its snippets (1), the names of the facets' networks (1).
+A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the search
+itself with its counts per kind and network and the page with its snippets (1, networks.search.backends), the
+names of the facets' networks (1).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.translation import get_language
 from networks.models import Network
 from networks.search import registry
 from networks.search import text as search_text
-from networks.search.backends import PAGE_SIZE, Filters, backend, marked_to_html
+from networks.search.backends import CAP, PAGE_SIZE, Filters, backend, marked_to_html
 from networks.search.selectors import viewer_scopes
 
 MAX_PAGE = 50  # deeper pages are not offered (1,000 hits); narrow the search instead
@@ -50,7 +51,8 @@ class Facet:
 class SearchPage:
     query: search_text.Query
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0  # hits with the chosen kind and network
+    total: int = 0  # hits with the chosen kind and network (at most CAP)
+    more: bool = False  # more than CAP items match: the newest CAP are counted and ranked
     kinds: list[Facet] = field(default_factory=list)
     networks: list[Facet] = field(default_factory=list)
     page: int = 1
@@ -91,23 +93,29 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
     kind = kind if registry.get(kind) else ""
     network_id = int(network) if network.isdigit() and len(network) < 12 else None
     scopes = viewer_scopes(user)
-    engine = backend()
-
-    counts = engine.facets(query, Filters(scopes=scopes))
+    page = min(max(page, 1), MAX_PAGE)
+    answer = backend().run(
+        query,
+        Filters(scopes=scopes, kind=kind or None, network_id=network_id),
+        order=order,
+        offset=(page - 1) * PAGE_SIZE,
+    )
     by_kind: dict[str, int] = {}
     by_network: dict[int, int] = {}
-    for row_kind, row_network, n in counts:
+    candidates = 0
+    for row_kind, row_network, n in answer.facets:
+        candidates += n
         if registry.get(row_kind) is None:
             continue  # entries of a source no longer registered
         if network_id is None or row_network == network_id:
             by_kind[row_kind] = by_kind.get(row_kind, 0) + n
         if row_network is not None and (not kind or row_kind == kind):
             by_network[row_network] = by_network.get(row_network, 0) + n
-        if (not kind or row_kind == kind) and (network_id is None or row_network == network_id):
-            result.total += n
+    result.total = answer.total
+    result.more = candidates >= CAP or answer.total >= CAP
 
     result.pages = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
-    result.page = min(max(page, 1), max(result.pages, 1))
+    result.page = min(page, max(result.pages, 1))
     names = Network.objects.filter(pk__in=list(by_network)).only("pk", "name", "short_name", "slug").in_bulk()
 
     result.kinds = [
@@ -123,15 +131,10 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
         ),
         key=lambda f: (-f.count, f.label),
     )
-    if not result.total:
-        return result
-
-    rows = engine.page(
-        query,
-        Filters(scopes=scopes, kind=kind or None, network_id=network_id),
-        order=order,
-        offset=(result.page - 1) * PAGE_SIZE,
-    )
+    rows = answer.rows
+    if result.page != page and result.total:  # a page past the end (an old link): the last page instead
+        filters = Filters(scopes=scopes, kind=kind or None, network_id=network_id)
+        rows = backend().run(query, filters, order=order, offset=(result.page - 1) * PAGE_SIZE).rows
     language = get_language()
     for row in rows:
         source = registry.get(row.kind)

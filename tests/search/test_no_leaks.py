@@ -84,7 +84,7 @@ def _library(world, a, b, personas):
 
 
 # Builders of the other rooms' sources, run when the room has registered them.
-ROOMS = {"thread": _channel, "announcement": _announcements, "document": _library}
+ROOMS = {"thread": _channel, "announcement": _announcements, "library_document": _library}
 
 
 @pytest.fixture

@@ -1,0 +1,350 @@
+# ruff: noqa: E402 (Django is set up before the project is imported)
+"""Search performance (issue 15 "Performance"): 1,000,000 indexed items, 20 concurrent clients. Run with
+
+    bench/with_postgres.sh .venv/bin/python -m bench.search_bench [--items 1000000] [--clients 20] [--searches 1000]
+
+Needs PostgreSQL (DATABASE_URL). The benchmark creates a fresh database of its own next to the one DATABASE_URL
+names, migrates it, measures, and drops it again.
+
+What it measures:
+1. the index build: 1,000,000 entries (600,000 posts, 250,000 documents' texts, 150,000 measures) of generated
+   German text (a climate-management vocabulary with a Zipf distribution and a long tail of place names) written
+   with COPY (the generated tsvector column computed on the way in), then the GIN index over words and scopes;
+   and the portal's own indexing path (networks.search.index through the registry) for real Measure rows;
+2. 20 clients (threads, one database connection each) running realistic searches as a member of two networks
+   through networks.search.query.search, the code the page runs (scopes, facets, one page of hits with the
+   highlighted title and snippet): p50/p95/p99 in ms, searches per second, and the queries per search;
+3. EXPLAIN ANALYZE of the facet and page queries of a common and of a rare word.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import io
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+import warnings
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["REDIS_URL"] = ""
+os.environ["CACHE_URL"] = ""
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+os.environ["KLIMANETZ_TESTING"] = "false"
+
+import django
+
+django.setup()
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
+
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench.common import fresh_database, ms
+from networks.models import Network, NetworkRole, Organisation, Person, User, WorkingGroup
+from networks.search import registry
+from networks.search import text as search_text
+from networks.search.backends import Filters, PostgresBackend
+from networks.search.query import search
+from networks.search.selectors import viewer_scopes
+
+_VOCABULARY = """
+Klimaschutz Wärmeplanung Wärmepumpe Wärmenetz Fernwärme Nahwärme Photovoltaik Solaranlage Dachfläche Freifläche
+Balkonkraftwerk Windenergie Windpark Bürgerenergie Genossenschaft Stadtwerke Energieversorger Netzbetreiber
+Klimaschutzmanagerin Klimaschutzmanager Klimaschutzkonzept Klimaanpassung Hitzeschutz Starkregen Hochwasser
+Gründach Fassadenbegrünung Stadtbäume Entsiegelung Schwammstadt Radverkehr Radweg Fahrradstraße Lastenrad
+ÖPNV Buslinie Bahnhof Mobilitätsstation Carsharing Ladesäule Ladeinfrastruktur Elektromobilität Dienstwagen
+Fuhrpark Straßenbeleuchtung LED Sanierung Gebäudesanierung Dämmung Heizungstausch Gebäudeenergiegesetz
+Energieberatung Energieausweis Energiecontrolling Energiemanagement Software Verbrauchsdaten Liegenschaften
+Schulen Kitas Rathaus Verwaltung Kreistag Gemeinderat Beschluss Haushalt Fördermittel Förderprogramm Antrag
+Frist Kommunalrichtlinie Zuschuss Kredit Ausschreibung Vergabe Dienstleister Ingenieurbüro Machbarkeitsstudie
+Bestandsanalyse Potenzialanalyse Zielszenario Umsetzungsstrategie Quartierskonzept Sanierungsmanagement
+Treibhausgasbilanz Emissionen CO2 Tonnen Zieljahr Klimaneutralität Monitoring Indikatoren Bericht Fortschritt
+Maßnahme Maßnahmenkatalog Steckbrief Priorität Verantwortung Zeitplan Meilenstein Workshop Netzwerktreffen
+Protokoll Tagesordnung Präsentation Folien Einladung Anmeldung Veranstaltung Austausch Erfahrung Beispiel
+Kommune Landkreis Gemeinde Stadt Region Quartier Bürgerbeteiligung Bürgerinnen Bürger Öffentlichkeitsarbeit
+Kampagne Aktion Wettbewerb Schulprojekt Energiesparen Abwärme Kläranlage Biogas Biomasse Holzhackschnitzel
+Geothermie Erdwärme Solarthermie Speicher Batteriespeicher Wasserstoff Elektrolyse Contracting Pacht Flächen
+Landwirtschaft Moore Wald Aufforstung Kompensation Beschaffung Nachhaltigkeit Kantine Papier Digitalisierung
+"""
+_FILLERS = "und der die das mit für von im auf zu ist wird werden bei nach wie auch ein eine"
+VOCABULARY = _VOCABULARY.split()
+WORDS = VOCABULARY + _FILLERS.split()
+PLACES = [f"Ort{n}" for n in range(20_000)]  # a long tail of rare words
+QUERIES = [
+    "Wärmepumpe",
+    "Wärmeplanung Förderung",
+    "Photovoltaik Dachfläche",
+    '"kommunale Wärmeplanung"',
+    "Energiecontrolling Software",
+    "Waermenetz",
+    "Klimaschutzkonzept Beschluss",
+    "Fördermittel Antrag Frist",
+    "Bürgerbeteiligung",
+    "Radverkehr Fahrradstraße",
+    "Straßenbeleuchtung LED",
+    "Heizungstausch Gebäudeenergiegesetz",
+    "Quartierskonzept Sanierungsmanagement",
+    "Kläranlage Abwärme",
+    "Contracting",
+    "Ort1234",
+    "Wärmepläne",
+    "Lastenrad Kampagne",
+    "Geothermie",
+    "Hitzeschutz Schulen",
+]
+NETWORKS = 50
+
+
+def _zipf_weights(n: int) -> list[float]:
+    return [1 / (rank + 1) for rank in range(n)]
+
+
+class Texts:
+    def __init__(self, seed: int = 15):
+        self.random = random.Random(seed)
+        self.weights = _zipf_weights(len(WORDS))
+
+    def words(self, low: int, high: int) -> str:
+        n = self.random.randint(low, high)
+        chosen = self.random.choices(WORDS, weights=self.weights, k=n)
+        if self.random.random() < 0.3:
+            chosen.append(self.random.choice(PLACES))
+        return " ".join(chosen)
+
+
+def _copy_entries(total: int, networks: list[int], groups: list[int], orgs: list[int]) -> float:
+    """COPY ``total`` entries (posts, documents, measures) in chunks; returns the seconds it took."""
+    texts = Texts()
+    rnd = texts.random
+    network_weights = _zipf_weights(len(networks))
+    kinds = [("post", 0.6, (20, 80)), ("document", 0.25, (80, 250)), ("measure", 0.15, (30, 90))]
+    now = timezone.now()
+    started = time.monotonic()
+    object_id = 0
+    chunk = 50_000
+    with connection.cursor() as cursor:
+        for start in range(0, total, chunk):
+            buffer = io.StringIO()
+            for _ in range(min(chunk, total - start)):
+                object_id += 1
+                roll = rnd.random()
+                kind, sizes = (
+                    ("post", kinds[0][2])
+                    if roll < 0.6
+                    else (("document", kinds[1][2]) if roll < 0.85 else ("measure", kinds[2][2]))
+                )
+                network = rnd.choices(networks, weights=network_weights)[0]
+                if kind == "measure":
+                    scope, network_id = ("public" if rnd.random() < 0.85 else f"editors:{rnd.choice(orgs)}"), None
+                elif kind == "document" and rnd.random() < 0.3:
+                    scope, network_id = "public", network
+                elif kind == "post" and rnd.random() < 0.1:
+                    scope, network_id = f"group:{rnd.choice(groups)}", network
+                else:
+                    scope, network_id = f"members:{network}", network
+                title = texts.words(3, 8)
+                body = texts.words(*sizes)
+                date = (now - timezone.timedelta(minutes=object_id)).isoformat()
+                url = f"/bench/{kind}/{object_id}/"
+                fields = [
+                    kind,
+                    str(object_id),
+                    str(network_id) if network_id else "\\N",
+                    title,
+                    body,
+                    url,
+                    scope,
+                    date,
+                    "de",
+                    now.isoformat(),
+                ]
+                buffer.write("\t".join(fields) + "\n")
+            buffer.seek(0)
+            cursor.cursor.copy_expert(
+                "COPY search_searchentry (kind, object_id, network_id, title, body, url, scopes, date, language, "
+                "indexed_at) FROM STDIN",
+                buffer,
+            )
+            print(f"  {start + chunk:>9,} entries written ({time.monotonic() - started:,.0f} s)", flush=True)
+    return time.monotonic() - started
+
+
+def _world():
+    """Fifty networks, a working group in each, an organisation; the member searching is in networks 3 and 17."""
+    host = Organisation.objects.create(name="Energieagentur", slug="energieagentur")
+    networks = [
+        Network(
+            name=f"Netzwerk {n}",
+            short_name=f"N{n}",
+            slug=f"netzwerk-{n}",
+            kind=Network.Kind.REGIONAL_TEAM,
+            host=host,
+            region="Bench",
+            meeting_format=Network.MeetingFormat.ONLINE,
+            description="Bench",
+            is_public=True,
+        )
+        for n in range(NETWORKS)
+    ]
+    networks = Network.objects.bulk_create(networks)
+    groups = WorkingGroup.objects.bulk_create([WorkingGroup(network=n, name="AG") for n in networks])
+    orgs = Organisation.objects.bulk_create(
+        [Organisation(name=f"Gemeinde {n}", slug=f"gemeinde-{n}") for n in range(200)]
+    )
+    user = User.objects.create_user(email="bench.mitglied@example.org", password=None)
+    person = Person.objects.create(user=user, name="Bench Mitglied")
+    for index in (3, 17):
+        NetworkRole.objects.create(network=networks[index], person=person)
+    groups[3].members.add(person)
+    return user, [n.pk for n in networks], [g.pk for g in groups], [o.pk for o in orgs]
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * p), len(ordered) - 1)]
+
+
+def _run_clients(user, clients: int, searches: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per_client = max(searches // clients, 1)
+
+    def client(seed: int):
+        rnd = random.Random(seed)
+        mine = []
+        try:
+            for _ in range(per_client):
+                viewer = copy.copy(user)
+                viewer.__dict__.pop("_search_scopes", None)  # a new request: the scopes are read again
+                q = rnd.choice(QUERIES)
+                order = "date" if rnd.random() < 0.2 else "relevance"
+                started = time.perf_counter()
+                search(viewer, q, order=order)
+                mine.append(time.perf_counter() - started)
+        finally:
+            connections.close_all()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, time.perf_counter() - started
+
+
+def _explain(user, q: str) -> None:
+    query = search_text.parse(q)
+    backend = PostgresBackend()
+    scopes = viewer_scopes(user)
+    tsquery, params = backend._tsquery(query)
+    where, where_params = backend._where(Filters(scopes=scopes))
+    sql = (
+        f"EXPLAIN (ANALYZE, BUFFERS) WITH q AS (SELECT {tsquery} AS query) "  # noqa: S608 # nosec B608
+        f"SELECT e.kind, e.network_id, count(*) FROM search_searchentry e, q WHERE {where} "
+        "GROUP BY e.kind, e.network_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + where_params)
+        plan = [row[0] for row in cursor.fetchall()]
+    interesting = [line for line in plan if "Index" in line or "Execution Time" in line or "Heap Blocks" in line]
+    print(f"  facets of {q!r}:")
+    for line in interesting[:6]:
+        print(f"    {line.strip()}")
+
+
+def _portal_indexing() -> None:
+    """The portal's own path: Measure rows through the registry (documents, upsert, tsvector)."""
+    from measures.models import Measure, Roadmap
+
+    org = Organisation.objects.create(name="Kreis Bench", slug="kreis-bench")
+    roadmap = Roadmap.objects.create(organisation=org, slug="bench", title="Bench", target_year=2040, published=True)
+    texts = Texts(seed=1)
+    with registry.paused():
+        Measure.objects.bulk_create(
+            [
+                Measure(
+                    roadmap=roadmap,
+                    code=f"B-{n}",
+                    slug=f"b-{n}",
+                    title=texts.words(3, 8),
+                    description=texts.words(40, 120),
+                    sector="buildings",
+                    published=True,
+                )
+                for n in range(5_000)
+            ]
+        )
+    started = time.monotonic()
+    count = registry.reindex("measure")
+    seconds = time.monotonic() - started
+    print(
+        f"  portal indexing path (registry.reindex('measure')): {count:,} measures in {seconds:,.1f} s "
+        f"= {count / seconds:,.0f} items/s"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=1_000_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--searches", type=int, default=2_000)
+    args = parser.parse_args()
+    with fresh_database("search") as ok:
+        if not ok:
+            return 1
+        user, networks, groups, orgs = _world()
+        print(f"\n1. Index build: {args.items:,} entries")
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX search_entry_document_scopes")
+        copy_seconds = _copy_entries(args.items, networks, groups, orgs)
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            cursor.execute(
+                "CREATE INDEX search_entry_document_scopes ON search_searchentry "
+                "USING gin (document, (string_to_array(scopes, ' ')))"
+            )
+            index_seconds = time.monotonic() - started
+            cursor.execute("VACUUM ANALYZE search_searchentry")
+            cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_searchentry'))")
+            size = cursor.fetchone()[0]
+        print(f"  COPY with the generated tsvector: {copy_seconds:,.1f} s ({args.items / copy_seconds:,.0f} rows/s)")
+        print(f"  GIN index over words and scopes: {index_seconds:,.1f} s; table with indexes: {size}")
+        _portal_indexing()
+
+        print(f"\n2. {args.clients} clients, {args.searches:,} searches as a member of two networks")
+        with CaptureQueriesContext(connection) as queries:
+            viewer = copy.copy(user)
+            result = search(viewer, "Wärmepumpe")
+        print(
+            f"  queries per search: {len(queries)} (scopes, facets, page with snippets, network names); "
+            f"'Wärmepumpe' finds {result.total:,} visible items"
+        )
+        for q in QUERIES[:3]:
+            search(copy.copy(user), q)  # warm the cache a little, as a running portal is
+        latencies, wall = _run_clients(user, args.clients, args.searches)
+        print(f"  searches: {len(latencies):,} in {wall:,.1f} s = {len(latencies) / wall:,.1f} searches/s")
+        print(
+            f"  p50 {ms(statistics.median(latencies))}, p95 {ms(_percentile(latencies, 0.95))}, "
+            f"p99 {ms(_percentile(latencies, 0.99))}, max {ms(max(latencies))}  (goal: p95 < 100 ms)"
+        )
+        single, _ = _run_clients(user, 1, 100)
+        print(f"  one client alone: p50 {ms(statistics.median(single))}, p95 {ms(_percentile(single, 0.95))}")
+
+        print("\n3. EXPLAIN ANALYZE")
+        for q in ("Wärmepumpe", "Ort1234"):
+            _explain(user, q)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
