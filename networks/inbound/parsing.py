@@ -6,6 +6,8 @@ whether it was written by a machine (auto-reply, bounce, our own mail), the text
 its attachments.
 
 ``reply_text(text)`` takes the new text of a reply and leaves out what mail programs add below or above it:
+- the marker line the portal's notifications start with ("## Bitte schreiben Sie Ihre Antwort oberhalb dieser
+  Zeile ##") and everything after it;
 - the quote header and everything after it: "Am 03.12.2026 um 10:15 schrieb Anna <a@b.de>:" (also broken over
   two or three lines, also "Anna schrieb am ...:"), "On ... wrote:", Outlook's header blocks ("Von: ... Gesendet:
   ... An: ... Betreff:", "From: ... Sent: ...", "-----Ursprüngliche Nachricht-----", "-----Original Message-----",
@@ -69,6 +71,9 @@ _HEADER_FIELD_RE = re.compile(
 _HEADER_FROM = {"von", "from", "de"}
 _HEADER_REST = {"gesendet", "sent", "datum", "date", "an", "to", "betreff", "subject", "envoyé", "à", "objet", "cc"}
 _UNDERSCORES_RE = re.compile(r"^_{10,}\s*$")
+# The line networks.channel's notifications start with ("## Bitte schreiben Sie Ihre Antwort oberhalb dieser Zeile
+# ##"), also quoted or in another language of the portal: everything from it on is the notification.
+_MARKER_RE = re.compile(r"^[>\s]*#{2,}.*(?:above this line|oberhalb dieser zeile).*#{2,}\s*$", re.IGNORECASE)
 _SIGNATURE_RE = re.compile(r"^--\s?$")
 _MOBILE_RE = re.compile(
     r"^(?:von meinem .{1,60} gesendet\.?|gesendet von meinem .{1,60}|gesendet (?:von|mit) (?:der )?.{1,40}"
@@ -120,7 +125,8 @@ def reply_text(text: str) -> str:
     for i, line in enumerate(lines):
         stripped = line.strip()
         if (
-            _SIGNATURE_RE.match(line.rstrip("\n"))
+            _MARKER_RE.match(stripped)
+            or _SIGNATURE_RE.match(line.rstrip("\n"))
             or _SEPARATOR_RE.match(stripped)
             or _MOBILE_RE.match(stripped)
             or _wrote_header_at(lines, i)

@@ -219,3 +219,20 @@ def test_unknown_charset_does_not_fail():
         b"Content-Type: text/plain; charset=x-unknown-8bit\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGr\xfc\xdfe\r\n"
     )
     assert parse_message(raw).reply == "Grüße"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "## Bitte schreiben Sie Ihre Antwort oberhalb dieser Zeile ##",
+        "> ## Bitte schreiben Sie Ihre Antwort oberhalb dieser Zeile ##",
+        "## Please write your reply above this line ##",
+    ],
+)
+def test_portal_marker_line_cuts(marker):
+    text = f"Gern, ich komme.\n\n{marker}\n\nAnna Beispiel schrieb:\nTreffen am Freitag?\n"
+    assert reply_text(text) == "Gern, ich komme."
+
+
+def test_a_heading_of_ones_own_stays():
+    assert reply_text("## Unsere Erfahrungen ##\n\nSehr gut.") == "## Unsere Erfahrungen ##\n\nSehr gut."

@@ -243,3 +243,30 @@ def test_refusal_in_the_persons_language(personas, thread, address_of):
     [mail] = refusals()
     assert mail.language == "en" and "Please write your reply above the quote." in mail.body_text
     assert "Ihre" not in mail.body_html
+
+
+def test_round_trip_through_the_channels_notification(personas, thread, inbound_on):
+    """The notification channel sends carries the reply address; answering it as a mail program does (the
+    notification quoted below the answer) posts exactly the answer."""
+    from networks.channel.services import post_reply as web_reply
+    from networks.digest.preferences import set_posts
+
+    member, coordinator = personas.people["member"], personas.people["coordinator"]
+    set_posts(member, thread.network, "each")
+    web_reply(thread=thread, author=coordinator, body="Kennt jemand **EnergieCheck Pro**?")
+    [notification] = OutboxMessage.objects.filter(recipient=member.user.email, reason="channel_post")
+    reply_to = notification.headers["Reply-To"]
+    assert tokens.token_in_address(reply_to) == tokens.make_token(member.pk, thread.pk)
+
+    quoted = "\n".join(f"> {line}".rstrip() for line in notification.body_text.splitlines())
+    header = "Am 03.12.2026 um 10:15 schrieb Klimanetz <noreply@klimanetz.example>:"
+    body = f"Ja, wir nutzen es seit 2024.\n\n{header}\n{quoted}\n"
+    result = services.process(
+        reply_mail(to=reply_to, sender=member.user.email, subject=notification.subject, body=body)
+    )
+    assert result.outcome == "posted"
+    assert result.message.post.body == "Ja, wir nutzen es seit 2024."
+
+    top_posted_without_header = f"Noch ein Nachtrag.\n\n{notification.body_text}"  # Outlook-style, no quote marks
+    result = services.process(reply_mail(to=reply_to, sender=member.user.email, body=top_posted_without_header))
+    assert result.message.post.body == "Noch ein Nachtrag."
