@@ -9,6 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from networks.library.models import Document, FileText, Folder
+from networks.library.services import FOLDER_DEPTH
 from networks.search import scopes
 from networks.search.registry import Dependency, SearchDocument, Source, register
 
@@ -35,6 +36,17 @@ def _folder_names(folder: Folder | None) -> list[str]:
     return names
 
 
+def _documents_under(folder: Folder):
+    """A renamed or moved folder changes the place of every document in it and in its subfolders."""
+    inside, level = {folder.pk}, [folder.pk]
+    for _depth in range(FOLDER_DEPTH):
+        level = list(Folder.objects.filter(parent__in=level).values_list("pk", flat=True))
+        if not level:
+            break
+        inside.update(level)
+    return Document.objects.filter(folder__in=inside)
+
+
 def _documents():
     text = FileText.objects.filter(storage_name=OuterRef("current__file")).values("text")[:1]
     related = ("network", "current", "working_group", "folder__parent__parent")
@@ -51,7 +63,7 @@ def register_sources() -> None:
             queryset=_documents,
             dependencies=(
                 Dependency(FileText, lambda row: Document.objects.filter(current__file=row.storage_name)),
-                Dependency(Folder, lambda folder: folder.documents.all()),
+                Dependency(Folder, _documents_under),
             ),
             order=50,
         )

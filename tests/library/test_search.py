@@ -44,3 +44,15 @@ def test_deleted_documents_leave_the_results(personas, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.document_delete(document=document, by=None)
     assert _found(personas, "member", "Wärmeplanung") == []
+
+
+def test_renaming_a_parent_folder_reindexes_the_documents_below(personas, django_capture_on_commit_callbacks):
+    top = services.folder_create(network=personas.network, name="Sitzungen", created_by=None)
+    inner = services.folder_create(network=personas.network, name="2026", created_by=None, parent=top)
+    with django_capture_on_commit_callbacks(execute=True):
+        document = f.store(personas.network, title="Tagesordnung", folder=inner)
+    assert _found(personas, "member", "Sitzungen") == [document.get_detail_url()]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.folder_update(folder=top, name="Arbeitstreffen", parent=None)
+    assert _found(personas, "member", "Sitzungen") == []
+    assert _found(personas, "member", "Arbeitstreffen") == [document.get_detail_url()]
