@@ -12,13 +12,15 @@ class AnnouncementsConfig(AppConfig):
 
     def ready(self) -> None:
         from networks import cache, mail, panels
-        from networks.announcements import digest, mail_kinds, search
+        from networks.announcements import digest, mail_kinds, search, services
         from networks.announcements import panels as own_panels
         from networks.announcements.models import Announcement
         from networks.models import Network
 
         mail.register(*mail_kinds.KINDS)
         panels.register("network_space", own_panels.LATEST)
+        panels.register_personal_data("announcements", services.personal_data)
+        panels.register_account_delete("announcements", services.before_account_delete)
         digest.register()
         search.register()
 

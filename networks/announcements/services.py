@@ -328,3 +328,27 @@ def announcement_deliver(*, announcement_id: int) -> int:
         status=OutboxMessage.Status.PENDING,
     ).values_list("pk", flat=True)
     return sum(outbox_deliver(message_id=pk) for pk in list(ids))
+
+
+# --- Personal data (GDPR) -----------------------------------------------------------------------------------
+
+
+def personal_data(person: Person) -> dict:
+    """What the export lists: the announcements the person received, and how."""
+    rows = AnnouncementRecipient.objects.filter(person=person).select_related("announcement__network")
+    return {
+        "announcements_received": [
+            {
+                "network": row.announcement.network.short_name,
+                "subject": row.announcement.subject,
+                "sent_at": row.announcement.sent_at.isoformat() if row.announcement.sent_at else None,
+                "delivered": row.via,
+            }
+            for row in rows.order_by("announcement__sent_at")
+        ]
+    }
+
+
+def before_account_delete(person: Person) -> None:
+    """Who received what is the person's own; the announcements stay in their networks' archives."""
+    AnnouncementRecipient.objects.filter(person=person).delete()

@@ -281,3 +281,21 @@ def test_sending_takes_constant_queries_however_many_recipients(personas, django
     assert _counts(large_run)[0] == _counts(small_run)[0]
     assert _counts(large_run)[1] <= 8  # recipients and outbox rows, in a few batches
     assert OutboxMessage.objects.filter(object_id=str(large.pk)).count() == 202
+
+
+def test_personal_data_lists_what_was_received_and_deletion_forgets_it(personas, crowd):
+    from networks import panels
+
+    announcement = _send(personas.network, "members", crowd["coordinator"])
+    exported = panels.personal_data(crowd["member"])["announcements_received"]
+    assert exported == [
+        {
+            "network": personas.network.short_name,
+            "subject": announcement.subject,
+            "sent_at": announcement.sent_at.isoformat(),
+            "delivered": "email",
+        }
+    ]
+    panels.before_account_delete(crowd["member"])
+    assert not AnnouncementRecipient.objects.filter(person=crowd["member"]).exists()
+    assert Announcement.objects.filter(pk=announcement.pk).exists()
