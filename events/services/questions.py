@@ -24,7 +24,8 @@ ANSWERED = "question_answered"
 
 def _locked(question: Question) -> Question:
     """The question re-read under a row lock: an edit and an answer at the same moment see each other."""
-    return Question.objects.select_for_update().select_related("event__network", "author__user").get(pk=question.pk)
+    locked = Question.objects.select_for_update(of=("self",))  # the author is an outer join: lock the question only
+    return locked.select_related("event__network", "author__user").get(pk=question.pk)
 
 
 def _check_open(event: Event) -> None:
