@@ -9,7 +9,7 @@ digest), and one day of news per network: discussion threads and replies, upcomi
 published minutes, open and overdue action items of a fifth of the people. Then:
 1. Who is due (``build.due_person_ids``, the beat task's one query).
 2. The build: the batches of ``build.BATCH_SIZE`` people that the beat task fans out, run by 2 worker processes
-   (forked, each with its own database connection) calling the function the Celery task calls
+   (started fresh like Celery's, DEBUG off as in production) calling the function the Celery task calls
    (``build.digest_build_batch``; the outbox rows are written, their delivery is not queued). Time, people/s,
    SQL queries per batch and per person, peak RSS per worker.
 3. The same batches again (a redelivered task, the next beat): nothing is sent twice.
@@ -32,7 +32,8 @@ import django
 
 django.setup()
 
-from django.db import connection, connections
+from django.conf import settings
+from django.db import connection
 
 from bench.common import fresh_database, ms
 from events.models import Event, Outcome
@@ -169,8 +170,9 @@ def _count(execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
-def _worker_start() -> None:
-    connections.close_all()  # the parent's connection is not shared: each worker opens its own
+def _worker_start(database: str) -> None:
+    settings.DEBUG = False  # as in production: no query log in memory
+    connection.settings_dict["NAME"] = database  # the bench's fresh database
     connection.execute_wrappers.append(_count)
 
 
@@ -183,10 +185,10 @@ def _run(job: tuple) -> tuple:
 
 
 def _pass(batches, key, now) -> dict:
-    connections.close_all()
     started = time.perf_counter()
     totals = {"sent": 0, "empty": 0, "skipped": 0, "queries": 0, "rss": {}, "batch_queries": []}
-    with multiprocessing.get_context("fork").Pool(WORKERS, initializer=_worker_start) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(WORKERS, initializer=_worker_start, initargs=(connection.settings_dict["NAME"],)) as pool:
         for pid, sent, empty, skipped, queries, rss in pool.imap_unordered(
             _run, [(b, DigestRun.Period.DAILY, key, now) for b in batches]
         ):
@@ -201,6 +203,7 @@ def _pass(batches, key, now) -> dict:
 
 
 def main() -> None:
+    settings.DEBUG = False  # as in production: no query log in memory
     with fresh_database("digest") as ready:
         if not ready:
             return
