@@ -78,6 +78,56 @@ def files_without_text(limit: int) -> list[str]:
     return list(Document.objects.exclude(Exists(extracted)).values_list("file", flat=True)[:limit])
 
 
+# Demo: slides and agendas of past meetings, on the events' pages and in the library's "Veranstaltungen".
+DEMO = [
+    (
+        "klima-taten-team-westpfalz",
+        "Online-Workshop des Klima.Taten.Teams: Jahresplanung 2022",
+        "Folien Jahresplanung 2022",
+        [
+            ("Jahresplanung 2022", ["Gemeinsame PV-Kampagne im Frühjahr", "Wärmekampagne im Herbst"]),
+            ("Themen", ["Mobilität", "Klimaschutz in der Bauleitplanung", "Energiemanagement und -controlling"]),
+        ],
+    ),
+    (
+        "nkk-koeln-bonn",
+        "NKK-Präsenztreffen in der Geschäftsstelle des Region Köln/Bonn e. V.",
+        "Folien: Wärmeplanung in den Mitgliedskommunen",
+        [
+            (
+                "Kommunale Wärmeplanung: wo stehen wir?",
+                ["Büro beauftragt, Potenzialanalyse, Zielszenario, abgeschlossen, Ratsbeschluss offen"],
+            ),
+            ("Zieljahre der Klimaneutralität", ["von 2035 bis 2045: eine große Spannweite"]),
+        ],
+    ),
+    (
+        "kek-dortmund",
+        "Kick-off des KEK im Umweltamt",
+        "Präsentation Klima-Luft 2030",
+        [("Handlungsprogramm Klima-Luft 2030", ["Treibhausgasneutralität bis 2035", "Rolle der KEK-Mitglieder"])],
+    ),
+]
+
+
+def demo() -> int:
+    """Add the demo's event documents once (found by event and document title); returns how many were new."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from events import services
+    from networks.library.pdf import minimal_pdf
+
+    created = 0
+    for slug, event_title, title, pages in DEMO:
+        event = Event.objects.filter(network__slug=slug, title=event_title).first()
+        if event is None or event.documents.filter(title=title).exists():
+            continue
+        upload = SimpleUploadedFile(f"{title}.pdf", minimal_pdf(pages, title=title), "application/pdf")
+        services.document_add(event=event, upload=upload, kind=Document.Kind.SLIDES, title=title, by=None)
+        created += 1
+    return created
+
+
 def register() -> None:
     sources.register(
         sources.LibrarySource(
@@ -88,5 +138,6 @@ def register() -> None:
             count=count,
             files_without_text=files_without_text,
             order=10,
+            demo=demo,
         )
     )

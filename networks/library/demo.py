@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from networks.library import services, texts
+from networks.library import services, sources, tasks, texts
 from networks.library.models import Document, DocumentVersion, Folder
 from networks.library.pdf import minimal_pdf
 from networks.models import Network, Person, WorkingGroup
@@ -287,6 +287,11 @@ def _load(stdout) -> None:
             created += new
     for name in DocumentVersion.objects.filter(document__in=documents).values_list("file", flat=True):
         texts.extract_file(name)  # synchronously: the search finds them by their words at once
+    for source in sources.all_sources():  # the apps' documents shown in the library (the events' slides)
+        if source.demo is not None:
+            created += source.demo()
+    for name in tasks.files_without_text(limit=1000):
+        texts.extract_file(name)
     if stdout is not None:
         stdout.write(
             f"Demo library: {Document.objects.count()} documents ({created} new), {Folder.objects.count()} folders."

@@ -10,6 +10,8 @@ A source gives:
 - ``attach(groups)``: the page's groups as dicts {title, url, date, documents: [{title, url, size, content_type,
   uploaded_by, uploaded_at, storage_name}]}, in a constant number of queries;
 - ``count(user, network)``: how many documents the source holds there (shown on the folder row);
+- ``demo()`` (optional): adds the source's demo documents (load_demo; networks' library demo calls it, so
+  networks needs no import of the app);
 - ``files_without_text(limit)``: stored file names of the source that have no FileText row yet (for the beat
   task that extracts what was missed).
 """
@@ -29,6 +31,7 @@ class LibrarySource:
     count: Callable
     files_without_text: Callable[[int], Iterable[str]]
     order: int = 100
+    demo: Callable[[], int] | None = None
 
 
 _SOURCES: dict[str, LibrarySource] = {}

@@ -6,6 +6,7 @@ from io import StringIO
 
 from networks.library import demo, texts
 from networks.library.models import Document, DocumentVersion, Folder
+from tests.events.factories import EventFactory
 from tests.networks.factories import NetworkFactory, NetworkRoleFactory, WorkingGroupFactory
 
 
@@ -13,6 +14,7 @@ def test_demo_library_is_idempotent_and_searchable(db):
     ktt = NetworkFactory(slug="klima-taten-team-westpfalz", short_name="KTT")
     NetworkRoleFactory(network=ktt, person__user__email="ktt.koordination@example.org", role="coordinator")
     WorkingGroupFactory(network=ktt, name="Kommunales Energiemanagement und -controlling")
+    workshop = EventFactory(network=ktt, title="Online-Workshop des Klima.Taten.Teams: Jahresplanung 2022")
     out = StringIO()
     demo.load(stdout=out)
     counts = (Document.objects.count(), DocumentVersion.objects.count(), Folder.objects.count())
@@ -25,3 +27,5 @@ def test_demo_library_is_idempotent_and_searchable(db):
     assert "Dachflächenpotenzial" not in slides.title
     assert slides.current.uploaded_at.year == 2026 and slides.current.uploaded_at.month == 3
     assert "Demo library: 3 documents (0 new)" in out.getvalue()
+    slides = workshop.documents.get()  # the event's slides, once, with their text
+    assert slides.title == "Folien Jahresplanung 2022" and "Wärmekampagne" in texts.text_of(slides.file.name)
