@@ -1,5 +1,9 @@
 """Fuzz entries of networks.inbound (see tests/fuzz/endpoints.py and tests/fuzz/test_forms_fuzz.py).
 
+networks.inbound has no URLs and no forms: its input is the email bytes taken from the IMAP mailbox, which
+tests/inbound/test_parsing.py and test_services.py feed with real-world and broken messages (unknown charsets,
+unbalanced HTML, missing headers, oversize text).
+
 Inventory (URL name · method · persona · forms · raw request keys read by the view):
 
 | URL name | method | persona | forms / filters | raw keys |

@@ -1,4 +1,9 @@
-"""Authorization-matrix rows and world objects of networks.inbound (see tests/security/test_url_matrix.py)."""
+"""Authorization-matrix rows and world objects of networks.inbound (see tests/security/test_url_matrix.py).
+
+The inbound path has no pages: replies come in through the IMAP mailbox (networks.inbound.fetch), where the
+signed token and the sender address stand in for a login (tests/inbound/test_services.py tries every persona);
+the operator's list of incoming emails is a read-only admin page (staff only, as every admin page).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from tests.security.conftest import World
 
 
 def build(w: World) -> None:
-    """Add this room's objects to the security world (``w.o[name] = ...``; poison free text with PAYLOAD)."""
+    """No objects: nothing of this room is reachable by URL."""
 
 
 def rows() -> list:
-    """This room's rows (import Row, ex, ... from tests.security.test_url_matrix inside this function)."""
+    """No rows: networks.inbound mounts no URLs (networks/inbound/urls.py is empty)."""
     return []
