@@ -20,6 +20,7 @@ from networks.models import OutboxMessage
 from networks.services import invitation_create
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.mail_world import send_task_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
 from tests.monitoring.factories import IndicatorFactory
 from tests.networks import factories as f
@@ -109,3 +110,4 @@ def send_everything(s: Senders, network) -> None:
     s.funding_deadline()
     s.monitoring_reminder()
     send_digests(list(s.people.values()), network)
+    send_task_mails(list(s.people.values()), network)  # after the digests: the people are members by then

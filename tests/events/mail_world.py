@@ -1,0 +1,40 @@
+"""The action items' part of the world that sends every kind of email (tests/mail/conftest.py send_everything)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from events import services
+from events.models import Outcome
+from networks.models import NetworkRole
+from tests.networks import factories as f
+
+
+def send_task_mails(people, network) -> None:
+    """Each person (a member of ``network``) is assigned an action item, reminded before and after its due date
+    and told of a comment on it; as coordinators of a second network they hear that an item there is done."""
+    today = timezone.localdate()
+    coordination = f.NetworkFactory(name="Klimafrühstück Koordination", short_name="Klimafrühstück K")
+    helper = f.NetworkRoleFactory(network=coordination, person__name="Klimafrühstück Helferin").person
+    for person in people:
+        f.NetworkRoleFactory(network=coordination, person=person, role=NetworkRole.Role.COORDINATOR)
+        mine = services.outcome_save(
+            outcome=Outcome(
+                network=network,
+                kind=Outcome.Kind.ACTION,
+                text="Klimafrühstück vorbereiten",
+                owner_person=person,
+                due_date=today + timedelta(days=10),
+            ),
+            by=None,
+        )
+        services.task_comment_add(item=mine, author=helper, text="Klimafrühstück: **Raum** ist gebucht.")
+    services.task_reminders_send(today=today + timedelta(days=7))
+    services.task_reminders_send(today=today + timedelta(days=11))
+    theirs = services.outcome_save(
+        outcome=Outcome(network=coordination, kind=Outcome.Kind.ACTION, text="Klimafrühstück", owner_person=helper),
+        by=None,
+    )
+    services.outcome_set_status(outcome=theirs, status=Outcome.Status.DONE, by=helper)
