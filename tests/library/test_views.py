@@ -340,3 +340,14 @@ def test_panels(client, personas, document):
     assert [d.title for d in latest] == ["Gruppenpapier", "Folien Frühjahrstreffen"]
     on_group = {p["template"]: p for p in panels.render_context("working_group", request, group)}
     assert [d.title for d in on_group["library/panels/working_group.html"]["documents"]] == ["Gruppenpapier"]
+
+
+def test_working_group_page_shows_its_documents(client, personas):
+    group = WorkingGroupFactory(network=personas.network)
+    document = f.store(personas.network, working_group=group, title="Gruppenpapier")
+    f.store(personas.network, title="Netzwerkpapier")
+    personas.login(client, "member")
+    page = client.get(reverse("networks:working-group-detail", args=[personas.network.slug, group.pk]))
+    panel = next(p for p in page.context["panels"] if p["template"] == "library/panels/working_group.html")
+    assert [d.title for d in panel["documents"]] == ["Gruppenpapier"]
+    assert document.get_detail_url() in page.content.decode()
