@@ -8,8 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Notice
-from networks.mail import Area, MailKind
-from networks.models import NetworkRole
+from networks.mail import Area, MailKind, coordinates_a_network
 
 _REGISTERED = _("You receive this email because of your registration for an event on Klimanetz.")
 
@@ -60,10 +59,6 @@ KINDS = [
 # --- Office-hour questions (events.services.questions) -------------------------------------------------------
 
 
-def _coordinates(person) -> bool:
-    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
-
-
 KINDS += [
     MailKind(
         "question_asked",
@@ -72,7 +67,7 @@ KINDS += [
         _("You receive this email because you coordinate a network on Klimanetz."),
         help=_("When a member asks a question for an office hour of a network you coordinate."),
         order=len(KINDS),
-        audience=_coordinates,
+        audience=coordinates_a_network,
     ),
     MailKind(
         "question_answered",
@@ -93,10 +88,6 @@ _ACTION_ITEMS = _("You receive this email because you are responsible for an act
 
 def _in_a_network(person) -> bool:
     return person.network_roles.exists()
-
-
-def _coordinates_a_network(person) -> bool:
-    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
 
 
 TASK_KINDS = [
@@ -143,6 +134,6 @@ TASK_KINDS = [
         _("You receive this email because you coordinate a network on Klimanetz."),
         help=_("When an action item of a network you coordinate is marked as done."),
         order=5,
-        audience=_coordinates_a_network,
+        audience=coordinates_a_network,
     ),
 ]

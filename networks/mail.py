@@ -77,9 +77,14 @@ def switchable_kinds() -> list[MailKind]:
     return [k for k in all_kinds() if k.switchable]
 
 
+def coordinates_a_network(person: Person) -> bool:
+    """The audience of the coordination's emails (new questions, requests to join, finished action items)."""
+    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
+
+
 def has_duties(person: Person) -> bool:
     """Edits an organisation or coordinates a network: the audience of reminders about other people's work."""
-    return person.organisation_roles.exists() or person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
+    return person.organisation_roles.exists() or coordinates_a_network(person)
 
 
 def kinds_for(person: Person) -> list[MailKind]:

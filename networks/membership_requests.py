@@ -27,10 +27,6 @@ from networks.pages import network_context, person_of
 KIND = "membership_requested"  # the mail kind, outbox reason and template name
 
 
-def _coordinates(person: Person) -> bool:
-    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
-
-
 KINDS = [
     mail.MailKind(
         KIND,
@@ -39,7 +35,7 @@ KINDS = [
         gettext_lazy("You receive this email because you coordinate a network on Klimanetz."),
         help=gettext_lazy("When a person who is not a member asks the coordination to join a network you coordinate."),
         order=35,
-        audience=_coordinates,
+        audience=mail.coordinates_a_network,
     )
 ]
 
