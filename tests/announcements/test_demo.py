@@ -3,9 +3,13 @@ with its invitation (one email with the .ics per member), nothing twice when loa
 
 from __future__ import annotations
 
+import pytest
+
 from networks.announcements import demo
 from networks.announcements.models import INVITATION, Announcement
 from networks.models import NetworkRole, OutboxMessage
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_announces_and_invites_once(demo_once):
