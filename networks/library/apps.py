@@ -11,11 +11,13 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Document library")
 
     def ready(self) -> None:
-        from networks.library import digest, panels, search
+        from networks import panels as extension_points
+        from networks.library import digest, panels, personal_data, search
 
         panels.register()
         search.register_sources()
         digest.register()
+        extension_points.register_personal_data("library", personal_data.export)
         _watch_for_page_cache()
 
 

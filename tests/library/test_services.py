@@ -222,3 +222,14 @@ def test_library_extract_command(personas):
     assert "0 extracted" in out.getvalue()
     call_command("library_extract", "--all", stdout=out)
     assert out.getvalue().endswith("1 extracted, 0 without text (missing or unreadable).\n")
+
+
+def test_personal_data_export_lists_the_uploads(personas):
+    from networks import panels
+
+    document = f.store(personas.network, personas.people["member"], title="Meine Folien", name="folien.pdf")
+    services.document_version_add(
+        document=document, uploaded_by=personas.people["coordinator"], name="b.txt", content=b"b"
+    )
+    uploads = panels.personal_data(personas.people["member"])["library_uploads"]
+    assert [(u["document"], u["version"], u["file_name"]) for u in uploads] == [("Meine Folien", 1, "folien.pdf")]
