@@ -358,3 +358,20 @@ def test_working_group_panel_shows_meetings_and_open_items(personas, django_asse
     cache.clear()
     with django_assert_num_queries(4):
         working_group_context(request, group)
+
+
+# --- Admin ------------------------------------------------------------------------------------------------------
+
+
+def test_admin_keeps_outcomes_in_their_network(client, personas):
+    event = EventFactory(network=personas.network)
+    personas.login(client, "staff")
+    assert client.get(reverse("admin:events_event_change", args=[event.pk])).status_code == 200
+    add = reverse("admin:events_outcome_add")
+    assert client.get(add).status_code == 200
+    data = {"network": personas.network.pk, "kind": "decision", "text": "Im Admin festgehalten", "status": "open"}
+    assert client.post(add, data).status_code == 302
+    assert Outcome.objects.get(text="Im Admin festgehalten").event is None
+    other_event = EventFactory(network=personas.other)
+    response = client.post(add, {**data, "text": "Falsches Netzwerk", "event": other_event.pk})
+    assert response.status_code == 200 and not Outcome.objects.filter(text="Falsches Netzwerk").exists()
