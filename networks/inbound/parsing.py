@@ -382,6 +382,28 @@ def _fix_charset(text: str, part) -> str:
     return text
 
 
+def unflow(text: str, *, delsp: bool = False) -> str:
+    """RFC 3676 format=flowed text (Thunderbird, Apple Mail) as the paragraphs the person wrote: a line ending in
+    a space continues on the next line of the same quote depth (the portal shows every remaining line break as
+    one). Space-stuffing is undone; the signature separator "-- " stays a line of its own."""
+    out: list[str] = []
+    joining = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        depth = len(line) - len(line.lstrip(">"))
+        quote, content = line[:depth], line[depth:]
+        if content.startswith(" "):
+            content = content[1:]  # space-stuffed (or the space after the quote marks)
+        flowed = content.endswith(" ") and content != "-- "
+        if flowed and delsp:
+            content = content[:-1]
+        if joining and out and out[-1][0] == depth:
+            out[-1] = (depth, out[-1][1] + content)
+        else:
+            out.append((depth, (quote + " " if quote else "") + content))
+        joining = flowed
+    return "\n".join(text for _depth, text in out)
+
+
 def _bodies_and_attachments(msg: EmailMessage) -> tuple[str, str, list[Attachment]]:
     plain, markup, attachments = "", "", []
     for part in msg.walk():
@@ -402,6 +424,8 @@ def _bodies_and_attachments(msg: EmailMessage) -> tuple[str, str, list[Attachmen
             continue
         if content_type == "text/plain" and not plain:
             plain = _fix_charset(_decode_part(part), part)
+            if (part.get_param("format") or "").lower() == "flowed":
+                plain = unflow(plain, delsp=(part.get_param("delsp") or "").lower() == "yes")
         elif content_type == "text/html" and not markup:
             markup = _fix_charset(_decode_part(part), part)
     return plain, markup, attachments

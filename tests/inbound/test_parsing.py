@@ -236,3 +236,38 @@ def test_portal_marker_line_cuts(marker):
 
 def test_a_heading_of_ones_own_stays():
     assert reply_text("## Unsere Erfahrungen ##\n\nSehr gut.") == "## Unsere Erfahrungen ##\n\nSehr gut."
+
+
+def test_format_flowed_paragraphs_joined():
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@b.de", "reply+x@klimanetz.example", "Re: x"
+    msg.set_content(
+        "Wir haben das Büro beauftragt, das Angebot lag \n"
+        "bei 48.000 Euro.\n"
+        " From the start it was clear.\n"
+        "\n"
+        "Viele Grüße\n"
+        "Anna\n"
+        "\n"
+        "Am 03.12.2026 um 10:15 schrieb Klimanetz:\n"
+        "> Eine lange zitierte \n"
+        "> Zeile\n"
+        "-- \n"
+        "Anna Beispiel\n"
+    )
+    msg.set_param("format", "flowed")
+    parsed = parse_message(msg.as_bytes())
+    assert parsed.reply == (
+        "Wir haben das Büro beauftragt, das Angebot lag bei 48.000 Euro.\nFrom the start it was clear.\n\n"
+        "Viele Grüße\nAnna"
+    )
+    assert "> Eine lange zitierte Zeile" in parsed.text and "\n-- \nAnna Beispiel" in parsed.text
+
+
+def test_format_flowed_delsp():
+    from networks.inbound.parsing import unflow
+
+    assert unflow("Ein langes Wort: Energie \ncontrolling", delsp=True) == "Ein langes Wort: Energiecontrolling"
+    assert unflow("Zeile eins\nZeile zwei") == "Zeile eins\nZeile zwei"
