@@ -189,15 +189,15 @@ def test_dashboard_queries_do_not_grow_with_my_data(client, personas, member):
 
 
 def test_dashboard_query_count(client, personas, member, django_assert_num_queries):
-    """Pinned: the networks page's own queries, the events panel's four, the measures panel's one (my roadmaps)
-    and the monitoring panel's one (indicators due)."""
+    """Pinned: the networks page's own queries, the events panel's four, the measures panel's one (my roadmaps),
+    the monitoring panel's one (indicators due) and the channel panel's one (unread threads)."""
     RegistrationFactory(person=member, event=EventFactory(network=personas.network))
     OutcomeFactory(event=EventFactory(network=personas.network), owner_person=member)
     client.force_login(member.user)
     # session and account from the cache (no query); person_ensure, roles, organisation roles, invitations, open
     # affiliation requests (networks' dashboard) + my registrations, my waiting places with positions, my open action
-    # items, latest minutes + my roadmaps + indicators due
-    with django_assert_num_queries(11):
+    # items, latest minutes + my roadmaps + indicators due + the discussions' unread threads (channel's panel)
+    with django_assert_num_queries(12):
         assert client.get(reverse(DASHBOARD)).status_code == 200
 
 
