@@ -135,7 +135,7 @@ class BatchResult:
     skipped: int = 0  # already built (another run) or not mailable
 
 
-def _plans(people: list[Person], period: str, until: datetime) -> list[Plan]:
+def _plans(people: list[Person], period: str, until: datetime, first_since: datetime | None = None) -> list[Plan]:
     ids = [p.pk for p in people]
     last = dict(
         DigestRun.objects.filter(person_id__in=ids, period=period)
@@ -153,7 +153,7 @@ def _plans(people: list[Person], period: str, until: datetime) -> list[Plan]:
         mine = stored.get(person.pk, {})
         choices = {n: mine.get(n, (str(DEFAULT_POSTS), True)) for n in memberships.get(person.pk, ())}
         streams = {s: tuple(networks[n] for n in found) for s, found in streams_for(period, choices).items()}
-        since = last.get(person.pk) or until - FIRST_WINDOW[period]
+        since = last.get(person.pk) or first_since or until - FIRST_WINDOW[period]
         plans.append(Plan(person=person, since=min(since, until), until=until, streams=streams))
     return plans
 
@@ -312,9 +312,18 @@ def _write(plans: list[Plan], period: str, key: str, *, deliver: bool) -> set[in
 
 
 def digest_build_batch(
-    *, person_ids: list[int], period: str, key: str, now: datetime | None = None, deliver: bool = True
+    *,
+    person_ids: list[int],
+    period: str,
+    key: str,
+    now: datetime | None = None,
+    deliver: bool = True,
+    first_since: datetime | None = None,
 ) -> BatchResult:
-    """Build and enqueue the digests of ``period``/``key`` for ``person_ids`` (safe to call twice)."""
+    """Build and enqueue the digests of ``period``/``key`` for ``person_ids`` (safe to call twice).
+
+    ``first_since``: where the window of a person's first digest of this kind starts (default: one period back;
+    the demo looks two weeks back so that its first digests show the lived-in channel)."""
     result = BatchResult()
     people = [p for p in Person.objects.filter(pk__in=person_ids).select_related("user") if p.can_be_mailed]
     built = set(
@@ -326,7 +335,7 @@ def digest_build_batch(
     result.skipped = len(set(person_ids)) - len(todo)
     if not todo:
         return result
-    plans = _plans(todo, period, (now or timezone.now()) - LAG)
+    plans = _plans(todo, period, (now or timezone.now()) - LAG, first_since)
     _collect(plans)
     claimed = _write(plans, period, key, deliver=deliver)
     result.skipped += len(todo) - len(claimed)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from networks.digest import build, preferences
-from networks.digest.models import DigestRun, PostsMode
+from networks.digest.models import DeliveryPreference, DigestRun, PostsMode
 from networks.models import Network, NetworkRole, Person
 
 # email, network slug, posts mode, announcements by email: what demo people chose. The KEK coordinator reads
@@ -21,6 +21,7 @@ CHOICES = [
 ]
 # The demo's items were all created a moment ago: a build "now" would leave them to the next digest (build.LAG).
 AHEAD = build.LAG + timedelta(minutes=1)
+FIRST_WINDOW = timedelta(days=14)  # the demo's first digests show the last two weeks of the lived-in channel
 
 
 def load(*, stdout=None) -> None:
@@ -29,17 +30,16 @@ def load(*, stdout=None) -> None:
         network = Network.objects.filter(slug=slug).first()
         if person and network and NetworkRole.objects.filter(person=person, network=network).exists():
             preferences.preference_set(person=person, network=network, posts=posts, announcements_by_email=by_email)
-    ids = list(
-        Person.objects.filter(user__email__endswith="@example.org", network_roles__isnull=False)
-        .distinct()
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    people = Person.objects.filter(user__email__endswith="@example.org", network_roles__isnull=False).distinct()
+    weekly = DeliveryPreference.objects.filter(posts=PostsMode.WEEKLY).values("person")
     now = timezone.now() + AHEAD
     sent = 0
-    for period in (DigestRun.Period.DAILY, DigestRun.Period.WEEKLY):
+    for period, who in ((DigestRun.Period.DAILY, people), (DigestRun.Period.WEEKLY, people.filter(pk__in=weekly))):
         key = build.period_key(period, build.local_now(now))
+        ids = list(who.order_by("pk").values_list("pk", flat=True))
         for batch in build.chunks(ids):
-            sent += build.digest_build_batch(person_ids=batch, period=period, key=key, now=now, deliver=False).sent
+            sent += build.digest_build_batch(
+                person_ids=batch, period=period, key=key, now=now, deliver=False, first_since=now - FIRST_WINDOW
+            ).sent
     if stdout is not None:
         stdout.write(f"Digests: {sent} queued in the outbox for the demo accounts.")
