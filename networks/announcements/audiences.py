@@ -67,7 +67,8 @@ def _own(network: Network, key: str) -> tuple[QuerySet, str] | None:
     if key.startswith("group:"):
         group = _group(network, key)
         if group is not None:
-            return group.members.all(), _("Working group “%(name)s”") % {"name": group.name}
+            members = group.members.filter(pk__in=_role_people(network, None).values("pk"))  # still in the network
+            return members, _("Working group “%(name)s”") % {"name": group.name}
     return None
 
 

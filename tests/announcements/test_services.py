@@ -64,7 +64,10 @@ def test_a_role_means_only_that_role(personas, crowd):
     assert _names(members) == {"Mitglied", "In der AG", "Ohne AG"}
 
 
-def test_a_working_group_means_its_members(personas, crowd):
+def test_a_working_group_means_its_members_who_are_still_in_the_network(personas, crowd):
+    left = f.NetworkRoleFactory(network=personas.network, person__name="Ausgetreten")
+    crowd["group"].members.add(left.person)
+    left.delete()
     assert _names(audiences.recipients(personas.network, f"group:{crowd['group'].pk}")) == {"Mitglied", "In der AG"}
 
 
