@@ -29,6 +29,7 @@ class InboundMessage(models.Model):
         CLOSED = "closed", _("the thread is closed")
         EMPTY = "empty", _("no text above the quote")
         INVALID = "invalid", _("the text cannot be posted")
+        TOO_LARGE = "too_large", _("the email is too large")
         AUTO_REPLY = "auto-reply", _("automatic reply")
         BOUNCE = "bounce", _("bounce or delivery report")
         LIST = "list", _("mail from a mailing list")

@@ -28,6 +28,7 @@ are tested against real-world samples (tests/inbound/messages/*.eml).
 from __future__ import annotations
 
 import email
+import email.parser
 import email.policy
 import hashlib
 import html
@@ -38,6 +39,9 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 
 MAX_TEXT = 100_000  # characters of the reply kept (a post's own limit applies after)
+# A message larger than this is not read beyond its headers (and refused): the upload rule allows files up to
+# 20 MB, which base64 makes about 27 MB in a mail.
+MAX_MESSAGE_BYTES = 30 * 1024 * 1024
 
 # --- The reply above the quote ---------------------------------------------------------------------------------
 
@@ -293,6 +297,7 @@ class ParsedMessage:
     reply: str  # the new text above the quote (reply_text)
     attachments: list[Attachment] = field(default_factory=list)
     from_html: bool = False
+    too_large: bool = False  # over MAX_MESSAGE_BYTES: only the headers were read
 
 
 _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "To", "Cc")
@@ -439,7 +444,11 @@ def message_key(raw: bytes, message_id: str) -> str:
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    too_large = len(raw) > MAX_MESSAGE_BYTES
+    if too_large:
+        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
+    else:
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
     from_name, from_address = parseaddr(_header(msg, "From"))
     recipients: list[str] = []
     for name in _RECIPIENT_HEADERS:
@@ -447,7 +456,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
             address = address.strip().lower()
             if address and address not in recipients:
                 recipients.append(address)
-    plain, markup, attachments = _bodies_and_attachments(msg)
+    plain, markup, attachments = ("", "", []) if too_large else _bodies_and_attachments(msg)
     from_html = not plain.strip() and bool(markup.strip())
     text = html_to_text(markup) if from_html else plain
     return ParsedMessage(
@@ -461,4 +470,5 @@ def parse_message(raw: bytes) -> ParsedMessage:
         reply=reply_text(text),
         attachments=attachments,
         from_html=from_html,
+        too_large=too_large,
     )

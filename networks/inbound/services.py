@@ -49,7 +49,7 @@ Outcome = InboundMessage.Outcome
 REFUSED_KIND = "inbound_refused"
 ATTACHMENTS_KIND = "inbound_attachments_refused"
 # Refusals that may show the thread and the person's own text: the sender is the person the token was made for.
-KNOWN_SENDER_REASONS = {Reason.NO_ACCESS, Reason.CLOSED, Reason.EMPTY, Reason.INVALID}
+KNOWN_SENDER_REASONS = {Reason.NO_ACCESS, Reason.CLOSED, Reason.EMPTY, Reason.INVALID, Reason.TOO_LARGE}
 
 
 @dataclass
@@ -249,11 +249,14 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
     # refuses). With attachments or without text, read access is checked before anything is stored or said.
     from networks.channel.access import person_may_post
 
-    if not person_may_post(person, thread) or not parsed.reply.strip() or parsed.attachments:
+    if not person_may_post(person, thread) or not parsed.reply.strip() or parsed.attachments or parsed.too_large:
         denied = _denied_reason(person, thread)
         if denied:
             _refuse(row, parsed, denied, thread=thread)
             return
+    if parsed.too_large:
+        _refuse(row, parsed, Reason.TOO_LARGE, thread=thread)
+        return
     if not parsed.reply.strip():
         _refuse(row, parsed, Reason.EMPTY, thread=thread)
         return

@@ -270,3 +270,22 @@ def test_round_trip_through_the_channels_notification(personas, thread, inbound_
     top_posted_without_header = f"Noch ein Nachtrag.\n\n{notification.body_text}"  # Outlook-style, no quote marks
     result = services.process(reply_mail(to=reply_to, sender=member.user.email, body=top_posted_without_header))
     assert result.message.post.body == "Noch ein Nachtrag."
+
+
+def test_too_large_refused_without_reading_the_body(personas, thread, address_of, monkeypatch):
+    from networks.inbound import parsing
+
+    monkeypatch.setattr(parsing, "MAX_MESSAGE_BYTES", 2_000)
+    member = personas.people["member"]
+    raw = reply_mail(
+        to=address_of(member, thread),
+        sender=member.user.email,
+        attachments=[("gross.pdf", "application/pdf", b"%PDF-1.4\n" + b"0" * 5_000)],
+    )
+    result = services.process(raw)
+    assert (result.outcome, result.reason) == ("refused", R.TOO_LARGE)
+    [mail] = refusals()
+    assert "zu groß" in mail.body_text
+    assert not email_posts(thread) and not Document.objects.exists()
+    stranger = services.process(reply_mail(to=address_of(member, thread), sender="x@example.net", body="y" * 3_000))
+    assert stranger.reason == R.WRONG_SENDER  # the sender check comes first
