@@ -9,17 +9,20 @@ import pytest
 import tinycss2
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from lxml import html as lxml_html
 
 from events.models import Visibility
 from networks import checks, mail
 from networks.errors import permission_denied
-from networks.models import OutboxMessage
+from networks.models import NetworkRole, OutboxMessage
 from networks.outbox import outbox_enqueue
 from tests.events.factories import EventFactory
 from tests.helpers import de
+from tests.networks import factories as nf
 from tests.test_deploy_check import manage, production_env
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +293,19 @@ def test_a_private_network_cannot_be_asked_by_an_outsider(client, personas):
     url = reverse("networks:membership-request", args=[personas.network.slug])
     assert client.get(url).status_code == 404
     assert client.post(url, {"note": "?"}).status_code == 404
+
+
+def test_the_membership_request_page_keeps_its_query_count_as_coordinators_grow(client, personas):
+    """The coordinators named on the page come in one query, whatever their number."""
+    personas.login(client, "citizen")
+    url = reverse("networks:membership-request", args=[personas.network.slug])
+    counts = []
+    for size in (1, 6):
+        for _ in range(size):
+            nf.NetworkRoleFactory(
+                network=personas.network, role=NetworkRole.Role.COORDINATOR, person__contact_visibility="public"
+            )
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
