@@ -392,6 +392,7 @@ EVENTS = [
         url("events:event-create", net),
         _event_forms,
         covers=(EventForm, AgendaFormSet.form),
+        extra={"thread": ""},  # "plan as an event" on a discussion thread (read from the query or the form)
         valid=EVENT_VALID,
     ),
     Endpoint(

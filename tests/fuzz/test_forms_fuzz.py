@@ -42,7 +42,7 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | events:event-list | GET | anonymous | EventFilter, EventFilterForm | page |
 | events:network-calendar | GET | member | CalendarViewForm | page |
 | networks:mail-settings | POST | member | MailSettingsForm | – |
-| events:event-create | POST | coordinator | EventForm, AgendaItemForm | – |
+| events:event-create | POST | coordinator | EventForm, AgendaItemForm | thread |
 | events:event-edit | POST | coordinator | EventForm, AgendaItemForm | – |
 | events:event-cancel | POST | coordinator | EventCancelForm | – |
 | events:series-create | POST | coordinator | SeriesForm | – |
