@@ -129,20 +129,21 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
         .select_related("network")
         .order_by("due_date", "pk")
     )
-    items: dict[tuple[int, bool], sections.Item] = {}  # (task, overdue): built once for the batch
+    items: dict[tuple, sections.Item] = {}  # built once for the batch
 
-    def item(task: Outcome, overdue: bool) -> sections.Item:
-        if (task.pk, overdue) not in items:
-            items[task.pk, overdue] = sections.Item(
+    def item(task: Outcome, became_overdue: bool, is_overdue: bool) -> sections.Item:
+        """Dated by what brought it into the window; marked overdue when it is (also one assigned late)."""
+        if (task.pk, became_overdue, is_overdue) not in items:
+            items[task.pk, became_overdue, is_overdue] = sections.Item(
                 network=task.network_id,
                 title=task.text,
                 url=task.get_absolute_url(),
-                date=_overdue_at(task.due_date) if overdue else task.created_at,
+                date=_overdue_at(task.due_date) if became_overdue else task.created_at,
                 summary=_("due %(date)s") % {"date": _day(task.due_date)} if task.due_date else "",
                 key=f"events.outcome:{task.pk}",
-                extra={"badge": _("overdue") if overdue else _("new")},
+                extra={"badge": _("overdue") if is_overdue else _("new")},
             )
-        return items[task.pk, overdue]
+        return items[task.pk, became_overdue, is_overdue]
 
     out: dict[int, list[sections.Item]] = defaultdict(list)
     for r in requests:
@@ -154,9 +155,10 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
             )
             if not owned or task.network_id not in mine:
                 continue
-            overdue = task.due_date is not None and r.since < _overdue_at(task.due_date) <= r.until
-            if overdue or r.since < task.created_at <= r.until:
-                out[person.pk].append(item(task, overdue))
+            overdue_at = _overdue_at(task.due_date) if task.due_date else None
+            became_overdue = overdue_at is not None and r.since < overdue_at <= r.until
+            if became_overdue or r.since < task.created_at <= r.until:
+                out[person.pk].append(item(task, became_overdue, overdue_at is not None and overdue_at <= r.until))
     return out
 
 

@@ -81,7 +81,13 @@ def test_my_tasks_new_and_overdue(member, network, now):
     assert assigned and done and someone and organisation
     found = events_digest.my_tasks([request_for(member, [network], now)])
     assert titles(found, member) == ["Meine Organisation", "Neu zugewiesen", "Ueberfaellig"]
-    badges = {i.title: i.extra["badge"] for i in found[member.pk]}
+    late = OutcomeFactory(
+        event__network=network, owner_person=member, text="Spaet zugewiesen", due_date=today - timedelta(days=5)
+    )
+    found = events_digest.my_tasks([request_for(member, [network], now)])
+    assert late.pk and len(found[member.pk]) == 4
+    badges = {i.title: i.extra["badge"] for i in found[member.pk] if i.title != "Spaet zugewiesen"}
+    assert next(i for i in found[member.pk] if i.title == "Spaet zugewiesen").extra["badge"] == "überfällig"
     assert badges == {"Neu zugewiesen": "neu", "Ueberfaellig": "überfällig", "Meine Organisation": "neu"}
 
 
