@@ -17,7 +17,7 @@ from networks.models import Network
 def _network_of(request: HttpRequest) -> Network | None:
     """The network whose page was refused: the ``slug`` of a URL under netzwerke/, if the user may see it."""
     match = request.resolver_match
-    if match is None or "slug" not in match.kwargs or not match.route.startswith("netzwerke/"):
+    if match is None or "slug" not in match.kwargs or "netzwerke/<slug:slug>/" not in match.route:  # also under /en/
         return None
     return Network.objects.visible_to(request.user).select_related("host").filter(slug=match.kwargs["slug"]).first()
 

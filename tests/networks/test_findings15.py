@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
+from django.utils import translation
 from lxml import html as lxml_html
 
 from events.models import Visibility
@@ -212,6 +213,15 @@ def test_a_signed_in_non_member_is_offered_to_request_membership(client, persona
     hrefs = [a.get("href") for a in doc.cssselect(".content a.button")]
     assert reverse("networks:membership-request", args=[personas.network.slug]) in hrefs
     assert de("Request membership") in text_of(doc.cssselect(".content a.button"))
+
+
+def test_the_way_in_is_offered_in_english_too(client, personas):
+    personas.login(client, "citizen")
+    with translation.override("en"):
+        response = client.get(reverse("networks:network-space", args=[personas.network.slug]))
+        target = reverse("networks:membership-request", args=[personas.network.slug])
+    assert response.status_code == 403 and target.startswith("/en/")
+    assert target in [a.get("href") for a in tree(response).cssselect(".content a.button")]
 
 
 def test_a_member_refused_a_coordination_page_is_not_offered_membership(client, personas):
