@@ -23,7 +23,7 @@ from networks.search import text as search_text
 from networks.search.backends import CAP, PAGE_SIZE, Filters, backend, marked_to_html
 from networks.search.selectors import viewer_scopes
 
-MAX_PAGE = 50  # deeper pages are not offered (1,000 hits); narrow the search instead
+MAX_PAGE = CAP // PAGE_SIZE  # deeper pages are not offered; narrow the search instead
 ORDERS = ("relevance", "date")
 
 
@@ -58,6 +58,10 @@ class SearchPage:
     page: int = 1
     pages: int = 0
     order: str = "relevance"
+
+    @property
+    def cap(self) -> int:
+        return CAP
 
     @property
     def has_previous(self) -> bool:

@@ -104,3 +104,36 @@ def test_sort_by_date_and_paging(measures):
     assert len(second.hits) == 5
     assert not {h.object_id for h in first.hits} & {h.object_id for h in second.hits}
     assert search(ANON, "Photovoltaik", page=99).page == 2
+
+
+def test_more_hits_than_the_cap_are_said_and_counted_newest_first(measures, monkeypatch):
+    from networks.search import backends, query
+
+    monkeypatch.setattr(backends, "CAP", 5)
+    monkeypatch.setattr(query, "CAP", 5)
+    monkeypatch.setattr(query, "MAX_PAGE", 1)
+    for n in range(8):
+        MeasureFactory(code=f"C-{n}", title=f"Kappungsgrenze {n}")
+    registry.reindex("measure")
+    result = search(ANON, "Kappungsgrenze", order="date")
+    assert result.more and result.total == 5 and sum(f.count for f in result.kinds) == 5
+    assert len(result.hits) == 5 and result.pages == 1
+    narrowed = search(ANON, "Kappungsgrenze", kind="measure")
+    assert narrowed.total == 5 and len(narrowed.hits) == 5
+
+
+def test_a_filter_reaches_beyond_the_newest_hits(measures, monkeypatch):
+    """The kind filter has candidates of its own: older hits of that kind are found though newer ones of other
+    kinds fill the unfiltered candidates."""
+    from networks.search import backends, query
+
+    monkeypatch.setattr(backends, "CAP", 3)
+    monkeypatch.setattr(query, "CAP", 3)
+    roadmap = RoadmapFactory(title="Eigenstrom Roadmap")  # older than the measures below
+    for n in range(4):
+        MeasureFactory(code=f"E-{n + 10}", title=f"Eigenstrom {n}")
+    registry.reindex()
+    assert search(ANON, "Eigenstrom", kind="roadmap").total == 1
+    assert roadmap.title in search(ANON, "Eigenstrom", kind="roadmap").hits[0].title_html.replace("<mark>", "").replace(
+        "</mark>", ""
+    )
