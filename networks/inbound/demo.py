@@ -1,4 +1,5 @@
-"""Demo of reply by email: a member of the Klima.Taten.Team answered a notification from Thunderbird (the reply
+"""Demo of reply by email: a member of the Klima.Taten.Team answered a notification from Thunderbird (format=flowed,
+as Thunderbird sends it: the wrapped paragraph becomes one again; the reply
 appears in the thread without the quote and the signature, marked "by email"), and an out-of-office reply to the
 same notification was dropped. Both go through networks.inbound.services.process as real messages; their
 Message-IDs make a second load_demo take nothing twice."""
@@ -13,24 +14,26 @@ from networks.models import Person
 
 THREAD_TITLE = "PV-Kampagne: gemeinsame Materialien für alle Kommunen"
 AUTHOR = "ktt.kusel@example.org"
-REPLY = """Hallo zusammen,
-
-wir übernehmen gern die Flyer-Vorlage und drucken 2.000 Stück für den Landkreis. Den Termin für den
-Infoabend in Kusel stimmen wir mit der Verbraucherzentrale ab – Vorschlag: Donnerstag, 19 Uhr.
-
-Viele Grüße
-aus Kusel
-
-Am 02.12.2026 um 09:12 schrieb Klimanetz:
-> Die Druckvorlagen für Flyer und Plakate liegen jetzt in der Bibliothek des Netzwerks.
->
-> --
-> Antworten Sie direkt auf diese E-Mail, um im Thema zu antworten.
-
---
-Klimaschutzmanagement Landkreis Kusel
-Trierer Straße 49, 66869 Kusel
-"""
+# A soft line break of format=flowed is a space before the line end (RFC 3676).
+REPLY = (
+    "Hallo zusammen,\n"
+    "\n"
+    "wir übernehmen gern die Flyer-Vorlage und drucken 2.000 Stück für den Landkreis. Den Termin für den \n"
+    "Infoabend in Kusel stimmen wir mit der Verbraucherzentrale ab – Vorschlag: Donnerstag, 19 Uhr.\n"
+    "\n"
+    "Viele Grüße\n"
+    "aus Kusel\n"
+    "\n"
+    "Am 02.12.2026 um 09:12 schrieb Klimanetz:\n"
+    "> Die Druckvorlagen für Flyer und Plakate liegen jetzt in der Bibliothek des Netzwerks.\n"
+    ">\n"
+    "> --\n"
+    "> Antworten Sie direkt auf diese E-Mail, um im Thema zu antworten.\n"
+    "\n"
+    "-- \n"
+    "Klimaschutzmanagement Landkreis Kusel\n"
+    "Trierer Straße 49, 66869 Kusel\n"
+)
 
 
 def _message(*, person: Person, thread, message_id: str, body: str, auto: bool = False) -> bytes:
@@ -44,6 +47,8 @@ def _message(*, person: Person, thread, message_id: str, body: str, auto: bool =
         msg["Auto-Submitted"] = "auto-replied"
     msg["User-Agent"] = "Mozilla Thunderbird"
     msg.set_content(body)
+    if not auto:
+        msg.set_param("format", "flowed")
     return msg.as_bytes()
 
 

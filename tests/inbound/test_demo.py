@@ -27,6 +27,7 @@ def test_demo_reply_posted_once_without_quote_and_signature():
     assert post.author == member
     assert post.body.startswith("Hallo zusammen,") and post.body.endswith("Viele Grüße\naus Kusel")
     assert "schrieb" not in post.body and "Trierer Straße" not in post.body
+    assert "für den Infoabend" in post.body  # the flowed paragraph is one again
     assert sorted(InboundMessage.objects.values_list("outcome", flat=True)) == ["dropped", "posted"]
     assert "2 emails taken" in out.getvalue() and "0 emails taken" in out.getvalue()
 
