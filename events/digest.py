@@ -141,7 +141,7 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
                 date=_overdue_at(task.due_date) if became_overdue else task.created_at,
                 summary=_("due %(date)s") % {"date": _day(task.due_date)} if task.due_date else "",
                 key=f"events.outcome:{task.pk}",
-                extra={"badge": _("overdue") if is_overdue else _("new")},
+                extra={"badge": _("overdue") if is_overdue else _("new"), "alert": is_overdue},
             )
         return items[task.pk, became_overdue, is_overdue]
 

@@ -44,7 +44,8 @@ class Item:
     date: datetime
     summary: str = ""
     key: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)  # e.g. {"badge": "überfällig"}
+    # shown beside the title: {"badge": "überfällig", "alert": True} (alert: in red)
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def network_id(self) -> int:
