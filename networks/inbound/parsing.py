@@ -61,7 +61,7 @@ _WROTE_PATTERNS = [
 _WROTE_RE = re.compile("|".join(f"(?:{p})" for p in _WROTE_PATTERNS), re.IGNORECASE)
 
 _SEPARATOR_RE = re.compile(
-    r"^-{2,}\s*(?:ursprüngliche nachricht|original message|original nachricht|weitergeleitete nachricht|"
+    r"^-{2,}\s*(?:ursprüngliche nachricht|original message|original[- ]nachricht|weitergeleitete nachricht|"
     r"forwarded message|message d'origine|begin forwarded message)\s*-{0,}\s*$|"
     r"^(?:begin forwarded message|anfang der weitergeleiteten nachricht|weitergeleitete nachricht):\s*$",
     re.IGNORECASE,
@@ -88,19 +88,22 @@ _MOBILE_RE = re.compile(
 )
 
 
+_HEADER_START = _HEADER_FROM | {"gesendet", "sent", "datum", "date", "envoyé"}
+
+
 def _is_outlook_block(lines: list[str], i: int) -> bool:
+    """A block of quoted mail headers starting on line ``i``: Outlook's "Von: / Gesendet: / An: / Betreff:",
+    GMX's and WEB.DE's "Gesendet: / Von: / An: / Betreff:", and their English forms. It needs a sender field
+    and two more within seven lines (a header value may wrap onto the next line)."""
     match = _HEADER_FIELD_RE.match(lines[i].strip())
-    if not match or match[1].lower() not in _HEADER_FROM:
+    if not match or match[1].lower() not in _HEADER_START:
         return False
-    seen = set()
+    seen = {match[1].lower()}
     for line in lines[i + 1 : i + 7]:
         field_match = _HEADER_FIELD_RE.match(line.strip())
         if field_match:
             seen.add(field_match[1].lower())
-        elif line.strip():
-            # a "From:" header's value may wrap onto the next line; anything else ends the block
-            continue
-    return len(seen & _HEADER_REST) >= 2
+    return bool(seen & _HEADER_FROM) and len(seen & _HEADER_REST) >= 2
 
 
 def _wrote_header_at(lines: list[str], i: int) -> bool:

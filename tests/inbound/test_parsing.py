@@ -118,6 +118,10 @@ def test_mailer_daemon_is_a_bounce():
         "Von: Anna Beispiel <anna@example.org>\nDatum: Mittwoch, 3. Dezember 2026 um 10:15\nAn: Bernd\nBetreff: F",
         "________________________________\nVon: Anna Beispiel\nGesendet: heute\nAn: Bernd",
         "Le 3 déc. 2026 à 10:15, Anna a écrit :",
+        # GMX and WEB.DE
+        'Gesendet: Donnerstag, 03. Dezember 2026 um 10:15 Uhr\nVon: "Klimanetz" <noreply@klimanetz.example>\n'
+        "An: anna@gmx.de\nBetreff: [KTT] Frage",
+        "-----Original-Nachricht-----\nBetreff: Frage",
     ],
 )
 def test_quote_headers_cut(header):
@@ -146,6 +150,9 @@ def test_signatures_cut(footer):
 
 
 def test_text_that_only_looks_like_headers_stays():
+    assert reply_text("Gesendet: heute früh\nBetreff: die Förderung\nAn: alle") == (
+        "Gesendet: heute früh\nBetreff: die Förderung\nAn: alle"
+    )  # no sender field: not a header block
     text = (
         "Von: der Stadt kam nichts.\nAn: den Kreis haben wir geschrieben.\n"
         "Am Ende schrieb der Kreis zurück\n-- das war alles --\n"
