@@ -110,7 +110,7 @@ def render(
     """The email in ``language``; ``move_link``: with the placeholder of the personal link to the digest;
     ``test_count``: a test to the author, naming how many the real one will reach; ``extra``: more context
     (an invitation's reminder)."""
-    template = "announcement_invitation" if announcement.is_invitation else "announcement"
+    template = announcement.reason  # the kind of email is the template's name: announcement, event_invitation
     with translation.override(language):
         context = {
             "announcement": announcement,

@@ -18,6 +18,7 @@ from monitoring.services.reminders import reminders_send
 from networks.affiliations import affiliation_decide, affiliation_request
 from networks.models import OutboxMessage
 from networks.services import invitation_create
+from tests.announcements.mail_world import send_announcements
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.mail_world import send_task_mails
@@ -111,3 +112,4 @@ def send_everything(s: Senders, network) -> None:
     s.monitoring_reminder()
     send_digests(list(s.people.values()), network)
     send_task_mails(list(s.people.values()), network)  # after the digests: the people are members by then
+    send_announcements(list(s.people.values()), network)
