@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import AgendaItem, Document, Event, Outcome, Question
+from networks.channel.models import FaqEntry
 from networks.library.models import FileText
 from networks.search import scopes
 from networks.search.registry import Dependency, SearchDocument, Source, register
@@ -98,6 +99,19 @@ def question_document(question: Question) -> SearchDocument | None:
     )
 
 
+def faq_entry_document(entry) -> SearchDocument:
+    """An answer taken from a discussion into the FAQ (networks.channel.FaqEntry), listed on the same FAQ page."""
+    words = " ".join(entry.question.split())[:90].rsplit(" ", 1)[0]
+    return SearchDocument(
+        title=entry.question[:200],
+        body=entry.answer,
+        url=reverse("events:faq", args=[entry.network.slug]) + "?" + f"q={_quote(words)}",
+        network_id=entry.network_id,
+        scopes=frozenset({scopes.members(entry.network_id)}),
+        date=entry.created_at,
+    )
+
+
 def _quote(value: str) -> str:
     from urllib.parse import quote_plus
 
@@ -167,6 +181,16 @@ def register_sources() -> None:
             document=question_document,
             queryset=lambda: Question.objects.select_related("network", "event"),
             order=45,
+        )
+    )
+    register(
+        Source(
+            kind="faq_entry",
+            label=_("FAQ from discussions"),
+            model=FaqEntry,
+            document=faq_entry_document,
+            queryset=lambda: FaqEntry.objects.select_related("network"),
+            order=46,
         )
     )
     register(

@@ -83,8 +83,20 @@ def _library(world, a, b, personas):
         row.save()
 
 
+def _faq_entries(world, a, b, personas):
+    from networks.channel.models import FaqEntry
+
+    for network in (a, b):
+        FaqEntry.objects.create(network=network, question=f"Wie geht {RARE} {network.short_name}?", answer="So.")
+
+
 # Builders of the other rooms' sources, run when the room has registered them.
-ROOMS = {"thread": _channel, "announcement": _announcements, "library_document": _library}
+ROOMS = {
+    "thread": _channel,
+    "announcement": _announcements,
+    "library_document": _library,
+    "faq_entry": _faq_entries,
+}
 
 
 @pytest.fixture
