@@ -1,7 +1,8 @@
 """The discussions' section of the digest (networks.digest.sections, stream POSTS): per thread with news in the
 window, the new thread or its new replies, newest first; not the person's own posts, not muted threads, no hidden
 posts. Constant queries per batch: the posts of every network of the batch in the widest window (one query),
-the batch's mutes (one query); each person's part is cut from them in memory.
+the batch's mutes (one query), what they already got by email (two queries: nothing twice); each person's part
+is cut from them in memory.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from networks.channel.models import Post, ThreadFollow
 from networks.digest.sections import POSTS, Item, Request, register
 from networks.markdown import plain_start
+from networks.models import OutboxMessage, Person
 
+MAILED_KINDS = ("channel_post", "channel_reply", "channel_mention")  # what a person may have had at once
 MAX_POSTS = 5_000  # per batch: a weekly digest of very busy networks shows the newest
 
 
@@ -36,11 +39,31 @@ def items_batch(requests: list[Request]) -> dict[int, list[Item]]:
             person_id__in=people, state=ThreadFollow.State.MUTED, thread_id__in={p.thread_id for p in posts}
         ).values_list("person_id", "thread_id")
     )
+    mailed = _mailed(people, posts)
     built: dict[tuple[int, ...], Item] = {}  # the same thread news for many people of the batch: one Item
-    return {r.person.pk: _items_of(r, posts, muted, built) for r in requests}
+    return {r.person.pk: _items_of(r, posts, muted, mailed, built) for r in requests}
 
 
-def _items_of(request: Request, posts: list[Post], muted: set, built: dict) -> list[Item]:
+def _mailed(people: list[int], posts: list[Post]) -> set[tuple[int, int]]:
+    """(person id, post id) of the posts the batch's people already got by email (a followed thread, a mention):
+    the digest does not repeat them (two queries: the people's addresses, their outbox rows of these posts)."""
+    if not posts:
+        return set()
+    emails = {
+        email.strip().lower(): pk
+        for pk, email in Person.objects.filter(pk__in=people).values_list("pk", "user__email")
+        if email
+    }
+    rows = OutboxMessage.objects.filter(
+        reason__in=MAILED_KINDS,
+        object_type=Post._meta.label_lower,
+        object_id__in=[str(p.pk) for p in posts],
+        recipient__in=list(emails),
+    ).values_list("recipient", "object_id")
+    return {(emails[recipient], int(object_id)) for recipient, object_id in rows}
+
+
+def _items_of(request: Request, posts: list[Post], muted: set, mailed: set, built: dict) -> list[Item]:
     networks = {_net_id(n) for n in request.networks}
     person = request.person.pk
     by_thread: dict[int, list[Post]] = {}
@@ -50,6 +73,7 @@ def _items_of(request: Request, posts: list[Post], muted: set, built: dict) -> l
             and request.since < post.created_at <= request.until
             and post.author_id != person
             and (person, post.thread_id) not in muted
+            and (person, post.pk) not in mailed
         ):
             by_thread.setdefault(post.thread_id, []).append(post)
     items = []

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from networks import mail
 from networks.channel import digest, search, services
 from networks.channel.models import ThreadFollow
 from networks.digest.sections import Request
@@ -35,12 +36,20 @@ def test_digest_items_new_threads_and_replies_not_own_not_muted(personas, window
     own = services.thread_create(network=personas.network, author=member, title="Meins", body="Eigenes")
     muted = services.thread_create(network=personas.network, author=coordinator, title="Stumm", body="x")
     services.follow_set(thread=muted, person=member, state=ThreadFollow.State.MUTED)
+    mail.mail_switch_off(person=member, kind="channel_reply")  # the reply to "Meins" is not mailed at once
     services.post_reply(thread=own, author=coordinator, body="Antwort auf Ihr Thema")
     items = digest.items(member, [personas.network], *window)
     assert [i.title for i in items] == ["Meins", "Neu"]  # newest first: the reply to "Meins" came last
     assert items[0].summary.startswith("1 neue Antwort") and items[0].url.endswith("#beitrag-2")
     assert items[1].summary.startswith("Neues Thema von Koordinatorin, 1 Antwort")
     assert {i.key for i in items} == {f"channel.thread:{own.pk}", f"channel.thread:{first.pk}"}
+
+
+def test_digest_leaves_out_what_came_by_email(personas, window):
+    member = personas.people["member"]
+    own = services.thread_create(network=personas.network, author=member, title="Meins", body="Frage")
+    services.post_reply(thread=own, author=personas.people["coordinator"], body="Antwort")  # mailed: member follows
+    assert digest.items(member, [personas.network], *window) == []
 
 
 def test_digest_window_and_other_networks(personas, window):
@@ -67,7 +76,8 @@ def test_digest_batch_queries_do_not_grow(personas, window):
     many = queries(
         [personas.people["member"], *(r.person for r in NetworkRoleFactory.create_batch(20, network=personas.network))]
     )
-    assert few == many == 2  # the posts of the batch's networks, the batch's mutes
+    # the posts of the batch's networks, the batch's mutes, their addresses and what they got by email
+    assert few == many == 4
 
 
 def test_search_documents_for_members_only_and_hidden_posts_left_out(personas):
