@@ -58,12 +58,6 @@ def person_may_post(person: Person, thread) -> bool:
     return not thread.closed or role == NetworkRole.Role.COORDINATOR
 
 
-def readers(thread):
-    """The people who may read ``thread`` (for mentions and notifications): everyone with a role in its network.
-    Staff are not listed: they may read every thread, but a thread does not talk to them."""
-    return Person.objects.filter(network_roles__network_id=thread.network_id).distinct()
-
-
 # --- funnels for the views -----------------------------------------------------------------------------------
 
 

@@ -26,7 +26,8 @@ EACH = "each"
 
 
 def readers_of(thread) -> list[Person]:
-    """Everyone with a role in the thread's network, with their accounts (networks.channel.access.readers)."""
+    """Everyone with a role in the thread's network, with their accounts: who may read it and can be mentioned
+    (staff may read every thread, but a thread does not talk to them)."""
     return list(
         Person.objects.filter(network_roles__network_id=thread.network_id)
         .select_related("user")
