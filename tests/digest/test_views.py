@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from networks.digest import preferences
 from networks.digest.models import DeliveryPreference, DigestSettings
@@ -127,3 +128,20 @@ def test_english(client, personas):
     personas.login(client, "member")
     page = client.get("/en" + reverse("digest:settings")).content.decode()
     assert "Discussions, announcements and digests" in page
+
+
+def test_the_operator_sees_runs_and_choices(client, personas, network):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from networks.digest.models import DigestRun
+
+    member = personas.people["member"]
+    preferences.set_posts(member, network, "weekly")
+    now = timezone.now()
+    DigestRun.objects.create(person=member, period="daily", period_key="2026-12-07", since=now, until=now, items=3)
+    TOTP.activate(personas.user("staff"), generate_totp_secret())
+    personas.login(client, "staff")
+    for model in ("digestrun", "deliverypreference", "digestsettings"):
+        assert client.get(reverse(f"admin:digest_{model}_changelist")).status_code == 200
+    run = DigestRun.objects.get()
+    assert client.get(reverse("admin:digest_digestrun_change", args=[run.pk])).status_code == 200
