@@ -107,7 +107,7 @@ def post_edited(post: Post, *, before: str) -> None:
             "recipient", flat=True
         )
     )
-    new = [p for p in new if p.user.email.strip().lower() not in had]
+    new = [p for p in new if p.can_be_mailed and p.user.email.strip().lower() not in had]
     for person, kind, mentioned in _recipients(post, new, mentioned=new, only_mentions=True):
         _send(post, person, kind=kind, mentioned=mentioned)
 

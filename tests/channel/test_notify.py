@@ -172,3 +172,13 @@ def test_mention_resolution(body, expected, db):
         for n, name in enumerate(["Katrin Lang", "Anna Maria", "Anna Maria Roth"], 1)
     ]
     assert [p.name for p in mentions.resolve(body, people)] == expected
+
+
+def test_people_without_an_account_are_never_mailed(thread, personas):
+    from networks.models import NetworkRole, Person
+
+    ghost = Person.objects.create(name="Ohne Konto")
+    NetworkRole.objects.create(network=personas.network, person=ghost, role=NetworkRole.Role.MEMBER)
+    post = services.post_reply(thread=thread, author=personas.people["member"], body="Hallo")
+    services.post_edit(post=post, editor=personas.people["member"], body="Hallo @Ohne Konto")
+    assert not rows("channel_mention").exists()
