@@ -171,6 +171,7 @@ def schedule(kind: str, pks: Iterable[int]) -> None:
     if batch is None or not batch.registered(connection):
         batch = batches[level] = _Batch()
         transaction.on_commit(batch.flush)  # runs at once outside a transaction
+        batch.callbacks = connection.run_on_commit
     batch.add(kind, pks)
 
 
@@ -180,6 +181,7 @@ class _Batch:
     def __init__(self):
         self.pending: dict[str, set[int]] = {}
         self.done = False
+        self.callbacks: list | None = None  # the connection's list of on-commit callbacks it was added to
 
     def add(self, kind: str, pks: list[int]) -> None:
         if self.done:  # outside a transaction the callback has already run: index at once
@@ -188,8 +190,10 @@ class _Batch:
             self.pending.setdefault(kind, set()).update(pks)
 
     def registered(self, connection) -> bool:
-        """Still waiting for the commit (a rolled-back savepoint drops its callbacks, the batch with them)."""
-        return not self.done and any(entry[1] == self.flush for entry in connection.run_on_commit)
+        """Still waiting for the commit. A commit or a rolled-back savepoint replaces the connection's list of
+        callbacks (Django builds a new one), so the same list means the batch is still in it; a new list after
+        some other savepoint's rollback only starts a second batch, which is harmless. O(1) per save."""
+        return not self.done and connection.run_on_commit is self.callbacks
 
     def flush(self) -> None:
         self.done = True
