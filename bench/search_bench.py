@@ -312,6 +312,28 @@ def _explain(user, q: str) -> None:
         print(f"    {line.strip()[:150]}")
 
 
+def _breakdown(user) -> None:
+    """One client: the whole search against its one search query alone (the rest is Python: parsing, marking the
+    titles, building the page's hits, and the scopes query)."""
+    whole, sql_only = [], []
+    for q in QUERIES:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            search(copy.copy(user), q)
+            whole.append(time.perf_counter() - started)
+        for query in captured.captured_queries:
+            if query["sql"].startswith("WITH"):
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(query["sql"])
+                    cursor.fetchall()
+                sql_only.append(time.perf_counter() - started)
+    print(
+        f"  one client, the {len(QUERIES)} queries once (warm): whole search p50 {ms(statistics.median(whole))}, "
+        f"its search statement alone p50 {ms(statistics.median(sql_only))}"
+    )
+
+
 def _portal_indexing() -> None:
     """The portal's own path: Measure rows through the registry (documents, upsert, tsvector)."""
     from measures.models import Measure, Roadmap
@@ -382,6 +404,7 @@ def main() -> int:
         )
         for q in QUERIES[:3]:
             search(copy.copy(user), q)  # warm the cache a little, as a running portal is
+        _breakdown(user)
         latencies, wall = _run_clients(user, args.clients, args.searches)
         print(f"  searches: {len(latencies):,} in {wall:,.1f} s = {len(latencies) / wall:,.1f} searches/s")
         print(
