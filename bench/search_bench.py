@@ -12,9 +12,9 @@ What it measures:
    with COPY (the generated tsvector column computed on the way in), then the GIN index over words and scopes;
    and the portal's own indexing path (networks.search.index through the registry) for real Measure rows;
 2. 20 clients (threads, one database connection each) running realistic searches as a member of two networks
-   through networks.search.query.search, the code the page runs (scopes, facets, one page of hits with the
-   highlighted title and snippet): p50/p95/p99 in ms, searches per second, and the queries per search;
-3. EXPLAIN ANALYZE of the facet and page queries of a common and of a rare word.
+   through networks.search.query.search, the code the page runs (scopes; one statement for the facets and one
+   page of hits with the highlighted title and snippet; the facets' network names): p50/p95/p99 in ms, searches per second, and the queries per search;
+3. EXPLAIN ANALYZE of the one search statement for a common and for a rare word.
 """
 
 from __future__ import annotations
@@ -398,8 +398,10 @@ def main() -> int:
         with CaptureQueriesContext(connection) as queries:
             viewer = copy.copy(user)
             result = search(viewer, "Wärmepumpe")
+        for captured in queries.captured_queries:
+            print(f"    {captured['sql'][:100]}")
         print(
-            f"  queries per search: {len(queries)} (scopes, facets, page with snippets, network names); "
+            f"  queries per search: {len(queries)} (scopes, the search, network names); "
             f"'Wärmepumpe' finds {result.total:,} visible items"
         )
         for q in QUERIES[:3]:
