@@ -13,7 +13,8 @@ What it measures:
    and the portal's own indexing path (networks.search.index through the registry) for real Measure rows;
 2. 20 clients (threads, one database connection each) running realistic searches as a member of two networks
    through networks.search.query.search, the code the page runs (scopes; one statement for the facets and one
-   page of hits with the highlighted title and snippet; the facets' network names): p50/p95/p99 in ms, searches per second, and the queries per search;
+   page of hits with the highlighted title and snippet; the facets' network names): p50/p95/p99 in ms,
+   searches per second, and the queries per search;
 3. EXPLAIN ANALYZE of the one search statement for a common and for a rare word.
 """
 
