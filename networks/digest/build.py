@@ -49,6 +49,7 @@ LAG = timedelta(minutes=2)
 FIRST_WINDOW = {DigestRun.Period.DAILY: timedelta(days=1), DigestRun.Period.WEEKLY: timedelta(days=7)}
 REASON = {DigestRun.Period.DAILY: "digest_daily", DigestRun.Period.WEEKLY: "digest_weekly"}
 BATCH_SIZE = 500
+WRITE_SIZE = 100
 
 
 def local_now(now: datetime | None = None) -> datetime:
@@ -291,7 +292,8 @@ def _write(plans: list[Plan], period: str, key: str, *, deliver: bool) -> set[in
         )
         mine = [m for person_id, m in messages.items() if person_id in runs]
         if mine:
-            OutboxMessage.objects.bulk_create(mine, ignore_conflicts=True)
+            # in parts: one INSERT of 500 whole emails would hold them several times over in the worker's memory
+            OutboxMessage.objects.bulk_create(mine, ignore_conflicts=True, batch_size=WRITE_SIZE)
             outbox_ids = dict(
                 OutboxMessage.objects.filter(
                     reason=REASON[period],
