@@ -111,6 +111,9 @@ def main() -> None:
         print(head + " | one by one / bulk")
         print("-" * 78)
         networks = {}
+        warm = _draft(_network(1))  # templates compiled and catalogues loaded before anything is timed
+        services.render(warm, language="de", move_link=True)
+        services.render(warm, language="en", move_link=True)
         for size in SIZES:
             network = networks[size] = _network(size)
             bulk = _draft(network)
