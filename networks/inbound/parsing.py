@@ -42,6 +42,7 @@ MAX_TEXT = 100_000  # characters of the reply kept (a post's own limit applies a
 # A message larger than this is not read beyond its headers (and refused): the upload rule allows files up to
 # 20 MB, which base64 makes about 27 MB in a mail.
 MAX_MESSAGE_BYTES = 30 * 1024 * 1024
+MAX_HTML = 2_000_000  # characters of an HTML-only mail converted (the text of a reply is far shorter)
 
 # --- The reply above the quote ---------------------------------------------------------------------------------
 
@@ -127,6 +128,8 @@ def _wrote_header_at(lines: list[str], i: int) -> bool:
 
 def reply_text(text: str) -> str:
     """The new text of a reply: the quote header and all below it, a trailing quote and the signature cut off."""
+    # Only the beginning can become the post (MAX_TEXT); the rules never look further, whatever the mail's size.
+    text = text[: MAX_TEXT + 10_000]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     cut = len(lines)
     for i, line in enumerate(lines):
@@ -176,12 +179,20 @@ class _TextExtractor(HTMLParser):
         self.links: list[str | None] = []
         self.pre = 0
         self.list_stack: list[list] = []  # ["ul"|"ol", counter]
+        self.has_text = False
 
     def _newlines(self, n: int) -> None:
-        text = "".join(self.out)
-        have = len(text) - len(text.rstrip("\n"))
-        if text.strip():
-            self.out.append("\n" * max(0, n - have))
+        """End the text so far with ``n`` line breaks (nothing before the first text). Looks back only as far as
+        the trailing line breaks go: linear in the length of the mail."""
+        if not self.has_text:
+            return
+        have = 0
+        for piece in reversed(self.out):
+            stripped = piece.rstrip("\n")
+            have += len(piece) - len(stripped)
+            if stripped:
+                break
+        self.out.append("\n" * max(0, n - have))
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -259,6 +270,7 @@ class _TextExtractor(HTMLParser):
             if (not text or text.endswith(("\n", " "))) and data.startswith(" "):
                 data = data.lstrip(" ")
         self.out.append(data)
+        self.has_text = self.has_text or bool(data.strip())
 
     def text(self) -> str:
         raw = "".join(self.out).replace("\xa0", " ")
@@ -270,8 +282,9 @@ def html_to_text(markup: str) -> str:
     """The text of an HTML mail: paragraphs and line breaks kept, lists as "- ", links as "text <url>", quotes
     (``<blockquote>``, Gmail's, Outlook's and Thunderbird's quote containers), styles and scripts left out."""
     parser = _TextExtractor()
+    markup = (markup or "")[:MAX_HTML]
     try:
-        parser.feed(markup or "")
+        parser.feed(markup)
         parser.close()
     except Exception:  # noqa: BLE001 (html.parser raises on very broken markup; fall back to the bare text)
         return html.unescape(re.sub(r"<[^>]*>", " ", markup or "")).strip()

@@ -278,3 +278,12 @@ def test_format_flowed_delsp():
 
     assert unflow("Ein langes Wort: Energie \ncontrolling", delsp=True) == "Ein langes Wort: Energiecontrolling"
     assert unflow("Zeile eins\nZeile zwei") == "Zeile eins\nZeile zwei"
+
+
+def test_huge_bodies_are_bounded():
+    import time
+
+    started = time.process_time()
+    assert len(reply_text("Von: x\n" * 1_000_000)) <= 100_000
+    assert len(html_to_text("<p>Wort</p>" * 1_000_000)) < 2_000_000
+    assert time.process_time() - started < 20  # seconds of CPU, generous for a loaded machine: not minutes
