@@ -312,11 +312,14 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
     """``value`` (or, unless ``whole``, a window of about ``words`` words around its first hit) with the words
     whose stem is or starts with a query stem between START and STOP markers."""
 
+    prefixes = tuple(s for s in stems if len(s) >= 3)
+    seen: dict[str, bool] = {}
+
     def hit(word: str) -> bool:
-        folded = search_text.fold(word)
-        if search_text.stem(folded) in stems:
-            return True
-        return any(search_text.stem(folded).startswith(s) for s in stems if len(s) >= 3)
+        if word not in seen:
+            stemmed = search_text.stem(search_text.fold(word))
+            seen[word] = stemmed in stems or stemmed.startswith(prefixes)
+        return seen[word]
 
     matches = list(_WORD.finditer(value))
     if not matches:

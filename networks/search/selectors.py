@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import CharField, Value
+from django.db import connection
 
 from networks.models import NetworkRole, OrganisationRole, Person, WorkingGroup
 from networks.search import scopes
 from networks.staff import has_staff_powers
 
 ALL = "*"  # the viewer may see every indexed item (staff with their second factor)
+
+
+def _scope_rows(user_id: int) -> list[tuple[str, int, str]]:
+    person = Person._meta.db_table
+    sql = (
+        f"SELECT 'p', p.id, '' FROM {person} p WHERE p.user_id = %s "  # noqa: S608 # nosec B608 (table names)
+        f"UNION ALL SELECT 'n', r.network_id, r.role FROM {NetworkRole._meta.db_table} r "
+        f"JOIN {person} p ON p.id = r.person_id WHERE p.user_id = %s "
+        f"UNION ALL SELECT 'g', g.workinggroup_id, '' FROM {WorkingGroup.members.through._meta.db_table} g "
+        f"JOIN {person} p ON p.id = g.person_id WHERE p.user_id = %s "
+        f"UNION ALL SELECT 'o', o.organisation_id, '' FROM {OrganisationRole._meta.db_table} o "
+        f"JOIN {person} p ON p.id = o.person_id WHERE p.user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id] * 4)
+        return cursor.fetchall()
 
 
 def viewer_scopes(user) -> frozenset[str]:
@@ -28,28 +44,9 @@ def viewer_scopes(user) -> frozenset[str]:
     else:
         held = {scopes.PUBLIC, scopes.SIGNED_IN}
         # One query: the person, their network roles, working groups and organisations they edit, as
-        # (what, id, role) rows of one UNION ALL.
-        person = (
-            Person.objects.filter(user=user)
-            .values_list(Value("p", output_field=CharField()), "pk", Value("", output_field=CharField()))
-            .order_by()
-        )
-        roles = (
-            NetworkRole.objects.filter(person__user=user)
-            .values_list(Value("n", output_field=CharField()), "network_id", "role")
-            .order_by()
-        )
-        groups = (
-            WorkingGroup.members.through.objects.filter(person__user=user)
-            .values_list(Value("g", output_field=CharField()), "workinggroup_id", Value("", output_field=CharField()))
-            .order_by()
-        )
-        edits = (
-            OrganisationRole.objects.filter(person__user=user)
-            .values_list(Value("o", output_field=CharField()), "organisation_id", Value("", output_field=CharField()))
-            .order_by()
-        )
-        for what, pk, role in person.union(roles, groups, edits, all=True):
+        # (what, id, role) rows of one UNION ALL (written out: the ORM's union costs more to build than to run).
+        rows = _scope_rows(user.pk)
+        for what, pk, role in rows:
             if what == "p":
                 held.add(scopes.person(pk))
             elif what == "n":
