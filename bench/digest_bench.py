@@ -176,11 +176,21 @@ def _worker_start(database: str) -> None:
     connection.execute_wrappers.append(_count)
 
 
+def _peak_rss_mb() -> float:
+    """The worker's own peak RSS (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across execve, so a worker
+    started from the bench (which built 50,000 people in memory) would report the bench's peak, not its own."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _run(job: tuple) -> tuple:
     batch, period, key, now = job
     before = _queries
     result = build.digest_build_batch(person_ids=batch, period=period, key=key, now=now, deliver=False)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = _peak_rss_mb()
     return os.getpid(), result.sent, result.empty, result.skipped, _queries - before, rss_mb
 
 
