@@ -20,7 +20,9 @@ CHOICES = [
     ("ktt.kl@example.org", "klima-taten-team-westpfalz", PostsMode.WEEKLY, True),
 ]
 # The demo's items were all created a moment ago: a build "now" would leave them to the next digest (build.LAG).
-AHEAD = build.LAG + timedelta(minutes=1)
+# Exactly LAG ahead, so the window ends now: a window reaching into the future would swallow the posts of the next
+# minute (they would be in no one's digest, neither this one nor the next).
+AHEAD = build.LAG
 FIRST_WINDOW = timedelta(days=14)  # the demo's first digests show the last two weeks of the lived-in channel
 
 
