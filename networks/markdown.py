@@ -57,8 +57,17 @@ PROFILES = {
         # An office-hour answer, under the question's h3.
         Profile("answer", max_length=10_000, max_markup=4_000, tags=DOCUMENT, heading_shift=3, line_breaks=True),
         # A network's announcement (page and email), under its subject's h1 and its section's h2: "# Title" is h3.
+        Profile("announcement", max_length=20_000, max_markup=6_000, tags=DOCUMENT, heading_shift=2, line_breaks=True),
+        # A post in a network's discussion (also a reply by email): under the thread's h1, longer than a comment
+        # (replies quote and explain), headings and tables allowed, links marked as user content.
         Profile(
-            "announcement", max_length=20_000, max_markup=6_000, tags=DOCUMENT, heading_shift=2, line_breaks=True
+            "discussion",
+            max_length=20_000,
+            max_markup=8_000,
+            tags=DOCUMENT,
+            heading_shift=1,
+            line_breaks=True,
+            link_rel="nofollow ugc noopener noreferrer",
         ),
         # A citizen's proposal or comment: no headings or tables, links marked as user content.
         Profile(

@@ -11,7 +11,7 @@ from networks.markdown import PROFILES, MarkdownValidator
 from networks.models import Network, Topic, WorkingGroup
 from networks.services import slugify_de
 
-POST_MAX = PROFILES["post"].max_length
+POST_MAX = PROFILES["discussion"].max_length
 BODY_HELP = _(
     "Markdown: **bold**, *italic*, lists, > quotations, [links](https://…). Mention someone with @ and their name "
     "(only people who may read this thread)."
@@ -22,7 +22,7 @@ def body_field(label=None) -> forms.CharField:
     return forms.CharField(
         label=label or _("Your post"),
         max_length=POST_MAX,
-        validators=[MarkdownValidator("post")],
+        validators=[MarkdownValidator("discussion")],
         help_text=BODY_HELP,
         widget=forms.Textarea(attrs={"rows": 8, "data-mentions": "", "data-composer": ""}),
     )

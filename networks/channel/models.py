@@ -3,7 +3,7 @@
 A Thread lives in a network, optionally in one of its working groups and one of the categories the coordinators
 manage. Its posts are numbered 1, 2, 3 ... in the order they were written (``Post.number``): the number is the
 anchor on the thread page, says on which page a post is, and is what a person's read marker
-(``ThreadFollow.last_read_number``) remembers. The Markdown of a post is rendered once on save (profile "post").
+(``ThreadFollow.last_read_number``) remembers. The Markdown of a post is rendered once on save (profile "discussion").
 """
 
 from __future__ import annotations
@@ -137,8 +137,10 @@ class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     number = models.PositiveIntegerField(_("number"))
     author = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="posts")
-    body = models.TextField(_("text"), max_length=PROFILES["post"].max_length, validators=[MarkdownValidator("post")])
-    body_html = MarkdownHTMLField(source="body", profile="post")
+    body = models.TextField(
+        _("text"), max_length=PROFILES["discussion"].max_length, validators=[MarkdownValidator("discussion")]
+    )
+    body_html = MarkdownHTMLField(source="body", profile="discussion")
     via = models.CharField(_("written"), max_length=8, choices=Via, default=Via.WEB)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)

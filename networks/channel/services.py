@@ -41,11 +41,11 @@ def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Please write something.")})
-    limit = markdown.PROFILES["post"].max_length
+    limit = markdown.PROFILES["discussion"].max_length
     if len(body) > limit:
         raise ValidationError({"body": _("A post can have at most %(limit)s characters.") % {"limit": limit}})
     try:
-        markdown.check(body, profile="post")
+        markdown.check(body, profile="discussion")
     except ValidationError as error:
         raise ValidationError({"body": error.messages}) from None
     return body

@@ -129,7 +129,7 @@ def test_hidden_post_gone_for_members_visible_to_coordinators_with_reason(client
 
 def test_reply_keeps_the_text_on_errors(client, personas, thread):
     personas.login(client, "member")
-    long_text = "Mein langer Beitrag " * 250
+    long_text = "Mein langer Beitrag " * 1_050
     response = client.post(url("post-create", personas.network.slug, thread.pk), {"body": long_text})
     assert response.status_code == 400
     assert response.context["reply_form"]["body"].value() == long_text
