@@ -8,7 +8,7 @@ PORT ?= 8000
 # the tests that must not run beside each other); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint check messages clean bench bench-apps bench-markdown load backup restore
+.PHONY: run test setup lint check messages clean bench bench-channel bench-apps bench-markdown load backup restore
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -38,6 +38,18 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh $(PY) -m bench.scale_bench
+	$(MAKE) --no-print-directory bench-channel
+
+# bench-channel: the network's channel (issue 15): thread page at 500 posts and list at 10,000 threads, sending
+# an announcement, 1,000 replies by email through a throwaway Dovecot (installed with apt-get when missing and
+# run as root), digests for 50,000 people on 2 workers, search over 1,000,000 items at 20 clients (about 20 min).
+bench-channel: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	@command -v dovecot >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; } || \
+		{ echo "bench-channel needs dovecot-imapd (apt-get install dovecot-imapd)" >&2; exit 1; }
+	bash bench/with_postgres.sh sh -c '$(PY) -m bench.channel_bench && $(PY) -m bench.announcements_bench && \
+		$(PY) -m bench.inbound_bench && $(PY) -m bench.digest_bench && $(PY) -m bench.search_bench'
 
 bench-apps: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
