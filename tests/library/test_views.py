@@ -254,6 +254,15 @@ def test_library_shows_folders_groups_and_event_documents(client, personas, docu
     assert events_page.context["groups"][0]["documents"][0]["title"] == "Folien"
 
 
+def test_library_with_everything_in_folders_does_not_say_it_is_empty(client, personas):
+    personas.login(client, "member")
+    folder = services.folder_create(network=personas.network, name="Netzwerktreffen", created_by=None)
+    f.store(personas.network, folder=folder, title="Folien")
+    page = client.get(url("library", personas.network)).content.decode()
+    assert "Keine Dokumente außerhalb der Ordner." in page
+    assert "Hier gibt es noch keine Dokumente." not in page
+
+
 def test_sorting_by_date(client, personas):
     older = f.store(personas.network, title="B älter")
     f.store(personas.network, title="A neuer")
