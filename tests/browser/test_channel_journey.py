@@ -109,7 +109,9 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
 
     # --- 1. The coordinator invites the members to the workshop -------------------------------------------
     log_in(browsing, COORDINATOR, from_home=True)
-    page.goto(browsing.url(workshop.get_absolute_url()))
+    page.goto(browsing.url(f"/netzwerke/{KTT}/termine/"))
+    page.locator("main").get_by_role("link", name=WORKSHOP, exact=True).first.click()
+    page.wait_for_url(f"**{workshop.get_absolute_url()}")
     assert page.locator("h1").inner_text() == WORKSHOP
     submit(page, page.get_by_role("button", name="Mitglieder einladen", exact=True))
     assert "Die Einladung wurde an" in page.locator(".messages").inner_text()
@@ -212,7 +214,8 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert "dachflächenpotenzial" in hit.locator(".search-snippet mark").first.inner_text().lower()
     _fits_phone(page, "search-slides")
     hit.get_by_role("link", name=SLIDES).click()
-    page.wait_for_load_state()
+    page.wait_for_url(f"**/netzwerke/{KTT}/dokumente/*/")
+    assert page.locator("h1").inner_text() == SLIDES
     download = page.locator('main a[href$="/herunterladen/"]').first.get_attribute("href")
     response = page.request.get(browsing.url(download))
     assert response.status == 200
@@ -220,16 +223,16 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert response.body().startswith(b"%PDF")
 
     # The pages of the channel at both widths.
-    for path in (
-        f"/netzwerke/{KTT}/diskussionen/",
-        f"/netzwerke/{KTT}/ankuendigungen/",
-        f"/netzwerke/{KTT}/dokumente/",
-        f"/netzwerke/{KTT}/arbeitsgruppen/{thread.network.working_groups.order_by('pk').first().pk}/",
-        "/profil/e-mails/netzwerke/",
+    for name, path in (
+        ("threads", f"/netzwerke/{KTT}/diskussionen/"),
+        ("announcements", f"/netzwerke/{KTT}/ankuendigungen/"),
+        ("library", f"/netzwerke/{KTT}/dokumente/"),
+        ("working-group", f"/netzwerke/{KTT}/arbeitsgruppen/{thread.network.working_groups.order_by('pk')[0].pk}/"),
+        ("email-settings", "/profil/e-mails/netzwerke/"),
     ):
         response = page.goto(browsing.url(path))
         assert response.status == 200, path
-        _fits_phone(page, path.strip("/").replace("/", "-"))
+        _fits_phone(page, name)
     assert_clean(browsing)
     log_out(browsing)
 
