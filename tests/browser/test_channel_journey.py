@@ -4,7 +4,8 @@ One journey on one demo load (the demo takes most of the time):
 
 1. The Klima.Taten.Team's coordinator invites the members to the annual planning workshop from the event page
    ("Mitglieder einladen"): every member who has not answered gets exactly one email, with the .ics attached; a
-   second click sends nothing.
+   second click sends nothing. Then she writes a note to all members through the compose form (preview, a test to
+   herself, send): once per member, with the list headers.
 2. She starts a thread about the PV campaign's info evenings and mentions Katrin Lang (a member) and Lena Hoffmann
    (a member of the NKK): the composer's @-suggestions offer Katrin, never Lena, and only Katrin is told (by
    email: the mention; the others read the new thread in their daily digest, as chosen). Katrin answers the
@@ -22,6 +23,7 @@ No page may load anything from another host, log a console error or show an Engl
 journey must fit a phone (390 px) without sideways scrolling.
 """
 
+import re
 from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -44,6 +46,7 @@ KATRIN = "ktt.kusel@example.org"  # Katrin Lang, member of the KTT
 FELIX = "ktt.ps@example.org"  # Felix Braun, member of the KTT
 LENA = "nkk.mitglied@example.org"  # Lena Hoffmann, member of the NKK only
 # Words of this journey's posts, found nowhere in the demo.
+NOTE_SUBJECT = "Bitte vormerken: unser Jahresplanungsworkshop"
 POST_WORD = "Plakatständer"
 POST = f"Die {POST_WORD} für die Infoabende sind bestellt. @"
 REPLY = "Ja, ich hole die Ständer am Freitag in Landstuhl ab und bringe sie zum Infoabend mit."
@@ -140,6 +143,29 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert page.get_by_role("button", name="Mitglieder einladen", exact=True).count() == 0
     assert OutboxMessage.objects.filter(reason="event_invitation").count() == len(members)
 
+    # The same through the compose form: a note to all members, previewed, tested on herself, then sent.
+    page.goto(browsing.url(f"/netzwerke/{KTT}/ankuendigungen/"))
+    page.get_by_role("link", name="Ankündigung schreiben", exact=True).first.click()
+    page.wait_for_url(f"**/netzwerke/{KTT}/ankuendigungen/neu/")
+    compose = page.locator("main form").filter(has=page.locator("input[name=subject]"))
+    assert compose.locator("select[name=audience] option:checked").inner_text().startswith("Alle Mitglieder")
+    compose.locator("input[name=subject]").fill(NOTE_SUBJECT)
+    compose.locator("textarea[name=body]").fill("Bitte merken Sie sich **den Workshop** vor.\n\n- Kampagnen\n- Talks")
+    submit(page, compose.get_by_role("button", name="Vorschau", exact=True))
+    assert page.locator("main strong", has_text="den Workshop").count() == 1, "the preview renders the Markdown"
+    _fits_phone(page, "announcement-compose")
+    submit(page, page.get_by_role("button", name="Test an mich senden", exact=True))
+    assert "Ein Test wurde an" in page.locator(".messages").inner_text()
+    submit(page, page.get_by_role("button", name="Senden …", exact=True))
+    submit(page, page.locator("main form").get_by_role("button", name=re.compile(r"^Jetzt an \d+ Personen senden$")))
+    note = OutboxMessage.objects.filter(reason="announcement", subject__contains=NOTE_SUBJECT)
+    assert sorted(note.filter(occasion="").values_list("recipient", flat=True)) == sorted(
+        Person.objects.filter(network_roles__network__slug=KTT).values_list("user__email", flat=True)
+    ), "once per member"
+    assert note.filter(occasion__startswith="test:").get().recipient == COORDINATOR
+    for row in note.filter(occasion=""):
+        assert row.body_text and row.headers["Auto-Submitted"] == "auto-generated" and row.headers["List-Unsubscribe"]
+
     # --- 2a. A new thread with mentions; the suggestions offer only the network's people ----------------------
     page.goto(browsing.url(f"/netzwerke/{KTT}/diskussionen/"))
     page.get_by_role("link", name="Neues Thema beginnen", exact=True).click()
@@ -180,11 +206,6 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     page.locator("#header-search-q").fill(POST_WORD)
     submit(page, page.locator("form.header-search button[type=submit]"))
     assert page.locator(".search-hit").filter(has_text=THREAD).count() >= 1
-    # The coordination's page to write an announcement fits a phone, its buttons included.
-    page.goto(browsing.url(f"/netzwerke/{KTT}/ankuendigungen/"))
-    page.get_by_role("link", name="Ankündigung schreiben", exact=True).first.click()
-    page.wait_for_url(f"**/netzwerke/{KTT}/ankuendigungen/neu/")
-    _fits_phone(page, "announcement-compose")
     log_out(browsing)
 
     # --- 2b. Katrin replies by email; the reply appears once, without the quote -----------------------------
