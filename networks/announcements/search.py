@@ -5,6 +5,11 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from networks.announcements.models import Announcement
+from networks.markdown import plain_start
+
+
+def _plain_text(html: str) -> str:
+    return plain_start(html, length=len(html)).strip()
 
 
 def _document(announcement: Announcement):
@@ -15,7 +20,7 @@ def _document(announcement: Announcement):
         return None  # drafts are the coordination's own
     return SearchDocument(
         title=announcement.subject,
-        body=announcement.body,
+        body=_plain_text(announcement.body_html),  # the text as read: no Markdown marks in snippets
         url=announcement.get_absolute_url(),
         network_id=announcement.network_id,
         scopes=frozenset({scopes.members(announcement.network_id), scopes.STAFF}),

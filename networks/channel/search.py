@@ -12,24 +12,30 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from networks.channel.models import Post, Thread
+from networks.markdown import plain_start
 from networks.search import scopes
 from networks.search.registry import Dependency, SearchDocument, Source, register
 
 REINDEX_POSTS = "_reindex_posts"  # set on a Thread instance before a save that changes what its posts show
 
 
+def _text(html: str) -> str:
+    """What a reader sees of a post (its rendered HTML as text): snippets show no Markdown marks."""
+    return plain_start(html, length=len(html)).strip()
+
+
 def _threads():
-    first = Post.objects.filter(thread=OuterRef("pk"), number=1, hidden_at__isnull=True).values("body")[:1]
+    first = Post.objects.filter(thread=OuterRef("pk"), number=1, hidden_at__isnull=True).values("body_html")[:1]
     return Thread.objects.select_related("network").annotate(first_body=Subquery(first))
 
 
 def _thread_document(thread: Thread) -> SearchDocument:
     body = getattr(thread, "first_body", None)
     if body is None and not hasattr(thread, "first_body"):
-        body = thread.posts.shown().filter(number=1).values_list("body", flat=True).first()
+        body = thread.posts.shown().filter(number=1).values_list("body_html", flat=True).first()
     return SearchDocument(
         title=thread.title,
-        body=body or "",
+        body=_text(body or ""),
         url=thread.get_absolute_url(),
         scopes=frozenset({scopes.members(thread.network_id)}),
         network_id=thread.network_id,
@@ -43,7 +49,7 @@ def _post_document(post: Post) -> SearchDocument | None:
     thread = post.thread
     return SearchDocument(
         title=thread.title,
-        body=post.body,
+        body=_text(post.body_html),
         url=post.get_absolute_url(),
         scopes=frozenset({scopes.members(thread.network_id)}),
         network_id=thread.network_id,

@@ -154,6 +154,20 @@ def test_the_archive_search_goes_through_the_one_search(client, personas, django
     assert nothing.select_one(".empty").text == "Keine Ankündigung enthält diese Wörter."
 
 
+def test_archive_snippets_show_the_text_as_read_without_markdown_marks(
+    client, personas, django_capture_on_commit_callbacks
+):
+    body = "Bitte merken Sie sich **den Workshop** vor.\n\n- Kampagnen\n- Talks"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.announcement_send(
+            announcement=AnnouncementFactory(network=personas.network, subject="Bitte", body=body)
+        )
+    personas.login(client, "member")
+    found = parse(client.get(_url("announcement-list", personas.network) + "?q=Workshop").content)
+    snippet = found.select_one(".search-snippet").text
+    assert "Workshop" in snippet and "**" not in snippet and "- Kampagnen" not in snippet
+
+
 def test_the_archive_keeps_its_queries_as_it_grows(client, personas, django_assert_num_queries):
     network = personas.network
     personas.login(client, "member")

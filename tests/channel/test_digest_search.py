@@ -101,3 +101,15 @@ def test_moving_a_thread_asks_to_reindex_its_replies(personas):
     services.post_reply(thread=thread, author=personas.people["coordinator"], body="y")
     services.thread_move(thread=thread, by=personas.user("coordinator"), title="B", category=None, working_group=None)
     assert getattr(thread, search.REINDEX_POSTS) is True
+
+
+def test_search_documents_hold_the_text_as_read_without_markdown_marks(personas):
+    thread = services.thread_create(
+        network=personas.network,
+        author=personas.people["member"],
+        title="PV",
+        body="**Flyer** und [Plakate](https://x.example)",
+    )
+    reply = services.post_reply(thread=thread, author=personas.people["coordinator"], body="- Kusel\n- *Landstuhl*")
+    assert search._thread_document(search._threads().get(pk=thread.pk)).body == "Flyer und Plakate"
+    assert search._post_document(reply).body == "Kusel\nLandstuhl"
