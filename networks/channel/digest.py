@@ -95,7 +95,7 @@ def _item(posts: list[Post]) -> Item:
             summary += ", " + ngettext("%(count)s reply", "%(count)s replies", len(replies)) % {"count": len(replies)}
     else:
         summary = ngettext("%(count)s new reply", "%(count)s new replies", len(replies)) % {"count": len(replies)}
-    excerpt = plain_start(newest.body_html, length=300).strip()
+    excerpt = " ".join(plain_start(newest.body_html, length=300).split())  # one line in the digest's list
     return Item(
         network=thread.network,
         title=thread.title,

@@ -113,3 +113,12 @@ def test_search_documents_hold_the_text_as_read_without_markdown_marks(personas)
     reply = services.post_reply(thread=thread, author=personas.people["coordinator"], body="- Kusel\n- *Landstuhl*")
     assert search._thread_document(search._threads().get(pk=thread.pk)).body == "Flyer und Plakate"
     assert search._post_document(reply).body == "Kusel\nLandstuhl"
+
+
+def test_digest_excerpt_is_one_line(personas, window):
+    coordinator = personas.people["coordinator"]
+    services.thread_create(
+        network=personas.network, author=coordinator, title="Gruß", body="Hallo\n\nViele Grüße\nMiriam"
+    )
+    (item,) = digest.items(personas.people["member"], [personas.network], *window)
+    assert item.summary.endswith(": Hallo Viele Grüße Miriam")
