@@ -696,7 +696,7 @@ class OutboxMessage(models.Model):
     reason = models.CharField(_("reason"), max_length=60)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=64)
-    occasion = models.CharField(_("occasion"), max_length=100, default="")
+    occasion = models.CharField(_("occasion"), max_length=100, default="", blank=True)
     language = models.CharField(_("language"), max_length=5, default="de")
     subject = models.CharField(_("subject"), max_length=250)
     body_text = models.TextField(_("text"))

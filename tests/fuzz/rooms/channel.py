@@ -43,10 +43,6 @@ from networks.channel.forms import (
 )
 from tests.fuzz.engine import Endpoint
 
-# Outbox rows written with the default occasion "" fail OutboxMessage.full_clean (its occasion is not blank=True;
-# told to the lead): the notifications of posts, reports and hidden posts.
-MAILS = ("networks.OutboxMessage",)
-
 
 def _thread(w):
     from networks.channel import services
@@ -101,7 +97,6 @@ ENDPOINTS: list = [
         _url("thread-create"),
         lambda w: [ThreadForm(network=w.network)],
         covers=(ThreadForm,),
-        skip_clean=MAILS,
     ),
     Endpoint(
         "channel:thread-detail",
@@ -116,7 +111,6 @@ ENDPOINTS: list = [
         _url("post-create", _thread),
         lambda w: [ReplyForm()],
         covers=(ReplyForm,),
-        skip_clean=MAILS,
     ),
     Endpoint(
         "channel:thread-follow",
@@ -143,7 +137,6 @@ ENDPOINTS: list = [
         _url("post-edit", _reply),
         lambda w: [PostEditForm()],
         covers=(PostEditForm,),
-        skip_clean=MAILS,
     ),
     Endpoint(
         "channel:post-report",
@@ -151,7 +144,6 @@ ENDPOINTS: list = [
         _url("post-report", _opening),
         lambda w: [ReportForm()],
         covers=(ReportForm,),
-        skip_clean=MAILS,
     ),
     Endpoint(
         "channel:post-hide",
@@ -159,7 +151,6 @@ ENDPOINTS: list = [
         _url("post-hide", _reply),
         lambda w: [ReasonForm()],
         covers=(ReasonForm,),
-        skip_clean=MAILS,
     ),
     Endpoint("channel:post-answer", "coordinator", _url("post-answer", _reply), extra={"unmark": "1"}),
     Endpoint(
