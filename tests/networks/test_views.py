@@ -69,9 +69,10 @@ def test_working_group_and_campaign_lists_are_flat(client, personas, django_asse
     slug = personas.network.slug
     _assert_flat(client, reverse("networks:working-group-list", args=[slug]), grow, django_assert_num_queries, 2)
     _assert_flat(client, reverse("networks:campaign-list", args=[slug]), grow, django_assert_num_queries, 3)
-    # 7 of its own + 2 for the events panels (next events, open action items); the session, the account and the
-    # access to the network from the cache (grow() renews the page itself: a miss)
-    _assert_flat(client, reverse("networks:network-space", args=[slug]), grow, django_assert_num_queries, 9)
+    # 7 of its own + 2 for the events panels (next events, open action items) + one each for the rooms' panels
+    # (latest announcements, threads, documents); the session, the account and the access to the network from
+    # the cache (grow() renews the page itself: a miss)
+    _assert_flat(client, reverse("networks:network-space", args=[slug]), grow, django_assert_num_queries, 12)
 
 
 def test_coordination_lists_are_flat(client, personas, django_assert_num_queries):
