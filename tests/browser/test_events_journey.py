@@ -240,9 +240,10 @@ def test_coordinator_creates_an_office_hour_series_writes_minutes_with_an_action
         item = items.locator("li", has_text=task)
         assert item.is_visible()
         assert item.locator("time").get_attribute("datetime") == due.isoformat()
-        item.get_by_role("link", name=task).click()  # the title leads to the item itself, with its status
-        page.wait_for_url("**/aufgaben/?item=*")
-        assert page.locator("table tbody tr").count() == 1 and page.get_by_text(task).is_visible()
+        item.get_by_role("link", name=task).click()  # the title leads to the item's own page, with its status
+        page.wait_for_url(f"**/netzwerke/{KTT}/ergebnisse/*/")
+        assert page.get_by_role("heading", name=task).is_visible()
+        assert page.locator("select[name=status]").is_visible()  # the owner can change its status there
         page.go_back()
         minutes_list = page.locator("section", has=page.locator("#my-minutes-heading"))
         assert minutes_list.get_by_role("link", name="Klima.Taten.Talk").first.is_visible()
