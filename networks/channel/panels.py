@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
 from networks.access import is_member
 from networks.channel import selectors
@@ -36,9 +37,11 @@ def dashboard(request, person) -> dict | None:
     threads = selectors.with_reading(
         Thread.objects.filter(network__in=networks).select_related("network", "last_post_by"), person
     )
-    threads = threads.filter(last_read__gt=0, post_count__gt=F("last_read")).exclude(
-        follow_state=ThreadFollow.State.MUTED
-    )
+    # Unread: opened before and grown since, or never opened and new (the rule of selectors.unread_of)
+    recent = timezone.now() - selectors.NEW_FOR
+    threads = threads.filter(
+        Q(last_read__gt=0, post_count__gt=F("last_read")) | Q(last_read=0, last_post_at__gte=recent)
+    ).exclude(follow_state=ThreadFollow.State.MUTED)
     found = selectors.decorate(threads.order_by("-last_post_at")[:8])
     return {"threads": found} if found else None
 

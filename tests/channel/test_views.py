@@ -300,6 +300,19 @@ def test_network_space_and_dashboard_panels(client, personas, thread):
     assert [(t.title, t.unread) for t in panel["threads"]] == [(thread.title, 1)]
 
 
+def test_dashboard_lists_a_new_thread_never_opened(client, personas, thread):
+    fresh = services.thread_create(
+        network=personas.network, author=personas.people["coordinator"], title="Ganz neu", body="Wer weiß das?"
+    )
+    personas.login(client, "member")  # has opened neither
+    panel = next(
+        p
+        for p in client.get(reverse("networks:dashboard")).context["panels"]
+        if p["template"] == "channel/panels/dashboard.html"
+    )
+    assert fresh.title in [t.title for t in panel["threads"]]
+
+
 def test_follow_and_mute_from_the_page(client, personas, thread):
     personas.login(client, "member")
     client.post(url("thread-follow", personas.network.slug, thread.pk), {"state": "muted"})
