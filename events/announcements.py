@@ -83,14 +83,20 @@ def _label(network, key: str) -> str | None:
     return _describe(*parsed) if parsed is not None else None
 
 
-def _choices(network) -> list[tuple[str, str]]:
-    """The next events and those of the last weeks (one query), three audiences each."""
+def _choices(network) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The next events and those of the last weeks (one query), three audiences each, grouped per event."""
     events = (
         Event.objects.filter(network=network, ends_at__gte=timezone.now() - CHOICE_PAST)
         .exclude(status=Event.Status.CANCELLED)
         .order_by("starts_at")[:CHOICE_EVENTS]
     )
-    return [(f"event:{event.pk}:{what}", _describe(event, what)) for event in events for what in WHAT]
+    return [
+        (
+            f"{event.title} ({formats.date_format(timezone.localtime(event.starts_at), 'SHORT_DATE_FORMAT')})",
+            [(f"event:{event.pk}:{what}", _describe(event, what)) for what in WHAT],
+        )
+        for event in events
+    ]
 
 
 def _event_url(event: Event, language: str) -> str:

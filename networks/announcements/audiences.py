@@ -25,7 +25,8 @@ MEMBERS = "members"
 @dataclass(frozen=True)
 class Provider:
     prefix: str  # the key's first part: "event" for "event:12:registered"
-    choices: Callable[[Network], list[tuple[str, str]]]  # (key, label) the compose form offers, grouped under group
+    # (key, label) the compose form offers, grouped under ``group``; or [(group label, [(key, label), ...]), ...]
+    choices: Callable[[Network], list]
     people: Callable[[Network, str], QuerySet | None]  # None: not an audience of this network
     label: Callable[[Network, str], str | None]
     group: str = ""  # the heading of its choices in the form
@@ -88,7 +89,9 @@ def choices(network: Network) -> list[tuple[str, list[tuple[str, str]]]]:
         out.append((_("Working groups"), groups))
     for provider in _PROVIDERS.values():
         offered = provider.choices(network)
-        if offered:
+        if offered and isinstance(offered[0][1], list | tuple):  # the provider groups its own (e.g. per event)
+            out.extend(offered)
+        elif offered:
             out.append((provider.group or provider.prefix, offered))
     return out
 
