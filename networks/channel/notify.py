@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from networks import mail
 from networks.channel import mentions
@@ -38,6 +39,12 @@ def readers_of(thread) -> list[Person]:
 
 def _host() -> str:
     return urlsplit(settings.SITE_URL).hostname or "klimanetz.invalid"
+
+
+def _absolute(obj, language: str) -> str:
+    """The full address of ``obj``'s page in the recipient's language (/en/... for an English reader)."""
+    with translation.override(language):
+        return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
 
 
 def _headers(post: Post, person: Person, *, kind: str) -> dict[str, str]:
@@ -70,7 +77,7 @@ def _send(post: Post, person: Person, *, kind: str, mentioned: bool) -> None:
         "network": thread.network,
         "mentioned": mentioned,
         "reply_by_email": bool(address),
-        "post_url": settings.SITE_URL.rstrip("/") + post.get_absolute_url(),
+        "post_url": _absolute(post, person.language),
         "settings_url": mail.settings_url(person.language),
         "daily_url": one_click_url(person, thread.network, "posts-daily", person.language)
         if kind == "channel_post"
@@ -150,7 +157,7 @@ def post_hidden(post: Post) -> None:
             "person": author,
             "post": post,
             "thread": post.thread,
-            "post_url": settings.SITE_URL.rstrip("/") + post.thread.get_absolute_url(),
+            "post_url": _absolute(post.thread, author.language),
         },
         language=author.language,
         obj=post,

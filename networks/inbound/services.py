@@ -31,7 +31,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from networks.inbound import tokens
 from networks.inbound.models import InboundMessage
@@ -147,10 +148,13 @@ def _store_attachments(parsed: ParsedMessage, *, thread, person: Person) -> tupl
     stored, refused = [], []
     for number, attachment in enumerate(parsed.attachments):
         if number >= MAX_ATTACHMENTS:
-            refused.append({"filename": attachment.filename, "reason": f"more than {MAX_ATTACHMENTS} attachments"})
+            with translation.override(person.language):  # the reason goes into the person's notice
+                reason = gettext("More than %(count)s attachments per email.") % {"count": MAX_ATTACHMENTS}
+            refused.append({"filename": attachment.filename, "reason": reason})
             continue
         try:
-            with transaction.atomic():
+            # the upload rule's refusal is said in the person's language (the notice quotes it)
+            with transaction.atomic(), translation.override(person.language):
                 document = document_store(
                     network=thread.network,
                     working_group=thread.working_group,

@@ -38,3 +38,23 @@ def send_task_mails(people, network) -> None:
         by=None,
     )
     services.outcome_set_status(outcome=theirs, status=Outcome.Status.DONE, by=helper)
+
+
+def send_question_mails(people) -> None:
+    """The people coordinate a network with an office hour: a member's question reaches them (question_asked);
+    each asks a question of their own there, and its answer reaches them (question_answered)."""
+    from events.models import Kind
+    from events.services import questions
+    from tests.events.factories import EventFactory
+
+    network = f.NetworkFactory(name="Klimafrühstück Sprechstunde", short_name="Klimafrühstück S")
+    asker = f.NetworkRoleFactory(network=network, person__name="Klimafrühstück Fragerin").person
+    for person in people:
+        f.NetworkRoleFactory(network=network, person=person, role=NetworkRole.Role.COORDINATOR)
+    office_hour = EventFactory(network=network, kind=Kind.OFFICE_HOUR, title="Klimafrühstück Sprechstunde")
+    questions.question_ask(event=office_hour, person=asker, text="Klimafrühstück: wie fangen wir an?", anonymous=False)
+    for person in people:
+        mine = questions.question_ask(
+            event=office_hour, person=person, text="Klimafrühstück: gibt es Fördermittel?", anonymous=False
+        )
+        questions.question_answer(question=mine, answer="Klimafrühstück: **ja**, die Kommunalrichtlinie.", by=None)

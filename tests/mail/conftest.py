@@ -19,12 +19,15 @@ from networks.affiliations import affiliation_decide, affiliation_request
 from networks.models import OutboxMessage
 from networks.services import invitation_create
 from tests.announcements.mail_world import send_announcements
+from tests.channel.mail_world import send_channel_mails
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.events.mail_world import send_task_mails
+from tests.events.mail_world import send_question_mails, send_task_mails
+from tests.inbound.mail_world import send_inbound_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
 from tests.monitoring.factories import IndicatorFactory
 from tests.networks import factories as f
+from tests.networks.mail_world import send_membership_requests
 
 LANGUAGES = ("de", "en")
 
@@ -113,3 +116,7 @@ def send_everything(s: Senders, network) -> None:
     send_digests(list(s.people.values()), network)
     send_task_mails(list(s.people.values()), network)  # after the digests: the people are members by then
     send_announcements(list(s.people.values()), network)
+    send_channel_mails(list(s.people.values()))
+    send_inbound_mails(list(s.people.values()))
+    send_question_mails(list(s.people.values()))
+    send_membership_requests(list(s.people.values()))

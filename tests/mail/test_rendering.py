@@ -98,7 +98,13 @@ def test_transactional_mails_cannot_be_switched_off():
 
 
 def _absolute(link: str) -> bool:
-    return link == settings.SITE_URL or link.startswith((settings.SITE_URL + "/", ONLINE))
+    """A full address of the portal or an online meeting, or a ``mailto:`` (e.g. to answer who asked to join)."""
+    return link == settings.SITE_URL or link.startswith((settings.SITE_URL + "/", ONLINE, "mailto:"))
+
+
+def _page(link: str) -> bool:
+    """A link to a page of the portal (not the bare home address in the footer, not a static file)."""
+    return link.startswith(settings.SITE_URL + "/") and not link.startswith(settings.SITE_URL + "/static/")
 
 
 def _prose(text: str) -> list[str]:
@@ -143,9 +149,14 @@ def test_each_kind_looks_right_in_text_and_html_in_both_languages(sent, kind):
         assert html.links and all(_absolute(link) for link in html.links), html.links
         for url in re.findall(r"https?://\S+", message.body_text):
             assert _absolute(url), url
+        if language == "en":  # the reader's language: a page of the portal opens in English
+            portal = [u for u in [*html.links, *re.findall(r"https?://\S+", message.body_text)] if _page(u)]
+            assert all(u.startswith(settings.SITE_URL + "/en/") for u in portal), (kind, portal)
         bodies[language] = message
     english = _prose(bodies["en"].body_text)
     assert english, "no English sentences found"
     untranslated = [line for line in english if line in bodies["de"].body_text]
     assert untranslated == [], f"{kind}: English in the German mail"
+    german = [line for line in _prose(bodies["de"].body_text) if line in bodies["en"].body_text]
+    assert german == [], f"{kind}: German in the English mail"
     assert bodies["de"].subject != bodies["en"].subject or any(d in bodies["de"].subject for d in DATA)
