@@ -77,6 +77,11 @@ def switchable_kinds() -> list[MailKind]:
     return [k for k in all_kinds() if k.switchable]
 
 
+def in_a_network(person: Person) -> bool:
+    """The audience of the emails about a network's inside (discussions, action items): a role in a network."""
+    return person.network_roles.exists()
+
+
 def coordinates_a_network(person: Person) -> bool:
     """The audience of the coordination's emails (new questions, requests to join, finished action items)."""
     return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()

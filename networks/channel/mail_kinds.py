@@ -13,14 +13,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from networks.mail import Area, MailKind
-from networks.models import NetworkRole
+from networks.mail import Area, MailKind, coordinates_a_network, in_a_network
 
 AREA = Area("discussions", _("Discussions"), order=25)
-
-
-def _coordinates(person) -> bool:
-    return person.network_roles.filter(role=NetworkRole.Role.COORDINATOR).exists()
 
 
 KINDS = [
@@ -38,6 +33,7 @@ KINDS = [
             "or nothing."
         ),
         order=10,
+        audience=in_a_network,  # the discussions are the members' (networks.channel.access)
     ),
     MailKind(
         "channel_reply",
@@ -49,6 +45,7 @@ KINDS = [
             "you can follow or mute any thread. Not when you already get every post of the network by email."
         ),
         order=20,
+        audience=in_a_network,
     ),
     MailKind(
         "channel_mention",
@@ -57,6 +54,7 @@ KINDS = [
         _("You receive this email because someone mentioned you with @ and your name in a discussion."),
         help=_("At once, when someone writes @ and your name in a thread you may read (not in muted threads)."),
         order=30,
+        audience=in_a_network,
     ),
     MailKind(
         "channel_post_hidden",
@@ -65,6 +63,7 @@ KINDS = [
         _("You receive this email because the network's coordination hid one of your posts."),
         help=_("With the reason the coordination gave."),
         order=40,
+        audience=in_a_network,
     ),
     MailKind(
         "channel_report",
@@ -73,6 +72,6 @@ KINDS = [
         _("You receive this email because you coordinate this network and a member reported a post."),
         help=_("To the coordinators of the network, for each report."),
         order=50,
-        audience=_coordinates,
+        audience=coordinates_a_network,
     ),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from events.models import Notice
 from networks import mail
-from networks.models import MailOptOut, OutboxMessage
+from networks.models import MailOptOut, NetworkRole, OutboxMessage
 from tests.networks import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,14 @@ def test_another_persons_token_switches_off_only_for_that_person(senders, client
     assert list(MailOptOut.objects.values_list("person_id", "kind")) == [(english.pk, "event_minutes")]
 
 
+def _with_every_audience(person) -> None:
+    """The person of the world edits an organisation and is responsible for measures and indicators; as a
+    coordinator of a network, every kind of email is meant for them too (discussions, action items, questions)."""
+    f.NetworkRoleFactory(person=person, role=NetworkRole.Role.COORDINATOR)
+
+
 def test_the_settings_page_lists_every_switchable_kind_by_area(senders, client):
+    _with_every_audience(senders.people["de"])
     client.force_login(senders.people["de"].user)
     page = client.get(reverse("networks:mail-settings")).content.decode()
     for kind in mail.switchable_kinds():
@@ -185,10 +192,27 @@ def test_the_settings_page_lists_every_switchable_kind_by_area(senders, client):
 
 def test_a_settings_post_with_unknown_names_stores_only_known_kinds(senders, client):
     german = senders.people["de"]
+    _with_every_audience(german)
     client.force_login(german.user)
     client.post(reverse("networks:mail-settings"), {"password_reset_key": "", "bogus": "on"})
     off = set(MailOptOut.objects.values_list("kind", flat=True))
     assert off == {k.code for k in mail.switchable_kinds()}
+
+
+def test_the_settings_page_offers_no_network_kinds_to_someone_without_a_network(client):
+    """A citizen with an account but no role in a network reads no discussions and has no action items: the page
+    does not offer their kinds (nor the coordination's), and a post naming them stores nothing for them."""
+    citizen = f.PersonFactory()
+    client.force_login(citizen.user)
+    page = client.get(reverse("networks:mail-settings")).content.decode()
+    inside = {"channel_reply", "channel_mention", "channel_post_hidden", "channel_report", "task_assigned"}
+    inside |= {"task_done", "question_asked", "membership_requested"}
+    assert all(mail.kind_of(code) is not None for code in inside)
+    assert [code for code in inside if f'name="{code}"' in page] == []
+    assert 'name="question_answered"' in page  # a kind for everyone is offered
+    client.post(reverse("networks:mail-settings"), {})
+    off = set(MailOptOut.objects.filter(person=citizen).values_list("kind", flat=True))
+    assert off and not off & inside
 
 
 # --- headers ---------------------------------------------------------------------------------------------
