@@ -29,8 +29,9 @@ def register() -> None:
         ThreadAction(
             key="action_item",
             label=_("Record as an action item"),
-            url=lambda thread: reverse("events:action-item-create", args=[thread.network.slug])
-            + f"?thread={thread.pk}",
+            url=lambda thread: (
+                reverse("events:action-item-create", args=[thread.network.slug]) + f"?thread={thread.pk}"
+            ),
             allowed=_coordinates,
             order=20,
         )

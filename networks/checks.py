@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.checks import Error
 
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver"}  # noqa: S104 (names, not a bind)
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "0.0.0.0", "testserver"}  # noqa: S104 # nosec B104 (names, not a bind)
 
 
 def register() -> None:

@@ -189,7 +189,7 @@ class PostgresBackend(Backend):
         sql = (
             "WITH "  # noqa: S608 # nosec B608 (fixed fragments; every value is a parameter)
             + ", ".join(ctes)
-            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608
+            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608 # nosec B608
             "ts_headline('german'::regconfig, left(e.body, %s), q.query, %s) "
             "FROM f CROSS JOIN t CROSS JOIN q LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON true "
             f"ORDER BY {ordering}"
@@ -275,7 +275,7 @@ class SqliteBackend(Backend):
         sql = (
             "WITH "  # noqa: S608 # nosec B608 (fixed fragments; every value is a parameter)
             + ", ".join(ctes)
-            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608
+            + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608 # nosec B608
             "substr(e.body, 1, %s) FROM f CROSS JOIN t LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON 1 "
             f"ORDER BY {ordering}"
         )

@@ -149,8 +149,8 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
                 kind=row.kind,
                 kind_label=str(source.label),
                 object_id=row.object_id,
-                title_html=mark_safe(marked_to_html(row.title_marked or row.title)),  # noqa: S308 (escaped)
-                snippet_html=mark_safe(marked_to_html(row.snippet_marked or "")),  # noqa: S308 (escaped)
+                title_html=mark_safe(marked_to_html(row.title_marked or row.title)),  # noqa: S308 # nosec B308 B703 (escaped)
+                snippet_html=mark_safe(marked_to_html(row.snippet_marked or "")),  # noqa: S308 # nosec B308 B703 (escaped)
                 url=localised(row.url, language),
                 date=row.date,
                 network=names.get(row.network_id),
