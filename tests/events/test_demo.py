@@ -11,11 +11,28 @@ from django.utils import timezone
 
 from events import demo
 from events.models import AgendaItem, Event, EventSeries, Notice, Outcome, Question, Registration, Visibility
-from networks.models import NetworkRole, OutboxMessage, Person
+from networks.announcements import demo as announcements_demo
+from networks.announcements.models import INVITATION, Announcement
+from networks.digest import demo as digest_demo
+from networks.digest.models import DeliveryPreference, DigestRun
+from networks.models import Network, NetworkRole, Organisation, OutboxMessage, Person
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Event, EventSeries, Registration, Notice, Outcome, Question, AgendaItem, OutboxMessage, Person, NetworkRole]
+MODELS = [
+    Event,
+    EventSeries,
+    Registration,
+    Notice,
+    Outcome,
+    Question,
+    AgendaItem,
+    OutboxMessage,
+    Person,
+    NetworkRole,
+    Network,
+    Organisation,
+]
 
 
 def load() -> str:
@@ -42,6 +59,7 @@ def full_meeting() -> Event:
 def test_load_demo_twice_creates_nothing_twice(loaded):
     first = counts()
     assert first["Event"] >= 20 and first["Registration"] >= 30 and first["Notice"] > 0
+    assert first["Network"] == 5 and Network.objects.get(slug="kek-dortmund").memberships.current().count() == 10
     load()
     assert counts() == first
 
@@ -149,3 +167,35 @@ def test_relative_dates_avoid_the_days_between_the_years():
     assert day == date(2027, 1, 13) and day.weekday() == 2
     assert demo.Ahead(days=-35, weekday=2).day(date(2027, 1, 27)) == date(2026, 12, 16)
     assert demo.Ahead(days=12, weekday=2).day(date(2026, 3, 2)) == date(2026, 3, 18)
+
+
+# --- The rooms' demo, on the same load (one demo load per module is the slow part of the suite) ---------------------
+
+
+def test_the_demo_announces_and_invites_once(loaded):
+    """The KEK's next meeting in its archive, the Klima.Taten.Team's annual planning workshop with its invitation
+    (one email with the .ics per member), nothing twice when loaded again."""
+    kek = Announcement.objects.sent().get(network__slug="kek-dortmund")
+    assert kek.subject.startswith("Unser nächstes Netzwerktreffen") and kek.author.user.email.startswith("kek.")
+    invitation = Announcement.objects.sent().get(reason=INVITATION, network__slug="klima-taten-team-westpfalz")
+    members = set(NetworkRole.objects.filter(network=invitation.network).values_list("person__user__email", flat=True))
+    rows = OutboxMessage.objects.filter(reason=INVITATION, object_id=str(invitation.pk), occasion="")
+    assert sorted(rows.values_list("recipient", flat=True)) == sorted(members)
+    assert all(row.attachments[0]["filename"] == "termin.ics" for row in rows)
+    before = (Announcement.objects.count(), OutboxMessage.objects.count())
+    announcements_demo.load()
+    assert (Announcement.objects.count(), OutboxMessage.objects.count()) == before
+
+
+def test_the_demo_queues_digests_once(loaded):
+    """Today's daily digest queued for the demo accounts (pending in the admin's outbox), the demo people's choices
+    applied, nothing twice when loaded again."""
+    digests = OutboxMessage.objects.filter(reason="digest_daily")
+    assert digests.count() >= 5
+    assert digests.filter(status=OutboxMessage.Status.PENDING).count() == digests.count()
+    nkk = digests.get(recipient="nkk.mitglied@example.org")
+    assert nkk.subject.startswith("Tagesüberblick:") and "NKK" in nkk.subject
+    assert DeliveryPreference.objects.get(person__user__email="ktt.kl@example.org").posts == "weekly"
+    before = (DigestRun.objects.count(), OutboxMessage.objects.count())
+    digest_demo.load()
+    assert (DigestRun.objects.count(), OutboxMessage.objects.count()) == before
