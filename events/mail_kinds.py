@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Notice
-from networks.mail import Area, MailKind, coordinates_a_network
+from networks.mail import Area, MailKind, coordinates_a_network, in_a_network
 
 _REGISTERED = _("You receive this email because of your registration for an event on Klimanetz.")
 
@@ -86,10 +86,6 @@ TASK_AREA = Area("tasks", _("Action items"), order=35)
 _ACTION_ITEMS = _("You receive this email because you are responsible for an action item in a network on Klimanetz.")
 
 
-def _in_a_network(person) -> bool:
-    return person.network_roles.exists()
-
-
 TASK_KINDS = [
     MailKind(
         "task_assigned",
@@ -98,7 +94,7 @@ TASK_KINDS = [
         _ACTION_ITEMS,
         help=_("When you or your organisation become responsible for an action item, with its due date."),
         order=1,
-        audience=_in_a_network,
+        audience=in_a_network,
     ),
     MailKind(
         "task_due_soon",
@@ -107,7 +103,7 @@ TASK_KINDS = [
         _ACTION_ITEMS,
         help=_("Three days before the due date of an open action item you are responsible for, once."),
         order=2,
-        audience=_in_a_network,
+        audience=in_a_network,
     ),
     MailKind(
         "task_overdue",
@@ -116,7 +112,7 @@ TASK_KINDS = [
         _ACTION_ITEMS,
         help=_("The day after the due date of an action item that is still open, once."),
         order=3,
-        audience=_in_a_network,
+        audience=in_a_network,
     ),
     MailKind(
         "task_comment",
@@ -125,7 +121,7 @@ TASK_KINDS = [
         _("You receive this email because you are responsible for an action item or commented on it on Klimanetz."),
         help=_("When someone comments on an action item you are responsible for or have commented on."),
         order=4,
-        audience=_in_a_network,
+        audience=in_a_network,
     ),
     MailKind(
         "task_done",
