@@ -3,20 +3,11 @@ the network's members; deleted documents disappear from the results."""
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 
 from networks.library import services
 from networks.search.query import search
 from tests.library import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _fresh_search_batch():
-    """The personas are built once per module in a transaction that never commits; the search batch opened there
-    (networks.search.registry.schedule) would collect this test's changes too and never flush: start a new one."""
-    connection._search_batch = None
 
 
 def _found(personas, persona: str, words: str) -> list[str]:
