@@ -5,6 +5,7 @@ from measures.views.data import (  # noqa: F401
     import_job_status,
     measure_export,
     measure_import,
+    open_data,
 )
 from measures.views.editor import (  # noqa: F401
     bulk_status,
@@ -17,6 +18,7 @@ from measures.views.editor import (  # noqa: F401
     roadmap_edit,
     update_create,
 )
+from measures.views.listing import measure_list  # noqa: F401
 from measures.views.participation import (  # noqa: F401
     comment_create,
     comment_moderate,
@@ -33,8 +35,6 @@ from measures.views.participation import (  # noqa: F401
 )
 from measures.views.public import (  # noqa: F401
     measure_detail,
-    measure_list,
-    open_data,
     roadmap_detail,
     roadmap_list,
 )

@@ -1,4 +1,4 @@
-"""Editors' import and export of a roadmap's measures (CSV and XLSX).
+"""Editors' import and export of a roadmap's measures (CSV and XLSX), and the public open data.
 
 The import is two steps: step 1 uploads the file and shows the dry run, each update with the old and the new
 value of every changed cell and every value an empty cell would clear. When every row is valid the server keeps
@@ -13,17 +13,27 @@ is then and writes all of them in one transaction, or none (measures.services.im
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from measures import access, exports, importing
+from events.exports import neutralise
+from measures import access, exports, importing, selectors
 from measures.forms.data import ImportConfirmForm, ImportForm
 from measures.models import Measure, MeasureImport, Roadmap
+from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
 from measures.services import imports
 from networks.pages import person_of
 
@@ -175,3 +185,65 @@ def measure_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return exports.as_xlsx(roadmap, measures)
     raise Http404
+
+
+def _absolute(path_name: str, *args) -> str:
+    """An absolute URL without language prefix (open data is kept and shared for years)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return settings.SITE_URL.rstrip("/") + reverse(path_name, args=args)
+
+
+def _open_data_response(body: str, content_type: str, filename: str, roadmap: Roadmap, *, attachment: bool):
+    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["X-License"] = roadmap.licence
+    if roadmap.licence_url:
+        response["Link"] = f'<{roadmap.licence_url}>; rel="license"'
+    if roadmap.published:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)  # text a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe
+    return str(value)
+
+
+@require_safe  # HEAD too: data portals check their resource links with it
+def open_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The roadmap's published measures as CSV (one header row, units in it) or documented JSON."""
+    roadmap = access.access_roadmap(request.user, slug)
+    measures = selectors.with_latest_percent(selectors.public_measures(roadmap)).select_related("lead_organisation")
+    measures = list(measures.order_by("code", "pk"))
+    for measure in measures:
+        measure.roadmap = roadmap
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = open_data_rows([PublicMeasure(m) for m in measures])
+    filename = f"{roadmap.slug}-{timezone.localdate().isoformat()}.{fmt}"  # the day the data were taken
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: comma, CRLF, quotes doubled where needed
+        writer.writerow([header for _key, header, _getter in OPEN_DATA_COLUMNS])
+        writer.writerows([_csv_value(row[key]) for key, _header, _getter in OPEN_DATA_COLUMNS] for row in rows)
+        return _open_data_response(
+            out.getvalue(), "text/csv; charset=utf-8; header=present", filename, roadmap, attachment=True
+        )
+    data = {
+        "roadmap": {
+            "title": roadmap.title,
+            "organisation": roadmap.organisation.name,
+            "target_year": roadmap.target_year,
+            "licence": roadmap.licence,
+            "licence_url": roadmap.licence_url,
+            "url": _absolute("measures:roadmap", roadmap.slug),
+        },
+        "fields": OPEN_DATA_FIELDS,
+        "measures": rows,
+    }
+    body = json.dumps(data, ensure_ascii=False, indent=1)
+    return _open_data_response(body, "application/json; charset=utf-8", filename, roadmap, attachment=False)
