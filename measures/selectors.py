@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap, Sector
 from measures.public import PublicMeasure
+from networks.models import Network
 
 Status = Measure.Status
 
@@ -273,3 +275,123 @@ def roadmap_timeline(roadmap: Roadmap, today: date | None = None) -> list[Timeli
     first, last = min(years), max(years)
     first = max(first, last - TIMELINE_MAX_YEARS + 1)
     return [years.get(y) or TimelineYear(year=y) for y in range(first, last + 1)]
+
+
+# --- The measure page (issue 16) ----------------------------------------------------------------------
+
+RELATED_MEASURES = 4
+
+
+@dataclass
+class Neighbours:
+    """The measures before and after one in the roadmap's list (its default order: code, then pk)."""
+
+    previous: Measure | None = None
+    next: Measure | None = None
+
+
+def neighbours(measure: Measure) -> Neighbours:
+    """The published measures right before and after ``measure`` in the list's order (2 queries).
+
+    The list sorts by code (measures.filters.DEFAULT_SORT) with the primary key breaking ties; an unpublished
+    measure an editor previews gets the neighbours it will have once published."""
+    others = public_measures(measure.roadmap).exclude(pk=measure.pk).only("pk", "code", "slug", "title", "roadmap")
+    before = Q(code__lt=measure.code) | Q(code=measure.code, pk__lt=measure.pk)
+    after = Q(code__gt=measure.code) | Q(code=measure.code, pk__gt=measure.pk)
+    previous = others.filter(before).order_by("-code", "-pk").first()
+    following = others.filter(after).order_by("code", "pk").first()
+    for row in (previous, following):
+        if row is not None:
+            row.roadmap = measure.roadmap  # for its URL, without fetching the roadmap again
+    return Neighbours(previous=previous, next=following)
+
+
+def last_changed(measure: Measure):
+    """When the measure last changed as readers see it: its own row, a public progress report (written or edited
+    in its history) or a milestone (added, changed, reached or removed). One query."""
+    history_model = Milestone.history.model
+    update_history = MeasureUpdate.history.model
+    milestone = history_model.objects.filter(measure_id=OuterRef("pk")).order_by().values("measure_id")
+    milestone = milestone.annotate(last=Max("history_date")).values("last")
+    report = update_history.objects.filter(measure_id=OuterRef("pk"), public=True).order_by().values("measure_id")
+    report = report.annotate(last=Max("history_date")).values("last")
+    row = (
+        Measure.objects.filter(pk=measure.pk)
+        .annotate(milestone=Subquery(milestone[:1]), report=Subquery(report[:1]))
+        .values("updated_at", "milestone", "report")
+        .first()
+    )
+    if row is None:
+        return measure.updated_at
+    return max(value for value in row.values() if value is not None)
+
+
+def related_measures(measure: Measure, limit: int = RELATED_MEASURES) -> list[PublicMeasure]:
+    """A handful of published measures of the same roadmap and sector, the active ones first (1 query)."""
+    rank = Case(When(status__in=Measure.ACTIVE, then=Value(0)), default=Value(1))
+    rows = list(
+        public_measures(measure.roadmap)
+        .filter(sector=measure.sector)
+        .exclude(pk=measure.pk)
+        .exclude(status=Status.DROPPED)
+        .annotate(rank=rank)
+        .order_by("rank", "code", "pk")[:limit]
+    )
+    for row in rows:
+        row.roadmap = measure.roadmap
+    return [PublicMeasure(row) for row in rows]
+
+
+# --- The gap to the target (roadmap overview) -----------------------------------------------------------
+
+
+@dataclass
+class EffectTotals:
+    """The expected yearly greenhouse-gas reduction of a roadmap's published measures, with the range.
+
+    ``expected`` sums the measures' expected effects; ``low`` and ``high`` the ends of their ranges, a measure
+    without a range counting with its expected value at both ends (and one with only a range with the end it
+    has, its expected value then being the middle). Dropped measures and measures whose effect is internal are
+    left out; ``counted`` says how many measures have a public estimate, ``without`` how many have none."""
+
+    expected: Decimal = Decimal(0)
+    low: Decimal = Decimal(0)
+    high: Decimal = Decimal(0)
+    counted: int = 0
+    without: int = 0
+
+    @property
+    def has_range(self) -> bool:
+        return self.low != self.high
+
+
+def effect_totals(roadmap: Roadmap) -> EffectTotals:
+    """One query over the published measures' effect fields (values only, never whole rows)."""
+    rows = (
+        public_measures(roadmap)
+        .exclude(status=Status.DROPPED)
+        .order_by()
+        .values_list("effect_expected", "effect_low", "effect_high", "internal_fields")
+    )
+    totals = EffectTotals()
+    for expected, low, high, internal in rows:
+        if "effect" in (internal or []) or (expected is None and low is None and high is None):
+            totals.without += 1
+            continue
+        if expected is None:
+            expected = (low + high) / 2 if low is not None and high is not None else (low if low is not None else high)
+        totals.expected += expected
+        totals.low += low if low is not None else expected
+        totals.high += high if high is not None else expected
+        totals.counted += 1
+    return totals
+
+
+def roadmap_networks(roadmap: Roadmap) -> list:
+    """The public networks the roadmap's organisation hosts (the network that carries the roadmap), 1 query."""
+    return list(Network.objects.filter(host_id=roadmap.organisation_id, is_public=True).order_by("name"))
+
+
+def network_roadmaps(network) -> list[Roadmap]:
+    """The published roadmaps of the organisation that hosts ``network`` (1 query)."""
+    return list(Roadmap.objects.published().filter(organisation_id=network.host_id).order_by("title"))
