@@ -25,7 +25,10 @@ class Panel:
 
 # Places: "home" (subject: None), "dashboard" (the Person), "network_detail" and "network_space" (the Network),
 # "roadmap" (the public roadmap page) and "roadmap_editor" (the editors' dashboard), both with the Roadmap;
-# "working_group" (the group's own page, with the WorkingGroup: its discussion, documents, tasks, meetings).
+# "working_group" (the group's own page, with the WorkingGroup: its discussion, documents, tasks, meetings);
+# "roadmap_summary" (the public roadmap page right after its progress: the gap to the target) with the Roadmap and
+# "measure" (the public measure page: its indicators) with the Measure. A panel's context may carry "toc": a list of
+# (anchor, label) for the page's table of contents.
 _PANELS: dict[str, dict[str, Panel]] = {
     "home": {},
     "dashboard": {},
@@ -34,6 +37,8 @@ _PANELS: dict[str, dict[str, Panel]] = {
     "roadmap": {},
     "roadmap_editor": {},
     "working_group": {},
+    "roadmap_summary": {},
+    "measure": {},
 }
 
 
