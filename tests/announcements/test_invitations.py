@@ -188,3 +188,16 @@ def test_who_moved_announcements_to_the_digest_gets_the_invitation_there(persona
     invitation = invitations.invitation_of(event)
     assert AnnouncementRecipient.objects.get(announcement=invitation, person=members[0]).via == "digest"
     assert not OutboxMessage.objects.filter(recipient=members[0].user.email).exists()
+
+
+@pytest.mark.parametrize("occasion", ["", "reminder"])
+def test_the_invitation_links_the_event_page_once_in_each_part(personas, members, invited, occasion):
+    event, invitation = invited
+    if occasion:
+        invitations.invitation_reminders_send()
+    row = _invitation_rows(invitation, occasion).filter(recipient=members[2].user.email).get()
+    url = event.get_absolute_url()
+    assert row.body_text.count(url) == 1
+    assert "Anmeldung auf der Veranstaltungsseite:" in row.body_text
+    links = [a["href"] for a in parse(row.body_html.encode()).select("a") if url in a["href"]]
+    assert len(links) == 1
