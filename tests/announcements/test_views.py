@@ -3,6 +3,8 @@ the URL matrix's: tests/security/rooms/announcements.py; here the behaviour behi
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 import pytest
 from django.urls import reverse
 
@@ -115,6 +117,35 @@ def test_send_confirms_the_count_then_sends_once(coordinator_client, personas):
         _url("announcement-edit", network, draft.pk), {**_form(subject="Neu"), "action": "save"}
     )
     assert edit.status_code == 302 and Announcement.objects.get().subject == "Netzwerktreffen am 7. Juni"
+
+
+def _navigate(document_url: str, form, response) -> str:
+    """Where a browser lands after posting ``form`` from ``document_url`` and following ``response``'s redirect:
+    an empty action posts to the document's URL with its fragment, and a Location without a fragment keeps the
+    fragment of the URL that was posted to (Fetch, HTTP-redirect fetch)."""
+    action = form["action"]
+    posted = urljoin(document_url, action) if action else document_url
+    location = urljoin(posted, response.url)
+    fragment = urlsplit(posted).fragment
+    return location if "#" in location or not fragment else f"{location}#{fragment}"
+
+
+def test_sending_after_the_preview_lands_on_a_url_without_preview(coordinator_client, personas):
+    """Preview → "Senden …" → "Jetzt senden": the sent announcement's URL carries no "#preview" (PRG, clean)."""
+    network = personas.network
+    previewed = coordinator_client.post(_url("announcement-create", network), {**_form(), "action": "preview"})
+    draft = Announcement.objects.get()
+    here = previewed.url
+    assert here.endswith("#preview")
+    compose = parse(coordinator_client.get(here).content).select_one("main form.announcement-form")
+    to_send = coordinator_client.post(_url("announcement-edit", network, draft.pk), {**_form(), "action": "send"})
+    here = _navigate(here, compose, to_send)
+    assert here == _url("announcement-send", network, draft.pk)
+    confirm = parse(coordinator_client.get(here).content).select_one("main form")
+    sent = coordinator_client.post(_url("announcement-send", network, draft.pk))
+    here = _navigate(here, confirm, sent)
+    assert here == draft.get_absolute_url()
+    assert "Die Ankündigung wurde an 2 Personen gesendet." in messages_of(sent)
 
 
 def test_delete_a_draft(coordinator_client, personas):

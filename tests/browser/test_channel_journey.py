@@ -158,6 +158,7 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert "Ein Test wurde an" in page.locator(".messages").inner_text()
     submit(page, page.get_by_role("button", name="Senden …", exact=True))
     submit(page, page.locator("main form").get_by_role("button", name=re.compile(r"^Jetzt an \d+ Personen senden$")))
+    assert "#" not in page.url, "the sent announcement's URL is clean, without the preview's fragment"
     note = OutboxMessage.objects.filter(reason="announcement", subject__contains=NOTE_SUBJECT)
     assert sorted(note.filter(occasion="").values_list("recipient", flat=True)) == sorted(
         Person.objects.filter(network_roles__network__slug=KTT).values_list("user__email", flat=True)
