@@ -227,3 +227,132 @@ def access_affiliation_request(user, pk: int) -> AffiliationRequest:
     if user.is_authenticated and AffiliationRequest.objects.filter(pk=pk, person__user=user).exists():
         raise PermissionDenied
     raise Http404
+
+
+# --- Working groups, open and closed: one read rule for every room ------------------------------------------
+#
+# Everyone who may see a network's internal space sees its working groups (their names, descriptions, members).
+# What is *in* a group (its discussion, documents, and what the rooms show of it) is read by:
+# - an open group: every member of the network (a role in it) and staff;
+# - a closed group: its members who have a role in the network, the network's coordinators and staff.
+# ``readable_working_groups`` (the QuerySet, ``WorkingGroup.objects.readable_by``), ``can_read_working_group`` (one
+# group, for a request), the ``person_`` forms (for mail and digests, which have no request: staff are no exception
+# there) and ``in_readable_place`` (rows with an optional working group) are the same rule; tests/groups holds them
+# against each other for every persona.
+
+
+def _groups_readable_by_roles(roles, group_members, groups=None):
+    """Groups of the networks of ``roles`` that are open, coordinated through ``roles`` or in ``group_members``."""
+    groups = WorkingGroup.objects.all() if groups is None else groups
+    return groups.filter(
+        Q(network__in=roles.values("network"))
+        & (
+            Q(is_open=True)
+            | Q(network__in=roles.filter(role=NetworkRole.Role.COORDINATOR).values("network"))
+            | Q(pk__in=group_members.values("workinggroup_id"))
+        )
+    )
+
+
+def readable_working_groups(user, groups=None):
+    """``groups`` (all working groups by default) narrowed to those whose content ``user`` may read."""
+    groups = WorkingGroup.objects.all() if groups is None else groups
+    if is_staff(user):
+        return groups
+    if not user.is_authenticated:
+        return groups.none()
+    return _groups_readable_by_roles(
+        NetworkRole.objects.filter(person__user=user),
+        WorkingGroup.members.through.objects.filter(person__user=user),
+        groups,
+    )
+
+
+def person_readable_working_groups(person: Person, groups=None):
+    """The same rule for a person (emails, digests, mentions): their roles decide, staff powers do not count."""
+    return _groups_readable_by_roles(
+        NetworkRole.objects.filter(person=person), WorkingGroup.members.through.objects.filter(person=person), groups
+    )
+
+
+def can_read_working_group(user, group: WorkingGroup) -> bool:
+    """May ``user`` read the discussion and documents of ``group`` (the object check of readable_working_groups)."""
+    if is_staff(user):
+        return True
+    if not is_member(user, group.network):
+        return False
+    if group.is_open or is_coordinator(user, group.network):
+        return True
+    return group.members.filter(user=user).exists()
+
+
+def person_may_read_working_group(person: Person, group: WorkingGroup) -> bool:
+    return person_readable_working_groups(person, WorkingGroup.objects.filter(pk=group.pk)).exists()
+
+
+def in_readable_place(user, field: str = "working_group") -> Q:
+    """A filter for rows with an optional working group (``field``): those outside groups, and those of groups
+    ``user`` may read. The caller still narrows to the networks the user may read."""
+    if is_staff(user):
+        return Q()
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": readable_working_groups(user).values("pk")})
+
+
+def person_in_readable_place(person: Person, field: str = "working_group") -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": person_readable_working_groups(person).values("pk")})
+
+
+def working_group_readers(group: WorkingGroup):
+    """The people who may read ``group`` (a role in its network; a closed group: its members and the coordinators).
+    A QuerySet of Person, without staff (a group does not write to staff)."""
+    roles = NetworkRole.objects.filter(network_id=group.network_id)
+    people = Person.objects.filter(pk__in=roles.values("person"))
+    if group.is_open:
+        return people
+    coordinators = roles.filter(role=NetworkRole.Role.COORDINATOR).values("person")
+    members = WorkingGroup.members.through.objects.filter(workinggroup_id=group.pk).values("person")
+    return people.filter(Q(pk__in=coordinators) | Q(pk__in=members))
+
+
+def access_working_group_content(user, network: Network, pk: int) -> WorkingGroup:
+    """A working group whose content (discussion, documents) the user may read: outsiders of the network 404,
+    the network's members who may not read a closed group 403 (they see the group, not what is in it)."""
+    group = access_working_group(user, network, pk)
+    if not can_read_working_group(user, group):
+        raise PermissionDenied
+    return group
+
+
+class ClosedGroupReaders:
+    """The working groups' read rule for a batch of people (digests): ``may(person_id, group_id)`` for the groups
+    ``group_ids`` of the batch's items. Open groups and items outside groups are readable (the caller narrowed to the
+    person's networks, where they have a role); a closed group's for its members and the network's coordinators.
+    No query without group items, three at most whatever the batch."""
+
+    def __init__(self, person_ids, group_ids) -> None:
+        person_ids, group_ids = list(person_ids), {pk for pk in group_ids if pk is not None}
+        self.closed: dict[int, int] = {}
+        if group_ids:
+            closed = WorkingGroup.objects.filter(pk__in=group_ids, is_open=False).values_list("pk", "network_id")
+            self.closed = dict(closed)
+        self.members: set[tuple[int, int]] = set()
+        self.coordinators: set[tuple[int, int]] = set()
+        if self.closed and person_ids:
+            through = WorkingGroup.members.through.objects
+            self.members = set(
+                through.filter(workinggroup_id__in=list(self.closed), person_id__in=person_ids).values_list(
+                    "person_id", "workinggroup_id"
+                )
+            )
+            self.coordinators = set(
+                NetworkRole.objects.filter(
+                    role=NetworkRole.Role.COORDINATOR,
+                    network_id__in=set(self.closed.values()),
+                    person_id__in=person_ids,
+                ).values_list("person_id", "network_id")
+            )
+
+    def may(self, person_id: int, group_id: int | None) -> bool:
+        if group_id is None or group_id not in self.closed:
+            return True
+        return (person_id, group_id) in self.members or (person_id, self.closed[group_id]) in self.coordinators

@@ -53,6 +53,19 @@ class ProfileForm(forms.ModelForm):
         }
 
 
+class CitizenProfileForm(forms.ModelForm):
+    """A citizen's own details (networks.citizens): their name and the language of their emails, without the
+    members' fields (organisation, job title, phone, contact visibility, expertise)."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "language"]
+        help_texts = {
+            "name": _("Shown with your proposals and comments."),
+            "language": _("Language of the emails the portal sends you."),
+        }
+
+
 class AffiliationForm(forms.Form):
     """Ask to belong to an organisation (its editors or the coordination of one of its networks confirm)."""
 
@@ -251,7 +264,7 @@ class NetworkScopedForm(forms.ModelForm):
 class WorkingGroupForm(NetworkScopedForm):
     class Meta:
         model = WorkingGroup
-        fields = ["name", "topic", "description", "members", "is_active"]
+        fields = ["name", "topic", "description", "is_open", "members", "is_active"]
         widgets = {"members": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, network: Network, **kwargs):

@@ -596,6 +596,13 @@ class WorkingGroupQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("topic").annotate(member_count=models.Count("members", distinct=True))
 
+    def readable_by(self, user):
+        """The groups whose discussions and documents ``user`` may read (networks.access.readable_working_groups:
+        open groups for the network's members; closed ones for their members, the coordination and staff)."""
+        from networks.access import readable_working_groups
+
+        return readable_working_groups(user, self)
+
 
 class WorkingGroup(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="working_groups")
@@ -604,6 +611,14 @@ class WorkingGroup(models.Model):
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(Person, verbose_name=_("members"), related_name="working_groups", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    is_open = models.BooleanField(
+        _("open group"),
+        default=True,
+        help_text=_(
+            "Open: all members of the network can read the group and join it themselves. Closed: only the group's "
+            "members and the coordination see its discussions and documents; the coordinators add members."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkingGroupQuerySet.as_manager()
@@ -619,6 +634,19 @@ class WorkingGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("networks:working-group-detail", args=[self.network.slug, self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        group = super().from_db(db, field_names, values)
+        group._loaded_is_open = group.__dict__.get("is_open")
+        return group
+
+    @property
+    def openness_changed(self) -> bool:
+        """Whether ``is_open`` differs from what was loaded (the search reindexes the group's threads, posts and
+        documents after such a save: their scopes change)."""
+        loaded = getattr(self, "_loaded_is_open", None)
+        return loaded is not None and loaded != self.is_open
 
 
 class CampaignQuerySet(models.QuerySet):

@@ -21,10 +21,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from networks import access, cache, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.affiliation_views import affiliation_context
+from networks.citizens import is_citizen
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
     CampaignForm,
+    CitizenProfileForm,
     ExpertiseFormSet,
     InvitationForm,
     MemberImportConfirmForm,
@@ -150,9 +152,14 @@ def working_group_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespon
     network = access.access_network(request.user, slug)
     group = access.access_working_group(request.user, network, pk)
     members = group.members.select_related("organisation", "user").order_by("name")
-    # its discussion, documents, meetings and tasks: what the rooms and events register for the "working_group" place
-    group_panels = panels.render_context("working_group", request, group)
-    context = network_context(request, network, group=group, members=members, panels=group_panels)
+    # its discussion, documents, meetings and tasks: what the rooms and events register for the "working_group" place;
+    # a closed group's only for those who may read it (networks.access.can_read_working_group), the others see
+    # the group, its members and who admits new ones
+    may_read = access.can_read_working_group(request.user, group)
+    group_panels = panels.render_context("working_group", request, group) if may_read else []
+    context = network_context(
+        request, network, group=group, members=members, panels=group_panels, may_read_group=may_read
+    )
     return render(request, "networks/working_group_detail.html", context)
 
 
@@ -398,6 +405,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    if is_citizen(request.user):  # not a member anywhere: their own area of participation (networks.citizens)
+        return redirect("measures:my-participation")
     person = services.person_ensure(user=request.user)
     roles = person.network_roles.select_related("network__host").order_by("network__name")
     organisations = person.organisation_roles.select_related("organisation")
@@ -419,6 +428,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     person = services.person_ensure(user=request.user)
+    if is_citizen(request.user):
+        return citizen_profile(request, person)
     form = ProfileForm(request.POST or None, instance=person, prefix="profile")
     formset = ExpertiseFormSet(
         request.POST or None, queryset=person.expertise.select_related("topic"), prefix="expertise"
@@ -435,11 +446,26 @@ def profile(request: HttpRequest) -> HttpResponse:
 def profile_page(request, person: Person, *, form=None, formset=None, affiliation=None, status: int = 200):
     """The profile page: the person's details and expertise, and the organisation they belong to or ask for
     (networks.affiliation_views); each form bound when it was the one posted."""
+    if is_citizen(request.user):
+        form = form or CitizenProfileForm(instance=person, prefix="profile")
+        context = {"form": form, "person": person, "citizen": True, **affiliation_context(request, person, affiliation)}
+        return render(request, "networks/profile.html", context, status=status)
     form = form or ProfileForm(instance=person, prefix="profile")
     if formset is None:
         formset = ExpertiseFormSet(queryset=person.expertise.select_related("topic"), prefix="expertise")
     context = {"form": form, "formset": formset, "person": person, **affiliation_context(request, person, affiliation)}
     return render(request, "networks/profile.html", context, status=status)
+
+
+def citizen_profile(request: HttpRequest, person: Person) -> HttpResponse:
+    """A citizen's profile (networks.citizens): name and language; belonging to an organisation is offered as
+    the way in."""
+    form = CitizenProfileForm(request.POST or None, instance=person, prefix="profile")
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("networks:profile")
+    return profile_page(request, person, form=form)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Who may read and write in a network's discussions: one rule, as a QuerySet filter and as its object check.
 
-- Read: the network's members and coordinators (and staff) read its threads, the working groups' threads too
-  (every working group is open to the network's members: there are no closed groups yet).
+- Read: the network's members and coordinators (and staff) read its threads; a working group's threads under the
+  working groups' one read rule (networks.access.readable_working_groups: an open group's for every member of the
+  network, a closed group's for its members, the coordination and staff).
 - Post: the same people, not in a closed thread; coordinators (and staff) post in closed threads too.
 - Moderate (pin, close, move, hide, categories, reports): the network's coordinators and staff.
 
@@ -15,7 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from networks.access import access_network_internal, is_coordinator, is_member, is_staff
+from networks.access import (
+    access_network_internal,
+    in_readable_place,
+    is_coordinator,
+    is_member,
+    is_staff,
+    person_may_read_working_group,
+)
 from networks.models import Network, NetworkRole, Person
 
 
@@ -25,7 +33,9 @@ def readable_threads(threads, user):
         return threads
     if not user.is_authenticated:
         return threads.none()
-    return threads.filter(network__in=NetworkRole.objects.filter(person__user=user).values("network"))
+    return threads.filter(
+        in_readable_place(user), network__in=NetworkRole.objects.filter(person__user=user).values("network")
+    )
 
 
 def can_read_thread(user, thread) -> bool:
@@ -46,8 +56,9 @@ def can_moderate(user, network: Network) -> bool:
 
 
 def person_may_post(person: Person, thread) -> bool:
-    """``can_post`` for a person (a reply by email has no request): a role in the thread's network (staff are no
-    exception here: a reply by mail comes from a person, and the person's role decides)."""
+    """``can_post`` for a person (a reply by email has no request): a role in the thread's network and, in a
+    working group's thread, the group readable for them (staff are no exception here: a reply by mail comes from a
+    person, and the person's role decides)."""
     user = person.user
     if user is None or not user.is_active or person.anonymised_at is not None:
         return False
@@ -55,6 +66,8 @@ def person_may_post(person: Person, thread) -> bool:
     role = role.first()
     if role is None:
         return False
+    if thread.working_group_id is not None and not person_may_read_working_group(person, thread.working_group):
+        return False  # a closed group the person is not (or no longer) in
     return not thread.closed or role == NetworkRole.Role.COORDINATOR
 
 

@@ -1,8 +1,9 @@
 """The discussions' section of the digest (networks.digest.sections, stream POSTS): per thread with news in the
 window, the new thread or its new replies, newest first; not the person's own posts, not muted threads, no hidden
-posts. Constant queries per batch: the posts of every network of the batch in the widest window (one query),
-the batch's mutes (one query), what they already got by email (two queries: nothing twice); each person's part
-is cut from them in memory.
+posts, a closed working group's threads only for those who may read them. Constant queries per batch: the posts
+of every network of the batch in the widest window (one query), the batch's mutes (one query), what they already
+got by email (two queries: nothing twice), who may read the closed groups (networks.access.ClosedGroupReaders, at
+most three); each person's part is cut from them in memory.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from networks.access import ClosedGroupReaders
 from networks.channel.models import Post, ThreadFollow
 from networks.digest.sections import POSTS, Item, Request, register
 from networks.markdown import plain_start
@@ -40,8 +42,9 @@ def items_batch(requests: list[Request]) -> dict[int, list[Item]]:
         ).values_list("person_id", "thread_id")
     )
     mailed = _mailed(people, posts)
+    readers = ClosedGroupReaders(people, {p.thread.working_group_id for p in posts})
     built: dict[tuple[int, ...], Item] = {}  # the same thread news for many people of the batch: one Item
-    return {r.person.pk: _items_of(r, posts, muted, mailed, built) for r in requests}
+    return {r.person.pk: _items_of(r, posts, muted, mailed, built, readers) for r in requests}
 
 
 def _mailed(people: list[int], posts: list[Post]) -> set[tuple[int, int]]:
@@ -63,7 +66,9 @@ def _mailed(people: list[int], posts: list[Post]) -> set[tuple[int, int]]:
     return {(emails[recipient], int(object_id)) for recipient, object_id in rows}
 
 
-def _items_of(request: Request, posts: list[Post], muted: set, mailed: set, built: dict) -> list[Item]:
+def _items_of(
+    request: Request, posts: list[Post], muted: set, mailed: set, built: dict, readers: ClosedGroupReaders
+) -> list[Item]:
     networks = {_net_id(n) for n in request.networks}
     person = request.person.pk
     by_thread: dict[int, list[Post]] = {}
@@ -74,6 +79,7 @@ def _items_of(request: Request, posts: list[Post], muted: set, mailed: set, buil
             and post.author_id != person
             and (person, post.thread_id) not in muted
             and (person, post.pk) not in mailed
+            and readers.may(person, post.thread.working_group_id)
         ):
             by_thread.setdefault(post.thread_id, []).append(post)
     items = []

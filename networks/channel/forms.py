@@ -28,14 +28,16 @@ def body_field(label=None) -> forms.CharField:
     )
 
 
-def _add_places(form: forms.Form, network: Network) -> None:
-    """A category and a working group of ``network`` (both optional), placed by the form's ``field_order``."""
+def _add_places(form: forms.Form, network: Network, user=None) -> None:
+    """A category and a working group of ``network`` (both optional), placed by the form's ``field_order``; the
+    groups ``user`` may read (a closed group only for its members and the coordination)."""
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(network=network), required=False
     )
-    group = forms.ModelChoiceField(
-        label=_("Working group"), queryset=WorkingGroup.objects.filter(network=network, is_active=True), required=False
-    )
+    groups = WorkingGroup.objects.filter(network=network, is_active=True)
+    if user is not None:
+        groups = groups.readable_by(user)
+    group = forms.ModelChoiceField(label=_("Working group"), queryset=groups, required=False)
     category.empty_label, group.empty_label = _("– no category –"), _("– the whole network –")
     form.fields["category"], form.fields["working_group"] = category, group
     form.order_fields(form.field_order)
@@ -46,18 +48,18 @@ class ThreadForm(forms.Form):
     body = body_field(_("Your question or contribution"))
     field_order = ["title", "category", "working_group", "body"]
 
-    def __init__(self, *args, network: Network, **kwargs):
+    def __init__(self, *args, network: Network, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _add_places(self, network)
+        _add_places(self, network, user)
 
 
 class ThreadMoveForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     field_order = ["title", "category", "working_group"]
 
-    def __init__(self, *args, network: Network, **kwargs):
+    def __init__(self, *args, network: Network, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        _add_places(self, network)
+        _add_places(self, network, user)
 
 
 class ReplyForm(forms.Form):

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import translation
 
 from networks import mail
+from networks.access import working_group_readers
 from networks.channel import mentions
 from networks.channel.models import Post, PostReport, ThreadFollow
 from networks.digest.preferences import one_click_url, post_modes
@@ -28,13 +29,13 @@ EACH = "each"
 
 def readers_of(thread) -> list[Person]:
     """Everyone with a role in the thread's network, with their accounts: who may read it and can be mentioned
-    (staff may read every thread, but a thread does not talk to them)."""
-    return list(
-        Person.objects.filter(network_roles__network_id=thread.network_id)
-        .select_related("user")
-        .distinct()
-        .order_by("pk")
-    )
+    (staff may read every thread, but a thread does not talk to them). A closed working group's thread: its members
+    and the coordination only (networks.access.working_group_readers)."""
+    if thread.working_group_id is not None:
+        people = working_group_readers(thread.working_group)
+    else:
+        people = Person.objects.filter(network_roles__network_id=thread.network_id).distinct()
+    return list(people.select_related("user").order_by("pk"))
 
 
 def _host() -> str:

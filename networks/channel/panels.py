@@ -3,7 +3,7 @@
 - network_space: the latest threads. That page is cached per network and role (networks.views.network_space),
   so this panel shows nothing personal; a thread's save bumps the network's cache version (ChannelConfig).
 - dashboard: the threads with posts the person has not read, across their networks (personal, not cached).
-- working_group: the group's discussion, with join and leave for the network's members.
+- working_group: the group's discussion for those who may read it, with join (open groups) and leave.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import F, Q
 from django.utils import timezone
 
-from networks.access import is_member
+from networks.access import can_read_working_group, person_in_readable_place
 from networks.channel import selectors
 from networks.channel.models import Post, Thread, ThreadFollow
 from networks.models import NetworkRole
@@ -34,9 +34,8 @@ def network_space(request, network) -> dict | None:
 def dashboard(request, person) -> dict | None:
     """Up to 8 threads of the person's networks with unread posts (one query)."""
     networks = NetworkRole.objects.filter(person=person).values("network")
-    threads = selectors.with_reading(
-        Thread.objects.filter(network__in=networks).select_related("network", "last_post_by"), person
-    )
+    threads = Thread.objects.filter(person_in_readable_place(person), network__in=networks)  # closed groups: theirs
+    threads = selectors.with_reading(threads.select_related("network", "last_post_by"), person)
     # Unread: opened before and grown since, or never opened and new (the rule of selectors.unread_of)
     recent = timezone.now() - selectors.NEW_FOR
     threads = threads.filter(
@@ -48,7 +47,7 @@ def dashboard(request, person) -> dict | None:
 
 def working_group(request, group) -> dict | None:
     network = group.network
-    if not is_member(request.user, network):
+    if not can_read_working_group(request.user, group):
         return None
     person = _person(request)
     threads = selectors.latest_threads(network, person, group=group, limit=10)
@@ -56,6 +55,7 @@ def working_group(request, group) -> dict | None:
     may_join = (
         person is not None
         and group.is_active
+        and group.is_open
         and not in_group
         and NetworkRole.objects.filter(network=network, person=person).exists()
     )

@@ -1,9 +1,10 @@
 """The discussions in the one search: threads (title and first post) and replies, for the network's members.
 
-Scopes: ``members:<network>`` (every working group is open to the network's members; a closed group would give
-``group:<id>``). Hidden posts are not indexed (hiding one removes it from the index). A thread is reindexed when
-its first post changes; a thread's replies when it is renamed or moved (``thread_move`` asks for it: an ordinary
-reply saves the thread's counters and must not reindex all its posts).
+Scopes: ``members:<network>``; a closed working group's threads and posts ``group:<id>`` and
+``coordinators:<network>`` (networks.search.scopes.internal: the working groups' read rule). Opening or closing a
+group reindexes its threads and posts. Hidden posts are not indexed (hiding one removes it from the index). A
+thread is reindexed when its first post changes; a thread's replies when it is renamed or moved (``thread_move``
+asks for it: an ordinary reply saves the thread's counters and must not reindex all its posts).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.channel.models import Post, Thread
 from networks.markdown import plain_start
+from networks.models import WorkingGroup
 from networks.search import scopes
 from networks.search.registry import Dependency, SearchDocument, Source, register
 
@@ -26,7 +28,7 @@ def _text(html: str) -> str:
 
 def _threads():
     first = Post.objects.filter(thread=OuterRef("pk"), number=1, hidden_at__isnull=True).values("body_html")[:1]
-    return Thread.objects.select_related("network").annotate(first_body=Subquery(first))
+    return Thread.objects.select_related("network", "working_group").annotate(first_body=Subquery(first))
 
 
 def _thread_document(thread: Thread) -> SearchDocument:
@@ -37,7 +39,7 @@ def _thread_document(thread: Thread) -> SearchDocument:
         title=thread.title,
         body=_text(body or ""),
         url=thread.get_absolute_url(),
-        scopes=frozenset({scopes.members(thread.network_id)}),
+        scopes=scopes.internal(thread.network_id, thread.working_group),
         network_id=thread.network_id,
         date=thread.created_at,
     )
@@ -51,7 +53,7 @@ def _post_document(post: Post) -> SearchDocument | None:
         title=thread.title,
         body=_text(post.body_html),
         url=post.get_absolute_url(),
-        scopes=frozenset({scopes.members(thread.network_id)}),
+        scopes=scopes.internal(thread.network_id, thread.working_group),
         network_id=thread.network_id,
         date=post.created_at,
     )
@@ -65,7 +67,10 @@ def register_sources() -> None:
             model=Thread,
             document=_thread_document,
             queryset=_threads,
-            dependencies=(Dependency(Post, lambda post: [post.thread] if post.number == 1 else []),),
+            dependencies=(
+                Dependency(Post, lambda post: [post.thread] if post.number == 1 else []),
+                Dependency(WorkingGroup, lambda group: group.threads.all() if group.openness_changed else []),
+            ),
             order=60,
         )
     )
@@ -75,11 +80,15 @@ def register_sources() -> None:
             label=_("Posts"),
             model=Post,
             document=_post_document,
-            queryset=lambda: Post.objects.select_related("thread__network"),
+            queryset=lambda: Post.objects.select_related("thread__network", "thread__working_group"),
             dependencies=(
                 Dependency(
                     Thread,
                     lambda thread: thread.posts.filter(number__gt=1) if getattr(thread, REINDEX_POSTS, False) else [],
+                ),
+                Dependency(
+                    WorkingGroup,
+                    lambda group: Post.objects.filter(thread__working_group=group) if group.openness_changed else [],
                 ),
             ),
             order=61,

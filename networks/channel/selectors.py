@@ -11,6 +11,7 @@ from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from networks.access import person_in_readable_place, working_group_readers
 from networks.channel.access import can_moderate
 from networks.channel.models import (
     POSTS_PER_PAGE,
@@ -59,8 +60,9 @@ def decorate(threads, network=None) -> list:
 
 
 def thread_page(request, network, person, *, category=None, group=None):
-    """A page of the network's threads, pinned first, then by the latest post (two queries: count and rows)."""
-    threads = Thread.objects.filter(network=network)
+    """A page of the network's threads the user may read (closed groups' only for their readers), pinned first,
+    then by the latest post (two queries: count and rows)."""
+    threads = Thread.objects.visible_to(request.user).filter(network=network)
     if category is not None:
         threads = threads.filter(category=category)
     if group is not None:
@@ -71,10 +73,14 @@ def thread_page(request, network, person, *, category=None, group=None):
 
 
 def latest_threads(network, person, *, group=None, limit: int = 5) -> list:
-    """The latest threads of the network (or of one working group) for a panel (one query)."""
+    """The latest threads of the network for a panel (one query): those every member may read (none of a closed
+    group: the network space is cached per role, not per person); or those of one working group (the caller checked
+    that the reader may read it)."""
     threads = Thread.objects.filter(network=network)
     if group is not None:
         threads = threads.filter(working_group=group)
+    else:
+        threads = threads.filter(Q(working_group__isnull=True) | Q(working_group__is_open=True))
     threads = with_reading(threads.select_related("last_post_by", "category"), person).order_by("-last_post_at")
     return decorate(threads[:limit], network)
 
@@ -82,7 +88,7 @@ def latest_threads(network, person, *, group=None, limit: int = 5) -> list:
 def unread_count(network, person) -> int:
     """How many threads of the network have unread posts for ``person`` (one query)."""
     since = timezone.now() - NEW_FOR
-    threads = with_reading(Thread.objects.filter(network=network), person)
+    threads = with_reading(Thread.objects.filter(person_in_readable_place(person), network=network), person)
     opened = Q(last_read__gt=0, post_count__gt=F("last_read"))
     return threads.filter(opened | Q(last_read=0, last_post_at__gte=since)).count()
 
@@ -145,14 +151,16 @@ def open_reports(network):
     )
 
 
-def people_to_mention(network, query: str, *, limit: int = 8) -> list[dict]:
-    """Who can be mentioned in the network's threads and whose name contains ``query``: names and organisations
-    only, never an email address (one query)."""
+def people_to_mention(network, query: str, *, group=None, limit: int = 8) -> list[dict]:
+    """Who can be mentioned in the network's threads (in ``group``'s threads: who may read the group, a closed
+    group's members and the coordination) and whose name contains ``query``: names and organisations only, never an
+    email address (one query)."""
     query = " ".join((query or "").split())[:50]
     if len(query) < 2:
         return []
+    people = Person.objects.all() if group is None else working_group_readers(group)
     people = (
-        Person.objects.filter(network_roles__network=network, name__icontains=query, anonymised_at__isnull=True)
+        people.filter(network_roles__network=network, name__icontains=query, anonymised_at__isnull=True)
         .select_related("organisation")
         .distinct()
         .order_by("name")[:limit]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from networks import markdown
-from networks.access import is_coordinator, is_member
+from networks.access import can_read_working_group, is_coordinator, is_member
 from networks.channel import notify
 from networks.channel.access import can_post, can_read_thread
 from networks.channel.models import (
@@ -99,6 +99,8 @@ def thread_create(
         raise PermissionDenied
     title, body = _clean_title(title), _clean_body(body)
     _check_place(network, working_group, category)
+    if working_group is not None and not can_read_working_group(_user(author), working_group):
+        raise ValidationError({"working_group": _("Only its members and the coordination write in a closed group.")})
     now = timezone.now()
     thread = Thread.objects.create(
         network=network,
@@ -328,8 +330,11 @@ def category_delete(*, category: Category, by) -> None:
 
 @transaction.atomic
 def working_group_join(*, group: WorkingGroup, person: Person) -> None:
-    """A member of the network joins an active group (groups are open to the network's members)."""
-    if not group.is_active or not NetworkRole.objects.filter(network_id=group.network_id, person=person).exists():
+    """A member of the network joins an active open group; a closed group's members are added by the coordination
+    (the working group's form)."""
+    if not group.is_active or not group.is_open:
+        raise PermissionDenied
+    if not NetworkRole.objects.filter(network_id=group.network_id, person=person).exists():
         raise PermissionDenied
     group.members.add(person)
 

@@ -61,7 +61,7 @@ def _status(request: HttpRequest) -> int:
 def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_discussions(request.user, slug)
     categories = list(Category.objects.filter(network=network))
-    groups = list(WorkingGroup.objects.filter(network=network))
+    groups = list(WorkingGroup.objects.filter(network=network).readable_by(request.user))
     filters = ThreadFilterForm(request.GET)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     category = next((c for c in categories if c.slug == chosen.get("kategorie")), None)
@@ -78,7 +78,7 @@ def thread_list(request: HttpRequest, slug: str) -> HttpResponse:
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_discussions(request.user, slug)
     initial = {"working_group": request.GET.get("gruppe"), "category": request.GET.get("kategorie")}
-    form = ThreadForm(request.POST or None, network=network, initial=initial)
+    form = ThreadForm(request.POST or None, network=network, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(network=network, author=_person(request), **form.cleaned_data)
@@ -218,7 +218,7 @@ def thread_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access_network(request.user, slug)
     thread = access.access_thread(request.user, network, pk, moderate=True)
     initial = {"title": thread.title, "category": thread.category_id, "working_group": thread.working_group_id}
-    form = ThreadMoveForm(request.POST or None, network=network, initial=initial)
+    form = ThreadMoveForm(request.POST or None, network=network, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.thread_move(thread=thread, by=request.user, **form.cleaned_data)
@@ -436,9 +436,15 @@ def report_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def people(request: HttpRequest, slug: str) -> JsonResponse:
-    """The composer's @-autocomplete: people of the network whose name contains ?q= (names only)."""
+    """The composer's @-autocomplete: people of the network (who may read the thread ?thema=) whose name contains
+    ?q= (names only)."""
     network = access.access_discussions(request.user, slug)
-    return JsonResponse({"people": selectors.people_to_mention(network, request.GET.get("q", ""))})
+    group = None
+    thread_id = request.GET.get("thema", "")
+    if thread_id.isascii() and thread_id.isdigit() and len(thread_id) <= 18:  # a thread: who may read it
+        group = access.access_thread(request.user, network, int(thread_id)).working_group
+    found = selectors.people_to_mention(network, request.GET.get("q", ""), group=group)
+    return JsonResponse({"people": found})
 
 
 @login_required

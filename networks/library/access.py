@@ -2,7 +2,8 @@
 
 - Reading, downloading, uploading and creating folders: the network's members, coordinators and staff
   (networks.access.access_network_internal). A working group's documents are for the same people as the group's
-  discussion: groups are open to the network's members.
+  discussion (networks.access.readable_working_groups: a closed group's for its members, the coordination, staff);
+  others get 404 for its folders and documents, 403 for its library page (they see the group itself).
 - Renaming, moving, replacing (a new version) or deleting a document or folder: its uploader / creator, and the
   network's coordinators and staff. Others see it (403 on the write), outsiders never know it exists (404).
 """
@@ -23,7 +24,7 @@ def access_library(user, slug: str) -> Network:
 
 
 def access_group(user, network: Network, pk: int) -> WorkingGroup:
-    return access.access_working_group(user, network, pk)
+    return access.access_working_group_content(user, network, pk)
 
 
 def can_change(user, network: Network, owner) -> bool:
@@ -35,7 +36,9 @@ def can_change(user, network: Network, owner) -> bool:
 
 def access_folder(user, network: Network, pk: int, *, write: bool = False) -> Folder:
     folder = get_object_or_404(
-        Folder.objects.select_related("working_group", "created_by", "parent"), network=network, pk=pk
+        Folder.objects.filter(access.in_readable_place(user)).select_related("working_group", "created_by", "parent"),
+        network=network,
+        pk=pk,
     )
     if write and not can_change(user, network, folder.created_by):
         raise PermissionDenied
@@ -44,9 +47,9 @@ def access_folder(user, network: Network, pk: int, *, write: bool = False) -> Fo
 
 def access_document(user, network: Network, pk: int, *, write: bool = False) -> Document:
     document = get_object_or_404(
-        Document.objects.live().select_related(
-            "current__uploaded_by", "created_by", "folder", "working_group", "network"
-        ),
+        Document.objects.live()
+        .filter(access.in_readable_place(user))
+        .select_related("current__uploaded_by", "created_by", "folder", "working_group", "network"),
         network=network,
         pk=pk,
     )

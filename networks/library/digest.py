@@ -1,6 +1,7 @@
 """The library's section of the digest (networks.digest.sections): documents uploaded or given a new version in
-the period, per network, newest first; one item per document (its newest version in the period), one query for
-a whole batch of people."""
+the period, per network, newest first; one item per document (its newest version in the period); a closed working
+group's documents only for those who may read them. One query for a whole batch of people (and at most three for
+the closed groups' readers, networks.access.ClosedGroupReaders)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from networks.access import ClosedGroupReaders
 from networks.digest import sections
 from networks.library.models import DocumentVersion
 
@@ -40,12 +42,15 @@ def new_documents(requests: list[sections.Request]) -> dict[int, list[sections.I
         .order_by("-uploaded_at", "-pk")
     )
     versions = list(versions)
+    readers = ClosedGroupReaders([r.person.pk for r in requests], {v.document.working_group_id for v in versions})
     out: dict[int, list[sections.Item]] = defaultdict(list)
     for r in requests:
         mine, seen = {n.pk for n in r.networks}, set()
         for version in versions:
             document = version.document
             if document.network_id not in mine or document.pk in seen or not r.since < version.uploaded_at <= r.until:
+                continue
+            if not readers.may(r.person.pk, document.working_group_id):
                 continue
             seen.add(document.pk)
             out[r.person.pk].append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from networks import access
 from networks.library.models import NAME_MAX, Folder
 from networks.library.uploads import MAX_SIZE
 from networks.models import Network, WorkingGroup
@@ -46,9 +47,14 @@ def folder_paths(folders: list[Folder]) -> dict[int, str]:
 class PlaceField(forms.ChoiceField):
     """The places of a network's library; ``clean`` gives a Place."""
 
-    def __init__(self, *, network: Network, exclude: Folder | None = None, only_group=False, group=None, **kwargs):
-        folders = list(Folder.objects.filter(network=network).select_related("working_group"))
-        groups = list(network.working_groups.filter(is_active=True).order_by("name"))
+    def __init__(
+        self, *, network: Network, exclude: Folder | None = None, only_group=False, group=None, user=None, **kwargs
+    ):
+        folders = Folder.objects.filter(network=network).select_related("working_group")
+        groups = network.working_groups.filter(is_active=True).order_by("name")
+        if user is not None:  # a closed group's places only for those who may read it (networks.access)
+            folders, groups = folders.filter(access.in_readable_place(user)), groups.readable_by(user)
+        folders, groups = list(folders), list(groups)
         paths = folder_paths(folders)
         self._folders = {f"f{folder.pk}": folder for folder in folders}
         self._groups = {f"g{group.pk}": group for group in groups}
@@ -106,10 +112,10 @@ class UploadForm(forms.Form):
         label=_("Title"), max_length=NAME_MAX, required=False, help_text=_("Leave empty to use the file name.")
     )
 
-    def __init__(self, *args, network: Network, place: Place, **kwargs) -> None:
+    def __init__(self, *args, network: Network, place: Place, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"] = file_field()
-        self.fields["place"] = PlaceField(network=network, initial=place.code)
+        self.fields["place"] = PlaceField(network=network, initial=place.code, user=user)
         self.order_fields(["file", "title", "place"])
 
 
@@ -130,18 +136,20 @@ class VersionForm(forms.Form):
 class DocumentEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=NAME_MAX)
 
-    def __init__(self, *args, network: Network, **kwargs) -> None:
+    def __init__(self, *args, network: Network, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["place"] = PlaceField(network=network)
+        self.fields["place"] = PlaceField(network=network, user=user)
 
 
 class FolderForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
 
-    def __init__(self, *args, network: Network, group: WorkingGroup | None, folder: Folder | None = None, **kwargs):
+    def __init__(
+        self, *args, network: Network, group: WorkingGroup | None, folder: Folder | None = None, user=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["place"] = PlaceField(
-            network=network, exclude=folder, only_group=True, group=group, label=_("Inside")
+            network=network, exclude=folder, only_group=True, group=group, label=_("Inside"), user=user
         )
 
 

@@ -1,7 +1,8 @@
 """The library's documents in the one search (networks.search.registry): title, folder path, file name and the
-text extracted from the current version (networks.library.texts), for the network's members (working groups are
-open to them). Deleted documents are not indexed. A new version, a finished extraction, a renamed folder or a
-move reindexes the document."""
+text extracted from the current version (networks.library.texts), for the network's members; a closed working
+group's documents for its members and the coordinators (networks.search.scopes.internal). Deleted documents are
+not indexed. A new version, a finished extraction, a renamed folder, a move or opening or closing the document's
+group reindexes the document."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from networks.library.models import Document, FileText, Folder
 from networks.library.services import FOLDER_DEPTH
+from networks.models import WorkingGroup
 from networks.search import scopes
 from networks.search.registry import Dependency, SearchDocument, Source, register
 
@@ -23,7 +25,7 @@ def library_document(document: Document) -> SearchDocument | None:
         body="\n".join(part for part in [*places, document.current.original_name, document.search_text or ""] if part),
         url=document.get_detail_url(),
         network_id=document.network_id,
-        scopes=frozenset({scopes.members(document.network_id)}),
+        scopes=scopes.internal(document.network_id, document.working_group),
         date=document.updated_at,
     )
 
@@ -64,6 +66,7 @@ def register_sources() -> None:
             dependencies=(
                 Dependency(FileText, lambda row: Document.objects.filter(current__file=row.storage_name)),
                 Dependency(Folder, _documents_under),
+                Dependency(WorkingGroup, lambda group: group.library_documents.all() if group.openness_changed else []),
             ),
             order=50,
         )

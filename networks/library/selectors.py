@@ -35,10 +35,14 @@ def group_spaces(network: Network):
 
 
 def latest(network: Network, *, group: WorkingGroup | None = None, limit: int = 5) -> list[Document]:
-    """The most recently changed documents of a network (or of one of its groups), for panels (1 query)."""
+    """The most recently changed documents of a network, for panels (1 query): those every member may read (none of
+    a closed group: the network space is cached per role, not per person); or those of one working group (the
+    caller checked that the reader may read it)."""
     documents = Document.objects.live().filter(network=network)
     if group is not None:
         documents = documents.filter(working_group=group)
+    else:
+        documents = documents.filter(Q(working_group__isnull=True) | Q(working_group__is_open=True))
     return list(documents.for_list().order_by("-updated_at", "-pk")[:limit])
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from networks.access import in_readable_place
 from networks.library import access, selectors, services, sources
 from networks.library.forms import DocumentEditForm, FolderForm, Place, SortForm, UploadForm, VersionForm
 from networks.library.models import DocumentVersion, Folder
@@ -46,7 +47,7 @@ def _place_page(request, network: Network, *, group: WorkingGroup | None = None,
         can_change_folder=folder is not None and access.can_change(request.user, network, folder.created_by),
     )
     if group is None and folder is None:
-        context["groups"] = list(selectors.group_spaces(network))
+        context["groups"] = list(selectors.group_spaces(network).readable_by(request.user))
         context["sources"] = [
             {"source": source, "label": source.label(), "count": source.count(request.user, network)}
             for source in sources.all_sources()
@@ -94,12 +95,13 @@ def _place_from_query(request, network: Network) -> Place:
     """The place an upload or new folder starts in (?ordner= or ?gruppe=); the top level when unknown."""
     value = request.GET.get("ordner", "")
     if value.isdigit():
-        folder = Folder.objects.filter(network=network, pk=value).select_related("working_group").first()
+        folders = Folder.objects.filter(in_readable_place(request.user), network=network, pk=value)
+        folder = folders.select_related("working_group").first()
         if folder is not None:
             return Place(folder=folder)
     value = request.GET.get("gruppe", "")
     if value.isdigit():
-        return Place(group=network.working_groups.filter(pk=value).first())
+        return Place(group=network.working_groups.readable_by(request.user).filter(pk=value).first())
     return Place()
 
 
@@ -108,7 +110,11 @@ def _place_from_query(request, network: Network) -> Place:
 def document_upload(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_library(request.user, slug)
     form = UploadForm(
-        request.POST or None, request.FILES or None, network=network, place=_place_from_query(request, network)
+        request.POST or None,
+        request.FILES or None,
+        network=network,
+        place=_place_from_query(request, network),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         place, upload = form.cleaned_data["place"], form.cleaned_data["file"]
@@ -220,7 +226,7 @@ def document_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_library(request.user, slug)
     document = access.access_document(request.user, network, pk, write=True)
     initial = {"title": document.title, "place": Place(group=document.working_group, folder=document.folder).code}
-    form = DocumentEditForm(request.POST or None, initial=initial, network=network)
+    form = DocumentEditForm(request.POST or None, initial=initial, network=network, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(
@@ -257,7 +263,9 @@ def document_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def folder_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_library(request.user, slug)
     start = _place_from_query(request, network)
-    form = FolderForm(request.POST or None, initial={"place": start.code}, network=network, group=start.group)
+    form = FolderForm(
+        request.POST or None, initial={"place": start.code}, network=network, group=start.group, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         place = form.cleaned_data["place"]
         try:
@@ -297,6 +305,7 @@ def folder_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         network=network,
         group=folder.working_group,
         folder=folder,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:

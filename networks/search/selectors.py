@@ -17,8 +17,12 @@ def _scope_rows(user_id: int) -> list[tuple[str, int, str]]:
         f"SELECT 'p', p.id, '' FROM {person} p WHERE p.user_id = %s "  # noqa: S608 # nosec B608 (table names)
         f"UNION ALL SELECT 'n', r.network_id, r.role FROM {NetworkRole._meta.db_table} r "
         f"JOIN {person} p ON p.id = r.person_id WHERE p.user_id = %s "
+        # a working group's members who still have a role in its network (networks.access.readable_working_groups)
         f"UNION ALL SELECT 'g', g.workinggroup_id, '' FROM {WorkingGroup.members.through._meta.db_table} g "
-        f"JOIN {person} p ON p.id = g.person_id WHERE p.user_id = %s "
+        f"JOIN {person} p ON p.id = g.person_id "
+        f"JOIN {WorkingGroup._meta.db_table} w ON w.id = g.workinggroup_id "
+        f"JOIN {NetworkRole._meta.db_table} gr ON gr.network_id = w.network_id AND gr.person_id = p.id "
+        f"WHERE p.user_id = %s "
         f"UNION ALL SELECT 'o', o.organisation_id, '' FROM {OrganisationRole._meta.db_table} o "
         f"JOIN {person} p ON p.id = o.person_id WHERE p.user_id = %s"
     )

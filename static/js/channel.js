@@ -96,7 +96,7 @@
       return close();
     }
     timer = setTimeout(function () {
-      fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+      fetch(url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(typed), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { people: [] }; })
         .then(function (data) { show(data.people || []); })
         .catch(close);
