@@ -42,6 +42,7 @@ ALWAYS_PUBLIC = (
     "participation_level",
     "qualitative_effect",
     "how_to_take_part",
+    "citizen_cost",
     "plain_language_summary",
     "origin",
     "origin_event",
@@ -51,7 +52,7 @@ ALWAYS_PUBLIC = (
     "shows_late",
 )
 MAYBE_PUBLIC = tuple(name for names in GROUPS.values() for name in names)
-DISPLAYS = ("sector", "status", "priority", "participation_level", "origin", "funding_status")
+DISPLAYS = ("sector", "status", "priority", "participation_level", "origin", "funding_status", "citizen_cost")
 
 
 class PublicMeasure:

@@ -162,6 +162,15 @@ class Measure(models.Model):
         CONSULTATION = "consultation", _("consultation")
         CODECISION = "codecision", _("co-decision")
 
+    class CitizenCost(models.TextChoices):
+        """What taking part costs a citizen (the "Mitmachen" pages filter by it)."""
+
+        UNKNOWN = "", _("not stated")
+        FREE = "free", _("free of charge")
+        LOW = "low", _("low (up to 100 euros)")
+        MEDIUM = "medium", _("medium (up to 1,000 euros)")
+        HIGH = "high", _("an investment (over 1,000 euros)")
+
     class Origin(models.TextChoices):
         ADMINISTRATION = "administration", _("administration")
         WORKSHOP = "workshop", _("stakeholder workshop")
@@ -239,6 +248,14 @@ class Measure(models.Model):
     effect_source = models.CharField(_("source"), max_length=300, blank=True)
     qualitative_effect = models.TextField(_("qualitative effect"), blank=True)
     how_to_take_part = models.TextField(_("how citizens can take part"), blank=True)
+    citizen_cost = models.CharField(
+        _("cost of taking part for citizens"),
+        max_length=8,
+        choices=CitizenCost,
+        default=CitizenCost.UNKNOWN,
+        blank=True,
+        help_text=_("What citizens who take part as described pay themselves (shown and filtered under “Take part”)."),
+    )
     plain_language_summary = models.TextField(_("summary in plain language (Leichte Sprache)"), blank=True)
     origin = models.CharField(_("origin"), max_length=16, choices=Origin, default=Origin.ADMINISTRATION)
     origin_event = models.ForeignKey(
