@@ -1,7 +1,7 @@
 from django.urls import path
 
 from measures import views
-from networks.cache import public_page, roadmap_scopes
+from networks.cache import home_scopes, public_page, roadmap_scopes
 
 app_name = "measures"
 
@@ -12,6 +12,10 @@ pledges = "netzwerke/<slug:slug>/selbstverpflichtungen/"
 urlpatterns = [
     # Public
     path("klima-roadmaps/", views.roadmap_list, name="roadmap-list"),
+    # Citizens: what they can do themselves (all roadmaps, one roadmap) and their own participation
+    path("mitmachen/", public_page(home_scopes)(views.participate), name="participate"),
+    path(roadmap + "mitmachen/", public_page(roadmap_scopes)(views.roadmap_participate), name="roadmap-participate"),
+    path("mein-bereich/", views.my_participation, name="my-participation"),
     path("klima-roadmaps/neu/", views.roadmap_create, name="roadmap-create"),
     path(roadmap, public_page(roadmap_scopes)(views.roadmap_detail), name="roadmap"),
     path(roadmap + "massnahmen/", public_page(roadmap_scopes)(views.measure_list), name="measure-list"),

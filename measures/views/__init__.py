@@ -19,6 +19,7 @@ from measures.views.editor import (  # noqa: F401
     update_create,
 )
 from measures.views.listing import measure_list  # noqa: F401
+from measures.views.participate import my_participation, participate, roadmap_participate  # noqa: F401
 from measures.views.participation import (  # noqa: F401
     comment_create,
     comment_moderate,
