@@ -91,7 +91,7 @@ def watch(model, scopes, *, ignore: tuple[str, ...] = ()) -> None:
         fields = kwargs.get("update_fields")
         if ignore and fields and set(fields) <= set(ignore):
             return
-        _bump_now_and_on_commit(scopes(instance))
+        bump_now_and_on_commit(scopes(instance))
 
     uid = f"pagecache-{model._meta.label}"
     post_save.connect(row_changed, sender=model, weak=False, dispatch_uid=uid)
@@ -119,21 +119,22 @@ def _relation_watcher(model, field, scopes):
             return
         if not reverse:
             if action.startswith("post_"):
-                _bump_now_and_on_commit(scopes(instance))
+                bump_now_and_on_commit(scopes(instance))
             return
         if action not in ("post_add", "post_remove", "pre_clear"):
             return
         if scopes is everything:  # the same for every row: no need to read them
-            _bump_now_and_on_commit(everything(None))
+            bump_now_and_on_commit(everything(None))
             return
         names = [name for row in watched_rows(instance, action, pk_set) for name in scopes(row)]
         if names:
-            _bump_now_and_on_commit(tuple(dict.fromkeys(names)))
+            bump_now_and_on_commit(tuple(dict.fromkeys(names)))
 
     return relation_changed
 
 
-def _bump_now_and_on_commit(names) -> None:
+def bump_now_and_on_commit(names) -> None:
+    """Bump now and once more when the transaction commits (at once outside a transaction)."""
     names = tuple(names)
     bump(*names)  # now: later reads in this transaction (and tests, whose transaction never commits)
     # and again once committed: a page rendered meanwhile by another request from the old rows would
@@ -204,7 +205,7 @@ def store(key: str, versions: tuple, seconds: int, *payload) -> None:
 CHECK_SECONDS = 60  # fetch_checked, remembered: how long a passed check is trusted without a bump telling otherwise
 
 
-def remembered(key: str, scopes, compute):
+def remembered(key: str, scopes, compute, *, seconds: int = CHECK_SECONDS):
     """``compute()``'s value, kept under ``key`` while the versions of ``scopes`` are current, at most
     CHECK_SECONDS: for what a query decides on every request of one person (their account, their access to a
     network). A hit is one cache read and no query. What changes the value must bump one of the scopes; the
@@ -217,7 +218,7 @@ def remembered(key: str, scopes, compute):
     if entry is not None:
         return entry[1]
     value = compute()
-    cache.set(key, (versions, value), CHECK_SECONDS)
+    cache.set(key, (versions, value), seconds)
     return value
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from networks.search import registry
+from networks.search import answers, registry
 from networks.search.backends import backend, clean_text
 from networks.search.models import MAX_BODY, MAX_TITLE, SearchEntry
 
@@ -61,10 +61,17 @@ def _documents(source: registry.Source, objects: Iterable) -> dict[int, SearchEn
 @transaction.atomic
 def _write(kind: str, entries: list[SearchEntry], removed: list[int]) -> None:
     engine = backend()
+    touched = [e.object_id for e in entries] + list(removed)
+    if not touched:
+        return
+    # The scopes the entries had and have: searches of those scopes are answered afresh (networks.search.answers).
+    before = SearchEntry.objects.filter(kind=kind, object_id__in=touched).values_list("pk", "object_id", "scopes")
+    before = list(before)
+    answers.changed([scopes for _pk, _oid, scopes in before] + [e.scopes for e in entries])
     if removed:
-        gone = SearchEntry.objects.filter(kind=kind, object_id__in=removed)
-        engine.forget(list(gone.values_list("pk", flat=True)))
-        gone.delete()
+        gone = set(removed)
+        engine.forget([pk for pk, object_id, _scopes in before if object_id in gone])
+        SearchEntry.objects.filter(kind=kind, object_id__in=removed).delete()
     if not entries:
         return
     SearchEntry.objects.bulk_create(

@@ -1,8 +1,9 @@
 """The search a viewer runs: parse, filter by their scopes, count per facet, one page of hits.
 
 A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the search
-itself with its counts per kind and network and the page with its snippets (1, networks.search.backends), the
-names of the facets' networks (1).
+itself with its counts per kind and network and the page with its snippets (1, networks.search.backends; none
+when the same search by viewers of the same scopes is in the cache: networks.search.answers), the names of the
+facets' networks (1).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from networks.models import Network
-from networks.search import registry
+from networks.search import answers, registry
 from networks.search import text as search_text
-from networks.search.backends import CAP, PAGE_SIZE, Filters, backend, marked_to_html
+from networks.search.backends import CAP, PAGE_SIZE, Filters, marked_to_html
 from networks.search.selectors import viewer_scopes
 
 MAX_PAGE = CAP // PAGE_SIZE  # deeper pages are not offered; narrow the search instead
@@ -98,12 +99,8 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
     network_id = int(network) if network.isdigit() and len(network) < 12 else None
     scopes = viewer_scopes(user)
     page = min(max(page, 1), MAX_PAGE)
-    answer = backend().run(
-        query,
-        Filters(scopes=scopes, kind=kind or None, network_id=network_id),
-        order=order,
-        offset=(page - 1) * PAGE_SIZE,
-    )
+    filters = Filters(scopes=scopes, kind=kind or None, network_id=network_id)
+    answer = answers.answer(query, filters, order=order, offset=(page - 1) * PAGE_SIZE)
     by_kind: dict[str, int] = {}
     by_network: dict[int, int] = {}
     candidates = 0
@@ -137,8 +134,7 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
     )
     rows = answer.rows
     if result.page != page and result.total:  # a page past the end (an old link): the last page instead
-        filters = Filters(scopes=scopes, kind=kind or None, network_id=network_id)
-        rows = backend().run(query, filters, order=order, offset=(result.page - 1) * PAGE_SIZE).rows
+        rows = answers.answer(query, filters, order=order, offset=(result.page - 1) * PAGE_SIZE).rows
     language = get_language()
     for row in rows:
         source = registry.get(row.kind)

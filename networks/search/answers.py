@@ -1,0 +1,58 @@
+"""Search answers kept in the cache: a repeated search is one cache read instead of the full-text statement.
+
+A search's answer (the counts per kind and network, the total, one page of rows with their marked snippets)
+depends on the words, the filters, the page, the order, the scopes the viewer holds, and the index entries of
+those scopes; never on who the viewer is beyond their scopes, nor on the language (addresses are translated
+after, networks.search.query). So it is kept (networks.cache.remembered) under a key made of exactly these
+and checked against the versions of the viewer's scopes, ``search:<scope>``:
+
+- every index write (networks.search.index) bumps the versions of the scopes of each entry it writes or
+  removes, the scopes it had before and the ones it has now, and ``search:*`` (staff see every entry): an item
+  that changes, appears or disappears is seen by the next search of everyone who may see it, old answers are
+  never served again;
+- a viewer whose roles change holds another set of scopes, so another key: an answer is only ever served to
+  viewers with the very scopes it was computed for, and it holds only entries of those scopes (the leak test,
+  tests/search/test_no_leaks.py, runs with this cache on).
+
+Entries live at most ``SECONDS``; a bump lost while the cache was unreachable is bounded by that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from networks import cache as page_cache
+from networks.search.backends import Answer, Filters, backend
+from networks.search.selectors import ALL
+
+SECONDS = 600
+PREFIX = "search"
+
+
+def _version_scope(scope: str) -> str:
+    return f"{PREFIX}:{scope}"
+
+
+def answer(query, filters: Filters, *, order: str, offset: int) -> Answer:
+    """The backend's answer for this search, from the cache when the viewer's scopes are unchanged since."""
+    engine = backend()
+    held = sorted(filters.scopes)
+    identity = repr((engine.vendor, query, held, filters.kind, filters.network_id, order, offset))
+    key = f"{PREFIX}:answer:{hashlib.sha256(identity.encode()).hexdigest()}"
+    return page_cache.remembered(
+        key,
+        [_version_scope(scope) for scope in held],
+        lambda: engine.run(query, filters, order=order, offset=offset),
+        seconds=SECONDS,
+    )
+
+
+def changed(scope_lists) -> None:
+    """Entries with these scopes (space-separated, as stored) were written or removed: answers that may hold
+    them are not served again, now and once the transaction commits."""
+    if not page_cache.enabled():
+        return
+    names = {_version_scope(ALL)}
+    for scopes in scope_lists:
+        names.update(_version_scope(scope) for scope in (scopes or "").split())
+    page_cache.bump_now_and_on_commit(sorted(names))
