@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from networks import seo_views
 from networks.language import set_language
 from networks.views import healthz
 
@@ -17,10 +18,14 @@ admin.site.index_title = _("Operations")
 
 # A 403 on a network's page offers a non-member the way in (request membership, or log in).
 handler403 = "networks.errors.permission_denied"
+# The 404 page offers the search and the public roadmaps; a measure whose slug changed answers 301 (measures.seo).
+handler404 = "measures.seo.page_not_found"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", seo_views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", seo_views.sitemap, name="sitemap"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
 
@@ -36,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", include("networks.search.urls")),
     path("", include("events.urls")),
     path("", include("measures.urls")),
+    path("", include("measures.seo_urls")),  # preview images and the roadmap's Atom feed
     path("", include("monitoring.urls")),
     prefix_default_language=False,
 )

@@ -19,10 +19,12 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.sitemaps import Sitemap
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,9 @@ DESCRIPTION_LIMIT = 160
 SITE_DESCRIPTION = _(
     "Klimanetz: municipal climate-protection networks and their climate roadmaps – what is planned, how far it is "
     "and how citizens can take part."
+)
+NETWORK_LIST_DESCRIPTION = _(
+    "Municipal climate-protection networks: who works together on climate protection, their events and roadmaps."
 )
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -84,19 +89,70 @@ def absolute(path_or_url: str) -> str:
 # --- Which pages are public -----------------------------------------------------------------------------
 
 
+ContextRule = Callable[[dict], object]
+
+
 @dataclass(frozen=True)
 class Page:
     view_name: str
-    when: Callable[[dict], bool] | None = None  # per object: the template context -> may it be indexed?
+    when: ContextRule | None = None  # the template context -> may the page be indexed? (public object)
     identity: tuple[str, ...] = ()  # query parameters that make a different page (kept in the canonical URL)
+    description: ContextRule | None = None  # context -> the page's own text (Markdown/HTML/plain; describe()d)
+    image: ContextRule | None = None  # context -> path of the preview image (absolute()d)
+    feeds: ContextRule | None = None  # context -> [(title, path)] of Atom feeds (<link rel=alternate>)
+    og_type: str = "website"
 
 
 PAGES: dict[str, Page] = {}
 
 
-def register_page(view_name: str, *, when: Callable[[dict], bool] | None = None, identity: Iterable[str] = ()) -> None:
-    """A public page shape: indexed (for the objects ``when`` accepts), canonical keeping ``identity``."""
-    PAGES[view_name] = Page(view_name, when, tuple(identity))
+def register_page(
+    view_name: str,
+    *,
+    when: ContextRule | None = None,
+    identity: Iterable[str] = (),
+    description: ContextRule | None = None,
+    image: ContextRule | None = None,
+    feeds: ContextRule | None = None,
+    og_type: str = "website",
+) -> None:
+    """A public page shape: indexed (for the objects ``when`` accepts), canonical keeping ``identity``; its
+    description, preview image and feeds from the page's context (so page templates need no edits; a template
+    may still fill the blocks of base.html itself)."""
+    PAGES[view_name] = Page(view_name, when, tuple(identity), description, image, feeds, og_type)
+
+
+def page_of(request: HttpRequest | None) -> Page | None:
+    autodiscover()
+    return PAGES.get(_view_name(request) or "")
+
+
+def _ask(rule: ContextRule | None, context: dict, default=None):
+    """A rule's answer; a rule that does not fit the context (a missing key, a None) gives the default: the
+    <head> of a page never fails it."""
+    if rule is None:
+        return default
+    try:
+        answer = rule(context)
+    except (KeyError, AttributeError, TypeError, ValueError, LookupError, NoReverseMatch):
+        return default
+    return default if answer is None or answer == "" else answer
+
+
+def head(request: HttpRequest | None, context: dict) -> dict:
+    """Everything base.html's <head> shows for this request and context (networks.templatetags.seo)."""
+    page = page_of(request)
+    indexable_ = page is not None and (page.when is None or bool(_ask(page.when, context, False)))
+    description = describe(str(_ask(page.description, context, "") if page else "")) or str(SITE_DESCRIPTION)
+    image = _ask(page.image, context) if page and indexable_ else None
+    feeds = _ask(page.feeds, context, []) if page and indexable_ else []
+    return {
+        "indexable": indexable_,
+        "description": description,
+        "image": absolute(str(image)) if image else None,
+        "feeds": [(title, absolute(str(path))) for title, path in feeds],
+        "og_type": page.og_type if page else "website",
+    }
 
 
 def _view_name(request: HttpRequest | None) -> str | None:
@@ -106,16 +162,8 @@ def _view_name(request: HttpRequest | None) -> str | None:
 
 def indexable(request: HttpRequest | None, context: dict | None = None) -> bool:
     """May search engines index this page? Only registered public shapes, and only for public objects."""
-    autodiscover()
-    page = PAGES.get(_view_name(request) or "")
-    if page is None:
-        return False
-    if page.when is None:
-        return True
-    try:
-        return bool(page.when(context or {}))
-    except (KeyError, AttributeError, TypeError):  # an object the rule does not know: private
-        return False
+    page = page_of(request)
+    return page is not None and (page.when is None or bool(_ask(page.when, context or {}, False)))
 
 
 # Tracking parameters are never part of an address (utm_*, click identifiers of ad networks and mailers).
@@ -130,8 +178,7 @@ def is_tracking(key: str) -> bool:
 
 def canonical_path(request: HttpRequest, language: str | None = None) -> str:
     """Path and identity query of the page (in ``language``, by default the page's own)."""
-    autodiscover()
-    page = PAGES.get(_view_name(request) or "")
+    page = page_of(request)
     identity = page.identity if page else ()
     kept = [
         (key, value)
@@ -162,6 +209,44 @@ def locale_of(language: str) -> str:
 SITEMAPS: dict[str, type] = {}
 
 
+class SiteSitemap(Sitemap):
+    """A sitemap section on SITE_URL, each address in German and English with their alternates and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 20_000  # x 2 languages: below the protocol's 50,000 addresses per file
+
+    def get_protocol(self, protocol=None) -> str:
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class PagesSitemap(SiteSitemap):
+    """The fixed public pages (home, lists, legal pages)."""
+
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return [name for name in STATIC_PAGES if name in PAGES]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class NetworkSitemap(SiteSitemap):
+    """Public networks' profiles."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from networks.models import Network
+
+        return Network.objects.public().only("slug").order_by("pk")  # no change date kept: no lastmod
+
+
 def register_sitemap(section: str, sitemap_class: type) -> None:
     SITEMAPS[section] = sitemap_class
 
@@ -178,8 +263,29 @@ def autodiscover() -> None:
 
 
 # networks' own public page shapes (a network's profile only when the network is public; its space never).
-for _name in ("networks:home", "networks:network-list", "networks:imprint", "networks:privacy"):
-    register_page(_name)
-for _name in ("networks:accessibility", "networks:easy-read"):
-    register_page(_name)
-register_page("networks:network-detail", when=lambda context: context["network"].is_public)
+STATIC_PAGES = [  # public pages without an object (their sitemap section); apps add theirs
+    "networks:home",
+    "networks:network-list",
+    "networks:imprint",
+    "networks:privacy",
+    "networks:accessibility",
+    "networks:easy-read",
+]
+register_page("networks:home")
+register_page("networks:network-list", description=lambda context: NETWORK_LIST_DESCRIPTION)
+register_page("networks:imprint", description=lambda context: _("Imprint of the Klimanetz portal."))
+register_page("networks:privacy", description=lambda context: _("How the Klimanetz portal handles personal data."))
+register_page(
+    "networks:accessibility",
+    description=lambda context: _("Accessibility statement of the Klimanetz portal: state, known gaps, feedback."),
+)
+register_page(
+    "networks:easy-read", description=lambda context: _("Klimanetz in easy language: what this portal is for.")
+)
+register_page(
+    "networks:network-detail",
+    when=lambda context: context["network"].is_public,
+    description=lambda context: context["network"].description,
+)
+register_sitemap("pages", PagesSitemap)
+register_sitemap("networks", NetworkSitemap)

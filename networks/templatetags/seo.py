@@ -23,14 +23,12 @@ def seo_context(context) -> dict:
     """What base.html's <head> needs: canonical URL, language twins, indexable, locales, defaults."""
     request = context.get("request")
     language = get_language() or settings.LANGUAGE_CODE
-    flat = context.flatten()
     return {
-        "indexable": seo.indexable(request, flat),
+        **seo.head(request, context.flatten()),
         "canonical": seo.canonical_url(request) if request is not None else seo.absolute("/"),
         "alternates": seo.alternates(request) if request is not None else [],
         "locale": seo.locale_of(language),
         "locale_alternates": [seo.locale_of(code) for code, _name in settings.LANGUAGES if code != language],
-        "default_description": seo.SITE_DESCRIPTION,
         "default_image": seo.absolute(static(DEFAULT_IMAGE)),
     }
 
