@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from events.exports import neutralise
 from monitoring.charts import Chart
-from monitoring.reporting.text import has_activity, sections
+from monitoring.reporting.text import active_networks, sections
 
 
 def _value(value) -> str:
@@ -56,7 +56,7 @@ def rows(snapshot: dict):
         yield from _chart_rows(titles["thg-bilanz"], _("GHG balance"), snapshot["emissions"]["chart"])
     for row in snapshot["heat_planning"]["rows"]:
         yield (titles["waermeplanung"], row["organisation"], end_year, row["stage_label"], row["stage"], _("stage"))
-    for network in snapshot["activity"]["networks"] if has_activity(snapshot) else []:
+    for network in active_networks(snapshot):
         for key, label in (
             ("meetings", _("Meetings")),
             ("participants", _("Participants")),

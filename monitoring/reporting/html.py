@@ -106,7 +106,8 @@ def _heat_planning(part: dict | None) -> dict | None:
 
 
 def _activity(part: dict) -> dict:
-    networks = [{**n, "events": [{**e, "date_text": day(e["date"])} for e in n["events"]]} for n in part["networks"]]
+    met = [n for n in part["networks"] if n["meetings"]]  # text.active_networks: no "0 meetings" lines
+    networks = [{**n, "events": [{**e, "date_text": day(e["date"])} for e in n["events"]]} for n in met]
     return {**part, "networks": networks}
 
 

@@ -31,7 +31,13 @@ def sections(snapshot: dict) -> list[tuple[str, str]]:
 
 def has_activity(snapshot: dict) -> bool:
     """A network met in the period: without a meeting the report leaves the activity out (no "0 meetings")."""
-    return any(network["meetings"] for network in snapshot["activity"]["networks"])
+    return bool(active_networks(snapshot))
+
+
+def active_networks(snapshot: dict) -> list[dict]:
+    """The networks of the activity section that met in the period: an organisation's report leaves out a network
+    of which it was a member but that did not meet (no "0 meetings, 0 participants" line)."""
+    return [network for network in snapshot["activity"]["networks"] if network["meetings"]]
 
 
 def day(value: str | date | None, long: bool = False) -> str:

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from events.exports import neutralise
 from monitoring.charts import Chart
-from monitoring.reporting.text import period, sections
+from monitoring.reporting.text import active_networks, period, sections
 
 BOLD = Font(bold=True)
 MAX_WIDTH = 60
@@ -53,8 +53,9 @@ def _summary(workbook: Workbook, snapshot: dict, title: str) -> None:
         (_("Requested by"), snapshot["requested_by"], ""),
     ]
     if snapshot["scope"] == "network":
+        rows += [(_("Member organisations"), s["members"], "")]
+    if snapshot["scope"] == "network" and s["meetings"]:  # no "0 meetings, 0 participants" (text.has_activity)
         rows += [
-            (_("Member organisations"), s["members"], ""),
             (_("Meetings in the period"), s["meetings"], ""),
             (_("Participants"), s["participants"], _("people")),
             (_("Participating organisations"), s["organisations"], ""),
@@ -169,7 +170,7 @@ def _activity(workbook: Workbook, snapshot: dict, title: str) -> None:
         headers.append(_("With us"))
     yes, no = _("yes"), _("no")
     rows = []
-    for network in snapshot["activity"]["networks"]:
+    for network in active_networks(snapshot):
         for e in network["events"]:
             row = [
                 network["name"],

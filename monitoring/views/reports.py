@@ -7,7 +7,8 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls.converters import SlugConverter
 from django.utils import timezone
@@ -16,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from measures.access import access_roadmap, access_roadmap_edit
+from measures.models import Roadmap
 from monitoring.access import access_report, access_report_manage, can_manage_report, can_request_report
 from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
 from monitoring.models import Report, ReportSchedule
 from monitoring.reporting.text import sections
 from monitoring.services import reports as service
 from networks.access import access_network
-from networks.models import Organisation
+from networks.models import Network, NetworkRole, Organisation
 from networks.pages import person_of
 
 CONTENT_TYPES = {
@@ -58,10 +60,12 @@ def _subject(request: HttpRequest) -> tuple[str, object]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and not any(request.GET.get(name) for name in SUBJECT_PARAMETERS):
+        return _choose_subject(request)
     try:
         scope, subject = _subject(request)
-    except ValidationError as error:
-        return HttpResponseBadRequest(error.messages[0])
+    except ValidationError as error:  # e.g. two subjects at once: the same choice, with the reason (styled, 400)
+        return _choose_subject(request, error=error.messages[0])
     today = timezone.localdate()
     language = get_language() or "de"
     form = ReportRequestForm(
@@ -88,6 +92,22 @@ def report_create(request: HttpRequest) -> HttpResponse:
             return redirect(report)
     context = {"form": form, "scope": scope, "subject": subject, "subject_name": service.subject_name(subject)}
     return render(request, "monitoring/report_create.html", context, status=400 if form.errors else 200)
+
+
+def _choose_subject(request: HttpRequest, error: str = "") -> HttpResponse:
+    """/berichte/neu/ without a subject: what the person may ask a report for (networks they coordinate,
+    organisations they edit with their roadmaps), each a link to the form. Three queries whatever the count."""
+    networks = Network.objects.filter(
+        roles__person__user=request.user, roles__role=NetworkRole.Role.COORDINATOR
+    ).order_by("name")
+    organisations = (
+        Organisation.objects.filter(roles__person__user=request.user)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(Prefetch("roadmaps", queryset=Roadmap.objects.order_by("title")))
+    )
+    context = {"networks": list(networks), "organisations": list(organisations), "error": error}
+    return render(request, "monitoring/report_choose.html", context, status=400 if error else 200)
 
 
 def _status(report: Report) -> dict:

@@ -692,3 +692,31 @@ def test_the_unique_constraint_stops_a_second_scheduled_report(data):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         _report(data, scheduled=True)
+
+
+def test_an_organisation_report_leaves_out_its_networks_that_did_not_meet(data):
+    """Member of two networks, one met in the period: only that one is in the activity (HTML, sheet, CSV)."""
+    quiet = NetworkFactory(name="Stilles Netzwerk")
+    MembershipFactory(network=quiet, organisation=data.organisation, since=date(2020, 1, 1))
+    snapshot = build_snapshot(
+        Report(scope="organisation", organisation=data.organisation, title="x", period_start=START, period_end=END)
+    )
+    assert {n["name"] for n in snapshot["activity"]["networks"]} >= {"Stilles Netzwerk", data.network.name}
+    html = RENDERERS["html"](snapshot).decode()
+    assert data.network.name in html and 'id="netzwerkaktivitaet"' in html
+    assert "Stilles Netzwerk" not in html
+    assert "Stilles Netzwerk" not in RENDERERS["csv"](snapshot).decode("utf-8-sig")
+
+
+def test_a_network_report_without_meetings_has_no_meeting_figures_in_its_summary_sheet(data):
+    Registration.objects.all().delete()
+    data.network.events.all().delete()
+    snapshot = build_snapshot(
+        Report(scope="network", network=data.network, title="x", period_start=START, period_end=END)
+    )
+    workbook = load_workbook(io.BytesIO(RENDERERS["xlsx"](snapshot)))
+    labels = [row[0].value for sheet in workbook.worksheets[:1] for row in sheet.iter_rows()]
+    with translation.override("de"):
+        assert translation.gettext("Member organisations") in labels
+        assert translation.gettext("Meetings in the period") not in labels
+        assert translation.gettext("Participating organisations") not in labels

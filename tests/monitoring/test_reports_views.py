@@ -168,11 +168,70 @@ def test_create_queues_and_builds_and_redirects(client, personas, data, django_c
 
 
 @pytest.mark.parametrize(
-    ("query", "status"), [("", 400), ("?roadmap=gibt-es-nicht", 404), ("?roadmap=a&network=b", 400)]
+    ("query", "status"), [("", 200), ("?roadmap=gibt-es-nicht", 404), ("?roadmap=a&network=b", 400)]
 )
 def test_create_without_a_clear_subject(client, personas, query, status):
     personas.login(client, "editor")
     assert client.get(reverse("monitoring:report-create") + query).status_code == status
+
+
+def _choices(response) -> list[str]:
+    from tests.announcements.html import page as parse
+
+    return [a["href"].split("?", 1)[1] for a in parse(response.content).select("main a[href*='/berichte/neu/?']")]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("citizen", []),
+        ("member", []),
+        ("other_network", []),
+        ("coordinator", ["network=ktt"]),
+        ("editor", ["organisation=<org>", "roadmap=<roadmap>"]),
+    ],
+)
+def test_without_a_subject_the_page_offers_what_the_person_may_report_on(client, personas, data, persona, expected):
+    """/berichte/neu/ alone: not a plain-text 400 but a styled page to choose (or why there is nothing to choose)."""
+    personas.login(client, persona)
+    response = client.get(reverse("monitoring:report-create"))
+    assert response.status_code == 200 and b"<main" in response.content
+    org, roadmap = data.roadmap.organisation.slug, data.roadmap.slug
+    wanted = [e.replace("<org>", org).replace("<roadmap>", roadmap) for e in expected]
+    if persona == "coordinator":
+        wanted = [f"network={personas.network.slug}"]
+    assert sorted(_choices(response)) == sorted(wanted)
+    if not expected:
+        assert de("To your overview").encode() in response.content
+
+
+def test_without_a_subject_anonymous_is_sent_to_log_in(client, personas):
+    response = client.get(reverse("monitoring:report-create"))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_two_subjects_answer_a_styled_400_with_the_reason_and_the_choice(client, personas):
+    personas.login(client, "editor")
+    response = client.get(reverse("monitoring:report-create") + "?roadmap=a&network=b")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert b'class="form-errors"' in response.content and b"<main" in response.content
+
+
+def test_the_choice_keeps_its_queries_as_roles_grow(client, personas, django_assert_num_queries):
+    from tests.networks import factories as f
+
+    editor = personas.people["editor"]
+
+    def grow(n):
+        for _ in range(n):
+            organisation = f.OrganisationRoleFactory(person=editor).organisation
+            RoadmapFactory(organisation=organisation)
+            f.NetworkRoleFactory(person=editor, role="coordinator")
+
+    personas.login(client, "editor")
+    client.get(reverse("monitoring:report-create"))  # the session's first request reads more (person, language)
+    # the user, the coordinated networks, the edited organisations, their roadmaps (prefetch)
+    assert_flat(client, reverse("monitoring:report-create"), grow, django_assert_num_queries, 4)
 
 
 @pytest.mark.parametrize(
