@@ -33,8 +33,29 @@ class SignupExtraForm(forms.Form):
         label=_("Your name"), max_length=150, help_text=_("Shown to other members of your networks.")
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invitation = _followed_invitation()
+        if invitation is not None and not self.is_bound:  # the link's address and name, as the coordination typed
+            self.initial.setdefault("email", invitation.email)
+            if invitation.name:
+                self.initial.setdefault("name", invitation.name)
+
     def signup(self, request, user) -> None:  # allauth hook; the adapter creates the person
         pass
+
+
+def _followed_invitation() -> Invitation | None:
+    """The open invitation whose link this browser followed before signing up (networks.views.invitation_accept
+    keeps its token in the session). allauth builds the sign-up form without the request; its middleware
+    (AccountMiddleware) keeps the current one in allauth.core.context."""
+    from allauth.core import context
+
+    from networks.adapters import INVITATION_SESSION_KEY
+
+    request = context.request
+    token = request.session.get(INVITATION_SESSION_KEY) if request is not None and hasattr(request, "session") else None
+    return Invitation.objects.open().filter(token=token).first() if token else None
 
 
 class ProfileForm(forms.ModelForm):

@@ -244,3 +244,33 @@ def test_a_sign_up_with_another_address_than_the_invitations_needs_the_confirmat
         response = client.post(reverse("account_signup"), {**data, "name": "Anders"})
     assert response["Location"] == reverse("account_email_verification_sent")
     assert "_auth_user_id" not in client.session
+
+
+def _signup_fields(response) -> dict:
+    from tests.announcements.html import page as parse
+
+    return {node["name"]: node for node in parse(response.content).select("main form input[name]")}
+
+
+def test_signing_up_from_an_invitation_prefills_its_address_and_name(client, personas):
+    invitation = f.InvitationFactory(network=personas.network, email="nina.neu@kusel.de", name="Nina Neu")
+    assert not _signup_fields(client.get(reverse("account_signup")))["name"]["value"]  # no link followed: empty
+    client.get(invitation.get_absolute_url())
+    fields = _signup_fields(client.get(reverse("account_signup")))
+    assert fields["email"]["value"] == "nina.neu@kusel.de"
+    assert fields["name"]["value"] == "Nina Neu"
+    # what the person typed wins over the invitation's when the form comes back with an error
+    typed = {"email": "nina.neu@kusel.de", "name": "Nina B. Neu", "password1": "kurz", "password2": "kurz"}
+    again = _signup_fields(client.post(reverse("account_signup"), typed))
+    assert again["name"]["value"] == "Nina B. Neu"
+
+
+def test_the_password_error_stands_right_under_the_password_field(client, db):
+    from tests.announcements.html import page as parse
+
+    data = {"email": "neu@example.org", "name": "Neu", "password1": "kurz", "password2": "kurz"}
+    page = parse(client.post(reverse("account_signup"), data).content)
+    field = page.select_one("main form .field-invalid")
+    assert field.select_one("input")["name"] == "password1"
+    order = [node["class"] for node in field.select(".error, .help")]
+    assert order[0] == "error" and order[-1] == "help", order  # the error first, then the rules
