@@ -174,6 +174,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.funding_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    # participation (issue 16 §2): followers' immediate emails, the weekly summary, unverified feedback purged
+    "measures-follows-notify": {"task": "measures.tasks.follows_notify", "schedule": timedelta(minutes=5)},
+    "measures-follows-weekly": {
+        "task": "measures.tasks.follows_weekly",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
+    "measures-feedback-purge": {"task": "measures.tasks.feedback_purge", "schedule": crontab(hour=3, minute=40)},
     "events-series-materialise": {
         "task": "events.tasks.series_materialise_all",
         "schedule": crontab(hour=3, minute=15),
@@ -237,6 +244,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    "measure_feedback": "10/h/ip,3/h/key",  # feedback without an account (measures: key = the email address)
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Klimanetz"

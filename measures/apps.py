@@ -8,7 +8,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("measures")
 
     def ready(self) -> None:
-        from measures import mail_kinds, panels, pledge_panel, search
+        from measures import mail_kinds, network_roadmaps_panel, panels, pledge_panel, search
         from networks import mail
         from networks import panels as extension_points
 
@@ -16,13 +16,19 @@ class MeasuresConfig(AppConfig):
         extension_points.register("home", panels.HOME_ROADMAPS)
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)
+        extension_points.register("network_detail", network_roadmaps_panel.NETWORK_ROADMAPS)
         search.register_sources()  # roadmaps and measures in the one search (networks.search)
+        from measures import participation_panels
+        from measures.services import follows
+
+        participation_panels.register()  # phases on the roadmap, questions on the editors' dashboard and digest
+        follows.connect()  # status changes and progress reports become events for followers
         _watch_for_page_cache()
 
 
 def _watch_for_page_cache() -> None:
     """Public roadmap pages cached by networks.cache: a roadmap's overview, measure list and measures."""
-    from measures.models import Comment, Measure, MeasureUpdate, Milestone, Proposal, Roadmap
+    from measures.models import Comment, Measure, MeasureLink, MeasureUpdate, Milestone, Proposal, Roadmap
     from networks import cache
 
     def roadmap_slug(**lookup) -> str | None:
@@ -37,5 +43,5 @@ def _watch_for_page_cache() -> None:
     cache.watch(Roadmap, cache.everything)  # its address may change; listed on the home page
     cache.watch(Measure, of_roadmap_child)
     cache.watch(Proposal, of_roadmap_child)
-    for model in (Milestone, MeasureUpdate, Comment):
+    for model in (Milestone, MeasureUpdate, Comment, MeasureLink):
         cache.watch(model, of_measure_child)

@@ -37,3 +37,27 @@ def measure_import_run(job_id: int) -> str:
 def measure_imports_watchdog() -> int:
     """Every five minutes: imports whose worker died are marked failed, never left running."""
     return imports.imports_watchdog()
+
+
+@shared_task(acks_late=True)
+def follows_notify() -> int:
+    """Every five minutes: followers who chose "immediately" hear of new events, once per event."""
+    from measures.services import follows
+
+    return follows.follows_notify()
+
+
+@shared_task(acks_late=True)
+def follows_weekly() -> int:
+    """Monday morning: last week's events of weekly follows, one email per person and week."""
+    from measures.services import follows
+
+    return follows.follows_weekly()
+
+
+@shared_task(acks_late=True)
+def feedback_purge() -> int:
+    """Nightly: feedback whose address was never confirmed is deleted after a week."""
+    from measures.services import feedback
+
+    return feedback.feedback_purge_unverified()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from measures import views
+from measures.urls_participation import urlpatterns as participation_urlpatterns
 from networks.cache import home_scopes, public_page, roadmap_scopes
 
 app_name = "measures"
@@ -50,3 +51,4 @@ urlpatterns = [
     path(pledges + "<slug:organisation>/bearbeiten/", views.pledge_edit, name="pledge-edit"),
     path(pledges + "<slug:organisation>/bericht/", views.pledge_report, name="pledge-report"),
 ]
+urlpatterns += participation_urlpatterns  # answers, replies, follows, feedback, phases (issue 16 §2)

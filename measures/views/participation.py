@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,15 +20,36 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from measures import access, services
 from measures.forms.participation import (
     CommentForm,
+    FeedbackForm,
+    FollowForm,
     ModerationForm,
+    PhaseForm,
     PledgeForm,
     PledgeReportForm,
+    ProposalAnswerForm,
     ProposalFilter,
     ProposalForm,
     ProposalToMeasureForm,
+    ReportForm,
 )
-from measures.models import Comment, Moderation, Pledge, PledgeReport, Proposal, ProposalSupport, Roadmap
+from measures.models import (
+    Comment,
+    Feedback,
+    Follow,
+    FollowKind,
+    Measure,
+    Moderation,
+    ParticipationPhase,
+    Pledge,
+    PledgeReport,
+    Proposal,
+    ProposalSupport,
+    Roadmap,
+)
 from measures.public import PublicMeasure
+from measures.services import feedback as feedback_services
+from measures.services import follows as follow_services
+from measures.services import participation as participation_services
 from networks import access as network_access
 from networks.markdown import plain_start
 from networks.models import Network, Organisation, OrganisationRole, Person
@@ -39,6 +61,8 @@ RECENT = 10  # recently moderated items shown below the queue
 # A refused comment's text, kept in the session for the measure page's form (read there once): nothing typed is lost.
 COMMENT_DRAFT = "measures:comment-draft"
 COMMENT_DRAFT_MAX = 20_000  # characters kept; the form accepts 4,000
+# The refused comment's errors by field and the comment it answered (read once by the comment section).
+COMMENT_ERRORS = "measures:comment-errors"
 
 
 def _errors(error: ValidationError) -> str:
@@ -72,7 +96,15 @@ def _participant(request: HttpRequest) -> tuple[Person | None, str]:
 
 
 def _proposal_page(request: HttpRequest, roadmap: Roadmap, form, *, problem: str = "", status: int = 200):
-    context = {"roadmap": roadmap, "form": form, "problem": problem}
+    phases = participation_services.phases_of(roadmap)
+    context = {
+        "roadmap": roadmap,
+        "form": form,
+        "problem": problem,
+        "phases": phases,
+        "collecting": participation_services.collecting_phase(phases),
+        "takes_proposals": participation_services.takes_proposals(roadmap, phases),
+    }
     return render(request, "measures/proposal_form.html", context, status=status)
 
 
@@ -91,6 +123,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     proposals = (
         Proposal.objects.published()
         .filter(roadmap=roadmap)
+        .select_related("merged_into_proposal", "merged_into_measure")
         .annotate(support_count=Count("supports"))
         .order_by("-created_at", "-pk")
     )
@@ -105,6 +138,9 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     page.object_list = list(page.object_list)
     for proposal in page.object_list:
         proposal.excerpt = plain_start(proposal.text_html)  # plain text, escaped once by the template
+    phases = participation_services.phases_of(roadmap)
+    takes = participation_services.takes_proposals(roadmap, phases)
+    person = person_of(request) if verified else None
     context = {
         "roadmap": roadmap,
         "filter": search,
@@ -113,7 +149,10 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         "can_moderate": can_moderate,
         "pending_count": pending.count() if can_moderate else 0,
         "verified": verified,
-        "form": ProposalForm() if verified and roadmap.published else None,
+        "phases": phases,
+        "collecting": participation_services.collecting_phase(phases),
+        "takes_proposals": takes,
+        "form": ProposalForm(netiquette=not services.netiquette_accepted(person)) if verified and takes else None,
     }
     return render(request, "measures/proposal_list.html", context)
 
@@ -125,7 +164,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
     person, problem = _participant(request)
     if problem:
         return _proposal_page(request, roadmap, None, problem=problem, status=403)
-    form = ProposalForm(request.POST or None)
+    form = ProposalForm(request.POST or None, netiquette=not services.netiquette_accepted(person))
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.proposal_submit(roadmap=roadmap, author=person, **form.cleaned_data)
@@ -154,6 +193,12 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         measures = list(proposal.measures.order_by("code"))
     else:
         measures = [PublicMeasure(m) for m in proposal.measures.public().select_related("roadmap").order_by("code")]
+    merged_measure = proposal.merged_into_measure
+    if merged_measure is not None and not can_moderate and not (merged_measure.published and roadmap.published):
+        merged_measure = None
+    merged_proposal = proposal.merged_into_proposal
+    if merged_proposal is not None and not (merged_proposal.is_published or can_moderate):
+        merged_proposal = None
     context = {
         "roadmap": roadmap,
         "proposal": proposal,
@@ -162,10 +207,48 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "is_author": person is not None and proposal.author_id == person.pk,
         "verified": access.has_verified_email(request.user),
         "measures": measures,
+        "merged_measure": merged_measure,
+        "merged_proposal": merged_proposal,
         "can_moderate": can_moderate,
         "to_measure_form": ProposalToMeasureForm() if can_moderate and proposal.is_published else None,
+        "answer_form": ProposalAnswerForm(proposal=proposal) if can_moderate and proposal.is_published else None,
     }
     return render(request, "measures/proposal_detail.html", context)
+
+
+@login_required
+@require_POST
+def proposal_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The editors' state and official answer; followers (the author among them) are told by email."""
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal_moderate(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    form = ProposalAnswerForm(request.POST, proposal=proposal)
+    if form.is_valid():
+        try:
+            services.proposal_answer(proposal=proposal, by=person_of(request), **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The state and the answer have been saved; followers are told by email."))
+            return redirect(proposal.get_absolute_url() + "#answer")
+    proposal.refresh_from_db()
+    context = {"roadmap": roadmap, "proposal": proposal, "form": form}
+    return render(request, "measures/proposal_answer.html", context, status=400)
+
+
+@login_required
+@require_POST
+def proposal_unsupport(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    person = person_of(request)
+    if person is not None and services.support_withdraw(proposal=proposal, person=person):
+        messages.success(request, _("You no longer support this proposal."))
+    else:
+        messages.info(request, _("You did not support this proposal."))
+    return redirect(proposal)
 
 
 @login_required
@@ -193,34 +276,108 @@ def proposal_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Comments on measures -----------------------------------------------------------------------
 
 
+def _comment(request: HttpRequest, roadmap: Roadmap, *, measure=None, proposal=None) -> HttpResponse:
+    """Shared by comments on measures and on proposals. A refused comment keeps its text and its errors by field
+    in the session (read once by the comment section), and the browser lands on the form it came from."""
+    subject = measure if measure is not None else proposal
+    person, problem = _participant(request)
+    form = CommentForm(request.POST, netiquette=person is not None and not services.netiquette_accepted(person))
+    parent_pk = request.POST.get("parent", "")
+    anchor = f"#reply-{parent_pk}" if parent_pk.isdigit() else "#comment-form"
+    errors: dict[str, list[str]] = {}
+    if not problem and not form.is_valid():
+        errors = {field: [str(m) for m in messages_] for field, messages_ in form.errors.items()}
+        problem = " ".join([_("Your comment could not be saved."), *_form_errors(form)])
+    if not problem:
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], measure=measure, proposal=proposal).first()
+            if parent is None:
+                raise Http404
+        try:
+            comment = services.comment_submit(
+                measure=measure,
+                proposal=proposal,
+                author=person,
+                text=form.cleaned_data["text"],
+                parent=parent,
+                netiquette=form.cleaned_data.get("netiquette", False),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                errors = {field: [str(m) for m in e.messages] for field, e in error.error_dict.items()}
+            else:
+                errors = {"__all__": list(error.messages)}
+            problem = _errors(error)
+    if problem:
+        messages.error(request, problem)
+        request.session[COMMENT_DRAFT] = {
+            "measure": measure.pk if measure is not None else None,
+            "proposal": proposal.pk if proposal is not None else None,
+            "text": request.POST.get("text", "")[:COMMENT_DRAFT_MAX],
+        }
+        request.session[COMMENT_ERRORS] = {
+            "measure": measure.pk if measure is not None else None,
+            "proposal": proposal.pk if proposal is not None else None,
+            "parent": parent_pk if parent_pk.isdigit() else "",
+            "text": request.POST.get("text", "")[:COMMENT_DRAFT_MAX],
+            "errors": errors,
+        }
+        return redirect(subject.get_absolute_url() + anchor)
+    if comment.official:
+        messages.success(request, _("Your comment has been published as an official answer of the editorial team."))
+    else:
+        messages.success(
+            request,
+            _("Thank you! Your comment waits for approval by the editorial team and then appears on this page."),
+        )
+    return redirect(subject.get_absolute_url() + f"#comment-{comment.pk}")
+
+
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpResponse:
     roadmap = access.access_roadmap(request.user, slug)
     measure = access.access_measure(request.user, roadmap, measure)
     measure.roadmap = roadmap
-    back = measure.get_absolute_url() + "#comments"
-    person, problem = _participant(request)
-    form = CommentForm(request.POST)
-    if not problem and not form.is_valid():
-        problem = " ".join([_("Your comment could not be saved."), *_form_errors(form)])
-    if not problem:
+    return _comment(request, roadmap, measure=measure)
+
+
+@login_required
+@require_POST
+def proposal_comment_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    proposal = access.access_proposal(request.user, roadmap, pk)
+    proposal.roadmap = roadmap
+    return _comment(request, roadmap, proposal=proposal)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Report a published comment to the editors (a short reason); the comment stays until they decide."""
+    roadmap = access.access_roadmap(request.user, slug)
+    comment = get_object_or_404(
+        Comment.objects.select_related("measure", "proposal").filter(
+            Q(measure__roadmap=roadmap, measure__published=True) | Q(proposal__roadmap=roadmap)
+        ),
+        pk=pk,
+        status=Moderation.PUBLISHED,
+    )
+    if comment.proposal_id and not comment.proposal.is_published:
+        raise Http404
+    comment.subject.roadmap = roadmap
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.comment_submit(measure=measure, author=person, text=form.cleaned_data["text"])
+            services.comment_report(comment=comment, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            problem = _errors(error)
-    if problem:
-        messages.error(request, problem)
-        request.session[COMMENT_DRAFT] = {
-            "measure": measure.pk,
-            "text": request.POST.get("text", "")[:COMMENT_DRAFT_MAX],
-        }
-    else:
-        messages.success(
-            request,
-            _("Thank you! Your comment waits for approval by the editorial team and then appears on this page."),
-        )
-    return redirect(back)
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. The editorial team will look at this comment."))
+            return redirect(comment.get_absolute_url())
+    context = {"roadmap": roadmap, "comment": comment, "form": form}
+    return render(request, "measures/comment_report.html", context, status=400 if request.method == "POST" else 200)
 
 
 # --- Moderation (editors of the roadmap's organisation, staff) ----------------------------------
@@ -231,10 +388,17 @@ def comment_create(request: HttpRequest, slug: str, measure: str) -> HttpRespons
 def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access.access_moderation(request.user, access.access_roadmap(request.user, slug))
     proposals = Proposal.objects.filter(roadmap=roadmap).select_related("author")
-    comments = Comment.objects.filter(measure__roadmap=roadmap).select_related("author", "measure__roadmap")
+    comments = Comment.objects.filter(Q(measure__roadmap=roadmap) | Q(proposal__roadmap=roadmap)).select_related(
+        "author", "measure__roadmap", "proposal__roadmap"
+    )
+    feedback = Feedback.objects.filter(measure__roadmap=roadmap, verified_at__isnull=False).select_related(
+        "measure__roadmap"
+    )
     counts = {
         "proposals": proposals.filter(status=Moderation.PENDING).count(),
         "comments": comments.filter(status=Moderation.PENDING).count(),
+        "reported": comments.filter(reported_at__isnull=False).count(),
+        "feedback": feedback.filter(status=Moderation.PENDING).count(),
     }
     pending = {"status": Moderation.PENDING}
     context = {
@@ -253,6 +417,10 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
         "recent_comments": list(
             comments.exclude(**pending).select_related("moderated_by").order_by("-moderated_at", "-pk")[:RECENT]
         ),
+        "reported_comments": list(
+            comments.filter(reported_at__isnull=False).order_by("reported_at", "pk")[:QUEUE_SIZE]
+        ),
+        "pending_feedback": list(feedback.filter(**pending).order_by("created_at", "pk")[:QUEUE_SIZE]),
     }
     return render(request, "measures/moderation.html", context)
 
@@ -306,6 +474,20 @@ def comment_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def feedback_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_moderation(request.user, access.access_roadmap(request.user, slug))
+    item = get_object_or_404(Feedback, measure__roadmap=roadmap, verified_at__isnull=False, pk=pk)
+    return _moderate(
+        request,
+        roadmap,
+        lambda **kwargs: feedback_services.feedback_moderate(feedback=item, **kwargs),
+        published=_("The feedback has been published on the measure's page (without the email address)."),
+        rejected=_("The feedback has been rejected and stays hidden."),
+    )
+
+
+@login_required
+@require_POST
 def proposal_to_measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = access.access_roadmap(request.user, slug)
     proposal = access.access_proposal_moderate(request.user, roadmap, pk)
@@ -325,6 +507,175 @@ def proposal_to_measure(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         % {"measure": measure},
     )
     return redirect("measures:measure-edit", roadmap.slug, measure.pk)
+
+
+# --- Follows ------------------------------------------------------------------------------------
+
+
+def _follow_target(request: HttpRequest, slug: str, kind: str, key: str):
+    roadmap = access.access_roadmap(request.user, slug)
+    if kind == FollowKind.ROADMAP:
+        return roadmap
+    if kind == FollowKind.MEASURE:
+        measure = access.access_measure(request.user, roadmap, key)
+        measure.roadmap = roadmap
+        return measure
+    proposal = access.access_proposal(request.user, roadmap, int(key))
+    proposal.roadmap = roadmap
+    return proposal
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest, slug: str, kind: str, key: str = "") -> HttpResponse:
+    """Follow (with a frequency) or, with ``stop``, unfollow a roadmap, measure or proposal."""
+    target = _follow_target(request, slug, kind, key)
+    back = target.get_absolute_url() + "#follow"
+    person, problem = _participant(request)
+    if problem:
+        messages.error(request, problem)
+        return redirect(back)
+    if "stop" in request.POST:
+        services.unfollow(person=person, obj=target)
+        messages.success(request, _("You no longer follow this."))
+        return redirect(back)
+    form = FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join([_("Nothing has been changed."), *_form_errors(form)]))
+        return redirect(back)
+    services.follow(person=person, obj=target, frequency=form.cleaned_data["frequency"] or None)
+    messages.success(request, _("You follow this now. We tell you by email when something happens."))
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def follow_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from an email (RFC 8058: a POST without a session; a GET shows the button)."""
+    found = follow_services.unsubscribe_read(token)
+    target = follow_services.target_of(found) if found is not None else None
+    if request.method == "POST":
+        if found is not None:
+            found.delete()
+        return render(request, "measures/follow_unsubscribed.html", {"target": target, "done": True})
+    return render(
+        request, "measures/follow_unsubscribed.html", {"target": target, "done": found is None, "token": token}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follows(request: HttpRequest) -> HttpResponse:
+    """What I follow, with the frequency per follow (or for all at once) and a button to stop."""
+    person, problem = _participant(request)
+    if problem:
+        return render(request, "measures/follows.html", {"problem": problem}, status=403)
+    mine = list(Follow.objects.filter(person=person).order_by("kind", "-created_at", "-pk"))
+    if request.method == "POST":
+        form = FollowForm(request.POST)
+        pk = request.POST.get("follow", "")
+        if form.is_valid() and form.cleaned_data["frequency"]:
+            chosen = [f for f in mine if str(f.pk) == pk] if pk else mine
+            Follow.objects.filter(pk__in=[f.pk for f in chosen]).update(frequency=form.cleaned_data["frequency"])
+            messages.success(request, _("Your choice has been saved."))
+        else:
+            messages.error(request, _("Nothing has been changed."))
+        return redirect("measures:follows")
+    targets = {
+        FollowKind.ROADMAP: Roadmap.objects.filter(pk__in=[f.object_id for f in mine if f.kind == FollowKind.ROADMAP]),
+        FollowKind.MEASURE: Measure.objects.select_related("roadmap").filter(
+            pk__in=[f.object_id for f in mine if f.kind == FollowKind.MEASURE]
+        ),
+        FollowKind.PROPOSAL: Proposal.objects.select_related("roadmap").filter(
+            pk__in=[f.object_id for f in mine if f.kind == FollowKind.PROPOSAL]
+        ),
+    }
+    found = {(kind, obj.pk): obj for kind, queryset in targets.items() for obj in queryset}
+    rows = [(f, found.get((f.kind, f.object_id))) for f in mine]
+    context = {"rows": [(f, t) for f, t in rows if t is not None], "form": FollowForm()}
+    return render(request, "measures/follows.html", context)
+
+
+# --- Feedback without an account ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_create(request: HttpRequest, slug: str, measure: str) -> HttpResponse:
+    roadmap = access.access_roadmap(request.user, slug)
+    measure = access.access_measure(request.user, roadmap, measure)
+    measure.roadmap = roadmap
+    form = FeedbackForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            email = form.cleaned_data["email"].strip().lower()
+            if not ratelimit.consume(request, action="measure_feedback", key=email):
+                form.add_error(None, _("Too much feedback from here in a short time. Please try again in an hour."))
+                status = 429
+            else:
+                try:
+                    feedback_services.feedback_submit(
+                        measure=measure,
+                        name=form.cleaned_data["name"],
+                        email=form.cleaned_data["email"],
+                        text=form.cleaned_data["text"],
+                        netiquette=form.cleaned_data["netiquette"],
+                        language=request.LANGUAGE_CODE,
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    return render(request, "measures/feedback_sent.html", {"roadmap": roadmap, "measure": measure})
+    context = {"roadmap": roadmap, "measure": measure, "form": form}
+    return render(request, "measures/feedback_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the email: a GET shows a button (mail scanners follow links), the POST confirms."""
+    item = feedback_services.feedback_read(token)
+    if item is None:
+        return render(request, "measures/feedback_verify.html", {"invalid": True}, status=404)
+    done = item.verified_at is not None
+    if request.method == "POST":
+        feedback_services.feedback_verify(feedback=item)
+        done = True
+    context = {"feedback": item, "measure": item.measure, "done": done, "token": token}
+    return render(request, "measures/feedback_verify.html", context)
+
+
+# --- Participation phases (editors) -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phases_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = access.access_roadmap_edit(request.user, slug)
+    form = PhaseForm(request.POST or None, instance=ParticipationPhase(roadmap=roadmap))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_save(phase=form.save(commit=False))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The phase has been saved."))
+            return redirect("measures:phases", roadmap.slug)
+    context = {
+        "roadmap": roadmap,
+        "editor_nav": "phases",
+        "phases": list(roadmap.participation_phases.all()),
+        "form": form,
+    }
+    return render(request, "measures/phases.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def phase_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    roadmap = access.access_roadmap_edit(request.user, slug)
+    get_object_or_404(ParticipationPhase, roadmap=roadmap, pk=pk).delete()
+    messages.success(request, _("The phase has been deleted."))
+    return redirect("measures:phases", roadmap.slug)
 
 
 # --- Pledges of member organisations ------------------------------------------------------------

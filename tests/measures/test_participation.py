@@ -165,15 +165,15 @@ def test_proposal_list_queries_are_flat(client, roadmap, author, django_assert_n
     client.force_login(author.user)
     grow(2)
     # session and account from the cache (no query); roadmap, count, page of proposals with support counts, the
-    # author's own, editor check, verified email
-    with django_assert_num_queries(6):
+    # author's own, editor check, verified email; the participation phases, the person, netiquette accepted
+    with django_assert_num_queries(9):
         assert client.get(url("proposal-list", roadmap)).status_code == 200
     grow(10)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         response = client.get(url("proposal-list", roadmap))
     assert response.content.decode().count('class="card proposal-card"') == 12 + 12
     client.logout()
-    with django_assert_num_queries(3):  # roadmap, count, page
+    with django_assert_num_queries(4):  # roadmap, count, page, participation phases
         client.get(url("proposal-list", roadmap))
 
 
@@ -183,6 +183,7 @@ VALID = {
     "title": "Mehr Bäume in der Innenstadt",
     "text": "Schatten und **Kühlung** für heiße Sommer.",
     "sector": "adaptation",
+    "netiquette": "on",  # the participation rules, accepted at the first contribution
 }
 
 
@@ -250,7 +251,9 @@ def test_rate_limit_is_a_form_error(client, author, roadmap, measure):
     assert expected in response.context["form"].non_field_errors()
     assert Proposal.objects.count() == 3
     # a comment counts against the same limit
-    response = client.post(url("comment-create", roadmap, measure.slug), {"text": "Noch ein Kommentar"})
+    response = client.post(
+        url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": "Noch ein Kommentar"}
+    )
     assert expected in messages_of(response)
     assert Comment.objects.count() == 2
     # an hour later it works again
@@ -403,18 +406,26 @@ def test_state_changes_need_post(client, personas, roadmap, published, path):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_comment_create_permissions(client, personas, roadmap, measure, persona):
     login(client, personas, persona)
-    response = client.post(url("comment-create", roadmap, measure.slug), {"text": "Auch für Schulen?"})
+    response = client.post(
+        url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": "Auch für Schulen?"}
+    )
     assert response.status_code == 302
     if persona == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
         assert not Comment.objects.exists()
         return
-    assert response["Location"] == measure.get_absolute_url() + "#comments"
     comment = Comment.objects.get()
-    assert comment.author == personas.people[persona] and comment.status == Moderation.PENDING
-    assert de(
-        "Thank you! Your comment waits for approval by the editorial team and then appears on this page."
-    ) in messages_of(response)
+    assert response["Location"] == measure.get_absolute_url() + f"#comment-{comment.pk}"
+    # the roadmap's editors (and staff) write official answers, published at once; everyone else waits
+    official = persona in ("editor", "staff")
+    expected = Moderation.PUBLISHED if official else Moderation.PENDING
+    assert comment.author == personas.people[persona] and comment.status == expected and comment.official is official
+    message = (
+        "Your comment has been published as an official answer of the editorial team."
+        if official
+        else "Thank you! Your comment waits for approval by the editorial team and then appears on this page."
+    )
+    assert de(message) in messages_of(response)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -445,11 +456,11 @@ def test_measure_page_carries_the_comment_form(client, measure, author, unverifi
 
 def test_comment_needs_verified_email_and_text(client, roadmap, measure, unverified, author):
     client.force_login(unverified.user)
-    client.post(url("comment-create", roadmap, measure.slug), {"text": "Hallo"})
+    client.post(url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": "Hallo"})
     assert not Comment.objects.exists()
     client.force_login(author.user)
     for text in ["", "   ", "x" * 4001]:
-        response = client.post(url("comment-create", roadmap, measure.slug), {"text": text})
+        response = client.post(url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": text})
         assert response.status_code == 302
         assert any(m.startswith(de("Your comment could not be saved.")) for m in messages_of(response))
     assert not Comment.objects.exists()
@@ -463,14 +474,20 @@ def test_comment_needs_verified_email_and_text(client, roadmap, measure, unverif
 def test_no_comments_on_unpublished_measures(client, personas, roadmap, persona, status):
     hidden = MeasureFactory(roadmap=roadmap, published=False)
     login(client, personas, persona)
-    assert client.post(url("comment-create", roadmap, hidden.slug), {"text": "Hallo"}).status_code == status
+    assert (
+        client.post(url("comment-create", roadmap, hidden.slug), {"netiquette": "on", "text": "Hallo"}).status_code
+        == status
+    )
     assert not Comment.objects.exists()
 
 
 def test_comment_on_a_measure_of_another_roadmap_is_404(client, author, roadmap, other_roadmap):
     foreign = MeasureFactory(roadmap=other_roadmap)
     client.force_login(author.user)
-    assert client.post(url("comment-create", roadmap, foreign.slug), {"text": "Hallo"}).status_code == 404
+    assert (
+        client.post(url("comment-create", roadmap, foreign.slug), {"netiquette": "on", "text": "Hallo"}).status_code
+        == 404
+    )
     assert not Comment.objects.exists()
 
 
@@ -541,11 +558,12 @@ def test_moderation_queue_queries_are_flat(client, personas, roadmap, measure, d
     personas.login(client, "editor")
     grow(2)
     # session and account from the cache (no query); roadmap, editor check, 2 counts, pending proposals, pending
-    # comments, recent proposals (with measure counts), recent comments
-    with django_assert_num_queries(8):
+    # comments, recent proposals (with measure counts), recent comments; reported and confirmed-feedback counts
+    # and their two lists
+    with django_assert_num_queries(12):
         assert client.get(url("moderation", roadmap)).status_code == 200
     grow(10)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         response = client.get(url("moderation", roadmap))
     assert len(response.context["pending_proposals"]) == 12 and len(response.context["pending_comments"]) == 12
 
@@ -686,7 +704,7 @@ TOO_DEEP = de("Lists, quotations and emphases are nested too deeply: at most %(l
 def test_pages_serve_the_html_stored_with_the_text(client, personas, roadmap, measure, author, monkeypatch):
     text = "**Radwege** für [alle](https://example.org/radwege)"
     proposal = services.proposal_submit(
-        roadmap=roadmap, author=author, title="Radwege", sector=Sector.MOBILITY, text=text
+        roadmap=roadmap, author=author, title="Radwege", sector=Sector.MOBILITY, text=text, netiquette=True
     )
     comment = services.comment_submit(measure=measure, author=author, text=text)
     for item in (proposal, comment):
@@ -708,7 +726,9 @@ def test_pages_serve_the_html_stored_with_the_text(client, personas, roadmap, me
 
 def test_a_comment_nested_too_deeply_is_refused_with_a_clear_error(client, roadmap, measure, author):
     client.force_login(author.user)
-    response = client.post(url("comment-create", roadmap, measure.slug), {"text": "> " * 21 + "tief"})
+    response = client.post(
+        url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": "> " * 21 + "tief"}
+    )
     assert response.status_code == 302
     assert " ".join([de("Your comment could not be saved."), TOO_DEEP]) in messages_of(response)
     assert not Comment.objects.exists()
@@ -718,13 +738,13 @@ def test_a_refused_comment_keeps_its_text_in_the_form_once(client, roadmap, meas
     # issue 14 §4: nothing typed is dropped; the refusal redirects to the measure page, whose form holds the text
     client.force_login(author.user)
     text = "Mein langer Hinweis <zum> Radweg\n\n" + "> " * 21 + "tief"
-    response = client.post(url("comment-create", roadmap, measure.slug), {"text": text})
+    response = client.post(url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": text})
     assert response.status_code == 302
     form = client.get(measure.get_absolute_url()).context["comment_text"]
     assert form == text
     content = client.get(measure.get_absolute_url()).content.decode()
     assert "Mein langer Hinweis" not in content  # shown once: the next visit starts empty
-    client.post(url("comment-create", roadmap, measure.slug), {"text": text})
+    client.post(url("comment-create", roadmap, measure.slug), {"netiquette": "on", "text": text})
     page = client.get(measure.get_absolute_url()).content.decode()
     assert "Mein langer Hinweis &lt;zum&gt; Radweg" in page  # in the textarea, escaped
     assert not Comment.objects.exists()
