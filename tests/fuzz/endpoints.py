@@ -931,6 +931,9 @@ READ_ONLY = {
     "monitoring:report",
     "monitoring:report-status",
     "monitoring:report-download",
+    "seo:roadmap-image",
+    "seo:measure-image",
+    "seo:roadmap-feed",
 }
 
 

@@ -120,7 +120,7 @@ from tests.fuzz.engine import differences, field_specs, rejected, run_example, s
 from tests.fuzz.strategies import submission
 
 APPS = ("networks", "events", "measures", "monitoring")
-URL_NAMESPACES = (*APPS, *ROOMS)
+URL_NAMESPACES = (*APPS, *ROOMS, "seo")  # seo: measures.seo_urls (preview images, feed)
 
 # Base classes that are never used on their own (their subclasses are fuzzed).
 ABSTRACT = {"networks.forms.NetworkScopedForm"}

@@ -26,8 +26,8 @@ from tests.security.conftest import PERSONAS, RAW_MARKERS, ROOMS, World
 
 OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
 LOGIN, REDIRECT = "login", "redirect"
-APPS = ("networks", "events", "measures", "monitoring", *ROOMS)
-TOP_LEVEL = {"set_language", "healthz"}
+APPS = ("networks", "events", "measures", "monitoring", "seo", *ROOMS)  # seo: measures.seo_urls
+TOP_LEVEL = {"set_language", "healthz", "robots-txt", "sitemap"}
 
 
 def ex(default, **overrides) -> dict:
@@ -96,6 +96,8 @@ TABLE: list[Row] = [
     # --- top level -------------------------------------------------------------------------------------------
     Row("healthz", none, EVERYONE),
     Row("set_language", none, ex(REDIRECT), post=ex(REDIRECT), note="Django's view: GET and POST go back"),
+    Row("robots-txt", none, EVERYONE),
+    Row("sitemap", none, EVERYONE, note="public objects only, the same for everyone"),
     # --- networks: public and personal -----------------------------------------------------------------------
     Row("networks:home", none, EVERYONE),
     Row("networks:imprint", none, EVERYONE),
@@ -420,6 +422,13 @@ TABLE: list[Row] = [
     Row("monitoring:report-retry", rep("report_private"), POST_ONLY, done(EDITORS_HIDDEN)),
     Row("monitoring:report-publish", rep("report"), POST_ONLY, done(EDITORS)),
     Row("monitoring:report-schedule", rm, EDITORS, post=done(EDITORS)),
+    # --- seo: preview images and the roadmap's feed (public objects only: 404 for everyone otherwise) ----------
+    Row("seo:roadmap-image", rm, EVERYONE),
+    Row("seo:roadmap-image", lambda w: {"slug": w.roadmap_hidden.slug}, ex(NOT_FOUND)),
+    Row("seo:measure-image", lambda w: {**rm(w), "measure": w.measure.slug}, EVERYONE),
+    Row("seo:measure-image", lambda w: {**rm(w), "measure": w.measure_hidden.slug}, ex(NOT_FOUND)),
+    Row("seo:roadmap-feed", rm, EVERYONE),
+    Row("seo:roadmap-feed", lambda w: {"slug": w.roadmap_hidden.slug}, ex(NOT_FOUND)),
 ]
 for _room in ROOMS:  # the rooms of networks keep their rows beside their world objects
     TABLE += importlib.import_module(f"tests.security.rooms.{_room}").rows()
