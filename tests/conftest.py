@@ -45,8 +45,8 @@ def xdist_group(nodeid: str) -> str | None:
 
 def pytest_xdist_make_scheduler(config, log):
     """--dist loadgroup by the path of each test (above). pytest-xdist's own loadgroup reads xdist_group marks
-    from a renamed node id that pytest 9 no longer uses (every test was its own group). Units are sent in the
-    order of collection: the browser journeys, the longest group, start first."""
+    from a renamed node id that pytest 9 no longer uses (every test was its own group). Units are handed out
+    long ones first (long_units_first)."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -55,8 +55,40 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             return xdist_group(nodeid) or nodeid
 
+        def schedule(self) -> None:
+            if self.collection is None:  # the first call: every worker's (identical) collection, long units first
+                for node, collection in self.registered_collections.items():
+                    self.registered_collections[node] = long_units_first(collection)
+            super().schedule()
+
     config.option.loadscopereorder = False
     return ByPath(config, log)
+
+
+# Single tests known to take long (tens of seconds): started with the groups, not left for the end.
+LONG_TESTS = {"tests/mail/test_migration.py"}
+
+
+def long_units_first(nodeids: list[str]) -> list[str]:
+    """The order in which the units of work are handed out: the groups, largest first (the browser journeys, the
+    modules that load the demo), and the LONG_TESTS, then every other test in the order of collection. A group or
+    a long test left for the end would otherwise run alone on one worker while the other idles."""
+    sizes: dict[str, int] = {}
+    for nodeid in nodeids:
+        group = xdist_group(nodeid)
+        if group:
+            sizes[group] = sizes.get(group, 0) + 1
+
+    def rank(item: tuple[int, str]) -> tuple:
+        index, nodeid = item
+        group = xdist_group(nodeid)
+        if group:
+            return (0, -sizes[group], group, index)
+        if nodeid.split("::", 1)[0] in LONG_TESTS:
+            return (1, index)
+        return (2, index)
+
+    return [nodeid for _index, nodeid in sorted(enumerate(nodeids), key=rank)]
 
 
 @pytest.fixture(autouse=True)
