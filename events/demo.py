@@ -58,6 +58,21 @@ class OutcomeSpec:
     done: bool = False
 
 
+# The Kreis Düren's public events take place here: the public event page shows address, access and transit.
+KREISHAUS_DUEREN = {
+    "venue": "Kreishaus Düren",
+    "room": "Großer Sitzungssaal, Erdgeschoss",
+    "street": "Bismarckstraße 16",
+    "postcode": "52351",
+    "town": "Düren",
+    "step_free": True,
+    "hearing_loop": True,
+    "accessibility_notes": "Stufenloser Zugang über den Haupteingang, Aufzug und barrierefreies WC im Erdgeschoss.",
+    "transit_notes": "Vom Bahnhof Düren etwa 10 Minuten zu Fuß; Bushaltestelle „Kreishaus“ direkt vor dem Gebäude. "
+    "Wenige Parkplätze, bitte möglichst mit Bus, Bahn oder Rad anreisen.",
+}
+
+
 @dataclass(frozen=True)
 class EventSpec:
     network: str
@@ -68,7 +83,14 @@ class EventSpec:
     start: time
     end: time
     venue: str = ""
-    address: str = ""
+    room: str = ""
+    street: str = ""
+    postcode: str = ""
+    town: str = ""
+    step_free: bool | None = None
+    hearing_loop: bool = False
+    accessibility_notes: str = ""
+    transit_notes: str = ""
     online_url: str = ""
     capacity: int | None = None
     visibility: str = Visibility.NETWORK
@@ -172,7 +194,7 @@ EVENTS = [
         start=time(14),
         end=time(17),
         venue="Umweltamt der Stadt Dortmund",
-        address="Dortmund",
+        town="Dortmund",
         visibility=Visibility.PUBLIC,
         description=(
             "Nach mehrjähriger Pause wird der preisgekrönte Konsultationskreis Energieeffizienz und Klimaschutz "
@@ -210,7 +232,7 @@ EVENTS = [
         start=time(14),
         end=time(16, 30),
         venue="Fachhochschule Dortmund",
-        address="Dortmund",
+        town="Dortmund",
         topics=("monitoring",),
         agenda=(
             ("14:00", "Ankommen und Rückblick auf den Kick-off", ""),
@@ -228,7 +250,7 @@ EVENTS = [
         start=time(14),
         end=time(16, 30),
         venue="Caritasverband Dortmund",
-        address="Dortmund",
+        town="Dortmund",
         topics=("energiemanagement", "foerdermittel"),
         agenda=(
             ("14:00", "Klimaschutz in sozialen Einrichtungen", "Caritasverband und Diakonisches Werk"),
@@ -266,7 +288,7 @@ EVENTS = [
         start=time(14),
         end=time(16),
         venue="Dortmunder Hafen AG",
-        address="Dortmund",
+        town="Dortmund",
         capacity=3,
         description=(
             "Die Dortmunder Hafen AG zeigt, wie sie Energie spart und Flächen für erneuerbare Energien nutzt. "
@@ -295,7 +317,7 @@ EVENTS = [
         start=time(14),
         end=time(16, 30),
         venue="Umweltamt der Stadt Dortmund",
-        address="Dortmund",
+        town="Dortmund",
         online_url=MEET + "kek-netzwerktreffen",
         capacity=25,
         deadline_days=2,
@@ -322,7 +344,7 @@ EVENTS = [
         start=time(18),
         end=time(20),
         venue="Umweltamt der Stadt Dortmund",
-        address="Dortmund",
+        town="Dortmund",
         capacity=60,
         visibility=Visibility.PUBLIC,
         description=(
@@ -348,7 +370,7 @@ EVENTS = [
         start=time(10),
         end=time(14),
         venue="Geschäftsstelle des Region Köln/Bonn e. V.",
-        address="Köln",
+        town="Köln",
         description=(
             "Das NKK trifft sich in der Regel digital; in Kooperation mit dem Region Köln/Bonn e. V. dieses Mal "
             "in Präsenz, um das Netzwerk zu pflegen und die Kooperation untereinander zu stärken."
@@ -450,7 +472,7 @@ EVENTS = [
         start=time(10),
         end=time(16),
         venue="Energieagentur Rheinland-Pfalz, Regionalbüro Westpfalz",
-        address="Kaiserslautern",
+        town="Kaiserslautern",
         capacity=30,
         visibility=Visibility.PUBLIC,
         description=(
@@ -476,7 +498,7 @@ EVENTS = [
         start=time(10),
         end=time(16),
         venue="Stadthaus Bonn",
-        address="Bonn",
+        town="Bonn",
         capacity=30,
         visibility=Visibility.PUBLIC,
         description=(
@@ -501,8 +523,7 @@ EVENTS = [
         when=date(2024, 4, 25),
         start=time(17),
         end=time(20),
-        venue="Kreishaus Düren",
-        address="Düren",
+        **KREISHAUS_DUEREN,
         visibility=Visibility.PUBLIC,
         description=(
             "Der Kreis Düren will bis 2035 klimaneutral werden. Zum Auftakt der Klima-Roadmap kommen relevante "
@@ -525,8 +546,7 @@ EVENTS = [
         when=date(2024, 6, 13),
         start=time(14),
         end=time(18),
-        venue="Kreishaus Düren",
-        address="Düren",
+        **KREISHAUS_DUEREN,
         description=(
             "Stakeholder*innen erarbeiten fundierte und realisierbare Maßnahmen, von den kleinen Dingen vor der "
             "eigenen Haustür bis zum Klimaschutz in der Industrie."
@@ -547,8 +567,7 @@ EVENTS = [
         when=Ahead(33, 1),
         start=time(18),
         end=time(20, 30),
-        venue="Kreishaus Düren",
-        address="Düren",
+        **KREISHAUS_DUEREN,
         capacity=40,
         visibility=Visibility.PUBLIC,
         deadline_days=3,
@@ -744,7 +763,14 @@ def _event(spec: EventSpec, people: dict[str, Person]) -> Event:
                 ends_at=ends_at,
                 registration_deadline=deadline,
                 venue=spec.venue,
-                address=spec.address,
+                room=spec.room,
+                street=spec.street,
+                postcode=spec.postcode,
+                town=spec.town,
+                step_free=spec.step_free,
+                hearing_loop=spec.hearing_loop,
+                accessibility_notes=spec.accessibility_notes,
+                transit_notes=spec.transit_notes,
                 online_url=spec.online_url,
                 capacity=spec.capacity,
                 visibility=spec.visibility,

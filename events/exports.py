@@ -15,11 +15,11 @@ from operator import attrgetter
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
 from networks.pages import attachment
+from networks.services import slugify_de
 from networks.tabular import XLSX_TYPE, date_text, neutralise
 
 
@@ -59,9 +59,9 @@ def rows(event: Event, registrations: list[Registration]) -> list[list]:
             attended = ""
         result.append(
             [
-                person.name,
-                person.organisation.name if person.organisation else "",
-                person.user.email if person.user else "",
+                r.name,
+                person.organisation.name if person is not None and person.organisation else "",
+                r.email,
                 r.get_status_display(),
                 timezone.localtime(r.queued_at),
                 positions.get(r.pk, ""),
@@ -73,7 +73,7 @@ def rows(event: Event, registrations: list[Registration]) -> list[list]:
 
 def filename(event: Event, ext: str) -> str:
     day = timezone.localtime(event.starts_at).date().isoformat()
-    return f"teilnehmende-{slugify(event.title) or 'termin'}-{day}.{ext}"
+    return f"teilnehmende-{slugify_de(event.title) or 'termin'}-{day}.{ext}"
 
 
 def as_csv(event: Event, registrations: list[Registration]) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from networks.services import slugify_de
 
 PRODID = "-//Klimanetz//Veranstaltungen//DE"
 UID_DOMAIN = "klimanetz"
@@ -26,7 +27,7 @@ def event_uid(event: Event) -> str:
 
 
 def _location(event: Event, show_link: bool) -> str:
-    parts = [p for p in (event.venue, event.address) if p]
+    parts = [event.full_place] if event.full_place else []
     if show_link and event.online_url:
         parts.append(event.online_url)
     return ", ".join(parts)
@@ -70,7 +71,8 @@ def vevent(event: Event, *, show_link: bool, stamp=None) -> icalendar.Event:
     tz = ZoneInfo(settings.TIME_ZONE)
     item = icalendar.Event()
     item.add("uid", event_uid(event))
-    item.add("dtstamp", stamp or timezone.now())
+    # DTSTAMP: the event's last change, not "now": an unchanged calendar is byte for byte the same (stable ETag)
+    item.add("dtstamp", stamp or event.updated_at or timezone.now())
     item.add("dtstart", event.starts_at.astimezone(tz))
     item.add("dtend", event.ends_at.astimezone(tz))
     item.add("summary", event.title)
@@ -99,11 +101,16 @@ def calendar(
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add_component(icalendar.Timezone.from_ical(BERLIN_VTIMEZONE.replace("\n", "\r\n")))
-    stamp = timezone.now()
     links_for = links_for or set()
     for event in events:
-        cal.add_component(vevent(event, show_link=all_links or event.pk in links_for, stamp=stamp))
+        cal.add_component(vevent(event, show_link=all_links or event.pk in links_for))
     return cal.to_ical()
+
+
+def ics_filename(event: Event) -> str:
+    """``buergerwerkstatt-klima-roadmap-2027-01-09.ics``: umlauts spelled out (networks.services.slugify_de)."""
+    day = timezone.localtime(event.starts_at).date()
+    return f"{slugify_de(event.title)[:60].strip('-') or 'termin'}-{day:%Y-%m-%d}.ics"
 
 
 def event_ics(event: Event, *, show_link: bool) -> bytes:

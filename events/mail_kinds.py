@@ -133,3 +133,19 @@ TASK_KINDS = [
         audience=coordinates_a_network,
     ),
 ]
+
+
+# --- Public events without an account (events.services.guests) ----------------------------------------------
+
+KINDS += [
+    MailKind(
+        "event_guest_verify",
+        "events",
+        _("Confirm a registration without an account"),
+        _("You receive this email because this address was entered to register for a public event on Klimanetz."),
+        switchable=False,
+        help=_("When someone registers for a public event with this address, without an account."),
+        order=len(KINDS),
+        audience=lambda person: False,  # goes to addresses, never to a person's settings page
+    ),
+]

@@ -9,6 +9,7 @@ mailed, gets a skipped Notice and no email.
 from __future__ import annotations
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from events import ical
@@ -35,8 +36,26 @@ def _url_in(event, language: str) -> str:
         return event.get_absolute_url()
 
 
+class Guest:
+    """A guest without an account as the email templates and the footer see a person: a name, no settings."""
+
+    pk = None
+
+    def __init__(self, registration: Registration):
+        self.name = registration.guest_name
+        self.language = registration.guest_language or settings.LANGUAGE_CODE
+
+
+def _guest_url(name: str, registration: Registration, language: str) -> str:
+    with translation.override(language):
+        return settings.SITE_URL.rstrip("/") + reverse(name, args=[registration.guest_token])
+
+
 def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
-    """Decide and enqueue one email; returns whether an email was enqueued now."""
+    """Decide and enqueue one email; returns whether an email was enqueued now. A guest (no account) is mailed at
+    the confirmed address, with the cancel link; a walk-in without an address is not mailed."""
+    if registration.is_guest:
+        return _notify_guest(registration, kind, occasion=occasion, extra=extra)
     person = registration.person
     skipped = not mail_wanted(person, code(kind))
     notice, created = Notice.objects.get_or_create(
@@ -54,6 +73,33 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
         "show_link": holds_place and bool(event.online_url),
         **(extra or {}),
     }
+    _enqueue(registration, kind, recipient=person.user.email, person=person, occasion=occasion, context=context)
+    return True
+
+
+def _notify_guest(registration: Registration, kind: str, *, occasion: str, extra: dict | None) -> bool:
+    if not registration.guest_email or registration.verified_at is None:
+        return False
+    _notice, created = Notice.objects.get_or_create(registration=registration, kind=kind, occasion=occasion)
+    if not created:
+        return False
+    guest = Guest(registration)
+    event = registration.event
+    context = {
+        "event": event,
+        "registration": registration,
+        "person": guest,
+        "event_url": settings.SITE_URL.rstrip("/") + _url_in(event, guest.language),
+        "show_link": registration.takes_a_place and bool(event.online_url),
+        "cancel_url": _guest_url("events:guest-cancel", registration, guest.language),
+        **(extra or {}),
+    }
+    _enqueue(registration, kind, recipient=registration.guest_email, person=guest, occasion=occasion, context=context)
+    return True
+
+
+def _enqueue(registration, kind: str, *, recipient: str, person, occasion: str, context: dict) -> None:
+    event, holds_place = registration.event, registration.takes_a_place
     attachments = []
     if kind in WITH_ICS and (holds_place or kind == Notice.Kind.CANCELLED):
         attachments.append(
@@ -64,7 +110,7 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
             }
         )
     outbox_enqueue_template(
-        recipient=person.user.email,
+        recipient=recipient,
         reason=code(kind),
         template=code(kind),
         context=context,
@@ -73,4 +119,3 @@ def notify(registration: Registration, kind: str, *, occasion: str = "", extra: 
         occasion=f"{kind}:{occasion}",
         attachments=attachments,
     )
-    return True

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from events import announcements, views
+from events.views import guests as guest_views
 from events.views import tasks as task_views
 from networks.cache import network_scopes, public_page
 
@@ -59,4 +60,14 @@ urlpatterns += [
     path(network + "ergebnisse/<int:pk>/", task_views.outcome_detail, name="outcome-detail"),
     path(network + "ergebnisse/<int:pk>/bearbeiten/", task_views.outcome_edit, name="outcome-edit"),
     path(network + "ergebnisse/<int:pk>/kommentare/", task_views.outcome_comment, name="outcome-comment"),
+]
+
+# Public events for people without an account (issue 16 §1, §3): registration by email, walk-ins, the Atom feed
+urlpatterns += [
+    path(event + "anmeldung-ohne-konto/", guest_views.guest_register, name="guest-register"),
+    path("veranstaltungen/anmeldung/<slug:token>/", guest_views.guest_confirm, name="guest-confirm"),
+    path("veranstaltungen/anmeldung/<slug:token>/abmelden/", guest_views.guest_cancel, name="guest-cancel"),
+    path(event + "anwesenheit/nachtragen/", guest_views.walk_in_add, name="walk-in-add"),
+    path(event + "anwesenheit/<int:registration>/entfernen/", guest_views.walk_in_remove, name="walk-in-remove"),
+    path(network + "termine/feed.atom", guest_views.network_events_atom, name="network-events-atom"),
 ]

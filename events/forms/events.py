@@ -36,6 +36,41 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+VENUE_FIELDS = (
+    "venue",
+    "room",
+    "street",
+    "postcode",
+    "town",
+    "step_free",
+    "hearing_loop",
+    "accessibility_notes",
+    "transit_notes",
+)
+
+
+class StepFreeSelect(forms.Select):
+    """Step-free access: not stated, yes or no (a missing answer is not a "no")."""
+
+    def __init__(self, attrs=None):
+        choices = (("unknown", _("not stated")), ("true", _("yes")), ("false", _("no")))
+        super().__init__(attrs, choices)
+
+    def format_value(self, value):
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "unknown")
+
+    def value_from_datadict(self, data, files, name):
+        return {"true": True, "false": False}.get(data.get(name))
+
+
+class VenueMixin:
+    def _venue_fields(self):
+        self.fields["step_free"].widget = StepFreeSelect()
+        self.fields["transit_notes"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["accessibility_notes"].widget = forms.Textarea(attrs={"rows": 2})
+        self.fields["postcode"].error_messages["invalid"] = _("Please enter a postcode such as 52351.")
+
+
 class TopicChoiceMixin:
     def _topics_field(self):
         field = self.fields["topics"]
@@ -45,7 +80,7 @@ class TopicChoiceMixin:
         field.label_from_instance = lambda topic: topic.label
 
 
-class EventForm(TopicChoiceMixin, forms.ModelForm):
+class EventForm(VenueMixin, TopicChoiceMixin, forms.ModelForm):
     """One event. New events cannot start in the past; the capacity cannot drop below the places already taken."""
 
     class Meta:
@@ -57,8 +92,7 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
             "format",
             "starts_at",
             "ends_at",
-            "venue",
-            "address",
+            *VENUE_FIELDS,
             "online_url",
             "capacity",
             "registration_deadline",
@@ -79,6 +113,7 @@ class EventForm(TopicChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self._topics_field()
+        self._venue_fields()
         groups = self.fields["working_group"]  # the network's own groups (a meeting of one is on its page)
         groups.queryset = network.working_groups.filter(is_active=True).order_by("name")
         groups.empty_label = _("(the whole network)")
@@ -190,7 +225,7 @@ class EventCancelForm(forms.Form):
     reason = cancel_reason_field()
 
 
-class SeriesForm(TopicChoiceMixin, forms.ModelForm):
+class SeriesForm(VenueMixin, TopicChoiceMixin, forms.ModelForm):
     class Meta:
         model = EventSeries
         formfield_callback = number_formfield  # numbers by the one German rule
@@ -207,8 +242,7 @@ class SeriesForm(TopicChoiceMixin, forms.ModelForm):
             "end_time",
             "until",
             "count",
-            "venue",
-            "address",
+            *VENUE_FIELDS,
             "online_url",
             "capacity",
             "registration_closes_hours",
@@ -232,6 +266,7 @@ class SeriesForm(TopicChoiceMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.network = network
         self._topics_field()
+        self._venue_fields()
         self.fields["ordinal"].required = False
 
     def clean_first_date(self):

@@ -5,11 +5,13 @@ All times are aware datetimes; the portal's zone is Europe/Berlin (settings.TIME
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -52,7 +54,30 @@ class EventFields(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     format = models.CharField(_("format"), max_length=10, choices=Format)
     venue = models.CharField(_("venue"), max_length=200, blank=True, help_text=_("For example: Umweltamt Dortmund"))
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    room = models.CharField(
+        _("room"), max_length=120, blank=True, help_text=_("For example: Großer Sitzungssaal (A 101), 1st floor")
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("postcode"), max_length=10, blank=True, validators=[RegexValidator(r"^[0-9A-Za-z -]{3,10}$")]
+    )
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    step_free = models.BooleanField(
+        _("step-free access"), null=True, blank=True, help_text=_("Can people in a wheelchair reach the room?")
+    )
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    accessibility_notes = models.CharField(
+        _("accessibility notes"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example: lift at the side entrance, accessible toilet, sign language interpreting."),
+    )
+    transit_notes = models.CharField(
+        _("getting there"),
+        max_length=500,
+        blank=True,
+        help_text=_("Public transport and parking, e.g. “Bus 201 to Kreishaus, 5 minutes from Düren station”."),
+    )
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("Only registered participants and the coordination see the link.")
     )
@@ -76,6 +101,25 @@ class EventFields(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def address(self) -> str:
+        """The postal address on one line: 'Bismarckstraße 16, 52351 Düren' (without the venue's name)."""
+        place = " ".join(part for part in (self.postcode, self.town) if part)
+        return ", ".join(part for part in (self.street, place) if part)
+
+    @property
+    def full_place(self) -> str:
+        """Venue, room and address on one line (calendar files, emails)."""
+        return ", ".join(part for part in (self.venue, self.room, self.address) if part)
+
+    @property
+    def map_url(self) -> str:
+        """A search for the address on OpenStreetMap (a link, nothing embedded); empty without a street or town."""
+        if not (self.street or self.town):
+            return ""
+        query = ", ".join(part for part in (self.venue if not self.street else "", self.address) if part)
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
     def clean_place(self) -> dict:
         errors = {}
@@ -423,35 +467,87 @@ class RegistrationQuerySet(models.QuerySet):
         return self.annotate(waiting_position=Coalesce(Subquery(ahead, output_field=models.IntegerField()), 0) + 1)
 
 
+def new_guest_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class Registration(models.Model):
+    """A place, a waiting-list place or a cancellation: of a person with an account, or of a guest without one
+    (public events: name and a verified email; ``guest_token`` opens the verification and cancel links), or a
+    walk-in the coordination added to the attendance (name only, optionally linked to a person)."""
+
     class Status(models.TextChoices):
+        PENDING = "pending", _("email not confirmed yet")
         REGISTERED = "registered", _("registered")
         WAITING = "waiting", _("waiting list")
         CANCELLED = "cancelled", _("cancelled")
         ATTENDED = "attended", _("attended")
 
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", _("on site")
+        ONLINE = "online", _("online")
+
     TAKES_A_PLACE = (Status.REGISTERED, Status.ATTENDED)
     QUEUE_ORDER = ("queued_at", "pk")  # first come, first served: places, waiting list and promotion
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations", null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status)
+    mode = models.CharField(_("taking part"), max_length=10, choices=Mode, blank=True)
+    guest_name = models.CharField(_("name"), max_length=200, blank=True)
+    guest_email = models.EmailField(_("email"), blank=True)
+    guest_language = models.CharField(max_length=8, blank=True, editable=False)
+    guest_token = models.CharField(max_length=64, blank=True, editable=False)
+    verified_at = models.DateTimeField(_("email confirmed"), null=True, blank=True, editable=False)
+    walk_in = models.BooleanField(_("came without registering"), default=False)
     queued_at = models.DateTimeField(_("in the queue since"), default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "guest_token"])
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["queued_at", "pk"]
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
-        constraints = [models.UniqueConstraint(fields=["event", "person"], name="registration_one_per_person")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="registration_one_per_person"),
+            models.UniqueConstraint(
+                fields=["event", "guest_email"],
+                condition=Q(person__isnull=True) & ~Q(guest_email=""),
+                name="registration_one_per_guest_email",
+            ),
+            models.UniqueConstraint(
+                fields=["guest_token"], condition=~Q(guest_token=""), name="registration_guest_token_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(guest_name=""),
+                name="registration_person_or_name",
+                violation_error_message=_("A registration needs a person or a name."),
+            ),
+        ]
         indexes = [models.Index(fields=["event", "status", "queued_at"], name="registration_queue_idx")]
 
     def __str__(self) -> str:
-        return f"{self.person} – {self.event} ({self.get_status_display()})"
+        return f"{self.name} – {self.event} ({self.get_status_display()})"
+
+    @property
+    def is_guest(self) -> bool:
+        """Without an account: a public registration by email or a walk-in not linked to a person."""
+        return self.person_id is None
+
+    @property
+    def name(self) -> str:
+        return self.person.name if self.person_id else self.guest_name
+
+    @property
+    def email(self) -> str:
+        if self.person_id:
+            return self.person.user.email if self.person.user_id else ""
+        return self.guest_email
 
     @property
     def takes_a_place(self) -> bool:

@@ -17,13 +17,31 @@ from events.notifications import notify
 from events.services.registration import _promote_waiting
 from networks.models import Person
 
-SIGNIFICANT_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "format", "title")
+SIGNIFICANT_FIELDS = (
+    "starts_at",
+    "ends_at",
+    "venue",
+    "room",
+    "street",
+    "postcode",
+    "town",
+    "online_url",
+    "format",
+    "title",
+)
 SERIES_TEMPLATE_FIELDS = (
     "title",
     "kind",
     "format",
     "venue",
-    "address",
+    "room",
+    "street",
+    "postcode",
+    "town",
+    "step_free",
+    "hearing_loop",
+    "accessibility_notes",
+    "transit_notes",
     "online_url",
     "capacity",
     "visibility",

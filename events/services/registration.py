@@ -50,24 +50,33 @@ def _check_open(event: Event, now: datetime) -> None:
         raise RegistrationError("deadline")
 
 
-def registration_register(*, event: Event, person: Person) -> Registration:
-    """Register, or join the waiting list when the event is full. Registering again changes nothing."""
+def _place_or_wait(event: Event) -> str:
+    """The status of a new registration: a place while there is one, else the waiting list. Call with the event
+    locked."""
+    taken = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()
+    full = event.capacity is not None and taken >= event.capacity
+    return Registration.Status.WAITING if full else Registration.Status.REGISTERED
+
+
+def registration_register(*, event: Event, person: Person, mode: str = "") -> Registration:
+    """Register, or join the waiting list when the event is full. Registering again changes nothing.
+    ``mode``: on site or online, asked for hybrid events."""
     with transaction.atomic():
         event = Event.objects.select_for_update().select_related("network").get(pk=event.pk)
         # Taken under the lock: the queue order is the order in which places were decided.
         now = timezone.now()
         _check_open(event, now)
         registration = Registration.objects.filter(event=event, person=person).first()
-        if registration and registration.status != Registration.Status.CANCELLED:
+        if registration and registration.status not in (Registration.Status.CANCELLED, Registration.Status.PENDING):
             return registration
-        taken = event.registrations.filter(status__in=Registration.TAKES_A_PLACE).count()
-        full = event.capacity is not None and taken >= event.capacity
-        status = Registration.Status.WAITING if full else Registration.Status.REGISTERED
+        status = _place_or_wait(event)
         if registration is None:
-            registration = Registration.objects.create(event=event, person=person, status=status, queued_at=now)
+            registration = Registration.objects.create(
+                event=event, person=person, status=status, queued_at=now, mode=mode
+            )
         else:
-            registration.status, registration.queued_at = status, now
-            registration.save(update_fields=["status", "queued_at", "updated_at"])
+            registration.status, registration.queued_at, registration.mode = status, now, mode
+            registration.save(update_fields=["status", "queued_at", "mode", "updated_at"])
         registration.event = event
         notify(registration, Notice.Kind.CONFIRMATION, occasion=now.isoformat())
     return registration
@@ -116,7 +125,7 @@ def attendance_set(*, event: Event, attended: set[int]) -> int:
     if not event.has_started:
         raise ValidationError(_("Attendance can be recorded once the event has started."))
     with transaction.atomic():
-        places = list(event.registrations.filter(status__in=Registration.TAKES_A_PLACE))
+        places = list(event.registrations.filter(status__in=Registration.TAKES_A_PLACE, walk_in=False))
         if attended - {registration.pk for registration in places}:
             raise ValidationError(_("Only registered participants can be marked as attended."))
         now, changed = timezone.now(), []

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header, parse_etags
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,6 +27,7 @@ from events.forms.calendar import CalendarViewForm
 from events.models import CalendarToken, Event, Registration, Visibility, holds_a_place
 from networks import cache as page_cache
 from networks.access import access_network
+from networks.filtering import ignore_unknown
 from networks.models import Network, NetworkRole
 from networks.pages import network_context, page_of, person_of
 from networks.services import person_ensure
@@ -70,8 +70,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
     person = person_of(request)
     events = Event.objects.visible_to(request.user).for_list().with_my_status(person).order_by("starts_at", "pk")
     event_filter = EventFilter(request.GET, queryset=events, user=request.user)
+    notes = ignore_unknown(event_filter)  # an unknown value is ignored with a note, as in every list
     page = page_of(request, event_filter.qs)
-    return render(request, "events/event_list.html", {"filter": event_filter, "page": page, "person": person})
+    context = {"filter": event_filter, "filter_notes": notes, "page": page, "person": person}
+    return render(request, "events/event_list.html", context)
 
 
 @require_safe
@@ -142,9 +144,7 @@ def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     person = person_of(request)
     registration = Registration.objects.filter(event=event, person=person).first() if person else None
     body = ical.event_ics(event, show_link=can_see_link(request.user, event, registration))
-    day = timezone.localtime(event.starts_at, _zone()).date()
-    filename = f"{slugify(event.title)[:60] or 'termin'}-{day:%Y-%m-%d}.ics"
-    return _ics_response(body, filename, attachment=True, cache="private, no-cache")
+    return _ics_response(body, ical.ics_filename(event), attachment=True, cache="private, no-cache")
 
 
 def _feed_window():

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events import access, announcements, services
+from events import access, announcements, services, structured_data
 from events.forms.events import (
     AgendaFormSet,
     EventCancelForm,
@@ -24,7 +24,9 @@ from events.forms.events import (
     agenda_check,
     agenda_items,
 )
-from events.models import Event, Registration
+from events.forms.participation import GuestRegistrationForm, ModeForm
+from events.models import Event, Format, Registration
+from events.services import guests
 from events.views.tasks import source_thread, thread_initial
 from networks.access import access_network, access_network_manage
 from networks.models import Topic
@@ -65,6 +67,12 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         all_topics=list(Topic.objects.order_by("name")) if is_member and event.is_office_hour else [],
         now=timezone.now(),
         invitation=announcements.invitation_of(event) if can_manage else None,
+        # public events: schema.org JSON-LD; people without an account register with their email
+        json_ld=structured_data.json_ld_script(event) if guests.can_register_as_guest(event) else "",
+        guest_form=GuestRegistrationForm(event=event)
+        if not request.user.is_authenticated and guests.can_register_as_guest(event) and event.registration_open
+        else None,
+        mode_form=ModeForm(event=event) if event.format == Format.HYBRID else None,
     )
     return render(request, "events/event_detail.html", context)
 

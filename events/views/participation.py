@@ -13,8 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events import access, exports, services
-from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
-from events.models import Event, Kind, Question, Registration
+from events.forms.participation import (
+    AnswerForm,
+    AttendanceForm,
+    FaqFilter,
+    ModeForm,
+    QuestionForm,
+    QuestionRemoveForm,
+    WalkInForm,
+)
+from events.models import Event, Format, Kind, Question, Registration
+from events.views.guests import walk_in_people
 from networks import access as network_access
 from networks.channel import selectors as channel_selectors
 from networks.models import Network
@@ -43,10 +52,16 @@ def register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if person is None:
         messages.error(request, _("Your account has no profile yet. Please complete your profile first."))
         return redirect(event)
-    already = Registration.objects.filter(event=event, person=person).exclude(status=Registration.Status.CANCELLED)
+    mode = ModeForm(request.POST, event=event)  # hybrid events: on site or online
+    if not mode.is_valid():
+        messages.error(request, " ".join(e for errors in mode.errors.values() for e in errors))
+        return redirect(event.get_absolute_url() + "#registration")
+    already = Registration.objects.filter(event=event, person=person).exclude(
+        status__in=[Registration.Status.CANCELLED, Registration.Status.PENDING]
+    )
     was_active = already.exists()
     try:
-        registration = services.registration_register(event=event, person=person)
+        registration = services.registration_register(event=event, person=person, mode=mode.chosen_mode)
     except services.RegistrationError as error:
         messages.error(request, str(error))
         return redirect(event)
@@ -107,17 +122,30 @@ def participant_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     counts = dict.fromkeys(Registration.Status.values, 0)
     for registration in registrations:
         counts[registration.status] += 1
-    places = [r for r in registrations if r.takes_a_place]
+    places = [r for r in registrations if r.takes_a_place and not r.walk_in]
     started = event.has_started
+    holding = [r for r in registrations if r.takes_a_place]
+    modes = [
+        (label, sum(1 for r in holding if r.mode == value)) for value, label in Registration.Mode.choices
+    ]  # hybrid events: how many come on site, how many online (of those holding a place)
     context = network_context(
         request,
         network,
         event=event,
         registrations=registrations,
-        counts=[(label, counts[value], value) for value, label in Registration.Status.choices],
+        counts=[
+            (label, counts[value], value)
+            for value, label in Registration.Status.choices
+            if counts[value] or value != Registration.Status.PENDING
+        ],
         holding=counts[Registration.Status.REGISTERED] + counts[Registration.Status.ATTENDED],
+        modes=modes if event.format == Format.HYBRID else [],
         started=started,
         attendance_form=AttendanceForm(registrations=places) if started and places else None,
+        walk_ins=[r for r in registrations if r.walk_in],
+        walk_in_form=WalkInForm(event=event, people=walk_in_people(network))
+        if started and not event.is_cancelled
+        else None,
     )
     return render(request, "events/participant_list.html", context)
 
@@ -139,7 +167,9 @@ def participant_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> Ht
 def attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _network, event = _managing(request, slug, pk)
     places = list(
-        event.registrations.filter(status__in=Registration.TAKES_A_PLACE).select_related("person").order_by("pk")
+        event.registrations.filter(status__in=Registration.TAKES_A_PLACE, walk_in=False)
+        .select_related("person")
+        .order_by("pk")
     )
     form = AttendanceForm(request.POST, registrations=places)
     back = reverse("events:participant-list", args=[event.network.slug, event.pk])

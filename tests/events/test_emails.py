@@ -29,7 +29,9 @@ def event(db):
         title="Netzwerktreffen Wärme & Strom",
         format=Format.HYBRID,
         venue="Umweltamt Dortmund",
-        address="Brückstraße 45, 44135 Dortmund",
+        street="Brückstraße 45",
+        postcode="44135",
+        town="Dortmund",
         online_url="https://meet.example.org/kek-treffen",
         starts_at=berlin(2030, 12, 10, 10),  # a Tuesday
         ends_at=berlin(2030, 12, 10, 11, 30),

@@ -27,7 +27,7 @@ def _moved(event, days=1) -> dict:
         title=event.title,
         format="online",
         venue="",
-        address="",
+        town="",
         online_url=event.online_url,
         starts_at=_local(start),
         ends_at=_local(start + timedelta(hours=2)),
