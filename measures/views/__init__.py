@@ -1,6 +1,7 @@
 """Views of the measures app, one module per area; urls.py sees them all here."""
 
 from measures.views.data import (  # noqa: F401
+    datapackage,
     import_job,
     import_job_status,
     measure_export,

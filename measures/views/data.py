@@ -13,8 +13,6 @@ is then and writes all of them in one transaction, or none (measures.services.im
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.conf import settings
@@ -22,19 +20,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+from django.utils import translation
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from events.exports import neutralise
-from measures import access, exports, importing, selectors
+from measures import access, exports, importing, opendata, selectors
+from measures.filters import MeasureFilter, sortable
 from measures.forms.data import ImportConfirmForm, ImportForm
 from measures.models import Measure, MeasureImport, Roadmap
-from measures.public import OPEN_DATA_COLUMNS, OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
+from measures.public import OPEN_DATA_FIELDS, PublicMeasure, open_data_rows
 from measures.services import imports
+from measures.views.listing import filter_query
+from networks.filtering import ignore_unknown
 from networks.pages import person_of
 
 PREVIEW_ROWS = 500  # rows listed per group on the preview page; bad rows are always listed in full
@@ -187,63 +185,64 @@ def measure_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     raise Http404
 
 
-def _absolute(path_name: str, *args) -> str:
-    """An absolute URL without language prefix (open data is kept and shared for years)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return settings.SITE_URL.rstrip("/") + reverse(path_name, args=args)
+def _filtered(request: HttpRequest, roadmap: Roadmap):
+    """The published measures the list with this query string shows, in its order; the notes on ignored values;
+    None when a filter value is bad in another way (the caller answers 400)."""
+    measures = selectors.with_latest_percent(sortable(selectors.public_measures(roadmap)))
+    measure_filter = MeasureFilter(request.GET, queryset=measures.select_related("lead_organisation"), roadmap=roadmap)
+    notes = ignore_unknown(measure_filter)
+    if not measure_filter.is_valid():
+        return None, notes, ""
+    measures = list(measure_filter.qs)
+    for measure in measures:
+        measure.roadmap = roadmap  # for its URL, without joining the roadmap again
+    return measures, notes, filter_query(measure_filter.data).lstrip("?")
 
 
-def _open_data_response(body: str, content_type: str, filename: str, roadmap: Roadmap, *, attachment: bool):
-    response = HttpResponse(body.encode("utf-8"), content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
-    response["X-License"] = roadmap.licence
-    if roadmap.licence_url:
-        response["Link"] = f'<{roadmap.licence_url}>; rel="license"'
-    if roadmap.published:
-        response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralise(value)  # text a spreadsheet would run as a formula (=, +, -, @) gets an apostrophe
-    return str(value)
+def _bad_filter() -> HttpResponse:
+    return HttpResponse(
+        _("A filter value is not valid (for example a search longer than 100 characters)."),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require_safe  # HEAD too: data portals check their resource links with it
 def open_data(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """The roadmap's published measures as CSV (one header row, units in it) or documented JSON."""
+    """The roadmap's published measures as CSV or XLSX for spreadsheets (German, opendata.measure_columns) or as
+    JSON with the machine codes; filtered and sorted as the measure list with the same query string."""
     roadmap = access.access_roadmap(request.user, slug)
-    measures = selectors.with_latest_percent(selectors.public_measures(roadmap)).select_related("lead_organisation")
-    measures = list(measures.order_by("code", "pk"))
-    for measure in measures:
-        measure.roadmap = roadmap
-    with translation.override(settings.LANGUAGE_CODE):
-        rows = open_data_rows([PublicMeasure(m) for m in measures])
-    filename = f"{roadmap.slug}-{timezone.localdate().isoformat()}.{fmt}"  # the day the data were taken
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: comma, CRLF, quotes doubled where needed
-        writer.writerow([header for _key, header, _getter in OPEN_DATA_COLUMNS])
-        writer.writerows([_csv_value(row[key]) for key, _header, _getter in OPEN_DATA_COLUMNS] for row in rows)
-        return _open_data_response(
-            out.getvalue(), "text/csv; charset=utf-8; header=present", filename, roadmap, attachment=True
+    measures, notes, filters = _filtered(request, roadmap)
+    if measures is None:
+        return _bad_filter()
+    public = [PublicMeasure(m) for m in measures]
+    if fmt in ("csv", "xlsx"):
+        return opendata.table_response(
+            roadmap,
+            name="massnahmen",
+            title="Maßnahmen",
+            columns=opendata.measure_columns(),
+            items=public,
+            fmt=fmt,
+            notes=notes,
+            filters=filters,
         )
+    with translation.override(settings.LANGUAGE_CODE):
+        rows = open_data_rows(public)
     data = {
-        "roadmap": {
-            "title": roadmap.title,
-            "organisation": roadmap.organisation.name,
-            "target_year": roadmap.target_year,
-            "licence": roadmap.licence,
-            "licence_url": roadmap.licence_url,
-            "url": _absolute("measures:roadmap", roadmap.slug),
-        },
+        "roadmap": opendata.roadmap_json(roadmap),
+        "filters": filters,
+        "notes": notes,
         "fields": OPEN_DATA_FIELDS,
         "measures": rows,
     }
-    body = json.dumps(data, ensure_ascii=False, indent=1)
-    return _open_data_response(body, "application/json; charset=utf-8", filename, roadmap, attachment=False)
+    return opendata.json_response(roadmap, data, "massnahmen", notes=notes)
+
+
+@require_safe
+def datapackage(request: HttpRequest, slug: str) -> HttpResponse:
+    """The roadmap's open data described as a Frictionless Data Package (every table, its columns and formats)."""
+    roadmap = access.access_roadmap(request.user, slug)
+    body = json.dumps(opendata.datapackage(roadmap), ensure_ascii=False, indent=1).encode("utf-8")
+    response = opendata.response(body, "application/json; charset=utf-8", "datapackage.json", roadmap, attachment=False)
+    return response
