@@ -8,7 +8,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("measures")
 
     def ready(self) -> None:
-        from measures import mail_kinds, network_roadmaps_panel, panels, pledge_panel, search
+        from measures import mail_kinds, panels, pledge_panel, search
         from networks import mail
         from networks import panels as extension_points
 
@@ -16,7 +16,6 @@ class MeasuresConfig(AppConfig):
         extension_points.register("home", panels.HOME_ROADMAPS)
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)
-        extension_points.register("network_detail", network_roadmaps_panel.NETWORK_ROADMAPS)
         search.register_sources()  # roadmaps and measures in the one search (networks.search)
         from measures import participation_panels
         from measures.services import follows
@@ -28,7 +27,17 @@ class MeasuresConfig(AppConfig):
 
 def _watch_for_page_cache() -> None:
     """Public roadmap pages cached by networks.cache: a roadmap's overview, measure list and measures."""
-    from measures.models import Comment, Measure, MeasureLink, MeasureUpdate, Milestone, Proposal, Roadmap
+    from measures.models import (
+        Comment,
+        Feedback,
+        Measure,
+        MeasureLink,
+        MeasureUpdate,
+        Milestone,
+        ParticipationPhase,
+        Proposal,
+        Roadmap,
+    )
     from networks import cache
 
     def roadmap_slug(**lookup) -> str | None:
@@ -43,5 +52,13 @@ def _watch_for_page_cache() -> None:
     cache.watch(Roadmap, cache.everything)  # its address may change; listed on the home page
     cache.watch(Measure, of_roadmap_child)
     cache.watch(Proposal, of_roadmap_child)
-    for model in (Milestone, MeasureUpdate, Comment, MeasureLink):
+    cache.watch(ParticipationPhase, of_roadmap_child)
+    for model in (Milestone, MeasureUpdate, MeasureLink, Feedback):
         cache.watch(model, of_measure_child)
+
+    def of_comment(instance) -> tuple[str, ...]:  # on a measure or on a proposal
+        if instance.measure_id:
+            return of_measure_child(instance)
+        return cache.of_roadmap(roadmap_slug(proposals=instance.proposal_id))
+
+    cache.watch(Comment, of_comment)
