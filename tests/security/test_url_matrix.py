@@ -92,6 +92,48 @@ def rep(report: str, **extra):
     return lambda w: {"pk": w.o[report].pk, **extra}
 
 
+def _follow_token(w):
+    from measures.models import Follow
+    from measures.services.follows import unsubscribe_token
+
+    follow, _ = Follow.objects.get_or_create(person=w.people["citizen"], kind="measure", object_id=w.measure.pk)
+    return {"token": unsubscribe_token(follow)}
+
+
+def _feedback(w, **extra):
+    from measures.models import Feedback
+
+    feedback, _ = Feedback.objects.get_or_create(
+        measure=w.measure,
+        email="feedback@example.org",
+        defaults={"text": "Rückmeldung", "netiquette_at": w.measure.created_at, **extra},
+    )
+    return feedback
+
+
+def _feedback_token(w):
+    from measures.services.feedback import feedback_token
+
+    return {"token": feedback_token(_feedback(w))}
+
+
+def _feedback_verified(w):
+    feedback = _feedback(w)
+    type(feedback).objects.filter(pk=feedback.pk).update(verified_at=w.measure.created_at)
+    return {**rm(w), "pk": feedback.pk}
+
+
+def _phase(w):
+    from datetime import date
+
+    from measures.models import ParticipationPhase
+
+    phase, _ = ParticipationPhase.objects.get_or_create(
+        roadmap=w.roadmap, title="Ideen sammeln", defaults={"starts": date(2027, 1, 1), "ends": date(2027, 3, 31)}
+    )
+    return {**rm(w), "pk": phase.pk}
+
+
 TABLE: list[Row] = [
     # --- top level -------------------------------------------------------------------------------------------
     Row("healthz", none, EVERYONE),
@@ -367,6 +409,59 @@ TABLE: list[Row] = [
     Row("measures:proposal-moderate", lambda w: {**rm(w), "pk": w.proposal_pending.pk}, POST_ONLY, done(EDITORS)),
     Row("measures:proposal-to-measure", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(EDITORS)),
     Row("measures:comment-moderate", lambda w: {**rm(w), "pk": w.comment_pending.pk}, POST_ONLY, done(EDITORS)),
+    # --- measures: participation both ways (issue 16 §2) ----------------------------------------------------------
+    Row("measures:follow-roadmap", rm, POST_ONLY, done(LOGGED_IN)),
+    Row("measures:follow-measure", lambda w: {**rm(w), "key": w.measure.slug}, POST_ONLY, done(LOGGED_IN)),
+    Row(
+        "measures:follow-measure",
+        lambda w: {**rm(w), "key": w.measure_hidden.slug},
+        POST_ONLY,
+        ex(NOT_FOUND, anonymous=LOGIN, editor=REDIRECT, staff=REDIRECT),
+        note="an unpublished measure: only its editors can follow it",
+    ),
+    Row("measures:follow-proposal", lambda w: {**rm(w), "key": w.proposal.pk}, POST_ONLY, done(LOGGED_IN)),
+    Row(
+        "measures:follow-proposal",
+        lambda w: {**rm(w), "key": w.proposal_pending.pk},
+        POST_ONLY,
+        ex(NOT_FOUND, anonymous=LOGIN, citizen=REDIRECT, editor=REDIRECT, staff=REDIRECT),
+        note="a pending proposal: its author and the editors",
+    ),
+    Row("measures:follows", none, LOGGED_IN, post=done(LOGGED_IN)),
+    Row("measures:follow-unsubscribe", _follow_token, EVERYONE, post=EVERYONE, note="one click from the email"),
+    Row(
+        "measures:feedback-create",
+        lambda w: {**rm(w), "measure": w.measure.slug},
+        EVERYONE,
+        post=done(EVERYONE, BAD),
+        note="feedback without an account",
+    ),
+    Row(
+        "measures:feedback-create",
+        lambda w: {**rm(w), "measure": w.measure_hidden.slug},
+        {**EDITORS_HIDDEN, "anonymous": NOT_FOUND},
+    ),
+    Row("measures:feedback-verify", _feedback_token, EVERYONE, post=EVERYONE),
+    Row("measures:proposal-comment-create", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(LOGGED_IN)),
+    Row(
+        "measures:proposal-comment-create",
+        lambda w: {**rm(w), "pk": w.proposal_pending.pk},
+        POST_ONLY,
+        ex(NOT_FOUND, anonymous=LOGIN, citizen=REDIRECT, editor=REDIRECT, staff=REDIRECT),
+        note="a pending proposal takes no comments: back with a message",
+    ),
+    Row("measures:proposal-unsupport", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(LOGGED_IN)),
+    Row("measures:comment-report", lambda w: {**rm(w), "pk": w.comment.pk}, LOGGED_IN, post=done(LOGGED_IN, BAD)),
+    Row(
+        "measures:comment-report",
+        lambda w: {**rm(w), "pk": w.comment_pending.pk},
+        ex(NOT_FOUND, anonymous=LOGIN),
+        note="only published comments can be reported",
+    ),
+    Row("measures:proposal-answer", lambda w: {**rm(w), "pk": w.proposal.pk}, POST_ONLY, done(EDITORS, BAD)),
+    Row("measures:feedback-moderate", _feedback_verified, POST_ONLY, done(EDITORS)),
+    Row("measures:phases", rm, EDITORS, post=done(EDITORS, BAD)),
+    Row("measures:phase-delete", _phase, POST_ONLY, done(EDITORS)),
     # --- measures: pledges of a network's member organisations -----------------------------------------------------
     Row("measures:pledge-list", net, EVERYONE),
     Row(
