@@ -122,8 +122,12 @@ def thread_create(
 
 
 @transaction.atomic
-def post_reply(*, thread: Thread, author: Person, body: str, via: str = Post.Via.WEB, attachments=()) -> Post:
-    """A reply at the end of ``thread`` (numbered under the thread's row lock: two at once get 5 and 6)."""
+def post_reply(
+    *, thread: Thread, author: Person, body: str, via: str = Post.Via.WEB, attachments=(), notify_now: bool = True
+) -> Post:
+    """A reply at the end of ``thread`` (numbered under the thread's row lock: two at once get 5 and 6).
+    ``notify_now=False``: the caller hands the readers' emails to ``networks.channel.tasks.posts_notify`` (inbound
+    replies, in batches)."""
     network = thread.network
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     thread.network = network
@@ -139,7 +143,8 @@ def post_reply(*, thread: Thread, author: Person, body: str, via: str = Post.Via
     thread.post_count, thread.last_post_at, thread.last_post_by = number, now, author
     thread.save(update_fields=["post_count", "last_post_at", "last_post_by"])
     _mark_read(person=author, thread=thread, number=number)
-    notify.post_created(post)
+    if notify_now:
+        notify.post_created(post)
     return post
 
 

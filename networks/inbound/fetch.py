@@ -7,7 +7,9 @@ empty).
 
 Per run: log in, search the folder for unseen messages (UNSEEN), read each with BODY.PEEK (reading does not mark
 it seen), ``services.process`` it (its transaction commits the post, the refusal or the drop together with the
-row that says the message was taken), then move the handled messages into ``INBOUND_IMAP_DONE_FOLDER``
+row that says the message was taken), in batches of ``BATCH``: each batch reindexes the search once and hands
+its posts' emails to one Celery task (networks.channel.tasks.posts_notify), then moves the handled messages into
+``INBOUND_IMAP_DONE_FOLDER``
 (default "Klimanetz/Verarbeitet", created when missing; the mailbox keeps every message for the operator, the
 inbox stays empty). With ``INBOUND_IMAP_DONE_FOLDER=""`` handled messages are only flagged \\Seen in place.
 
@@ -25,6 +27,7 @@ import ssl
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -33,6 +36,7 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted, MailMe
 from imap_tools.errors import MailboxFolderCreateError
 
 from networks.inbound import services
+from networks.search import registry as search_registry
 
 logger = logging.getLogger(__name__)
 
@@ -143,12 +147,25 @@ def fetch_and_process(url: str | None = None, *, limit: int | None = 500) -> Fet
     started = time.perf_counter()
     with connect(config) as mailbox:
         folder = done_folder(mailbox)
-        handled: list[str] = []
-        try:
-            for message in mailbox.fetch(AND(seen=False), mark_seen=False, limit=limit, bulk=BATCH):
+        messages = iter(mailbox.fetch(AND(seen=False), mark_seen=False, limit=limit, bulk=BATCH))
+        while batch := list(islice(messages, BATCH)):
+            _process_batch(batch, report, mailbox, folder)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _process_batch(batch: list, report: FetchReport, mailbox, folder: str) -> None:
+    """Each message in its own transaction; the batch's search reindex runs once at its end
+    (networks.search.registry.deferred), its posts' emails go to one task (networks.channel.tasks.posts_notify),
+    then the handled messages are moved. A database error stops the run after handing over what committed."""
+    handled: list[str] = []
+    posted: list[int] = []
+    try:
+        with search_registry.deferred():
+            for message in batch:
                 report.seen += 1
                 try:
-                    result = services.process(message.raw)
+                    result = services.process(message.raw, posted=posted)
                 except DatabaseError:
                     raise  # the database is away: stop; the message stays unseen for the next run
                 except Exception as error:  # noqa: BLE001 (one bad message must not stop the others)
@@ -156,10 +173,6 @@ def fetch_and_process(url: str | None = None, *, limit: int | None = 500) -> Fet
                     result = services.record_failure(message.raw, error)
                 report.outcomes[result.outcome] += 1
                 handled.append(message.uid)
-                if len(handled) >= BATCH:
-                    _finish(mailbox, handled, folder)
-                    handled = []
-        finally:
-            _finish(mailbox, handled, folder)
-    report.seconds = time.perf_counter() - started
-    return report
+    finally:
+        services.notify_posts(posted)
+        _finish(mailbox, handled, folder)

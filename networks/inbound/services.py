@@ -38,7 +38,7 @@ from networks.inbound import tokens
 from networks.inbound.models import InboundMessage
 from networks.inbound.parsing import ParsedMessage, message_key, parse_message
 from networks.models import Person
-from networks.outbox import outbox_enqueue_template
+from networks.outbox import outbox_enqueue_template, queue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +187,9 @@ def _post(row: InboundMessage, parsed: ParsedMessage, *, thread, person: Person)
     try:
         with transaction.atomic():
             documents, refused = _store_attachments(parsed, thread=thread, person=person)
-            post = post_reply(thread=thread, author=person, body=parsed.reply, via="email", attachments=documents)
+            post = post_reply(
+                thread=thread, author=person, body=parsed.reply, via="email", attachments=documents, notify_now=False
+            )
     except PermissionDenied:
         _forget_files(documents)
         _refuse(row, parsed, _denied_reason(person, thread), thread=thread)
@@ -267,8 +269,12 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
     _post(row, parsed, thread=thread, person=person)
 
 
-def process(raw: bytes) -> Result:
-    """Take one message from the mailbox: post it, refuse it or drop it; at most once per Message-ID."""
+def process(raw: bytes, *, posted: list[int] | None = None) -> Result:
+    """Take one message from the mailbox: post it, refuse it or drop it; at most once per Message-ID.
+
+    The readers' emails of a new post are not written here (they were about half the time of a reply): they go to
+    ``networks.channel.tasks.posts_notify`` after the commit. ``posted``: a list of a batch (networks.inbound.fetch)
+    that collects the new post's id, and the batch hands all of them to one task at its end."""
     try:
         parsed = parse_message(raw)
     except Exception as error:  # noqa: BLE001 (a message the email package cannot read at all)
@@ -290,7 +296,20 @@ def process(raw: bytes) -> Result:
             raise
         return Result("duplicate", message=taken)
     logger.info("inbound %s from %s: %s %s", row.message_id, row.sender, row.outcome, row.reason)
+    if row.outcome == Outcome.POSTED and row.post_id is not None:
+        if posted is not None:
+            posted.append(row.post_id)
+        else:
+            notify_posts([row.post_id])
     return Result(row.outcome, row.reason, row)
+
+
+def notify_posts(post_ids: list[int]) -> None:
+    """Hand the readers' emails of these posts to the worker once the transaction commits (at once outside one)."""
+    from networks.channel.tasks import posts_notify
+
+    if post_ids:
+        queue_on_commit(posts_notify, list(post_ids))
 
 
 def record_failure(raw: bytes, error: Exception) -> Result:

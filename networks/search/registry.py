@@ -202,9 +202,31 @@ class _Batch:
         self.pending = {}
 
 
+@contextmanager
+def deferred():
+    """Reindex once at the end what several transactions changed (a batch of inbound replies, each message its own
+    transaction): their batches' flushes are collected and run together, one ``index.update`` per kind, instead of
+    one per transaction. What a rolled-back transaction changed never gets here (its batch is not flushed).
+    Nested use joins the outer collection."""
+    if getattr(_state, "deferred", None) is not None:
+        yield
+        return
+    _state.deferred = collected = {}
+    try:
+        yield
+    finally:
+        _state.deferred = None
+        for kind, pks in collected.items():
+            _run(kind, pks)
+
+
 def _run(kind: str, pks: set[int]) -> None:
     from networks.search import index, tasks
 
+    collecting = getattr(_state, "deferred", None)
+    if collecting is not None:  # inside deferred(): at its end
+        collecting.setdefault(kind, set()).update(pks)
+        return
     if len(pks) > INLINE_LIMIT:
         tasks.reindex_objects.delay(kind, sorted(pks))
     else:

@@ -137,11 +137,11 @@ def test_crash_mid_batch_loses_nothing_and_duplicates_nothing(personas, thread, 
     real = services.process
     calls = []
 
-    def database_gone_at_the_second(raw):
+    def database_gone_at_the_second(raw, **kwargs):
         calls.append(raw)
         if len(calls) == 2:
             raise DatabaseError("server closed the connection unexpectedly")
-        return real(raw)
+        return real(raw, **kwargs)
 
     monkeypatch.setattr(services, "process", database_gone_at_the_second)
     with pytest.raises(DatabaseError):
@@ -159,7 +159,7 @@ def test_unexpected_error_is_recorded_and_moved_on(personas, thread, mailbox, ad
     member = personas.people["member"]
     mailbox.deliver(reply_mail(to=address_of(member, thread), sender=member.user.email))
 
-    def broken(raw):
+    def broken(raw, **kwargs):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(services, "process", broken)

@@ -289,3 +289,24 @@ def test_too_large_refused_without_reading_the_body(personas, thread, address_of
     assert not email_posts(thread) and not Document.objects.exists()
     stranger = services.process(reply_mail(to=address_of(member, thread), sender="x@example.net", body="y" * 3_000))
     assert stranger.reason == R.WRONG_SENDER  # the sender check comes first
+
+
+def test_the_readers_emails_of_a_reply_wait_for_the_commit_and_go_to_the_task(
+    personas, thread, address_of, django_capture_on_commit_callbacks
+):
+    """Not written in the reply's transaction (about half its time): queued after the commit (eager in tests)."""
+    member, coordinator = personas.people["member"], personas.people["coordinator"]
+    readers = OutboxMessage.objects.filter(recipient=coordinator.user.email, object_type="channel.post")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.process(reply_mail(to=address_of(member, thread), sender=member.user.email, body="Ja."))
+        assert result.outcome == "posted"
+        assert not readers.exists()  # nothing for the readers inside the transaction
+    assert readers.get().reason == "channel_reply"  # the coordinator follows the thread she started
+
+    collected: list[int] = []  # a batch of the fetch collects the post instead
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.process(
+            reply_mail(to=address_of(member, thread), sender=member.user.email, body="Noch was."), posted=collected
+        )
+    assert collected == [again.message.post_id]
+    assert readers.count() == 1
