@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import announcements, channel, digest, library, mail_kinds, panels, personal_data, search
+        from events.roadmap_panel import register as register_roadmap_panel
         from networks import mail
         from networks import panels as extension_points
 
@@ -16,6 +17,7 @@ class EventsConfig(AppConfig):
         mail.register_area(mail_kinds.TASK_AREA)
         mail.register(*mail_kinds.TASK_KINDS)
         panels.register()
+        register_roadmap_panel()  # the next public events on the public roadmap page of the network's organisation
         channel.register()  # "plan as an event" / "record as an action item" on discussion threads
         library.register()  # event documents in the network's document library
         announcements.register()  # an event's participants as audiences of announcements; invitations

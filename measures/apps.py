@@ -8,7 +8,7 @@ class MeasuresConfig(AppConfig):
     verbose_name = _("measures")
 
     def ready(self) -> None:
-        from measures import mail_kinds, panels, pledge_panel, search
+        from measures import mail_kinds, network_roadmaps_panel, panels, pledge_panel, search
         from networks import mail
         from networks import panels as extension_points
 
@@ -16,6 +16,7 @@ class MeasuresConfig(AppConfig):
         extension_points.register("home", panels.HOME_ROADMAPS)
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)
+        extension_points.register("network_detail", network_roadmaps_panel.NETWORK_ROADMAPS)
         search.register_sources()  # roadmaps and measures in the one search (networks.search)
         from measures import participation_panels
         from measures.services import follows

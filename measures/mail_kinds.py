@@ -33,6 +33,16 @@ KINDS = [
         audience=lambda person: person.responsible_measures.exists(),
     ),
     MailKind(
+        "measure_contact",
+        "measures",
+        _("Messages about a measure I am the contact person for"),
+        _("You receive this email because you are named in public as the contact person for this measure."),
+        switchable=False,
+        help=_("A citizen wrote to you through the contact form of the measure's public page."),
+        order=40,
+        audience=lambda person: person.responsible_measures.exists(),
+    ),
+    MailKind(
         "follow_update",
         "measures",
         _("News of what I follow"),

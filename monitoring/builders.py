@@ -124,3 +124,33 @@ def target_years_chart(rows: Iterable, key: str) -> Chart:
         caption=gettext("Number of municipalities by the year they aim to be climate-neutral."),
         x_label=gettext("Target year"),
     )
+
+
+def gap_chart(gap, key: str) -> Chart:
+    """The reduction a roadmap's target needs against what its measures are expected to save (bars, t CO2e/a).
+
+    ``gap`` is monitoring.panels.TargetGap: the needed reduction, the measures' expected effect with its range
+    and what is missing (never below 0). The range shows as two more series (lower and upper estimate)."""
+    labels = [gettext("Needed by the target"), gettext("Planned measures"), gettext("Still missing")]
+    planned = gap.planned
+    chart_series = [
+        Series(gettext("Expected"), [number(gap.needed), number(planned.expected), number(gap.missing)], BARS)
+    ]
+    if planned.has_range:
+        low = [None, number(planned.low), number(gap.missing_low)]
+        high = [None, number(planned.high), number(gap.missing_high)]
+        chart_series += [Series(gettext("Lower estimate"), low, BARS), Series(gettext("Upper estimate"), high, BARS)]
+    caption = gettext(
+        "Yearly reduction in t CO2e: what the target needs against %(year)s, what the published measures are "
+        "expected to save together and what is still missing."
+    ) % {"year": gap.baseline_year}
+    return Chart(
+        key=key,
+        title=gettext("Gap to the target"),
+        kind=BAR,
+        labels=labels,
+        series=chart_series,
+        unit=gettext("t CO2e per year"),
+        caption=caption,
+        x_label=gettext("Part"),
+    )

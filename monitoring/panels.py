@@ -12,11 +12,12 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from monitoring.access import can_see_board, is_public_report
-from monitoring.builders import emissions_chart, indicator_chart
+from monitoring.builders import emissions_chart, gap_chart, indicator_chart
 from monitoring.models import Indicator, Report
-from monitoring.selectors import emissions_overview, indicator_series
+from monitoring.selectors import emissions_overview, indicator_series, target_gap
 from networks.access import is_coordinator, is_staff
 from networks.models import OrganisationRole
 from networks.panels import Panel
@@ -40,15 +41,19 @@ def roadmap_context(request: HttpRequest, roadmap) -> dict:
     # The first indicators (by the editors' order) as charts; the rest in one table, so that a roadmap with
     # dozens of indicators stays a page one can read (and load: 50 charts made it 859 KiB).
     rows = [(s, indicator_chart(s, f"indicator-{s.indicator.pk}")) for s in series_list[:CHARTED_INDICATORS]]
-    overview = emissions_overview(roadmap.organisation)
+    overview = _overview(roadmap)
     emissions = emissions_chart(overview, f"emissions-{roadmap.pk}") if overview.by_year else None
     reports = [
         report
         for report in Report.objects.published().filter(roadmap=roadmap).order_by("-period_end", "-pk")
         if _public(report, roadmap)
     ]
+    toc = [("indicators", gettext("Indicators"))] if rows else []
+    toc += [("emissions", gettext("Greenhouse-gas balance"))] if emissions else []
+    toc += [("reports", gettext("Monitoring reports"))]
     return {
         "roadmap": roadmap,
+        "toc": toc,
         "indicators": rows,
         "more_indicators": series_list[CHARTED_INDICATORS:],
         "overview": overview,
@@ -58,12 +63,64 @@ def roadmap_context(request: HttpRequest, roadmap) -> dict:
     }
 
 
+def _overview(roadmap):
+    """The organisation's balances and target path, read once per page (the roadmap panel and the gap share it)."""
+    if not hasattr(roadmap, "_emissions_overview"):
+        roadmap._emissions_overview = emissions_overview(roadmap.organisation)
+    return roadmap._emissions_overview
+
+
 def _public(report: Report, roadmap) -> bool:
     report.roadmap = roadmap  # the page's roadmap, without fetching it again
     return is_public_report(report)
 
 
 ROADMAP = Panel(key="monitoring", template="monitoring/panels/roadmap.html", context=roadmap_context, order=50)
+
+
+def roadmap_gap_context(request: HttpRequest, roadmap) -> dict:
+    """The public roadmap page, after its progress: what the published measures are expected to save together
+    (with their range) against the reduction the target needs from the baseline, in one sentence and as a chart
+    with its table. Queries: the measures' effects (measures.selectors.effect_totals), and the balances, the path
+    and its points, shared with the roadmap panel (3, read once per page)."""
+    from measures.selectors import effect_totals
+
+    planned = effect_totals(roadmap)
+    gap = target_gap(roadmap, _overview(roadmap), planned)
+    chart = gap_chart(gap, f"gap-{roadmap.pk}") if gap is not None and gap.needed else None
+    return {
+        "roadmap": roadmap,
+        "planned": planned,
+        "gap": gap,
+        "chart": chart,
+        "toc": [("gap", gettext("Gap to the target"))],
+    }
+
+
+ROADMAP_GAP = Panel(
+    key="monitoring_gap", template="monitoring/panels/roadmap_gap.html", context=roadmap_gap_context, order=10
+)
+
+MEASURE_CHARTED_INDICATORS = 6
+
+
+def measure_context(request: HttpRequest, measure) -> dict | None:
+    """The public measure page: the public indicators linked to the measure, each with its chart and table
+    (the same builders as on the roadmap page). Hidden without any. Queries: indicators, their values: 2."""
+    indicators = list(
+        Indicator.objects.public()
+        .filter(measures=measure)
+        .select_related("roadmap")
+        .order_by("order", "name", "pk")[:MEASURE_CHARTED_INDICATORS]
+    )
+    if not indicators:
+        return None
+    series_list = indicator_series(indicators)
+    rows = [(s, indicator_chart(s, f"measure-indicator-{s.indicator.pk}")) for s in series_list]
+    return {"measure": measure, "indicators": rows, "toc": [("indicators", gettext("Indicators"))]}
+
+
+MEASURE = Panel(key="monitoring", template="monitoring/panels/measure.html", context=measure_context, order=50)
 
 
 def roadmap_editor_context(request: HttpRequest, roadmap) -> dict:
@@ -135,6 +192,8 @@ def register_all() -> None:
     from networks import panels
 
     panels.register("roadmap", ROADMAP)
+    panels.register("roadmap_summary", ROADMAP_GAP)
+    panels.register("measure", MEASURE)
     panels.register("roadmap_editor", ROADMAP_EDITOR)
     panels.register("network_space", NETWORK_SPACE)
     panels.register("network_detail", NETWORK_DETAIL)

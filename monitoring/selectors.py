@@ -181,3 +181,62 @@ def per_inhabitant(value: Decimal | None, population: int | None, per: int = 1) 
     if value is None or not population:
         return None
     return Decimal(value) * per / population
+
+
+@dataclass
+class TargetGap:
+    """What a roadmap's target needs against what its published measures are expected to save, per year.
+
+    ``needed``: the baseline emissions minus what the target still allows in its year (the path's residual, or
+    nothing for climate neutrality without a path). ``planned``: measures.selectors.EffectTotals. What is missing
+    is never below 0 (measures that save more than needed leave nothing missing)."""
+
+    baseline_year: int
+    baseline: Decimal
+    target_year: int
+    residual: Decimal
+    planned: object
+
+    @property
+    def needed(self) -> Decimal:
+        return max(self.baseline - self.residual, Decimal(0))
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.needed - self.planned.expected, Decimal(0))
+
+    @property
+    def missing_low(self) -> Decimal:
+        return max(self.needed - self.planned.high, Decimal(0))
+
+    @property
+    def missing_high(self) -> Decimal:
+        return max(self.needed - self.planned.low, Decimal(0))
+
+    @property
+    def share(self) -> int:
+        """The expected effect as a whole percentage of the needed reduction."""
+        return round(self.planned.expected * 100 / self.needed) if self.needed else 0
+
+
+def target_gap(roadmap, overview: EmissionsOverview, planned) -> TargetGap | None:
+    """The gap of ``roadmap`` (no query): from the organisation's target path when it has one (its baseline and its
+    value in the neutrality year), else from the roadmap's own baseline to zero in its target year; None without a
+    baseline."""
+    path = overview.path
+    if path is not None:
+        baseline = overview.path_values.get(path.baseline_year)
+        if baseline is None:
+            baseline = path.baseline_emissions
+        if baseline is None:
+            baseline = overview.total(path.baseline_year)
+        if baseline is not None:
+            residual = overview.path_values.get(path.target_year)
+            if residual is None:
+                residual = Decimal(baseline) * Decimal(path.residual_percent) / 100
+            return TargetGap(path.baseline_year, Decimal(baseline), path.target_year, Decimal(residual), planned)
+    if roadmap.baseline_emissions is None or not roadmap.baseline_year:
+        return None
+    return TargetGap(
+        roadmap.baseline_year, Decimal(roadmap.baseline_emissions), roadmap.target_year, Decimal(0), planned
+    )

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events.access import can_see
@@ -21,6 +22,7 @@ from measures import selectors
 from measures.access import access_measure, access_roadmap, can_edit, has_verified_email
 from measures.models import Comment, Proposal
 from measures.public import PublicMeasure
+from measures.services.contact import contact_of
 from measures.views.participation import COMMENT_DRAFT
 from networks.access import is_member
 from networks.panels import render_context
@@ -40,17 +42,39 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = access_roadmap(request.user, slug)
     today = timezone.localdate()
+    counts = selectors.roadmap_counts(roadmap)
+    timeline = selectors.roadmap_timeline(roadmap, today)
+    summary = render_context("roadmap_summary", request, roadmap)  # monitoring: the gap to the target
+    panels = render_context("roadmap", request, roadmap)  # events: next public events; monitoring: charts, reports
     context = {
         "roadmap": roadmap,
-        "counts": selectors.roadmap_counts(roadmap),
-        "timeline": selectors.roadmap_timeline(roadmap, today),
+        "counts": counts,
+        "timeline": timeline,
         "updates": selectors.recent_updates(roadmap),
         "proposal_count": Proposal.objects.filter(roadmap=roadmap).published().count(),
         "years_left": roadmap.target_year - today.year,
-        "panels": render_context("roadmap", request, roadmap),  # monitoring: charts and published reports
+        "summary_panels": summary,
+        "panels": panels,
+        "networks": selectors.roadmap_networks(roadmap),
+        "toc": _roadmap_toc(counts, timeline, summary, panels),
         "can_edit": can_edit(request.user, roadmap),
     }
     return render(request, "measures/roadmap_detail.html", context)
+
+
+def _roadmap_toc(counts, timeline, summary: list[dict], panels: list[dict]) -> list[tuple[str, str]]:
+    """The roadmap page's table of contents: (anchor, label) of each section it shows, in the page's order, the
+    panels' sections (networks.panels: "toc") where they stand; the sectors link to their part of the table."""
+    toc = [("progress", _("How far along is the roadmap?"))]
+    toc += [entry for panel in summary for entry in panel.get("toc", ())]
+    if counts.sectors:
+        toc.append(("sectors", _("Progress by sector")))
+    if timeline:
+        toc.append(("timeline", _("Timeline")))
+    toc.append(("updates", _("Latest progress reports")))
+    toc += [entry for panel in panels for entry in panel.get("toc", ())]
+    toc.append(("open-data", _("Open data")))
+    return toc
 
 
 def _comment_form_template() -> str:
@@ -91,6 +115,7 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
     )
     comment_form = _comment_form_template()
     draft = request.session.pop(COMMENT_DRAFT, None) if request.user.is_authenticated else None
+    panels = render_context("measure", request, instance)  # monitoring: the linked indicators with charts
     context = {
         "roadmap": roadmap,
         "measure": public,
@@ -103,6 +128,13 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
         "comment_text": draft["text"] if isinstance(draft, dict) and draft.get("measure") == instance.pk else "",
         "email_verified": has_verified_email(request.user) if comment_form and request.user.is_authenticated else None,
         "can_edit": editor,
+        "contact": contact_of(instance),
+        "links": list(instance.links.all()),
+        "last_changed": selectors.last_changed(instance),
+        "neighbours": selectors.neighbours(instance),
+        "related": selectors.related_measures(instance),
+        "panels": panels,
+        "toc_panels": [entry for panel in panels for entry in panel.get("toc", ())],
         **_origin(request, instance, editor=editor),
     }
     return render(request, "measures/measure_detail.html", context)

@@ -1,0 +1,75 @@
+"""Citizens write to a measure's contact person: the message goes through the outbox, the address is never shown.
+
+The contact is the measure's responsible person when the editors left that field public and the person agreed to be
+named in public (``contact_of``: the one rule the page and the form use). The sender is signed in with a verified
+address; the contact sees it (as Reply-To) only when the sender agreed. Rate-limited per sender.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from measures.models import ContactMessage, Measure
+from measures.public import PublicMeasure
+from networks.models import Person
+from networks.outbox import outbox_enqueue_template
+
+RATE_LIMIT = 3  # messages per sender and hour (to any contact)
+RATE_WINDOW = timedelta(hours=1)
+DAY_LIMIT = 10  # and per day
+KIND = "measure_contact"
+
+
+def contact_of(measure: Measure) -> Person | None:
+    """The person citizens may write to about ``measure``, or None (the caller has fetched responsible_person)."""
+    if PublicMeasure(measure).is_hidden("responsible_person"):
+        return None
+    person = measure.responsible_person
+    if person is None or not person.is_publicly_named:
+        return None
+    return person
+
+
+def _check_rate(sender: Person) -> None:
+    now = timezone.now()
+    recent = ContactMessage.objects.filter(sender=sender, created_at__gte=now - timedelta(days=1)).values_list(
+        "created_at", flat=True
+    )
+    times = list(recent)
+    in_hour = sum(1 for sent in times if sent >= now - RATE_WINDOW)
+    if in_hour >= RATE_LIMIT or len(times) >= DAY_LIMIT:
+        raise ValidationError(
+            _("You have sent %(count)s messages to contact persons recently. Please wait a while before the next one.")
+            % {"count": in_hour if in_hour >= RATE_LIMIT else len(times)},
+            code="rate_limited",
+        )
+
+
+@transaction.atomic
+def contact_message_send(*, measure: Measure, sender: Person, text: str, reply_to_sender: bool) -> ContactMessage:
+    """Store the message and put one email to the contact in the outbox (exactly once: the message is its key)."""
+    recipient = contact_of(measure)
+    if recipient is None or not recipient.can_be_mailed or not measure.published:
+        raise ValidationError(_("This measure has no contact person who can be written to."), code="no_contact")
+    text = text.strip()
+    _check_rate(sender)
+    message = ContactMessage(measure=measure, sender=sender, recipient=recipient, text=text)
+    message.reply_to_sender = reply_to_sender
+    message.full_clean()
+    message.save()
+    headers = {"Reply-To": sender.user.email} if reply_to_sender else {}
+    outbox_enqueue_template(
+        recipient=recipient.user.email,
+        reason=KIND,
+        template=KIND,
+        context={"person": recipient, "message": message, "measure": measure, "sender": sender},
+        language=recipient.language or "de",
+        obj=message,
+        headers=headers,
+    )
+    return message
