@@ -20,8 +20,8 @@ from measures.views.editor import (  # noqa: F401
     update_create,
 )
 from measures.views.listing import measure_list  # noqa: F401
-from measures.views.participate import my_participation, participate, roadmap_participate  # noqa: F401
 from measures.views.page import measure_contact, measure_links_edit  # noqa: F401
+from measures.views.participate import my_participation, participate, roadmap_participate  # noqa: F401
 from measures.views.participation import (  # noqa: F401
     comment_create,
     comment_moderate,
