@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -141,3 +142,55 @@ class Gunicorn:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class Redis:
+    """A throwaway redis-server on a free port (no persistence), installed like wrk when missing; without one
+    (not root, no apt-get) the local-memory cache."""
+
+    def __init__(self):
+        self.process = None
+        self.url = ""
+        self.version = ""
+
+    def __enter__(self) -> Redis:
+        binary = find_or_install("redis-server", "redis-server")
+        if not binary:
+            print("redis-server not found: gunicorn uses Django's local-memory cache", flush=True)
+            return self
+        port = free_port()
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        self.version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split()[2]  # noqa: S603
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                import redis
+
+                redis.Redis(host="127.0.0.1", port=port).ping()
+                self.url = f"redis://127.0.0.1:{port}/1"
+                return self
+            except Exception:  # noqa: BLE001 (not up yet)
+                time.sleep(0.1)
+        raise RuntimeError("redis-server did not start")
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def find_or_install(binary: str, package: str) -> str:
+    """``binary``'s path; its Debian ``package`` installed when missing and we are root (CI machines are);
+    '' otherwise."""
+    if shutil.which(binary):
+        return shutil.which(binary)
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        print(f"installing {binary} (apt-get install {package})", flush=True)
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if subprocess.run([apt, "install", "-y", "-qq", package], env=env, **quiet).returncode:  # noqa: S603
+            subprocess.run([apt, "update", "-qq"], env=env, **quiet)  # noqa: S603
+            subprocess.run([apt, "install", "-y", "-qq", package], env=env, **quiet)  # noqa: S603
+    return shutil.which(binary) or ""

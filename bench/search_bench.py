@@ -11,16 +11,19 @@ What it measures:
    German text (a climate-management vocabulary with a Zipf distribution and a long tail of place names) written
    with COPY (the generated tsvector column computed on the way in), then the GIN index over words and scopes;
    and the portal's own indexing path (networks.search.index through the registry) for real Measure rows;
-2. 20 clients (threads, one database connection each) running realistic searches as a member of two networks
-   through networks.search.query.search, the code the page runs (scopes; one statement for the facets and one
-   page of hits with the highlighted title and snippet; the facets' network names): p50/p95/p99 in ms,
-   searches per second, and the queries per search;
+2. the cost of one search (one client, every search runs: the whole search and its statement alone), then 20
+   clients (threads, one database connection each) searching without pause as a member of two networks through
+   networks.search.query.search, the code the page runs, with queries drawn from 3,000 distinct ones as search
+   logs have them (Zipf): side by side in one run with every search running its statement and with the answers
+   kept in Redis (networks.search.answers; starting empty, as after a deploy): searches per second, p50/p95/p99
+   in ms, the share of answers from the cache and the p95 of the searches that ran the statement;
 3. EXPLAIN ANALYZE of the one search statement for a common and for a rare word.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import copy
 import io
 import os
@@ -33,7 +36,12 @@ import warnings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
-os.environ["CACHE_URL"] = ""
+# Django's cache in a throwaway Redis, as production has it (the answers of networks.search.answers live there).
+from bench.common import Redis
+
+_REDIS = Redis().__enter__()
+atexit.register(_REDIS.__exit__)
+os.environ["CACHE_URL"] = _REDIS.url
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 os.environ["KLIMANETZ_TESTING"] = "false"
 
@@ -42,6 +50,8 @@ import django
 django.setup()
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -49,6 +59,7 @@ from django.utils import timezone
 from bench.common import fresh_database, ms
 from networks.models import Network, NetworkRole, Organisation, Person, User, WorkingGroup
 from networks.search import registry
+from networks.search.backends import backend
 from networks.search.query import search
 
 _VOCABULARY = """
@@ -155,6 +166,24 @@ QUERIES = [
     "Hitzeschutz Schulen",
 ]
 NETWORKS = 50
+DISTINCT_QUERIES = 3_000
+
+
+def _query_mix() -> tuple[list[str], list[float]]:
+    """What people type, as search logs show it: a few queries very often, a long tail rarely (Zipf, s = 1, over
+    DISTINCT_QUERIES distinct queries): the hand-picked QUERIES first, then the general and the climate words
+    alone, then pairs of climate words and a climate word with a place name."""
+    rnd = random.Random(7)
+    mix = list(dict.fromkeys([*QUERIES, *GENERAL, *VOCABULARY]))
+    seen = set(mix)
+    while len(mix) < DISTINCT_QUERIES:
+        first = rnd.choice(VOCABULARY)
+        second = rnd.choice(VOCABULARY) if rnd.random() < 0.7 else rnd.choice(PLACES)
+        q = f"{first} {second}"
+        if q not in seen:
+            seen.add(q)
+            mix.append(q)
+    return mix, _zipf_weights(len(mix))
 
 
 def _zipf_weights(n: int) -> list[float]:
@@ -268,10 +297,35 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(int(len(ordered) * p), len(ordered) - 1)]
 
 
-def _run_clients(user, clients: int, searches: int) -> tuple[list[float], float]:
-    latencies: list[float] = []
+class _Misses(threading.local):
+    """Whether the current thread's search ran the full-text statement (a miss of networks.search.answers)."""
+
+    ran = False
+
+
+_MISSES = _Misses()
+
+
+def _count_statements() -> None:
+    engine = type(backend())
+    run = engine.run
+
+    def counted(self, *args, **kwargs):
+        _MISSES.ran = True
+        return run(self, *args, **kwargs)
+
+    engine.run = counted
+
+
+def _run_clients(
+    user, clients: int, searches: int, *, mixed: bool = True, seed: int = 0
+) -> tuple[list[tuple[float, bool]], float]:
+    """``clients`` threads (one connection each) searching without pause; (seconds, ran the statement) per search.
+    ``mixed``: queries drawn from the Zipf mix (_query_mix); else QUERIES in turn."""
+    latencies: list[tuple[float, bool]] = []
     lock = threading.Lock()
     per_client = max(searches // clients, 1)
+    mix, weights = _query_mix()
 
     def client(seed: int):
         rnd = random.Random(seed)
@@ -280,23 +334,37 @@ def _run_clients(user, clients: int, searches: int) -> tuple[list[float], float]
             for _ in range(per_client):
                 viewer = copy.copy(user)
                 viewer.__dict__.pop("_search_scopes", None)  # a new request: the scopes are read again
-                q = rnd.choice(QUERIES)
+                q = rnd.choices(mix, weights=weights)[0] if mixed else rnd.choice(QUERIES)
                 order = "date" if rnd.random() < 0.2 else "relevance"
+                _MISSES.ran = False
                 started = time.perf_counter()
                 search(viewer, q, order=order)
-                mine.append(time.perf_counter() - started)
+                mine.append((time.perf_counter() - started, _MISSES.ran))
         finally:
             connections.close_all()
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    threads = [threading.Thread(target=client, args=(seed + n,)) for n in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return latencies, time.perf_counter() - started
+
+
+def _summary(latencies: list[tuple[float, bool]], wall: float) -> dict:
+    seconds = [t for t, _ran in latencies]
+    missed = [t for t, ran in latencies if ran]
+    return {
+        "rate": len(seconds) / wall,
+        "p50": statistics.median(seconds),
+        "p95": _percentile(seconds, 0.95),
+        "p99": _percentile(seconds, 0.99),
+        "hits": 1 - len(missed) / len(seconds),
+        "miss_p95": _percentile(missed, 0.95) if missed else 0.0,
+    }
 
 
 def _explain(user, q: str) -> None:
@@ -407,15 +475,41 @@ def main() -> int:
         )
         for q in QUERIES[:3]:
             search(copy.copy(user), q)  # warm the cache a little, as a running portal is
+        settings.PUBLIC_PAGE_CACHE = False  # the cost of one search itself
         _breakdown(user)
-        latencies, wall = _run_clients(user, args.clients, args.searches)
-        print(f"  searches: {len(latencies):,} in {wall:,.1f} s = {len(latencies) / wall:,.1f} searches/s")
-        print(
-            f"  p50 {ms(statistics.median(latencies))}, p95 {ms(_percentile(latencies, 0.95))}, "
-            f"p99 {ms(_percentile(latencies, 0.99))}, max {ms(max(latencies))}  (goal: p95 < 100 ms)"
-        )
-        single, _ = _run_clients(user, 1, 100)
+        single, _ = _run_clients(user, 1, 100, mixed=False)
+        single = [t for t, _ran in single]
         print(f"  one client alone: p50 {ms(statistics.median(single))}, p95 {ms(_percentile(single, 0.95))}")
+
+        mix, _weights = _query_mix()
+        print(
+            f"\n  {args.clients} clients without pause, {args.searches:,} searches drawn from {len(mix):,} distinct "
+            f"queries (Zipf, s = 1), 20 % by date; side by side in one run:"
+        )
+        _count_statements()
+        results = {}
+        for label, on, clear in (
+            ("every search runs", False, True),
+            ("answers in Redis, cold", True, True),  # starting empty, as after a deploy
+            ("answers in Redis, warm", True, False),  # the same people searching on (other draws of the mix)
+        ):
+            settings.PUBLIC_PAGE_CACHE = on
+            if clear:
+                cache.clear()
+            results[label] = _summary(*_run_clients(user, args.clients, args.searches, seed=len(results) * 1000))
+        print(f"  {'':26} {'searches/s':>10} {'p50':>9} {'p95':>9} {'p99':>9} {'hits':>6} {'p95 of misses':>14}")
+        for label, r in results.items():
+            print(
+                f"  {label:26} {r['rate']:>10,.1f} {ms(r['p50']):>9} {ms(r['p95']):>9} {ms(r['p99']):>9} "
+                f"{r['hits']:>6.0%} {ms(r['miss_p95']):>14}"
+            )
+        off = results["every search runs"]
+        for label in ("answers in Redis, cold", "answers in Redis, warm"):
+            on = results[label]
+            ratio_ = on["rate"] / off["rate"]
+            print(f"  {label}: {ratio_:.1f}x the searches/s of every search running, p95 {ms(on['p95'])}")
+        print(f"  (goal: p95 < 100 ms; cache: {_REDIS.url and 'Redis ' + _REDIS.version or 'local memory'})")
+        settings.PUBLIC_PAGE_CACHE = False
 
         print("\n3. EXPLAIN ANALYZE")
         for q in ("Wärmepumpe", "Ort1234"):
