@@ -8,13 +8,14 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import affiliations, cache, checks, lookups, mail, membership_requests, panels, staff
+        from networks import affiliations, cache, checks, citizens, lookups, mail, membership_requests, panels, staff
         from networks.models import (
             Campaign,
             Membership,
             Network,
             NetworkRole,
             Organisation,
+            OrganisationRole,
             Person,
             Topic,
             User,
@@ -42,8 +43,9 @@ class NetworksConfig(AppConfig):
         def network_slug(network_id) -> str | None:
             return Network.objects.filter(pk=network_id).values_list("slug", flat=True).first()
 
-        def of_role(role) -> tuple[str, ...]:
-            return (*cache.of_network(network_slug(role.network_id)), *cache.of_person(role.person_id))
+        def of_role(role) -> tuple[str, ...]:  # also whether the account counts as a citizen (networks.citizens)
+            network = cache.of_network(network_slug(role.network_id))
+            return (*network, *cache.of_person(role.person_id), *citizens.scopes_of_role(role))
 
         def of_network_child(instance) -> tuple[str, ...]:
             return cache.of_network(network_slug(instance.network_id))
@@ -56,3 +58,4 @@ class NetworksConfig(AppConfig):
         cache.watch(WorkingGroup, of_network_child)
         cache.watch(Campaign, of_network_child)
         cache.watch(User, of_user, ignore=("last_login",))  # not at every login
+        cache.watch(OrganisationRole, citizens.scopes_of_role)

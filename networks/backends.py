@@ -11,13 +11,19 @@ read (at most CHECK_SECONDS later when the bump was lost while the cache was unr
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
-from networks import cache
+from networks import cache, citizens
 
 
 class CachedUser:
     def get_user(self, user_id):
         key = f"{cache.PREFIX}:account:{user_id}"
-        return cache.remembered(key, [f"user:{user_id}"], lambda: super(CachedUser, self).get_user(user_id))
+        return cache.remembered(key, [f"user:{user_id}"], lambda: self._load(user_id))
+
+    def _load(self, user_id):
+        user = super().get_user(user_id)
+        if user is not None:  # asked on every page (the header): kept in the cache with the account
+            citizens.is_citizen(user)
+        return user
 
 
 class ModelBackend(CachedUser, DjangoModelBackend):

@@ -52,7 +52,7 @@ def render_context(place: str, request, subject) -> list[dict]:
     for panel in sorted(_PANELS[place].values(), key=lambda p: p.order):
         context = panel.context(request, subject)
         if context is not None:
-            out.append({"template": panel.template, **context})
+            out.append({"template": panel.template, "key": panel.key, **context})
     return out
 
 

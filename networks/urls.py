@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks import affiliation_views, mail_views, membership_requests, views
+from networks import account_views, affiliation_views, mail_views, membership_requests, views
 from networks.cache import home_scopes, public_page
 
 app_name = "networks"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("profil/meine-daten.json", views.profile_export, name="profile-export"),
     path("profil/konto-loeschen/", views.account_delete, name="account-delete"),
+    path("konto/bestaetigung-erneut-senden/", account_views.verification_resend, name="verification-resend"),
     # Belonging to an organisation: asked for on the profile, decided by its editors and network coordinators
     path("profil/organisation/", affiliation_views.affiliation_change, name="affiliation-change"),
     path("profil/organisation/zurueckziehen/", affiliation_views.affiliation_withdraw, name="affiliation-withdraw"),
