@@ -625,7 +625,14 @@ def feedback_create(request: HttpRequest, slug: str, measure: str) -> HttpRespon
                 except ValidationError as error:
                     _add_errors(form, error)
                 else:
-                    return render(request, "measures/feedback_sent.html", {"roadmap": roadmap, "measure": measure})
+                    messages.success(
+                        request,
+                        _(
+                            "Thank you! We have sent you an email with a link. Your feedback reaches the editorial "
+                            "team once you have opened it (within 7 days)."
+                        ),
+                    )
+                    return redirect(measure.get_absolute_url() + "#comments")
     context = {"roadmap": roadmap, "measure": measure, "form": form}
     return render(request, "measures/feedback_form.html", context, status=status)
 

@@ -51,12 +51,17 @@ from measures.forms.editor import (
 )
 from measures.forms.participation import (
     CommentForm,
+    FeedbackForm,
+    FollowForm,
     ModerationForm,
+    PhaseForm,
     PledgeForm,
     PledgeReportForm,
+    ProposalAnswerForm,
     ProposalFilter,
     ProposalForm,
     ProposalToMeasureForm,
+    ReportForm,
 )
 from measures.forms.public import MeasureFilterForm
 from measures.models import Measure, Proposal
@@ -658,14 +663,14 @@ MEASURES = [
         "measures:proposal-create",
         "citizen",
         url("measures:proposal-create", road),
-        lambda w: [ProposalForm()],
+        lambda w: [ProposalForm(netiquette=True)],
         covers=(ProposalForm,),
     ),
     Endpoint(
         "measures:comment-create",
         "citizen",
         url("measures:comment-create", road, lambda w: w.measure.slug),
-        lambda w: [CommentForm()],
+        lambda w: [CommentForm(netiquette=True)],
         covers=(CommentForm,),
     ),
     Endpoint(
@@ -704,9 +709,102 @@ MEASURES = [
         covers=(PledgeReportForm,),
         valid={"year": "2024"},
     ),
+    # participation both ways (issue 16 §2)
+    Endpoint(
+        "measures:proposal-comment-create",
+        "citizen",
+        url("measures:proposal-comment-create", road, lambda w: w.proposal.pk),
+        lambda w: [CommentForm(netiquette=True)],
+        covers=(CommentForm,),
+    ),
+    Endpoint(
+        "measures:comment-report",
+        "citizen",
+        url("measures:comment-report", road, lambda w: _published_comment(w).pk),
+        lambda w: [ReportForm()],
+        covers=(ReportForm,),
+    ),
+    Endpoint(
+        "measures:proposal-answer",
+        "editor",
+        url("measures:proposal-answer", road, lambda w: w.proposal.pk),
+        lambda w: [ProposalAnswerForm(proposal=w.proposal)],
+        covers=(ProposalAnswerForm,),
+        valid={"state": "in_review"},
+    ),
+    Endpoint(
+        "measures:follow-roadmap",
+        "citizen",
+        url("measures:follow-roadmap", road),
+        lambda w: [FollowForm()],
+        covers=(FollowForm,),
+    ),
+    Endpoint(
+        "measures:follow-measure",
+        "citizen",
+        url("measures:follow-measure", road, lambda w: w.measure.slug),
+        lambda w: [FollowForm()],
+        covers=(FollowForm,),
+    ),
+    Endpoint(
+        "measures:follow-proposal",
+        "citizen",
+        url("measures:follow-proposal", road, lambda w: w.proposal.pk),
+        lambda w: [FollowForm()],
+        covers=(FollowForm,),
+    ),
+    Endpoint(
+        "measures:follows",
+        "citizen",
+        url("measures:follows"),
+        lambda w: [FollowForm()],
+        covers=(FollowForm,),
+        extra={"follow": ""},
+    ),
+    Endpoint(
+        "measures:feedback-create",
+        "anonymous",
+        url("measures:feedback-create", road, lambda w: w.measure.slug),
+        lambda w: [FeedbackForm()],
+        covers=(FeedbackForm,),
+        valid={"email": "fuzz@example.org", "netiquette": "on"},
+    ),
+    Endpoint(
+        "measures:feedback-moderate",
+        "editor",
+        url("measures:feedback-moderate", road, lambda w: _verified_feedback(w).pk),
+        lambda w: [ModerationForm()],
+        covers=(ModerationForm,),
+    ),
+    Endpoint(
+        "measures:phases",
+        "editor",
+        url("measures:phases", road),
+        lambda w: [PhaseForm()],
+        covers=(PhaseForm,),
+        valid={"starts": "2027-01-01", "ends": "2027-03-31"},
+    ),
 ]
 
 # --- monitoring -------------------------------------------------------------------------------------
+
+
+def _published_comment(w):
+    from measures.models import Comment
+
+    return Comment.objects.get_or_create(
+        measure=w.measure, author=w.people["member"], text="Veröffentlicht", defaults={"status": "published"}
+    )[0]
+
+
+def _verified_feedback(w):
+    from measures.models import Feedback
+
+    return Feedback.objects.get_or_create(
+        measure=w.measure,
+        email="feedback@example.org",
+        defaults={"text": "Rückmeldung", "netiquette_at": timezone.now(), "verified_at": timezone.now()},
+    )[0]
 
 
 def _value_rows(w):
@@ -872,6 +970,10 @@ NOT_FUZZED = {
     "events:document-delete": "no input",
     "events:question-delete": "no input (the asker withdraws their own unanswered question)",
     "measures:proposal-support": "no input",
+    "measures:proposal-unsupport": "no input",
+    "measures:phase-delete": "no input",
+    "measures:follow-unsubscribe": "no input (the signed token is in the path; a POST's body is not read)",
+    "measures:feedback-verify": "no input (the signed token is in the path)",
     "monitoring:indicator-delete": "no input",
     "monitoring:report-retry": "no input",
 }

@@ -80,6 +80,16 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | measures:proposal-moderate | POST | editor | ModerationForm | – |
 | measures:comment-moderate | POST | editor | ModerationForm | – |
 | measures:proposal-to-measure | POST | editor | ProposalToMeasureForm | – |
+| measures:proposal-comment-create | POST | citizen | CommentForm | – |
+| measures:comment-report | POST | citizen | ReportForm | – |
+| measures:proposal-answer | POST | editor | ProposalAnswerForm | – |
+| measures:follow-roadmap | POST | citizen | FollowForm | – |
+| measures:follow-measure | POST | citizen | FollowForm | – |
+| measures:follow-proposal | POST | citizen | FollowForm | – |
+| measures:follows | POST | citizen | FollowForm | follow |
+| measures:feedback-create | POST | anonymous | FeedbackForm | – |
+| measures:feedback-moderate | POST | editor | ModerationForm | – |
+| measures:phases | POST | editor | PhaseForm | – |
 | measures:pledge-edit | POST | coordinator | PledgeForm | – |
 | measures:pledge-report | POST | coordinator | PledgeReportForm | – |
 | monitoring:indicator-create | POST | editor | IndicatorForm | – |

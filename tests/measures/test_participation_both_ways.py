@@ -338,7 +338,7 @@ FEEDBACK = {
 
 def test_feedback_verify_flow(client, personas, roadmap, measure):
     response = client.post(url("feedback-create", roadmap, measure.slug), FEEDBACK)
-    assert response.status_code == 200
+    assert response.status_code == 302 and response["Location"] == measure.get_absolute_url() + "#comments"
     feedback = Feedback.objects.get()
     assert feedback.verified_at is None and feedback.netiquette_at is not None
     message = rows("feedback_verify").get()
@@ -370,7 +370,7 @@ def test_feedback_bad_token_and_validation(client, roadmap, measure):
 
 def test_feedback_rate_limit(client, roadmap, measure):
     for _ in range(3):
-        assert client.post(url("feedback-create", roadmap, measure.slug), FEEDBACK).status_code == 200
+        assert client.post(url("feedback-create", roadmap, measure.slug), FEEDBACK).status_code == 302
     response = client.post(url("feedback-create", roadmap, measure.slug), FEEDBACK)
     assert response.status_code == 429
     assert Feedback.objects.count() == 3 and "Mieter*innen" in response.content.decode()
