@@ -8,7 +8,7 @@ PORT ?= 8000
 # the tests that must not run beside each other); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint check messages clean bench bench-channel bench-apps bench-markdown load backup restore
+.PHONY: run test setup lint check messages clean bench bench-channel bench-apps bench-markdown load backup restore lighthouse
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -31,6 +31,14 @@ test: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run -v 1
 	$(VENV)/bin/bandit -q -r config networks events measures monitoring -x '*/migrations/*' --severity-level medium
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# lighthouse: Lighthouse (pinned in tools/lighthouse) on every public page shape of a throwaway demo served by
+# gunicorn with DEBUG off; prints the SEO and accessibility scores and fails below 1.00 (scripts/lighthouse.py).
+lighthouse: $(VENV)/.installed
+	@command -v node >/dev/null || { echo "lighthouse needs Node.js 18+ (Debian: apt-get install nodejs npm)"; exit 1; }
+	[ -d tools/lighthouse/node_modules ] || (cd tools/lighthouse && npm ci --no-audit --no-fund --silent)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) scripts/lighthouse.py
 
 # Performance figures (not a test): PostgreSQL from DATABASE_URL, or a throwaway PostgreSQL 15 cluster.
 # bench: the portal at scale under gunicorn and wrk, writes docs/performance.md (about seven minutes).
