@@ -41,8 +41,8 @@ def seo_block(context, name: str) -> str:
     block = block_context.get_block(name) if block_context is not None else None
     if block is None:
         return ""
-    text = " ".join(block.render(context).split())
-    return mark_safe(text)  # noqa: S308  # nosec B703 B308: the block's rendered output, escaped by the template
+    text = " ".join(block.render(context).split())  # the rendered block: escaped by its template
+    return mark_safe(text)  # noqa: S308  # nosec B703 B308
 
 
 @register.filter
