@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-send-pending": {"task": "networks.tasks.outbox_send_pending", "schedule": timedelta(minutes=1)},
     "outbox-release-stale": {"task": "networks.tasks.outbox_release_stale", "schedule": timedelta(minutes=10)},
     "events-reminders": {"task": "events.tasks.reminders_send", "schedule": timedelta(minutes=5)},
+    "events-guests-forget": {"task": "events.tasks.guests_forget", "schedule": crontab(minute=23, hour=3)},
     "events-task-reminders": {"task": "events.tasks.task_reminders_send", "schedule": crontab(minute=7, hour="7-20")},
     "measures-mark-late": {"task": "measures.tasks.measures_mark_late", "schedule": crontab(hour=2, minute=30)},
     "measures-funding-reminders": {

@@ -21,3 +21,11 @@ def reminders_send() -> int:
 def task_reminders_send() -> int:
     """Enqueue the action items' reminders before and after their due dates (hourly); each at most once."""
     return services.task_reminders_send()
+
+
+@shared_task(acks_late=True)
+def guests_forget() -> int:
+    """Erase guests' names and addresses three months after their event (daily)."""
+    from events.services.guests import guests_forget
+
+    return guests_forget()

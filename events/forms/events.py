@@ -307,3 +307,15 @@ class SeriesCancelForm(forms.Form):
         if from_date < timezone.localdate():
             raise forms.ValidationError(_("A series can only be ended from today on."))
         return from_date
+
+
+def agenda_stored(formset) -> list[dict]:
+    """A valid agenda formset as a series stores it (JSON): sorted like an event's, times as HH:MM."""
+    return [
+        {"time": row["time"].strftime("%H:%M") if row.get("time") else "", "title": row["title"], "note": row["note"]}
+        for row in agenda_items(formset)
+    ]
+
+
+def agenda_initial(series) -> list[dict]:
+    return series.agenda_items() if series is not None else []

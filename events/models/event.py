@@ -175,6 +175,9 @@ class EventSeries(EventFields):
     registration_closes_hours = models.PositiveSmallIntegerField(
         _("registration closes (hours before)"), null=True, blank=True, validators=[MaxValueValidator(24 * 60)]
     )
+    agenda = models.JSONField(
+        _("agenda"), default=list, blank=True, editable=False, help_text=_("Each date's agenda: time, item, note.")
+    )
     materialised_until = models.DateField(_("dates created until"), null=True, blank=True, editable=False)
     ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -248,6 +251,20 @@ class EventSeries(EventFields):
     @property
     def duration(self) -> timedelta:
         return datetime.combine(self.first_date, self.end_time) - datetime.combine(self.first_date, self.start_time)
+
+    def agenda_items(self) -> list[dict]:
+        """The agenda as the event services take it: time (a time or None), title, note."""
+        from datetime import time as time_of_day
+
+        return [
+            {
+                "time": time_of_day.fromisoformat(item["time"]) if item.get("time") else None,
+                "title": item["title"],
+                "note": item.get("note", ""),
+            }
+            for item in self.agenda or []
+            if item.get("title")
+        ]
 
     def describe(self) -> str:
         """The rule in words: 'every second Tuesday, 10:00–11:00' (events.recurrence, the one place for it)."""

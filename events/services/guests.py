@@ -208,3 +208,27 @@ def walk_in_remove(*, registration: Registration) -> None:
     if not registration.walk_in:
         raise ValidationError(_("Only people added as walk-ins can be removed here."))
     registration.delete()
+
+
+# --- Retention ---------------------------------------------------------------------------------------------
+
+GUEST_RETENTION = timedelta(days=90)  # the consent says: deleted three months after the event
+FORGOTTEN_NAME = "–"
+
+
+def guests_forget(*, now=None) -> int:
+    """Erase the names and addresses of guests (and walk-ins without a person) three months after their event,
+    in the rows and in their history; the row stays for the counts. Idempotent (daily task)."""
+    now = now or timezone.now()
+    rows = Registration.objects.filter(person=None, event__ends_at__lt=now - GUEST_RETENTION).exclude(
+        guest_name=FORGOTTEN_NAME, guest_email=""
+    )
+    ids = list(rows.values_list("pk", flat=True)[:5000])
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Registration.objects.filter(pk__in=ids).update(
+            guest_name=FORGOTTEN_NAME, guest_email="", guest_token="", updated_at=now
+        )
+        Registration.history.filter(id__in=ids).update(guest_name=FORGOTTEN_NAME, guest_email="")
+    return len(ids)

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import (
+    AgendaItem,
     Event,
     EventSeries,
 )
-from events.services.events import SERIES_TEMPLATE_FIELDS, event_cancel, event_update
+from events.services.events import SERIES_TEMPLATE_FIELDS, agenda_set, event_cancel, event_update
 from networks import cache
 from networks.models import Person
 
@@ -73,6 +74,15 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
         if created_ids:  # bulk_create writes no history: the new occurrences get their first record here
             recorded = Event.history.filter(id__in=created_ids).values("id")
             Event.history.bulk_history_create(list(Event.objects.filter(pk__in=created_ids).exclude(pk__in=recorded)))
+        agenda = series.agenda_items()
+        if agenda and created_ids:  # each new date gets the series' agenda (a date that has one keeps it)
+            with_agenda = set(AgendaItem.objects.filter(event_id__in=created_ids).values_list("event_id", flat=True))
+            AgendaItem.objects.bulk_create(
+                AgendaItem(event_id=pk, position=i, time=item["time"], title=item["title"], note=item["note"])
+                for pk in created_ids
+                if pk not in with_agenda
+                for i, item in enumerate(agenda)
+            )
         if topics and created_ids:
             through = Event.topics.through
             through.objects.bulk_create(
@@ -153,6 +163,8 @@ def series_update_from(
                 event_changed += ["starts_at", "ends_at"]
             if event_changed:
                 event_update(event=event, changed=event_changed, topics=topics, by=by, detach=False)
+            if "agenda" in changed:
+                agenda_set(event=event, items=series.agenda_items())
         series_materialise(series)
     return series
 

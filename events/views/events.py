@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,7 +24,9 @@ from events.forms.events import (
     SeriesChangeForm,
     SeriesForm,
     agenda_check,
+    agenda_initial,
     agenda_items,
+    agenda_stored,
 )
 from events.forms.participation import GuestRegistrationForm, ModeForm
 from events.models import Event, Format, Registration
@@ -213,10 +217,11 @@ def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def series_create(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_network_manage(request.user, slug)
     form = SeriesForm(request.POST or None, network=network)
-    if request.method == "POST" and form.is_valid():
-        series = services.series_create(
-            series=form.save(commit=False), topics=form.cleaned_data["topics"], by=person_of(request)
-        )
+    agenda = _series_agenda(request)
+    if request.method == "POST" and _series_valid(form, agenda):
+        series = form.save(commit=False)
+        series.agenda = agenda_stored(agenda) if agenda.is_bound else []
+        series = services.series_create(series=series, topics=form.cleaned_data["topics"], by=person_of(request))
         count = series.occurrences.count()
         messages.success(
             request, _("The series has been created with %(count)s dates for the next six months.") % {"count": count}
@@ -225,8 +230,31 @@ def series_create(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "events/series_form.html",
-        network_context(request, network, form=form, page_title=_("New series")),
+        network_context(request, network, form=form, agenda=agenda, page_title=_("New series")),
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _series_agenda(request: HttpRequest, series=None):
+    """The agenda formset of the series form; a POST without its rows (an older form, a script) leaves the agenda
+    as it is."""
+    posted = request.method == "POST" and "agenda-TOTAL_FORMS" in request.POST
+    return AgendaFormSet(request.POST if posted else None, prefix="agenda", initial=agenda_initial(series))
+
+
+def _series_valid(form, agenda) -> bool:
+    """Series and agenda, each reporting its errors; the agenda's times within one date of the series."""
+    if not agenda.is_bound:
+        return form.is_valid()
+    valid = [form.is_valid(), agenda.is_valid()]
+    if not all(valid):
+        return False
+    data, zone = form.cleaned_data, timezone.get_current_timezone()
+    day = data.get("first_date")
+    return agenda_check(
+        agenda,
+        starts_at=timezone.make_aware(datetime.combine(day, data["start_time"]), zone),
+        ends_at=timezone.make_aware(datetime.combine(day, data["end_time"]), zone),
     )
 
 
@@ -256,10 +284,16 @@ def series_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = SeriesChangeForm(
         request.POST or None, instance=series, network=network, initial={"from_date": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
+    agenda = _series_agenda(request, series)
+    if request.method == "POST" and _series_valid(form, agenda):
         changed = [name for name in form.changed_data if name != "from_date"]
+        stored = agenda_stored(agenda) if agenda.is_bound else series.agenda
+        if stored != series.agenda:
+            changed.append("agenda")
+        series = form.save(commit=False)
+        series.agenda = stored
         result = services.series_update_from(
-            series=form.save(commit=False),
+            series=series,
             from_date=form.cleaned_data["from_date"],
             changed=changed,
             topics=form.cleaned_data["topics"],
@@ -271,7 +305,7 @@ def series_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "events/series_form.html",
-        network_context(request, network, form=form, series=series, page_title=_("Change series")),
+        network_context(request, network, form=form, agenda=agenda, series=series, page_title=_("Change series")),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -45,14 +45,15 @@ def _guest_event(request: HttpRequest, slug: str, pk: int) -> Event:
 
 @require_http_methods(["GET", "POST"])
 def guest_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The form (also on the event page); after sending, the same answer whether or not the address is known."""
+    """The form (also on the event page); after sending, back to the event page with the same message whether or
+    not the address is known (the email tells its owner)."""
     event = _guest_event(request, slug, pk)
+    if not event.registration_open:
+        messages.error(request, _("Registration for this event is closed."))
+        return redirect(event)
     form = GuestRegistrationForm(request.POST or None, event=event)
     status = 200
     if request.method == "POST":
-        if not event.registration_open:
-            messages.error(request, _("Registration for this event is closed."))
-            return redirect(event)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -70,12 +71,17 @@ def guest_register(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             except RegistrationError as error:
                 messages.error(request, str(error))
                 return redirect(event)
-            else:
-                return render(
+            else:  # the same answer whether or not the address was registered already
+                messages.success(
                     request,
-                    "events/guest_sent.html",
-                    network_context(request, event.network, event=event, email=data["email"]),
+                    _(
+                        "We have sent an email to %(email)s. Please confirm your registration for “%(title)s” with "
+                        "the link in it; only then is the place yours. No email after a few minutes? Look in your spam "
+                        "folder."
+                    )
+                    % {"email": data["email"], "title": event.title},
                 )
+                return redirect(event.get_absolute_url() + "#registration")
         else:
             status = 400
     return render(

@@ -62,9 +62,12 @@ def public_event(personas):
     )
 
 
-def _guest_post(client, event, *, name="Erika Muster", email="erika@example.org", **extra):
+def _guest_post(client, event, *, name="Erika Muster", email="erika@example.org", follow=False, **extra):
     data = {"name": name, "email": email, "consent": "on", **extra}
-    return client.post(_de("guest-register", event.network.slug, event.pk), data)
+    return client.post(_de("guest-register", event.network.slug, event.pk), data, follow=follow)
+
+
+SENT = "Wir haben eine E-Mail an"
 
 
 def _link(message, name: str) -> str:
@@ -123,8 +126,9 @@ def test_ics_filename_spells_out_umlauts(client, public_event):
 
 
 def test_guest_registers_confirms_and_cancels_by_links(client, public_event, django_capture_on_commit_callbacks):
-    response = _guest_post(client, public_event)
-    assert response.status_code == 200 and "Bitte sehen Sie in Ihr Postfach" in response.text
+    response = _guest_post(client, public_event, follow=True)
+    assert response.redirect_chain[-1][0] == public_event.get_absolute_url() + "#registration"
+    assert SENT in response.text and "erika@example.org" in response.text
     registration = Registration.objects.get(event=public_event, guest_email="erika@example.org")
     assert registration.status == Registration.Status.PENDING and registration.person is None
     verify = OutboxMessage.objects.get(reason="event_guest_verify")
@@ -165,16 +169,17 @@ def test_guests_follow_the_waiting_list_rules(client, public_event):
 
 
 def test_the_answer_never_tells_whether_an_address_is_registered(client, public_event):
-    first = _guest_post(client, public_event, email="bekannt@example.org")
+    first = _guest_post(client, public_event, email="bekannt@example.org", follow=True)
     guests.guest_confirm(registration=Registration.objects.get(guest_email="bekannt@example.org"))
-    known = _guest_post(client, public_event, email="bekannt@example.org")
-    unknown = _guest_post(client, public_event, email="neu@example.org")
+    known = _guest_post(client, public_event, email="bekannt@example.org", follow=True)
+    unknown = _guest_post(client, public_event, email="neu@example.org", follow=True)
 
     def main(response):
-        return response.text.split('<main id="main"', 1)[1].replace("bekannt@", "X@").replace("neu@", "X@")
+        text = response.text.split('<main id="main"', 1)[1].replace("bekannt@", "X@").replace("neu@", "X@")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
 
-    assert first.status_code == known.status_code == unknown.status_code == 200
-    assert main(known) == main(unknown)
+    assert first.redirect_chain == known.redirect_chain == unknown.redirect_chain
+    assert SENT in known.text and main(known) == main(unknown)
     reminder = OutboxMessage.objects.filter(recipient="bekannt@example.org", reason="event_guest_verify")
     assert reminder.count() == 1  # one such email per address, event and hour
     assert Registration.objects.get(guest_email="bekannt@example.org").status == Registration.Status.REGISTERED
@@ -182,7 +187,7 @@ def test_the_answer_never_tells_whether_an_address_is_registered(client, public_
 
 def test_guest_registration_is_rate_limited(client, public_event):
     for n in range(guests.RATE_PER_CLIENT):
-        assert _guest_post(client, public_event, email=f"p{n}@example.org").status_code == 200
+        assert _guest_post(client, public_event, email=f"p{n}@example.org").status_code == 302
     response = _guest_post(client, public_event, email="zuviel@example.org")
     assert response.status_code == 429
     assert not Registration.objects.filter(guest_email="zuviel@example.org").exists()
@@ -469,3 +474,56 @@ def test_guest_of_a_public_event_without_person_is_not_in_personal_data(personas
     )
     member = personas.people["member"]
     assert not member.registrations.exists()
+
+
+def test_guests_are_forgotten_three_months_after_the_event(public_event, personas):
+    past = EventFactory(network=personas.network, visibility=Visibility.PUBLIC, starts_at=in_days(-100))
+    old = Registration.objects.create(
+        event=past, guest_name="Alte Anmeldung", guest_email="alt@example.org", guest_token="t1", status="attended"
+    )
+    member = RegistrationFactory(event=past, person=personas.people["member"], status="attended")
+    recent = Registration.objects.create(
+        event=public_event, guest_name="Neu", guest_email="neu@example.org", status="registered"
+    )
+    assert guests.guests_forget() == 1
+    assert guests.guests_forget() == 0  # idempotent
+    old.refresh_from_db()
+    assert (old.guest_name, old.guest_email, old.guest_token, old.status) == ("–", "", "", "attended")
+    assert not Registration.history.filter(guest_email="alt@example.org").exists()
+    assert Registration.objects.get(pk=recent.pk).guest_email == "neu@example.org"
+    assert Registration.objects.get(pk=member.pk).person == personas.people["member"]
+
+
+# --- FINDINGS: the series form has the single-event form's sections and an agenda -----------------------------
+
+
+def _agenda(*rows) -> dict:
+    data = {"agenda-TOTAL_FORMS": str(len(rows)), "agenda-INITIAL_FORMS": "0"}
+    for i, (at, title) in enumerate(rows):
+        data.update({f"agenda-{i}-time": at, f"agenda-{i}-title": title, f"agenda-{i}-note": ""})
+    return data
+
+
+def test_series_form_has_sections_and_an_agenda_every_date_gets(client, personas):
+    from events.models import EventSeries
+    from tests.events.test_events import _series_data
+
+    personas.login(client, "coordinator")
+    url = _de("series-create", personas.network.slug)
+    page = client.get(url).text
+    assert page.count("<legend>") >= 6 and 'name="agenda-0-title"' in page and 'name="street"' in page
+    outside = client.post(url, {**_series_data(), **_agenda(("12:00", "Zu spät"))})
+    assert outside.status_code == 400 and "liegt außerhalb" in outside.text and not EventSeries.objects.exists()
+    assert 'value="Zu spät"' in outside.text  # kept
+    client.post(url, {**_series_data(), **_agenda(("10:30", "Fragen"), ("10:00", "Begrüßung"))})
+    series = EventSeries.objects.get()
+    assert [item["title"] for item in series.agenda] == ["Begrüßung", "Fragen"]  # sorted by time
+    occurrences = list(series.occurrences.all())
+    assert len(occurrences) > 5
+    assert all([a.title for a in e.agenda.all()] == ["Begrüßung", "Fragen"] for e in occurrences)
+    edit = _de("series-edit", personas.network.slug, series.pk)
+    form = client.get(edit).text
+    assert 'value="Begrüßung"' in form
+    data = {**_series_data(from_date=timezone.localdate().isoformat()), **_agenda(("10:00", "Neu"))}
+    assert client.post(edit, data).status_code == 302
+    assert all([a.title for a in e.agenda.all()] == ["Neu"] for e in series.occurrences.all())
