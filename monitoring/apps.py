@@ -8,13 +8,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("monitoring")
 
     def ready(self) -> None:
-        from monitoring import mail_kinds, panels, personal_data
+        from measures.opendata import register_resources
+        from monitoring import exports, mail_kinds, panels, personal_data
         from networks import mail
         from networks.panels import register_personal_data
 
         mail.register(*mail_kinds.KINDS)
         panels.register_all()  # charts and reports on the roadmap pages, links on the network and personal pages
         register_personal_data("monitoring", personal_data.export)
+        register_resources(exports.roadmap_resources)  # indicator values and balance in a roadmap's datapackage.json
         _watch_for_page_cache()
 
 

@@ -6,6 +6,7 @@ Builders turn the selectors' results into charts; ``to_dict``/``from_dict`` let 
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -33,6 +34,18 @@ class Chart:
     unit: str = ""
     caption: str = ""  # one sentence saying what the chart shows
     x_label: str = ""  # what the labels are ("Year", "Stage"): the axis title and the table's first column heading
+
+    @property
+    def time_axis(self) -> list[int] | None:
+        """The years of a chart whose labels are all years (at least two different ones), else None.
+
+        Such a chart has a time axis: every year sits at its place in time, so 1990, 2018–2022 and 2030 are not
+        evenly spaced (a journalist would rightly call that misleading). Lines and bars alike; the SVG
+        (monitoring.svg) and static/js/charts.js (``yearsOf``) follow this one rule."""
+        if not self.labels or not all(re.fullmatch(r"\d{4}", label) for label in self.labels):
+            return None
+        years = [int(label) for label in self.labels]
+        return years if years[-1] > years[0] and years == sorted(years) else None
 
     @property
     def is_empty(self) -> bool:

@@ -37,6 +37,7 @@ TARGET_COLOUR = "#333333"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PATTERNS = ["solid", "diagonal", "dots", "cross", "horizontal", "vertical", "backdiagonal", "grid"]
 MARKERS = ["circle", "square", "triangle", "diamond"]
+MAX_BAR = 40  # px: bars on a time axis with few years stay bars, not blocks
 LONG_LABEL = 6  # category labels longer than this (stage names) are drawn as horizontal bars
 
 BAR_STYLE = "bar"
@@ -238,12 +239,6 @@ def _legend(uid: str, looks: list[_Look], top: float) -> tuple[str, float]:
     return "".join(out), y + LEGEND_ROW - top + 6
 
 
-def _numeric_years(labels: list[str]) -> list[int] | None:
-    if labels and all(re.fullmatch(r"\d{4}", label) for label in labels):
-        return [int(label) for label in labels]
-    return None
-
-
 def _value_range(chart: Chart, looks: list[_Look]) -> tuple[float, float]:
     values: list[float] = []
     if chart.kind == STACKED:
@@ -327,25 +322,30 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
     x_labels: list[tuple[float, float, str]] = []
 
     n = len(chart.labels)
-    years = _numeric_years(chart.labels) if chart.kind == LINE else None
-    if years and years[-1] > years[0]:
+    years = chart.time_axis
+    has_bars = chart.kind != LINE and any(look.series.style == BAR_STYLE for look in looks)
+    if years:
         first, last = years[0], years[-1]
-        inset = 14
+        closest = min(b - a for a, b in zip(years, years[1:], strict=False))
+        inset = 14.0
+        if has_bars:  # room for half the first and the last bar inside the plot
+            inset = max(inset, min((plot_w - 28) / (last - first) * closest * 0.76, 2 * MAX_BAR) / 2 + 4)
+        unit = (plot_w - 2 * inset) / (last - first)
+        slot = unit * closest  # the room of one bar: the gap between the closest years
 
         def x_at(i: int) -> float:
-            return left + inset + (years[i] - first) / (last - first) * (plot_w - 2 * inset)
+            return left + inset + (years[i] - first) * unit
 
         label_w = _text_width("0000") + 10
-        step = next(
-            (s for s in (1, 2, 5, 10, 20, 25, 50) if (plot_w - 2 * inset) / ((last - first) / s) >= label_w), 100
-        )
+        step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if unit * s >= label_w), 100)
         for year in range(first, last + 1):
             if year % step == 0 or (step > 1 and year == first and first % step > step // 2):
-                x = left + inset + (year - first) / (last - first) * (plot_w - 2 * inset)
+                x = left + inset + (year - first) * unit
                 x_ticks.append((x, bottom, x, bottom + 4))
                 x_labels.append((x, bottom + 17, str(year)))
     else:
         band = plot_w / max(n, 1)
+        slot = band
 
         def x_at(i: int) -> float:
             return left + band * (i + 0.5)
@@ -365,7 +365,7 @@ def _vertical(chart: Chart, looks: list[_Look], uid: str, top: float) -> tuple[s
     # bars first, lines on top
     bar_looks = [(i, look) for i, look in enumerate(looks) if look.series.style == BAR_STYLE and chart.kind != LINE]
     if bar_looks:
-        band = plot_w / max(n, 1)
+        band = min(slot, 2 * MAX_BAR) if years else slot
         if chart.kind == STACKED:
             width = band * 0.68
             for i in range(n):

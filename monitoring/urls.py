@@ -34,4 +34,7 @@ urlpatterns = [
     path(report + "wiederholen/", views.report_retry, name="report-retry"),
     path(report + "veroeffentlichen/", views.report_publish, name="report-publish"),
     path("klima-roadmaps/<slug:slug>/jahresbericht/", views.report_schedule, name="report-schedule"),
+    # Open data of a public roadmap (measures.opendata describes them in the roadmap's datapackage.json)
+    path("klima-roadmaps/<slug:slug>/indikatoren.<str:fmt>", views.indicator_data, name="indicator-data"),
+    path("klima-roadmaps/<slug:slug>/thg-bilanz.<str:fmt>", views.balance_data, name="balance-data"),
 ]

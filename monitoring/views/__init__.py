@@ -8,6 +8,7 @@ from monitoring.views.indicators import (
     values_import,
 )
 from monitoring.views.network import board, board_export, health, health_detail
+from monitoring.views.open_data import balance_data, indicator_data
 from monitoring.views.reports import (
     report_create,
     report_detail,
@@ -19,6 +20,7 @@ from monitoring.views.reports import (
 )
 
 __all__ = [
+    "balance_data",
     "balance_entry",
     "balance_import",
     "board",
@@ -27,6 +29,7 @@ __all__ = [
     "health_detail",
     "heat_planning_edit",
     "indicator_create",
+    "indicator_data",
     "indicator_delete",
     "indicator_edit",
     "organisation_overview",

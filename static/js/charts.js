@@ -246,8 +246,10 @@
       return;
     }
     var horizontal = isHorizontal(spec);
-    var years = spec.kind === "line" ? yearsOf(spec.labels) : null;
-    if (years && years[years.length - 1] === years[0]) {
+    // A time axis for every chart whose labels are years (monitoring.charts.Chart.time_axis): 1990, 2018–2022
+    // and 2030 sit at their places in time, lines and bars alike.
+    var years = horizontal ? null : yearsOf(spec.labels);
+    if (years && (years[years.length - 1] === years[0] || years.some(function (y, i) { return i && y < years[i - 1]; }))) {
       years = null;
     }
     var built = datasets(spec, years);

@@ -361,6 +361,15 @@ TABLE: list[Row] = [
     Row("measures:measure-list", rm, EVERYONE),
     Row("measures:open-data-csv", rm, EVERYONE),
     Row("measures:open-data-json", rm, EVERYONE),
+    Row("measures:open-data-xlsx", rm, EVERYONE),
+    Row("measures:datapackage", rm, EVERYONE),
+    Row(
+        "measures:open-data-csv",
+        rm,
+        EVERYONE,
+        note="the list's filters, an unknown value ignored with a note",
+        query=lambda w: "?status=completed&status=fertig&suche=solar",
+    ),
     Row("measures:measure", lambda w: {**rm(w), "measure": w.measure.slug}, EVERYONE),
     Row(
         "measures:measure",
@@ -501,6 +510,13 @@ TABLE: list[Row] = [
         ex(FORBIDDEN, member=OK, coordinator=OK, staff=OK),
     ),
     Row("monitoring:health", net, COORDINATORS),
+    # --- monitoring: open data of a roadmap (opendata, issue 16) ------------------------------------------------------
+    *(
+        Row(name, lambda w, fmt=fmt: {**rm(w), "fmt": fmt}, EVERYONE)
+        for name in ("monitoring:indicator-data", "monitoring:balance-data")
+        for fmt in ("csv", "xlsx", "json")
+    ),
+    Row("monitoring:indicator-data", lambda w: {**rm(w), "fmt": "pdf"}, ex(NOT_FOUND), note="unknown format"),
     Row("monitoring:health-detail", lambda w: {**net(w), "organisation": w.org.slug}, COORDINATORS),
     # --- monitoring: reports ----------------------------------------------------------------------------------------
     Row(
