@@ -90,12 +90,37 @@ def _faq_entries(world, a, b, personas):
         FaqEntry.objects.create(network=network, question=f"Wie geht {RARE} {network.short_name}?", answer="So.")
 
 
+def _closed_group(world, a, b, personas):
+    """A closed working group of network A with a thread, a reply and a document: the personas' member is not in it
+    (finds nothing of it), the coordinator and staff find it; ``group_member`` (tests below) is in it."""
+    from networks.channel.services import post_reply, thread_create
+    from networks.library.services import document_store
+
+    group = f.WorkingGroupFactory(network=a, name="Steuerungsgruppe", is_open=False)
+    insider = f.NetworkRoleFactory(network=a, person__name="Gruppenmitglied").person
+    group.members.add(insider)
+    personas.people["group_member"] = insider
+    thread = thread_create(
+        network=a, author=insider, working_group=group, title=f"Geschlossen {RARE}", body=f"Intern {RARE} Gruppe"
+    )
+    post_reply(thread=thread, author=insider, body=f"Nachtrag {RARE} Gruppe")
+    document_store(
+        network=a,
+        working_group=group,
+        uploaded_by=insider,
+        name="gruppe.txt",
+        content=f"Gruppe {RARE}".encode(),
+        title=f"Gruppenpapier {RARE}",
+    )
+
+
 # Builders of the other rooms' sources, run when the room has registered them.
 ROOMS = {
     "thread": _channel,
     "announcement": _announcements,
     "library_document": _library,
     "faq_entry": _faq_entries,
+    "post": _closed_group,  # threads, posts and documents of a closed working group
 }
 
 
@@ -246,3 +271,56 @@ def test_losing_the_role_stops_finding_at_once(world):
     NetworkRole.objects.filter(person__user=member).delete()
     member = type(member).objects.get(pk=member.pk)  # the next request: a fresh user object
     assert {(h.kind, h.object_id) for h in _all_hits(member)[1]} == citizen
+
+
+def _commit_search_batches() -> None:
+    """What the commit does for the search (networks.search.registry): the world is built inside the test's
+    transaction, so the changes wait in the connection's pending batches; reindex them now."""
+    from django.db import transaction
+
+    for batch in list(transaction.get_connection().__dict__.get("_search_batches", {}).values()):
+        batch.flush()
+
+
+def test_a_closed_groups_items_only_for_its_members_and_the_coordination(world, client):
+    """The personas' member is in network A but not in its closed group: its thread, reply and document are neither
+    found nor counted for them; the group's member finds and opens them; opening the group gives them to every
+    member, closing it hides them at once (saving the group reindexes its items after the commit)."""
+    from networks.models import WorkingGroup
+
+    if registry.get("post") is None:
+        pytest.skip("the channel has not registered its posts")
+
+    from networks.channel.models import Post, Thread
+
+    group = WorkingGroup.objects.get(name="Steuerungsgruppe")
+    items = {("thread", pk) for pk in Thread.objects.filter(working_group=group).values_list("pk", flat=True)}
+    items |= {
+        ("post", pk)
+        for pk in Post.objects.filter(thread__working_group=group, number__gt=1).values_list("pk", flat=True)
+    }
+    items |= {("library_document", pk) for pk in group.library_documents.values_list("pk", flat=True)}
+
+    def group_hits(user):
+        return {(h.kind, h.object_id) for h in _all_hits(user)[1]} & items
+
+    insider = world.people["group_member"]
+    assert not group_hits(world.user("member"))
+    found = group_hits(insider.user)
+    assert found == items and {kind for kind, _pk in found} == {"thread", "post", "library_document"}
+    assert group_hits(world.user("coordinator")) == found
+    client.force_login(insider.user)
+    for hit in _all_hits(insider.user)[1]:
+        assert _opens(client, hit.url), f"the group's member cannot open {hit.url}"
+
+    group = WorkingGroup.objects.get(pk=group.pk)
+    group.is_open = True
+    group.save()
+    _commit_search_batches()
+    assert group_hits(world.user("member")) == found
+    group = WorkingGroup.objects.get(pk=group.pk)
+    group.is_open = False
+    group.save()
+    _commit_search_batches()
+    assert not group_hits(world.user("member")), "closing the group must hide its items at once"
+    assert group_hits(insider.user) == found
