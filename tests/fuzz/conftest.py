@@ -59,6 +59,7 @@ class World:
     pledge: object
     indicator: object
     report: object  # done
+    public_event: object = None  # upcoming, public, hybrid: registration without an account (events.views.guests)
 
     def user(self, persona: str):
         return None if persona == "anonymous" else self.people[persona].user
@@ -94,6 +95,9 @@ def world(db) -> World:
     )
     ef.RegistrationFactory(event=past_event, person=people["member"], status=Registration.Status.REGISTERED)
     office_hour = ef.EventFactory(network=network, kind=Kind.OFFICE_HOUR, title="Sprechstunde")
+    public_event = ef.EventFactory(
+        network=network, visibility="public", format="hybrid", venue="Rathaus", capacity=3, title="Bürgerwerkstatt"
+    )
     question = ef.QuestionFactory(event=office_hour, network=network, author=people["member"])
     series = ef.EventSeriesFactory(network=network)
     action_item = ef.OutcomeFactory(event=past_event, owner_person=people["member"])
@@ -119,6 +123,7 @@ def world(db) -> World:
         other=other,
         organisation=organisation,
         event=event,
+        public_event=public_event,
         past_event=past_event,
         office_hour=office_hour,
         question=question,

@@ -36,8 +36,18 @@ from events.forms.minutes import (
     OutcomeForm,
     TaskCommentForm,
 )
-from events.forms.participation import AnswerForm, AttendanceForm, FaqFilter, QuestionForm, QuestionRemoveForm
+from events.forms.participation import (
+    AnswerForm,
+    AttendanceForm,
+    FaqFilter,
+    GuestRegistrationForm,
+    ModeForm,
+    QuestionForm,
+    QuestionRemoveForm,
+    WalkInForm,
+)
 from events.models import Event, Question, Registration
+from events.views.guests import walk_in_people
 from measures.filters import MeasureFilter
 from measures.forms.data import ImportConfirmForm, ImportForm, MeasureRowForm
 from measures.forms.editor import (
@@ -512,6 +522,21 @@ EVENTS = [
         covers=(AttendanceForm,),
     ),
     Endpoint(
+        "events:guest-register",
+        "anonymous",
+        url("events:guest-register", net, lambda w: w.public_event.pk),
+        lambda w: [GuestRegistrationForm(event=w.public_event)],
+        covers=(GuestRegistrationForm, ModeForm),
+        note="hybrid: the mode field of ModeForm is part of it; a valid one is a pending registration and one email",
+    ),
+    Endpoint(
+        "events:walk-in-add",
+        "coordinator",
+        url("events:walk-in-add", net, lambda w: w.past_event.pk),
+        lambda w: [WalkInForm(event=w.past_event, people=walk_in_people(w.network))],
+        covers=(WalkInForm,),
+    ),
+    Endpoint(
         "events:question-create",
         "member",
         url("events:question-create", net, lambda w: w.office_hour.pk),
@@ -968,6 +993,9 @@ NOT_FUZZED = {
     "events:unregister": "no input",
     "events:outcome-delete": "no input",
     "events:document-delete": "no input",
+    "events:guest-confirm": "no input (the token is in the path)",
+    "events:guest-cancel": "no input (the token is in the path)",
+    "events:walk-in-remove": "no input",
     "events:question-delete": "no input (the asker withdraws their own unanswered question)",
     "measures:proposal-support": "no input",
     "measures:proposal-unsupport": "no input",
@@ -1004,6 +1032,7 @@ READ_ONLY = {
     "events:my-calendar",
     "events:personal-feed",
     "events:network-feed",
+    "events:network-events-atom",
     "events:series-detail",
     "events:event-detail",
     "events:event-ics",

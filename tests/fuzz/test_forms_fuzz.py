@@ -58,6 +58,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | events:outcome-comment | POST | member | TaskCommentForm | – |
 | events:attendance | POST | coordinator | AttendanceForm | – |
 | networks:membership-request | POST | citizen | MembershipRequestForm | – |
+| events:guest-register | POST | anonymous | GuestRegistrationForm, ModeForm | – |
+| events:walk-in-add | POST | coordinator | WalkInForm | – |
 | events:question-create | POST | member | QuestionForm | – |
 | events:question-answer | POST | coordinator | AnswerForm | – |
 | events:question-edit | POST | member | QuestionForm | – |

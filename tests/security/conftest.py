@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
 
-from events.models import Kind, Outcome, Visibility
+from events.models import Kind, Outcome, Registration, Visibility
 from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
 from networks.models import AffiliationRequest, NetworkRole
@@ -136,6 +136,16 @@ def build_world(media: Path) -> World:
         ef.RegistrationFactory(event=o["event_public"], person=person)
     event_services.minutes_save(event=o["event_public"], text=o["event_public"].minutes, publish=True, by=None)
     o["event_public"].refresh_from_db()
+    o["guest"] = Registration.objects.create(  # registered without an account (events.services.guests)
+        event=o["event_public"],
+        guest_name=PAYLOAD[:200],
+        guest_email="gast@example.org",
+        guest_token="g" * 43,
+        status=Registration.Status.REGISTERED,
+    )
+    o["walk_in"] = Registration.objects.create(
+        event=o["event_public"], guest_name="Gast", walk_in=True, status="attended"
+    )
     o["event_internal"] = poison(ef.EventFactory(network=network, visibility=Visibility.NETWORK))
     o["office_hour"] = poison(ef.EventFactory(network=network, kind=Kind.OFFICE_HOUR, visibility=Visibility.NETWORK))
     o["event_b"] = poison(ef.EventFactory(network=other, visibility=Visibility.NETWORK))

@@ -353,6 +353,26 @@ TABLE: list[Row] = [
         done(COORDINATORS),
     ),
     Row("events:question-create", ev("office_hour"), POST_ONLY, done(MEMBERS_HIDDEN)),
+    # --- events: public events without an account, walk-ins, the Atom feed (issue 16) ---------------------------
+    Row(
+        "events:guest-register",
+        ev("event_public"),
+        ex(REDIRECT),
+        ex(REDIRECT),
+        note="the world's public event is over: back to its page, which says so",
+    ),
+    Row("events:guest-register", ev("event_internal"), ex(NOT_FOUND), ex(NOT_FOUND), note="no guests for members"),
+    Row("events:guest-register", ev("event_b_public"), ex(NOT_FOUND), ex(NOT_FOUND), note="another network's slug"),
+    Row("events:guest-confirm", lambda w: {"token": w.guest.guest_token}, EVERYONE, EVERYONE, note="token = secret"),
+    Row("events:guest-cancel", lambda w: {"token": w.guest.guest_token}, EVERYONE, EVERYONE, note="token = secret"),
+    Row("events:walk-in-add", ev("event_public"), POST_ONLY, done(COORDINATORS)),
+    Row(
+        "events:walk-in-remove",
+        lambda w: {**ev("event_public")(w), "registration": w.walk_in.pk},
+        POST_ONLY,
+        done(COORDINATORS),
+    ),
+    Row("events:network-events-atom", net, EVERYONE, note="public events of a public network; the same for all"),
     # --- measures: public ----------------------------------------------------------------------------------------
     Row("measures:roadmap-list", none, EVERYONE),
     Row("measures:roadmap-create", none, EDITORS, post=done(EDITORS, BAD)),
@@ -582,6 +602,9 @@ def test_unnamed_top_level_patterns_are_known():
 # --- The matrix -----------------------------------------------------------------------------------------------------
 
 
+JSON_DATA_TYPES = ("application/json", "application/ld+json")  # data blocks: nothing runs (schema.org JSON-LD)
+
+
 class PageCheck(HTMLParser):
     """Inline scripts (other than JSON data) and style attributes: the production CSP blocks both."""
 
@@ -595,7 +618,7 @@ class PageCheck(HTMLParser):
             self.problems.append(f"style attribute on <{tag}>")
         if any(name.startswith("on") for name in attributes):
             self.problems.append(f"event handler attribute on <{tag}>")
-        if tag == "script" and not attributes.get("src") and attributes.get("type") != "application/json":
+        if tag == "script" and not attributes.get("src") and attributes.get("type") not in JSON_DATA_TYPES:
             self.problems.append("inline <script>")
         if tag == "style":
             self.problems.append("inline <style>")
