@@ -647,15 +647,17 @@ def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, dj
 def test_roadmap_page_queries_are_flat(client, roadmap, django_assert_num_queries):
     # roadmap, counts by sector and status, timeline years, milestone years, recent updates, proposal count
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    # 6 + monitoring: indicators, balance, path, reports
-    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 10)
+    # 6 + monitoring: indicators, balance, path, reports; + issue 16: the measures' effects (gap to the target), the
+    # network hosted by the organisation, its next public events (events panel), participation phases
+    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 14)
 
 
 def test_roadmap_page_queries_are_flat_for_editors(client, personas, roadmap, django_assert_num_queries):
     personas.login(client, "editor")
-    # session and account from the cache (no query); the 6 of the page, editor check
+    # session and account from the cache (no query); the 14 of the page, editor check, the person and whether
+    # they follow the roadmap (participation)
     grow = lambda n: _grow(roadmap, n)  # noqa: E731
-    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 11)
+    assert_flat(client, roadmap.get_absolute_url(), grow, django_assert_num_queries, 17)
 
 
 @pytest.mark.parametrize(
@@ -686,16 +688,19 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
     measure.origin_event = EventFactory(network=personas.network, visibility=Visibility.PUBLIC)
     measure.save()
     # roadmap, measure (with lead organisation and event), public updates, responsible person, milestones,
-    # partners, comments with authors, the event's network
+    # partners, comments with authors, the event's network; + issue 16: linked indicators, links, last changed,
+    # previous, next, related measures; participation's feedback and replies
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
-    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 8)
+    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 16)
 
 
 def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
     personas.login(client, "citizen")
     # session and account from the cache (no query); roadmap, measure, editor check, public updates, milestones,
-    # partners, comments with authors, verified email (for the comment form, once it exists)
-    expected = 8 if _comment_form_exists() else 7
+    # partners, comments with authors, verified email (for the comment form, once it exists); + issue 16: linked
+    # indicators, links, last changed, previous, next, related measures; participation's person, verified email,
+    # follow, replies, feedback, netiquette
+    expected = 20 if _comment_form_exists() else 19
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
 
