@@ -22,7 +22,7 @@ class ResendForm(forms.Form):
 def verification_resend(request: HttpRequest) -> HttpResponse:
     """Send the confirmation email of an unconfirmed address again, through allauth (its rate limit: one per
     address every three minutes). The answer is the same whether or not the address has an account."""
-    form = ResendForm(request.POST or None)
+    form = ResendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         address = (
             EmailAddress.objects.filter(email__iexact=form.cleaned_data["email"], verified=False)

@@ -59,6 +59,7 @@ from measures.forms.editor import (
     RoadmapForm,
     UpdateForm,
 )
+from measures.forms.participate import ParticipateFilterForm
 from measures.forms.participation import (
     CommentForm,
     FeedbackForm,
@@ -83,12 +84,14 @@ from monitoring.forms.planning import HeatPlanningForm, StrategyForm
 from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
 from monitoring.models import BiskoSector, ClimateStrategy, EmissionPath, HeatPlanning
 from networks import mail, members_io
+from networks.account_views import ResendForm
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
     AffiliationDecisionForm,
     AffiliationForm,
     CampaignForm,
+    CitizenProfileForm,
     ExpertiseForm,
     ExpertiseFormSet,
     InvitationForm,
@@ -227,6 +230,21 @@ NETWORKS = [
         _profile_forms,
         covers=(ProfileForm, ExpertiseForm),
         valid={"expertise-1-id": None, "expertise-2-id": None},
+    ),
+    Endpoint(
+        "networks:profile",
+        "citizen",
+        url("networks:profile"),
+        lambda w: [CitizenProfileForm(instance=w.people["citizen"], prefix="profile")],
+        covers=(CitizenProfileForm,),
+        note="a citizen's profile: name and language only (networks.citizens)",
+    ),
+    Endpoint(
+        "networks:verification-resend",
+        "anonymous",
+        url("networks:verification-resend"),
+        lambda w: [ResendForm()],
+        covers=(ResendForm,),
     ),
     Endpoint(
         "networks:affiliation-change",
@@ -676,6 +694,23 @@ MEASURES = [
         extra={"page": "1"},
     ),
     Endpoint(
+        "measures:participate",
+        "anonymous",
+        url("measures:participate"),
+        lambda w: [ParticipateFilterForm(municipalities=Organisation.objects.all())],
+        covers=(ParticipateFilterForm,),
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
+        "measures:roadmap-participate",
+        "anonymous",
+        url("measures:roadmap-participate", road),
+        lambda w: [ParticipateFilterForm(municipalities=Organisation.objects.all())],
+        method="get",
+        extra={"page": "1"},
+    ),
+    Endpoint(
         "measures:proposal-list",
         "anonymous",
         url("measures:proposal-list", road),
@@ -1043,6 +1078,7 @@ READ_ONLY = {
     "events:document-download",
     "events:outcome-detail",
     "measures:roadmap-list",
+    "measures:my-participation",
     "measures:roadmap",
     "measures:open-data-csv",
     "measures:open-data-json",

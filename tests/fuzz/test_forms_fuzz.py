@@ -23,6 +23,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | URL name | method | persona | forms / filters | raw keys |
 |---|---|---|---|---|
 | networks:profile | POST | member | ProfileForm, ExpertiseForm | – |
+| networks:profile | POST | citizen | CitizenProfileForm | – |
+| networks:verification-resend | POST | anonymous | ResendForm | – |
 | networks:affiliation-change | POST | member | AffiliationForm | – |
 | networks:affiliation-decide | POST | editor | AffiliationDecisionForm | – |
 | networks:account-delete | POST | citizen | AccountDeleteForm | – |
@@ -76,6 +78,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | measures:measure-import | POST | editor | ImportConfirmForm | action |
 | measures:editor-dashboard | GET | editor | MeasureTableFilter | page |
 | measures:measure-list | GET | anonymous | MeasureFilter, MeasureFilterForm | page |
+| measures:participate | GET | anonymous | ParticipateFilterForm | page |
+| measures:roadmap-participate | GET | anonymous | ParticipateFilterForm | page |
 | measures:proposal-list | GET | anonymous | ProposalFilter | page |
 | measures:proposal-create | POST | citizen | ProposalForm | – |
 | measures:comment-create | POST | citizen | CommentForm | – |
