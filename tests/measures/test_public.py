@@ -146,7 +146,7 @@ def test_roadmap_list_shows_target_year_count_and_progress(client, roadmap):
     page = _text(client.get(reverse("measures:roadmap-list")))
     assert "2035" in page and roadmap.organisation.name in page
     assert "4 measures" in page
-    assert "75 % completed (3 of 4)" in page
+    assert "3 of 4 measures are completed (75 %)" in page
     assert "share-75" in page and "share-25" in page
     assert "dropped" not in page
 
@@ -157,7 +157,7 @@ def test_roadmap_card_says_how_many_of_its_measures_were_dropped(client, roadmap
     page = _text(client.get(reverse("measures:roadmap-list")))
     # 4 measures, but the bar counts the 3 not dropped: the card says why the numbers differ
     assert "4 measures, 1 of them dropped" in page
-    assert "100 % completed (3 of 3)" in page
+    assert "3 of 3 measures are completed (100 %)" in page
 
 
 def test_editors_also_see_their_unpublished_roadmaps_marked(client, personas, roadmap):
@@ -207,7 +207,7 @@ def test_roadmap_page_shows_progress_by_sector_timeline_and_links(client, person
     MeasureFactory(roadmap=roadmap, sector=Sector.AGRICULTURE, status=Measure.Status.COMPLETED, published=False)
     page = _text(client.get(roadmap.get_absolute_url()))
     assert "Climate-neutral by" in page and "2035" in page
-    assert "<strong>1</strong> of 3 measures are completed, 1 are in progress and 1 have not started yet." in page
+    assert "1 of 3 measures is completed, 1 is in progress and 1 has not started yet." in page
     assert "1 dropped measure is not counted." in page
     assert "Mobility" in page and "Buildings and heat" in page and "Agriculture" not in page
     assert "?handlungsfeld=mobility" in page and "?status=paused" in page
