@@ -25,6 +25,7 @@ def _event_description(context: dict) -> str:
 
 seo.register_page(
     "events:event-list",
+    identity=("page",),
     description=lambda context: _("Public events of climate-protection networks: dates, places, how to take part."),
 )
 
@@ -44,6 +45,7 @@ seo.register_page(
 seo.register_page(
     "events:network-calendar",
     when=lambda context: context["network"].is_public,
+    identity=("page", "zeitraum"),  # upcoming and past are two lists; the month grid is a view of them
     feeds=_network_feed,
     description=lambda context: gettext("Dates of the network %(network)s.") % {"network": context["network"].name},
 )

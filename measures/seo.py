@@ -96,6 +96,7 @@ seo.register_page(
 seo.register_page(
     "measures:measure-list",
     when=_roadmap_public,
+    identity=("page",),  # the filters are views of the one list (canonical: the list), the pages are not
     description=lambda context: (
         gettext("All measures of the climate roadmap %(title)s, with their status.")
         % {"title": context["roadmap"].title}
@@ -114,6 +115,7 @@ seo.register_page(
 seo.register_page(
     "measures:proposal-list",
     when=_roadmap_public,
+    identity=("page",),
     description=lambda context: (
         gettext("Proposals of citizens for the climate roadmap %(title)s and their answers.")
         % {"title": context["roadmap"].title}
@@ -129,11 +131,13 @@ seo.register_page(
 )
 seo.register_page(
     "measures:participate",
+    identity=("page",),
     description=lambda context: _("Take part in climate protection: what citizens can do themselves, per measure."),
 )
 seo.register_page(
     "measures:roadmap-participate",
     when=_roadmap_public,
+    identity=("page",),
     description=lambda context: (
         gettext("Take part in the climate roadmap %(title)s: what citizens can do.")
         % {"title": context["roadmap"].title}

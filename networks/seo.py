@@ -272,7 +272,7 @@ STATIC_PAGES = [  # public pages without an object (their sitemap section); apps
     "networks:easy-read",
 ]
 register_page("networks:home")
-register_page("networks:network-list", description=lambda context: NETWORK_LIST_DESCRIPTION)
+register_page("networks:network-list", identity=("page",), description=lambda context: NETWORK_LIST_DESCRIPTION)
 register_page("networks:imprint", description=lambda context: _("Imprint of the Klimanetz portal."))
 register_page("networks:privacy", description=lambda context: _("How the Klimanetz portal handles personal data."))
 register_page(
