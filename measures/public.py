@@ -31,6 +31,7 @@ ALWAYS_PUBLIC = (
     "slug",
     "title",
     "summary",
+    "summary_en",
     "description",
     "sector",
     "status",

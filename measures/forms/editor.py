@@ -127,6 +127,7 @@ class MeasureForm(forms.ModelForm):
             "title",
             "sector",
             "summary",
+            "summary_en",
             "description",
             "objectives",
             "target_groups",

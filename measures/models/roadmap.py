@@ -183,6 +183,12 @@ class Measure(models.Model):
     slug = models.SlugField(_("short address"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=400, blank=True)
+    summary_en = models.CharField(
+        _("summary in English"),
+        max_length=400,
+        blank=True,
+        help_text=_("Optional. Shown on the English pages; without it they say that the content is in German."),
+    )
     description = models.TextField(_("description"), blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
     target_groups = models.CharField(_("target groups"), max_length=300, blank=True)
