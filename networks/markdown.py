@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import unescape
+from html import escape, unescape
 from itertools import accumulate
 
 import nh3
@@ -182,6 +182,44 @@ def render(text: str, *, profile: Profile | str) -> str:
     )
 
 
+# --- @mentions ----------------------------------------------------------------------------------------------------
+
+_MENTION_SKIP = frozenset({"code", "pre", "a", "blockquote"})  # where a mention does not count (channel.mentions)
+_HTML_PART = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+
+
+def mark_mentions(html: str, names) -> str:
+    """Sanitised HTML with each "@Name" of ``names`` (the people a text mentions, resolved by the caller against who
+    may be mentioned) wrapped in ``<span class="mention">``; not inside code, links and quotations. Linear in the
+    HTML; the names and the text around them are escaped again here, so nothing unsanitised gets in."""
+    names = sorted({" ".join(str(name).split()) for name in names if name and str(name).strip()}, key=len, reverse=True)
+    if not names or "@" not in html:
+        return html
+    alternatives = "|".join(r"\s+".join(map(re.escape, name.split(" "))) for name in names)
+    pattern = re.compile(rf"(?<![\w@.])@(?:{alternatives})(?![\w-])", re.IGNORECASE)
+    out, skipped = [], 0
+    for part in _HTML_PART.split(html):
+        if part.startswith("<"):
+            tag = _TAG_NAME.match(part)
+            if tag and tag.group(2).lower() in _MENTION_SKIP and not part.endswith("/>"):
+                skipped = max(skipped - 1, 0) if tag.group(1) else skipped + 1
+            out.append(part)
+            continue
+        if skipped or "@" not in part:
+            out.append(part)
+            continue
+        text, pieces, last = unescape(part), [], 0
+        for match in pattern.finditer(text):
+            pieces += [escape(text[last : match.start()], quote=False), _MENTION.format(escape(match.group(0)))]
+            last = match.end()
+        out.append("".join([*pieces, escape(text[last:], quote=False)]) if pieces else part)
+    return "".join(out)
+
+
+_MENTION = '<span class="mention">{}</span>'
+
+
 def plain_start(html: str, *, length: int = 1_000) -> str:
     """The text of the first ``length`` characters of stored HTML (an excerpt for lists; bounded work per item)."""
     head = html[:length]
@@ -226,6 +264,10 @@ class MarkdownHTMLField(models.TextField):
 
     def pre_save(self, model_instance, add: bool) -> str:
         html = render(getattr(model_instance, self.source), profile=self.profile)
+        # A model whose texts mention people (channel's Post) says whom: their "@Name" is marked (mark_mentions).
+        mentioned = getattr(model_instance, "mentioned_names", None)
+        if html and mentioned is not None:
+            html = mark_mentions(html, mentioned())
         setattr(model_instance, self.attname, html)
         return html
 

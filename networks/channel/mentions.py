@@ -23,6 +23,11 @@ def mentionable_text(body: str) -> str:
     return _QUOTE.sub("", _CODE.sub(" ", body or ""))
 
 
+def has_mention(body: str) -> bool:
+    """Whether ``body`` has an "@" that may start a mention (not in code, a quotation or an email address)."""
+    return _AT.search(mentionable_text(body)) is not None
+
+
 def _index(people: Iterable) -> dict[str, list[tuple[str, object]]]:
     """{first word of the name (folded): [(whole name folded, person)], longest first}."""
     index: dict[str, list[tuple[str, object]]] = {}

@@ -182,6 +182,16 @@ class Post(models.Model):
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    def mentioned_names(self) -> list[str]:
+        """The names of the thread's readers this text mentions (networks.channel.mentions: only who may read the
+        thread), marked in ``body_html`` when the post is saved. No query for a text without an "@" that counts."""
+        from networks.channel import mentions
+        from networks.channel.notify import readers_of
+
+        if not mentions.has_mention(self.body):
+            return []
+        return [person.name for person in mentions.resolve(self.body, readers_of(self.thread))]
+
 
 class PostRevision(models.Model):
     """An earlier text of an edited post: the history of its edits (who wrote which version when)."""
