@@ -106,7 +106,10 @@ def world(db) -> World:
     nf.InvitationFactory(network=network)
 
     roadmap = mf.RoadmapFactory(organisation=organisation, slug="kaiserslautern", title="Klima-Roadmap KL")
-    measure = mf.MeasureFactory(roadmap=roadmap, code="M-01", slug="m-01", lead_organisation=organisation)
+    contact = nf.PersonFactory(name="Petra Kontakt", contact_visibility="public")  # the measure page's contact form
+    measure = mf.MeasureFactory(
+        roadmap=roadmap, code="M-01", slug="m-01", lead_organisation=organisation, responsible_person=contact
+    )
     mf.MilestoneFactory(measure=measure)
     proposal = mf.ProposalFactory(roadmap=roadmap, status="published")
     pending_proposal = mf.ProposalFactory(roadmap=roadmap, title="Noch nicht freigegeben")

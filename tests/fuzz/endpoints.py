@@ -60,6 +60,7 @@ from measures.forms.editor import (
     UpdateForm,
 )
 from measures.forms.participate import ParticipateFilterForm
+from measures.forms.page import ContactForm, MeasureLinkForm, MeasureLinkFormSet
 from measures.forms.participation import (
     CommentForm,
     FeedbackForm,
@@ -638,6 +639,21 @@ MEASURES = [
         lambda w: [MilestoneFormSet(instance=w.measure, prefix="milestones")],
         covers=(MilestoneForm,),
         valid={f"milestones-{i}-{name}": None for i in (1, 2, 3) for name in ("id", "done_date", "due_date")},
+    ),
+    Endpoint(
+        "measures:measure-links",
+        "editor",
+        url("measures:measure-links", road, lambda w: w.measure.pk),
+        lambda w: [MeasureLinkFormSet(instance=w.measure, prefix="links")],
+        covers=(MeasureLinkForm,),
+        valid={f"links-1-{name}": None for name in ("id", "kind", "label", "url", "order")},
+    ),
+    Endpoint(
+        "measures:measure-contact",
+        "citizen",
+        url("measures:measure-contact", road, lambda w: w.measure.slug),
+        lambda w: [ContactForm()],
+        covers=(ContactForm,),
     ),
     Endpoint(
         "measures:update-create",

@@ -72,6 +72,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | measures:measure-create | POST | editor | MeasureForm | – |
 | measures:measure-edit | POST | editor | MeasureForm | – |
 | measures:milestones-edit | POST | editor | MilestoneForm | – |
+| measures:measure-links | POST | editor | MeasureLinkForm | – |
+| measures:measure-contact | POST | citizen | ContactForm | – |
 | measures:update-create | POST | editor | UpdateForm | – |
 | measures:bulk-status | POST | editor | BulkStatusForm | – |
 | measures:measure-import | POST | editor | ImportForm, MeasureRowForm | action |

@@ -183,6 +183,8 @@ def build_world(media: Path) -> World:
         mf.MeasureFactory(roadmap=o["roadmap"], code="M-1", slug="m-1", origin_event=o["event_public"])
     )
     o["measure_hidden"] = poison(mf.MeasureFactory(roadmap=o["roadmap"], code="M-2", slug="m-2", published=False))
+    o["measure"].responsible_person = poison(f.PersonFactory(contact_visibility="public"))  # the contact form's
+    o["measure"].save(update_fields=["responsible_person"])
     o["measure_b"] = mf.MeasureFactory(roadmap=o["roadmap_b"], code="B-1", slug="b-1")
     poison(mf.MilestoneFactory(measure=o["measure"]))
     poison(mf.MeasureUpdateFactory(measure=o["measure"], author=p["editor"]))
