@@ -259,6 +259,7 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # English dates as "31 Dec 2028" (config/formats/en/formats.py)
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
