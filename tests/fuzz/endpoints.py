@@ -59,8 +59,8 @@ from measures.forms.editor import (
     RoadmapForm,
     UpdateForm,
 )
-from measures.forms.participate import ParticipateFilterForm
 from measures.forms.page import ContactForm, MeasureLinkForm, MeasureLinkFormSet
+from measures.forms.participate import ParticipateFilterForm
 from measures.forms.participation import (
     CommentForm,
     FeedbackForm,
