@@ -24,6 +24,7 @@ from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.mail_world import send_question_mails, send_task_mails
 from tests.inbound.mail_world import send_inbound_mails
+from tests.mail.participation_mails import send_participation_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
 from tests.monitoring.factories import IndicatorFactory
 from tests.networks import factories as f
@@ -120,3 +121,4 @@ def send_everything(s: Senders, network) -> None:
     send_inbound_mails(list(s.people.values()))
     send_question_mails(list(s.people.values()))
     send_membership_requests(list(s.people.values()))
+    send_participation_mails(list(s.people.values()), s.o["roadmap"])  # follows and feedback (issue 16 §2)
