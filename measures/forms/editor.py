@@ -159,6 +159,7 @@ class MeasureForm(forms.ModelForm):
             # Participation
             "participation_level",
             "how_to_take_part",
+            "citizen_cost",
             "plain_language_summary",
             # Origin
             "origin",

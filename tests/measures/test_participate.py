@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from measures.models import Measure, ProposalSupport, Sector
 from tests.helpers import assert_flat, de
@@ -135,7 +136,9 @@ def test_participate_pages_are_public(client, personas, roadmap, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_unpublished_roadmap_participate_is_404_but_for_its_editors(client, personas, persona):
-    draft = mf.RoadmapFactory(published=False, organisation=personas.people["editor"].organisation_roles.get().organisation)
+    draft = mf.RoadmapFactory(
+        published=False, organisation=personas.people["editor"].organisation_roles.get().organisation
+    )
     personas.login(client, persona)
     expected = 200 if persona in ("editor", "staff") else 404
     assert client.get(reverse("measures:roadmap-participate", args=[draft.slug])).status_code == expected
@@ -213,3 +216,21 @@ def test_my_participation_queries_are_flat(client, personas, roadmap, django_ass
 
     # the session, the person, proposals with supports counted, comments with their measure, supports
     assert_flat(client, reverse("measures:my-participation"), grow, django_assert_num_queries, 5, sizes=(3, 20))
+
+
+def test_editors_set_the_cost_for_citizens(client, personas):
+    from tests.measures.test_editor import _measure_data
+
+    organisation = personas.people["editor"].organisation_roles.get().organisation
+    roadmap = mf.RoadmapFactory(organisation=organisation)
+    measure = mf.MeasureFactory(roadmap=roadmap, code="M-01")
+    personas.login(client, "editor")
+    edit = reverse("measures:measure-edit", args=[roadmap.slug, measure.pk])
+    assert 'name="citizen_cost"' in client.get(edit).content.decode()
+    data = _measure_data(code="M-01", how_to_take_part=TAKE_PART, citizen_cost=Cost.LOW, published="on")
+    assert client.post(edit, data).status_code == 302
+    measure.refresh_from_db()
+    assert measure.citizen_cost == Cost.LOW
+    response = client.get(reverse("measures:roadmap-participate", args=[roadmap.slug]), {"cost": Cost.MEDIUM})
+    assert titles(response) == [measure.title]
+    assert capfirst(de("low (up to 100 euros)")) in response.content.decode()
