@@ -376,6 +376,20 @@
     });
   }
 
+  // Printing a roadmap or measure prints every chart's values (static/css/print.css hides the summaries): the
+  // closed tables are opened for the print and closed again after it.
+  var openedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.chart-data:not([open])"), function (details) {
+      details.open = true;
+      openedForPrint.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (details) { details.open = false; });
+    openedForPrint = [];
+  });
+
   window.KlimanetzCharts = { drawAll: drawAll };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", drawAll);
