@@ -95,9 +95,9 @@ def test_public_profile_queries_are_flat(client, personas, django_assert_num_que
         for _ in range(n):
             f.MembershipFactory(network=personas.network)
 
-    _assert_flat(
-        client, personas.network.get_absolute_url(), grow, django_assert_num_queries, 4
-    )  # network with host, current memberships with organisations, the events panel's next events, pledges count
+    # network with host, current memberships with organisations, the events panel's next events, pledges count,
+    # the host's public roadmaps (measures panel)
+    _assert_flat(client, personas.network.get_absolute_url(), grow, django_assert_num_queries, 5)
 
 
 # --- What pages show ---------------------------------------------------------------------
