@@ -62,7 +62,8 @@ def _roadmap_description(context: dict) -> str:
 
 def _measure_description(context: dict) -> str:
     measure = context["measure"]
-    return measure.summary or measure.description or measure.title
+    english = getattr(measure, "summary_en", "") if get_language() == "en" else ""  # where editors wrote one
+    return english or measure.summary or measure.description or measure.title
 
 
 def _roadmap_feeds(context: dict) -> list[tuple[str, str]]:

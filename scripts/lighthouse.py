@@ -10,7 +10,7 @@ Two audits cannot pass on two shapes by design and are left out of their SEO sco
 result page is kept out of search engines (noindex, robots.txt: "is-crawlable") and the 404 page answers 404
 ("http-status-code", "is-crawlable").
 
-    .venv/bin/python scripts/lighthouse.py [--keep] [--only SHAPE ...] [--port N]
+    .venv/bin/python scripts/lighthouse.py [--keep] [--folder KEPT] [--only SHAPE ...] [--port N]
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=BASE_DIR, env=env, check=True, **kwargs)  # noqa: S603 (our own commands)
 
 
-def prepare(folder: Path, port: int) -> dict:
+def environment(folder: Path, port: int) -> dict:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -107,16 +107,19 @@ def prepare(folder: Path, port: int) -> dict:
     }
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_URL"):  # always the throwaway SQLite and local memory
         env.pop(name, None)
+    return env
+
+
+def prepare(env: dict) -> None:
     # --skip-checks: SITE_URL is a loopback address here, which the production check (rightly) refuses
     python = sys.executable
     run([python, "manage.py", "collectstatic", "--noinput", "-v", "0", "--skip-checks"], env)  # the demo's reports
     run([python, "manage.py", "migrate", "--noinput", "-v", "0", "--skip-checks"], env)
     run([python, "manage.py", "load_demo", "--force", "--skip-checks"], env, stdout=subprocess.DEVNULL)
-    return env
 
 
 def shapes(env: dict) -> dict[str, str]:
-    command = [sys.executable, "manage.py", "shell", "--skip-checks", "-c", SHAPES_SCRIPT]
+    command = [sys.executable, "manage.py", "shell", "-c", SHAPES_SCRIPT]  # shell runs no system checks
     done = run(command, env, capture_output=True, text=True)
     line = next(line for line in done.stdout.splitlines() if line.startswith("SHAPES="))
     return {name: path for name, path in json.loads(line[len("SHAPES=") :]).items() if path}
@@ -170,16 +173,20 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, reports)")
     parser.add_argument("--only", nargs="*", help="only these page shapes")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--folder", type=Path, help="a folder kept by --keep: its demo is used again")
     options = parser.parse_args()
     if not LIGHTHOUSE.exists():
         print("Lighthouse is missing: (cd tools/lighthouse && npm ci)", file=sys.stderr)
         return 2
     started = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="klimanetz-lighthouse-"))
+    reuse = options.folder is not None and (options.folder / "db.sqlite3").exists()
+    folder = options.folder if reuse else Path(tempfile.mkdtemp(prefix="klimanetz-lighthouse-"))
     port = options.port or free_port()
     server = None
     try:
-        env = prepare(folder, port)
+        env = environment(folder, port)
+        if not reuse:
+            prepare(env)
         prepared = time.monotonic()
         pages = shapes(env)
         if options.only:
@@ -207,7 +214,7 @@ def main() -> int:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        if options.keep:
+        if options.keep or reuse:
             print(f"kept: {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
