@@ -178,7 +178,7 @@ def proposal_create(request: HttpRequest, slug: str) -> HttpResponse:
                     "Until then only you can see it; we will tell you by email when it has been reviewed."
                 ),
             )
-            return redirect(proposal)
+            return redirect(proposal.get_absolute_url() + "#main")  # the form's #proposal-form would stay
     return _proposal_page(request, roadmap, form, status=400 if request.method == "POST" else 200)
 
 

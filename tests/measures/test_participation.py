@@ -199,7 +199,7 @@ def test_proposal_create_permissions(client, personas, roadmap, persona):
         return
     assert get.status_code == 200
     proposal = Proposal.objects.get()
-    assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
+    assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url() + "#main"
     assert proposal.author == personas.people[persona]
     assert proposal.status == Moderation.PENDING and proposal.roadmap == roadmap
     assert de(
