@@ -25,6 +25,8 @@ PUBLIC = [
     ROADMAP + "massnahmen/?handlungsfeld=mobility",
     ROADMAP + "vorschlaege/",
     ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/",
+    ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/rueckmeldung/",  # feedback without an account
+    "/datenschutz/",
     "/konto/login/",
     "/konto/signup/",
     "/barrierefreiheit/",
@@ -39,6 +41,7 @@ BY_ROLE = {
         ROADMAP + "redaktion/massnahmen/neu/",
         ROADMAP + "redaktion/import/",
         ROADMAP + "redaktion/moderation/",
+        ROADMAP + "redaktion/beteiligung/",  # participation phases
         "/organisationen/kreis-dueren/monitoring/",
         "/organisationen/kreis-dueren/monitoring/werte/?jahr=2026",
         "/organisationen/kreis-dueren/monitoring/thg-bilanz/",
@@ -51,6 +54,7 @@ BY_ROLE = {
         "/netzwerke/nkk-koeln-bonn/monitoring/",
         "/profil/",
         "/profil/e-mails/",
+        "/folgen/",  # what I follow
     ],
     "ktt.koordination@example.org": [
         "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",

@@ -129,3 +129,45 @@ def test_proposal_answered_citizen_notified_rejected_stays_measure_followed(worl
     assert page.locator("#id_comment_text").input_value() == text
     assert page.locator("#id_comment_text_error").is_visible()
     assert_clean(browsing)
+
+
+def test_participation_pages_have_no_wcag_violations(world, browsing):
+    """axe-core on participation's pages (as in test_accessibility.py), in German, on the small world."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from measures import services
+    from measures.models import Comment, Moderation, ParticipationPhase, ProposalState
+    from tests.browser.test_accessibility import violations
+
+    roadmap, measure, other, editor = world["roadmap"], world["measure"], world["other"], world["editor"]
+    today = timezone.localdate()
+    ParticipationPhase.objects.create(
+        roadmap=roadmap, title="Ideen sammeln", starts=today - timedelta(days=5), ends=today + timedelta(days=30)
+    )
+    services.proposal_answer(proposal=other, state=ProposalState.NOT_TAKEN_UP, answer="Zu teuer.", by=editor)
+    question = Comment.objects.create(
+        measure=measure, author=world["citizen"], text="Wann geht es los?", status=Moderation.PUBLISHED
+    )
+    services.comment_submit(measure=measure, author=editor, text="Im Mai.", parent=question)
+    services.follow(person=world["citizen"], obj=measure)
+    base = roadmap.get_absolute_url()
+    found = []
+    for path in (
+        base,
+        base + "vorschlaege/",
+        other.get_absolute_url(),
+        measure.get_absolute_url(),
+        measure.get_absolute_url() + "rueckmeldung/",
+        "/datenschutz/",
+    ):
+        found += violations(browsing, path)
+    log_in(browsing, CITIZEN)
+    for path in ("/folgen/", base + "vorschlaege/neu/", measure.get_absolute_url(), other.get_absolute_url()):
+        found += violations(browsing, path)
+    log_out(browsing)
+    log_in(browsing, EDITOR)
+    for path in (base + "redaktion/beteiligung/", base + "redaktion/moderation/", base + "redaktion/"):
+        found += violations(browsing, path)
+    assert found == [], "\n".join(found)
