@@ -62,6 +62,28 @@ S = Measure.Status
 P = Measure.Priority
 FS = Measure.FundingStatus
 PL = Measure.Participation
+C = Measure.CitizenCost
+
+# What taking part costs a citizen, by measure code (the "Mitmachen" pages filter by it).
+CITIZEN_COSTS = {
+    "EV-01": C.HIGH,  # shares of the solar park
+    "EV-02": C.FREE,
+    "GW-01": C.FREE,
+    "GW-02": C.FREE,
+    "KA-01": C.FREE,
+    "KA-02": C.FREE,
+    "KA-03": C.FREE,
+    "KA-04": C.MEDIUM,  # unsealing a yard, with a grant
+    "KV-01": C.FREE,
+    "KV-02": C.FREE,
+    "LW-02": C.FREE,
+    "MO-01": C.FREE,
+    "MO-02": C.FREE,
+    "MO-03": C.LOW,  # the on-demand bus's fare
+    "PH-01": C.MEDIUM,  # the device, with the grant
+    "PH-02": C.FREE,
+    "PH-03": C.FREE,
+}
 
 KICK_OFF = "Auftaktveranstaltung Klima-Roadmap Kreis Düren"
 WORKSHOP = "Erster Workshop vor Ort: Maßnahmen für die Klima-Roadmap"
@@ -1440,6 +1462,7 @@ def _create_measure(roadmap, spec: MeasureSpec, people, events, proposals, today
         effect_source=source,
         qualitative_effect=spec.qualitative,
         how_to_take_part=spec.take_part,
+        citizen_cost=CITIZEN_COSTS.get(spec.code, "") if spec.take_part else "",
         plain_language_summary=spec.plain,
         origin=origin,
         origin_event=origin_event,
