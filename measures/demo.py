@@ -38,7 +38,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from events.models import Event, Kind
-from measures import services
+from measures import demo_links, services
 from measures.models import (
     Comment,
     Licence,
@@ -1328,6 +1328,7 @@ def load(*, stdout=None) -> None:
         for spec in DORTMUND_MEASURES:
             _measure(dortmund, spec, people, events, proposals, today, by=editor)
         _pledges()
+        demo_links.load()  # the measure page's external links (issue 16)
         services.measure_mark_late(today=today)
     if stdout is not None:
         measures = Measure.objects.filter(roadmap__in=[dueren, dortmund])
