@@ -357,7 +357,7 @@ def preview(person: Person, period: str = DigestRun.Period.DAILY, *, now: dateti
     until = (now or timezone.now()) - LAG
     plans = _plans([person], period, until)
     _collect(plans)
-    return digest_context(plans[0], period)
+    return {**digest_context(plans[0], period), "streams": plans[0].streams}
 
 
 def chunks(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:

@@ -9,12 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from networks import access
-from networks.digest import preferences
+from networks.digest import build, preferences
 from networks.digest.forms import DigestTimeForm, NetworkDeliveryForm
-from networks.digest.models import DEFAULT_POSTS
+from networks.digest.models import DEFAULT_POSTS, DigestRun
 from networks.models import Network, Person
 from networks.services import person_ensure
 
@@ -56,6 +56,23 @@ def delivery_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your settings for discussions, announcements and digests have been saved."))
         return redirect("digest:settings")
     return render(request, "digest/settings.html", {"forms": forms, "time_form": time_form})
+
+
+@login_required
+@require_safe
+def digest_preview(request: HttpRequest) -> HttpResponse:
+    """The viewer's own next digest as it would look now (build.preview: nothing written, nothing sent). Only ever
+    the signed-in person's: the address names no one. ?period=weekly for the weekly one."""
+    person = person_ensure(user=request.user)
+    period = DigestRun.Period.WEEKLY if request.GET.get("period") == "weekly" else DigestRun.Period.DAILY
+    context = build.preview(person, period)
+    in_digest = {n for found in context.pop("streams").values() for n in found}
+    context.update(
+        period=period,
+        in_digest=sorted(n.name for n in in_digest),
+        digest_time=preferences.digest_settings(person),
+    )
+    return render(request, "digest/preview.html", context)
 
 
 @login_required

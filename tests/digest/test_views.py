@@ -145,3 +145,97 @@ def test_the_operator_sees_runs_and_choices(client, personas, network):
         assert client.get(reverse(f"admin:digest_{model}_changelist")).status_code == 200
     run = DigestRun.objects.get()
     assert client.get(reverse("admin:digest_digestrun_change", args=[run.pk])).status_code == 200
+
+
+# --- The preview of the next digest ----------------------------------------------------------------------------
+
+
+def _news(network, author, title: str, *, replies: int = 0):
+    """A thread (and replies) written ten minutes ago: the digest's window ends a little before now (build.LAG)."""
+    from datetime import timedelta
+
+    from networks.channel.models import Post
+    from networks.channel.services import post_reply, thread_create
+
+    thread = thread_create(network=network, author=author, title=title, body="Was meinen Sie?")
+    for _ in range(replies):
+        post_reply(thread=thread, author=author, body="Noch eine Antwort")
+    earlier = timezone.now() - timedelta(minutes=10)
+    Post.objects.filter(thread=thread).update(created_at=earlier)
+    type(thread).objects.filter(pk=thread.pk).update(created_at=earlier, last_post_at=earlier)
+    return thread
+
+
+def test_the_settings_page_links_the_preview_of_ones_own_next_digest(client, personas, network, other_network):
+    from tests.announcements.html import page as parse
+
+    _news(network, personas.people["coordinator"], "Wärmeplanung im Kreis")
+    _news(other_network, personas.people["other_network"], "Nur für das NKK")
+    personas.login(client, "member")
+    settings_page = parse(client.get(reverse("digest:settings")).content)
+    link = settings_page.select_one(f"main a[href='{reverse('digest:preview')}']")
+    assert link.text == "So sieht Ihre nächste Zusammenfassung aus"
+    page = parse(client.get(reverse("digest:preview")).content)
+    assert page.select_one("h1").text == "So sieht Ihre nächste Zusammenfassung aus"
+    titles = [a.text for a in page.select(".digest-preview li a")]
+    assert titles == ["Wärmeplanung im Kreis"]  # the member's network only, never another's
+    assert page.select_one(".digest-preview h2").text == network.name
+
+
+def test_the_preview_never_shows_someone_elses_digest(client, personas, network, other_network):
+    _news(other_network, personas.people["other_network"], "Nur für das NKK")
+    personas.login(client, "member")
+    other = personas.people["other_network"]
+    for query in (f"?person={other.pk}", f"?pk={other.pk}&period=daily"):
+        response = client.get(reverse("digest:preview") + query)
+        assert response.status_code == 200 and "Nur für das NKK".encode() not in response.content
+
+
+def test_the_weekly_preview_and_a_person_without_networks(client, personas, network):
+    personas.login(client, "member")
+    weekly = client.get(reverse("digest:preview") + "?period=weekly")
+    assert "kommt keines Ihrer Netzwerke in der wöchentlichen Zusammenfassung".encode() in weekly.content
+    preferences.set_posts(personas.people["member"], network, "weekly")
+    _news(network, personas.people["coordinator"], "Wochenthema")
+    weekly = client.get(reverse("digest:preview") + "?period=weekly")
+    assert b"Wochenthema" in weekly.content
+    personas.login(client, "citizen")
+    assert b"kommt keines Ihrer Netzwerke" in client.get(reverse("digest:preview")).content
+
+
+def test_nothing_new_says_no_digest_comes(client, personas, network):
+    personas.login(client, "member")
+    response = client.get(reverse("digest:preview"))
+    assert b"ohne Neuigkeiten kommt keine Zusammenfassung" in response.content
+
+
+def test_the_preview_writes_nothing_and_needs_a_login(client, personas, network):
+    from networks.digest.models import DigestRun
+    from networks.models import OutboxMessage
+
+    _news(network, personas.people["coordinator"], "Etwas Neues")
+    assert client.get(reverse("digest:preview")).status_code == 302  # anonymous: to the login
+    personas.login(client, "member")
+    client.get(reverse("digest:preview"))
+    assert not DigestRun.objects.exists()
+    assert not OutboxMessage.objects.filter(reason__startswith="digest_").exists()
+
+
+def test_the_preview_keeps_its_queries_as_news_grows(client, personas, network, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.helpers import assert_flat
+
+    coordinator = personas.people["coordinator"]
+    personas.login(client, "member")
+    client.get(reverse("digest:preview"))  # the session's first request warms the cache
+    _news(network, coordinator, "Thema 0", replies=1)
+    with CaptureQueriesContext(connection) as small:
+        assert b"Thema 0" in client.get(reverse("digest:preview")).content
+
+    def grow(n):
+        for i in range(n):
+            _news(network, coordinator, f"Thema {n}-{i}", replies=1)
+
+    assert_flat(client, reverse("digest:preview"), grow, django_assert_num_queries, len(small), sizes=(3, 12))

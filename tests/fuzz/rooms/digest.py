@@ -7,6 +7,7 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | digest:settings | POST | member | DigestTimeForm, NetworkDeliveryForm (prefix n<network id>) | – |
 | digest:network-settings | POST | member | NetworkDeliveryForm (prefix n<network id>) | – |
 | digest:one-click | POST | anyone with the link | – (the signed token in the path) | List-Unsubscribe (compared only) |
+| digest:preview | GET | member | – | period (compared with "weekly" only) |
 """
 
 from __future__ import annotations
@@ -34,4 +35,4 @@ ENDPOINTS: list = [
 NOT_FUZZED: dict[str, str] = {
     "digest:one-click": "no input (the signed token is in the path; the body's List-Unsubscribe is only compared)",
 }
-READ_ONLY: set[str] = set()
+READ_ONLY: set[str] = {"digest:preview"}  # its one GET key is only compared with "weekly"

@@ -26,6 +26,12 @@ def rows() -> list:
         ),
         Row("digest:network-settings", net, MEMBERS, post=MEMBERS, note="an empty POST: form errors"),
         Row(
+            "digest:preview",
+            none,
+            LOGGED_IN,
+            note="only ever the signed-in person's own next digest (the address names no one; nothing written)",
+        ),
+        Row(
             "digest:one-click",
             lambda w: {"token": token(w)},
             EVERYONE,
