@@ -232,7 +232,7 @@ def run(url: str, how: str) -> int:
         f"  (goal < {GOAL_SECONDS:.0f} s: {verdict})"
     )
     print(
-        f"  of which processing:     {processing[0]:,.1f} s (parse, post, notify: the database), IMAP fetch and move:"
+        f"  of which processing:     {processing[0]:,.1f} s (parse, post, reindex: the database), IMAP fetch and move:"
         f" {total - processing[0]:,.1f} s"
     )
     print(
