@@ -58,3 +58,21 @@ def send_question_mails(people) -> None:
             event=office_hour, person=person, text="Klimafrühstück: gibt es Fördermittel?", anonymous=False
         )
         questions.question_answer(question=mine, answer="Klimafrühstück: **ja**, die Kommunalrichtlinie.", by=None)
+
+
+def send_guest_mails(people) -> None:
+    """A registration without an account for a public event (issue 16 §1): the confirmation link, in each person's
+    language (the guest's language is the page's when registering)."""
+    from events.models import Visibility
+    from events.services import guests
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(title="Klimafrühstück für alle", visibility=Visibility.PUBLIC, venue="Rathaus", town="Düren")
+    for person in people:
+        guests.guest_register(
+            event=event,
+            name=f"Person {person.language}",
+            email=f"gast-{person.language}@example.org",
+            language=person.language,
+            client=f"mail-world-{person.language}",
+        )

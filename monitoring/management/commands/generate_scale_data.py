@@ -342,7 +342,9 @@ class Generator:
                     kind=kind,
                     format=fmt,
                     venue="" if fmt == Format.ONLINE else "Kreishaus, Sitzungssaal",
-                    address="" if fmt == Format.ONLINE else "Bismarckstraße 16, 52351 Düren",
+                    street="" if fmt == Format.ONLINE else "Bismarckstraße 16",
+                    postcode="" if fmt == Format.ONLINE else "52351",
+                    town="" if fmt == Format.ONLINE else "Düren",
                     online_url="" if fmt == Format.ON_SITE else f"https://meet.example.org/{PREFIX}-{i + 1}",
                     capacity=rng.choice([None, 20, 30, 50]),
                     visibility=Visibility.PUBLIC
