@@ -140,9 +140,11 @@ def serve(env: dict, port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer within 60 s")
 
 
-def lighthouse(url: str, out: Path) -> dict:
+def lighthouse(url: str, out: Path, *, not_found: bool = False) -> dict:
     chrome = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
     command = ["node", str(LIGHTHOUSE), url, "--only-categories=" + ",".join(CATEGORIES), "--output=json"]
+    if not_found:
+        command.append("--ignore-status-code")  # otherwise Lighthouse refuses to audit a page answering 404
     command += [f"--output-path={out}", "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
     command += ["--form-factor=desktop", "--screenEmulation.disabled", "--throttling-method=provided"]
     run(command, {**os.environ, "CHROME_PATH": chrome})
@@ -196,7 +198,7 @@ def main() -> int:
         print(f"{'page shape':<22} {'SEO':>5} {'a11y':>5}  address")
         for shape, path in pages.items():
             url = f"http://127.0.0.1:{port}{path}"
-            report = lighthouse(url, folder / f"{shape.replace(' ', '-')}.json")
+            report = lighthouse(url, folder / f"{shape.replace(' ', '-')}.json", not_found=shape == "404")
             result, failing = scores(report, shape)
             note = " (without: " + ", ".join(BY_DESIGN[shape]) + ")" if shape in BY_DESIGN else ""
             print(f"{shape:<22} {result['seo']:>5.2f} {result['accessibility']:>5.2f}  {path}{note}", flush=True)
