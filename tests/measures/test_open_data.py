@@ -234,10 +234,11 @@ def test_datapackage_describes_every_column_of_the_csv(client, roadmap, measures
     assert all(f["description"] for f in fields.values())
 
 
-def test_the_measure_list_links_every_format(client, roadmap, measures):
-    page = client.get(_url("measure-list", roadmap)).content.decode()
-    for name in FORMATS:
-        assert _url(name, roadmap) in page
+def test_the_measure_list_and_the_roadmap_link_every_format(client, roadmap, measures):
+    for page_name in ("measure-list", "roadmap"):
+        page = client.get(_url(page_name, roadmap)).content.decode()
+        for name in FORMATS:
+            assert _url(name, roadmap) in page, (page_name, name)
 
 
 # --- Download what I see ---------------------------------------------------------------------------
