@@ -25,6 +25,7 @@ PUBLIC = [
     ROADMAP + "massnahmen/?handlungsfeld=mobility",
     ROADMAP + "vorschlaege/",
     ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/",
+    "/netzwerke/klima-roadmap-kreis-dueren/",  # the network's profile lists its roadmap (issue 16)
     ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/rueckmeldung/",  # feedback without an account
     "/datenschutz/",
     "/konto/login/",
@@ -54,6 +55,7 @@ BY_ROLE = {
         "/netzwerke/nkk-koeln-bonn/monitoring/",
         "/profil/",
         "/profil/e-mails/",
+        ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/kontakt/",  # the measure's contact form
         "/folgen/",  # what I follow
     ],
     "ktt.koordination@example.org": [
