@@ -11,13 +11,15 @@ INVALID = _("Please choose one of the offered values.")  # never echoes what was
 
 
 class ParticipateFilterForm(forms.Form):
-    sector = forms.ChoiceField(
+    """German parameter names, as the measure list's (measures.filters)."""
+
+    handlungsfeld = forms.ChoiceField(
         label=_("Sector"),
         required=False,
         choices=[("", _("All sectors")), *Sector.choices],
         error_messages={"invalid_choice": INVALID},
     )
-    municipality = forms.ModelChoiceField(
+    kommune = forms.ModelChoiceField(
         label=_("Municipality"),
         required=False,
         queryset=None,
@@ -25,7 +27,7 @@ class ParticipateFilterForm(forms.Form):
         empty_label=_("All municipalities"),
         error_messages={"invalid_choice": INVALID},
     )
-    cost = forms.ChoiceField(
+    kosten = forms.ChoiceField(
         label=_("Cost for me at most"),
         required=False,
         choices=[("", _("Any cost"))] + [c for c in Measure.CitizenCost.choices if c[0]],
@@ -34,14 +36,14 @@ class ParticipateFilterForm(forms.Form):
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
+        self.fields["kommune"].queryset = municipalities
 
     def values(self) -> dict:
         """The valid filters (an invalid one filters nothing and shows its error)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
-            "sector": data.get("sector") or "",
-            "municipality": data.get("municipality"),
-            "cost": data.get("cost") or "",
+            "sector": data.get("handlungsfeld") or "",
+            "municipality": data.get("kommune"),
+            "cost": data.get("kosten") or "",
         }

@@ -83,7 +83,7 @@ def test_external_links_are_listed(client, roadmap):
 def test_filter_by_sector(client, roadmap):
     offer(roadmap, title="Wärme", sector=Sector.BUILDINGS_HEAT)
     offer(roadmap, title="Rad", sector=Sector.MOBILITY)
-    response = client.get(reverse("measures:participate"), {"sector": Sector.MOBILITY})
+    response = client.get(reverse("measures:participate"), {"handlungsfeld": Sector.MOBILITY})
     assert titles(response) == ["Rad"]
 
 
@@ -96,28 +96,28 @@ def test_filter_by_municipality_as_roadmap_lead_or_partner(client, roadmap):
     offer(roadmap, title="Anderswo", lead_organisation=company)
     town_roadmap = mf.RoadmapFactory(organisation=town)
     offer(town_roadmap, title="Eigene Roadmap")
-    response = client.get(reverse("measures:participate"), {"municipality": "stadt-juelich"})
+    response = client.get(reverse("measures:participate"), {"kommune": "stadt-juelich"})
     assert sorted(titles(response)) == ["Eigene Roadmap", "Geführt", "Partnerin"]
-    options = [o.slug for o in response.context["form"].fields["municipality"].queryset]
+    options = [o.slug for o in response.context["form"].fields["kommune"].queryset]
     assert "stadt-juelich" in options and "firma" not in options  # public bodies only
 
 
 def test_filter_cost_for_me_at_most(client, roadmap):
     for cost in (Cost.FREE, Cost.LOW, Cost.MEDIUM, Cost.HIGH, Cost.UNKNOWN):
         offer(roadmap, title=f"Kosten {cost or 'unbekannt'}", citizen_cost=cost)
-    response = client.get(reverse("measures:participate"), {"cost": Cost.LOW})
+    response = client.get(reverse("measures:participate"), {"kosten": Cost.LOW})
     assert sorted(titles(response)) == ["Kosten free", "Kosten low"]
-    assert len(titles(client.get(reverse("measures:participate"), {"cost": Cost.HIGH}))) == 4
+    assert len(titles(client.get(reverse("measures:participate"), {"kosten": Cost.HIGH}))) == 4
     assert len(titles(client.get(reverse("measures:participate")))) == 5
 
 
 def test_unknown_filter_value_is_a_400_that_does_not_echo_it(client, roadmap):
     offer(roadmap)
-    response = client.get(reverse("measures:participate"), {"sector": "<b>quatsch</b>", "municipality": "nirgends"})
+    response = client.get(reverse("measures:participate"), {"handlungsfeld": "<b>quatsch</b>", "kommune": "nirgends"})
     assert response.status_code == 400
     main = response.content.decode().split('id="main"')[1]  # the header's language switch keeps the full path
     assert "quatsch" not in main and "nirgends" not in main
-    assert response.context["form"].errors["sector"] == [de("Please choose one of the offered values.")]
+    assert response.context["form"].errors["handlungsfeld"] == [de("Please choose one of the offered values.")]
 
 
 # --- Who may see what ---------------------------------------------------------------------------------------
@@ -231,6 +231,6 @@ def test_editors_set_the_cost_for_citizens(client, personas):
     assert client.post(edit, data).status_code == 302
     measure.refresh_from_db()
     assert measure.citizen_cost == Cost.LOW
-    response = client.get(reverse("measures:roadmap-participate", args=[roadmap.slug]), {"cost": Cost.MEDIUM})
+    response = client.get(reverse("measures:roadmap-participate", args=[roadmap.slug]), {"kosten": Cost.MEDIUM})
     assert titles(response) == [measure.title]
     assert capfirst(de("low (up to 100 euros)")) in response.content.decode()
