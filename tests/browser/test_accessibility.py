@@ -28,6 +28,10 @@ PUBLIC = [
     "/netzwerke/klima-roadmap-kreis-dueren/",  # the network's profile lists its roadmap (issue 16)
     ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/rueckmeldung/",  # feedback without an account
     "/datenschutz/",
+    "/mitmachen/",  # what citizens can do themselves (issue 16 §1)
+    "/mitmachen/?kosten=free&handlungsfeld=mobility",
+    ROADMAP + "mitmachen/",
+    "/konto/bestaetigung-erneut-senden/",
     "/konto/login/",
     "/konto/signup/",
     "/barrierefreiheit/",
@@ -48,6 +52,7 @@ BY_ROLE = {
         "/organisationen/kreis-dueren/monitoring/thg-bilanz/",
         f"/berichte/neu/?roadmap={ROADMAP.split('/')[2]}",
     ],
+    "buerger@example.org": ["/mein-bereich/", "/profil/"],  # a citizen's own area and profile
     "nkk.mitglied@example.org": [
         "/netzwerke/nkk-koeln-bonn/intern/",
         "/netzwerke/nkk-koeln-bonn/mitglieder/",
