@@ -22,7 +22,7 @@ from tests.announcements.mail_world import send_announcements
 from tests.channel.mail_world import send_channel_mails
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.events.mail_world import send_question_mails, send_task_mails
+from tests.events.mail_world import send_guest_mails, send_question_mails, send_task_mails
 from tests.inbound.mail_world import send_inbound_mails
 from tests.mail.participation_mails import send_participation_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
@@ -122,3 +122,4 @@ def send_everything(s: Senders, network) -> None:
     send_question_mails(list(s.people.values()))
     send_membership_requests(list(s.people.values()))
     send_participation_mails(list(s.people.values()), s.o["roadmap"])  # follows and feedback (issue 16 §2)
+    send_guest_mails(list(s.people.values()))  # registration without an account for a public event (issue 16 §1)
