@@ -224,13 +224,21 @@ class SiteSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).netloc
 
 
+def _reverses(name: str) -> bool:
+    try:
+        reverse(name)
+    except NoReverseMatch:  # a page registered ahead of its URL
+        return False
+    return True
+
+
 class PagesSitemap(SiteSitemap):
     """The fixed public pages (home, lists, legal pages)."""
 
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return [name for name in STATIC_PAGES if name in PAGES]
+        return [name for name in STATIC_PAGES if name in PAGES and _reverses(name)]
 
     def location(self, item: str) -> str:
         return reverse(item)
