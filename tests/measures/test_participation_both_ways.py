@@ -5,6 +5,7 @@ the netiquette, unanswered questions flagged to the editors, and forms that keep
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -126,10 +127,12 @@ def test_answer_permissions(client, personas, roadmap, proposal, persona, status
 
 
 def test_answer_rules(roadmap, proposal, editor, measure):
-    with pytest.raises(Exception, match="official answer"):
+    with pytest.raises(ValidationError) as refused:  # not taken up needs a reason
         services.proposal_answer(proposal=proposal, state=ProposalState.NOT_TAKEN_UP, answer="", by=editor)
-    with pytest.raises(Exception, match="merged"):
+    assert set(refused.value.message_dict) == {"answer"}
+    with pytest.raises(ValidationError) as refused:  # merged needs a target
         services.proposal_answer(proposal=proposal, state=ProposalState.MERGED, answer="Siehe M-01", by=editor)
+    assert set(refused.value.message_dict) == {"merged_into_measure"}
     services.proposal_answer(
         proposal=proposal, state=ProposalState.MERGED, answer="Siehe M-01", by=editor, merged_into_measure=measure
     )
