@@ -67,7 +67,7 @@ KREISHAUS_DUEREN = {
     "town": "Düren",
     "step_free": True,
     "hearing_loop": True,
-    "accessibility_notes": "Stufenloser Zugang über den Haupteingang, Aufzug und barrierefreies WC im Erdgeschoss.",
+    "accessibility_notes": "Aufzug und barrierefreies WC im Erdgeschoss, Behindertenparkplätze am Haupteingang.",
     "transit_notes": "Vom Bahnhof Düren etwa 10 Minuten zu Fuß; Bushaltestelle „Kreishaus“ direkt vor dem Gebäude. "
     "Wenige Parkplätze, bitte möglichst mit Bus, Bahn oder Rad anreisen.",
 }
