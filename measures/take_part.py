@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from events.models import Registration
 from measures.models import Comment, Measure, Proposal, ProposalSupport, Roadmap
 from measures.public import PublicMeasure
 from networks.models import Organisation, Person
@@ -122,6 +124,20 @@ def my_supports(person: Person) -> list[ProposalSupport]:
         ProposalSupport.objects.filter(person=person, proposal__status="published")
         .select_related("proposal__roadmap")
         .order_by("-created_at", "-pk")
+    )
+
+
+def my_registrations(person: Person) -> list[Registration]:
+    """The person's places at events still to come, registered or waiting, soonest first (1 query): a citizen
+    registers for public events; their dashboard is this page."""
+    return list(
+        Registration.objects.filter(
+            person=person,
+            event__ends_at__gte=timezone.now(),
+            status__in=(*Registration.TAKES_A_PLACE, Registration.Status.WAITING),
+        )
+        .select_related("event")
+        .order_by("event__starts_at", "pk")
     )
 
 

@@ -50,7 +50,7 @@ def roadmap_participate(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def my_participation(request: HttpRequest) -> HttpResponse:
-    """The person's own participation: proposals with their state, comments, supports, follows."""
+    """The person's own participation: proposals with their state, comments, supports, follows, event places."""
     person = services.person_ensure(user=request.user)
     context = {
         "person": person,
@@ -59,5 +59,6 @@ def my_participation(request: HttpRequest) -> HttpResponse:
         "comments": take_part.my_comments(person),
         "supports": take_part.my_supports(person),
         "follows": take_part.my_follows(person),
+        "registrations": take_part.my_registrations(person),
     }
     return render(request, "measures/participate_mine.html", context)

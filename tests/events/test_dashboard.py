@@ -85,7 +85,8 @@ def test_person_and_organisation_action_items_reach_their_owners(client, persona
 
 def test_open_action_items_of_a_network_i_left_are_not_shown(client, personas, member):
     item = OutcomeFactory(event=EventFactory(network=personas.network), owner_person=member)
-    NetworkRole.objects.filter(person=member).delete()
+    f.NetworkRoleFactory(network=personas.other, person=member)  # still a member elsewhere (a citizen has no dashboard)
+    NetworkRole.objects.filter(person=member, network=personas.network).delete()
     _, panel, _ = _dashboard(client, member)
     assert item not in panel["action_items"]
 
@@ -153,7 +154,8 @@ def test_latest_minutes_of_my_networks(client, personas, member):
 
 
 def test_a_person_without_networks_sees_empty_messages(client, personas):
-    _, panel, page = _dashboard(client, personas.people["citizen"])
+    # an editor of an organisation without a network (a citizen, without any role, has their own area instead)
+    _, panel, page = _dashboard(client, personas.people["editor"])
     assert panel == {**panel, "registrations": [], "waiting": [], "action_items": [], "minutes": []}
     assert "You are not registered for any upcoming event." in page
     assert reverse("events:event-list") in page

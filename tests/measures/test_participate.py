@@ -214,8 +214,25 @@ def test_my_participation_queries_are_flat(client, personas, roadmap, django_ass
             mf.CommentFactory(measure=offer(roadmap), author=me)
             ProposalSupport.objects.create(proposal=proposal, person=f.PersonFactory())
 
-    # the session, the person, proposals with supports counted, comments with their measure, supports
-    assert_flat(client, reverse("measures:my-participation"), grow, django_assert_num_queries, 5, sizes=(3, 20))
+    # the session, the person, proposals with supports counted, comments with their measure, supports, the places at
+    # events to come
+    assert_flat(client, reverse("measures:my-participation"), grow, django_assert_num_queries, 6, sizes=(3, 20))
+
+
+def test_my_area_lists_my_places_at_events_to_come(client, personas):
+    from events.models import Registration
+    from tests.events.factories import EventFactory, RegistrationFactory, in_days
+
+    me = personas.people["citizen"]
+    soon = RegistrationFactory(person=me, event=EventFactory(network=personas.network, starts_at=in_days(3)))
+    RegistrationFactory(person=me, event=EventFactory(network=personas.network, starts_at=in_days(-3)))  # past
+    cancelled = RegistrationFactory(
+        person=me, event=EventFactory(network=personas.network), status=Registration.Status.CANCELLED
+    )
+    personas.login(client, "citizen")
+    response = client.get(reverse("measures:my-participation"))
+    assert response.context["registrations"] == [soon]
+    assert cancelled not in response.context["registrations"]
 
 
 def test_editors_set_the_cost_for_citizens(client, personas):
