@@ -38,7 +38,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from events.models import Event, Kind
-from measures import demo_links, services
+from measures import demo_links, demo_participation, services
 from measures.models import (
     Comment,
     Licence,
@@ -1329,6 +1329,7 @@ def load(*, stdout=None) -> None:
             _measure(dortmund, spec, people, events, proposals, today, by=editor)
         _pledges()
         demo_links.load()  # the measure page's external links (issue 16)
+        demo_participation.load()  # states, official answers, a reply, phases (issue 16 §2)
         services.measure_mark_late(today=today)
     if stdout is not None:
         measures = Measure.objects.filter(roadmap__in=[dueren, dortmund])
