@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from measures import history
+from measures import admin_page, history  # noqa: F401  (admin_page registers the links and contact messages)
 from measures.models import (
     Comment,
     Measure,

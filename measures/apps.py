@@ -17,6 +17,10 @@ class MeasuresConfig(AppConfig):
         extension_points.register("dashboard", panels.MY_ROADMAPS)
         extension_points.register("network_detail", pledge_panel.NETWORK_PLEDGES)
         extension_points.register("network_detail", network_roadmaps_panel.NETWORK_ROADMAPS)
+        from measures.services import contact
+
+        extension_points.register_personal_data("measure_contact", contact.export)  # messages to contact persons
+        extension_points.register_account_delete("measure_contact", contact.before_account_delete)
         search.register_sources()  # roadmaps and measures in the one search (networks.search)
         from measures import participation_panels
         from measures.services import follows

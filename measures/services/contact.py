@@ -73,3 +73,24 @@ def contact_message_send(*, measure: Measure, sender: Person, text: str, reply_t
         headers=headers,
     )
     return message
+
+
+def export(person: Person) -> dict:
+    """The person's messages to contact persons, for their data export (networks.panels.register_personal_data)."""
+    messages = ContactMessage.objects.filter(sender=person).select_related("measure").order_by("created_at")
+    return {
+        "messages_to_contact_persons": [
+            {
+                "measure": f"{m.measure.code} {m.measure.title}",
+                "text": m.text,
+                "contact_may_answer_by_email": m.reply_to_sender,
+                "sent": m.created_at.isoformat(),
+            }
+            for m in messages
+        ]
+    }
+
+
+def before_account_delete(person: Person) -> None:
+    """A deleted account's messages go with it (they were delivered; nothing else refers to them)."""
+    ContactMessage.objects.filter(sender=person).delete()

@@ -420,3 +420,38 @@ def test_measure_page_queries_are_flat(client, roadmap, measure, django_assert_n
 
 
 QUERIES_ANONYMOUS = 16
+
+
+# --- Personal data ---------------------------------------------------------------------------------------
+
+
+def test_the_senders_messages_are_in_their_export_and_go_with_their_account(personas, measure):
+    from networks.panels import before_account_delete, personal_data
+
+    sender = personas.people["citizen"]
+    contact_service.contact_message_send(measure=measure, sender=sender, text=TEXT, reply_to_sender=True)
+    exported = personal_data(sender)["messages_to_contact_persons"]
+    assert exported == [
+        {
+            "measure": "EV-02 Solardächer auf Schulen",
+            "text": TEXT,
+            "contact_may_answer_by_email": True,
+            "sent": ContactMessage.objects.get().created_at.isoformat(),
+        }
+    ]
+    assert personal_data(personas.people["member"])["messages_to_contact_persons"] == []
+    before_account_delete(sender)
+    assert not ContactMessage.objects.exists()
+
+
+def test_staff_see_the_messages_in_the_admin_read_only(client, personas, measure):
+    contact_service.contact_message_send(
+        measure=measure, sender=personas.people["citizen"], text=TEXT, reply_to_sender=False
+    )
+    personas.login(client, "staff")
+    message = ContactMessage.objects.get()
+    assert client.get(reverse("admin:measures_contactmessage_changelist")).status_code == 200
+    page = client.get(reverse("admin:measures_contactmessage_change", args=[message.pk]))
+    assert page.status_code == 200 and TEXT in _text(page)
+    assert client.get(reverse("admin:measures_contactmessage_add")).status_code == 403
+    assert client.get(reverse("admin:measures_measurelink_changelist")).status_code == 200
