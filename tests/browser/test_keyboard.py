@@ -39,10 +39,13 @@ def test_skip_link_filter_by_keyboard_and_no_trap(browsing, demo_data):
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
 
-    # Filter the measures by sector with the keyboard alone: the select, an arrow key, the submit button.
-    select = tab_to(page, lambda a: a["tag"] == "select" and a["name"] == "handlungsfeld")
-    assert select["outline"], "focus must be visible on form fields"
-    page.keyboard.press("ArrowDown")
+    # Filter the measures by sector with the keyboard alone: open the sectors, tick one, the submit button.
+    summary = tab_to(page, lambda a: a["tag"] == "summary" and a["text"].startswith("Handlungsfeld"))
+    assert summary["outline"], "focus must be visible on the filter's summary"
+    page.keyboard.press("Enter")
+    box = tab_to(page, lambda a: a["tag"] == "input" and a["name"] == "handlungsfeld")
+    assert box["outline"], "focus must be visible on form fields"
+    page.keyboard.press("Space")
     button = tab_to(page, lambda a: a["tag"] == "button" and a["text"] == "Maßnahmen anzeigen")
     assert button["outline"]
     with page.expect_navigation():

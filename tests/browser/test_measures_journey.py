@@ -2,9 +2,9 @@
 
 1. A citizen goes from the home page to Düren's roadmap: the target 2035 and the progress are visible, the
    measures filter by sector, a measure tells what it does, how far it is and how to take part, and the
-   open-data CSV downloads and parses (one header row, units in the header). To submit a proposal they sign
-   up, confirm their address through the link in the mail and are back at the proposal form, signed in;
-   the proposal waits for the editors, visible only to its author (issue 7 §1, journey 1).
+   open-data CSV downloads and parses as German Excel reads it (BOM, ";", units in the header). To submit a
+   proposal they sign up, confirm their address through the link in the mail and are back at the proposal
+   form, signed in; the proposal waits for the editors, visible only to its author (issue 7 §1, journey 1).
 2. buerger@example.org submits a proposal; it stays invisible to anonymous visitors until
    dueren.redaktion publishes it in the moderation queue; then it is public and buerger has an email
    in the outbox.
@@ -77,7 +77,7 @@ def test_citizen_reads_the_roadmap_filters_opens_a_measure_downloads_the_data_si
         summary = page.locator(".progress-summary")
         assert summary.is_visible()
         completed = Measure.objects.public().filter(roadmap__slug="klima-roadmap-kreis-dueren", status="completed")
-        assert summary.locator("strong").first.inner_text() == str(completed.count())
+        assert summary.inner_text().startswith(f"{completed.count()} von ")  # measures.templatetags.counts
         assert page.locator(".progress .progress-bar").first.is_visible()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({"width": 1280, "height": 1500})  # the target, the progress and the sectors
@@ -90,12 +90,13 @@ def test_citizen_reads_the_roadmap_filters_opens_a_measure_downloads_the_data_si
         all_rows = page.locator("table.measure-table tbody tr").count()
         assert all_rows >= 20
         filters = page.locator("form.filter-form")
-        filters.locator("select[name=handlungsfeld]").select_option("households")
+        filters.locator("summary", has_text="Handlungsfeld").click()
+        filters.get_by_label("Private Haushalte").check()
         submit(page, filters.locator("button[type=submit]"))
         assert "handlungsfeld=households" in page.url
         codes = page.locator("table.measure-table tbody td.measure-code").all_inner_texts()
         assert codes == ["PH-01", "PH-02", "PH-03"]
-        assert page.locator("select[name=handlungsfeld]").input_value() == "households"
+        assert page.locator("input[name=handlungsfeld][value=households]").is_checked()
 
         # A measure: what it does, how far it is, how to take part.
         page.locator("table.measure-table").get_by_role("link", name=BALKON_PV, exact=True).click()
@@ -119,18 +120,20 @@ def test_citizen_reads_the_roadmap_filters_opens_a_measure_downloads_the_data_si
             page.locator(f'a[href="{ROADMAP}massnahmen.csv"]').click()
         download = download_info.value
         assert download.suggested_filename.endswith(".csv")
-        text = Path(download.path()).read_bytes().decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))
+        content = Path(download.path()).read_bytes()
+        assert content.startswith(b"\xef\xbb\xbf")  # German Excel: UTF-8 with BOM, ";", decimal comma
+        text = content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text), delimiter=";"))
         header, body = rows[0], rows[1:]
-        assert "effect_expected (t CO2e/a)" in header and "cost_estimate (EUR)" in header
-        assert "percent_complete (%)" in header and "start (YYYY-MM-DD)" in header
-        amounts = [name for name in header if name.startswith(("effect_low", "effect_high", "funding_amount"))]
+        assert "Erwartete Wirkung (t CO2e/a)" in header and "Kostenschätzung (EUR)" in header
+        assert "Fortschritt (%)" in header and "Beginn" in header and "Status-Code" in header
+        amounts = [name for name in header if name.startswith(("Wirkung untere", "Wirkung obere", "Fördersumme"))]
         assert len(amounts) == 3 and all(re.search(r" \((t CO2e/a|EUR)\)$", name) for name in amounts)
         public = Measure.objects.public().filter(roadmap__slug="klima-roadmap-kreis-dueren")
         assert len(body) == public.count() and all(len(row) == len(header) for row in body)
-        by_code = {row[header.index("code")]: dict(zip(header, row, strict=True)) for row in body}
-        assert by_code["PH-01"]["title"] == BALKON_PV and by_code["PH-01"]["percent_complete (%)"] == "55"
-        assert by_code["IW-01"]["effect_expected (t CO2e/a)"] == ""  # marked internal by the editors
+        by_code = {row[header.index("Kennung")]: dict(zip(header, row, strict=True)) for row in body}
+        assert by_code["PH-01"]["Titel"] == BALKON_PV and by_code["PH-01"]["Fortschritt (%)"] == "55"
+        assert by_code["IW-01"]["Erwartete Wirkung (t CO2e/a)"] == ""  # marked internal by the editors
         assert "KV-05" not in by_code  # a draft
         assert "vertraulich" not in text
 
