@@ -56,7 +56,8 @@ def test_public_side_journey(browsing, demo_data):
     page.wait_for_url(f"**{ROADMAP}")
     assert page.locator("h1").first.is_visible()
 
-    page.goto(browsing.url(ROADMAP + "mitmachen/"))
+    page.locator(f'main a[href="{ROADMAP}mitmachen/"]').first.click()
+    page.wait_for_url(f"**{ROADMAP}mitmachen/")
     offers = page.locator(".participate-offer")
     total = offers.count()
     assert total >= 10  # the demo's measures that say how citizens can take part
