@@ -103,9 +103,44 @@ def unanswered_items(requests) -> dict[int, list]:
     return out
 
 
+def export(person) -> dict:
+    """The person's follows, the date they accepted the participation rules, their proposals' and comments'
+    texts (GDPR export; networks.panels.register_personal_data)."""
+    from measures.models import Follow, NetiquetteAcceptance, Proposal
+
+    accepted = NetiquetteAcceptance.objects.filter(person=person).values_list("accepted_at", flat=True).first()
+    return {
+        "follows": [
+            {"kind": f.kind, "object_id": f.object_id, "emails": f.frequency, "since": f.created_at.isoformat()}
+            for f in Follow.objects.filter(person=person).order_by("created_at", "pk")
+        ],
+        "participation_rules_accepted_at": accepted.isoformat() if accepted else None,
+        "proposals": [
+            {"title": p.title, "text": p.text, "status": p.status, "state": p.state, "at": p.created_at.isoformat()}
+            for p in Proposal.objects.filter(author=person).order_by("created_at", "pk")
+        ],
+        "comments": [
+            {"text": c.text, "status": c.status, "at": c.created_at.isoformat()}
+            for c in Comment.objects.filter(author=person).order_by("created_at", "pk")
+        ],
+    }
+
+
+def before_delete(person) -> None:
+    """Follows and supports end with the account (no more emails); contributions stay without the name."""
+    from measures.models import Follow, NetiquetteAcceptance, ProposalSupport
+
+    Follow.objects.filter(person=person).delete()
+    NetiquetteAcceptance.objects.filter(person=person).delete()
+    ProposalSupport.objects.filter(person=person).delete()
+
+
 def register() -> None:
     from networks import panels
     from networks.digest import sections
+
+    panels.register_personal_data("measures_participation", export)
+    panels.register_account_delete("measures_participation", before_delete)
 
     panels.register("roadmap", ROADMAP_PHASES)
     panels.register("roadmap_editor", EDITOR_PARTICIPATION)

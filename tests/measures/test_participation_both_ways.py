@@ -525,3 +525,21 @@ def test_proposal_detail_queries_are_flat(client, personas, roadmap, proposal, a
     with django_assert_num_queries(len(first)):  # the same number with 9 threads as with 1
         response = client.get(proposal.get_absolute_url())
     assert response.content.decode().count('class="comment-replies"') == 9
+
+
+# --- Personal data ----------------------------------------------------------------------------------
+
+
+def test_export_and_account_deletion(roadmap, measure, proposal, author):
+    from networks import panels
+
+    services.follow(person=author, obj=measure, frequency=Frequency.WEEKLY)
+    services.proposal_support(proposal=proposal, person=author)
+    NetiquetteAcceptance.objects.create(person=author)
+    data = panels.personal_data(author)
+    assert data["follows"][0]["emails"] == "weekly" and data["participation_rules_accepted_at"]
+    assert data["proposals"][0]["title"] == "Fahrradstraßen in Düren"
+    panels.before_account_delete(author)
+    assert not Follow.objects.filter(person=author).exists()
+    assert not ProposalSupport.objects.filter(person=author).exists()
+    assert proposal.__class__.objects.filter(pk=proposal.pk).exists()  # the contribution stays
