@@ -455,3 +455,29 @@ def test_staff_see_the_messages_in_the_admin_read_only(client, personas, measure
     assert page.status_code == 200 and TEXT in _text(page)
     assert client.get(reverse("admin:measures_contactmessage_add")).status_code == 403
     assert client.get(reverse("admin:measures_measurelink_changelist")).status_code == 200
+
+
+def test_links_editor_queries_are_flat(client, personas, roadmap, measure, django_assert_num_queries):
+    personas.login(client, "editor")
+
+    def grow(n):
+        for i in range(n):
+            MeasureLink.objects.create(measure=measure, label=f"Link {i}", url=f"https://example.org/{n}/{i}")
+
+    # session and account from the cache (no query); roadmap, editor check, measure, links
+    assert_flat(client, _links_url(measure), grow, django_assert_num_queries, QUERIES_LINKS_EDITOR)
+
+
+def test_contact_form_queries_are_flat(client, personas, roadmap, measure, django_assert_num_queries):
+    personas.login(client, "citizen")
+
+    def grow(n):
+        for _ in range(n):
+            ContactMessage.objects.create(measure=measure, sender=personas.people["member"], text=TEXT)
+
+    # session and account from the cache (no query); roadmap, measure, responsible person, verified address
+    assert_flat(client, _contact_url(measure), grow, django_assert_num_queries, QUERIES_CONTACT_FORM)
+
+
+QUERIES_LINKS_EDITOR = 4
+QUERIES_CONTACT_FORM = 4
