@@ -33,6 +33,27 @@ THREADS = [
     (
         "nkk-koeln-bonn",
         "waermeplanung",
+        "Steuerungsgruppe Wärmeplanung",  # a closed group: only its members and the coordination read this
+        "Angebote für die gemeinsame Ausschreibung der Wärmeplanung",
+        [
+            (
+                "nkk.koordination@example.org",
+                6,
+                "Drei Büros haben auf unsere Markterkundung geantwortet. Die Preisspannen liegen in der Bibliothek "
+                "der Steuerungsgruppe; bitte noch nicht im Netzwerk weitergeben.",
+            ),
+            (
+                "nkk.huerth@example.org",
+                5,
+                "Danke! Für Hürth wäre ein Konvoi mit zwei Nachbarkommunen interessant, wenn die Förderquote bleibt.",
+            ),
+        ],
+        False,
+        None,
+    ),
+    (
+        "nkk-koeln-bonn",
+        "waermeplanung",
         "Kommunale Wärmeplanung",
         "Erfahrungen mit Planungsbüros für die kommunale Wärmeplanung",
         [

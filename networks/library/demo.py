@@ -130,6 +130,13 @@ NKK_HEAT_CSV = (
     "Alfter;Ausschreibung;Konvoi mit Nachbargemeinden prüfen\n"
 ).encode()
 
+NKK_OFFERS_CSV = (
+    "Büro;Leistung;Preisspanne (netto)\n"
+    "Büro A;Bestands- und Potenzialanalyse, Zielszenario;60.000–75.000 €\n"
+    "Büro B;wie A, mit Beteiligung der Öffentlichkeit;80.000–95.000 €\n"
+    "Büro C;Konvoi für drei Kommunen;150.000–170.000 €\n"
+).encode()
+
 KTT_SOFTWARE_CSV = (
     "Software;Kommune;Erfahrung\n"
     "Energiecontrolling-Software A;Landkreis Kusel;seit 2021, Zählerdaten monatlich\n"
@@ -223,6 +230,17 @@ DOCUMENTS = [
         NKK_HEAT_CSV,
         "nkk.mitglied@example.org",
         _at(2026, 10, 14),
+        [],
+    ),
+    (
+        "nkk-koeln-bonn",
+        "Steuerungsgruppe Wärmeplanung",  # a closed group's document
+        ["Ausschreibung"],
+        "Markterkundung Wärmeplanung: Preisspannen",
+        "Markterkundung_Waermeplanung.csv",
+        NKK_OFFERS_CSV,
+        "nkk.koordination@example.org",
+        _at(2026, 11, 30),
         [],
     ),
 ]

@@ -411,7 +411,15 @@ WORKING_GROUPS = [
         "Austausch zu Ausschreibung, Potenzialanalyse, Zielszenario und Ratsbeschluss.",
         ["nkk.koordination@example.org", "nkk.mitglied@example.org", "nkk.huerth@example.org"],
     ),
+    (
+        "nkk-koeln-bonn",
+        "Steuerungsgruppe Wärmeplanung",
+        "kommunale-waermeplanung",
+        "Bereitet die gemeinsame Ausschreibung der Wärmeplanung vor; Angebote und Preise bleiben in der Gruppe.",
+        ["nkk.koordination@example.org", "nkk.huerth@example.org"],
+    ),
 ]
+CLOSED_GROUPS = {"Steuerungsgruppe Wärmeplanung"}  # closed working groups: the coordination admits members
 
 CAMPAIGNS = [
     (
@@ -567,7 +575,7 @@ class Command(BaseCommand):
             group, _ = WorkingGroup.objects.update_or_create(
                 network=networks[network_slug],
                 name=name,
-                defaults={"topic": topics[topic], "description": description},
+                defaults={"topic": topics[topic], "description": description, "is_open": name not in CLOSED_GROUPS},
             )
             group.members.set([people[email] for email in members])
 
