@@ -23,7 +23,7 @@ from monitoring.forms.reports import ReportRequestForm, ReportScheduleForm
 from monitoring.models import Report, ReportSchedule
 from monitoring.reporting.text import sections
 from monitoring.services import reports as service
-from networks.access import access_network
+from networks.access import access_network, is_staff
 from networks.models import Network, NetworkRole, Organisation
 from networks.pages import person_of
 
@@ -97,8 +97,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def _choose_subject(request: HttpRequest, error: str = "") -> HttpResponse:
     """/berichte/neu/ without a subject: what the person may ask a report for (networks they coordinate,
     organisations they edit with their roadmaps), each a link to the form. Three queries whatever the count."""
-    networks = Network.objects.filter(
-        roles__person__user=request.user, roles__role=NetworkRole.Role.COORDINATOR
+    staff = is_staff(request.user)  # may ask for every network's report (networks are few)
+    networks = (
+        Network.objects.all()
+        if staff
+        else Network.objects.filter(roles__person__user=request.user, roles__role=NetworkRole.Role.COORDINATOR)
     ).order_by("name")
     organisations = (
         Organisation.objects.filter(roles__person__user=request.user)
@@ -106,7 +109,7 @@ def _choose_subject(request: HttpRequest, error: str = "") -> HttpResponse:
         .order_by("name")
         .prefetch_related(Prefetch("roadmaps", queryset=Roadmap.objects.order_by("title")))
     )
-    context = {"networks": list(networks), "organisations": list(organisations), "error": error}
+    context = {"networks": list(networks), "organisations": list(organisations), "error": error, "staff": staff}
     return render(request, "monitoring/report_choose.html", context, status=400 if error else 200)
 
 

@@ -205,6 +205,14 @@ def test_without_a_subject_the_page_offers_what_the_person_may_report_on(client,
         assert de("To your overview").encode() in response.content
 
 
+def test_without_a_subject_staff_may_choose_every_network(client, personas, data):
+    from tests.helpers import login_with_second_factor
+
+    login_with_second_factor(client, personas.people["staff"].user)
+    response = client.get(reverse("monitoring:report-create"))
+    assert {f"network={personas.network.slug}", f"network={personas.other.slug}"} <= set(_choices(response))
+
+
 def test_without_a_subject_anonymous_is_sent_to_log_in(client, personas):
     response = client.get(reverse("monitoring:report-create"))
     assert response.status_code == 302 and "/login/" in response.url
