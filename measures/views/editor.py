@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Count, F, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -78,7 +78,9 @@ def editor_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "status_choices": Measure.Status.choices,
         "pending": Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING).count()
-        + Comment.objects.filter(measure__roadmap=roadmap, status=Moderation.PENDING).count(),
+        + Comment.objects.filter(  # on the roadmap's measures and proposals
+            Q(measure__roadmap=roadmap) | Q(proposal__roadmap=roadmap), status=Moderation.PENDING
+        ).count(),
         "editor_nav": "dashboard",
         "panels": render_context("roadmap_editor", request, roadmap),
         "imports": recent_imports(roadmap, limit=3),
