@@ -5,6 +5,7 @@ The list and its downloads read the same query string through this one FilterSet
 both ignore an unknown value with a note (networks.filtering.ignore_unknown, the behaviour of every list).
 
 Everything a filter or a sort looks at is public: the search reads code, title, summary and description only,
+the municipality filter leaves out partners of measures whose partners are marked internal,
 and sorting by expected effect treats an effect marked internal as unknown (it sorts last, like an empty one),
 so the order of the list cannot betray an internal number.
 
@@ -52,6 +53,8 @@ SORT_FIELDS = {
     "wirkung": ("public_effect", _("Expected effect (smallest first)"), _("Expected effect (largest first)")),
 }
 DEFAULT_SORT = "code"
+# Partners an editor marked internal (measures.public.GROUPS) are neither offered as a municipality nor matched.
+PARTNERS_INTERNAL = Q(internal_fields__icontains='"partners"')
 MULTIPLE = ("handlungsfeld", "status", "kommune", "federfuehrung")  # the filters that take several values
 
 
@@ -172,7 +175,9 @@ class MeasureFilter(django_filters.FilterSet):
         self.roadmap = roadmap
         published = Measure.objects.filter(roadmap=roadmap, published=True)
         leading = published.values("lead_organisation")
-        partnering = Measure.partners.through.objects.filter(measure__in=published).values("organisation")
+        partnering = Measure.partners.through.objects.filter(measure__in=published.exclude(PARTNERS_INTERNAL)).values(
+            "organisation"
+        )
         self.filters["federfuehrung"].queryset = Organisation.objects.filter(pk__in=leading).order_by("name")
         self.filters["kommune"].queryset = Organisation.objects.filter(
             Q(pk__in=leading) | Q(pk__in=partnering), kind__in=Organisation.PUBLIC_BODIES
@@ -203,7 +208,7 @@ class MeasureFilter(django_filters.FilterSet):
         if not value:
             return queryset
         through = Measure.partners.through
-        partner = Exists(through.objects.filter(measure=OuterRef("pk"), organisation__in=value))
+        partner = Exists(through.objects.filter(measure=OuterRef("pk"), organisation__in=value)) & ~PARTNERS_INTERNAL
         return queryset.filter(Q(lead_organisation__in=value) | partner)
 
     def only_late(self, queryset, name, value):

@@ -165,6 +165,9 @@ def _public_urls(secret) -> list[str]:
         hidden.get_absolute_url(),
         reverse("measures:open-data-csv", args=[roadmap.slug]),
         reverse("measures:open-data-json", args=[roadmap.slug]),
+        reverse("measures:datapackage", args=[roadmap.slug]),
+        reverse("monitoring:indicator-data", args=[roadmap.slug, "csv"]),
+        reverse("monitoring:balance-data", args=[roadmap.slug, "json"]),
     ]
     urls += [measures + "?" + "&".join(f"{k}={v}" for k, v in f.items()) for f in filters]
     return urls
@@ -210,7 +213,7 @@ def test_the_markers_would_be_seen_if_the_fields_were_public(client, personas, s
         assert marker in page
     for marker in ("GEHEIM-PARTNER", "GEHEIM-ZIELE", "GEHEIM-ZIELGRUPPE", "7.654", "987.654"):
         assert marker in page
-    assert "987654.32" in csv and "876543.21" in csv and "7654.3" in csv
+    assert "987.654,32" in csv and "876.543,21" in csv and "7.654,3" in csv  # German Excel's numbers
     personas.login(client, "member")  # the network-only workshop is seen by the network's members
     assert "GEHEIM-WORKSHOP" in client.get(url).content.decode()
 

@@ -370,3 +370,18 @@ def test_filtered_open_data_queries_are_flat(client, roadmap, django_assert_num_
     url = _url("open-data-csv", roadmap) + f"?kommune={town.pk}&suche=solar&status=in_progress"
     # roadmap, the municipality checked (networks.filtering) and validated by the form, the search's texts, measures
     assert_flat(client, url, lambda n: _grow(roadmap, n), django_assert_num_queries, 5)
+
+
+def test_municipality_filter_keeps_internal_partners_internal(client, roadmap, measures):
+    """A partner the editors marked internal is neither offered nor matched (it would betray the partnership)."""
+    third = measures["third"]
+    third.internal_fields = ["partners"]
+    third.save()
+    town = measures["town"]
+    assert _codes(client, roadmap, kommune=town.pk) == ["EV-02"]  # its own lead measure only
+    secret = OrganisationFactory(name="Gemeinde Geheimhausen", kind="municipality")
+    third.partners.add(secret)
+    page = client.get(_url("measure-list", roadmap)).content.decode()
+    assert "Gemeinde Geheimhausen" not in page
+    response = client.get(_url("open-data-json", roadmap), {"kommune": secret.pk})
+    assert json.loads(response.content)["notes"] == [f"Unbekannter Filterwert ignoriert: Kommune „{secret.pk}“"]
