@@ -21,7 +21,9 @@ def send_participation_mails(people, roadmap) -> None:
         weekly = MeasureFactory(roadmap=roadmap, title=f"Klima-Roadmap Wochenmaßnahme {person.language}")
         follow = follows.follow(person=person, obj=weekly, frequency=Frequency.WEEKLY)
         Follow.objects.filter(pk=follow.pk).update(created_at=timezone.now() - timedelta(days=30))
-        update_add(measure=measure, text="Gute Idee: die ersten Dächer sind belegt.", percent=10, public=True, by=person)
+        update_add(
+            measure=measure, text="Gute Idee: die ersten Dächer sind belegt.", percent=10, public=True, by=person
+        )
         update_add(measure=weekly, text="Gute Idee: der Antrag ist gestellt.", percent=None, public=True, by=person)
         feedback_submit(
             measure=measure,
