@@ -22,6 +22,7 @@ from networks import access, cache, members_io, panels, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.affiliation_views import affiliation_context
 from networks.citizens import is_citizen
+from networks.filtering import ignore_unknown
 from networks.filters import ExpertiseSearchFilter, MemberDirectoryFilter
 from networks.forms import (
     AccountDeleteForm,
@@ -116,11 +117,10 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
         Person.objects.filter(network_roles__network=network).annotate_role(network).for_directory().order_by("name")
     )
     directory = MemberDirectoryFilter(request.GET, queryset=people, network=network)
-    return render(
-        request,
-        "networks/member_list.html",
-        network_context(request, network, filter=directory, page=page_of(request, directory.qs)),
-    )
+    notes = ignore_unknown(directory)  # an unknown value is ignored with a note, as in every list
+    page = page_of(request, directory.qs)
+    context = network_context(request, network, filter=directory, filter_notes=notes, page=page)
+    return render(request, "networks/member_list.html", context)
 
 
 @login_required
@@ -132,7 +132,9 @@ def expertise_search(request: HttpRequest) -> HttpResponse:
         .order_by("topic__name", "-level", "person__name")
     )
     search = ExpertiseSearchFilter(request.GET, queryset=rows, user=request.user)
-    return render(request, "networks/expertise_search.html", {"filter": search, "page": page_of(request, search.qs)})
+    notes = ignore_unknown(search)
+    context = {"filter": search, "filter_notes": notes, "page": page_of(request, search.qs)}
+    return render(request, "networks/expertise_search.html", context)
 
 
 # --- Working groups and campaigns ------------------------------------------------

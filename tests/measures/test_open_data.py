@@ -385,3 +385,19 @@ def test_municipality_filter_keeps_internal_partners_internal(client, roadmap, m
     assert "Gemeinde Geheimhausen" not in page
     response = client.get(_url("open-data-json", roadmap), {"kommune": secret.pk})
     assert json.loads(response.content)["notes"] == [f"Unbekannter Filterwert ignoriert: Kommune „{secret.pk}“"]
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "note"),
+    [
+        (lambda p: reverse("networks:member-list", args=[p.network.slug]), {"level": "7"}, "„7“"),
+        (lambda p: reverse("networks:expertise-search"), {"topic": "999999"}, "„999999“"),
+    ],
+)
+def test_network_lists_ignore_unknown_values_the_same_way(client, personas, url, query, note):
+    """networks.filtering is the one behaviour of every filtered list: the member directory and the expertise
+    search too."""
+    personas.login(client, "coordinator")
+    response = client.get(url(personas), query)
+    assert response.status_code == 200
+    assert "Unbekannter Filterwert ignoriert" in response.content.decode() and note in response.content.decode()
