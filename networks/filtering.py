@@ -3,10 +3,10 @@
 A link kept from last year (a status that was renamed, an organisation that left, a typo in a hand-written query
 string) should still show the list, filtered by what is known, and say what was left out:
 "Unbekannter Filterwert ignoriert: Status „fertig“". ``ignore_unknown`` takes such values out of a django-filter
-FilterSet's data before its form is validated; a list page shows the notes with ``partials/filter_notes.html``
-and answers 200; an export applies the same FilterSet and reports the same notes (the JSON in its ``notes``,
-CSV and XLSX in an ``X-Filter-Notes`` header). What is not a choice (a search that is too long, a date that is
-no date) stays a form error (400), as before.
+FilterSet's (or a plain filter form's) data before its form is validated; a list page shows the notes with
+``partials/filter_notes.html`` and answers 200; an export applies the same FilterSet and reports the same notes
+(the JSON in its ``notes``, CSV and XLSX in an ``X-Filter-Notes`` header). What is not a choice (a search that
+is too long, a date that is no date) stays a form error (400), as before.
 
 Model choices are checked in one query per field, whatever the number of values (at most ``MAX_VALUES`` per
 field are read; more are ignored with a note as well).
@@ -46,14 +46,14 @@ def _known_choices(field: forms.ChoiceField, values: list[str]) -> set[str]:
 
 
 def ignore_unknown(filterset) -> list[str]:
-    """Take the values no choice of the FilterSet knows out of its data (before validation); the notes, in
-    the order of the form's fields. Call it right after creating the FilterSet."""
+    """Take the values no choice of the FilterSet (or plain filter form) knows out of its data (before
+    validation); the notes, in the order of the form's fields. Call it right after creating it."""
     data = filterset.data
     if not filterset.is_bound or data is None:
         return []
     cleaned = data.copy()  # a mutable QueryDict (or dict copy)
     notes: list[str] = []
-    form = filterset.form
+    form = getattr(filterset, "form", filterset)
     for name, field in form.fields.items():
         if not isinstance(field, forms.ChoiceField) or name not in data:
             continue

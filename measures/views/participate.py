@@ -19,6 +19,7 @@ from measures.forms.participate import ParticipateFilterForm
 from measures.models import Roadmap
 from networks import services
 from networks.citizens import is_citizen
+from networks.filtering import ignore_unknown
 from networks.pages import page_of
 
 PAGE_SIZE = 20
@@ -27,10 +28,17 @@ PAGE_SIZE = 20
 def _participate_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpResponse:
     offers = take_part.offers(roadmap)
     form = ParticipateFilterForm(request.GET or None, municipalities=take_part.municipalities(offers))
+    notes = ignore_unknown(form)
     filters = form.values() if form.is_bound else {}
     page = page_of(request, take_part.for_page(take_part.filtered(offers, **filters)), PAGE_SIZE)
     page.object_list = take_part.offers_of(page.object_list)
-    context = {"roadmap": roadmap, "form": form, "page": page, "filtered": any(filters.values())}
+    context = {
+        "roadmap": roadmap,
+        "form": form,
+        "page": page,
+        "filtered": any(filters.values()),
+        "filter_notes": notes,
+    }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "measures/participate.html", context, status=status)
 

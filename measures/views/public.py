@@ -11,23 +11,19 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from events.access import can_see
 from measures import selectors
-from measures.access import access_measure, access_roadmap, can_edit, has_verified_email
-from measures.models import Comment, Proposal
+from measures.access import access_measure, access_roadmap, can_edit
+from measures.models import Proposal
 from measures.public import PublicMeasure
 from measures.services.contact import contact_of
 from measures.views.participation import COMMENT_DRAFT
 from networks.access import is_member
 from networks.panels import render_context
-
-COMMENT_FORM = "measures/partials/comment_form.html"
 
 
 @require_safe
@@ -77,15 +73,6 @@ def _roadmap_toc(counts, timeline, summary: list[dict], panels: list[dict]) -> l
     return toc
 
 
-def _comment_form_template() -> str:
-    """The participation area's comment form, once it exists."""
-    try:
-        select_template([COMMENT_FORM])
-    except TemplateDoesNotExist:
-        return ""
-    return COMMENT_FORM
-
-
 def _origin(request: HttpRequest, measure, *, editor: bool) -> dict:
     """The workshop (when the viewer may see that event) or the proposal (when visible) a measure came from."""
     event = measure.origin_event
@@ -110,10 +97,6 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
     public = PublicMeasure(instance, percent=percent)
     if not public.is_hidden("responsible_person"):
         prefetch_related_objects([instance], "responsible_person")
-    comments = list(
-        Comment.objects.visible_to(request.user, editor=editor).filter(measure=instance).select_related("author")
-    )
-    comment_form = _comment_form_template()
     draft = request.session.pop(COMMENT_DRAFT, None) if request.user.is_authenticated else None
     panels = render_context("measure", request, instance)  # monitoring: the linked indicators with charts
     context = {
@@ -123,10 +106,8 @@ def measure_detail(request: HttpRequest, slug: str, measure: str) -> HttpRespons
         "updates": updates,
         "milestones": list(instance.milestones.all()),
         "partners": public.partners,
-        "comments": comments,
-        "comment_form_template": comment_form,
+        # the participation section (measures.templatetags.participation) shows the comments and their form
         "comment_text": draft["text"] if isinstance(draft, dict) and draft.get("measure") == instance.pk else "",
-        "email_verified": has_verified_email(request.user) if comment_form and request.user.is_authenticated else None,
         "can_edit": editor,
         "contact": contact_of(instance),
         "links": list(instance.links.all()),

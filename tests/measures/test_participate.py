@@ -111,13 +111,16 @@ def test_filter_cost_for_me_at_most(client, roadmap):
     assert len(titles(client.get(reverse("measures:participate")))) == 5
 
 
-def test_unknown_filter_value_is_a_400_that_does_not_echo_it(client, roadmap):
+def test_unknown_filter_values_are_ignored_with_a_note_as_in_every_list(client, roadmap):
+    """networks.filtering, as the measure list and the events list: 200, unfiltered by what is unknown, a note."""
     offer(roadmap)
     response = client.get(reverse("measures:participate"), {"handlungsfeld": "<b>quatsch</b>", "kommune": "nirgends"})
-    assert response.status_code == 400
-    main = response.content.decode().split('id="main"')[1]  # the header's language switch keeps the full path
-    assert "quatsch" not in main and "nirgends" not in main
-    assert response.context["form"].errors["handlungsfeld"] == [de("Please choose one of the offered values.")]
+    assert response.status_code == 200
+    assert len(titles(response)) == 1
+    content = response.content.decode()
+    assert "<b>quatsch</b>" not in content  # the note shows the value escaped
+    notes = response.context["filter_notes"]
+    assert len(notes) == 2 and "nirgends" in notes[1]
 
 
 # --- Who may see what ---------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -551,16 +549,6 @@ def test_comments_are_markdown_sanitised(client, measure):
     assert "<script>alert(1)" not in page
 
 
-def test_comment_form_is_included_only_when_its_template_exists(client, measure):
-    response = client.get(measure.get_absolute_url())
-    try:
-        select_template(["measures/partials/comment_form.html"])
-        expected = "measures/partials/comment_form.html"
-    except TemplateDoesNotExist:
-        expected = ""
-    assert response.context["comment_form_template"] == expected
-
-
 def test_editors_get_their_links_on_the_measure_page(client, personas, measure):
     edit = _url("measure-edit", measure.roadmap, measure.pk)
     assert edit not in _text(client.get(measure.get_absolute_url()))
@@ -688,28 +676,21 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
     measure.origin_event = EventFactory(network=personas.network, visibility=Visibility.PUBLIC)
     measure.save()
     # roadmap, measure (with lead organisation and event), public updates, responsible person, milestones,
-    # partners, comments with authors, the event's network; + issue 16: linked indicators, links, last changed,
-    # previous, next, related measures; participation's feedback and replies
+    # partners, the event's network; + issue 16: linked indicators, links, last changed, previous, next, related
+    # measures; participation's feedback and replies (the comments, with their authors)
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
-    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 16)
+    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 15)
 
 
 def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
     personas.login(client, "citizen")
     # session and account from the cache (no query); roadmap, measure, editor check, public updates, milestones,
-    # partners, comments with authors, verified email (for the comment form, once it exists); + issue 16: linked
-    # indicators, links, last changed, previous, next, related measures; participation's person, verified email,
-    # follow, replies, feedback, netiquette
-    expected = 20 if _comment_form_exists() else 19
+    # partners; + issue 16: linked indicators, links, last changed, previous, next, related measures;
+    # participation's person, verified email, follow, replies (the comments, with their authors), feedback,
+    # netiquette
+    expected = 18
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
-
-
-def _comment_form_exists() -> str:
-    try:
-        return select_template(["measures/partials/comment_form.html"]).template.name
-    except TemplateDoesNotExist:
-        return ""
 
 
 @pytest.mark.parametrize("name", ["open-data-csv", "open-data-json"])

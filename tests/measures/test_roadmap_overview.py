@@ -106,14 +106,14 @@ def test_gap_chart_has_its_table(client, roadmap, effects):
     assert [label for label, _cells in rows] == ["Nötig für das Ziel", "Geplante Maßnahmen", "Fehlt noch"]
 
 
-def test_measures_that_save_more_than_needed_leave_nothing_missing(client):
+def test_measures_that_save_more_than_needed_leave_nothing_missing(client, db):
     roadmap = RoadmapFactory(baseline_emissions=100, baseline_year=2019)
     MeasureFactory(roadmap=roadmap, effect_expected=150)
     page = _german(client, roadmap.get_absolute_url())
     assert "genug für die Minderung, die das Ziel verlangt" in page and "fehlen noch" not in page
 
 
-def test_without_a_baseline_only_the_planned_effect_is_said(client):
+def test_without_a_baseline_only_the_planned_effect_is_said(client, db):
     roadmap = RoadmapFactory(baseline_emissions=None, baseline_year=None)
     MeasureFactory(roadmap=roadmap, effect_expected=1500)
     page = _german(client, roadmap.get_absolute_url())
