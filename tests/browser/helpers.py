@@ -126,3 +126,15 @@ WATCH_UNTRANSLATED = """(() => {
 def watch_untranslated() -> str:
     """The page script for the browsing fixture's context (context.add_init_script)."""
     return WATCH_UNTRANSLATED % (json.dumps(sorted(ENGLISH)), UNTRANSLATED_KEY, UNTRANSLATED_KEY)
+
+
+def search_from_header(page, words: str) -> None:
+    """Search as a person does from any page's header: in its box on wide screens, through its icon (up to 1440 px
+    and on phones) on the search page."""
+    if page.locator("#header-search-q").is_visible():
+        page.locator("#header-search-q").fill(words)
+        submit(page, page.locator("form.header-search button[type=submit]"))
+        return
+    submit(page, page.locator("a.header-search-link"))
+    page.locator("#search-page-q").fill(words)
+    submit(page, page.locator("form.search-form button[type=submit]"))

@@ -33,7 +33,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.helpers import assert_clean, log_in, log_out, phone_screenshot, submit
+from tests.browser.helpers import assert_clean, log_in, log_out, phone_screenshot, search_from_header, submit
 
 pytestmark = pytest.mark.browser
 
@@ -203,9 +203,9 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert notification.headers["List-Id"]
     _fits_phone(page, "thread")
 
-    # The coordinator finds the thread by the word of her post (the control for step 3).
-    page.locator("#header-search-q").fill(POST_WORD)
-    submit(page, page.locator("form.header-search button[type=submit]"))
+    # The coordinator finds the thread by the word of her post (the control for step 3): the header's search (a box
+    # on wide screens, its icon up to 1440 px and on phones, leading to the search page).
+    search_from_header(page, POST_WORD)
     assert page.locator(".search-hit").filter(has_text=THREAD).count() >= 1
     log_out(browsing)
 
@@ -229,8 +229,7 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert "per E-Mail" in page.locator(".post").filter(has_text="Ständer am Freitag").inner_text()
 
     # --- 5. Last spring's slides, found by a word inside them ------------------------------------------------
-    page.locator("#header-search-q").fill("Dachflächenpotenzial")
-    submit(page, page.locator("form.header-search button[type=submit]"))
+    search_from_header(page, "Dachflächenpotenzial")
     hit = page.locator(".search-hit").filter(has_text=SLIDES)
     assert hit.count() == 1
     assert "dachflächenpotenzial" in hit.locator(".search-snippet mark").first.inner_text().lower()
@@ -269,13 +268,11 @@ def test_invitation_reply_by_email_another_network_digest_and_slides(demo_data, 
     assert response.status in (403, 404)
     page.goto(browsing.url("/"))
     for word in (POST_WORD, "Ständer", "PV-Infoabende"):
-        page.locator("#header-search-q").fill(word)
-        submit(page, page.locator("form.header-search button[type=submit]"))
+        search_from_header(page, word)
         main = page.locator("main").inner_text()
         assert page.locator(".search-hit").filter(has_text=THREAD).count() == 0, word
         assert THREAD not in main and POST_WORD not in main and "Ständer am" not in main, word
-    page.locator("#header-search-q").fill(POST_WORD)
-    submit(page, page.locator("form.header-search button[type=submit]"))
+    search_from_header(page, POST_WORD)
     assert page.locator(".search-hit").count() == 0
     assert page.locator(".search-facets .badge").count() == 0, "no count of what Lena may not see"
     assert_clean(browsing)

@@ -76,6 +76,7 @@ def test_member_registers_sees_the_link_downloads_the_ics_and_cancels_and_the_wa
         # Before registering: the event says it is online too, but not where.
         assert page.locator(MEETING_LINK).count() == 0
         assert "meet.example.org" not in page.locator("main").inner_text()
+        box.get_by_label("online", exact=True).check()  # hybrid: on site or online (FINDINGS)
         submit(page, box.locator("button[type=submit]"))
         assert registration_of("kek.mitglied@example.org", OPEN_MEETING).status == "registered"
         assert "✓" in box.locator(".registration-status").inner_text()

@@ -46,6 +46,10 @@ def test_member_logs_in_and_registers_for_an_event_with_the_keyboard_alone(brows
         press_and_wait(page)
         assert page.locator("h1").inner_text() == OPEN_MEETING
 
+        # The meeting is hybrid: "vor Ort oder online" first (a radio group: Tab reaches it, Space chooses).
+        choice = tab_to(page, lambda a: a["tag"] == "input" and a["name"] == "mode", limit=120)
+        assert choice["outline"], "focus must be visible on the choice"
+        page.keyboard.press("Space")
         button = tab_to(page, lambda a: a["tag"] == "button" and page.evaluate(IN_REGISTRATION), limit=120)
         assert button["outline"]
         press_and_wait(page)

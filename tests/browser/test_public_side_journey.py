@@ -66,7 +66,7 @@ def test_public_side_journey(browsing, demo_data):
     page.wait_for_url("**kosten=free**")
     free = page.locator(".participate-offer").count()
     assert 0 < free < total
-    first = page.locator(".participate-offer h3 a").first
+    first = page.locator(".participate-offer h2 a").first
     title = first.inner_text()
     first.click()
     page.wait_for_url(f"**{ROADMAP}massnahmen/**")

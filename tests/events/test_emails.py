@@ -16,7 +16,7 @@ KINDS = Notice.Kind.values
 # Kinds that say where to go and so carry the link for someone with a place.
 KINDS_WITH_LINK = {"confirmation", "promoted", "reminder_7d", "reminder_1d", "changed"}
 WEEKDAY = {"de": "Dienstag", "en": "Tuesday"}
-MONTH = {"de": "Dezember", "en": "Dec."}
+MONTH = {"de": "Dezember", "en": " Dec 20"}  # British: "15 Dec 2026" (config/formats/en)
 
 
 def berlin(*args) -> datetime:

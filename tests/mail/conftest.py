@@ -24,7 +24,7 @@ from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.mail_world import send_guest_mails, send_question_mails, send_task_mails
 from tests.inbound.mail_world import send_inbound_mails
-from tests.mail.participation_mails import send_participation_mails
+from tests.mail.participation_mails import send_contact_mails, send_participation_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
 from tests.monitoring.factories import IndicatorFactory
 from tests.networks import factories as f
@@ -123,3 +123,4 @@ def send_everything(s: Senders, network) -> None:
     send_membership_requests(list(s.people.values()))
     send_participation_mails(list(s.people.values()), s.o["roadmap"])  # follows and feedback (issue 16 §2)
     send_guest_mails(list(s.people.values()))  # registration without an account for a public event (issue 16 §1)
+    send_contact_mails(list(s.people.values()), s.o["roadmap"])  # a message to a measure's contact (issue 16 §1)

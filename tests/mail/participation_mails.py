@@ -35,3 +35,21 @@ def send_participation_mails(people, roadmap) -> None:
         )
     follows.follows_notify()
     follows.follows_weekly(now=timezone.now() + timedelta(days=7))
+
+
+def send_contact_mails(people, roadmap) -> None:
+    """A citizen's message to a measure's contact person (issue 16 §1), to each person in their language."""
+    from measures.services.contact import contact_message_send
+    from networks.models import Person
+    from tests.networks import factories as f
+
+    sender = f.PersonFactory(name="Klima-Roadmap Bürgerin", organisation=None)
+    for person in people:
+        Person.objects.filter(pk=person.pk).update(contact_visibility=Person.ContactVisibility.PUBLIC)
+        person.refresh_from_db()
+        measure = MeasureFactory(
+            roadmap=roadmap, title=f"Klima-Roadmap Kontakt {person.language}", responsible_person=person
+        )
+        contact_message_send(
+            measure=measure, sender=sender, text="Gute Idee: wie kann ich mitmachen?", reply_to_sender=True
+        )

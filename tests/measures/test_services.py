@@ -124,11 +124,17 @@ def test_rate_limit_per_person():
     roadmap = RoadmapFactory()
     citizen = PersonFactory()
     for i in range(services.RATE_LIMIT):
-        services.proposal_submit(roadmap=roadmap, author=citizen, title=f"Idee {i}", text="Text", sector="mobility")
+        services.proposal_submit(
+            roadmap=roadmap, author=citizen, title=f"Idee {i}", text="Text", sector="mobility", netiquette=True
+        )
     with pytest.raises(ValidationError) as excinfo:
-        services.proposal_submit(roadmap=roadmap, author=citizen, title="Noch eine", text="Text", sector="mobility")
+        services.proposal_submit(
+            roadmap=roadmap, author=citizen, title="Noch eine", text="Text", sector="mobility", netiquette=True
+        )
     assert excinfo.value.code == "rate_limited"
-    services.proposal_submit(roadmap=roadmap, author=PersonFactory(), title="Andere", text="Text", sector="mobility")
+    services.proposal_submit(
+        roadmap=roadmap, author=PersonFactory(), title="Andere", text="Text", sector="mobility", netiquette=True
+    )
 
 
 def test_proposal_becomes_a_measure_that_keeps_its_origin():
