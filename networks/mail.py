@@ -227,11 +227,12 @@ def footer_context(*, kind: str, person: Person | None, language: str) -> dict:
     if registered is None:
         raise LookupError(f"email kind {kind!r} is not registered in networks.mail")
     personal = registered.switchable and person is not None and person.pk is not None
+    guest = person is not None and person.pk is None  # no account (events.notifications.Guest): no settings to link
     return {
         "kind": registered,
         "why": registered.why,
         "label": registered.label,
-        "switchable": registered.switchable,
+        "switchable": registered.switchable and not guest,
         "unsubscribe_url": unsubscribe_url(person, kind, language) if personal else "",
         "settings_url": settings_url(language),
     }

@@ -146,6 +146,8 @@ def test_guest_registers_confirms_and_cancels_by_links(client, public_event, dja
     assert registration.status == Registration.Status.REGISTERED and registration.verified_at
     mail = OutboxMessage.objects.get(reason="event_confirmation", recipient="erika@example.org")
     assert mail.attachments[0]["filename"] == "termin.ics"
+    for body in (mail.body_text, mail.body_html):  # no account: no email settings to point to, the cancel link instead
+        assert "/profil/e-mails/" not in body and "/e-mails/abbestellen/" not in body
     cancel = _link(mail, "cancel")
     assert client.post(confirm).status_code == 200  # twice: nothing more
     assert OutboxMessage.objects.filter(reason="event_confirmation").count() == 1
