@@ -23,10 +23,13 @@ from tests.networks import factories as f
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]
 
 # pytest-xdist (make test: -n 2 --dist loadgroup): tests that must not run beside each other, or that share a world
-# built once per module, run on one worker. The browser journeys (one Chromium each, and the live servers); the tests
-# with real services (a Celery worker taking tasks from the one queue on REDIS_URL, private PostgreSQL and Redis
-# servers started and stopped); the modules that load the demo once (demo_once) or build a report world once.
-XDIST_GROUPS = {"tests/browser/": "browser", "tests/integration/": "services"}
+# built once per module, run on one worker. The tests with real services (a Celery worker taking tasks from the one
+# queue on REDIS_URL, private PostgreSQL and Redis servers started and stopped); the modules that load the demo once
+# (demo_once) or build a report world once. The browser journeys run module by module (each journey loads its own
+# demo into its worker's database and drives its own Chromium against its own live server), so both workers share
+# them: together they take longer than half the suite.
+XDIST_GROUPS = {"tests/integration/": "services"}
+ONE_WORKER_PREFIXES = ("tests/browser/",)  # each module of these folders is a group of its own
 ONE_WORKER_MODULES = {
     "tests/events/test_demo.py",
     "tests/measures/test_demo.py",
@@ -40,7 +43,9 @@ def xdist_group(nodeid: str) -> str | None:
     for prefix, group in XDIST_GROUPS.items():
         if path.startswith(prefix):
             return group
-    return path if path in ONE_WORKER_MODULES else None
+    if path in ONE_WORKER_MODULES or path.startswith(ONE_WORKER_PREFIXES):
+        return path
+    return None
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -70,20 +75,18 @@ LONG_TESTS = {"tests/mail/test_migration.py"}
 
 
 def long_units_first(nodeids: list[str]) -> list[str]:
-    """The order in which the units of work are handed out: the groups, largest first (the browser journeys, the
-    modules that load the demo), and the LONG_TESTS, then every other test in the order of collection. A group or
-    a long test left for the end would otherwise run alone on one worker while the other idles."""
-    sizes: dict[str, int] = {}
-    for nodeid in nodeids:
-        group = xdist_group(nodeid)
-        if group:
-            sizes[group] = sizes.get(group, 0) + 1
+    """The order in which the units of work are handed out: the browser journeys' modules (both workers share them:
+    together they take longer than half the suite), the other one-worker modules (a demo or a report world loaded
+    once), the services (on one worker, beside the light tests: their workers and servers have timeouts that a
+    second CPU-heavy journey beside them could break), the LONG_TESTS, then every other test in the order of
+    collection. A group or a long test left for the end would otherwise run alone while the other worker idles."""
 
     def rank(item: tuple[int, str]) -> tuple:
         index, nodeid = item
         group = xdist_group(nodeid)
         if group:
-            return (0, -sizes[group], group, index)
+            kind = 0 if group.startswith(ONE_WORKER_PREFIXES) else (2 if group in XDIST_GROUPS.values() else 1)
+            return (0, kind, group, index)
         if nodeid.split("::", 1)[0] in LONG_TESTS:
             return (1, index)
         return (2, index)

@@ -413,13 +413,13 @@ def _grow(roadmap, measure, n):
 
 
 def test_measure_page_queries_are_flat(client, roadmap, measure, django_assert_num_queries):
-    # roadmap, measure, public updates, responsible person, comments, indicators, their values, milestones,
-    # partners, links, last changed, previous, next, related; and participation's own (follows, feedback)
+    # roadmap, measure, public updates, responsible person, indicators, their values, milestones, partners, links,
+    # last changed, previous, next, related; and participation's own (the comments with replies, feedback)
     grow = lambda n: _grow(roadmap, measure, n)  # noqa: E731
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, QUERIES_ANONYMOUS)
 
 
-QUERIES_ANONYMOUS = 16
+QUERIES_ANONYMOUS = 15
 
 
 # --- Personal data ---------------------------------------------------------------------------------------
