@@ -3,7 +3,7 @@
 from tests.conftest import long_units_first, xdist_group
 
 
-def test_browser_modules_then_modules_then_services_then_long_tests_then_the_rest():
+def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
     nodeids = [
         "tests/announcements/test_a.py::test_one",
         "tests/integration/test_s.py::test_service",
@@ -21,9 +21,9 @@ def test_browser_modules_then_modules_then_services_then_long_tests_then_the_res
         "tests/monitoring/test_reports.py::test_one",  # a module sharing one world, in its own order
         "tests/monitoring/test_reports.py::test_two",
         "tests/monitoring/test_reports.py::test_three",
-        "tests/integration/test_s.py::test_service",  # the services, beside the light tests
         "tests/mail/test_migration.py::test_data_migration",
         "tests/announcements/test_a.py::test_one",
+        "tests/integration/test_s.py::test_service",  # the services where they were collected
         "tests/zeta/test_z.py::test_last",
     ]
     assert sorted(long_units_first(nodeids)) == sorted(nodeids)  # nothing lost, nothing twice
