@@ -116,7 +116,7 @@ class AffiliationDecisionForm(forms.Form):
 class ExpertiseForm(forms.ModelForm):
     class Meta:
         model = Expertise
-        fields = ["topic", "level", "note"]
+        fields = ["topic", "level", "note", "visible_everywhere"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -257,6 +257,16 @@ class Expertise(models.Model):
     topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="expertise")
     level = models.PositiveSmallIntegerField(_("level"), choices=Level, default=Level.EXPERIENCED)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # issue 17 §4: off by default, per topic; members of the networks one shares always see it
+    visible_everywhere = models.BooleanField(
+        _("visible to members of all networks"),
+        default=False,
+        help_text=_(
+            "Off: only members of the networks you belong to see this topic. On: members of every network on "
+            "Klimanetz find you for it in “Who knows what” and can ask you a question through the portal; your "
+            "email address stays hidden. Citizens and visitors never see it."
+        ),
+    )
 
     class Meta:
         ordering = ["topic__name"]

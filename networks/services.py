@@ -49,12 +49,15 @@ def person_ensure(*, user: User, name: str = "", language: str = "de") -> Person
 
 @transaction.atomic
 def person_set_expertise(*, person: Person, items: list[dict]) -> None:
-    """Replace a person's expertise with ``items`` ({topic, level, note}); one row per topic."""
+    """Replace a person's expertise with ``items`` ({topic, level, note, visible_everywhere}); one row per topic."""
     keep = []
     for item in items:
-        row, _created = Expertise.objects.update_or_create(
-            person=person, topic=item["topic"], defaults={"level": item["level"], "note": item.get("note", "")}
-        )
+        defaults = {
+            "level": item["level"],
+            "note": item.get("note", ""),
+            "visible_everywhere": bool(item.get("visible_everywhere", False)),
+        }
+        row, _created = Expertise.objects.update_or_create(person=person, topic=item["topic"], defaults=defaults)
         keep.append(row.pk)
     person.expertise.exclude(pk__in=keep).delete()
 
@@ -80,7 +83,12 @@ def person_export(*, person: Person) -> dict:
             "created_at": person.created_at.isoformat(),
         },
         "expertise": [
-            {"topic": e.topic.name, "level": e.get_level_display(), "note": e.note}
+            {
+                "topic": e.topic.name,
+                "level": e.get_level_display(),
+                "note": e.note,
+                "visible_to_members_of_all_networks": e.visible_everywhere,
+            }
             for e in person.expertise.select_related("topic")
         ],
         "network_roles": [
