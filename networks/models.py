@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -22,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from networks import municipal
 from networks.staff import has_staff_powers
 
 ags_validator = RegexValidator(r"^\d{8}$", _("The official municipality key (AGS) has exactly eight digits."))
@@ -110,6 +112,15 @@ class Organisation(models.Model):
     ags = models.CharField(_("official municipality key (AGS)"), max_length=8, blank=True, validators=[ags_validator])
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     state = models.CharField(_("federal state"), max_length=2, choices=State, blank=True)
+    area = models.DecimalField(
+        _("area (km²)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("The official area of the territory, for comparisons per km²."),
+    )
     website = models.URLField(_("website"), blank=True)
     editors = models.ManyToManyField(
         "Person", through="OrganisationRole", related_name="edited_organisations", blank=True
@@ -133,10 +144,23 @@ class Organisation(models.Model):
     def clean(self) -> None:
         if self.ags and self.kind not in self.PUBLIC_BODIES:
             raise ValidationError({"ags": _("Only municipalities, cities and counties have an AGS.")})
+        land = municipal.land_of_ags(self.ags)
+        if self.ags and self.state and land != self.state:  # one truth: the AGS names the Land
+            raise ValidationError({"state": _("The AGS belongs to another federal state.")})
 
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def land(self) -> str:
+        """The Land's code: from the AGS where there is one (networks.municipal), else the state entered."""
+        return municipal.land_of_ags(self.ags) or self.state
+
+    @property
+    def size_class(self) -> str:
+        """The size class key (networks.municipal.SIZE_CLASSES; "county" for counties, "" when unknown)."""
+        return municipal.size_class_of(self.population, is_county=self.kind == self.Kind.COUNTY)
 
 
 class Topic(models.Model):
