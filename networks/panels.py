@@ -27,8 +27,9 @@ class Panel:
 # "roadmap" (the public roadmap page) and "roadmap_editor" (the editors' dashboard), both with the Roadmap;
 # "working_group" (the group's own page, with the WorkingGroup: its discussion, documents, tasks, meetings);
 # "roadmap_summary" (the public roadmap page right after its progress: the gap to the target) with the Roadmap and
-# "measure" (the public measure page: its indicators) with the Measure. A panel's context may carry "toc": a list of
-# (anchor, label) for the page's table of contents.
+# "measure" (the public measure page: its indicators) with the Measure; "measure_editor" (the editors' page of one
+# measure, above its form: the measure library's switch and lineage) with the Measure. A panel's context may carry
+# "toc": a list of (anchor, label) for the page's table of contents.
 _PANELS: dict[str, dict[str, Panel]] = {
     "home": {},
     "dashboard": {},
@@ -39,6 +40,7 @@ _PANELS: dict[str, dict[str, Panel]] = {
     "working_group": {},
     "roadmap_summary": {},
     "measure": {},
+    "measure_editor": {},
 }
 
 

@@ -161,6 +161,7 @@ def _measure_page(request, roadmap, measure, form, update_form=None, *, status: 
             update_form=update_form or _update_form(),
             updates=list(measure.updates.select_related("author")),
             milestones=list(measure.milestones.all()),
+            panels=render_context("measure_editor", request, measure),  # e.g. the measure library's switch
         )
     return render(request, "measures/measure_form.html", context, status=status)
 
