@@ -650,7 +650,8 @@ class WorkingGroup(models.Model):
         default=True,
         help_text=_(
             "Open: all members of the network can read the group and join it themselves. Closed: only the group's "
-            "members and the coordination see its discussions and documents; the coordinators add members."
+            "members and the coordination see its discussions, documents, meetings and tasks; the coordinators add "
+            "members."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
