@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "networks.search",
     "events",
     "measures",
+    "measures.catalogue",  # the measure library (issue 17 §1)
     "monitoring",
 ]
 

@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("events.urls")),
     path("", include("measures.urls")),
     path("", include("measures.seo_urls")),  # preview images and the roadmap's Atom feed
+    path("", include("measures.catalogue.urls")),  # the measure library
     path("", include("monitoring.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,56 @@
+"""The library on the measure pages (networks.panels): on the editors' page the switch "In die
+Maßnahmenbibliothek aufnehmen" and the lineage; on the public page the lineage both ways (the entry this measure
+was copied from, and the entry it was offered as, with its number of adopters). One query each."""
+
+from __future__ import annotations
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from measures.catalogue.models import Adoption, LibraryEntry
+from networks import panels
+
+
+def _entries_of(measure) -> dict:
+    """The entry the measure was offered as (``offered``) and the one it was copied from (``origin``), one query."""
+    adopters = (
+        Adoption.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("organisation", distinct=True))
+        .values("n")
+    )
+    entries = list(
+        LibraryEntry.objects.filter(
+            Q(source_measure_id=measure.pk) | Q(pk__in=Adoption.objects.filter(measure_id=measure.pk).values("entry"))
+        )
+        .select_related("source_organisation")
+        .annotate(adopter_count=Coalesce(Subquery(adopters, output_field=IntegerField()), 0))
+    )
+    offered = next((e for e in entries if e.source_measure_id == measure.pk), None)
+    origin = next((e for e in entries if e.source_measure_id != measure.pk), None)
+    return {"offered": offered, "origin": origin}
+
+
+def editor_context(request, measure) -> dict:
+    found = _entries_of(measure)
+    return {
+        **found,
+        "measure": measure,
+        "can_offer": measure.published and measure.roadmap.published,
+    }
+
+
+def public_context(request, measure) -> dict | None:
+    found = _entries_of(measure)
+    offered = found["offered"] if found["offered"] and found["offered"].published else None
+    if offered is None and found["origin"] is None:
+        return None
+    return {"offered": offered, "origin": found["origin"]}
+
+
+def register() -> None:
+    panels.register(
+        "measure_editor", panels.Panel("catalogue", "catalogue/partials/measure_editor.html", editor_context, 10)
+    )
+    panels.register("measure", panels.Panel("catalogue", "catalogue/partials/measure_lineage.html", public_context, 5))

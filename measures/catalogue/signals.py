@@ -1,0 +1,52 @@
+"""What keeps the library in step: an offered entry follows its measure (and the measure's milestones), and
+the cached library pages and the adopters' public measure pages are renewed when what they show changes."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from networks import cache
+
+UID = "catalogue-sync"
+
+
+def _measure_saved(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from measures.catalogue.services import CATALOGUE_SCOPE, entry_sync
+
+    if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"is_late", "updated_at"}:
+        return  # the nightly late state travels nowhere
+    entry_sync(measure=instance)  # one query when the measure is not offered
+    if cache.enabled():
+        cache.bump_now_and_on_commit([CATALOGUE_SCOPE])  # the adopters' statuses on the library pages
+
+
+def _milestone_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from measures.catalogue.services import entry_sync
+    from measures.models import Measure
+
+    entry_sync(measure=Measure(pk=instance.measure_id))
+
+
+def connect() -> None:
+    from measures.catalogue.models import Adoption, LibraryEntry
+    from measures.catalogue.services import CATALOGUE_SCOPE
+    from measures.models import Measure, Milestone, Roadmap
+
+    post_save.connect(_measure_saved, sender=Measure, weak=False, dispatch_uid=f"{UID}-measure")
+    post_save.connect(_milestone_changed, sender=Milestone, weak=False, dispatch_uid=f"{UID}-milestone")
+    post_delete.connect(_milestone_changed, sender=Milestone, weak=False, dispatch_uid=f"{UID}-milestone-del")
+
+    def of_adoption(adoption) -> tuple[str, ...]:  # the adopter's measure page shows its origin
+        slug = Roadmap.objects.filter(measures=adoption.measure_id).values_list("slug", flat=True).first()
+        return (CATALOGUE_SCOPE, *cache.of_roadmap(slug))
+
+    def of_entry(entry) -> tuple[str, ...]:  # the adopters' measure pages show it (or that it was withdrawn)
+        slugs = Roadmap.objects.filter(measures__library_adoption__entry=entry).values_list("slug", flat=True)
+        return (CATALOGUE_SCOPE, *(f"roadmap:{slug}" for slug in set(slugs)))
+
+    cache.watch(Adoption, of_adoption)
+    cache.watch(LibraryEntry, of_entry)
