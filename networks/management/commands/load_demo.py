@@ -491,7 +491,8 @@ class Command(BaseCommand):
         configs = [c for c in apps.get_app_configs() if c.name != "networks"]
         top_level = [c for c in configs if Path(c.path).parent == base]
         rooms = [c for c in configs if Path(c.path).parent == base / "networks"]
-        for config in top_level + rooms:  # Django's and third-party apps are in neither
+        sub_apps = [c for c in configs if Path(c.path).parent in {base / "measures", base / "monitoring"}]  # issue 17
+        for config in top_level + sub_apps + rooms:  # Django's and third-party apps are in none
             name = f"{config.name}.demo"
             if importlib.util.find_spec(name) is not None:
                 importlib.import_module(name).load(stdout=self.stdout)
