@@ -67,3 +67,27 @@ def _watch_for_page_cache() -> None:
         return cache.of_roadmap(roadmap_slug(proposals=instance.proposal_id))
 
     cache.watch(Comment, of_comment)
+
+    _watch_public_events(cache, Roadmap)
+
+
+def _watch_public_events(cache, roadmap_model) -> None:
+    """A roadmap's page lists the next public events of the public networks its organisation hosts
+    (events.roadmap_panel): a change of such an event shows there at once, not when the entry expires. Its own
+    receiver (events' cache.watch of Event bumps the network's scopes under its own dispatch_uid)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from events.models import Event
+    from networks.models import Network
+
+    def event_changed(sender, instance, **kwargs):
+        if kwargs.get("raw") or not cache.enabled():
+            return
+        host = Network.objects.filter(pk=instance.network_id, is_public=True).values_list("host_id", flat=True)
+        slugs = roadmap_model.objects.filter(organisation_id__in=host).values_list("slug", flat=True)
+        names = [name for slug in slugs for name in cache.of_roadmap(slug)]
+        if names:
+            cache.bump_now_and_on_commit(dict.fromkeys(names))
+
+    post_save.connect(event_changed, sender=Event, weak=False, dispatch_uid="pagecache-roadmap-events")
+    post_delete.connect(event_changed, sender=Event, weak=False, dispatch_uid="pagecache-roadmap-events")

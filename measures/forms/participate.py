@@ -7,17 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Measure, Sector
 
-INVALID = _("Please choose one of the offered values.")  # never echoes what was sent
-
 
 class ParticipateFilterForm(forms.Form):
-    """German parameter names, as the measure list's (measures.filters)."""
+    """German parameter names, as the measure list's (measures.filters). Every field is a choice: a value no choice
+    knows is taken out by networks.filtering.ignore_unknown before validation and shown as a note, so the form has
+    no errors of its own to show."""
 
     handlungsfeld = forms.ChoiceField(
         label=_("Sector"),
         required=False,
         choices=[("", _("All sectors")), *Sector.choices],
-        error_messages={"invalid_choice": INVALID},
     )
     kommune = forms.ModelChoiceField(
         label=_("Municipality"),
@@ -25,13 +24,11 @@ class ParticipateFilterForm(forms.Form):
         queryset=None,
         to_field_name="slug",
         empty_label=_("All municipalities"),
-        error_messages={"invalid_choice": INVALID},
     )
     kosten = forms.ChoiceField(
         label=_("Cost for me at most"),
         required=False,
         choices=[("", _("Any cost"))] + [c for c in Measure.CitizenCost.choices if c[0]],
-        error_messages={"invalid_choice": INVALID},
     )
 
     def __init__(self, *args, municipalities, **kwargs):
@@ -39,7 +36,7 @@ class ParticipateFilterForm(forms.Form):
         self.fields["kommune"].queryset = municipalities
 
     def values(self) -> dict:
-        """The valid filters (an invalid one filters nothing and shows its error)."""
+        """The filters (unknown values were taken out by ignore_unknown)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {

@@ -39,8 +39,7 @@ def _participate_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpResp
         "filtered": any(filters.values()),
         "filter_notes": notes,
     }
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "measures/participate.html", context, status=status)
+    return render(request, "measures/participate.html", context)
 
 
 @require_safe

@@ -123,6 +123,20 @@ def test_unknown_filter_values_are_ignored_with_a_note_as_in_every_list(client, 
     assert len(notes) == 2 and "nirgends" in notes[1]
 
 
+def test_the_filter_form_has_no_errors_of_its_own_every_unknown_value_is_a_note(client, roadmap):
+    """The form's fields are all choices: what no choice knows becomes a note (never a form error or a 400), and
+    the known values still filter."""
+    offer(roadmap, title="Frei", citizen_cost=Cost.FREE, sector=Sector.HOUSEHOLDS)
+    offer(roadmap, title="Teuer", citizen_cost=Cost.HIGH, sector=Sector.HOUSEHOLDS)
+    data = {"handlungsfeld": ["households", "x" * 300], "kommune": "1' OR 1=1", "kosten": ["teuer", Cost.FREE]}
+    response = client.get(reverse("measures:roadmap-participate", args=[roadmap.slug]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {}
+    assert len(response.context["filter_notes"]) == 3
+    assert titles(response) == ["Frei"]
+    assert 'class="errorlist' not in response.content.decode()
+
+
 # --- Who may see what ---------------------------------------------------------------------------------------
 
 PERSONAS = ["anonymous", "citizen", "other_network", "member", "coordinator", "editor", "staff"]

@@ -223,3 +223,20 @@ def test_the_contact_url_is_not_cached_for_anyone(client, roadmap):
     measure = MeasureFactory(roadmap=roadmap)
     url = reverse("measures:measure-contact", args=[roadmap.slug, measure.slug])
     assert "X-Page-Cache" not in client.get(url)
+
+
+def test_a_new_public_event_of_the_network_renews_the_cached_overview_at_once(client, roadmap, carrier):
+    """events.roadmap_panel lists the network's next public events: a new one, or one made internal, shows at
+    once (measures.apps bumps the roadmap's scope), not when the entry expires; another host's event does not."""
+    foreign = NetworkFactory()  # a new network (and organisation) renews every page: made before the first visit
+    url = roadmap.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    EventFactory(network=foreign, title="Fremdes Forum", visibility=Visibility.PUBLIC)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    event = EventFactory(network=carrier, title="Bürgerwerkstatt Wärme", visibility=Visibility.PUBLIC)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss" and "Bürgerwerkstatt Wärme" in _text(response)
+    event.visibility = Visibility.NETWORK
+    event.save()
+    assert "Bürgerwerkstatt Wärme" not in _text(client.get(url))
