@@ -491,22 +491,6 @@ def test_comment_on_a_measure_of_another_roadmap_is_404(client, author, roadmap,
     assert not Comment.objects.exists()
 
 
-def test_comment_form_partial(rf, roadmap, measure, author, unverified):
-    from django.contrib.auth.models import AnonymousUser
-    from django.template.loader import render_to_string
-
-    def render(user, **extra):
-        request = rf.get("/")
-        request.user = user
-        context = {"measure": measure, "roadmap": roadmap, "user": user, **extra}
-        return render_to_string("measures/partials/comment_form.html", context, request=request)
-
-    action = url("comment-create", roadmap, measure.slug)
-    assert action not in render(AnonymousUser()) and reverse("account_login") in render(AnonymousUser())
-    assert action in render(author.user)
-    assert action not in render(unverified.user, email_verified=False)
-
-
 # --- Moderation queue ---------------------------------------------------------------------------
 
 
