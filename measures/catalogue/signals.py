@@ -3,6 +3,7 @@ the cached library pages and the adopters' public measure pages are renewed when
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from networks import cache
@@ -40,9 +41,13 @@ def connect() -> None:
     post_save.connect(_milestone_changed, sender=Milestone, weak=False, dispatch_uid=f"{UID}-milestone")
     post_delete.connect(_milestone_changed, sender=Milestone, weak=False, dispatch_uid=f"{UID}-milestone-del")
 
-    def of_adoption(adoption) -> tuple[str, ...]:  # the adopter's measure page shows its origin
-        slug = Roadmap.objects.filter(measures=adoption.measure_id).values_list("slug", flat=True).first()
-        return (CATALOGUE_SCOPE, *cache.of_roadmap(slug))
+    def of_adoption(adoption) -> tuple[str, ...]:  # the copy's page shows its origin, the source's its adopters
+        slugs = set(
+            Roadmap.objects.filter(
+                Q(measures=adoption.measure_id) | Q(measures__library_entry=adoption.entry_id)
+            ).values_list("slug", flat=True)
+        )
+        return (CATALOGUE_SCOPE, "home", *(f"roadmap:{slug}" for slug in slugs))
 
     def of_entry(entry) -> tuple[str, ...]:  # the adopters' measure pages show it (or that it was withdrawn)
         slugs = Roadmap.objects.filter(measures__library_adoption__entry=entry).values_list("slug", flat=True)
