@@ -1,6 +1,7 @@
 from django.urls import path
 
 from events import announcements, views
+from events.views import guest_data as guest_data_views
 from events.views import guests as guest_views
 from events.views import tasks as task_views
 from networks.cache import network_scopes, public_page
@@ -67,6 +68,12 @@ urlpatterns += [
     path(event + "anmeldung-ohne-konto/", guest_views.guest_register, name="guest-register"),
     path("veranstaltungen/anmeldung/<slug:token>/", guest_views.guest_confirm, name="guest-confirm"),
     path("veranstaltungen/anmeldung/<slug:token>/abmelden/", guest_views.guest_cancel, name="guest-cancel"),
+    path("veranstaltungen/anmeldung/<slug:token>/meine-daten/", guest_data_views.guest_data, name="guest-data"),
+    path(
+        "veranstaltungen/anmeldung/<slug:token>/meine-daten.json",
+        guest_data_views.guest_data_download,
+        name="guest-data-download",
+    ),
     path(event + "anwesenheit/nachtragen/", guest_views.walk_in_add, name="walk-in-add"),
     path(event + "anwesenheit/<int:registration>/entfernen/", guest_views.walk_in_remove, name="walk-in-remove"),
     path(network + "termine/feed.atom", guest_views.network_events_atom, name="network-events-atom"),

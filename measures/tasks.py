@@ -61,3 +61,11 @@ def feedback_purge() -> int:
     from measures.services import feedback
 
     return feedback.feedback_purge_unverified()
+
+
+@shared_task(acks_late=True)
+def contact_messages_purge() -> int:
+    """Nightly: messages to contact persons (and their emails) are deleted after 90 days."""
+    from measures.services import contact
+
+    return contact.contact_messages_purge()

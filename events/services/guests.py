@@ -232,3 +232,71 @@ def guests_forget(*, now=None) -> int:
         )
         Registration.history.filter(id__in=ids).update(guest_name=FORGOTTEN_NAME, guest_email="")
     return len(ids)
+
+
+# --- A guest's own data: a copy and erasure at once (GDPR Art. 15, 17, 20) ---------------------------------------
+#
+# A guest has no account, so no profile page with "download my data" and "delete my account": every email about
+# their registration carries the link to it (the token), and its page leads to their data (privacy page: "Events
+# without an account").
+
+
+def _mails_of(registration: Registration):
+    from networks.models import OutboxMessage
+
+    return OutboxMessage.objects.filter(
+        object_type=Registration._meta.label_lower, object_id=str(registration.pk), recipient=registration.guest_email
+    )
+
+
+def guest_data(registration: Registration) -> dict:
+    """All that is stored about a guest's registration, as the download gives it (JSON)."""
+    event = registration.event
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    mails = _mails_of(registration).order_by("created_at", "pk").values_list("subject", "created_at", "sent_at")
+    return {
+        "registration": {
+            "event": event.title,
+            "event_starts": moment(event.starts_at),
+            "network": event.network.name,
+            "name": registration.guest_name,
+            "email": registration.guest_email,
+            "language": registration.guest_language,
+            "status": registration.status,
+            "taking_part": registration.mode,
+            "registered": moment(registration.created_at),
+            "email_confirmed": moment(registration.verified_at),
+            "erased_automatically_after": (event.ends_at + GUEST_RETENTION).date().isoformat(),
+        },
+        "emails": [
+            {"subject": subject, "queued": moment(queued), "sent": moment(sent)} for subject, queued, sent in mails
+        ],
+    }
+
+
+def guest_erase(*, registration: Registration) -> Registration:
+    """The guest's name and address erased now, in the row, its history and the emails kept about it, and the link
+    (token) made invalid; a place not used yet is given back first (the first waiting moves up). The row stays,
+    nameless, for the event's counts, as after the automatic erasure (guests_forget)."""
+    from networks.models import OutboxMessage
+
+    with transaction.atomic():
+        event = Event.objects.select_for_update().select_related("network").get(pk=registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.event = event
+        Status = Registration.Status
+        gives_back = registration.status in (Status.PENDING, Status.REGISTERED, Status.WAITING)
+        if gives_back and (registration.status == Status.PENDING or not event.has_started):
+            registration.status = Status.CANCELLED
+            registration.save(update_fields=["status", "updated_at"])  # signals: the places left, the caches
+            _promote_waiting(event)
+        OutboxMessage.objects.filter(pk__in=_mails_of(registration).values("pk")).delete()
+        Registration.objects.filter(pk=registration.pk).update(
+            guest_name=FORGOTTEN_NAME, guest_email="", guest_token="", updated_at=timezone.now()
+        )
+        Registration.history.filter(id=registration.pk).update(guest_name=FORGOTTEN_NAME, guest_email="")
+    registration.refresh_from_db()
+    return registration

@@ -26,6 +26,7 @@ from events.models import Event, Format, Kind, Question, Registration
 from events.views.guests import walk_in_people
 from networks import access as network_access
 from networks.channel import selectors as channel_selectors
+from networks.filtering import ignore_unknown
 from networks.models import Network
 from networks.pages import network_context, page_of, person_of
 
@@ -325,12 +326,13 @@ def faq(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-answered_at", "-pk")
     )
     search = FaqFilter(request.GET, queryset=answered)
+    notes = ignore_unknown(search)  # an unknown topic is ignored with a note, as in every list
     # one list with the answers taken from the network's discussions (networks.channel), newest first
     chosen = search.form.cleaned_data if search.is_valid() else {}
     rows = channel_selectors.faq_rows(search.qs, network, words=chosen.get("q") or "", topic=chosen.get("topic"))
     page = page_of(request, rows)
     page.object_list = channel_selectors.faq_items(page.object_list, answered)
-    context = network_context(request, network, filter=search, page=page)
+    context = network_context(request, network, filter=search, filter_notes=notes, page=page)
     if context["can_manage"]:
         context["open_questions"] = (
             Question.objects.listed()

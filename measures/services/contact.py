@@ -23,6 +23,7 @@ RATE_LIMIT = 3  # messages per sender and hour (to any contact)
 RATE_WINDOW = timedelta(hours=1)
 DAY_LIMIT = 10  # and per day
 KIND = "measure_contact"
+KEPT = timedelta(days=90)  # the privacy page says so (networks/pages/privacy_participation.html)
 
 
 def contact_of(measure: Measure) -> Person | None:
@@ -94,3 +95,29 @@ def export(person: Person) -> dict:
 def before_account_delete(person: Person) -> None:
     """A deleted account's messages go with it (they were delivered; nothing else refers to them)."""
     ContactMessage.objects.filter(sender=person).delete()
+
+
+def contact_messages_purge(*, now=None) -> int:
+    """Messages to contact persons, and the emails that carried them, are deleted 90 days after they were sent
+    (the contact has the email; the row served the rate limit and questions about delivery). Idempotent (daily);
+    an email not sent yet stays with its message until it is."""
+    from networks.models import OutboxMessage
+
+    cutoff = (now or timezone.now()) - KEPT
+    ids = list(ContactMessage.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:5000])
+    if not ids:
+        return 0
+    done = (OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED)
+    with transaction.atomic():
+        waiting = set(
+            OutboxMessage.objects.filter(
+                reason=KIND, object_type=ContactMessage._meta.label_lower, object_id__in=[str(pk) for pk in ids]
+            )
+            .exclude(status__in=done)
+            .values_list("object_id", flat=True)
+        )
+        ids = [pk for pk in ids if str(pk) not in waiting]
+        OutboxMessage.objects.filter(
+            reason=KIND, object_type=ContactMessage._meta.label_lower, object_id__in=[str(pk) for pk in ids]
+        ).delete()
+        return ContactMessage.objects.filter(pk__in=ids).delete()[0]

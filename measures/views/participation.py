@@ -51,6 +51,7 @@ from measures.services import feedback as feedback_services
 from measures.services import follows as follow_services
 from measures.services import participation as participation_services
 from networks import access as network_access
+from networks.filtering import ignore_unknown
 from networks.markdown import plain_start
 from networks.models import Network, Organisation, OrganisationRole, Person
 from networks.pages import network_context, page_of, person_of
@@ -131,6 +132,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
         mine = ProposalSupport.objects.filter(proposal=OuterRef("pk"), person__user=user)
         proposals = proposals.annotate(supported=Exists(mine))
     search = ProposalFilter(request.GET, queryset=proposals)
+    notes = ignore_unknown(search)  # an unknown value is ignored with a note, as in every list
     can_moderate = access.can_edit(user, roadmap)
     verified = access.has_verified_email(user)
     pending = Proposal.objects.filter(roadmap=roadmap, status=Moderation.PENDING)
@@ -144,6 +146,7 @@ def proposal_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "roadmap": roadmap,
         "filter": search,
+        "filter_notes": notes,
         "page": page,
         "own": _own_unpublished(user, roadmap),
         "can_moderate": can_moderate,

@@ -268,3 +268,35 @@ def test_editors_set_the_cost_for_citizens(client, personas):
     response = client.get(reverse("measures:roadmap-participate", args=[roadmap.slug]), {"kosten": Cost.MEDIUM})
     assert titles(response) == [measure.title]
     assert capfirst(de("low (up to 100 euros)")) in response.content.decode()
+
+
+# --- The proposal list and the events FAQ: networks.filtering, as every list -----------------------------------
+
+
+def test_the_proposal_list_ignores_an_unknown_value_with_a_note(client, roadmap):
+    from measures.models import Moderation
+
+    mf.ProposalFactory(roadmap=roadmap, title="Radwege", sector=Sector.MOBILITY, status=Moderation.PUBLISHED)
+    mf.ProposalFactory(roadmap=roadmap, title="Balkonkraftwerke", sector=Sector.HOUSEHOLDS, status="published")
+    url = reverse("measures:proposal-list", args=[roadmap.slug])
+    response = client.get(url, {"sector": [Sector.MOBILITY], "state": "<b>fertig</b>", "order": "zufall"})
+    assert response.status_code == 200
+    assert len(response.context["filter_notes"]) == 2
+    content = response.content.decode()
+    assert "Radwege" in content and "Balkonkraftwerke" not in content  # the known sector still filters
+    assert "<b>fertig</b>" not in content and "&lt;b&gt;fertig&lt;/b&gt;" in content
+    assert client.get(url, {"sector": Sector.MOBILITY}).context["filter_notes"] == []
+
+
+def test_the_events_faq_ignores_an_unknown_topic_with_a_note(client, personas):
+    from django.utils import timezone
+
+    from tests.events.factories import QuestionFactory
+
+    answered = QuestionFactory(event__network=personas.network, answer="Ja.", answered_at=timezone.now())
+    personas.login(client, "member")
+    url = reverse("events:faq", args=[personas.network.slug])
+    response = client.get(url, {"topic": "999999"})
+    assert response.status_code == 200
+    assert len(response.context["filter_notes"]) == 1 and "999999" in response.context["filter_notes"][0]
+    assert answered.text in response.content.decode()

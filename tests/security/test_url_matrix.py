@@ -371,6 +371,14 @@ TABLE: list[Row] = [
     Row("events:guest-register", ev("event_b_public"), ex(NOT_FOUND), ex(NOT_FOUND), note="another network's slug"),
     Row("events:guest-confirm", lambda w: {"token": w.guest.guest_token}, EVERYONE, EVERYONE, note="token = secret"),
     Row("events:guest-cancel", lambda w: {"token": w.guest.guest_token}, EVERYONE, EVERYONE, note="token = secret"),
+    Row("events:guest-data", lambda w: {"token": w.guest.guest_token}, EVERYONE, EVERYONE, note="token = secret"),
+    Row(
+        "events:guest-data-download",
+        lambda w: {"token": w.guest.guest_token},
+        EVERYONE,
+        ex(NOT_ALLOWED),
+        note="token = secret; a download, GET only",
+    ),
     Row("events:walk-in-add", ev("event_public"), POST_ONLY, done(COORDINATORS)),
     Row(
         "events:walk-in-remove",
