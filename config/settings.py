@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
     "measures-feedback-purge": {"task": "measures.tasks.feedback_purge", "schedule": crontab(hour=3, minute=40)},
+    # messages to contact persons (and their emails) are deleted after 90 days (the privacy page says so)
+    "measures-contact-messages-purge": {
+        "task": "measures.tasks.contact_messages_purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "events-series-materialise": {
         "task": "events.tasks.series_materialise_all",
         "schedule": crontab(hour=3, minute=15),
