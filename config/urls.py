@@ -39,11 +39,15 @@ urlpatterns += i18n_patterns(
     path("", include("networks.digest.urls")),
     path("", include("networks.library.urls")),
     path("", include("networks.search.urls")),
+    path("", include("networks.experts.urls")),
+    path("", include("networks.campaigns.urls")),
     path("", include("events.urls")),
     path("", include("measures.urls")),
+    path("", include("measures.funding.urls")),
     path("", include("measures.seo_urls")),  # preview images and the roadmap's Atom feed
     path("", include("measures.catalogue.urls")),  # the measure library
     path("", include("monitoring.urls")),
+    path("", include("monitoring.comparison.urls")),  # comparison with similar municipalities
     prefix_default_language=False,
 )
 

@@ -77,7 +77,8 @@ class MemberDirectoryFilter(django_filters.FilterSet):
 
 
 class ExpertiseSearchFilter(django_filters.FilterSet):
-    """'Who knows what': expertise rows across the networks the user belongs to."""
+    """'Who knows what': expertise rows the user may find (networks.experts.selectors.expertise_visible_to): of the
+    networks the user belongs to, then of other networks for topics made visible to all networks."""
 
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), queryset=Topic.objects.order_by("name"), empty_label=_("All topics")
@@ -90,13 +91,19 @@ class ExpertiseSearchFilter(django_filters.FilterSet):
         empty_label=_("Any level"),
     )
     network = django_filters.ModelChoiceFilter(
-        label=_("Network"), queryset=Network.objects.none(), method="in_network", empty_label=_("All my networks")
+        label=_("Network"),
+        queryset=Network.objects.none(),
+        method="in_network",
+        empty_label=_("All networks (mine first)"),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Only people of my networks"), method="only_mine", widget=forms.CheckboxInput
     )
     q = django_filters.CharFilter(label=_("Search in notes and names"), method="search", max_length=SEARCH_MAX_LENGTH)
 
     class Meta:
         model = Expertise
-        fields = ["topic", "level", "network", "q"]
+        fields = ["topic", "level", "network", "mine", "q"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,6 +112,9 @@ class ExpertiseSearchFilter(django_filters.FilterSet):
 
     def in_network(self, queryset, name, value):
         return queryset.filter(person__network_roles__network=value).distinct()
+
+    def only_mine(self, queryset, name, value):
+        return queryset.filter(shared=True) if value else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -8,7 +8,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +38,7 @@ from networks.forms import (
     RoleChangeForm,
     WorkingGroupForm,
 )
-from networks.models import Campaign, Expertise, Invitation, Membership, Network, NetworkRole, Person
+from networks.models import Campaign, Invitation, Membership, Network, NetworkRole, Person
 from networks.pages import attachment, network_context, page_of
 from networks.tabular import CSV_TYPE, XLSX_TYPE
 
@@ -126,11 +126,13 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def expertise_search(request: HttpRequest) -> HttpResponse:
-    rows = (
-        Expertise.objects.filter(person__in=Person.objects.in_networks_of(request.user))
-        .select_related("topic", "person__organisation", "person__user")
-        .order_by("topic__name", "-level", "person__name")
-    )
+    """Across networks (issue 17 §4): people of the viewer's networks first, then those of other networks who made
+    a topic visible to all networks (networks.experts.selectors). Citizens are no network members: 403."""
+    if is_citizen(request.user):
+        raise PermissionDenied(_("“Who knows what” is for members of networks."))
+    from networks.experts.selectors import expertise_visible_to
+
+    rows = expertise_visible_to(request.user)
     search = ExpertiseSearchFilter(request.GET, queryset=rows, user=request.user)
     notes = ignore_unknown(search)
     context = {"filter": search, "filter_notes": notes, "page": page_of(request, search.qs)}

@@ -238,6 +238,10 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
     if token is None:
         _refuse(row, parsed, Reason.NO_TOKEN)
         return
+    routed = tokens.read_routed_token(token)
+    if routed is not None:  # another room's conversation (tokens.register_route)
+        _route(row, parsed, token, *routed)
+        return
     read = tokens.read_token(token)
     person = thread = None
     if read is not None:
@@ -267,6 +271,39 @@ def _decide(row: InboundMessage, parsed: ParsedMessage) -> None:
         _refuse(row, parsed, Reason.EMPTY, thread=thread)
         return
     _post(row, parsed, thread=thread, person=person)
+
+
+def _route(row: InboundMessage, parsed: ParsedMessage, token: str, kind: str, handler, read) -> None:
+    """A reply to a routed address: the same checks as a thread's (token, sender, text), then the kind's handler."""
+    person = None
+    if read is not None:
+        person = Person.objects.select_related("user").filter(pk=read.person_id).first()
+    if person is None:
+        _refuse(row, parsed, Reason.FORGED_TOKEN, detail=f"token {token!r}")
+        return
+    row.person = person
+    if not _is_persons_address(person, parsed.from_address):
+        _refuse(row, parsed, Reason.WRONG_SENDER)
+        return
+    if parsed.too_large:
+        _refuse(row, parsed, Reason.TOO_LARGE)
+        return
+    if not parsed.reply.strip():
+        _refuse(row, parsed, Reason.EMPTY)
+        return
+    try:
+        with transaction.atomic(), translation.override(person.language):
+            handler(person=person, object_id=read.thread_id, text=parsed.reply)
+    except PermissionDenied:
+        _refuse(row, parsed, Reason.NO_ACCESS)
+        return
+    except ValidationError as error:
+        _refuse(row, parsed, Reason.INVALID, detail=" ".join(error.messages))
+        return
+    row.outcome = Outcome.POSTED
+    row.detail = f"{kind} {read.thread_id}"
+    if parsed.attachments:  # a routed conversation takes text only
+        row.detail += f" ({len(parsed.attachments)} attachments not taken)"
 
 
 def process(raw: bytes, *, posted: list[int] | None = None) -> Result:

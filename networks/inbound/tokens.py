@@ -38,8 +38,9 @@ def _b36(n: int) -> str:
             return digits
 
 
-def _mac(person_id: int, thread_id: int) -> str:
-    digest = salted_hmac(SALT, f"{person_id}:{thread_id}", algorithm="sha256").digest()
+def _mac(person_id: int, thread_id: int, kind: str = "") -> str:
+    message = f"{kind}:{person_id}:{thread_id}" if kind else f"{person_id}:{thread_id}"
+    digest = salted_hmac(SALT, message, algorithm="sha256").digest()
     return base64.b32encode(digest[:10]).decode("ascii").lower()
 
 
@@ -84,3 +85,40 @@ def token_in_address(address: str) -> str | None:
     if not local.lower().startswith(prefix):
         return None
     return local[len(prefix) :].lower() or None
+
+
+# --- Routes: other rooms' conversations by email (e.g. networks.experts' questions, kind "ask") ------------------
+# A routed address is ``reply+<kind>-<person>-<object>-<mac>@domain``; the MAC covers the kind, so a thread's token
+# never passes for another kind's. networks.inbound.services hands a routed reply to the kind's handler:
+# handler(person=, object_id=, text=) stores it (raises PermissionDenied or ValidationError to refuse it).
+_ROUTES: dict = {}
+
+
+def register_route(kind: str, handler) -> None:
+    _ROUTES[kind] = handler
+
+
+def make_routed_token(kind: str, person_id: int, object_id: int) -> str:
+    return f"{kind}-{_b36(person_id)}-{_b36(object_id)}-{_mac(person_id, object_id, kind)}"
+
+
+def read_routed_token(token: str):
+    """(kind, handler, ReplyToken) of a routed token of a registered kind; (kind, None, None) when forged;
+    None when the token is not a routed one."""
+    kind, _, rest = (token or "").strip().lower().partition("-")
+    if kind not in _ROUTES:
+        return None
+    match = _TOKEN_RE.match(rest)
+    if not match:
+        return kind, None, None
+    person_id, object_id = int(match[1], 36), int(match[2], 36)
+    if not hmac.compare_digest(match[3], _mac(person_id, object_id, kind)):
+        return kind, None, None
+    return kind, _ROUTES[kind], ReplyToken(person_id=person_id, thread_id=object_id)
+
+
+def routed_reply_address(kind: str, person, object_id: int) -> str:
+    """The Reply-To of a routed conversation's email to ``person``; "" when inbound mail is off."""
+    if not enabled() or person is None or person.pk is None or not object_id:
+        return ""
+    return f"{local_part()}+{make_routed_token(kind, person.pk, object_id)}@{reply_domain()}"
