@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lag
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -441,13 +441,7 @@ def not_found_roadmaps() -> list[dict]:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    """config.urls.handler404: a moved measure answers 301; otherwise the 404 page with search and roadmaps."""
-    if request.method in ("GET", "HEAD"):
-        try:
-            target = moved_measure(request)
-        except DatabaseError:
-            target = None
-        if target:
-            return HttpResponsePermanentRedirect(target)
+    """config.urls.handler404: the 404 page with search and roadmaps (a moved measure has been answered with a 301
+    before, by measures.middleware.MovedMeasureMiddleware, with DEBUG on as well)."""
     context = {"roadmaps": not_found_roadmaps(), "request_path": request.path}
     return render(request, "404.html", context, status=404)

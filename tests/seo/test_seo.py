@@ -515,3 +515,16 @@ def test_no_redirect_to_an_unpublished_measure_nor_across_roadmaps(client, world
     assert client.get(old).status_code == 404
     other = RoadmapFactory()
     assert client.get(reverse("measures:measure", args=[other.slug, world["measure"].slug])).status_code == 404
+
+
+def test_a_moved_measure_redirects_with_debug_on_as_well(client, world, settings):
+    """measures.middleware: not only the portal's 404 handler (DEBUG off) but Django's technical 404 (make run)."""
+    settings.DEBUG = True
+    measure = world["measure"]
+    old = measure.get_absolute_url()
+    measure.slug = "waermeplanung-neu"
+    measure.save()
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == measure.get_absolute_url()
+    assert client.get(old.replace(measure.roadmap.slug, "gibt-es-nicht")).status_code == 404
+    assert client.post(old).status_code in (403, 404, 405)  # only GET and HEAD are redirected
