@@ -60,10 +60,14 @@ INSTALLED_APPS = [
     "networks.inbound",
     "networks.digest",
     "networks.search",
+    "networks.experts",
+    "networks.campaigns",
     "events",
     "measures",
+    "measures.funding",  # the funding radar (issue 17 §3)
     "measures.catalogue",  # the measure library (issue 17 §1)
     "monitoring",
+    "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
 ]
 
 MIDDLEWARE = [
@@ -82,6 +86,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "networks.middleware.SecurityHeadersMiddleware",
     "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
+    "measures.middleware.MovedMeasureMiddleware",  # a measure's old address: 301, with DEBUG on as well
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.funding_reminders_send",
         "schedule": crontab(hour=7, minute=0),
     },
+    "funding-reminders": {"task": "measures.funding.tasks.reminders_send", "schedule": crontab(hour=7, minute=5)},
     # participation (issue 16 §2): followers' immediate emails, the weekly summary, unverified feedback purged
     "measures-follows-notify": {"task": "measures.tasks.follows_notify", "schedule": timedelta(minutes=5)},
     "measures-follows-weekly": {
