@@ -85,6 +85,20 @@ CITIZEN_COSTS = {
     "PH-03": C.FREE,
 }
 
+# English summaries the Düren editors wrote for a few measures (issue 16 §5: the English pages show them; the
+# other measures say that their content is German).
+SUMMARIES_EN = {
+    "EV-01": "A solar park of about 50 megawatts on restored open-cast mining land, with shares for citizens and "
+    "municipalities.",
+    "GW-01": "Free energy checks in your own home: heating, insulation, windows and the grants available.",
+    "MO-01": "Cargo bikes to borrow for free in Düren, Jülich, Linnich, Nideggen and Heimbach.",
+    "MO-03": "An on-demand bus you call by app or phone – also where no regular bus runs.",
+    "PH-01": "A grant of 200 euros and advice for plug-in solar panels on balconies and terraces.",
+    "PH-02": "A network of repair cafés with tools, insurance and a shared calendar.",
+    "KA-02": "A heat action plan with a warning chain, cool places and people who look after the vulnerable.",
+    "KA-04": "A grant for everyone who unseals gravel gardens, driveways or yards.",
+}
+
 KICK_OFF = "Auftaktveranstaltung Klima-Roadmap Kreis Düren"
 WORKSHOP = "Erster Workshop vor Ort: Maßnahmen für die Klima-Roadmap"
 DUEREN_NETWORK = "klima-roadmap-kreis-dueren"
@@ -1320,6 +1334,8 @@ def load(*, stdout=None) -> None:
         proposals = {spec.title: _proposal(dueren, spec, people, today) for spec in DUEREN_PROPOSALS}
         for spec in DUEREN_MEASURES:
             _measure(dueren, spec, people, events, proposals, today, by=people[REDAKTION])
+        for code, summary in SUMMARIES_EN.items():  # only where the editors have not written one since
+            Measure.objects.filter(roadmap=dueren, code=code, summary_en="").update(summary_en=summary)
         for spec in DUEREN_COMMENTS:
             _comment(dueren, spec, people, today)
         dortmund = _roadmap(DORTMUND_ROADMAP)

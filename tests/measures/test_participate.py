@@ -300,3 +300,12 @@ def test_the_events_faq_ignores_an_unknown_topic_with_a_note(client, personas):
     assert response.status_code == 200
     assert len(response.context["filter_notes"]) == 1 and "999999" in response.context["filter_notes"][0]
     assert answered.text in response.content.decode()
+
+
+def test_the_demo_has_english_summaries_for_measures_of_dueren():
+    """measures.demo: a few Düren measures carry the editors' English summary (the English pages show it)."""
+    from measures import demo
+
+    codes = {spec.code for spec in demo.DUEREN_MEASURES}
+    assert len(demo.SUMMARIES_EN) >= 5 and set(demo.SUMMARIES_EN) <= codes
+    assert all(0 < len(text) <= Measure._meta.get_field("summary_en").max_length for text in demo.SUMMARIES_EN.values())
