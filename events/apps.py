@@ -9,6 +9,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import announcements, channel, digest, library, mail_kinds, panels, personal_data, search
+        from events.campaigns import register_source as register_campaign_links
         from events.roadmap_panel import register as register_roadmap_panel
         from networks import mail
         from networks import panels as extension_points
@@ -23,6 +24,7 @@ class EventsConfig(AppConfig):
         announcements.register()  # an event's participants as audiences of announcements; invitations
         search.register_sources()  # events, minutes, outcomes, FAQ and event documents in the one search
         digest.register()  # events' sections of the digest (networks.digest.sections)
+        register_campaign_links()  # a campaign's events (networks.campaigns.links)
         _watch_for_page_cache()
         extension_points.register_personal_data("events", personal_data.export)
         extension_points.register_account_delete("events", personal_data.before_delete)
