@@ -1,0 +1,122 @@
+"""Reads of the funding radar: the programme list, the fits per person, roadmap and network, deadline feeds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Min, Prefetch, Q
+
+from measures.funding.matching import Applicant, ProgrammeIndex, candidates, may_apply, with_fits
+from measures.funding.models import FundingCall, FundingProgramme
+from measures.models import Measure, Roadmap
+from networks.models import Network, NetworkRole, Organisation, Person
+from networks.staff import has_staff_powers
+
+CLOSING_SOON = timedelta(weeks=6)
+DASHBOARD_MEASURES = 8
+
+
+def can_maintain(user) -> bool:
+    """Staff and the coordinators of any network keep the programme database."""
+    if not user.is_authenticated:
+        return False
+    if has_staff_powers(user):
+        return True
+    return NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR).exists()
+
+
+def programme_list(*, today: date, active_only: bool = True):
+    """Programmes with their next deadline and their upcoming calls (two queries)."""
+    programmes = FundingProgramme.objects.annotate(
+        next_deadline=Min("calls__deadline", filter=Q(calls__deadline__gte=today))
+    ).prefetch_related(Prefetch("calls", queryset=FundingCall.objects.upcoming(today), to_attr="upcoming_calls"))
+    if active_only:
+        programmes = programmes.active()
+    return programmes.order_by("name")
+
+
+def person_measures(user):
+    """Open-funding measures the person answers for or edits (their organisations' roadmaps; staff: none of all)."""
+    if not user.is_authenticated:
+        return Measure.objects.none()
+    mine = Q(responsible_person__user=user) | Q(roadmap__organisation__roles__person__user=user)
+    return candidates().filter(mine).distinct().order_by("roadmap__title", "code")
+
+
+def dashboard_fits(user, *, today: date) -> list[Measure]:
+    """The person's measures with fitting programmes (three queries: measures, programmes, calls)."""
+    measures = list(person_measures(user)[:200])
+    if not measures:
+        return []
+    return with_fits(measures, ProgrammeIndex.build(today))
+
+
+def roadmap_fits(roadmap: Roadmap, *, today: date) -> list[Measure]:
+    measures = list(candidates().filter(roadmap=roadmap).order_by("code"))
+    if not measures:
+        return []
+    return with_fits(measures, ProgrammeIndex.build(today))
+
+
+@dataclass
+class RadarCall:
+    call: FundingCall
+    closing_soon: bool
+    organisations: list = field(default_factory=list)  # [(organisation, [measures that fit])]
+
+
+def network_radar(network: Network, *, today: date) -> list[RadarCall]:
+    """Calls open now (opened, deadline not passed) of active programmes that fit at least one member organisation
+    as an applicant; each with the organisations it fits and their open-funding measures it fits. Four queries."""
+    organisations = list(
+        Organisation.objects.filter(pk__in=network.memberships.current().values("organisation")).order_by("name")
+    )
+    if not organisations:
+        return []
+    index = ProgrammeIndex.build(today)  # the fits of measures use the one rule (matching)
+    calls = list(
+        FundingCall.objects.open_on(today)
+        .filter(programme__status=FundingProgramme.Status.ACTIVE)
+        .select_related("programme")
+        .order_by("deadline", "pk")
+    )
+    if not calls:
+        return []
+    measures = defaultdict(list)
+    for measure in candidates().filter(roadmap__organisation__in=organisations).order_by("code"):
+        programmes = {fit.programme.pk for fit in index.fits_for(measure)}
+        measures[measure.roadmap.organisation_id].append((measure, programmes))
+    radar = []
+    for call in calls:
+        entry = RadarCall(call=call, closing_soon=call.deadline - today <= CLOSING_SOON)
+        for organisation in organisations:
+            if may_apply(call.programme, Applicant.of(organisation)):
+                fitting = [m for m, programmes in measures[organisation.pk] if call.programme_id in programmes]
+                entry.organisations.append((organisation, fitting))
+        if entry.organisations:
+            radar.append(entry)
+    return radar
+
+
+def feed_calls(*, today: date, person: Person | None = None) -> list[tuple[FundingCall, list[Measure]]]:
+    """Calls to come for the deadline feed: all of active programmes, or (for a person) those that fit the
+    person's open-funding measures, each with those measures."""
+    calls = (
+        FundingCall.objects.filter(deadline__gte=today - timedelta(days=30))
+        .filter(programme__status=FundingProgramme.Status.ACTIVE)
+        .select_related("programme")
+        .order_by("deadline", "pk")
+    )
+    if person is None:
+        return [(call, []) for call in calls]
+    measures = list(person_measures(person.user))
+    if not measures:
+        return []
+    index = ProgrammeIndex.build(today)
+    by_programme = defaultdict(list)
+    for measure in measures:
+        for fit in index.fits_for(measure):
+            by_programme[fit.programme.pk].append(measure)
+    return [(call, by_programme[call.programme_id]) for call in calls if call.programme_id in by_programme]
