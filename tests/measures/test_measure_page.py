@@ -419,7 +419,7 @@ def test_measure_page_queries_are_flat(client, roadmap, measure, django_assert_n
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, QUERIES_ANONYMOUS)
 
 
-QUERIES_ANONYMOUS = 15
+QUERIES_ANONYMOUS = 16  # + issue 17: the measure library's lineage (one query)
 
 
 # --- Personal data ---------------------------------------------------------------------------------------
@@ -481,3 +481,19 @@ def test_contact_form_queries_are_flat(client, personas, roadmap, measure, djang
 
 QUERIES_LINKS_EDITOR = 4
 QUERIES_CONTACT_FORM = 4
+
+
+def test_the_editors_german_text_is_marked_german_on_the_english_page(client, db):
+    """WCAG 3.1.2 (language of parts): a screen reader reads the German title and texts with German voice."""
+    measure = MeasureFactory(
+        title="Balkon-PV für Mieter*innen",
+        description="Auch wer zur Miete wohnt, kann Solarstrom erzeugen.",
+        how_to_take_part="Beantragen Sie den Zuschuss online.",
+    )
+    with translation.override("en"):
+        english = client.get(measure.get_absolute_url()).content.decode()
+    assert '<h1 id="measure-title" lang="de">' in english
+    assert '<div lang="de"><p>Auch wer zur Miete wohnt' in english and '<div lang="de"><p>Beantragen' in english
+    with translation.override("de"):
+        german = client.get(measure.get_absolute_url()).content.decode()
+    assert 'lang="de"><p>' not in german and '<h1 id="measure-title">' in german
