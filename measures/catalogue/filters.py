@@ -56,7 +56,7 @@ class LibraryFilter(django_filters.FilterSet):
     handlungsfeld = _multiple(_("Sector"), Sector.choices, field_name="sector")
     groesse = _multiple(_("Size of the municipality"), bands.size_class_choices(), method="by_organisation")
     art = _multiple(_("Kind of organisation"), Organisation.Kind.choices, method="by_organisation")
-    land = _multiple(_("Land"), State.choices, method="by_organisation")
+    land = _multiple(_("Federal state"), State.choices, method="by_organisation")
     kosten = _multiple(_("Typical costs"), bands.CostBand.choices, field_name="cost_band")
     wirkung = _multiple(_("Expected effect"), bands.EffectBand.choices, field_name="effect_band")
     erreicht = _multiple(

@@ -49,7 +49,16 @@ def public_context(request, measure) -> dict | None:
     return {"offered": offered, "origin": found["origin"]}
 
 
+def link_context(request, _subject) -> dict:
+    """A way into the library from "My area" and the editors' dashboard (no query)."""
+    return {}
+
+
 def register() -> None:
+    panels.register("dashboard", panels.Panel("catalogue", "catalogue/partials/panel_link.html", link_context, 30))
+    panels.register(
+        "roadmap_editor", panels.Panel("catalogue", "catalogue/partials/panel_editor_link.html", link_context, 80)
+    )
     panels.register(
         "measure_editor", panels.Panel("catalogue", "catalogue/partials/measure_editor.html", editor_context, 10)
     )
