@@ -36,6 +36,7 @@ from networks.models import Membership, Network, Organisation, State
 
 BETTER_SHOWN = 3  # organisations that did better, per figure
 MEASURES_SHOWN = 3  # of their public measures, per organisation and figure
+BEHIND = 3  # who did better is shown where the organisation is behind the median (third and weakest quarter)
 
 
 @dataclass
@@ -166,11 +167,12 @@ def figures_of(organisation: Organisation) -> list[Figure]:
 
 
 def _better_peers(rows: list[Row], organisation: Organisation) -> None:
-    """Fill ``row.better``: who did better in the group, their public measures of the figure's sectors and the
-    library entries they adopted. Three queries (two without the measure library), for all rows together."""
+    """Fill ``row.better`` where the organisation is behind the median: who did better in the group, their public
+    measures of the figure's sectors and the library entries they adopted. For all rows together: the
+    organisations, their measures, the library's entries and adoptions (measures.catalogue: two queries)."""
     wanted: dict[int, list[tuple[Row, float]]] = defaultdict(list)
     for row in rows:
-        if row.value is None or not row.has_statistic:
+        if row.value is None or not row.has_statistic or row.quarter < BEHIND:
             continue
         low = row.figure.lower_is_better
         better = [(pk, v) for pk, v in row.statistic.best if pk != organisation.pk and is_better(v, row.value, low)]
@@ -217,11 +219,8 @@ def _adopted_entries(organisations: list[Organisation]) -> dict[int, list]:
 
 
 def _adopting_organisations(entry) -> list[int]:
-    """The organisations whose measures adopted the entry (as the library's selector gives them)."""
-    measures = getattr(entry, "adopting_measures", None)
-    if measures is None:
-        return []
-    return [measure.roadmap.organisation_id for measure in measures]
+    """The organisations whose roadmaps adopted the entry (``adopted_by``: the library's selector gives them)."""
+    return [adoption.organisation_id for adoption in getattr(entry, "adopted_by", [])]
 
 
 def comparison_page(
@@ -280,24 +279,19 @@ def position_chart(page: ComparisonPage) -> Chart:
 
 
 def sector_chart(page: ComparisonPage) -> Chart:
-    """Emissions per inhabitant by sector: the organisation beside the quartiles of the group."""
-    keys = [f"ghg-{sector}" for sector in BiskoSector.values]
-    rows = [row for row in page.emission_rows if row.figure.key in keys and row.value is not None]
-    rows = [row for row in rows if row.has_statistic]
-
-    def values(attribute: str) -> list[float | None]:
-        return [getattr(row.statistic, attribute) for row in rows]
-
+    """Emissions per inhabitant by sector: the organisation beside the median of the group (the quartiles are in
+    the table above: four bars per sector would crowd the drawing)."""
+    sectors = dict(BiskoSector.choices)
+    by_key = {row.figure.key: row for row in page.emission_rows if row.value is not None and row.has_statistic}
+    rows = [(sectors[sector], by_key[f"ghg-{sector}"]) for sector in BiskoSector.values if f"ghg-{sector}" in by_key]
     return Chart(
         key="comparison-sectors",
         title=_("Greenhouse-gas emissions per inhabitant by sector"),
         kind=BAR,
-        labels=[str(row.figure.label) for row in rows],
+        labels=[str(label) for label, _row in rows],
         series=[
-            Series(page.organisation.display_name, [row.value for row in rows], "bar"),
-            Series(_("lower quartile"), values("q1"), "bar"),
-            Series(_("median"), values("median"), "bar"),
-            Series(_("upper quartile"), values("q3"), "bar"),
+            Series(page.organisation.display_name, [row.value for _label, row in rows], "bar"),
+            Series(_("median"), [row.statistic.median for _label, row in rows], "bar"),
         ],
         unit=_("t CO2e per inhabitant"),
         caption=_("Latest balance year of each sector; the peer group: %(group)s.") % {"group": page.group.label},

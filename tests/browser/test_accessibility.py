@@ -29,6 +29,8 @@ PUBLIC = [
     ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/rueckmeldung/",  # feedback without an account
     "/datenschutz/",
     "/mitmachen/",  # what citizens can do themselves (issue 16 §1)
+    "/organisationen/stadt-troisdorf/vergleich/",  # comparison with similar municipalities (issue 17 §2)
+    "/organisationen/stadt-troisdorf/vergleich/?gruppe=network-nkk-koeln-bonn",  # a group without statistics
     "/mitmachen/?kosten=free&handlungsfeld=mobility",
     ROADMAP + "mitmachen/",
     "/konto/bestaetigung-erneut-senden/",
@@ -62,6 +64,8 @@ BY_ROLE = {
         "/profil/e-mails/",
         ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/kontakt/",  # the measure's contact form
         "/folgen/",  # what I follow
+        "/organisationen/stadt-troisdorf/vergleich/freigabe/",  # Troisdorf's editor: what it publishes
+        "/organisationen/stadt-troisdorf/vergleich/stammdaten/",
     ],
     "ktt.koordination@example.org": [
         "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",

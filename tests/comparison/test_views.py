@@ -93,15 +93,31 @@ def test_who_did_better_links_their_public_measures_of_the_sector(client):
     assert len(households.better) == 3
 
 
+def test_who_did_better_links_the_library_entries_they_adopted(client):
+    from tests.catalogue.factories import AdoptionFactory, LibraryEntryFactory
+
+    subject = municipality(700_000)
+    peers = [municipality(70_000 * (i + 1)) for i in range(5)]
+    entry = LibraryEntryFactory(title="Energiesparmodelle an Schulen")
+    AdoptionFactory(entry=entry, measure=MeasureFactory(roadmap=RoadmapFactory(organisation=peers[0], published=True)))
+    derive(subject, *peers)
+    response = page(client, subject)
+    best = response.context["page"].better_rows[0].better[0]
+    assert best.organisation == peers[0]
+    assert best.entries == [entry]
+    assert entry.get_absolute_url() in response.content.decode()
+
+
 def test_comparison_page_queries_are_flat(client, django_assert_num_queries):
-    """organisation, its networks, its figures, its indicators (+ their measures), the counts by year, the values
-    of the group, the better organisations and their measures; the statistics come from one query each."""
+    """organisation, its networks, its figures, its indicators, the counts by year and the values of the group (one
+    query each on a cache miss), the better organisations, their measures, the library entries they adopted
+    (with entries: one more, the adoptions)."""
     subject = municipality(700_000)
     derive(subject, *[municipality(70_000 * (i + 1)) for i in range(5)])
     cache.clear()
     with django_assert_num_queries(QUERIES):
         page(client, subject)
-    derive(*[municipality(70_000 * (i + 1)) for i in range(40)])
+    derive(*[municipality(70_000 + 1_000 * i) for i in range(40)])  # all did better than the subject
     cache.clear()
     with django_assert_num_queries(QUERIES):
         page(client, subject)

@@ -78,6 +78,9 @@ from measures.forms.participation import (
 from measures.forms.public import MeasureFilterForm
 from measures.models import Measure, Proposal
 from monitoring import importing as monitoring_importing
+from monitoring.comparison import forms as comparison_forms
+from monitoring.comparison import selectors as comparison_selectors
+from monitoring.comparison.statistics import peer_groups as comparison_groups
 from monitoring.forms import UploadForm, YearForm
 from monitoring.forms.emissions import PathForm, SectorRowForm
 from monitoring.forms.indicators import IndicatorForm, ValueRowForm
@@ -985,6 +988,31 @@ MONITORING = [
         covers=(StrategyForm,),
         valid={"concept_share_implemented": "40"},
     ),
+    # monitoring.comparison (issue 17 §2): the peer-group picker, the opt-in, the key data
+    Endpoint(
+        "comparison:comparison",
+        "anonymous",
+        url("comparison:comparison", org),
+        lambda w: [comparison_forms.PeerGroupForm(groups=comparison_groups(w.organisation, []))],
+        covers=(comparison_forms.PeerGroupForm,),
+        method="get",
+        valid={"gruppe": "size"},
+    ),
+    Endpoint(
+        "comparison:consent",
+        "editor",
+        url("comparison:consent", org),
+        lambda w: [comparison_forms.ConsentForm(figures=comparison_selectors.figures_of(w.organisation), current={})],
+        covers=(comparison_forms.ConsentForm,),
+    ),
+    Endpoint(
+        "comparison:key-data",
+        "editor",
+        url("comparison:key-data", org),
+        lambda w: [comparison_forms.KeyDataForm(instance=w.organisation)],
+        covers=(comparison_forms.KeyDataForm,),
+        valid={"ags": "07312000", "population": "100000", "area": "139.74"},
+    ),
     Endpoint(
         "monitoring:report-create",
         "editor",
@@ -1127,7 +1155,7 @@ READ_ONLY = {
 
 
 # The rooms of networks (DESIGN §2) keep their entries in tests/fuzz/rooms/<room>.py.
-ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search")
+ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search", "experts", "campaignfigures", "funding")
 ROOM_MODULES = [importlib.import_module(f"tests.fuzz.rooms.{room}") for room in ROOMS]
 for _module in ROOM_MODULES:
     ENDPOINTS += _module.ENDPOINTS

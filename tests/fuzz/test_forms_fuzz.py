@@ -111,6 +111,9 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | monitoring:path-edit | POST | editor | PathForm | – |
 | monitoring:heat-planning-edit | POST | editor | HeatPlanningForm | – |
 | monitoring:strategy-edit | POST | editor | StrategyForm | – |
+| comparison:comparison | GET | anonymous | PeerGroupForm | – |
+| comparison:consent | POST | editor | ConsentForm | – |
+| comparison:key-data | POST | editor | KeyDataForm | – |
 | monitoring:report-create | POST | editor | ReportRequestForm | – |
 | monitoring:report-create | GET | editor | – | roadmap |
 | monitoring:report-create | GET | editor | – | organisation |
@@ -139,6 +142,7 @@ from tests.fuzz.strategies import submission
 
 APPS = ("networks", "events", "measures", "monitoring")
 URL_NAMESPACES = (*APPS, *ROOMS, "seo")  # seo: measures.seo_urls (preview images, feed)
+URL_NAMESPACES += ("comparison",)  # monitoring.comparison (issue 17 §2)
 
 # Base classes that are never used on their own (their subclasses are fuzzed).
 ABSTRACT = {"networks.forms.NetworkScopedForm"}

@@ -1,0 +1,231 @@
+# ruff: noqa: E402 (Django is set up before the project is imported)
+"""Comparison page performance (issue 17 "Performance"): 11,000 organisations. Run with
+
+    bench/with_postgres.sh .venv/bin/python -m bench.comparison_bench [--organisations 11000] [--requests 300]
+
+Needs PostgreSQL (DATABASE_URL); like the other benchmarks it creates a fresh database of its own, migrates it,
+measures and drops it again. Django's cache is a throwaway Redis (bench.common.Redis), as in production.
+
+The world: 11,000 public bodies (municipalities and cities with a realistic spread of sizes over the 16 Länder,
+400 counties), each with a BISKO balance of two years in five sectors, two indicators with a comparison key and
+three years of values, heat planning and a target year; 80 % publish to everyone, 10 % to their networks' members,
+10 % not at all; 100 networks of 60 members; 200,000 published measures in 2,000 roadmaps. The stored figures
+are derived through the portal's own path (monitoring.comparison.refresh, in batches of 1,000 organisations).
+
+Measured: the derivation of the figures; then the comparison page (the Django test client, in-process, the whole
+view with its template) for random organisations, peer groups and viewers (anonymous, a network member):
+queries per page (constant: min = max) and p50/p95, side by side without the caches (every statistic computed:
+the cache is cleared before each request) and with them (after one warming request per page). Goal: p95 under
+100 ms with the caches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import os
+import random
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["REDIS_URL"] = ""
+from bench.common import Redis
+
+_REDIS = Redis().__enter__()
+atexit.register(_REDIS.__exit__)
+os.environ["CACHE_URL"] = _REDIS.url
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
+os.environ["KLIMANETZ_TESTING"] = "false"
+
+import django
+
+django.setup()
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.common import fresh_database, ms, ratio
+from measures.models import Measure, Roadmap, Sector
+from monitoring.comparison import refresh
+from monitoring.comparison.figures import static_figures
+from monitoring.comparison.models import Audience, ComparisonConsent, FigureConsent
+from monitoring.models import BiskoSector, ClimateStrategy, EmissionBalance, HeatPlanning, Indicator, IndicatorValue
+from networks.models import Membership, Network, NetworkRole, Organisation, Person, User
+from networks.municipal import LAND_OF_AGS_PREFIX
+
+CODES = ("pv-leistung", "ladepunkte")
+
+
+def _population(rng: random.Random) -> int:
+    """Most German municipalities are small: a log-normal spread, 200 to 3.7 million."""
+    return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
+
+
+def build(count: int, rng: random.Random) -> list[Organisation]:
+    prefixes = list(LAND_OF_AGS_PREFIX)
+    organisations = []
+    for number in range(count):
+        county = number % 27 == 0  # about 400 counties
+        prefix = prefixes[number % len(prefixes)]
+        organisations.append(
+            Organisation(
+                name=f"Bench-Kommune {number:05d}",
+                slug=f"bench-{number:05d}",
+                kind=Organisation.Kind.COUNTY if county else rng.choice(["municipality", "city"]),
+                ags=f"{prefix}{number:06d}",
+                state=LAND_OF_AGS_PREFIX[prefix],
+                population=_population(rng) * (8 if county else 1),
+                area=rng.randrange(500, 90_000) / 100,
+            )
+        )
+    Organisation.objects.bulk_create(organisations, batch_size=2000)
+    organisations = list(Organisation.objects.filter(slug__startswith="bench-").order_by("pk"))
+    balances, indicators, plannings, strategies, consents, figure_consents = [], [], [], [], [], []
+    keys = list(static_figures()) + [f"ind:{code}" for code in CODES]
+    for organisation in organisations:
+        per_inhabitant = 4 + rng.random() * 8
+        for year in (2021, 2022):
+            for sector in BiskoSector.values:
+                emissions = per_inhabitant * organisation.population / 5 * (0.6 + rng.random() * 0.8)
+                balances.append(
+                    EmissionBalance(organisation=organisation, year=year, sector=sector, emissions=round(emissions))
+                )
+        for code in CODES:
+            indicators.append(
+                Indicator(
+                    organisation=organisation, scope="organisation", name=code, code=code, unit="x", per_inhabitant=True
+                )
+            )
+        plannings.append(HeatPlanning(organisation=organisation, stage=rng.randint(0, 8)))
+        strategies.append(ClimateStrategy(organisation=organisation, neutrality_year=rng.choice((2035, 2040, 2045))))
+        audience = rng.choices([Audience.PUBLIC, Audience.MEMBERS, Audience.NOBODY], [80, 10, 10])[0]
+        consents.append(ComparisonConsent(organisation=organisation, audience=audience))
+        figure_consents += [FigureConsent(organisation=organisation, figure=key, audience=audience) for key in keys]
+    EmissionBalance.objects.bulk_create(balances, batch_size=5000)
+    Indicator.objects.bulk_create(indicators, batch_size=5000)
+    values = [
+        IndicatorValue(indicator=indicator, year=year, value=round(rng.random() * 100, 1))
+        for indicator in Indicator.objects.all()
+        for year in (2022, 2023, 2024)
+    ]
+    IndicatorValue.objects.bulk_create(values, batch_size=5000)
+    HeatPlanning.objects.bulk_create(plannings, batch_size=5000)
+    ClimateStrategy.objects.bulk_create(strategies, batch_size=5000)
+    ComparisonConsent.objects.bulk_create(consents, batch_size=5000)
+    FigureConsent.objects.bulk_create(figure_consents, batch_size=5000)
+    return organisations
+
+
+def networks_and_measures(organisations: list[Organisation], rng: random.Random) -> User:
+    networks = Network.objects.bulk_create(
+        [
+            Network(name=f"Bench-Netzwerk {n}", short_name=f"BN{n}", slug=f"bench-net-{n}", host=organisations[n])
+            for n in range(100)
+        ]
+    )
+    Membership.objects.bulk_create(
+        [
+            Membership(network=network, organisation=organisation, since="2020-01-01")
+            for network in networks
+            for organisation in rng.sample(organisations, 60)
+        ],
+        ignore_conflicts=True,
+    )
+    roadmaps = Roadmap.objects.bulk_create(
+        [
+            Roadmap(organisation=organisation, slug=f"bench-rm-{organisation.pk}", title="Fahrplan", published=True)
+            for organisation in rng.sample(organisations, 2000)
+        ]
+    )
+    sectors = list(Sector.values)
+    measures = [
+        Measure(
+            roadmap=roadmap,
+            code=f"M-{n}",
+            slug=f"m-{n}",
+            title=f"Maßnahme {n}",
+            sector=sectors[n % len(sectors)],
+            published=True,
+        )
+        for roadmap in roadmaps
+        for n in range(100)
+    ]
+    Measure.objects.bulk_create(measures, batch_size=5000)
+    user = User.objects.create_user("bench.member@example.org", "x")
+    person = Person.objects.create(user=user, name="Bench Mitglied")
+    NetworkRole.objects.bulk_create([NetworkRole(network=network, person=person) for network in networks[:3]])
+    return user
+
+
+def measure(client: Client, urls: list[str], *, cached: bool) -> dict:
+    seconds, queries = [], []
+    for url in urls:
+        if cached:
+            client.get(url)  # warm: the statistics of this group and viewer are then in Redis
+        else:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            seconds.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.append(len(captured))
+    seconds.sort()
+    return {
+        "p50": statistics.median(seconds),
+        "p95": seconds[max(int(len(seconds) * 0.95) - 1, 0)],
+        "queries": (min(queries), max(queries)),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--organisations", type=int, default=11_000)
+    parser.add_argument("--requests", type=int, default=300)
+    args = parser.parse_args()
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+    rng = random.Random(17)
+    with fresh_database("comparison") as ok:
+        if not ok:
+            return 1
+        start = time.perf_counter()
+        organisations = build(args.organisations, rng)
+        member = networks_and_measures(organisations, rng)
+        print(f"  world: {len(organisations):,} organisations, 200,000 measures in {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        ids = [organisation.pk for organisation in organisations]
+        for first in range(0, len(ids), 1000):
+            refresh.refresh(ids[first : first + 1000])
+        print(f"  figures derived (monitoring.comparison.refresh): {time.perf_counter() - start:.1f} s")
+        groups = ["size", "land", "all", ""]
+        urls = [
+            f"/organisationen/{rng.choice(organisations).slug}/vergleich/?gruppe={rng.choice(groups)}"
+            for _ in range(args.requests)
+        ]
+        print(f"  {'':28} {'queries':>9} {'p50':>10} {'p95':>10}")
+        results = {}
+        for viewer in ("anonymous", "member"):
+            client = Client()
+            if viewer == "member":
+                client.force_login(member)
+            for cached in (False, True):
+                result = measure(client, urls, cached=cached)
+                results[(viewer, cached)] = result
+                low, high = result["queries"]
+                label = f"{viewer}, {'with caches' if cached else 'without caches'}"
+                print(f"  {label:28} {low:>4}–{high:<4} {ms(result['p50']):>10} {ms(result['p95']):>10}")
+            share = ratio(results[(viewer, False)]["p95"], results[(viewer, True)]["p95"])
+            print(f"  {viewer}: with caches p95 is {share} of without")
+        backend = _REDIS.url and "Redis " + _REDIS.version or "local memory"
+        print(f"  (goal: p95 < 100 ms with the caches; cache: {backend})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
