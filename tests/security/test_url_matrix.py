@@ -27,6 +27,7 @@ from tests.security.conftest import PERSONAS, RAW_MARKERS, ROOMS, World
 OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
 LOGIN, REDIRECT = "login", "redirect"
 APPS = ("networks", "events", "measures", "monitoring", "seo", *ROOMS)  # seo: measures.seo_urls
+APPS += ("comparison",)  # monitoring.comparison (issue 17 §2)
 TOP_LEVEL = {"set_language", "healthz", "robots-txt", "sitemap"}
 
 
