@@ -553,6 +553,11 @@ TABLE: list[Row] = [
     Row("monitoring:balance", org, EDITORS, post=done(EDITORS)),
     Row("monitoring:balance-import", org, EDITORS, post=done(EDITORS, BAD)),
     Row("monitoring:path-edit", org, EDITORS, post=done(EDITORS, BAD)),
+    # monitoring.comparison: the page is public (what it shows depends on the opt-ins: tests/comparison); the
+    # editors choose what to publish and keep the key data (an empty key-data form is valid: all three are optional)
+    Row("comparison:comparison", org, EVERYONE, post=ex(NOT_ALLOWED), query=lambda w: "?gruppe=all"),
+    Row("comparison:consent", org, EDITORS, post=done(EDITORS, BAD)),
+    Row("comparison:key-data", org, EDITORS, post=done(EDITORS)),
     Row("monitoring:heat-planning-edit", org, EDITORS, post=done(EDITORS, BAD)),
     Row("monitoring:strategy-edit", org, EDITORS, post=done(EDITORS, BAD)),
     # --- monitoring: a network's board and health view --------------------------------------------------------------
