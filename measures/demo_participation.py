@@ -79,5 +79,9 @@ def load(*, stdout=None) -> None:
     ).first()
     if question is not None and not question.replies.filter(official=True).exists():
         services.comment_submit(measure=question.measure, author=editor, text=REPLY, parent=question)
+    # authors follow their own proposals, as services.proposal_submit makes them (after the answers above: the
+    # demo's past answers are not mailed again); "Mein Bereich" lists them under what they follow
+    for proposal in Proposal.objects.filter(roadmap=roadmap, author__isnull=False).select_related("author"):
+        services.follow(person=proposal.author, obj=proposal)
     if stdout is not None:
         stdout.write(f"Participation: {len(phases)} phases, {len(ANSWERS)} answered proposals, 1 official reply.")
