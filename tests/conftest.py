@@ -5,18 +5,17 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import translation
 
 from networks.backends import ModelBackend
 from networks.models import NetworkRole
+from tests import demo_snapshot
 from tests.helpers import login_persona
 from tests.networks import factories as f
 
@@ -185,11 +184,10 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def demo_once(django_db_setup, django_db_blocker) -> Iterator[Demo]:
-    """The demo portal (load_demo), loaded once for the module and rolled back at its end."""
-    out = StringIO()
+    """The demo portal (load_demo), loaded once for the module (restored from the process's snapshot if one was
+    taken: tests/demo_snapshot.py) and rolled back at its end."""
     with built_once(django_db_blocker, "klimanetz-demo-") as media:
-        call_command("load_demo", force=True, stdout=out)
-        yield Demo(output=out.getvalue(), media=media)
+        yield Demo(output=demo_snapshot.demo(media), media=media)
 
 
 def _ktt():

@@ -8,12 +8,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from io import StringIO
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.db import connections
+
+from tests import demo_snapshot
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,9 +49,10 @@ def chromium_required() -> None:
 
 
 @pytest.fixture
-def demo_data(transactional_db) -> None:
-    """The demo portal (committed, so the live server's threads see it). DEBUG is off in tests: force."""
-    call_command("load_demo", force=True, stdout=StringIO())
+def demo_data(transactional_db, settings) -> None:
+    """The demo portal (committed, so the live server's threads see it), its files in the test's MEDIA_ROOT: loaded
+    by the process's first journey, restored from its snapshot for the others (tests/demo_snapshot.py)."""
+    demo_snapshot.demo(Path(settings.MEDIA_ROOT))
 
 
 @dataclass
