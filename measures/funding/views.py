@@ -41,6 +41,11 @@ def _maintainer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def _posted(request: HttpRequest):
+    """The form data of a POST (also an empty one, which must be a bound form with its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _programme(slug: str) -> FundingProgramme:
     return get_object_or_404(FundingProgramme, slug=slug)
 
@@ -112,7 +117,7 @@ def _form_page(request, form, *, heading: str, programme=None, call=None, status
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
     _maintainer(request)
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(_posted(request))
     if request.method == "POST":
         if form.is_valid():
             programme = services.programme_save(programme=form.save(commit=False), by=person_ensure(user=request.user))
@@ -127,7 +132,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     _maintainer(request)
     programme = _programme(slug)
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(_posted(request), instance=programme)
     heading = _("Edit funding programme")
     if request.method == "POST":
         if form.is_valid():
@@ -168,7 +173,7 @@ def _call_page(request, programme, form, call=None, status: int = 200) -> HttpRe
 def call_create(request: HttpRequest, slug: str) -> HttpResponse:
     _maintainer(request)
     programme = _programme(slug)
-    form = CallForm(request.POST or None, instance=FundingCall(programme=programme))
+    form = CallForm(_posted(request), instance=FundingCall(programme=programme))
     if request.method == "POST":
         if form.is_valid():
             services.call_save(call=form.save(commit=False), by=person_ensure(user=request.user))
@@ -184,7 +189,7 @@ def call_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _maintainer(request)
     programme = _programme(slug)
     call = get_object_or_404(programme.calls, pk=pk)
-    form = CallForm(request.POST or None, instance=call)
+    form = CallForm(_posted(request), instance=call)
     if request.method == "POST":
         if form.is_valid():
             services.call_save(call=form.save(commit=False), by=person_ensure(user=request.user))
@@ -285,7 +290,7 @@ def measure_funding(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     roadmap = measure_access.access_roadmap(request.user, slug)
     measure_access.access_measure_edit(request.user, roadmap, pk)
     measure = get_object_or_404(_measure_qs(roadmap), pk=pk)
-    form = MeasureKindsForm(request.POST or None, initial={"kinds": list(kinds_of(measure))})
+    form = MeasureKindsForm(_posted(request), initial={"kinds": list(kinds_of(measure))})
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -61,7 +61,7 @@ def poison(obj, **extra):
 
 
 # The rooms of networks (DESIGN §2), each an app with its own URL namespace.
-ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search")
+ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search", "funding")
 
 
 @dataclass
