@@ -112,6 +112,10 @@ def take(output: str, media_root: Path, *, using: str = DEFAULT_DB_ALIAS) -> Sna
         for name in _tables(connection):
             table = Table(name=name, columns=_columns(connection, cursor, name))
             columns = _column_list(connection, table.columns)
+            if connection.vendor == "sqlite":
+                # Unary + is SQLite's no-op: the stored values as they are, without Django's converters by declared
+                # type (a datetime.time read could not be written back).
+                columns = ", ".join(f"+{connection.ops.quote_name(c)}" for c in table.columns)
             select = f"SELECT {columns} FROM {connection.ops.quote_name(name)}"  # noqa: S608 (the catalogue's names)
             if connection.vendor == "postgresql":
                 buffer = io.BytesIO()
