@@ -138,7 +138,13 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
     )
     roadmaps = Roadmap.objects.bulk_create(
         [
-            Roadmap(organisation=organisation, slug=f"bench-rm-{organisation.pk}", title="Fahrplan", published=True)
+            Roadmap(
+                organisation=organisation,
+                slug=f"bench-rm-{organisation.pk}",
+                title="Fahrplan",
+                target_year=2040,
+                published=True,
+            )
             for organisation in rng.sample(organisations, 2000)
         ]
     )

@@ -9,6 +9,7 @@ of the domain runs here. Writes that bypass signals (bulk_create, QuerySet.updat
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -23,15 +24,16 @@ GENERATION_KEY = "comparison:generation"
 
 
 def generation() -> int:
-    """The version of every stored figure: part of each cached statistic's key."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
+    """The version of every stored figure: part of each cached statistic's key. It starts from the clock, so a
+    counter the cache lost (evicted, restarted) never comes back to a number older entries were stored under."""
+    return cache.get_or_set(GENERATION_KEY, time.time_ns() // 1000, None)
 
 
 def bump() -> None:
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache (evicted or never read): any new value retires the old entries
-        cache.set(GENERATION_KEY, generation() + 1, None)
+    except ValueError:  # not in the cache (evicted or never read): a new start from the clock retires them all
+        generation()
 
 
 def audiences(organisation_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, int]]]:

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from monitoring.comparison.figures import static_figures
 from monitoring.comparison.models import Audience, FigureValue
 from tests.comparison.factories import derive, municipality
 from tests.measures.factories import MeasureFactory, RoadmapFactory
@@ -165,3 +166,25 @@ def test_saving_monitoring_data_refreshes_the_figures_after_the_commit(django_ca
         subject = municipality(70_000)
         subject.emission_balances.create(year=2023, sector="transport", emissions=35_000)
     assert FigureValue.objects.get(organisation=subject, figure="ghg-total", year=2023).value == pytest.approx(0.5)
+
+
+def test_consent_page_queries_are_flat(client, django_assert_num_queries):
+    """organisation, the editor check, its indicators with a comparison key, their measures, the figure consents,
+    the organisation consent (the account is remembered: networks.backends); more indicators add fields only."""
+    from tests.monitoring.factories import IndicatorFactory
+
+    subject = municipality(70_000, audience=None)
+    client.force_login(OrganisationRoleFactory(organisation=subject).person.user)
+    url = reverse("comparison:consent", args=[subject.slug])
+    IndicatorFactory(organisation=subject, roadmap=None, scope="organisation", code="pv-leistung")
+    client.get(url)  # the session's first read
+    with django_assert_num_queries(CONSENT_QUERIES):
+        assert client.get(url).status_code == 200
+    for code in ("ladepunkte", "energieberatungen", "radwege"):
+        IndicatorFactory(organisation=subject, roadmap=None, scope="organisation", code=code)
+    with django_assert_num_queries(CONSENT_QUERIES):
+        response = client.get(url)
+    assert len(response.context["form"].figures) == len(static_figures()) + 4
+
+
+CONSENT_QUERIES = 6
