@@ -4,8 +4,9 @@ From the home page through "Veranstaltungen" to the Kreis Düren's Bürgerwerkst
 address with room, access and transit notes and a map link (a link to OpenStreetMap, nothing loaded from
 there); the citizen registers with name and email, confirms with the link from the email, is registered and
 finds the cancel link in the confirmation; the coordinator sees the registration marked "ohne Konto"; the
-citizen cancels with the link. axe-core finds no violation on the public event page, the registration form
-with its errors, and the confirm and cancel pages. Screenshots (SCREENSHOTS=1): public-event.png and
+citizen cancels with the link and then erases her data from "Ihre Daten" (the same link). axe-core finds no
+violation on the public event page, the registration form with its errors, and the confirm, cancel and data
+pages. Screenshots (SCREENSHOTS=1): public-event.png and
 phone-public-event.png.
 """
 
@@ -89,6 +90,15 @@ def test_citizen_registers_without_an_account_confirms_and_cancels(demo_data, br
     submit(page, page.get_by_role("button", name="Von der Veranstaltung abmelden"))
     assert "Sie haben sich von" in page.locator("main").inner_text()
     assert Registration.objects.get(guest_email=EMAIL).status == "cancelled"
+
+    # Her data, through the same link: what is stored, and erased at once (the privacy page says how)
+    page.get_by_role("link", name="Ihre Daten: ansehen, herunterladen, löschen").click()
+    page.wait_for_url("**/meine-daten/")
+    assert EMAIL in page.locator("main dl").inner_text()
+    found += violations(browsing, page.url.split(browsing.base_url, 1)[1])
+    submit(page, page.get_by_role("button", name="Meine Daten jetzt löschen"))
+    assert "Link funktioniert nicht mehr" in page.locator("main").inner_text()
+    assert not Registration.objects.filter(guest_email=EMAIL).exists()
 
     found += violations(browsing, event_path)
     assert found == [], "\n".join(found)
