@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import copy
 import io
+import multiprocessing
 import os
 import random
 import statistics
@@ -58,8 +60,9 @@ from django.utils import timezone
 
 from bench.common import fresh_database, ms
 from networks.models import Network, NetworkRole, Organisation, Person, User, WorkingGroup
-from networks.search import registry
-from networks.search.backends import backend
+from networks.search import backends, registry
+from networks.search import query as search_query
+from networks.search.backends import CAP, backend
 from networks.search.query import search
 
 _VOCABULARY = """
@@ -317,29 +320,42 @@ def _count_statements() -> None:
     engine.run = counted
 
 
+def _searches(user, seed: int, count: int, mixed: bool) -> list[tuple[float, bool]]:
+    """One client: ``count`` searches without pause; (seconds, ran the statement) per search."""
+    rnd = random.Random(seed)
+    mix, weights = _query_mix()
+    mine = []
+    for _ in range(count):
+        viewer = copy.copy(user)
+        viewer.__dict__.pop("_search_scopes", None)  # a new request: the scopes are read again
+        q = rnd.choices(mix, weights=weights)[0] if mixed else rnd.choice(QUERIES)
+        order = "date" if rnd.random() < 0.2 else "relevance"
+        _MISSES.ran = False
+        started = time.perf_counter()
+        search(viewer, q, order=order)
+        mine.append((time.perf_counter() - started, _MISSES.ran))
+    return mine
+
+
 def _run_clients(
-    user, clients: int, searches: int, *, mixed: bool = True, seed: int = 0
+    user, clients: int, searches: int, *, mixed: bool = True, seed: int = 0, processes: bool = False
 ) -> tuple[list[tuple[float, bool]], float]:
-    """``clients`` threads (one connection each) searching without pause; (seconds, ran the statement) per search.
-    ``mixed``: queries drawn from the Zipf mix (_query_mix); else QUERIES in turn."""
+    """``clients`` clients (one connection each) searching without pause; (seconds, ran the statement) per search.
+    ``mixed``: queries drawn from the Zipf mix (_query_mix); else QUERIES in turn.
+
+    ``processes``: each client a process of its own, as the portal serves requests (gunicorn's worker processes;
+    PostgreSQL and the Python of all clients share the cores as the operating system schedules them). Else threads
+    of this one process: their Python runs one at a time under the GIL, so the Python half of every search queues
+    behind the other 19, which no deployment does."""
+    per_client = max(searches // clients, 1)
+    if processes:
+        return _run_processes(user, clients, per_client, mixed=mixed, seed=seed)
     latencies: list[tuple[float, bool]] = []
     lock = threading.Lock()
-    per_client = max(searches // clients, 1)
-    mix, weights = _query_mix()
 
     def client(seed: int):
-        rnd = random.Random(seed)
-        mine = []
         try:
-            for _ in range(per_client):
-                viewer = copy.copy(user)
-                viewer.__dict__.pop("_search_scopes", None)  # a new request: the scopes are read again
-                q = rnd.choices(mix, weights=weights)[0] if mixed else rnd.choice(QUERIES)
-                order = "date" if rnd.random() < 0.2 else "relevance"
-                _MISSES.ran = False
-                started = time.perf_counter()
-                search(viewer, q, order=order)
-                mine.append((time.perf_counter() - started, _MISSES.ran))
+            mine = _searches(user, seed, per_client, mixed)
         finally:
             connections.close_all()
         with lock:
@@ -352,6 +368,35 @@ def _run_clients(
     for thread in threads:
         thread.join()
     return latencies, time.perf_counter() - started
+
+
+def _run_processes(user, clients: int, per_client: int, *, mixed: bool, seed: int):
+    """The clients as forked processes, started together; each sends its latencies back through a pipe."""
+    connections.close_all()  # each child opens its own connection
+    context = multiprocessing.get_context("fork")
+    go = context.Event()
+    pipes, children = [], []
+    for n in range(clients):
+        receiver, sender = context.Pipe(duplex=False)
+
+        def child(sender=sender, n=n):
+            go.wait()
+            try:
+                sender.send(_searches(user, seed + n, per_client, mixed))
+            finally:
+                connections.close_all()
+
+        process = context.Process(target=child)
+        process.start()
+        pipes.append(receiver)
+        children.append(process)
+    started = time.perf_counter()
+    go.set()
+    latencies = [item for receiver in pipes for item in receiver.recv()]
+    wall = time.perf_counter() - started
+    for process in children:
+        process.join()
+    return latencies, wall
 
 
 def _summary(latencies: list[tuple[float, bool]], wall: float) -> dict:
@@ -434,6 +479,63 @@ def _portal_indexing() -> None:
     )
 
 
+@contextlib.contextmanager
+def _cap(cap: int):
+    """Search with another cap on the candidates (the figures before and after lowering it, in one run)."""
+    saved = (backends.CAP, search_query.CAP, search_query.MAX_PAGE)
+    backends.CAP, search_query.CAP, search_query.MAX_PAGE = cap, cap, cap // backends.PAGE_SIZE
+    try:
+        yield
+    finally:
+        backends.CAP, search_query.CAP, search_query.MAX_PAGE = saved
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _postgres_cpu_reader():
+    """A function giving the CPU seconds this connection's PostgreSQL backend has used (Linux, a local server we
+    may read /proc of), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    path = f"/proc/{pid}/schedstat"
+    try:
+        open(path).close()  # noqa: SIM115
+    except OSError:
+        return None
+    return lambda: int(open(path).read().split()[0]) / 1e9  # noqa: SIM115
+
+
+def _cpu_per_search(user, clients: int) -> None:
+    """What one search costs in CPU (not in time, which the other users of a shared machine stretch): the Python of
+    the search and its PostgreSQL backend, over the query mix with every search running. Under saturation, N
+    clients without pause on C cores wait about N / C times that per search."""
+    settings.PUBLIC_PAGE_CACHE = False
+    reader = _postgres_cpu_reader()
+    mix, weights = _query_mix()
+    rnd = random.Random(99)
+    queries = [rnd.choices(mix, weights=weights)[0] for _ in range(300)]
+    for cap in sorted({CAP, 200}, reverse=True):
+        python, postgres = [], []
+        with _cap(cap):
+            for q in queries:
+                viewer = copy.copy(user)
+                pg_before, py_before = (reader() if reader else 0.0), time.thread_time()
+                search(viewer, q)
+                python.append(time.thread_time() - py_before)
+                postgres.append((reader() - pg_before) if reader else 0.0)
+        total = [a + b for a, b in zip(python, postgres, strict=True)]
+        cores = os.cpu_count() or 1
+        print(
+            f"  CPU per search, CAP {cap} (one client, 300 draws of the mix, every search running): Python "
+            f"{ms(statistics.mean(python))} + PostgreSQL {ms(statistics.mean(postgres)) if reader else '(unreadable)'}"
+            f" = {ms(statistics.mean(total))} mean, p95 {ms(_percentile(total, 0.95))}; {clients} clients on "
+            f"{cores} cores: about {clients / cores:.0f} x that per search"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
@@ -481,34 +583,52 @@ def main() -> int:
         single = [t for t, _ran in single]
         print(f"  one client alone: p50 {ms(statistics.median(single))}, p95 {ms(_percentile(single, 0.95))}")
 
+        _cpu_per_search(user, args.clients)
+
         mix, _weights = _query_mix()
         print(
             f"\n  {args.clients} clients without pause, {args.searches:,} searches drawn from {len(mix):,} distinct "
-            f"queries (Zipf, s = 1), 20 % by date; side by side in one run:"
+            f"queries (Zipf, s = 1), 20 % by date; side by side in one run, the clients as threads of one process "
+            f"(as before) and as processes (as the portal serves them):"
         )
         _count_statements()
         results = {}
-        for label, on, clear in (
-            ("every search runs", False, True),
-            ("answers in Redis, cold", True, True),  # starting empty, as after a deploy
-            ("answers in Redis, warm", True, False),  # the same people searching on (other draws of the mix)
-        ):
-            settings.PUBLIC_PAGE_CACHE = on
-            if clear:
-                cache.clear()
-            results[label] = _summary(*_run_clients(user, args.clients, args.searches, seed=len(results) * 1000))
-        print(f"  {'':26} {'searches/s':>10} {'p50':>9} {'p95':>9} {'p99':>9} {'hits':>6} {'p95 of misses':>14}")
-        for label, r in results.items():
+        runs = [
+            ("every search runs", False, True, CAP),
+            ("answers in Redis, cold", True, True, CAP),  # starting empty, as after a deploy
+            ("answers in Redis, warm", True, False, CAP),  # the same people searching on (other draws of the mix)
+        ]
+        if CAP != 200:
+            runs.insert(0, ("every search runs, CAP 200", False, True, 200))  # the cap before this session
+        for model, processes in (("threads", False), ("processes", True)):
+            for label, on, clear, cap in runs:
+                settings.PUBLIC_PAGE_CACHE = on
+                if clear:
+                    cache.clear()
+                with _cap(cap):
+                    results[(model, label)] = _summary(
+                        *_run_clients(user, args.clients, args.searches, seed=len(results) * 1000, processes=processes)
+                    )
+        print(
+            f"  {'':10} {'':28} {'searches/s':>10} {'p50':>9} {'p95':>9} {'p99':>9} {'hits':>6} {'p95 of misses':>14}"
+        )
+        for (model, label), r in results.items():
             print(
-                f"  {label:26} {r['rate']:>10,.1f} {ms(r['p50']):>9} {ms(r['p95']):>9} {ms(r['p99']):>9} "
+                f"  {model:10} {label:28} {r['rate']:>10,.1f} {ms(r['p50']):>9} {ms(r['p95']):>9} {ms(r['p99']):>9} "
                 f"{r['hits']:>6.0%} {ms(r['miss_p95']):>14}"
             )
-        off = results["every search runs"]
-        for label in ("answers in Redis, cold", "answers in Redis, warm"):
-            on = results[label]
-            ratio_ = on["rate"] / off["rate"]
-            print(f"  {label}: {ratio_:.1f}x the searches/s of every search running, p95 {ms(on['p95'])}")
-        print(f"  (goal: p95 < 100 ms; cache: {_REDIS.url and 'Redis ' + _REDIS.version or 'local memory'})")
+        for model in ("threads", "processes"):
+            off = results[(model, "every search runs")]
+            for label in ("answers in Redis, cold", "answers in Redis, warm"):
+                on = results[(model, label)]
+                print(
+                    f"  {model}, {label}: {on['rate'] / off['rate']:.1f}x the searches/s of every search running, "
+                    f"p95 {ms(on['p95'])}"
+                )
+        print(
+            f"  (goal: p95 < 100 ms; cache: {_REDIS.url and 'Redis ' + _REDIS.version or 'local memory'}; "
+            f"load average before/after: {_load()})"
+        )
         settings.PUBLIC_PAGE_CACHE = False
 
         print("\n3. EXPLAIN ANALYZE")

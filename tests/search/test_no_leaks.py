@@ -114,8 +114,17 @@ def _closed_group(world, a, b, personas):
     )
 
 
+def _measure_library(world, a, b, personas):
+    """The measure library (issue 17, measures/catalogue): a published entry is public, an unpublished one nobody's."""
+    from tests.catalogue.factories import LibraryEntryFactory
+
+    LibraryEntryFactory(title=f"Steckbrief {RARE} veröffentlicht")
+    LibraryEntryFactory(title=f"Steckbrief {RARE} Entwurf", published=False)
+
+
 # Builders of the other rooms' sources, run when the room has registered them.
 ROOMS = {
+    "library_entry": _measure_library,
     "thread": _channel,
     "announcement": _announcements,
     "library_document": _library,
