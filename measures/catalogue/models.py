@@ -143,7 +143,7 @@ class LibraryEntry(models.Model):
 
     @property
     def is_curated(self) -> bool:
-        return not self.offered and self.source_measure_id is None and not self.source_code
+        return not self.offered and self.source_measure_id is None and self.source_organisation_id is None
 
     @property
     def is_withdrawn(self) -> bool:

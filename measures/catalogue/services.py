@@ -126,7 +126,7 @@ def entry_save(*, entry: LibraryEntry, by: Person | None) -> LibraryEntry:
     """Create or change a curated entry (staff, coordinators): validated, with history."""
     if entry.pk is None:
         entry.curator = by
-    elif entry.source_measure_id is not None or entry.source_code:
+    elif not entry.is_curated:
         raise PermissionDenied  # an offered entry follows its measure
     with transaction.atomic():
         if not entry.slug:

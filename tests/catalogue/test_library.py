@@ -380,9 +380,9 @@ def test_entry_page_queries_do_not_grow(client, django_assert_num_queries, adopt
         MeasureUpdateFactory(measure=measure)
         AdoptionFactory(entry=entry, measure=measure)
     client.force_login(person.user)
-    # entry; adoptions; their public progress reports; the viewer's organisations; whom to ask: my people in
-    # networks + editors (one query with subqueries), coordinators; roadmaps to copy into (exists)
-    with django_assert_num_queries(8):
+    # entry; adoptions; their public progress reports; the viewer's organisations; whom to ask: the editors of
+    # the organisation of origin (one query with subqueries), else the coordinators; roadmaps to copy into (exists)
+    with django_assert_num_queries(7):
         assert client.get(_url("entry", entry.slug)).status_code == 200
 
 

@@ -61,7 +61,10 @@ def poison(obj, **extra):
 
 
 # The rooms of networks (DESIGN §2), each an app with its own URL namespace.
-ROOMS = ("channel", "announcements", "inbound", "digest", "library", "search", "funding")
+ROOMS = (
+    *("channel", "announcements", "inbound", "digest", "library", "search"),
+    *("experts", "campaignfigures", "funding", "catalogue"),  # issue 17: its apps keep their rows the same way
+)
 
 
 @dataclass
