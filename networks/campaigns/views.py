@@ -59,7 +59,7 @@ def figures(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def figure_edit(request: HttpRequest, slug: str, pk: int, figure: int | None = None) -> HttpResponse:
     network, campaign = _campaign(request, slug, pk, write=True)
     instance = get_object_or_404(KeyFigure, campaign=campaign, pk=figure) if figure else None
-    form = KeyFigureForm(request.POST or None, instance=instance, campaign=campaign)
+    form = KeyFigureForm(request.POST if request.method == "POST" else None, instance=instance, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The key figure has been saved."))
@@ -92,7 +92,9 @@ def values_enter(request: HttpRequest, slug: str, pk: int, figure: int) -> HttpR
         FigureValue.objects.filter(figure=figure_obj, organisation=organisation).values_list("period_start", "value")
     )
     starts = sorted(set(starts) | set(initial))
-    form = ValuesForm(request.POST or None, figure=figure_obj, starts=starts, initial_values=initial)
+    form = ValuesForm(
+        request.POST if request.method == "POST" else None, figure=figure_obj, starts=starts, initial_values=initial
+    )
     if request.method == "POST" and form.is_valid():
         person = network_services.person_ensure(user=request.user)
         try:
@@ -124,7 +126,9 @@ def links_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     chosen: dict[str, list[int]] = {}
     for key, object_id in CampaignLink.objects.filter(campaign=campaign).values_list("source", "object_id"):
         chosen.setdefault(key, []).append(object_id)
-    form = LinksForm(request.POST or None, campaign=campaign, user=request.user, chosen=chosen)
+    form = LinksForm(
+        request.POST if request.method == "POST" else None, campaign=campaign, user=request.user, chosen=chosen
+    )
     if request.method == "POST" and form.is_valid():
         for source in links.sources():
             offered = {value for value, _label in form.fields[source.key].choices}

@@ -39,7 +39,9 @@ def ask(request: HttpRequest, person: int) -> HttpResponse:
     if request.GET.get("topic", "").isdigit():
         topic = next((t.topic for t in topics if t.topic_id == int(request.GET["topic"])), None)
     reason = services.why_not_ask(asker=asker, expert=expert)
-    form = QuestionForm(request.POST or None, initial={"subject": topic.label if topic else ""})
+    form = QuestionForm(
+        request.POST if request.method == "POST" else None, initial={"subject": topic.label if topic else ""}
+    )
     if request.method == "POST" and not reason and form.is_valid():
         try:
             question = services.question_ask(asker=asker, expert=expert, topic=topic, **form.cleaned_data)
@@ -80,7 +82,7 @@ def _question_of(request: HttpRequest, pk: int) -> tuple[Question, Person]:
 @require_http_methods(["GET", "POST"])
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question, person = _question_of(request, pk)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.message_add(question=question, author=person, body=form.cleaned_data["body"])

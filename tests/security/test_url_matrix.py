@@ -163,7 +163,7 @@ TABLE: list[Row] = [
         note="a citizen (no role: networks.citizens) is sent to their own area of participation",
     ),
     Row("networks:verification-resend", none, EVERYONE, post=ex(BAD), note="send the confirmation again"),
-    Row("networks:expertise-search", none, LOGGED_IN),
+    Row("networks:expertise-search", none, ex(OK, anonymous=LOGIN, citizen=FORBIDDEN), note="members of networks"),
     Row("networks:profile", none, LOGGED_IN, post=LOGGED_IN),
     Row("networks:profile-export", none, LOGGED_IN),
     Row("networks:account-delete", none, LOGGED_IN, post=done(LOGGED_IN)),  # POST: the password first
