@@ -31,6 +31,9 @@ PUBLIC = [
     "/mitmachen/",  # what citizens can do themselves (issue 16 §1)
     "/organisationen/stadt-troisdorf/vergleich/",  # comparison with similar municipalities (issue 17 §2)
     "/organisationen/stadt-troisdorf/vergleich/?gruppe=network-nkk-koeln-bonn",  # a group without statistics
+    "/foerderprogramme/",  # the funding programmes (issue 17 §3)
+    "/foerderprogramme/?sector=mobility&state=NW",
+    "/foerderprogramme/kommunalrichtlinie-kommunale-netzwerke-klimaschutznetzwerke/",  # example data
     "/mitmachen/?kosten=free&handlungsfeld=mobility",
     ROADMAP + "mitmachen/",
     "/konto/bestaetigung-erneut-senden/",
@@ -66,6 +69,7 @@ BY_ROLE = {
         "/folgen/",  # what I follow
         "/organisationen/stadt-troisdorf/vergleich/freigabe/",  # Troisdorf's editor: what it publishes
         "/organisationen/stadt-troisdorf/vergleich/stammdaten/",
+        "/netzwerke/nkk-koeln-bonn/foerderradar/",  # calls that fit the member organisations
     ],
     "ktt.koordination@example.org": [
         "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",
@@ -74,6 +78,8 @@ BY_ROLE = {
         "/netzwerke/klima-taten-team-westpfalz/personen/",
         "/netzwerke/klima-taten-team-westpfalz/personen/import/",
         "/netzwerke/klima-taten-team-westpfalz/aufgaben/",
+        "/foerderprogramme/neu/",  # coordinators keep the funding programmes
+        "/foerderprogramme/import/",
     ],
 }
 

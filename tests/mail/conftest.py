@@ -23,6 +23,7 @@ from tests.channel.mail_world import send_channel_mails
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.mail_world import send_guest_mails, send_question_mails, send_task_mails
+from tests.funding.mail_world import send_funding_mails
 from tests.inbound.mail_world import send_inbound_mails
 from tests.mail.participation_mails import send_contact_mails, send_participation_mails
 from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpdateFactory, ProposalFactory
@@ -113,6 +114,7 @@ def send_everything(s: Senders, network) -> None:
         assert wish == "requested"
         affiliation_decide(request=person.affiliation_requests.get(), confirm=False, by=asking)
     s.funding_deadline()
+    send_funding_mails(list(s.people.values()))  # the funding radar's deadline reminders (issue 17 §3)
     s.monitoring_reminder()
     send_digests(list(s.people.values()), network)
     send_task_mails(list(s.people.values()), network)  # after the digests: the people are members by then
