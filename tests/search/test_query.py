@@ -137,3 +137,21 @@ def test_a_filter_reaches_beyond_the_newest_hits(measures, monkeypatch):
     assert roadmap.title in search(ANON, "Eigenstrom", kind="roadmap").hits[0].title_html.replace("<mark>", "").replace(
         "</mark>", ""
     )
+
+
+def test_sorting_by_date_ranks_nothing(measures):
+    """Sorted by date, the candidates are not ranked (ts_rank reads each candidate's whole tsvector); the hits are
+    the same as by relevance, newest first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as by_date:
+        dated = search(ANON, "Wärme", order="date")
+    with CaptureQueriesContext(connection) as by_relevance:
+        ranked = search(ANON, "Wärme")
+    assert {h.object_id for h in dated.hits} == {h.object_id for h in ranked.hits} and len(dated.hits) == 3
+    dates = [h.date for h in dated.hits]
+    assert dates == sorted(dates, reverse=True)
+    if connection.vendor == "postgresql":
+        assert not any("ts_rank" in q["sql"] for q in by_date.captured_queries)
+        assert any("ts_rank" in q["sql"] for q in by_relevance.captured_queries)
