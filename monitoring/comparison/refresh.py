@@ -18,6 +18,7 @@ from django.db.models.signals import post_delete, post_save
 
 from monitoring.comparison import figures
 from monitoring.comparison.models import Audience, ComparisonConsent, FigureConsent, FigureValue
+from networks import cache as page_cache
 from networks.models import Membership, Organisation
 
 GENERATION_KEY = "comparison:generation"
@@ -30,10 +31,12 @@ def generation() -> int:
 
 
 def bump() -> None:
+    """A new generation of the figures: every cached statistic and comparison page is retired."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # not in the cache (evicted or never read): a new start from the clock retires them all
         generation()
+    page_cache.bump("comparison")
 
 
 def audiences(organisation_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, int]]]:

@@ -224,14 +224,24 @@ def _adopting_organisations(entry) -> list[int]:
 
 
 def comparison_page(
-    organisation: Organisation, user, choice: str = "", *, networks: list[Network] | None = None
+    organisation: Organisation,
+    user_or_viewer,
+    choice: str = "",
+    *,
+    networks: list[Network] | None = None,
+    can_edit: bool | None = None,
 ) -> ComparisonPage:
-    """The page for ``user``: the group chosen (the first, same size class, by default)."""
+    """The page for a user (or a ``Viewer`` and ``can_edit`` the view knows already): the group chosen (the
+    first, same size class, by default)."""
     networks = networks if networks is not None else networks_of(organisation)
     groups = peer_groups(organisation, networks)
     group = next((g for g in groups if g.choice == choice), groups[0])
-    viewer = viewer_of(user)
-    can_edit = is_editor(user, organisation)
+    if isinstance(user_or_viewer, Viewer):
+        viewer = user_or_viewer
+    else:
+        viewer = viewer_of(user_or_viewer)
+        can_edit = is_editor(user_or_viewer, organisation)
+    can_edit = bool(can_edit)
     own: dict[str, dict[int, tuple[float, int]]] = defaultdict(dict)
     for figure, year, value, audience in FigureValue.objects.filter(organisation=organisation).values_list(
         "figure", "year", "value", "audience"

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from monitoring.comparison import selectors, services
 from monitoring.comparison.forms import ConsentForm, KeyDataForm, PeerGroupForm
 from monitoring.comparison.models import Audience, ComparisonConsent, FigureConsent
-from monitoring.comparison.statistics import peer_groups
+from monitoring.comparison.statistics import Viewer, peer_groups, viewer_of
 from monitoring.views.editor import editor_context
+from networks import cache as page_cache
 from networks.access import is_editor
+from networks.citizens import is_citizen
 from networks.filtering import ignore_unknown
 from networks.models import Organisation
 from networks.pages import person_of
@@ -33,13 +35,33 @@ def access_compared_edit(user, slug: str) -> Organisation:
     return organisation
 
 
+PAGE_SCOPES = ["comparison"]  # bumped with every new generation of the stored figures (refresh.bump)
+
+
+def page_scopes(request, *args, **kwargs) -> list[str]:
+    return PAGE_SCOPES
+
+
 @require_GET
 def comparison(request: HttpRequest, organisation: str) -> HttpResponse:
+    """Anonymous visitors get the page from the public-page cache (urls.py); a signed-in viewer from the cache
+    of pages that are the same for everyone with the same scope of figures, editor flag and navigation."""
     org = access_compared(organisation)
+    if not request.user.is_authenticated:
+        return _comparison(request, org, Viewer(), can_edit=False)
+    viewer, can_edit = viewer_of(request.user), is_editor(request.user, org)
+    key = f"comparison:{org.pk}:{viewer.key}:{int(can_edit)}:{int(is_citizen(request.user))}"
+    return page_cache.member_page(
+        request, key, PAGE_SCOPES, lambda: _comparison(request, org, viewer, can_edit=can_edit)
+    )
+
+
+def _comparison(request: HttpRequest, org: Organisation, viewer: Viewer, *, can_edit: bool) -> HttpResponse:
     networks = selectors.networks_of(org)
     form = PeerGroupForm(request.GET if "gruppe" in request.GET else None, groups=peer_groups(org, networks))
     notes = ignore_unknown(form)
-    page = selectors.comparison_page(org, request.user, form.chosen() if form.is_bound else "", networks=networks)
+    choice = form.chosen() if form.is_bound else ""
+    page = selectors.comparison_page(org, viewer, choice, networks=networks, can_edit=can_edit)
     context = {
         "organisation": org,
         "page": page,

@@ -188,3 +188,16 @@ def test_consent_page_queries_are_flat(client, django_assert_num_queries):
 
 
 CONSENT_QUERIES = 6
+
+
+def test_the_page_is_served_from_the_cache_until_the_figures_change(client):
+    subject = municipality(70_000)
+    peers = [municipality(140_000 + i) for i in range(5)]
+    derive(subject, *peers)
+    assert page(client, subject)["X-Page-Cache"] == "miss"
+    assert page(client, subject)["X-Page-Cache"] != "miss"
+    peers[0].emission_balances.update(emissions=7_000_000)
+    derive(peers[0])
+    response = page(client, subject)
+    assert response["X-Page-Cache"] == "miss"
+    assert 100.0 in [value for _pk, value in response.context["page"].rows[0].statistic.best]  # the new figure
