@@ -11,12 +11,42 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from events.models import Event, EventSeries, Outcome, Question, Registration
-from networks.access import is_coordinator, is_member
+from networks.access import group_allows, is_coordinator, is_member, person_may_read_working_group
 from networks.models import Network
 
 
 def can_see(user, event: Event) -> bool:
-    return event.is_public or is_member(user, event.network)
+    """Public events and the network's events for its members; a closed working group's meeting only for who may
+    read the group (its members, the coordination, staff: networks.access.group_allows, the one group rule)."""
+    return (event.is_public or is_member(user, event.network)) and group_allows(user, event.working_group)
+
+
+def can_see_outcome(user, outcome: Outcome) -> bool:
+    """An outcome (decision, idea, task) of a closed group, or recorded at a closed group's meeting, only for who
+    may read that group."""
+    return group_allows(user, outcome.working_group) and (
+        outcome.event_id is None or group_allows(user, outcome.event.working_group)
+    )
+
+
+def _person_group_allows(person, group) -> bool:
+    """group_allows for a person without a request (emails): a query only for a closed group."""
+    if group is None or group.is_open:
+        return True
+    return person is not None and person_may_read_working_group(person, group)
+
+
+def person_may_see(person, event: Event) -> bool:
+    """What emails may tell ``person`` (None: a guest without an account) of ``event``: only a closed working
+    group's readers hear of its meetings (the group rule, networks.access.person_readable_working_groups)."""
+    return event.working_group_id is None or _person_group_allows(person, event.working_group)
+
+
+def person_may_see_outcome(person, outcome: Outcome) -> bool:
+    """The same for an outcome (task emails): its own group's and its meeting's."""
+    if outcome.working_group_id and not _person_group_allows(person, outcome.working_group):
+        return False
+    return outcome.event_id is None or person_may_see(person, outcome.event)
 
 
 def can_register(user, event: Event) -> bool:
@@ -39,7 +69,7 @@ def access_event(user, network: Network, pk: int, *, queryset=None) -> Event:
     ``queryset`` lets a page fetch the event with what it shows (e.g. ``with_counts()``) in the same query.
     """
     queryset = Event.objects.all() if queryset is None else queryset
-    event = get_object_or_404(queryset.select_related("network", "series"), network=network, pk=pk)
+    event = get_object_or_404(queryset.select_related("network", "series", "working_group"), network=network, pk=pk)
     if not can_see(user, event):
         raise Http404
     return event
@@ -95,6 +125,8 @@ def access_action_item(user, network: Network, pk: int, *, person=None) -> Outco
     if not is_member(user, network):
         raise Http404
     item = get_object_or_404(Outcome.objects.action_items().for_list(), network=network, pk=pk)
+    if not can_see_outcome(user, item):
+        raise Http404
     if is_coordinator(user, network) or owns_action_item(person, item):
         return item
     raise PermissionDenied
@@ -105,7 +137,10 @@ def access_outcome(user, network: Network, pk: int) -> Outcome:
     everyone else, as the network's internal pages)."""
     if not is_member(user, network):
         raise Http404
-    return get_object_or_404(Outcome.objects.for_list(), network=network, pk=pk)
+    outcome = get_object_or_404(Outcome.objects.for_list(), network=network, pk=pk)
+    if not can_see_outcome(user, outcome):
+        raise Http404
+    return outcome
 
 
 def access_outcome_manage(user, network: Network, pk: int) -> Outcome:

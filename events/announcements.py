@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 
 from events import ical
 from events.models import Event, Registration
-from networks.access import access_network_manage
+from networks.access import access_network_manage, working_group_readers
 from networks.announcements import audiences, services
 from networks.announcements.models import INVITATION, Announcement, AnnouncementRecipient
 from networks.announcements.tasks import announcement_deliver
@@ -62,10 +62,18 @@ def _people(network, key: str):
         return None
     event, what = parsed
     if what == "unanswered":
-        members = NetworkRole.objects.filter(network=network).values("person")
-        return Person.objects.filter(pk__in=members).exclude(registrations__event=event)
+        return Person.objects.filter(pk__in=_invitees(event)).exclude(registrations__event=event)
     statuses = Registration.TAKES_A_PLACE if what == "registered" else [Registration.Status.WAITING]
     return Person.objects.filter(registrations__event=event, registrations__status__in=statuses)
+
+
+def _invitees(event: Event):
+    """Who an event's invitation is for: the network's members; a closed working group's meeting only its readers
+    (networks.access.working_group_readers, the group rule). A values("pk") QuerySet of Person."""
+    group = event.working_group
+    if group is not None and not group.is_open:
+        return working_group_readers(group).values("pk")
+    return NetworkRole.objects.filter(network_id=event.network_id).values("person")
 
 
 def _describe(event: Event, what: str) -> str:
@@ -256,7 +264,7 @@ def _due(now) -> list[tuple[Announcement, Event]]:
 
 def invitation_remind(*, invitation: Announcement, event: Event) -> int:
     """The one reminder of one invitation; returns how many emails it wrote now."""
-    members = NetworkRole.objects.filter(network=invitation.network).values("person")
+    members = _invitees(event)
     people = [
         person
         for person in Person.objects.filter(

@@ -8,6 +8,9 @@ digest takes what falls in the person's window (since, until]:
   its registration is open, places are free and the person is not registered yet;
 - an action item: when it was assigned (created), and again on the day after its due date (overdue), if open;
 - minutes: when they were published.
+
+A closed working group's meetings, minutes and tasks go only to who may read the group (networks.access.
+ClosedGroupReaders, the batch form of the group rule; at most three more queries, none without group items).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event, Outcome, Registration
+from networks.access import ClosedGroupReaders
 from networks.digest import sections
 
 AHEAD = timedelta(days=14)
@@ -65,12 +69,13 @@ def upcoming_events(requests: list[sections.Request]) -> dict[int, list[sections
         Event.objects.filter(network_id__in=network_ids, status=Event.Status.PLANNED)
         .filter(starts_at__gt=since, starts_at__lte=until + AHEAD, created_at__lte=until)
         .filter(Q(registration_deadline__isnull=True) | Q(registration_deadline__gt=since))
-        .select_related("network")
+        .select_related("network", "working_group")
         .with_counts()
         .order_by("starts_at", "pk")
     )
     if not events:
         return {}
+    groups = ClosedGroupReaders([r.person.pk for r in requests], {e.working_group_id for e in events})
     registered = set(
         Registration.objects.filter(event__in=events, person_id__in=[r.person.pk for r in requests])
         .exclude(status=Registration.Status.CANCELLED)
@@ -89,6 +94,7 @@ def upcoming_events(requests: list[sections.Request]) -> dict[int, list[sections
                 and (event.registration_deadline is None or event.registration_deadline > r.until)
                 and (event.places_left is None or event.places_left > 0)
                 and (r.person.pk, event.pk) not in registered
+                and groups.may(r.person.pk, event.working_group_id)
             ):
                 out[r.person.pk].append(item)
     return out
@@ -126,8 +132,11 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
         .filter(network_id__in=network_ids)
         .filter(Q(owner_person_id__in=person_ids) | Q(owner_organisation_id__in=organisation_ids))
         .filter(Q(created_at__gt=since, created_at__lte=until) | became_overdue)
-        .select_related("network")
+        .select_related("network", "event")
         .order_by("due_date", "pk")
+    )
+    groups = ClosedGroupReaders(
+        person_ids, {t.working_group_id for t in tasks} | {t.event.working_group_id for t in tasks if t.event_id}
     )
     items: dict[tuple, sections.Item] = {}  # built once for the batch
 
@@ -155,6 +164,10 @@ def my_tasks(requests: list[sections.Request]) -> dict[int, list[sections.Item]]
             )
             if not owned or task.network_id not in mine:
                 continue
+            if not groups.may(person.pk, task.working_group_id) or (
+                task.event_id and not groups.may(person.pk, task.event.working_group_id)
+            ):
+                continue  # a closed working group's task for who may not read the group (events.access)
             overdue_at = _overdue_at(task.due_date) if task.due_date else None
             became_overdue = overdue_at is not None and r.since < overdue_at <= r.until
             if became_overdue or r.since < task.created_at <= r.until:
@@ -175,6 +188,7 @@ def new_minutes(requests: list[sections.Request]) -> dict[int, list[sections.Ite
         .select_related("network")
         .order_by("-minutes_published_at", "pk")
     )
+    groups = ClosedGroupReaders([r.person.pk for r in requests], {e.working_group_id for e in events})
     items = {
         event.pk: sections.Item(
             network=event.network_id,
@@ -190,7 +204,11 @@ def new_minutes(requests: list[sections.Request]) -> dict[int, list[sections.Ite
     for r in requests:
         mine = {n.pk for n in r.networks}
         for event in events:
-            if event.network_id in mine and r.since < event.minutes_published_at <= r.until:
+            if (
+                event.network_id in mine
+                and r.since < event.minutes_published_at <= r.until
+                and groups.may(r.person.pk, event.working_group_id)
+            ):
                 out[r.person.pk].append(items[event.pk])
     return out
 

@@ -3,7 +3,8 @@
 ``notify`` is called inside the transaction of the change that causes it. The
 Notice row's unique key decides "once"; the outbox's own unique key backs it up.
 A kind the person switched off (networks.mail: kind ``event_<kind>``), or a person who cannot be
-mailed, gets a skipped Notice and no email.
+mailed, gets a skipped Notice and no email. A closed working group's meeting mails only who may read the group
+(events.access.person_may_see: its members, the coordination); guests of such a meeting get nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from events import ical
+from events.access import person_may_see
 from events.mail_kinds import code
 from events.models import Notice, Registration
 from networks.mail import mail_wanted
@@ -54,6 +56,12 @@ def _guest_url(name: str, registration: Registration, language: str) -> str:
 def notify(registration: Registration, kind: str, *, occasion: str = "", extra: dict | None = None) -> bool:
     """Decide and enqueue one email; returns whether an email was enqueued now. A guest (no account) is mailed at
     the confirmed address, with the cancel link; a walk-in without an address is not mailed."""
+    if not person_may_see(registration.person, registration.event):
+        # recorded as skipped, so that the scans (reminders) do not find it again
+        Notice.objects.get_or_create(
+            registration=registration, kind=kind, occasion=occasion, defaults={"skipped": True}
+        )
+        return False
     if registration.is_guest:
         return _notify_guest(registration, kind, occasion=occasion, extra=extra)
     person = registration.person

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events.models import Event, Outcome, Registration
 from networks import panels
-from networks.access import is_coordinator
+from networks.access import group_allows_q, is_coordinator, person_group_allows_q
 from networks.models import Network, NetworkRole, Person, WorkingGroup
 
 NEXT_EVENTS = 5
@@ -36,11 +36,13 @@ def dashboard_context(request: HttpRequest, person: Person) -> dict:
         Outcome.objects.open()
         .of_person(person)
         .filter(network__in=my_networks)
+        .group_readable_by_person(person)
         .for_list()
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
     minutes = (
         Event.objects.filter(network__in=my_networks, minutes_published_at__isnull=False)
+        .filter(person_group_allows_q(person))
         .select_related("network")
         .order_by("-minutes_published_at", "-pk")
     )
@@ -53,14 +55,18 @@ def dashboard_context(request: HttpRequest, person: Person) -> dict:
 
 
 def network_space_context(request: HttpRequest, network: Network) -> dict:
-    """The network's internal space: its next events and its open and overdue action items (2 queries)."""
-    events = (
-        Event.objects.visible_to(request.user).filter(network=network).active().upcoming().order_by("starts_at", "pk")
-    )
-    counts = (
-        Outcome.objects.open()
-        .filter(network=network)
-        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate())))
+    """The network's internal space: its next events and its open and overdue action items (2 queries).
+
+    The page is cached per role (networks.views.network_space), so closed working groups' meetings and tasks are
+    left out for members, even for those in the group (they find them on the group's page and in their calendar):
+    the coordination reads every group."""
+    events = Event.objects.filter(network=network).active().upcoming().order_by("starts_at", "pk")
+    outcomes = Outcome.objects.filter(network=network)
+    if not is_coordinator(request.user, network):
+        events = events.filter(group_allows_q(AnonymousUser()))
+        outcomes = outcomes.group_readable_by(AnonymousUser())
+    counts = outcomes.open().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=timezone.localdate()))
     )
     return {
         "network": network,
@@ -106,6 +112,7 @@ def working_group_context(request: HttpRequest, group: WorkingGroup) -> dict:
         Outcome.objects.open()
         .filter(network=network)
         .of_working_group(group)
+        .group_readable_by(request.user)
         .for_list()
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )

@@ -8,25 +8,44 @@ for the coordination; outcomes (events.access.access_outcome) and the FAQ (event
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.signals import pre_delete
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import AgendaItem, Document, Event, Outcome, Question
 from networks.channel.models import FaqEntry
 from networks.library.models import FileText
+from networks.models import WorkingGroup
 from networks.search import scopes
-from networks.search.registry import Dependency, SearchDocument, Source, register
+from networks.search.registry import Dependency, SearchDocument, Source, register, schedule
 
 
 def _lines(*parts) -> str:
     return "\n".join(str(p) for p in parts if p)
 
 
+def _closed(group):
+    return group is not None and not group.is_open
+
+
 def event_scopes(event: Event) -> frozenset[str]:
+    """A closed working group's meeting (also a public one) for the group's readers (events.access.can_see)."""
+    if _closed(event.working_group):
+        return scopes.internal(event.network_id, event.working_group)
     if event.is_public and event.network.is_public:
         return frozenset({scopes.PUBLIC})
     return frozenset({scopes.members(event.network_id)})
+
+
+def outcome_scopes(outcome: Outcome) -> frozenset[str]:
+    """The network's members; an outcome of a closed group or of its meeting for the group's readers
+    (events.access.can_see_outcome). Both groups closed (rare): who may read the outcome's own group and is a
+    coordinator reads both, so the coordination and the outcome's group."""
+    group = outcome.working_group if _closed(outcome.working_group) else None
+    if group is None and outcome.event_id and _closed(outcome.event.working_group):
+        group = outcome.event.working_group
+    return scopes.internal(outcome.network_id, group)
 
 
 def event_document(event: Event) -> SearchDocument:
@@ -80,7 +99,7 @@ def outcome_document(outcome: Outcome) -> SearchDocument:
         ),
         url=_outcome_url(outcome),
         network_id=outcome.network_id,
-        scopes=frozenset({scopes.members(outcome.network_id)}),
+        scopes=outcome_scopes(outcome),
         date=outcome.created_at,
     )
 
@@ -132,22 +151,37 @@ def document_document(document: Document) -> SearchDocument:
 
 def _documents():
     text = FileText.objects.filter(storage_name=OuterRef("file")).values("text")[:1]
-    return Document.objects.select_related("event__network").annotate(search_text=Subquery(text))
+    return Document.objects.select_related("event__network", "event__working_group").annotate(
+        search_text=Subquery(text)
+    )
+
+
+def _group_deleted(sender, instance, **kwargs) -> None:
+    """A deleted working group's meetings and tasks move to the whole network (working_group: SET_NULL): their
+    scopes change, so they are reindexed when the deletion commits (taken here, before the group is gone)."""
+    events = list(Event.objects.filter(working_group=instance).values_list("pk", flat=True))
+    outcomes = Outcome.objects.filter(Q(working_group=instance) | Q(event_id__in=events)).values_list("pk", flat=True)
+    schedule("event", events)
+    schedule("minutes", events)
+    schedule("outcome", list(outcomes))
+    schedule("event_document", list(Document.objects.filter(event_id__in=events).values_list("pk", flat=True)))
 
 
 def register_sources() -> None:
+    pre_delete.connect(_group_deleted, sender=WorkingGroup, weak=False, dispatch_uid="events:group-deleted")
     register(
         Source(
             kind="event",
             label=_("Events"),
             model=Event,
             document=event_document,
-            queryset=lambda: Event.objects.select_related("network").prefetch_related(
+            queryset=lambda: Event.objects.select_related("network", "working_group").prefetch_related(
                 Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
             ),
             dependencies=(
                 Dependency(AgendaItem, lambda item: [Event(pk=item.event_id)]),
                 Dependency("networks.Network", lambda network: network.events.all()),
+                Dependency(WorkingGroup, lambda group: group.events.all() if group.openness_changed else []),
             ),
             order=30,
         )
@@ -158,8 +192,11 @@ def register_sources() -> None:
             label=_("Minutes"),
             model=Event,
             document=minutes_document,
-            queryset=lambda: Event.objects.select_related("network"),
-            dependencies=(Dependency("networks.Network", lambda network: network.events.all()),),
+            queryset=lambda: Event.objects.select_related("network", "working_group"),
+            dependencies=(
+                Dependency("networks.Network", lambda network: network.events.all()),
+                Dependency(WorkingGroup, lambda group: group.events.all() if group.openness_changed else []),
+            ),
             order=35,
         )
     )
@@ -169,7 +206,15 @@ def register_sources() -> None:
             label=_("Decisions and tasks"),
             model=Outcome,
             document=outcome_document,
-            queryset=lambda: Outcome.objects.select_related("network", "event", "owner_person", "owner_organisation"),
+            queryset=lambda: Outcome.objects.select_related(
+                "network", "event__working_group", "owner_person", "owner_organisation", "working_group"
+            ),
+            dependencies=(
+                Dependency(
+                    WorkingGroup,
+                    lambda group: Outcome.objects.of_working_group(group) if group.openness_changed else [],
+                ),
+            ),
             order=40,
         )
     )
@@ -203,6 +248,10 @@ def register_sources() -> None:
             dependencies=(
                 Dependency(FileText, lambda row: Document.objects.filter(file=row.storage_name)),
                 Dependency(Event, lambda event: event.documents.all()),
+                Dependency(
+                    WorkingGroup,
+                    lambda group: Document.objects.filter(event__working_group=group) if group.openness_changed else [],
+                ),
             ),
             order=55,
         )

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Visibility
+from events.models import Event
 from networks import seo
 
 
@@ -59,7 +60,7 @@ class EventSitemap(seo.SiteSitemap):
 
     def items(self):
         return (
-            Event.objects.filter(visibility=Visibility.PUBLIC, network__is_public=True)
+            Event.objects.visible_to(AnonymousUser())  # public, not a closed working group's (events.access)
             .select_related("network")
             .only("pk", "updated_at", "network__slug")
             .order_by("pk")

@@ -302,6 +302,32 @@ def person_in_readable_place(person: Person, field: str = "working_group") -> Q:
     return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": person_readable_working_groups(person).values("pk")})
 
 
+def group_allows(user, group: WorkingGroup | None) -> bool:
+    """For things that belong to a network and, optionally, to a group (events and their outcomes): outside groups
+    and in open groups the thing's own rule decides (e.g. a public event); a closed group's only for those who may
+    read the group (can_read_working_group)."""
+    return group is None or group.is_open or can_read_working_group(user, group)
+
+
+def group_allows_q(user, field: str = "working_group") -> Q:
+    """``group_allows`` as a filter on ``field`` (the same rule for lists, feeds and panels)."""
+    if is_staff(user):
+        return Q()
+    allowed = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__is_open": True})
+    if user.is_authenticated:
+        allowed |= Q(**{f"{field}__in": readable_working_groups(user).values("pk")})
+    return allowed
+
+
+def person_group_allows_q(person: Person, field: str = "working_group") -> Q:
+    """The same for a person (emails, reminders, personal calendar feeds): their roles decide, staff powers do not."""
+    return (
+        Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__is_open": True})
+        | Q(**{f"{field}__in": person_readable_working_groups(person).values("pk")})
+    )
+
+
 def working_group_readers(group: WorkingGroup):
     """The people who may read ``group`` (a role in its network; a closed group: its members and the coordinators).
     A QuerySet of Person, without staff (a group does not write to staff)."""

@@ -273,13 +273,27 @@ class EventSeries(EventFields):
 
 class EventQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Public events of visible networks; all events of the user's networks; staff see all."""
+        """Public events of visible networks; all events of the user's networks; staff see all. A closed working
+        group's meetings only for who may read the group (networks.access.group_allows, also for public ones)."""
+        from networks.access import group_allows_q
+
         if has_staff_powers(user):
             return self.all()
         public = Q(visibility=Visibility.PUBLIC, network__is_public=True)
         if not user.is_authenticated:
-            return self.filter(public)
-        return self.filter(public | Q(network__in=Network.objects.of_user(user).values("pk")))
+            return self.filter(public, group_allows_q(user))
+        return self.filter(public | Q(network__in=Network.objects.of_user(user).values("pk"))).filter(
+            group_allows_q(user)
+        )
+
+    def visible_to_person(self, person: Person):
+        """What a person's emails and personal calendar feed may show of events: those of the networks of their
+        roles (closed groups' meetings only where they may read the group) and ``visible_to``'s public ones."""
+        from networks.access import person_group_allows_q
+
+        public = Q(visibility=Visibility.PUBLIC, network__is_public=True)
+        roles = Q(network__in=Network.objects.filter(roles__person=person).values("pk"))
+        return self.filter(public | roles).filter(person_group_allows_q(person))
 
     def upcoming(self, now: datetime | None = None):
         return self.filter(ends_at__gte=now or timezone.now())

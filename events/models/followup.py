@@ -174,8 +174,26 @@ class OutcomeQuerySet(models.QuerySet):
     def for_list(self):
         """With what every list shows: the network, the event (if any), the owner and the group (one query)."""
         return self.select_related(
-            "network", "event", "owner_person", "owner_organisation", "working_group", "source_thread"
+            "network",
+            "event__working_group",
+            "owner_person",
+            "owner_organisation",
+            "working_group",
+            "source_thread",
         )
+
+    def group_readable_by(self, user):
+        """Without the outcomes of closed working groups (their own or their meetings') ``user`` may not read
+        (networks.access.group_allows; events.access.can_see_outcome is the same rule for one outcome)."""
+        from networks.access import group_allows_q
+
+        return self.filter(group_allows_q(user), group_allows_q(user, "event__working_group"))
+
+    def group_readable_by_person(self, person: Person):
+        """The same for a person (emails, reminders, digests)."""
+        from networks.access import person_group_allows_q
+
+        return self.filter(person_group_allows_q(person), person_group_allows_q(person, "event__working_group"))
 
 
 class Outcome(models.Model):

@@ -36,7 +36,7 @@ def reminders_due(kind: str, lead: timedelta, stop: timedelta, *, now: datetime)
             created_at__lt=ExpressionWrapper(F("event__starts_at") - lead, output_field=DateTimeOutput()),
         )
         .exclude(Exists(Notice.objects.filter(registration=OuterRef("pk"), kind=kind, occasion="")))
-        .select_related("event__network", "person__user")
+        .select_related("event__network", "event__working_group", "person__user")
         .order_by("pk")
     )
 

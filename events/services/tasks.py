@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from events.access import owns_action_item
+from events.access import owns_action_item, person_may_see_outcome
 from events.models import Outcome, TaskComment
 from networks.mail import mail_wanted_by
 from networks.models import NetworkRole, Person
@@ -68,7 +68,7 @@ def _absolute(path_of, language: str) -> str:
 
 def _tell(people, *, kind: str, item: Outcome, occasion: str, by: Person | None = None, extra: dict | None = None):
     """One email of ``kind`` about ``item`` to each of ``people`` who wants it (not to ``by``); returns how many."""
-    people = [p for p in people if by is None or p.pk != by.pk]
+    people = [p for p in people if (by is None or p.pk != by.pk) and person_may_see_outcome(p, item)]
     wanted = mail_wanted_by(people, kind)
     sent = 0
     for person in people:
@@ -241,7 +241,7 @@ def task_reminders_send(*, today: date | None = None, batch: int = 200) -> int:
     sent = 0
     for kind, due, column in REMINDERS:
         while True:
-            items = list(due(today).select_related("network")[:batch])
+            items = list(due(today).select_related("network", "working_group", "event__working_group")[:batch])
             if not items:
                 break
             for item in items:

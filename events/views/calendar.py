@@ -26,7 +26,7 @@ from events.filters import EventFilter
 from events.forms.calendar import CalendarViewForm
 from events.models import CalendarToken, Event, Registration, Visibility, holds_a_place
 from networks import cache as page_cache
-from networks.access import access_network
+from networks.access import access_network, group_allows_q, person_group_allows_q
 from networks.filtering import ignore_unknown
 from networks.models import Network, NetworkRole
 from networks.pages import network_context, page_of, person_of
@@ -157,6 +157,7 @@ def network_feed(request: HttpRequest, slug: str) -> HttpResponse:
     network = access_network(AnonymousUser(), slug)
     events = (
         Event.objects.filter(_feed_window(), network=network, visibility=Visibility.PUBLIC)
+        .filter(group_allows_q(AnonymousUser()))  # not a closed working group's meetings
         .select_related("network")
         .order_by("starts_at", "pk")
     )
@@ -223,6 +224,7 @@ def _feed_body(person) -> tuple[bytes, str]:
     public = Q(visibility=Visibility.PUBLIC, network__is_public=True) & Q(Exists(registered))
     events = (
         Event.objects.filter(_feed_window(), Q(network_id__in=list(roles)) | public)
+        .filter(person_group_allows_q(person))  # a closed working group's meetings for who may read the group
         .select_related("network")
         .annotate(holds_place=holds_a_place(person))
         .order_by("starts_at", "pk")

@@ -62,7 +62,9 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         documents=list(event.documents.all()) if (is_member or event.is_public) else [],
         minutes_visible=minutes_visible,
         minutes_html=event.minutes_html if minutes_visible else "",  # rendered and sanitised when saved
-        outcomes=list(event.outcomes.select_related("owner_person", "owner_organisation"))
+        outcomes=list(
+            event.outcomes.group_readable_by(request.user).select_related("owner_person", "owner_organisation")
+        )
         if (event.minutes_published_at or can_manage)
         else [],
         questions=list(event.questions.listed_for(person).select_related("author", "topic"))

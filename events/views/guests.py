@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from events import access
 from events.forms.participation import GuestRegistrationForm, WalkInForm
-from events.models import Event, Registration, Visibility
+from events.models import Event, Registration
 from events.services import guests
 from events.services.registration import RegistrationError
 from events.views.calendar import FEED_PAST_DAYS
@@ -206,7 +206,8 @@ class NetworkEventsFeed(Feed):
 
     def items(self, network: Network):
         return list(
-            Event.objects.filter(network=network, visibility=Visibility.PUBLIC, ends_at__gte=_feed_since())
+            Event.objects.visible_to(AnonymousUser())  # public, not a closed working group's (events.access)
+            .filter(network=network, ends_at__gte=_feed_since())
             .select_related("network")
             .order_by("-updated_at", "-pk")[: self.LIMIT]
         )

@@ -214,8 +214,8 @@ def document_delete(request: HttpRequest, slug: str, pk: int, doc: int) -> HttpR
 # --- Action items of a network ------------------------------------------------------
 
 
-def _action_item_rows(network: Network, filters: ActionItemFilterForm, person):
-    rows = Outcome.objects.action_items().for_list().filter(network=network)
+def _action_item_rows(network: Network, filters: ActionItemFilterForm, person, user):
+    rows = Outcome.objects.action_items().for_list().filter(network=network).group_readable_by(user)
     open_first = Case(When(status=Outcome.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
     return filters.filter(rows, person).order_by(open_first, F("due_date").asc(nulls_last=True), "pk")
 
@@ -226,7 +226,7 @@ def action_items(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.access_network_internal(request.user, slug)
     person = person_of(request)
     filters = ActionItemFilterForm(request.GET)
-    rows = _action_item_rows(network, filters, person)
+    rows = _action_item_rows(network, filters, person, request.user)
     single = _item_id(request.GET.get("item", ""))
     if single:  # one item, as linked from the dashboard: with its status form
         rows = rows.filter(pk=single)

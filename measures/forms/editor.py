@@ -16,6 +16,7 @@ from events.models import Event
 from measures.models import MARKABLE_INTERNAL, Measure, MeasureUpdate, Milestone, Proposal, Roadmap, Sector
 from measures.models.participation import Moderation
 from measures.services.roadmap import slugify_de
+from networks.access import group_allows_q
 from networks.models import Membership, NetworkRole, Organisation, Person
 from networks.numbers import number_formfield
 
@@ -252,7 +253,7 @@ class MeasureForm(forms.ModelForm):
             starts_at__lte=today + timedelta(days=365),
         )
         condition = window & (Q(network__in=networks) | Q(network__host=organisation) | Q(network__in=mine))
-        condition &= ~Q(status=Event.Status.CANCELLED)
+        condition &= ~Q(status=Event.Status.CANCELLED) & group_allows_q(user)  # not closed groups' meetings
         if self.instance.origin_event_id:
             condition |= Q(pk=self.instance.origin_event_id)
         return Event.objects.filter(condition).select_related("network").order_by("-starts_at")

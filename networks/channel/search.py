@@ -10,13 +10,14 @@ asks for it: an ordinary reply saves the thread's counters and must not reindex 
 from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 from networks.channel.models import Post, Thread
 from networks.markdown import plain_start
 from networks.models import WorkingGroup
 from networks.search import scopes
-from networks.search.registry import Dependency, SearchDocument, Source, register
+from networks.search.registry import Dependency, SearchDocument, Source, register, schedule
 
 REINDEX_POSTS = "_reindex_posts"  # set on a Thread instance before a save that changes what its posts show
 
@@ -59,7 +60,17 @@ def _post_document(post: Post) -> SearchDocument | None:
     )
 
 
+def _group_deleted(sender, instance, **kwargs) -> None:
+    """A deleted working group's threads move to the whole network (Thread.working_group: SET_NULL): their
+    scopes change, so they are reindexed when the deletion commits (taken here, before the group is gone)."""
+    threads = list(Thread.objects.filter(working_group=instance).values_list("pk", flat=True))
+    if threads:
+        schedule("thread", threads)
+        schedule("post", Post.objects.filter(thread_id__in=threads).values_list("pk", flat=True))
+
+
 def register_sources() -> None:
+    pre_delete.connect(_group_deleted, sender=WorkingGroup, weak=False, dispatch_uid="channel:group-deleted")
     register(
         Source(
             kind="thread",

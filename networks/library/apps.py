@@ -16,9 +16,20 @@ class LibraryConfig(AppConfig):
 
         panels.register()
         search.register_sources()
+        _move_deleted_groups_library()
         digest.register()
         extension_points.register_personal_data("library", personal_data.export)
         _watch_for_page_cache()
+
+
+def _move_deleted_groups_library() -> None:
+    """A deleted working group's folders and documents move to the network (services.group_library_to_network)."""
+    from django.db.models.signals import pre_delete
+
+    from networks.library.services import on_group_delete
+    from networks.models import WorkingGroup
+
+    pre_delete.connect(on_group_delete, sender=WorkingGroup, weak=False, dispatch_uid="library:group-deleted")
 
 
 def _watch_for_page_cache() -> None:

@@ -37,7 +37,7 @@ class Folder(models.Model):
     working_group = models.ForeignKey(
         WorkingGroup,
         verbose_name=_("working group"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,  # a deleted group's folders and documents move to the network (services)
         null=True,
         blank=True,
         related_name="library_folders",
@@ -117,7 +117,7 @@ class Document(models.Model):
     working_group = models.ForeignKey(
         WorkingGroup,
         verbose_name=_("working group"),
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,  # a deleted group's folders and documents move to the network (services)
         null=True,
         blank=True,
         related_name="library_documents",

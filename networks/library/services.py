@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -229,3 +230,92 @@ def folder_delete(*, folder: Folder) -> None:
             raise ValidationError(_("Only an empty folder can be deleted. Move or delete its contents first."))
         folder.documents.update(folder=None)  # deleted documents waiting for their purge: out of the way
         folder.delete()
+
+
+# --- Files no version references ---------------------------------------------------------------------------------
+#
+# A version's file is written inside the transaction that creates its row. When a surrounding transaction rolls
+# back after that (a reply by email whose post then fails, a form whose later step raises), the row is gone and
+# the file stays: Django has no hook for a rollback. Such files are swept once they are older than ORPHAN_AGE
+# (a younger one may belong to a transaction still open); a file a version references is never touched.
+
+ORPHAN_AGE = timedelta(days=1)
+ORPHAN_ROOT = "library"  # networks.library.models._version_path
+
+
+def _walk(storage, path: str):
+    try:
+        dirs, files = storage.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{path}/{name}"
+    for name in dirs:
+        yield from _walk(storage, f"{path}/{name}")
+
+
+def orphan_files(*, older_than: timedelta = ORPHAN_AGE, now: datetime | None = None) -> list[str]:
+    """The library's stored files that no DocumentVersion references and that were written before
+    ``now - older_than``."""
+    storage = DocumentVersion._meta.get_field("file").storage
+    cutoff = (now or timezone.now()) - older_than
+    old = []
+    for name in _walk(storage, ORPHAN_ROOT):
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                old.append(name)
+        except (OSError, NotImplementedError):
+            continue
+    referenced: set[str] = set()
+    for start in range(0, len(old), 500):
+        chunk = old[start : start + 500]
+        referenced.update(DocumentVersion.objects.filter(file__in=chunk).values_list("file", flat=True))
+    return [name for name in old if name not in referenced]
+
+
+def orphan_files_delete(*, older_than: timedelta = ORPHAN_AGE, now: datetime | None = None) -> int:
+    """Delete the orphans (see above); returns how many. Safe to run twice or beside uploads."""
+    storage = DocumentVersion._meta.get_field("file").storage
+    names = orphan_files(older_than=older_than, now=now)
+    for name in names:
+        storage.delete(name)
+    return len(names)
+
+
+# --- A deleted working group's library ----------------------------------------------------------------------------
+
+
+def group_library_to_network(*, group: WorkingGroup) -> Folder | None:
+    """Before ``group`` is deleted: its folders and documents move to the network's own library, into a root folder
+    named after the group ("Steuerungsgruppe Wärmeplanung", or "… (2)" when the name is taken), so nothing is lost
+    and nothing clashes with the network's folders. The whole network reads them from then on; their search
+    entries are reindexed when the deletion commits. Returns the new folder (None for an empty library)."""
+    folders = Folder.objects.filter(working_group=group)
+    documents = Document.objects.filter(working_group=group)
+    document_ids = list(documents.values_list("pk", flat=True))
+    if not document_ids and not folders.exists():
+        return None
+    network = group.network
+    taken = {
+        name.lower()
+        for name in Folder.objects.in_space(network, None).filter(parent=None).values_list("name", flat=True)
+    }
+    base = group.name[: NAME_MAX - 6]
+    name, n = base, 1
+    while name.lower() in taken:
+        n += 1
+        name = f"{base} ({n})"
+    target = Folder.objects.create(network=network, working_group=None, parent=None, name=name)
+    folders.filter(parent=None).exclude(pk=target.pk).update(parent=target)
+    documents.filter(folder=None).update(folder=target)
+    folders.update(working_group=None)
+    documents.update(working_group=None)
+    from networks.search.registry import schedule
+
+    schedule("library_document", document_ids)
+    return target
+
+
+def on_group_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of WorkingGroup (LibraryConfig.ready)."""
+    group_library_to_network(group=instance)

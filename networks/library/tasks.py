@@ -48,3 +48,12 @@ def purge_deleted() -> int:
     for document in due:
         document_purge(document=document)
     return len(due)
+
+
+@shared_task(acks_late=True)
+def sweep_orphans() -> int:
+    """Beat, daily: delete stored files no version references, older than a day (left by a rolled-back
+    transaction, networks.library.services.orphan_files)."""
+    from networks.library.services import orphan_files_delete
+
+    return orphan_files_delete()
