@@ -213,12 +213,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "inbound-fetch": {"task": "networks.inbound.tasks.inbound_fetch", "schedule": timedelta(minutes=1)},
+    # replies by email whose readers' emails no task wrote (the broker was down as their batch ended)
+    "channel-posts-notify-sweep": {
+        "task": "networks.channel.tasks.posts_notify_sweep",
+        "schedule": timedelta(minutes=5),
+    },
     "search-reindex-all": {"task": "networks.search.tasks.reindex_all", "schedule": crontab(hour=3, minute=45)},
     # each person's daily/weekly digest at their hour (Europe/Berlin), in batches to the workers
     "digests-dispatch": {"task": "networks.digest.tasks.digests_dispatch", "schedule": crontab(minute="*/15")},
     # the document library: text of files whose extraction was missed; deleted documents' files after 30 days
     "library-extract-missing": {"task": "networks.library.tasks.extract_missing", "schedule": timedelta(hours=1)},
     "library-purge-deleted": {"task": "networks.library.tasks.purge_deleted", "schedule": crontab(hour=3, minute=40)},
+    # files left in storage by a rolled-back transaction (no version references them), older than a day
+    "library-sweep-orphans": {"task": "networks.library.tasks.sweep_orphans", "schedule": crontab(hour=3, minute=50)},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------

@@ -152,6 +152,9 @@ class Post(models.Model):
     attachments = models.ManyToManyField(
         "library.Document", verbose_name=_("attachments"), blank=True, related_name="channel_posts"
     )
+    # The readers' emails are still to be written by a task (replies by email: networks.channel.tasks.posts_notify
+    # clears it; posts_notify_sweep re-sends what no task delivered, e.g. when the broker was down).
+    notify_pending = models.BooleanField(_("emails pending"), default=False, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -170,6 +173,7 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["created_at"], name="channel_post_created_idx"),
             models.Index(fields=["author", "-created_at"], name="channel_post_author_idx"),
+            models.Index(fields=["created_at"], condition=Q(notify_pending=True), name="channel_post_pending_idx"),
         ]
 
     def __str__(self) -> str:

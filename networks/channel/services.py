@@ -127,7 +127,8 @@ def post_reply(
 ) -> Post:
     """A reply at the end of ``thread`` (numbered under the thread's row lock: two at once get 5 and 6).
     ``notify_now=False``: the caller hands the readers' emails to ``networks.channel.tasks.posts_notify`` (inbound
-    replies, in batches)."""
+    replies, in batches); the post is marked ``notify_pending`` until the task has written them (a sweep re-sends
+    what no task delivered)."""
     network = thread.network
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
     thread.network = network
@@ -137,7 +138,9 @@ def post_reply(
     body = _clean_body(body)
     now = timezone.now()
     number = thread.post_count + 1
-    post = Post.objects.create(thread=thread, number=number, author=author, body=body, via=via, created_at=now)
+    post = Post.objects.create(
+        thread=thread, number=number, author=author, body=body, via=via, created_at=now, notify_pending=not notify_now
+    )
     if attachments:
         post.attachments.set(attachments)
     thread.post_count, thread.last_post_at, thread.last_post_by = number, now, author
