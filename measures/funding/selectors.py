@@ -38,11 +38,12 @@ def programme_list(*, today: date, active_only: bool = True):
 
 
 def person_measures(user):
-    """Open-funding measures the person answers for or edits (their organisations' roadmaps; staff: none of all)."""
+    """Open-funding measures the person is responsible for or edits (their organisations' roadmaps)."""
     if not user.is_authenticated:
         return Measure.objects.none()
-    mine = Q(responsible_person__user=user) | Q(roadmap__organisation__roles__person__user=user)
-    return candidates().filter(mine).distinct().order_by("roadmap__title", "code")
+    edited = Organisation.objects.filter(roles__person__user=user).values("pk")
+    mine = Q(responsible_person__user=user) | Q(roadmap__organisation__in=edited)
+    return candidates().filter(mine).order_by("roadmap__title", "code")
 
 
 def dashboard_fits(user, *, today: date) -> list[Measure]:

@@ -157,7 +157,8 @@ def programme_history(request: HttpRequest, slug: str) -> HttpResponse:
     )
     rows = []
     for newer, older in zip(versions, [*versions[1:], None], strict=False):
-        changed = [] if older is None else [c.field for c in newer.diff_against(older).changes]
+        fields = [] if older is None else [c.field for c in newer.diff_against(older).changes]
+        changed = [str(FundingProgramme._meta.get_field(name).verbose_name) for name in fields]
         rows.append({"version": newer, "changed": changed})
     context = {"programme": programme, "rows": rows, "calls": calls}
     return render(request, "funding/programme_history.html", context)

@@ -11,6 +11,7 @@ from measures.funding import importing
 from measures.funding.models import FundingProgramme
 from networks import tabular
 from tests.funding.factories import ProgrammeFactory
+from tests.helpers import de
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_row_errors_and_nothing_written(client, personas):
     rows = response.context["preview"].rows
     assert rows[0].errors == []
     assert len(rows[1].errors) >= 4  # name, sector, Land, population, rate and the call without deadline
-    assert rows[2].errors and "row 2" in rows[2].errors[0]
+    assert rows[2].errors == [de("The programme “%(name)s” is already in row %(row)s.", name="Gut", row=2)]
     assert response.context["confirm_form"] is None and not FundingProgramme.objects.exists()
 
 

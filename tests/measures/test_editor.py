@@ -870,8 +870,9 @@ def test_dashboard_queries_are_flat(client, personas, roadmap, editor):
     small = _queries(client, url)
     _grow_roadmap(roadmap, 10, editor)
     # +1: the monitoring panel counts due indicators; +4: the participation panel (questions unanswered for 14
-    # days: their count and the first 20; reported comments; confirmed feedback waiting)
-    assert _queries(client, url) == small == 15
+    # days: their count and the first 20; reported comments; confirmed feedback waiting); +2: the funding radar's
+    # panel (the roadmap's measures with open funding, the active programmes; no programme, so no calls query)
+    assert _queries(client, url) == small == 17
 
 
 def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, editor):
