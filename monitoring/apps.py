@@ -17,6 +17,10 @@ class MonitoringConfig(AppConfig):
         panels.register_all()  # charts and reports on the roadmap pages, links on the network and personal pages
         register_personal_data("monitoring", personal_data.export)
         register_resources(exports.roadmap_resources)  # indicator values and balance in a roadmap's datapackage.json
+        from measures.catalogue import effects as library_effects
+        from monitoring import catalogue_effects
+
+        library_effects.register(catalogue_effects.latest_values)  # the measure library's adoption table
         _watch_for_page_cache()
 
 

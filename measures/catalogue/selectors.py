@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from measures.catalogue import effects
 from measures.catalogue.models import Adoption, LibraryEntry
 from measures.models import Measure, MeasureUpdate, Roadmap
 from networks.models import Membership, NetworkRole, Organisation, Person
@@ -58,9 +59,10 @@ def reached_status_q(statuses) -> Q:
 
 
 def adoption_rows(entry: LibraryEntry, user) -> list[Adoption]:
-    """The entry's adoptions for its page (three queries): each with ``is_public`` (a public measure of a
-    public roadmap: shown by name with its costs and effects where not marked internal), ``latest_update`` (its
-    latest public progress report) and ``own`` (the viewer edits that organisation: shown by name to them)."""
+    """The entry's adoptions for its page (three queries, and what ``effects`` sources ask: monitoring two): each
+    with ``is_public`` (a public measure of a public roadmap: shown by name with its costs and effects where not
+    marked internal), ``latest_update`` (its latest public progress report), ``indicators`` (the latest values of
+    the public indicators linked to it) and ``own`` (the viewer edits that organisation: shown by name to them)."""
     public_updates = MeasureUpdate.objects.filter(public=True).order_by("-date", "-pk")
     rows = list(
         entry.adoptions.select_related("measure__roadmap", "organisation")
@@ -68,6 +70,8 @@ def adoption_rows(entry: LibraryEntry, user) -> list[Adoption]:
         .order_by("created_at", "pk")
     )
     own = set(editable_organisation_ids(user)) if rows else set()
+    public_ids = [r.measure_id for r in rows if r.measure.published and r.measure.roadmap.published]
+    indicators = effects.of_measures(public_ids)  # e.g. monitoring: the linked indicators' latest values
     for row in rows:
         measure = row.measure
         row.is_public = measure.published and measure.roadmap.published
@@ -76,6 +80,7 @@ def adoption_rows(entry: LibraryEntry, user) -> list[Adoption]:
         internal = set(measure.internal_fields or [])
         row.cost_shown = measure.cost_estimate if "cost_estimate" not in internal else None
         row.effect_shown = measure.effect_expected if "effect" not in internal else None
+        row.indicators = indicators.get(measure.pk, []) if row.is_public else []
     return rows
 
 

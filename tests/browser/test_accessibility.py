@@ -35,6 +35,9 @@ PUBLIC = [
     "/foerderprogramme/?sector=mobility&state=NW",
     "/foerderprogramme/kommunalrichtlinie-kommunale-netzwerke-klimaschutznetzwerke/",  # example data
     "/mitmachen/?kosten=free&handlungsfeld=mobility",
+    "/massnahmenbibliothek/",  # the measure library (issue 17 §1)
+    "/massnahmenbibliothek/?handlungsfeld=mobility&groesse=grossstadt&sortierung=uebernahmen",
+    "/massnahmenbibliothek/balkon-pv-fuer-mieterinnen/",  # an entry with an adoption
     ROADMAP + "mitmachen/",
     "/konto/bestaetigung-erneut-senden/",
     "/konto/login/",
@@ -70,6 +73,7 @@ BY_ROLE = {
         "/organisationen/stadt-troisdorf/vergleich/freigabe/",  # Troisdorf's editor: what it publishes
         "/organisationen/stadt-troisdorf/vergleich/stammdaten/",
         "/netzwerke/nkk-koeln-bonn/foerderradar/",  # calls that fit the member organisations
+        "/massnahmenbibliothek/lastenrad-verleih-in-den-kreisstaedten/uebernehmen/",  # Troisdorf's editor copies
     ],
     "ktt.koordination@example.org": [
         "/netzwerke/klima-taten-team-westpfalz/monitoring/gesundheit/",
@@ -80,6 +84,7 @@ BY_ROLE = {
         "/netzwerke/klima-taten-team-westpfalz/aufgaben/",
         "/foerderprogramme/neu/",  # coordinators keep the funding programmes
         "/foerderprogramme/import/",
+        "/massnahmenbibliothek/neu/",  # coordinators curate library entries
     ],
 }
 

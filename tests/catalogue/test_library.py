@@ -19,6 +19,7 @@ from tests.catalogue.factories import AdoptionFactory, LibraryEntryFactory
 from tests.conftest import PERSONAS
 from tests.helpers import messages_of
 from tests.measures.factories import MeasureFactory, MeasureUpdateFactory, MilestoneFactory, RoadmapFactory
+from tests.monitoring.factories import IndicatorFactory, IndicatorValueFactory
 from tests.networks import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -379,10 +380,14 @@ def test_entry_page_queries_do_not_grow(client, django_assert_num_queries, adopt
         measure = MeasureFactory(roadmap=RoadmapFactory())
         MeasureUpdateFactory(measure=measure)
         AdoptionFactory(entry=entry, measure=measure)
+        indicator = IndicatorFactory(roadmap=measure.roadmap)
+        indicator.measures.add(measure)
+        IndicatorValueFactory(indicator=indicator)
     client.force_login(person.user)
-    # entry; adoptions; their public progress reports; the viewer's organisations; whom to ask: the editors of
-    # the organisation of origin (one query with subqueries), else the coordinators; roadmaps to copy into (exists)
-    with django_assert_num_queries(7):
+    # entry; adoptions; their public progress reports; the viewer's organisations; monitoring: the linked public
+    # indicators and their values; whom to ask: the editors of the organisation of origin (one query with
+    # subqueries), else the coordinators; roadmaps to copy into (exists)
+    with django_assert_num_queries(9):
         assert client.get(_url("entry", entry.slug)).status_code == 200
 
 
@@ -401,6 +406,21 @@ def test_entry_page_shows_public_adopters_by_name_and_others_anonymously(client,
     assert "Geheime Roadmap" not in body and "999" not in body and "777" not in body
     assert "another municipality" in body
     assert "3 organisations" in body
+
+
+def test_entry_page_shows_the_indicators_of_public_copies(client):
+    entry = LibraryEntryFactory()
+    public = MeasureFactory(roadmap=RoadmapFactory())
+    hidden = MeasureFactory(roadmap=RoadmapFactory(), published=False)
+    for measure, name in ((public, "Lastenrad-Ausleihen"), (hidden, "Geheimer Zähler")):
+        AdoptionFactory(entry=entry, measure=measure)
+        indicator = IndicatorFactory(roadmap=measure.roadmap, name=name, unit="Ausleihen")
+        indicator.measures.add(measure)
+        IndicatorValueFactory(indicator=indicator, year=2024, value=100)
+        IndicatorValueFactory(indicator=indicator, year=2025, value=1234)
+    body = client.get(_url("entry", entry.slug)).content.decode()
+    assert "Lastenrad-Ausleihen: 1,234 Ausleihen (2025)" in body
+    assert "Geheimer Zähler" not in body
 
 
 # --- Whom to ask ----------------------------------------------------------------------------------------------
