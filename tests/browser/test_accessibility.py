@@ -70,6 +70,8 @@ BY_ROLE = {
         "/profil/e-mails/",
         ROADMAP + "massnahmen/ph-01-balkon-pv-fuer-mieterinnen/kontakt/",  # the measure's contact form
         "/folgen/",  # what I follow
+        "/wer-weiss-was/",  # who knows what, across networks (issue 17 §4)
+        "/wer-weiss-was/anfragen/",  # my questions to experts (Lena Hoffmann's: none yet)
         "/organisationen/stadt-troisdorf/vergleich/freigabe/",  # Troisdorf's editor: what it publishes
         "/organisationen/stadt-troisdorf/vergleich/stammdaten/",
         "/netzwerke/nkk-koeln-bonn/foerderradar/",  # calls that fit the member organisations

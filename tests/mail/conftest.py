@@ -23,6 +23,7 @@ from tests.channel.mail_world import send_channel_mails
 from tests.digest.mail_world import send_digests
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.mail_world import send_guest_mails, send_question_mails, send_task_mails
+from tests.experts.mail_world import send_expert_mails
 from tests.funding.mail_world import send_funding_mails
 from tests.inbound.mail_world import send_inbound_mails
 from tests.mail.participation_mails import send_contact_mails, send_participation_mails
@@ -121,6 +122,7 @@ def send_everything(s: Senders, network) -> None:
     send_announcements(list(s.people.values()), network)
     send_channel_mails(list(s.people.values()))
     send_inbound_mails(list(s.people.values()))
+    send_expert_mails(list(s.people.values()))  # questions to experts through "Wer weiß was" (issue 17 §4)
     send_question_mails(list(s.people.values()))
     send_membership_requests(list(s.people.values()))
     send_participation_mails(list(s.people.values()), s.o["roadmap"])  # follows and feedback (issue 16 §2)
