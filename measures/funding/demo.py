@@ -47,7 +47,7 @@ PROGRAMMES = [
         "Kommunalrichtlinie 4.1.8",
         "Externes Netzwerkmanagement für Netzwerke von Kommunen (Gewinnungs- und Netzwerkphase), z. B. die "
         "Klima.Taten.Teams und Energieeffizienz-Netzwerke.",
-        [],
+        [S.ADMINISTRATION],
         [MK.NETWORK],
         [*PUBLIC, K.ENERGY_AGENCY, K.ASSOCIATION],
         [],
@@ -227,7 +227,9 @@ PROGRAMMES = [
 PAUSED = {"Energetische Stadtsanierung – Zuschuss (KfW 432)"}  # no new applications at the time of writing
 
 # demo measures (roadmap slug, code) whose kind the radar knows: a concept, an investment, ...
-KINDS = {}
+KINDS = {
+    ("klima-roadmap-kreis-dueren", "BIB"): [MK.INVESTMENT],  # LED street lighting
+}
 
 
 def load(*, stdout=None) -> None:

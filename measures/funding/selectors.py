@@ -67,6 +67,15 @@ class RadarCall:
     closing_soon: bool
     organisations: list = field(default_factory=list)  # [(organisation, [measures that fit])]
 
+    @property
+    def with_measures(self) -> list:
+        return [(organisation, measures) for organisation, measures in self.organisations if measures]
+
+    @property
+    def others(self) -> list:
+        """The organisations that may apply but have no open-funding measure it fits."""
+        return [organisation for organisation, measures in self.organisations if not measures]
+
 
 def network_radar(network: Network, *, today: date) -> list[RadarCall]:
     """Calls open now (opened, deadline not passed) of active programmes that fit at least one member organisation
