@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from measures.funding.models import FundingCall, FundingProgramme, MeasureKind
@@ -14,7 +15,7 @@ from networks.numbers import number_formfield
 
 def _checkboxes(label, choices, help_text="") -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
+        label=capfirst(label), choices=choices, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
     )
 
 
@@ -80,7 +81,7 @@ class ProgrammeFilter(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sector = forms.ChoiceField(label=_("sector"), choices=[("", _("all"))] + Sector.choices, required=False)
     applicant = forms.ChoiceField(
-        label=_("who may apply"), choices=[("", _("all"))] + Organisation.Kind.choices, required=False
+        label=_("Who may apply"), choices=[("", _("all"))] + Organisation.Kind.choices, required=False
     )
     state = forms.ChoiceField(label=_("federal state"), choices=[("", _("all"))] + State.choices, required=False)
 
