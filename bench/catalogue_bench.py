@@ -147,6 +147,9 @@ def library(roadmaps: list[Roadmap], rng: random.Random) -> list[LibraryEntry]:
         ],
         batch_size=5000,
     )
+    from measures.catalogue.selectors import adopters_recount
+
+    adopters_recount([entry.pk for entry in entries])  # as the signals store it after each adoption
     return entries
 
 

@@ -92,10 +92,11 @@ class LibraryEntry(models.Model):
     cost_band = models.CharField(max_length=8, blank=True, editable=False, choices=bands.CostBand)
     effect_band = models.CharField(max_length=8, blank=True, editable=False, choices=bands.EffectBand)
     effect_per_keur = models.FloatField(null=True, blank=True, editable=False)  # t CO2e/a per 1,000 EUR
+    adopter_count = models.PositiveIntegerField(default=0, editable=False)  # organisations that copied it
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "description_html"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "description_html", "adopter_count"])
     objects = LibraryEntryQuerySet.as_manager()
 
     class Meta:

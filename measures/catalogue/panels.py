@@ -4,8 +4,7 @@ was copied from, and the entry it was offered as, with its number of adopters). 
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from measures.catalogue.models import Adoption, LibraryEntry
 from networks import panels
@@ -13,19 +12,10 @@ from networks import panels
 
 def _entries_of(measure) -> dict:
     """The entry the measure was offered as (``offered``) and the one it was copied from (``origin``), one query."""
-    adopters = (
-        Adoption.objects.filter(entry=OuterRef("pk"))
-        .order_by()
-        .values("entry")
-        .annotate(n=Count("organisation", distinct=True))
-        .values("n")
-    )
     entries = list(
         LibraryEntry.objects.filter(
             Q(source_measure_id=measure.pk) | Q(pk__in=Adoption.objects.filter(measure_id=measure.pk).values("entry"))
-        )
-        .select_related("source_organisation")
-        .annotate(adopter_count=Coalesce(Subquery(adopters, output_field=IntegerField()), 0))
+        ).select_related("source_organisation")
     )
     offered = next((e for e in entries if e.source_measure_id == measure.pk), None)
     origin = next((e for e in entries if e.source_measure_id != measure.pk), None)

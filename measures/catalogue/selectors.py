@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from measures.catalogue import effects
 from measures.catalogue.models import Adoption, LibraryEntry
@@ -45,11 +46,21 @@ def entries_adopted_by(organisations: Iterable[Organisation | int] | QuerySet) -
 
 
 def library_entries(user=None) -> QuerySet:
-    """The entries of the library page: published ones with their number of adopters (``adopter_count``)."""
-    return (
-        LibraryEntry.objects.published()
-        .select_related("source_organisation")
-        .annotate(adopter_count=Count("adoptions__organisation", distinct=True))
+    """The entries of the library page: published ones (their number of adopters is stored: ``adopter_count``)."""
+    return LibraryEntry.objects.published().select_related("source_organisation")
+
+
+def adopters_recount(entry_ids) -> None:
+    """Store how many organisations copied each entry (after an adoption was made or deleted)."""
+    count = (
+        Adoption.objects.filter(entry=OuterRef("pk"))
+        .order_by()
+        .values("entry")
+        .annotate(n=Count("organisation", distinct=True))
+        .values("n")
+    )
+    LibraryEntry.objects.filter(pk__in=list(entry_ids)).update(
+        adopter_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
     )
 
 

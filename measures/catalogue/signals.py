@@ -53,5 +53,13 @@ def connect() -> None:
         slugs = Roadmap.objects.filter(measures__library_adoption__entry=entry).values_list("slug", flat=True)
         return (CATALOGUE_SCOPE, *(f"roadmap:{slug}" for slug in set(slugs)))
 
+    def adopters_changed(sender, instance, raw=False, **kwargs):
+        if not raw:
+            from measures.catalogue.selectors import adopters_recount
+
+            adopters_recount([instance.entry_id])
+
+    post_save.connect(adopters_changed, sender=Adoption, weak=False, dispatch_uid=f"{UID}-adopters")
+    post_delete.connect(adopters_changed, sender=Adoption, weak=False, dispatch_uid=f"{UID}-adopters-del")
     cache.watch(Adoption, of_adoption)
     cache.watch(LibraryEntry, of_entry)
