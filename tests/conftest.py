@@ -56,14 +56,25 @@ def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 
     class ByPath(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             return xdist_group(nodeid) or nodeid
 
-        def schedule(self) -> None:
-            if self.collection is None:  # the first call: every worker's (identical) collection, long units first
-                for node, collection in self.registered_collections.items():
-                    self.registered_collections[node] = long_units_first(collection)
-            super().schedule()
+        def _assign_work_unit(self, node) -> None:
+            """Before the first unit goes out, the queue of units (built in the order of collection) is put in the
+            order of long_units_first. The workers' collections stay as they are: a worker runs the tests at the
+            positions it is sent in its own collection (reordering those lists, as before, sent each worker the
+            positions of other tests: groups were split over both workers, module fixtures built again and again)."""
+            if not self.ordered:
+                self.ordered = True
+                units = dict(self.workqueue)
+                self.workqueue.clear()
+                for nodeid in long_units_first(self.collection):
+                    scope = self._split_scope(nodeid)
+                    if scope in units:
+                        self.workqueue[scope] = units.pop(scope)
+            super()._assign_work_unit(node)
 
     config.option.loadscopereorder = False
     return ByPath(config, log)
@@ -74,11 +85,14 @@ LONG_TESTS = {"tests/mail/test_migration.py"}
 
 
 def long_units_first(nodeids: list[str]) -> list[str]:
-    """The order in which the units of work are handed out: the browser journeys' modules (both workers share them:
-    together they take longer than half the suite), the other one-worker modules (a demo or a report world loaded
-    once), the LONG_TESTS, then every other test in the order of collection, the services group among them where
-    it was collected (with the services first, two of their Celery tests did not pass in CI: not understood yet).
-    A group or a long test left for the end would otherwise run alone while the other worker idles."""
+    """The order in which the units of work are handed out: the browser journeys' modules (both workers share them),
+    the other one-worker modules (a demo or a report world loaded once), the LONG_TESTS, then every other test in the
+    order of collection, the services group among them where it was collected. A group or a long test left for the
+    end would otherwise run alone while the other worker idles.
+
+    (Two of the services' Celery tests failed in CI when the services were handed out early: the scheduler then split
+    groups over both workers, see ByPath, and two Celery workers, one per pytest worker, took each other's tasks
+    from the one queue on REDIS_URL.)"""
 
     def rank(item: tuple[int, str]) -> tuple:
         index, nodeid = item

@@ -1,6 +1,8 @@
 """The order in which pytest-xdist hands out the suite's units (tests/conftest.py): long units first."""
 
-from tests.conftest import long_units_first, xdist_group
+from types import SimpleNamespace
+
+from tests.conftest import long_units_first, pytest_xdist_make_scheduler, xdist_group
 
 
 def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
@@ -29,3 +31,68 @@ def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
     assert sorted(long_units_first(nodeids)) == sorted(nodeids)  # nothing lost, nothing twice
     assert xdist_group("tests/browser/test_x.py::test_journey") != xdist_group("tests/browser/test_y.py::test_journey")
     assert xdist_group("tests/integration/test_a.py::t") == xdist_group("tests/integration/test_b.py::t")
+
+
+class FakeConfig:
+    """What the scheduler reads of pytest's config: two workers, --dist loadgroup."""
+
+    option = SimpleNamespace(loadscopereorder=True)
+
+    def getoption(self, name):
+        return {"dist": "loadgroup"}[name]
+
+    def getvalue(self, name):
+        return {"tx": ["2*popen"]}[name]
+
+
+class FakeWorker:
+    """A worker as the scheduler sees it: it is sent positions in its own collection to run."""
+
+    def __init__(self, name: str):
+        self.gateway = SimpleNamespace(id=name)
+        self.shutting_down = False
+        self.pending: list[int] = []
+        self.ran: list[int] = []
+
+    def send_runtest_some(self, indices):
+        self.pending.extend(indices)
+
+    def shutdown(self):
+        self.shutting_down = True
+
+
+def test_each_worker_is_sent_the_positions_of_whole_units_in_its_own_collection():
+    """A worker runs the tests at the positions it is sent, in its own collection (the order of collection): the
+    scheduler hands out whole groups, the one-worker modules first, by their positions there."""
+    collection = [
+        "tests/accounts/test_a.py::test_one",
+        "tests/accounts/test_a.py::test_two",
+        "tests/integration/test_s.py::test_service_one",
+        "tests/monitoring/test_reports.py::test_one",
+        "tests/monitoring/test_reports.py::test_two",
+        "tests/monitoring/test_reports.py::test_three",
+        "tests/zeta/test_z.py::test_one",
+        "tests/zeta/test_z.py::test_two",
+        "tests/integration/test_t.py::test_service_two",
+    ]
+    scheduler = pytest_xdist_make_scheduler(FakeConfig(), None)
+    workers = [FakeWorker("gw0"), FakeWorker("gw1")]
+    for worker in workers:
+        scheduler.add_node(worker)
+        scheduler.add_node_collection(worker, list(collection))
+    scheduler.schedule()
+    first = [collection[i] for i in workers[0].pending[:3]]
+    while any(worker.pending for worker in workers):
+        for worker in workers:
+            if worker.pending:
+                index = worker.pending.pop(0)
+                worker.ran.append(index)
+                scheduler.mark_test_complete(worker, index)
+
+    assert first == [f"tests/monitoring/test_reports.py::test_{n}" for n in ("one", "two", "three")]
+    owner = {collection[i]: worker.gateway.id for worker in workers for i in worker.ran}
+    assert sorted(owner) == sorted(collection) and sum(len(w.ran) for w in workers) == len(collection)
+    assert len({owner[n] for n in collection if n.startswith("tests/monitoring/test_reports.py")}) == 1
+    assert len({owner[n] for n in collection if n.startswith("tests/integration/")}) == 1
+    for worker in workers:
+        assert scheduler.registered_collections[worker] == collection, "each worker's collection keeps its order"
