@@ -121,6 +121,7 @@ class ExpertiseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("name")
+        self.fields["visible_everywhere"].help_text = ""  # said once above the rows (profile.html)
 
     def has_changed(self) -> bool:
         """An extra row without a topic is an unused blank row, whatever its level says."""

@@ -9,17 +9,22 @@ from networks.numbers import GermanDecimalField
 class KeyFigureForm(forms.ModelForm):
     class Meta:
         model = KeyFigure
-        fields = ["name", "unit", "period", "description", "order"]
+        fields = ["name", "unit", "period", "description"]
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         self.instance.campaign = campaign
-        self.fields["order"].widget = forms.TextInput(attrs={"inputmode": "numeric"})
-        self.fields["order"].required = False
 
-    def clean_order(self):
-        return self.cleaned_data.get("order") or 0
+    def clean_period(self):
+        period = self.cleaned_data["period"]
+        changed = self.instance.pk and period != KeyFigure.objects.get(pk=self.instance.pk).period
+        if changed and self.instance.values.exists():
+            raise forms.ValidationError(
+                _("Figures have been entered per %(period)s already; the period can no longer change.")
+                % {"period": self.instance.get_period_display()}
+            )
+        return period
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -13,7 +13,8 @@ from networks.campaigns.models import FigureValue, KeyFigure, period_label
 from networks.models import Campaign
 
 MAX_PERIODS = 60
-CHART_WIDTH, CHART_BAR, CHART_GAP, CHART_HEIGHT = 640, 0, 4, 160
+CHART_WIDTH, CHART_GAP, CHART_HEIGHT = 640, 4, 160
+LABEL_WIDTH = 48  # what a period's label ("Q4/2026", "10/2026") takes below its bar
 
 
 def period_start(kind: str, day: date) -> date:
@@ -88,6 +89,7 @@ def figure_tables(campaign: Campaign, *, today: date | None = None) -> list[Figu
         top_period = max(column_totals.values(), default=Decimal(0))
         top_row = max((r["total"] for r in rows), default=Decimal(0))
         width = max(8, min(48, CHART_WIDTH // max(len(starts), 1) - CHART_GAP))
+        every = -(-LABEL_WIDTH // (width + CHART_GAP))  # label every n-th bar so that labels never overlap
         period_rows = []
         for index, start in enumerate(starts):
             height = _scale(column_totals[start], top_period, CHART_HEIGHT)
@@ -100,6 +102,7 @@ def figure_tables(campaign: Campaign, *, today: date | None = None) -> list[Figu
                     "x": index * (width + CHART_GAP),
                     "y": CHART_HEIGHT - height,
                     "width": width,
+                    "labelled": index % every == 0,
                 }
             )
         bars = [
@@ -114,4 +117,4 @@ def chart_width(table: FigureTable) -> int:
     if not table.periods:
         return CHART_WIDTH
     last = table.periods[-1]
-    return last["x"] + last["width"]
+    return last["x"] + max(last["width"], LABEL_WIDTH)  # room for the last label

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from networks.experts.models import Question, QuestionMessage
 
 
 class QuestionForm(forms.Form):
-    subject = Question._meta.get_field("subject").formfield(label=_("Subject"))
+    subject = Question._meta.get_field("subject").formfield(label=pgettext_lazy("email", "Subject"))
     body = QuestionMessage._meta.get_field("body").formfield(
         label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -81,7 +81,7 @@ def test_only_coordinators_define_figures_and_links(client, personas, campaign, 
 
 def test_coordinator_defines_a_figure(client, personas, campaign):
     personas.login(client, "coordinator")
-    data = {"name": "Beratungen", "unit": "Beratungen", "period": "month", "description": "", "order": ""}
+    data = {"name": "Beratungen", "unit": "Beratungen", "period": "month", "description": ""}
     assert client.post(_url("figure-create", campaign), data).status_code == 302
     assert KeyFigure.objects.get(campaign=campaign).period == "month"
     again = client.post(_url("figure-create", campaign), {**data, "name": "beratungen"})
@@ -196,3 +196,13 @@ def test_delete_figure(client, personas, campaign, kwp):
     personas.login(client, "coordinator")
     assert client.post(_url("figure-delete", campaign, kwp.pk)).status_code == 302
     assert not KeyFigure.objects.exists()
+
+
+def test_period_cannot_change_once_values_exist(client, personas, campaign, kwp):
+    value(kwp, campaign.organisations.first(), date(2026, 1, 1), "1")
+    personas.login(client, "coordinator")
+    data = {"name": kwp.name, "unit": "kWp", "period": "month", "description": ""}
+    response = client.post(_url("figure-edit", campaign, kwp.pk), data)
+    assert response.status_code == 400 and response.context["form"].errors["period"]
+    kwp.refresh_from_db()
+    assert kwp.period == "quarter"
