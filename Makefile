@@ -25,12 +25,22 @@ run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The four checks run side by side (each is one process; pytest needs the compiled messages), each printing its
+# output and its seconds; pytest follows when all passed.
+TEST_CHECKS = compilemessages ruff makemigrations bandit
 test: $(VENV)/.installed
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
-	$(VENV)/bin/ruff check .
-	$(PY) manage.py makemigrations --check --dry-run -v 1
-	$(VENV)/bin/bandit -q -r config networks events measures monitoring -x '*/migrations/*' --severity-level medium
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
+	step() { n=$$1; shift; s=$$(date +%s%N); "$$@" >"$$d/$$n.out" 2>&1; echo "$$? $$(( ($$(date +%s%N) - s) / 100000000 ))" >"$$d/$$n.rc"; }; \
+	step compilemessages $(PY) manage.py compilemessages --ignore=.venv -v 0 & \
+	step ruff $(VENV)/bin/ruff check . & \
+	step makemigrations $(PY) manage.py makemigrations --check --dry-run -v 1 & \
+	step bandit $(VENV)/bin/bandit -q -r config networks events measures monitoring -x '*/migrations/*' --severity-level medium & \
+	wait; failed=""; \
+	for n in $(TEST_CHECKS); do read rc ds <"$$d/$$n.rc"; cat "$$d/$$n.out"; \
+		echo "--- $$n: $$((ds / 10)).$$((ds % 10)) s, exit status $$rc"; [ "$$rc" = 0 ] || failed="$$failed $$n"; done; \
+	[ -z "$$failed" ] || { echo "!!! failed:$$failed"; exit 1; }
+	@s=$$(date +%s); rc=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
+	echo "--- pytest: $$(( $$(date +%s) - s )) s, exit status $$rc"; exit $$rc
 
 # lighthouse: Lighthouse (pinned in tools/lighthouse) on every public page shape of a throwaway demo served by
 # gunicorn with DEBUG off; prints the SEO and accessibility scores and fails below 1.00 (scripts/lighthouse.py).
