@@ -2,6 +2,7 @@
 
 import copy
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -59,7 +60,8 @@ def pytest_xdist_make_scheduler(config, log):
         ordered = False
 
         def _split_scope(self, nodeid: str) -> str:
-            return xdist_group(nodeid) or nodeid
+            # A module is a unit: its module-scoped world (personas, reports) is built on one worker, once.
+            return xdist_group(nodeid) or nodeid.split("::", 1)[0]
 
         def _assign_work_unit(self, node) -> None:
             """Before the first unit goes out, the queue of units (built in the order of collection) is put in the
@@ -86,22 +88,30 @@ LONG_TESTS = {"tests/mail/test_migration.py"}
 
 def long_units_first(nodeids: list[str]) -> list[str]:
     """The order in which the units of work are handed out: the browser journeys' modules (both workers share them),
-    the other one-worker modules (a demo or a report world loaded once), the LONG_TESTS, then every other test in the
-    order of collection, the services group among them where it was collected. A group or a long test left for the
-    end would otherwise run alone while the other worker idles.
+    the other one-worker modules (a demo or a report world loaded once), the LONG_TESTS, then every other module
+    (and the services group), those with more tests first. A group or a long module left for the end would otherwise
+    run alone while the other worker idles; the last units are the small modules.
 
     (Two of the services' Celery tests failed in CI when the services were handed out early: the scheduler then split
     groups over both workers, see ByPath, and two Celery workers, one per pytest worker, took each other's tasks
     from the one queue on REDIS_URL.)"""
 
+    def unit(nodeid: str) -> str:
+        return xdist_group(nodeid) or nodeid.split("::", 1)[0]
+
+    sizes = Counter(unit(nodeid) for nodeid in nodeids)
+    first = {}
+    for index, nodeid in enumerate(nodeids):
+        first.setdefault(unit(nodeid), index)
+
     def rank(item: tuple[int, str]) -> tuple:
         index, nodeid = item
-        group = xdist_group(nodeid)
+        group, name = xdist_group(nodeid), unit(nodeid)
         if group and group not in XDIST_GROUPS.values():
             return (0, 0 if group.startswith(ONE_WORKER_PREFIXES) else 1, group, index)
         if nodeid.split("::", 1)[0] in LONG_TESTS:
             return (1, index)
-        return (2, index)
+        return (2, -sizes[name], first[name], index)
 
     return [nodeid for _index, nodeid in sorted(enumerate(nodeids), key=rank)]
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from tests.conftest import long_units_first, pytest_xdist_make_scheduler, xdist_group
 
 
-def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
+def test_browser_modules_then_modules_then_long_tests_then_the_larger_modules_first():
     nodeids = [
         "tests/announcements/test_a.py::test_one",
         "tests/integration/test_s.py::test_service",
@@ -15,7 +15,9 @@ def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
         "tests/monitoring/test_reports.py::test_two",
         "tests/monitoring/test_reports.py::test_three",
         "tests/browser/test_y.py::test_journey",
-        "tests/zeta/test_z.py::test_last",
+        "tests/zeta/test_z.py::test_one",
+        "tests/zeta/test_z.py::test_two",
+        "tests/integration/test_t.py::test_service_two",
     ]
     assert long_units_first(nodeids) == [
         "tests/browser/test_x.py::test_journey",  # each browser journey's module is a group: both workers share them
@@ -24,9 +26,11 @@ def test_browser_modules_then_modules_then_long_tests_then_the_rest_in_order():
         "tests/monitoring/test_reports.py::test_two",
         "tests/monitoring/test_reports.py::test_three",
         "tests/mail/test_migration.py::test_data_migration",
-        "tests/announcements/test_a.py::test_one",
-        "tests/integration/test_s.py::test_service",  # the services where they were collected
-        "tests/zeta/test_z.py::test_last",
+        "tests/integration/test_s.py::test_service",  # the services: one unit of two tests
+        "tests/integration/test_t.py::test_service_two",
+        "tests/zeta/test_z.py::test_one",  # a module of two tests, after the services (collected later)
+        "tests/zeta/test_z.py::test_two",
+        "tests/announcements/test_a.py::test_one",  # the smallest last
     ]
     assert sorted(long_units_first(nodeids)) == sorted(nodeids)  # nothing lost, nothing twice
     assert xdist_group("tests/browser/test_x.py::test_journey") != xdist_group("tests/browser/test_y.py::test_journey")
@@ -94,5 +98,6 @@ def test_each_worker_is_sent_the_positions_of_whole_units_in_its_own_collection(
     assert sorted(owner) == sorted(collection) and sum(len(w.ran) for w in workers) == len(collection)
     assert len({owner[n] for n in collection if n.startswith("tests/monitoring/test_reports.py")}) == 1
     assert len({owner[n] for n in collection if n.startswith("tests/integration/")}) == 1
+    assert len({owner[n] for n in collection if n.startswith("tests/zeta/")}) == 1  # a module is a unit
     for worker in workers:
         assert scheduler.registered_collections[worker] == collection, "each worker's collection keeps its order"
