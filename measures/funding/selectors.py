@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import Min, Prefetch, Q
 
-from measures.funding.matching import Applicant, ProgrammeIndex, candidates, may_apply, with_fits
+from measures.funding.matching import Applicant, ProgrammeIndex, candidates, with_fits
 from measures.funding.models import FundingCall, FundingProgramme
 from measures.models import Measure, Roadmap
 from networks.models import Network, NetworkRole, Organisation, Person
@@ -94,17 +94,19 @@ def network_radar(network: Network, *, today: date) -> list[RadarCall]:
     )
     if not calls:
         return []
-    measures = defaultdict(list)
+    bit = {programme.pk: i for i, programme in enumerate(index.programmes)}
+    fitting = defaultdict(list)  # (organisation, programme) -> its measures that programme fits
     for measure in candidates().filter(roadmap__organisation__in=organisations).order_by("code"):
-        programmes = {fit.programme.pk for fit in index.fits_for(measure)}
-        measures[measure.roadmap.organisation_id].append((measure, programmes))
+        for fit in index.fits_for(measure):
+            fitting[measure.roadmap.organisation_id, fit.programme.pk].append(measure)
+    masks = [(organisation, index.applicant_mask(Applicant.of(organisation))) for organisation in organisations]
     radar = []
     for call in calls:
+        if call.programme_id not in bit:
+            continue
+        position = 1 << bit[call.programme_id]
         entry = RadarCall(call=call, closing_soon=call.deadline - today <= CLOSING_SOON)
-        for organisation in organisations:
-            if may_apply(call.programme, Applicant.of(organisation)):
-                fitting = [m for m, programmes in measures[organisation.pk] if call.programme_id in programmes]
-                entry.organisations.append((organisation, fitting))
+        entry.organisations = [(o, fitting[o.pk, call.programme_id]) for o, mask in masks if mask & position]
         if entry.organisations:
             radar.append(entry)
     return radar

@@ -320,9 +320,9 @@ def _measure_qs(roadmap):
 def network_radar(request: HttpRequest, slug: str) -> HttpResponse:
     network = network_access.access_network_internal(request.user, slug)
     today = timezone.localdate()
-    radar = selectors.network_radar(network, today=today)
+    page = page_of(request, selectors.network_radar(network, today=today))
     context = network_context(
-        request, network, radar=radar, today=today, closing_weeks=selectors.CLOSING_SOON.days // 7
+        request, network, radar=page.object_list, page=page, today=today, closing_weeks=selectors.CLOSING_SOON.days // 7
     )
     return render(request, "funding/network_radar.html", context)
 
