@@ -51,7 +51,7 @@ def test_kek_member_asks_an_nkk_expert_and_the_coordinator_reads_campaign_figure
     assert _axe_at_both_widths(browsing, SEARCH) == []
     page.goto(browsing.url(SEARCH))
     page.get_by_label("Thema").select_option(str(topic.pk))
-    submit(page, page.get_by_role("button", name="Suchen", exact=True))
+    submit(page, page.locator("form.filter-form").get_by_role("button", name="Suche", exact=True))
     table = page.locator("main table")
     rows = table.locator("tbody tr")
     names = rows.locator("td:nth-child(2) strong").all_inner_texts()
