@@ -76,6 +76,15 @@ def _invitees(event: Event):
     return NetworkRole.objects.filter(network_id=event.network_id).values("person")
 
 
+def _working_group(network, key: str):
+    """The group of an event's audience or invitation ("event:12", "event:12:registered"): the meeting's group."""
+    parts = key.split(":")
+    if len(parts) < 2 or parts[0] != "event" or not parts[1].isdigit():
+        return None
+    event = Event.objects.filter(network=network, pk=int(parts[1])).select_related("working_group").first()
+    return event.working_group if event is not None else None
+
+
 def _describe(event: Event, what: str) -> str:
     when = formats.date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT")
     words = {
@@ -142,6 +151,7 @@ def register() -> None:
             group=_("Events"),
             mail_context=_mail_context,
             demo=demo,
+            working_group=_working_group,
         )
     )
 

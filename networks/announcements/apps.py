@@ -19,6 +19,7 @@ class AnnouncementsConfig(AppConfig):
 
         mail.register(*mail_kinds.KINDS)
         panels.register("network_space", own_panels.LATEST)
+        panels.register("working_group", own_panels.GROUP_LATEST)
         panels.register_personal_data("announcements", services.personal_data)
         panels.register_account_delete("announcements", services.before_account_delete)
         digest.register()

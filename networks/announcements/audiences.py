@@ -35,6 +35,9 @@ class Provider:
     mail_context: Callable[..., dict] | None = None
     # the provider's part of the demo (networks.announcements.demo calls it): e.g. events' invitation
     demo: Callable[..., None] | None = None
+    # the working group a key of this prefix belongs to ("event:12", "event:12:registered": the meeting's group),
+    # or None: (network, key) -> WorkingGroup | None. A closed group's announcements are for its readers only.
+    working_group: Callable[[Network, str], WorkingGroup | None] | None = None
 
 
 _PROVIDERS: dict[str, Provider] = {}
@@ -127,6 +130,17 @@ def recipients(network: Network, key: str) -> list[Person]:
         for person in Person.objects.filter(pk__in=found.values("pk")).select_related("user").order_by("pk")
         if person.can_be_mailed
     ]
+
+
+def working_group_of(network: Network, key: str) -> WorkingGroup | None:
+    """The working group an audience or ``about`` key belongs to: "group:<id>", or what its provider says (an
+    event's audiences and invitation: the meeting's group); None for the whole network."""
+    if key.startswith("group:"):
+        return _group(network, key)
+    provider = _provider(key)
+    if provider is None or provider.working_group is None:
+        return None
+    return provider.working_group(network, key)
 
 
 def mail_context(announcement, language: str) -> dict:

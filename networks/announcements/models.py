@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from networks.markdown import PROFILES, MarkdownHTMLField, MarkdownValidator
-from networks.models import Network, Person
+from networks.models import Network, Person, WorkingGroup
 from networks.staff import has_staff_powers
 
 REASON = "announcement"  # the outbox reason and mail kind of an announcement
@@ -32,7 +32,9 @@ class AnnouncementQuerySet(models.QuerySet):
             return self.sent()
         if not user.is_authenticated:
             return self.none()
-        return self.sent().filter(network__in=Network.objects.of_user(user).values("pk"))
+        from networks.access import group_allows_q
+
+        return self.sent().filter(network__in=Network.objects.of_user(user).values("pk")).filter(group_allows_q(user))
 
     def for_list(self):
         return self.select_related("author").defer("body", "body_html")
@@ -52,6 +54,18 @@ class Announcement(models.Model):
         _("about"), max_length=64, blank=True, editable=False, help_text=_("What an invitation is for, e.g. event:12.")
     )
     audience = models.CharField(_("to"), max_length=64, default="members")
+    # The working group it belongs to (audience "group:<id>", or an invitation to the group's meeting): a closed
+    # group's announcements only for the group's readers (networks.access.group_allows). A deleted group's become
+    # the network's, as its threads do.
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("working group"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="announcements",
+    )
     audience_label = models.CharField(_("recipients"), max_length=300, blank=True, editable=False)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(

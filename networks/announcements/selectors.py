@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 
-from networks.access import is_coordinator
+from networks.access import group_allows, group_allows_q, is_coordinator
 from networks.announcements import services
 from networks.announcements.models import Announcement
 
 
-def archive(network):
-    """The network's sent announcements, newest first."""
-    return Announcement.objects.sent().filter(network=network).for_list().order_by("-sent_at", "-pk")
+def archive(network, user):
+    """The network's sent announcements ``user`` may read, newest first: a closed working group's only for the
+    group's readers (networks.access.group_allows)."""
+    return (
+        Announcement.objects.sent()
+        .filter(network=network)
+        .filter(group_allows_q(user))
+        .for_list()
+        .order_by("-sent_at", "-pk")
+    )
 
 
 def drafts(network):
@@ -23,11 +31,15 @@ def drafts(network):
 
 def access_announcement(user, network, pk: int) -> Announcement:
     """One announcement of a network whose space the user may read (the caller checked that): sent ones for the
-    members, drafts only for the coordination (404 for everyone else: they need not know a draft exists)."""
-    found = Announcement.objects.filter(network=network).select_related("author__user", "network")
+    members, drafts only for the coordination (404 for everyone else: they need not know a draft exists); a closed
+    working group's only for the group's readers (404 for the others, as the group's threads and meetings)."""
+    found = Announcement.objects.filter(network=network).select_related("author__user", "network", "working_group")
     if not is_coordinator(user, network):
         found = found.sent()
-    return get_object_or_404(found, pk=pk)
+    announcement = get_object_or_404(found, pk=pk)
+    if not group_allows(user, announcement.working_group):
+        raise Http404
+    return announcement
 
 
 def preview(announcement: Announcement) -> dict:

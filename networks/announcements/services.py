@@ -47,10 +47,22 @@ def announcement_save(*, announcement: Announcement, author: Person | None, docu
         announcement.author = author
     announcement.full_clean(exclude=["network", "author"])
     announcement.audience_label = audiences.label(announcement.network, announcement.audience) or ""
+    announcement.working_group = working_group_of(announcement)
     announcement.save()
     if documents is not None:
         _attachments_set(announcement, documents)
     return announcement
+
+
+def working_group_of(announcement: Announcement):
+    """The group an announcement belongs to: an invitation's (``about``: the meeting's group), else its audience's
+    ("group:<id>", an event's audiences); None for the whole network."""
+    network = announcement.network
+    if announcement.about:
+        group = audiences.working_group_of(network, announcement.about)
+        if group is not None:
+            return group
+    return audiences.working_group_of(network, announcement.audience)
 
 
 def _attachments_set(announcement: Announcement, documents) -> None:
@@ -243,8 +255,10 @@ def announcement_send(*, announcement: Announcement, by: Person | None = None, e
         locked.sent_at = timezone.now()
         locked.recipient_count, locked.emailed_count = count, emailed
         locked.audience_label = audiences.label(locked.network, locked.audience) or locked.audience_label
+        locked.working_group = working_group_of(locked)
         locked.save(
             update_fields=[
+                "working_group",
                 "state",
                 "sent_at",
                 "recipient_count",
@@ -258,6 +272,7 @@ def announcement_send(*, announcement: Announcement, by: Person | None = None, e
 
         queue_on_commit(announcement_deliver, locked.pk)
     announcement.state, announcement.sent_at = locked.state, locked.sent_at
+    announcement.working_group = locked.working_group
     announcement.recipient_count, announcement.emailed_count = count, emailed
     return count
 

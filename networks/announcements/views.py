@@ -46,7 +46,7 @@ def announcement_list(request: HttpRequest, slug: str) -> HttpResponse:
         number = int(page) if page.isdigit() and len(page) < 6 else 1
         context["result"] = search_index(request.user, text, kind="announcement", network=str(network.pk), page=number)
     else:
-        context["page"] = page_of(request, selectors.archive(network))
+        context["page"] = page_of(request, selectors.archive(network, request.user))
     return render(request, "announcements/announcement_list.html", context)
 
 
