@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from networks.announcements import services
 from tests.announcements.factories import AnnouncementFactory
+from tests.networks.factories import NetworkRoleFactory, WorkingGroupFactory
 from tests.security.conftest import World, poison
 
 
@@ -18,6 +19,13 @@ def build(w: World) -> None:
     other = AnnouncementFactory(network=w.other, author=w.people["other_network"])
     services.announcement_send(announcement=other)
     w.o["announcement_b"] = other
+    # A closed working group's announcement: the world's member is not in the group (only the coordination reads it).
+    group = WorkingGroupFactory(network=w.network, name="Geschlossene Steuerungsgruppe", is_open=False)
+    group.members.add(NetworkRoleFactory(network=w.network).person)
+    closed = AnnouncementFactory(network=w.network, author=coordinator, audience=f"group:{group.pk}")
+    services.announcement_save(announcement=closed, author=coordinator)
+    services.announcement_send(announcement=closed, by=coordinator)
+    w.o["announcement_closed_group"] = closed
 
 
 def rows() -> list:
@@ -29,6 +37,7 @@ def rows() -> list:
         LOGIN,
         MEMBERS,
         NOT_FOUND,
+        OK,
         POST_ONLY,
         REDIRECT,
         Row,
@@ -52,6 +61,12 @@ def rows() -> list:
             one("announcement_draft"),
             drafts_hidden,
             note="a draft: the coordination is sent to its edit page, members get 404",
+        ),
+        Row(
+            "announcements:announcement-detail",
+            one("announcement_closed_group"),
+            ex(FORBIDDEN, anonymous=LOGIN, member=NOT_FOUND, coordinator=OK, staff=OK),
+            note="a closed working group's announcement: only the group's readers (networks.access.group_allows)",
         ),
         Row(
             "announcements:announcement-detail",
