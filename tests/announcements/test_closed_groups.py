@@ -23,6 +23,7 @@ from networks.search.query import search
 from tests.announcements.factories import AnnouncementFactory
 from tests.events.factories import EventFactory, in_days
 from tests.groups.conftest import GROUP_PERSONAS, READERS, closed  # noqa: F401 - the closed group's world
+from tests.helpers import assert_flat
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,18 @@ def test_opening_closing_and_deleting_the_group_reindex(sent, django_capture_on_
         group.delete()
     assert sent.secret.pk in _found(member, "Quarzblick")  # the network's now, as the group's threads
     assert Announcement.objects.get(pk=sent.secret.pk).working_group is None
+
+
+def test_the_group_page_keeps_its_queries_as_announcements_grow(client, sent, django_assert_num_queries):
+    """The group's panel: one query for its latest announcements, however many there are."""
+    group, coordinator = sent.group, sent.person("coordinator")
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            announcement = AnnouncementFactory(network=sent.network, audience=f"group:{group.pk}")
+            services.announcement_save(announcement=announcement, author=coordinator)
+            services.announcement_send(announcement=announcement)
+
+    sent.login(client, "group_member")
+    url = reverse("networks:working-group-detail", args=[sent.network.slug, group.pk])
+    assert_flat(client, url, grow, django_assert_num_queries, 16)
