@@ -11,9 +11,9 @@ from networks import cache
 UID = "catalogue-sync"
 
 
-def _measure_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def _measure_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw or created:
+        return  # a new measure is offered by no entry yet, and adopts none until its Adoption is saved
     from measures.catalogue.services import CATALOGUE_SCOPE, entry_sync
 
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"is_late", "updated_at"}:

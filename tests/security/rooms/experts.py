@@ -15,7 +15,7 @@ def build(w: World) -> None:
     w.o["expert"] = expert
     question = poison(Question.objects.create(asker=w.people["member"], expert=expert, subject="Frage"))
     poison(QuestionMessage.objects.create(question=question, author=w.people["member"], body="Text"))
-    w.o["question"] = question
+    w.o["expert_question"] = question
 
 
 def rows() -> list:
@@ -37,7 +37,7 @@ def rows() -> list:
         return {"person": w.expert.pk}
 
     def question(w):
-        return {"pk": w.question.pk}
+        return {"pk": w.expert_question.pk}
 
     askers = ex(OK, anonymous=LOGIN, citizen=FORBIDDEN)
     asker_only = ex(NOT_FOUND, anonymous=LOGIN, member=OK)
