@@ -1335,7 +1335,9 @@ def load(*, stdout=None) -> None:
         for spec in DUEREN_MEASURES:
             _measure(dueren, spec, people, events, proposals, today, by=people[REDAKTION])
         for code, summary in SUMMARIES_EN.items():  # only where the editors have not written one since
-            Measure.objects.filter(roadmap=dueren, code=code, summary_en="").update(summary_en=summary)
+            # written with the sheet: its history records carry it too, or the next save would list it as changed
+            if Measure.objects.filter(roadmap=dueren, code=code, summary_en="").update(summary_en=summary):
+                Measure.history.filter(roadmap=dueren, code=code, summary_en="").update(summary_en=summary)
         for spec in DUEREN_COMMENTS:
             _comment(dueren, spec, people, today)
         dortmund = _roadmap(DORTMUND_ROADMAP)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
@@ -402,11 +402,27 @@ def _adopt() -> int:
         if roadmap is None or entry is None or Adoption.objects.filter(entry=entry, organisation=roadmap.organisation):
             continue
         by = Person.objects.filter(organisation_roles__organisation=roadmap.organisation).order_by("pk").first()
-        if roadmap_slug == TROISDORF_ROADMAP:
-            by = Person.objects.filter(user__email=TROISDORF_EDITOR).first() or by
+        editor = ADOPTING_EDITORS.get(roadmap_slug)
+        if editor:
+            by = Person.objects.filter(user__email=editor).first() or by
         measure = services.entry_adopt(entry=entry, roadmap=roadmap, by=by)
         measure.status, measure.published = status, published
         if status != Measure.Status.NOT_STARTED and measure.start is None:
             measure.start = date(2025, 9, 1)
         measure_services.measure_save(measure=measure, by=by)
+        _dated_when_adopted(measure)
     return Adoption.objects.count()
+
+
+# Who adopted in the demo, and when: the copies were made last autumn, not when the demo is loaded.
+ADOPTING_EDITORS = {TROISDORF_ROADMAP: TROISDORF_EDITOR, "klima-roadmap-kreis-dueren": "dueren.redaktion@example.org"}
+ADOPTED_AT = datetime(2025, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _dated_when_adopted(measure: Measure) -> None:
+    records = list(measure.history.order_by("history_date", "history_id").values_list("history_id", flat=True))
+    for minutes, history_id in enumerate(records):
+        measure.history.filter(history_id=history_id).update(history_date=ADOPTED_AT + timedelta(minutes=minutes))
+    last = ADOPTED_AT + timedelta(minutes=max(len(records) - 1, 0))
+    Measure.objects.filter(pk=measure.pk).update(created_at=ADOPTED_AT, updated_at=last)
+    Adoption.objects.filter(measure=measure).update(created_at=ADOPTED_AT)

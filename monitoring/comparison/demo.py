@@ -15,15 +15,25 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from measures.models import Measure, Roadmap, Sector
 from monitoring.comparison import refresh
 from monitoring.comparison.figures import static_figures
 from monitoring.comparison.models import Audience, ComparisonConsent, FigureConsent
-from monitoring.models import BiskoSector, ClimateStrategy, EmissionBalance, HeatPlanning, Indicator, IndicatorValue
+from monitoring.models import (
+    BiskoSector,
+    ClimateStrategy,
+    EmissionBalance,
+    HeatPlanning,
+    HeatPlanningStep,
+    Indicator,
+    IndicatorValue,
+)
 from networks.models import Organisation
 
 # slug: area in km² (Destatis GV-ISys, 31.12.2023)
@@ -88,10 +98,30 @@ def load(*, stdout=None) -> None:
             _publish(organisation)
         for town in towns:
             _publish(town)
+        _dated_when_entered(
+            [town.pk for town in towns]
+            + list(Organisation.objects.filter(slug__in=NKK_BALANCES).values_list("pk", flat=True))
+        )
     # The updates above bypass the signals: derive every public body's figures once.
     refresh.refresh(Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODIES).values_list("pk", flat=True))
     if stdout is not None:
         stdout.write(f"Demo comparison: {DEMO_TOWNS} demo towns in NRW, {len(PUBLISHING)} NKK members publish.")
+
+
+# The demo's figures were entered in spring 2025 (as Düren's own), not when the demo is loaded.
+ENTERED = datetime(2025, 3, 16, 10, 0, tzinfo=UTC)
+
+
+def _dated_when_entered(organisation_ids: list[int]) -> None:
+    today = timezone.localdate()
+    for model, owner in (
+        (Indicator, "organisation_id"),
+        (IndicatorValue, "indicator__organisation_id"),
+        (EmissionBalance, "organisation_id"),
+    ):
+        model.objects.filter(**{f"{owner}__in": organisation_ids}, updated_at__date=today).update(
+            created_at=ENTERED, updated_at=ENTERED
+        )
 
 
 def _balance(slug: str, balance: dict) -> None:
@@ -153,9 +183,17 @@ def _town(number: int) -> Organisation:
             IndicatorValue.objects.get_or_create(
                 indicator=indicator, year=year, kind=IndicatorValue.Kind.MEASURED, date=None, defaults={"value": value}
             )
-    HeatPlanning.objects.get_or_create(
+    planning, created = HeatPlanning.objects.get_or_create(
         organisation=organisation, defaults={"stage": rng.randint(1, 8), "is_demo": True}
     )
+    if created:  # each stage reached two months after the one before, from January 2024
+        reached = [date(2024 + (2 * i) // 12, 1 + (2 * i) % 12, 15) for i in range(planning.stage)]
+        HeatPlanningStep.objects.bulk_create(
+            [HeatPlanningStep(planning=planning, stage=i + 1, reached_on=day) for i, day in enumerate(reached)]
+        )
+        HeatPlanning.objects.filter(pk=planning.pk).update(
+            updated_at=datetime.combine(reached[-1], time(12), tzinfo=UTC)
+        )
     ClimateStrategy.objects.get_or_create(
         organisation=organisation, defaults={"neutrality_year": rng.choice((2035, 2040, 2045)), "is_demo": True}
     )
