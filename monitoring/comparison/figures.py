@@ -44,6 +44,7 @@ class Figure:
     sectors: tuple[str, ...] = ()  # the measures' sectors that act on it; () = all
     group: str = "emissions"  # emissions | indicators | planning
     fmt: str = "2g"  # floatformat of its numbers ("0" for a year: no thousands separator)
+    unit_after_value: bool = True  # "7,44 t CO2e je Einwohner*in"; a year stands alone ("2040", not "2040 Jahr")
 
     @property
     def is_current(self) -> bool:
@@ -63,13 +64,22 @@ def _static_figures() -> list[Figure]:
         Figure(
             "heat-stage",
             _("Stage of the municipal heat planning"),
-            _("stage (0 to 8)"),
+            _("of 8 stages"),
             False,
             (Sector.BUILDINGS_HEAT, Sector.ENERGY_SUPPLY),
             "planning",
             "0",
         ),
-        Figure("neutrality-year", _("Climate-neutrality target year"), _("year"), True, (), "planning", "0"),
+        Figure(
+            "neutrality-year",
+            _("Climate-neutrality target year"),
+            _("year"),
+            True,
+            (),
+            "planning",
+            "0",
+            unit_after_value=False,
+        ),
     ]
     return figures
 

@@ -10,6 +10,17 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 OVERFLOW = "() => document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
+SETTLED = (
+    "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done))))"
+)
+# What sticks out on the right (for the failure message): the outermost such elements, with their text (a
+# responsive table's clipped header row sticks out without widening the page).
+STICKING_OUT = """() => { const w = document.documentElement.clientWidth; const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.getBoundingClientRect().right > w + 1 && !el.closest('thead, .visually-hidden')
+        && !out.some(o => o.contains(el))) out.push(el); }
+  return out.slice(0, 5).map(el => `<${el.tagName.toLowerCase()} class="${el.className}"> `
+    + (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 60)); }"""
 
 
 def log_in(browsing, email: str, *, from_home: bool = False) -> None:
@@ -44,11 +55,12 @@ def phone_screenshot(page, name: str, *, fits: bool = True) -> None:
     """The current page at 390 px wide as docs/screenshots/phone-<name>.png; it must fit without sideways
     scrolling (unless ``fits`` is False: the Django admin is not made for phones). Back to the desktop size."""
     page.set_viewport_size(PHONE)
+    page.evaluate(SETTLED)  # the charts' canvases follow the new width a frame or two later (ResizeObserver, rAF)
     try:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"))
         if fits:
-            assert page.evaluate(OVERFLOW) == 0, f"{page.url} is wider than a phone"
+            assert page.evaluate(OVERFLOW) == 0, f"{page.url} is wider than a phone: {page.evaluate(STICKING_OUT)}"
     finally:
         page.set_viewport_size(DESKTOP)
 
