@@ -1,8 +1,7 @@
 """Bands the library filters by: cost, effect and the municipality size class.
 
-``SIZE_CLASSES`` is the one place that says which populations form a size class (the BBSR's
-Stadt- und Gemeindetypen by population). The comparison (issue 17 §2, monitoring.comparison) derives the
-size class of an organisation too; when it lands, point ``size_classes()`` at its table so both agree.
+The size classes are networks.municipal's (the BBSR's Stadt- und Gemeindetypen by population), the same the
+comparison (monitoring.comparison) groups by.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from networks import municipal
 
 
 class CostBand(models.TextChoices):
@@ -68,43 +69,18 @@ def effect_per_keur(expected: Decimal | None, low: Decimal | None, high: Decimal
 
 
 # --- Municipality size class ------------------------------------------------------------------------------
-
-SIZE_CLASSES = (
-    # key, label, population from, population below (None: open)
-    ("landgemeinde", _("rural municipality (under 5,000)"), 0, 5_000),
-    ("kleinstadt-klein", _("small town (5,000 to 10,000)"), 5_000, 10_000),
-    ("kleinstadt-gross", _("larger small town (10,000 to 20,000)"), 10_000, 20_000),
-    ("mittelstadt-klein", _("medium-sized town (20,000 to 50,000)"), 20_000, 50_000),
-    ("mittelstadt-gross", _("larger medium-sized town (50,000 to 100,000)"), 50_000, 100_000),
-    ("grossstadt", _("city or county (100,000 and more)"), 100_000, None),
-)
-
-
-def size_classes():
-    """(key, label, population from, population below) of every size class, smallest first."""
-    return SIZE_CLASSES
+# One rule with the comparison: networks.municipal's BBSR size classes (keys "11" … "50", and "county").
 
 
 def size_class_choices() -> list[tuple[str, str]]:
-    return [(key, label) for key, label, _low, _high in size_classes()]
+    """Smallest first, counties last."""
+    classes = [(key, municipal.SIZE_CLASS_LABELS[key]) for key, _lowest, _label in reversed(municipal.SIZE_CLASSES)]
+    return [*classes, (municipal.COUNTY_CLASS, municipal.SIZE_CLASS_LABELS[municipal.COUNTY_CLASS])]
 
 
-def size_class_of(population: int | None) -> str:
-    if population is None:
-        return ""
-    for key, _label, low, high in size_classes():
-        if population >= low and (high is None or population < high):
-            return key
-    return ""
-
-
-def size_class_q(keys, field: str = "population") -> Q:
-    """Organisations (``field``: the path to their population) in any of the size classes ``keys``."""
+def size_class_q(keys, prefix: str = "") -> Q:
+    """Organisations (``prefix``: the path to them) in any of the size classes ``keys``."""
     q = Q(pk__in=[])
-    for key, _label, low, high in size_classes():
-        if key in keys:
-            part = Q(**{f"{field}__gte": low})
-            if high is not None:
-                part &= Q(**{f"{field}__lt": high})
-            q |= part
+    for key in keys:
+        q |= municipal.size_class_filter(key, prefix=prefix)
     return q
