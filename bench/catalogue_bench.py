@@ -24,7 +24,6 @@ import argparse
 import atexit
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -44,23 +43,16 @@ import django
 django.setup()
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from bench.common import fresh_database, ms, ratio
+from bench.common import fresh_database, ms, municipal_population, ratio, time_pages
 from measures.catalogue import bands
 from measures.catalogue.models import Adoption, LibraryEntry
 from measures.models import Measure, Roadmap, Sector
 from networks.models import Organisation, OrganisationRole, Person, State, User
 
 STATUSES = list(Measure.Status.values)
-
-
-def _population(rng: random.Random) -> int:
-    """Most German municipalities are small: a log-normal spread, 200 to 3.7 million."""
-    return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
 
 
 def build(count: int, rng: random.Random) -> tuple[list[Organisation], list[Roadmap]]:
@@ -72,7 +64,7 @@ def build(count: int, rng: random.Random) -> tuple[list[Organisation], list[Road
                 slug=f"bench-{n:05d}",
                 kind=Organisation.Kind.COUNTY if n % 27 == 0 else rng.choice(["municipality", "city"]),
                 state=states[n % len(states)],
-                population=_population(rng),
+                population=municipal_population(rng),
             )
             for n in range(count)
         ],
@@ -177,27 +169,6 @@ def list_url(rng: random.Random) -> str:
     return "/massnahmenbibliothek/?" + "&".join(params)
 
 
-def measure(client: Client, urls: list[str], *, cached: bool) -> dict:
-    seconds, queries = [], []
-    for url in urls:
-        if cached:
-            client.get(url)  # warm
-        else:
-            cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            seconds.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    seconds.sort()
-    return {
-        "p50": statistics.median(seconds),
-        "p95": seconds[max(int(len(seconds) * 0.95) - 1, 0)],
-        "queries": (min(queries), max(queries)),
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=11_000)
@@ -231,7 +202,7 @@ def main() -> int:
                     client.force_login(user)
                 results = {}
                 for cached in (False, True):
-                    result = results[cached] = measure(client, urls, cached=cached)
+                    result = results[cached] = time_pages(client, urls, cached=cached)
                     low, high = result["queries"]
                     label = f"{page}, {viewer}, {'with caches' if cached else 'without caches'}"
                     print(f"  {label:42} {low:>4}–{high:<4} {ms(result['p50']):>10} {ms(result['p95']):>10}")

@@ -194,3 +194,36 @@ def find_or_install(binary: str, package: str) -> str:
             subprocess.run([apt, "update", "-qq"], env=env, **quiet)  # noqa: S603
             subprocess.run([apt, "install", "-y", "-qq", package], env=env, **quiet)  # noqa: S603
     return shutil.which(binary) or ""
+
+
+def municipal_population(rng) -> int:
+    """Most German municipalities are small: a log-normal spread, 200 to 3.7 million."""
+    return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
+
+
+def time_pages(client, urls: list[str], *, cached: bool) -> dict:
+    """Each URL through the test client, timed with its query count: with the caches warmed by one request first,
+    or with the cache cleared before each. p50, p95 and the (fewest, most) queries."""
+    import statistics
+
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    seconds, queries = [], []
+    for url in urls:
+        if cached:
+            client.get(url)  # warm
+        else:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            seconds.append(time.perf_counter() - start)
+        assert response.status_code == 200, (url, response.status_code)
+        queries.append(len(captured))
+    seconds.sort()
+    return {
+        "p50": statistics.median(seconds),
+        "p95": seconds[max(int(len(seconds) * 0.95) - 1, 0)],
+        "queries": (min(queries), max(queries)),
+    }

@@ -25,7 +25,6 @@ import argparse
 import atexit
 import os
 import random
-import statistics
 import sys
 import time
 
@@ -44,12 +43,9 @@ import django
 django.setup()
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-from bench.common import fresh_database, ms, ratio
+from bench.common import fresh_database, ms, municipal_population, ratio, time_pages
 from measures.models import Measure, Roadmap, Sector
 from monitoring.comparison import refresh
 from monitoring.comparison.figures import static_figures
@@ -59,11 +55,6 @@ from networks.models import Membership, Network, NetworkRole, Organisation, Pers
 from networks.municipal import LAND_OF_AGS_PREFIX
 
 CODES = ("pv-leistung", "ladepunkte")
-
-
-def _population(rng: random.Random) -> int:
-    """Most German municipalities are small: a log-normal spread, 200 to 3.7 million."""
-    return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
 
 
 def build(count: int, rng: random.Random) -> list[Organisation]:
@@ -79,7 +70,7 @@ def build(count: int, rng: random.Random) -> list[Organisation]:
                 kind=Organisation.Kind.COUNTY if county else rng.choice(["municipality", "city"]),
                 ags=f"{prefix}{number:06d}",
                 state=LAND_OF_AGS_PREFIX[prefix],
-                population=_population(rng) * (8 if county else 1),
+                population=municipal_population(rng) * (8 if county else 1),
                 area=rng.randrange(500, 90_000) / 100,
             )
         )
@@ -168,27 +159,6 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
     return user
 
 
-def measure(client: Client, urls: list[str], *, cached: bool) -> dict:
-    seconds, queries = [], []
-    for url in urls:
-        if cached:
-            client.get(url)  # warm: the statistics of this group and viewer are then in Redis
-        else:
-            cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            seconds.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        queries.append(len(captured))
-    seconds.sort()
-    return {
-        "p50": statistics.median(seconds),
-        "p95": seconds[max(int(len(seconds) * 0.95) - 1, 0)],
-        "queries": (min(queries), max(queries)),
-    }
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=11_000)
@@ -221,7 +191,7 @@ def main() -> int:
             if viewer == "member":
                 client.force_login(member)
             for cached in (False, True):
-                result = measure(client, urls, cached=cached)
+                result = time_pages(client, urls, cached=cached)
                 results[(viewer, cached)] = result
                 low, high = result["queries"]
                 label = f"{viewer}, {'with caches' if cached else 'without caches'}"
