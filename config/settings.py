@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "measures.catalogue",  # the measure library (issue 17 §1)
     "monitoring",
     "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
+    "opendata",  # the DCAT-AP.de catalogue of the open data (issue 18 §3)
 ]
 
 MIDDLEWARE = [
