@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("", include("measures.catalogue.urls")),  # the measure library
     path("", include("monitoring.urls")),
     path("", include("monitoring.comparison.urls")),  # comparison with similar municipalities
+    path("", include("opendata.urls")),  # /katalog/: DCAT-AP.de catalogue for data portals
     prefix_default_language=False,
 )
 
