@@ -320,6 +320,13 @@ INBOUND_REPLY_LOCAL_PART = env.str("INBOUND_REPLY_LOCAL_PART", default="reply")
 # Where handled messages go in that mailbox (created when missing); "" leaves them in place, flagged as seen.
 INBOUND_IMAP_DONE_FOLDER = env.str("INBOUND_IMAP_DONE_FOLDER", default="Klimanetz/Verarbeitet")
 
+# --- Outbound HTTP (networks.outbound: webhooks, OParl) ---------------------------
+# Requests to addresses that people enter go only to public IP addresses; True only in tests that talk to servers
+# on 127.0.0.1. OUTBOUND_CA_BUNDLE: a PEM file of CAs to trust instead of the system's (tests trust their own CA).
+OUTBOUND_ALLOW_PRIVATE = False
+OUTBOUND_CA_BUNDLE = env.str("OUTBOUND_CA_BUNDLE", default="") or None
+OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=5.0)
+
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
