@@ -170,6 +170,7 @@ QUERIES = [
     "Hitzeschutz Schulen",
 ]
 NETWORKS = 50
+BENCH_EMAIL = "bench.mitglied@example.org"
 DISTINCT_QUERIES = 3_000
 
 
@@ -288,7 +289,7 @@ def _world():
     orgs = Organisation.objects.bulk_create(
         [Organisation(name=f"Gemeinde {n}", slug=f"gemeinde-{n}") for n in range(200)]
     )
-    user = User.objects.create_user(email="bench.mitglied@example.org", password=None)
+    user = User.objects.create_user(email=BENCH_EMAIL, password=None)
     person = Person.objects.create(user=user, name="Bench Mitglied")
     for index in (3, 17):
         NetworkRole.objects.create(network=networks[index], person=person)
@@ -544,39 +545,100 @@ def _cpu_per_search(user, clients: int) -> None:
         )
 
 
+@contextlib.contextmanager
+def _kept_database(items: int):
+    """The database ``klimanetz_search_bench_<items>`` on the configured server, built by the first run and kept
+    (``--reuse``): building 1,000,000 entries takes about 20 minutes. Yields whether it must still be built.
+    Migrations added since are applied to it (a new index is built over the kept entries)."""
+    from django.core.management import call_command
+
+    name = f"klimanetz_search_bench_{items}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if not exists:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    built = exists and _built()
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(
+        f"Klimanetz search benchmark, kept database {name} ({'reused' if built else 'to be built'}; migrations "
+        f"{time.monotonic() - started:,.1f} s)",
+        flush=True,
+    )
+    try:
+        yield not built
+    finally:
+        connection.close()
+
+
+def _built() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('search_searchentry') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+    return User.objects.filter(email=BENCH_EMAIL).exists() and Organisation.objects.filter(slug="kreis-bench").exists()
+
+
+def _existing_world():
+    user = User.objects.get(email=BENCH_EMAIL)
+    networks = list(Network.objects.filter(slug__startswith="netzwerk-").order_by("pk").values_list("pk", flat=True))
+    groups = list(WorkingGroup.objects.filter(network_id__in=networks).order_by("pk").values_list("pk", flat=True))
+    orgs = list(Organisation.objects.filter(slug__startswith="gemeinde-").order_by("pk").values_list("pk", flat=True))
+    return user, networks, groups, orgs
+
+
+def _build(args):
+    user, networks, groups, orgs = _world()
+    print(f"\n1. Index build: {args.items:,} entries")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX search_entry_document_scopes")
+    copy_seconds = _copy_entries(args.items, networks, groups, orgs)
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(
+            "CREATE INDEX search_entry_document_scopes ON search_searchentry "
+            "USING gin (document, (string_to_array(scopes, ' ')))"
+        )
+        index_seconds = time.monotonic() - started
+        cursor.execute("VACUUM ANALYZE search_searchentry")
+    print(f"  COPY with the generated tsvector: {copy_seconds:,.1f} s ({args.items / copy_seconds:,.0f} rows/s)")
+    print(f"  GIN index over words and scopes: {index_seconds:,.1f} s")
+    _portal_indexing()
+    return user, networks, groups, orgs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=1_000_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--searches", type=int, default=2_000)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="build the database once and keep it (klimanetz_search_bench_<items>); with bench/with_postgres.sh "
+        "set WITH_POSTGRES_KEEP so that the cluster is kept too",
+    )
     args = parser.parse_args()
-    with fresh_database("search") as ok:
-        if not ok:
+    if connection.vendor != "postgresql":
+        print("The benchmark needs PostgreSQL: set DATABASE_URL, or run `make bench`.", file=sys.stderr)
+        return 1
+    database = _kept_database(args.items) if args.reuse else fresh_database("search")
+    with database as to_build:
+        if not to_build and not args.reuse:
             return 1
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('shared_buffers'), current_setting('jit')")
             buffers, jit = cursor.fetchone()
         print(f"  shared_buffers {buffers}, jit {jit} (compare with the table's size below: what does not fit is read")
         print("  from the operating system's cache, 8 kB at a time)")
-        user, networks, groups, orgs = _world()
-        print(f"\n1. Index build: {args.items:,} entries")
+        user, networks, groups, orgs = _build(args) if to_build else _existing_world()
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX search_entry_document_scopes")
-        copy_seconds = _copy_entries(args.items, networks, groups, orgs)
-        started = time.monotonic()
-        with connection.cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")
-            cursor.execute(
-                "CREATE INDEX search_entry_document_scopes ON search_searchentry "
-                "USING gin (document, (string_to_array(scopes, ' ')))"
-            )
-            index_seconds = time.monotonic() - started
-            cursor.execute("VACUUM ANALYZE search_searchentry")
             cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_searchentry'))")
-            size = cursor.fetchone()[0]
-        print(f"  COPY with the generated tsvector: {copy_seconds:,.1f} s ({args.items / copy_seconds:,.0f} rows/s)")
-        print(f"  GIN index over words and scopes: {index_seconds:,.1f} s; table with indexes: {size}")
-        _portal_indexing()
+            print(f"  table with indexes: {cursor.fetchone()[0]}")
 
         print(f"\n2. {args.clients} clients, {args.searches:,} searches as a member of two networks")
         with CaptureQueriesContext(connection) as queries:

@@ -5,6 +5,10 @@
 # drops it again). Without, a throwaway PostgreSQL 15 cluster is started the way .ci/run does it:
 # initdb into a temporary directory, a free port on 127.0.0.1, as the postgres user when run as root;
 # it is stopped and deleted on every exit. Exits with the command's status.
+#   WITH_POSTGRES_SHARED_BUFFERS=2GB  the cluster's shared_buffers (default 128MB): large enough for the index
+#                                     measured, or what does not fit is read from the OS cache 8 kB at a time
+#   WITH_POSTGRES_KEEP=/some/dir      the cluster's data in this folder, kept after the run and started again
+#                                     by the next run (a benchmark's database built once, e.g. search_bench --reuse)
 set -euo pipefail
 
 if [[ -n ${DATABASE_URL:-} ]]; then
@@ -36,6 +40,11 @@ PGBIN=$(find_pg_bin) || {
 WORK=$(mktemp -d /tmp/klimanetz-bench.XXXXXX)
 chmod 755 "$WORK"
 PGDATA=$WORK/data
+KEEP=${WITH_POSTGRES_KEEP:-}
+if [[ -n $KEEP ]]; then
+    mkdir -p "$KEEP"
+    PGDATA=$(cd "$KEEP" && pwd)/data
+fi
 PGSOCK=$WORK/run
 PGLOG=$WORK/postgresql.log
 PGPORT=$(free_port)
@@ -68,19 +77,28 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 chown "$OWNER" "$WORK"
-install -d -o "$OWNER" -m 700 "$PGDATA"
 install -d -o "$OWNER" -m 755 "$PGSOCK"
-printf '%s\n' "$PASSWORD" >"$WORK/pgpass"
-chown "$OWNER" "$WORK/pgpass"
-chmod 600 "$WORK/pgpass"
-as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$WORK/pgpass" --auth-local=trust \
-    --auth-host=scram-sha-256 --encoding=UTF8 --no-locale >"$WORK/initdb.log" 2>&1 || {
-    cat "$WORK/initdb.log" >&2
-    exit 1
-}
+if [[ -n $KEEP && -f $PGDATA/PG_VERSION && -f $KEEP/pgpass ]]; then
+    PASSWORD=$(cat "$KEEP/pgpass") # a kept cluster: its password, its data
+    echo "with_postgres.sh: the kept cluster in $KEEP" >&2
+else
+    install -d -o "$OWNER" -m 700 "$PGDATA"
+    printf '%s\n' "$PASSWORD" >"$WORK/pgpass"
+    chown "$OWNER" "$WORK/pgpass"
+    chmod 600 "$WORK/pgpass"
+    as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres --pwfile="$WORK/pgpass" --auth-local=trust \
+        --auth-host=scram-sha-256 --encoding=UTF8 --no-locale >"$WORK/initdb.log" 2>&1 || {
+        cat "$WORK/initdb.log" >&2
+        exit 1
+    }
+    if [[ -n $KEEP ]]; then
+        install -m 600 "$WORK/pgpass" "$KEEP/pgpass"
+    fi
+fi
 # Durability off: a throwaway cluster, measured for query plans and relative times.
 as_pg "$PGBIN/pg_ctl" start -D "$PGDATA" -l "$PGLOG" -w -t 30 \
-    -o "-p $PGPORT -h 127.0.0.1 -k $PGSOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PGPORT -h 127.0.0.1 -k $PGSOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+        -c shared_buffers=${WITH_POSTGRES_SHARED_BUFFERS:-128MB}" \
     >/dev/null || {
     tail -n 30 "$PGLOG" >&2
     exit 1
