@@ -66,9 +66,11 @@ INSTALLED_APPS = [
     "measures",
     "measures.funding",  # the funding radar (issue 17 §3)
     "measures.catalogue",  # the measure library (issue 17 §1)
+    "measures.council",  # council decisions through OParl (issue 18 §5)
     "monitoring",
     "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
     "opendata",  # the DCAT-AP.de catalogue of the open data (issue 18 §3)
+    "api",  # the REST API /api/v1/ (issue 18 §1): depends on every app, none on it
 ]
 
 MIDDLEWARE = [
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "networks.middleware.SecurityHeadersMiddleware",
     "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
     "measures.middleware.MovedMeasureMiddleware",  # a measure's old address: 301, with DEBUG on as well
+    "api.middleware.ApiMiddleware",  # /api/: language, CORS for reading, rate limits, cache, ETag (api/middleware.py)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -227,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
     "library-purge-deleted": {"task": "networks.library.tasks.purge_deleted", "schedule": crontab(hour=3, minute=40)},
     # files left in storage by a rolled-back transaction (no version references them), older than a day
     "library-sweep-orphans": {"task": "networks.library.tasks.sweep_orphans", "schedule": crontab(hour=3, minute=50)},
+    # council information systems (OParl): what changed since the last reading, every night
+    "council-sync-all": {"task": "measures.council.tasks.endpoints_sync_all", "schedule": crontab(hour=2, minute=50)},
 }
 
 # --- Accounts (allauth) -------------------------------------------------------
@@ -383,3 +388,8 @@ LOGGING = {
         "kombu.connection": {"level": "ERROR" if not REDIS_URL else "WARNING"},
     },
 }
+
+# --- API (issue 18 §1) ---------------------------------------------------------------------------------------
+# Requests per minute to /api/: per client address without a token, per token with one (api.ratelimit).
+API_RATE_LIMIT_IP = env.int("API_RATE_LIMIT_IP", default=300)
+API_RATE_LIMIT_TOKEN = env.int("API_RATE_LIMIT_TOKEN", default=1200)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from api.api import api
 from networks import seo_views
 from networks.language import set_language
 from networks.views import healthz
@@ -26,6 +27,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", seo_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", seo_views.sitemap, name="sitemap"),
+    path("api/v1/", api.urls),  # the REST API (issue 18 §1): no language prefix, Accept-Language decides
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]
 
@@ -46,8 +48,10 @@ urlpatterns += i18n_patterns(
     path("", include("measures.funding.urls")),
     path("", include("measures.seo_urls")),  # preview images and the roadmap's Atom feed
     path("", include("measures.catalogue.urls")),  # the measure library
+    path("", include("measures.council.urls")),  # council decisions through OParl
     path("", include("monitoring.urls")),
     path("", include("monitoring.comparison.urls")),  # comparison with similar municipalities
+    path("", include("api.urls")),  # the profile's API tokens
     path("", include("opendata.urls")),  # /katalog/: DCAT-AP.de catalogue for data portals
     prefix_default_language=False,
 )
