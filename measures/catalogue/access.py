@@ -15,16 +15,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from measures.catalogue.models import LibraryEntry
+from networks import cache as page_cache
 from networks.access import is_editor, is_staff
+from networks.citizens import roles_scope
 from networks.models import NetworkRole
 
 
 def can_curate(user) -> bool:
+    """Staff and network coordinators. Asked on every library page: kept in the cache under the account's roles
+    scope (bumped by every NetworkRole saved or deleted: networks.citizens), so a hit is one cache read."""
     if not user.is_authenticated:
         return False
     if is_staff(user):
         return True
-    return NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR).exists()
+    key = f"{page_cache.PREFIX}:can-curate:{user.pk}"
+    coordinates = NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR)
+    return page_cache.remembered(key, [roles_scope(user.pk)], coordinates.exists)
 
 
 def _may_see_unpublished(user, entry: LibraryEntry) -> bool:

@@ -19,8 +19,12 @@ from measures.catalogue.access import access_curate, access_entry, access_entry_
 from measures.catalogue.filters import MULTIPLE, SORTS, LibraryFilter
 from measures.catalogue.forms import AdoptForm, EntryForm, OfferForm
 from measures.catalogue.models import LibraryEntry
+from measures.catalogue.services import CATALOGUE_SCOPE
 from measures.forms.editor import add_service_errors
 from measures.services.contact import contact_of
+from networks import cache as page_cache
+from networks.access import is_staff
+from networks.citizens import is_citizen
 from networks.filtering import ignore_unknown
 from networks.pages import page_of, person_of
 
@@ -30,6 +34,18 @@ HISTORY_SHOWN = 20
 
 @require_safe
 def entry_list(request: HttpRequest) -> HttpResponse:
+    """Anonymous visitors get the page from the public-page cache (urls.py); a signed-in viewer from the cache of
+    pages that are the same for everyone with the same curator, staff and citizen flags (what the page and its
+    layout show of the viewer), under the library's version (networks.cache.member_page)."""
+    if not request.user.is_authenticated:
+        return _entry_list(request, curate=False)
+    curate = can_curate(request.user)
+    viewer = f"{int(curate)}:{int(is_staff(request.user))}:{int(is_citizen(request.user))}"
+    key = f"{page_cache.PREFIX}:library-page:{viewer}"
+    return page_cache.member_page(request, key, [CATALOGUE_SCOPE], lambda: _entry_list(request, curate=curate))
+
+
+def _entry_list(request: HttpRequest, *, curate: bool) -> HttpResponse:
     library_filter = LibraryFilter(request.GET, queryset=selectors.library_entries())
     notes = ignore_unknown(library_filter)
     page = page_of(request, library_filter.qs, PAGE_SIZE)
@@ -40,7 +56,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "sorts": [(key, label) for key, (_order, label) in SORTS.items()],
         "sort_key": library_filter.sort_key,
-        "can_curate": can_curate(request.user),
+        "can_curate": curate,
     }
     return render(request, "catalogue/entry_list.html", context, status=200 if library_filter.is_valid() else 400)
 

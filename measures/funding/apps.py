@@ -12,8 +12,14 @@ class FundingConfig(AppConfig):
 
     def ready(self) -> None:
         from measures.funding import digest, mail_kinds, panels
-        from networks import mail
+        from measures.funding.matching import INDEX_SCOPE
+        from measures.funding.models import FundingCall, FundingProgramme
+        from networks import cache, mail
 
         mail.register(*mail_kinds.KINDS)
         panels.register()
         digest.register()
+
+        # the programme index of the day (matching.programme_index) is rebuilt after every change of either
+        cache.watch(FundingProgramme, lambda _row: (INDEX_SCOPE,))
+        cache.watch(FundingCall, lambda _row: (INDEX_SCOPE,))

@@ -25,6 +25,7 @@ from datetime import date
 
 from measures.funding.models import FundingCall, FundingProgramme
 from measures.models import Measure
+from networks import cache as page_cache
 
 OPEN_FUNDING = (Measure.FundingStatus.NONE, Measure.FundingStatus.PLANNED)
 CLOSED_STATUSES = (Measure.Status.COMPLETED, Measure.Status.DROPPED)
@@ -156,6 +157,18 @@ class ProgrammeIndex:
     def fits_for(self, measure: Measure) -> list[Fit]:
         applicant = Applicant.of(applicant_of(measure))
         return self.fits(self.mask_for(sector=measure.sector, kinds=kinds_of(measure), applicant=applicant))
+
+
+INDEX_SCOPE = "funding"  # bumped by every programme and call saved or deleted (apps.ready: networks.cache.watch)
+INDEX_SECONDS = 3600  # bounds what a bump lost while the cache was unreachable can leave behind
+
+
+def programme_index(today: date) -> ProgrammeIndex:
+    """The index of ``today`` for the pages, the feeds and the reminders: from the cache (no query on a hit; the
+    two of ``ProgrammeIndex.build`` on a miss), kept per day under the version of INDEX_SCOPE, so that a changed
+    programme or a new call shows at once."""
+    key = f"{page_cache.PREFIX}:funding-index:{today.isoformat()}"
+    return page_cache.remembered(key, [INDEX_SCOPE], lambda: ProgrammeIndex.build(today), seconds=INDEX_SECONDS)
 
 
 def may_apply(programme: FundingProgramme, applicant: Applicant) -> bool:

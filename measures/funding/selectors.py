@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.db.models import Min, Prefetch, Q
 
-from measures.funding.matching import Applicant, ProgrammeIndex, candidates, with_fits
+from measures.funding.matching import Applicant, candidates, programme_index, with_fits
 from measures.funding.models import FundingCall, FundingProgramme
 from measures.models import Measure, Roadmap
 from networks.models import Network, NetworkRole, Organisation, Person
@@ -51,14 +51,14 @@ def dashboard_fits(user, *, today: date) -> list[Measure]:
     measures = list(person_measures(user)[:200])
     if not measures:
         return []
-    return with_fits(measures, ProgrammeIndex.build(today))
+    return with_fits(measures, programme_index(today))
 
 
 def roadmap_fits(roadmap: Roadmap, *, today: date) -> list[Measure]:
     measures = list(candidates().filter(roadmap=roadmap).order_by("code"))
     if not measures:
         return []
-    return with_fits(measures, ProgrammeIndex.build(today))
+    return with_fits(measures, programme_index(today))
 
 
 @dataclass
@@ -85,7 +85,7 @@ def network_radar(network: Network, *, today: date) -> list[RadarCall]:
     )
     if not organisations:
         return []
-    index = ProgrammeIndex.build(today)  # the fits of measures use the one rule (matching)
+    index = programme_index(today)  # the fits of measures use the one rule (matching)
     calls = list(
         FundingCall.objects.open_on(today)
         .filter(programme__status=FundingProgramme.Status.ACTIVE)
@@ -126,7 +126,7 @@ def feed_calls(*, today: date, person: Person | None = None) -> list[tuple[Fundi
     measures = list(person_measures(person.user))
     if not measures:
         return []
-    index = ProgrammeIndex.build(today)
+    index = programme_index(today)
     by_programme = defaultdict(list)
     for measure in measures:
         for fit in index.fits_for(measure):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from measures.funding.matching import ProgrammeIndex, candidates
+from measures.funding.matching import candidates, programme_index
 from measures.funding.models import FundingCall, FundingProgramme, MeasureFunding
 from measures.models import Measure
 from networks.mail import mail_wanted_by
@@ -86,7 +86,7 @@ def reminders_send(*, today: date | None = None) -> int:
     responsible person, once per (call, measure, occasion) by the outbox's unique key. Safe to run any number of
     times a day. Returns how many reminders were enqueued or found already enqueued."""
     today = today or timezone.localdate()
-    index = ProgrammeIndex.build(today)
+    index = programme_index(today)
     horizon = today + timedelta(days=REMINDERS[0][1])
     if not any(call and call.deadline <= horizon for call in index.calls):
         return 0

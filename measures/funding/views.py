@@ -26,7 +26,7 @@ from measures.funding.forms import (
     ProgrammeFilter,
     ProgrammeForm,
 )
-from measures.funding.matching import CLOSED_STATUSES, OPEN_FUNDING, ProgrammeIndex, kinds_of
+from measures.funding.matching import CLOSED_STATUSES, OPEN_FUNDING, kinds_of, programme_index
 from measures.funding.models import FundingCall, FundingProgramme
 from networks import access as network_access
 from networks.pages import network_context, page_of
@@ -303,7 +303,7 @@ def measure_funding(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         status = 400
     today = timezone.localdate()
     is_open = measure.funding_status in OPEN_FUNDING and measure.status not in CLOSED_STATUSES
-    fits = ProgrammeIndex.build(today).fits_for(measure) if is_open else []
+    fits = programme_index(today).fits_for(measure) if is_open else []
     context = {"roadmap": roadmap, "measure": measure, "fits": fits, "form": form, "is_open": is_open, "today": today}
     return render(request, "funding/measure_funding.html", context, status=status)
 
