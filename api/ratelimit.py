@@ -36,10 +36,7 @@ def consume(request, raw_token: str | None) -> int | None:
     try:
         count = cache.incr(key)
     except ValueError:
-        if cache.add(key, 1, WINDOW + 5):
-            count = 1
-        else:
-            count = cache.incr(key)
+        count = 1 if cache.add(key, 1, WINDOW + 5) else cache.incr(key)
     if count is None or count <= limit:  # None: the cache is unreachable (config.cache): no limit then
         return None
     return max(1, int((window + 1) * WINDOW - now) + 1)

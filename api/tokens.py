@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from api.models import ApiToken
 
-TOKEN_PREFIX = "kn_"
+TOKEN_PREFIX = "kn_"  # noqa: S105 (the start of every token, not a secret)
 LAST_USE_EVERY = timedelta(seconds=60)
 MAX_TOKENS = 20  # per account
 
