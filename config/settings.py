@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "networks.search",
     "networks.experts",
     "networks.campaigns",
+    "networks.webhooks",  # webhooks of organisations and networks (issue 18 §2)
     "events",
     "measures",
     "measures.funding",  # the funding radar (issue 17 §3)
@@ -217,6 +218,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=9, minute=0),
     },
     "inbound-fetch": {"task": "networks.inbound.tasks.inbound_fetch", "schedule": timedelta(minutes=1)},
+    # webhooks: deliveries whose task was lost or whose retry is due; endpoints failing for three days are paused
+    "webhooks-sweep": {"task": "networks.webhooks.tasks.deliveries_sweep", "schedule": timedelta(minutes=1)},
     # replies by email whose readers' emails no task wrote (the broker was down as their batch ended)
     "channel-posts-notify-sweep": {
         "task": "networks.channel.tasks.posts_notify_sweep",

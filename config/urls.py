@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("", include("networks.search.urls")),
     path("", include("networks.experts.urls")),
     path("", include("networks.campaigns.urls")),
+    path("", include("networks.webhooks.urls")),  # webhooks of organisations and networks
     path("", include("events.urls")),
     path("", include("measures.urls")),
     path("", include("measures.funding.urls")),

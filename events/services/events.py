@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from events import webhooks
 from events.models import (
     AgendaItem,
     Event,
@@ -59,6 +60,7 @@ def event_create(*, event: Event, topics=(), agenda: list[dict] = (), by: Person
         event.save()
         event.topics.set(topics)
         agenda_set(event=event, items=agenda)
+        webhooks.event_created(event)  # the outbox rows, in this transaction
     return event
 
 
@@ -101,6 +103,7 @@ def event_update(
             agenda_set(event=event, items=agenda)
         if "capacity" in changed:
             _promote_waiting(event)
+        webhooks.event_changed(event, changed)
         told = 0
         if significant and not event.is_past:
             for registration in _active_registrations(event):
@@ -123,6 +126,7 @@ def event_cancel(*, event: Event, reason: str = "", by: Person | None) -> int:
         if event.series_id:
             event.detached = True
         event.save(update_fields=["status", "cancelled_reason", "sequence", "detached", "updated_at"])
+        webhooks.event_cancelled(event)
         told = 0
         for registration in _active_registrations(event):
             told += notify(registration, Notice.Kind.CANCELLED)

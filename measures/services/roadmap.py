@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from measures import webhooks
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap
 from networks import cache
 from networks.mail import mail_wanted_by
@@ -58,10 +59,12 @@ def measure_save(*, measure: Measure, partners=None, by: Person | None = None) -
         _check_unique(measure)
         if by is not None and by.user_id:
             measure._history_user = by.user
+        created = measure._state.adding
         measure.save()
         if partners is not None:
             measure.partners.set(partners)
         measure_mark_late(measures=Measure.objects.filter(pk=measure.pk))
+        webhooks.measure_saved(measure, created=created)  # the outbox rows, in this transaction
     return measure
 
 
@@ -76,6 +79,7 @@ def measure_bulk_status(*, roadmap: Roadmap, measure_ids: list[int], status: str
             if by is not None and by.user_id:
                 measure._history_user = by.user
             measure.save(update_fields=["status", "updated_at"])
+            webhooks.measure_saved(measure, created=False)
         measure_mark_late(measures=roadmap.measures.filter(pk__in=[m.pk for m in measures]))
     return len(measures)
 
@@ -86,8 +90,10 @@ def update_add(
     update = MeasureUpdate(
         measure=measure, text=text.strip(), percent=percent, public=public, date=on or timezone.localdate(), author=by
     )
-    update.full_clean()
-    update.save()
+    with transaction.atomic():
+        update.full_clean()
+        update.save()
+        webhooks.progress_reported(update)
     return update
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 
 from measures.models import Measure
+from monitoring import webhooks
 from monitoring.models import Indicator, IndicatorValue
 from networks.models import Organisation, Person
 
@@ -176,7 +177,8 @@ def _apply(change: ValueChange, existing: dict, by: Person | None) -> None:
         "entered_by": by,
     }
     if current is None:
-        IndicatorValue.objects.create(indicator=change.indicator, year=change.year, **fields)
+        value = IndicatorValue.objects.create(indicator=change.indicator, year=change.year, **fields)
+        webhooks.indicator_value_added(value)  # the outbox rows, in this transaction
         return
     for name, value in fields.items():
         setattr(current, name, value)

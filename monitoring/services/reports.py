@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from measures.models import Roadmap
 from measures.services.roadmap import slugify_de
+from monitoring import webhooks
 from monitoring.models import Report, ReportSchedule
 from networks.models import Network, Organisation, Person
 from networks.outbox import queue_on_commit
@@ -316,11 +317,14 @@ def report_publish(report: Report, publish: bool) -> Report:
             raise ValidationError(_("Only a finished report can be published."))
         if drafts_in(report):
             raise ValidationError(DRAFTS_REFUSAL)
-        if not report.published:
+        newly = not report.published
+        if newly:
             report.published, report.published_at = True, timezone.now()
     else:
-        report.published, report.published_at = False, None
+        newly, report.published, report.published_at = False, False, None
     report.save(update_fields=["published", "published_at"])
+    if newly:
+        webhooks.report_published(report)  # the outbox rows, in this transaction
     return report
 
 

@@ -28,8 +28,9 @@ from cryptography.x509.oid import NameOID
 class Received:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names in lower case
     body: bytes
+    raw_headers: object = None  # as received: http.client.HTTPMessage (names case-insensitive, as web frameworks)
 
 
 @dataclass
@@ -137,7 +138,8 @@ class ReceivingServer:
             def _answer(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
-                received = Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                received = Received(self.command, self.path, headers, body, self.headers)
                 server.received.append(received)
                 answer = server.handler(received)
                 if answer.delay:
