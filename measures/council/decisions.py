@@ -61,7 +61,9 @@ def consultation_text(consultation: CouncilConsultation, *, today: date | None =
     today = today or timezone.localdate()
     values = {
         "date": _day(consultation.meeting_date) if consultation.meeting_date else "–",
-        "where": in_committee(consultation.organization_name or consultation.meeting_name or _("the council")),
+        "where": in_committee(
+            consultation.organization_name or consultation.meeting_name or pgettext("committee", "council")
+        ),
         "result": consultation.result,
     }
     kind = outcome(consultation.result)
