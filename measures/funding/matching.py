@@ -98,19 +98,24 @@ class ProgrammeIndex:
         self._limits = sorted(limits)
         self._open_sector = self._mask(lambda p: not p.sectors)
         self._open_kind = self._mask(lambda p: not p.measure_kinds)
+        self._positions: dict[int, int] | None = None
+        self.open_calls: list[FundingCall] = []
 
     @classmethod
     def build(cls, today: date) -> ProgrammeIndex:
-        """Two queries: the active programmes, and their calls that are still to come."""
+        """Two queries: the active programmes, and their calls that are still to come. ``open_calls``: those open
+        on ``today`` (opened, deadline not passed), by deadline, for the network's Förderradar."""
         programmes = list(FundingProgramme.objects.active())
         calls = FundingCall.objects.upcoming(today).filter(programme__in=[p.pk for p in programmes])
         next_calls: dict[int, FundingCall] = {}
-        for call in calls.order_by("deadline", "pk"):
-            next_calls.setdefault(call.programme_id, call)
         by_pk = {p.pk: p for p in programmes}
-        for call in next_calls.values():  # the call's programme without another query
-            call.programme = by_pk[call.programme_id]
-        return cls([p for p in programmes if p.rolling or p.pk in next_calls], next_calls)
+        upcoming = list(calls.order_by("deadline", "pk"))
+        for call in upcoming:
+            next_calls.setdefault(call.programme_id, call)
+            call.programme = by_pk[call.programme_id]  # the call's programme without another query
+        index = cls([p for p in programmes if p.rolling or p.pk in next_calls], next_calls)
+        index.open_calls = [call for call in upcoming if call.opens is None or call.opens <= today]
+        return index
 
     def _mask(self, predicate) -> int:
         mask = 0
@@ -145,14 +150,20 @@ class ProgrammeIndex:
     def mask_for(self, *, sector: str, kinds: Iterable[str], applicant: Applicant) -> int:
         return self.sector_mask(sector) & self.kinds_mask(kinds) & self.applicant_mask(applicant)
 
-    def fits(self, mask: int) -> list[Fit]:
-        out = []
+    def positions(self, mask: int) -> Iterable[int]:
+        """The programmes' positions (bits) in ``mask``, in the index's order."""
         while mask:
             low = mask & -mask
-            i = low.bit_length() - 1
-            out.append(Fit(self.programmes[i], self.calls[i]))
+            yield low.bit_length() - 1
             mask ^= low
-        return out
+
+    def position_of(self, programme_id: int) -> int | None:
+        if self._positions is None:
+            self._positions = {programme.pk: i for i, programme in enumerate(self.programmes)}
+        return self._positions.get(programme_id)
+
+    def fits(self, mask: int) -> list[Fit]:
+        return [Fit(self.programmes[i], self.calls[i]) for i in self.positions(mask)]
 
     def fits_for(self, measure: Measure) -> list[Fit]:
         applicant = Applicant.of(applicant_of(measure))
@@ -160,6 +171,7 @@ class ProgrammeIndex:
 
 
 INDEX_SCOPE = "funding"  # bumped by every programme and call saved or deleted (apps.ready: networks.cache.watch)
+MEASURES_SCOPE = "funding-measures"  # bumped by every measure and its kinds saved or deleted (apps.ready)
 INDEX_SECONDS = 3600  # bounds what a bump lost while the cache was unreachable can leave behind
 
 

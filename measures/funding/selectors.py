@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Min, Prefetch, Q
 
@@ -65,7 +66,14 @@ def roadmap_fits(roadmap: Roadmap, *, today: date) -> list[Measure]:
 class RadarCall:
     call: FundingCall
     closing_soon: bool
-    organisations: list = field(default_factory=list)  # [(organisation, [measures that fit])]
+    eligible: list = field(default_factory=list)  # the member organisations that may apply, by name
+    fitting: dict = field(default_factory=dict)  # (organisation pk, programme pk) -> its measures the programme fits
+
+    @cached_property
+    def organisations(self) -> list:
+        """[(organisation, [its measures that fit])]: made only for the calls a page shows."""
+        programme = self.call.programme_id
+        return [(o, self.fitting.get((o.pk, programme), [])) for o in self.eligible]
 
     @property
     def with_measures(self) -> list:
@@ -79,36 +87,31 @@ class RadarCall:
 
 def network_radar(network: Network, *, today: date) -> list[RadarCall]:
     """Calls open now (opened, deadline not passed) of active programmes that fit at least one member organisation
-    as an applicant; each with the organisations it fits and their open-funding measures it fits. Four queries."""
+    as an applicant; each with the organisations it fits and their open-funding measures it fits. Two queries (the
+    member organisations, their measures) and the programme index of the day (matching.programme_index: the calls
+    open today are part of it)."""
     organisations = list(
         Organisation.objects.filter(pk__in=network.memberships.current().values("organisation")).order_by("name")
     )
     if not organisations:
         return []
     index = programme_index(today)  # the fits of measures use the one rule (matching)
-    calls = list(
-        FundingCall.objects.open_on(today)
-        .filter(programme__status=FundingProgramme.Status.ACTIVE)
-        .select_related("programme")
-        .order_by("deadline", "pk")
-    )
-    if not calls:
+    if not index.open_calls:
         return []
-    bit = {programme.pk: i for i, programme in enumerate(index.programmes)}
     fitting = defaultdict(list)  # (organisation, programme) -> its measures that programme fits
     for measure in candidates().filter(roadmap__organisation__in=organisations).order_by("code"):
         for fit in index.fits_for(measure):
             fitting[measure.roadmap.organisation_id, fit.programme.pk].append(measure)
-    masks = [(organisation, index.applicant_mask(Applicant.of(organisation))) for organisation in organisations]
+    eligible = defaultdict(list)  # a programme's position in the index -> the organisations that may apply, by name
+    for organisation in organisations:
+        for position in index.positions(index.applicant_mask(Applicant.of(organisation))):
+            eligible[position].append(organisation)
     radar = []
-    for call in calls:
-        if call.programme_id not in bit:
-            continue
-        position = 1 << bit[call.programme_id]
-        entry = RadarCall(call=call, closing_soon=call.deadline - today <= CLOSING_SOON)
-        entry.organisations = [(o, fitting[o.pk, call.programme_id]) for o, mask in masks if mask & position]
-        if entry.organisations:
-            radar.append(entry)
+    for call in index.open_calls:
+        organisations_of_call = eligible.get(index.position_of(call.programme_id))
+        if organisations_of_call:
+            closing_soon = call.deadline - today <= CLOSING_SOON
+            radar.append(RadarCall(call, closing_soon, eligible=organisations_of_call, fitting=fitting))
     return radar
 
 

@@ -26,9 +26,17 @@ from measures.funding.forms import (
     ProgrammeFilter,
     ProgrammeForm,
 )
-from measures.funding.matching import CLOSED_STATUSES, OPEN_FUNDING, kinds_of, programme_index
+from measures.funding.matching import (
+    CLOSED_STATUSES,
+    INDEX_SCOPE,
+    MEASURES_SCOPE,
+    OPEN_FUNDING,
+    kinds_of,
+    programme_index,
+)
 from measures.funding.models import FundingCall, FundingProgramme
 from networks import access as network_access
+from networks import cache as page_cache
 from networks.pages import network_context, page_of
 from networks.services import person_ensure
 
@@ -318,13 +326,22 @@ def _measure_qs(roadmap):
 @login_required
 @require_safe
 def network_radar(request: HttpRequest, slug: str) -> HttpResponse:
-    network = network_access.access_network_internal(request.user, slug)
+    """After the access check of this request (the role remembered, as for the network's space), the page from the
+    cache per network, day, role and staff flag (what the layout shows of the viewer), path and language, under the
+    versions of the network, the programmes and calls, and the measures (networks.cache.member_page; apps.py)."""
+    network = network_access.access_network_internal(request.user, slug, remembered=True)
     today = timezone.localdate()
-    page = page_of(request, selectors.network_radar(network, today=today))
-    context = network_context(
-        request, network, radar=page.object_list, page=page, today=today, closing_weeks=selectors.CLOSING_SOON.days // 7
-    )
-    return render(request, "funding/network_radar.html", context)
+    context = network_context(request, network, today=today, closing_weeks=selectors.CLOSING_SOON.days // 7)
+
+    def page() -> HttpResponse:
+        radar = page_of(request, selectors.network_radar(network, today=today))
+        context.update(radar=radar.object_list, page=radar)
+        return render(request, "funding/network_radar.html", context)
+
+    role = "manage" if context["can_manage"] else "member"
+    viewer = f"{network.pk}:{today.isoformat()}:{role}:{'staff' if network_access.is_staff(request.user) else 'user'}"
+    scopes = [f"network:{network.slug}", INDEX_SCOPE, MEASURES_SCOPE]
+    return page_cache.member_page(request, f"{page_cache.PREFIX}:funding-radar:{viewer}", scopes, page)
 
 
 def feed_url(request: HttpRequest) -> str | None:

@@ -198,10 +198,10 @@ def test_network_radar_queries_are_flat(client, personas, django_assert_num_quer
             MeasureFactory(roadmap=RoadmapFactory(organisation=organisation), funding_status="")
             programme_with_call()
 
-    # network (the role is remembered), member organisations, programmes, their next calls, open calls, measures
-    # (session and user come from the cache)
+    # network (the role is remembered), member organisations, programmes, their calls to come (the open ones among
+    # them), measures (session and user come from the cache)
     address = reverse("funding:network-radar", args=[personas.network.slug])
-    assert_flat(client, address, grow, django_assert_num_queries, 6)
+    assert_flat(client, address, grow, django_assert_num_queries, 5)
 
 
 def test_feeds(client, personas, editor_measure):
@@ -216,3 +216,55 @@ def test_feeds(client, personas, editor_measure):
     events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert len(events) == 1 and "Radverkehr" in str(events[0]["summary"]) and "MO-7" in str(events[0]["description"])
     assert client.get(reverse("funding:personal-deadlines-feed", args=["x" * 40])).status_code == 404
+
+
+def test_programme_index_comes_from_the_cache_and_a_new_call_shows_at_once(
+    client, personas, editor_measure, django_assert_num_queries
+):
+    programme_with_call(name="Radverkehr", sectors=["mobility"])
+    personas.login(client, "editor")
+    url = reverse("funding:measure-funding", args=[editor_measure.roadmap.slug, editor_measure.pk])
+    client.get(url)  # the day's index is built once and kept
+    # roadmap, may edit (the role), measure (access), measure with what matching needs: no programme, no call
+    with django_assert_num_queries(4):
+        assert [fit.programme.name for fit in client.get(url).context["fits"]] == ["Radverkehr"]
+    programme_with_call(10, name="Aaa Mobilität", sectors=["mobility"])  # a new programme with a call
+    assert [fit.programme.name for fit in client.get(url).context["fits"]] == ["Aaa Mobilität", "Radverkehr"]
+    CallFactory(programme=FundingProgramme.objects.get(name="Radverkehr"), deadline=timezone.localdate())
+    fits = client.get(url).context["fits"]  # the new call is Radverkehr's next deadline now: it comes first
+    assert [(fit.programme.name, fit.deadline) for fit in fits][0] == ("Radverkehr", timezone.localdate())
+    ended = FundingProgramme.objects.get(name="Radverkehr")
+    ended.status = FundingProgramme.Status.ENDED
+    ended.save()
+    assert [fit.programme.name for fit in client.get(url).context["fits"]] == ["Aaa Mobilität"]
+
+
+def test_network_radar_page_comes_from_the_cache_and_follows_calls_and_measures(
+    client, personas, editor_measure, django_assert_num_queries
+):
+    organisation = editor_measure.roadmap.organisation
+    MembershipFactory(network=personas.network, organisation=organisation, since=timezone.localdate())
+    programme_with_call(20, name="Radverkehr", sectors=["mobility"])
+    personas.login(client, "member")
+    address = reverse("funding:network-radar", args=[personas.network.slug])
+
+    def shown():
+        response = client.get(address)
+        assert response.status_code == 200 and response.context is not None  # rendered afresh, not from the cache
+        return [
+            (entry.call.programme.name, [m.code for _o, ms in entry.with_measures for m in ms])
+            for entry in response.context["radar"]
+        ]
+
+    assert shown() == [("Radverkehr", ["MO-7"])]
+    # a hit: the session and the access check come from the cache, the page too (no query at all)
+    with django_assert_num_queries(0):
+        response = client.get(address)
+    assert response.context is None and "MO-7" in response.content.decode()
+    MeasureFactory(roadmap=editor_measure.roadmap, funding_status="", sector="mobility", code="MO-8")
+    assert shown() == [("Radverkehr", ["MO-7", "MO-8"])]  # a new measure with open funding: at once
+    programme_with_call(10, name="Busse", sectors=["mobility"])
+    assert shown() == [("Busse", ["MO-7", "MO-8"]), ("Radverkehr", ["MO-7", "MO-8"])]  # a new call: at once
+    editor_measure.funding_status = "granted"
+    editor_measure.save()
+    assert shown() == [("Busse", ["MO-8"]), ("Radverkehr", ["MO-8"])]  # funding found: it leaves the radar
