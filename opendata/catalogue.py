@@ -5,9 +5,11 @@ distribution per format: its measures, its indicator values and its organisation
 (the last two only where there are data). Every data set has the CSV, XLSX and JSON files the roadmap page
 offers (measures.opendata, monitoring.exports) as ``dcat:Distribution``s, with file type and media type from the
 EU vocabularies, the roadmap's licence from the DCAT-AP.de licence list, the organisation as publisher,
-maintainer (``dcatde:maintainer``) and contact point, and its AGS as political geocoding (municipality key, or
-district key for a county). The CSV's column descriptions are the roadmap's ``datapackage.json``
-(``dct:conformsTo``/``foaf:page``).
+creator and contact point, and its AGS as political geocoding (``dct:spatial`` with the municipality key, or the
+district key for a county, and ``dcatde:politicalGeocodingLevelURI``). DCAT-AP.de 3.0 deprecates
+``dcatde:maintainer`` and ``dcatde:politicalGeocodingURI`` (its shapes warn about them): their place is taken by
+``dct:creator``/``dcat:contactPoint`` and ``dct:spatial``. The CSV's column descriptions are the roadmap's
+``datapackage.json`` (``foaf:page`` of the CSV distribution).
 
 The graph is built from one query (opendata.selectors.catalogue_roadmaps) and kept, serialised per format, in the
 cache under the page-cache scopes that every change of a roadmap, measure, indicator, value or balance bumps
@@ -148,6 +150,7 @@ def _organisation(graph: Graph, organisation: Organisation, agents: dict) -> URI
         return agents[organisation.pk]
     agent = URIRef(f"{catalogue_url()}#organisation-{organisation.slug}")
     graph.add((agent, RDF.type, FOAF.Organization))
+    graph.add((agent, RDF.type, FOAF.Agent))  # said outright: a validator without the FOAF ontology infers nothing
     graph.add((agent, FOAF.name, Literal(organisation.name, lang="de")))
     if organisation.website:
         graph.add((agent, FOAF.homepage, URIRef(organisation.website)))
@@ -158,6 +161,7 @@ def _organisation(graph: Graph, organisation: Organisation, agents: dict) -> URI
 def _contact(graph: Graph, roadmap) -> BNode:
     contact = BNode()
     graph.add((contact, RDF.type, VCARD.Organization))
+    graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, VCARD.fn, Literal(roadmap.organisation.name, lang="de")))
     graph.add((contact, VCARD.hasURL, URIRef(roadmap_page(roadmap))))
     return contact
@@ -194,7 +198,7 @@ def _dataset(graph: Graph, catalog: URIRef, kind: DatasetKind, roadmap, agents: 
     graph.add((dataset, DCTERMS.description, Literal(kind.description.format(**words), lang="de")))
     graph.add((dataset, DCTERMS.identifier, Literal(f"klimanetz-{kind.key}-{roadmap.slug}")))
     graph.add((dataset, DCTERMS.publisher, agent))
-    graph.add((dataset, DCATDE.maintainer, agent))
+    graph.add((dataset, DCTERMS.creator, agent))
     graph.add((dataset, DCAT.contactPoint, _contact(graph, roadmap)))
     graph.add((dataset, DCAT.theme, ENVI))
     graph.add((dataset, DCTERMS.language, GERMAN))
@@ -208,7 +212,8 @@ def _dataset(graph: Graph, catalog: URIRef, kind: DatasetKind, roadmap, agents: 
         graph.add((dataset, DCATDE.licenseAttributionByText, Literal(organisation.name, lang="de")))
     geocoding = political_geocoding(organisation)
     if geocoding:
-        graph.add((dataset, DCATDE.politicalGeocodingURI, geocoding[0]))
+        graph.add((dataset, DCTERMS.spatial, geocoding[0]))
+        graph.add((geocoding[0], RDF.type, DCTERMS.Location))
         graph.add((dataset, DCATDE.politicalGeocodingLevelURI, geocoding[1]))
     modified = kind.modified(roadmap)
     if modified:
@@ -241,6 +246,7 @@ def build_graph() -> Graph:
     )
     graph.add((catalog, DCTERMS.publisher, operator))
     graph.add((operator, RDF.type, FOAF.Organization))
+    graph.add((operator, RDF.type, FOAF.Agent))
     graph.add((operator, FOAF.name, Literal(getattr(settings, "CATALOGUE_PUBLISHER", "Klimanetz"), lang="de")))
     graph.add((catalog, FOAF.homepage, URIRef(settings.SITE_URL.rstrip("/") + "/")))
     graph.add((catalog, DCTERMS.language, GERMAN))
