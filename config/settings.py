@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "measures.council",  # council decisions through OParl (issue 18 §5)
     "monitoring",
     "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
+    "monitoring.embeds",  # embeds for municipal websites and the progress badge (issue 18 §4)
     "opendata",  # the DCAT-AP.de catalogue of the open data (issue 18 §3)
     "api",  # the REST API /api/v1/ (issue 18 §1): depends on every app, none on it
 ]

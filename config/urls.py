@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("", include("monitoring.urls")),
     path("", include("monitoring.comparison.urls")),  # comparison with similar municipalities
     path("", include("api.urls")),  # the profile's API tokens
+    path("", include("monitoring.embeds.urls")),  # /einbetten/: frames for municipal websites, the badge
     path("", include("opendata.urls")),  # /katalog/: DCAT-AP.de catalogue for data portals
     prefix_default_language=False,
 )
