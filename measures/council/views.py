@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from measures.access import access_measure_edit, access_roadmap_edit
+from measures.access import access_measure_edit, access_roadmap, access_roadmap_edit
 from measures.council import selectors, services
 from measures.council.forms import EndpointForm, LinkForm, PaperSearchForm
 from measures.council.messages import error_message
@@ -72,8 +72,8 @@ def _measure_page_url(roadmap, measure, query: str = "") -> str:
 @require_http_methods(["GET", "POST"])
 def measure_papers(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Search the council's papers and link one (or one of its decisions) to the measure or a milestone."""
-    roadmap = access_roadmap_edit(request.user, slug)
-    measure = access_measure_edit(request.user, roadmap, pk)
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)  # 403 for who sees the roadmap, else 404
     endpoint = selectors.endpoint_of(roadmap.organisation)
     search = PaperSearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -111,8 +111,8 @@ def _link(request: HttpRequest, measure, form: LinkForm) -> bool:
 @login_required
 @require_POST
 def link_delete(request: HttpRequest, slug: str, pk: int, link: int) -> HttpResponse:
-    roadmap = access_roadmap_edit(request.user, slug)
-    measure = access_measure_edit(request.user, roadmap, pk)
+    roadmap = access_roadmap(request.user, slug)
+    measure = access_measure_edit(request.user, roadmap, pk)  # 403 for who sees the roadmap, else 404
     services.link_delete(link=get_object_or_404(CouncilLink, measure=measure, pk=link))
     messages.success(request, _("The link has been removed."))
     return redirect("council:measure-papers", slug=roadmap.slug, pk=measure.pk)
