@@ -33,7 +33,19 @@ class SelfHostedSwagger(DocsBase):
         return render(request, "api/docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)})
 
 
-api = NinjaAPI(
+class KlimanetzAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Errors are documented as what they are: application/problem+json."""
+        schema = super().get_openapi_schema(**kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for code, answer in operation.get("responses", {}).items():
+                    if int(code) >= 400 and "application/json" in answer.get("content", {}):
+                        answer["content"] = {"application/problem+json": answer["content"]["application/json"]}
+        return schema
+
+
+api = KlimanetzAPI(
     title="Klimanetz API",
     version="1",
     description=DESCRIPTION,

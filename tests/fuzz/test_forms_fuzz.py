@@ -143,6 +143,7 @@ from tests.fuzz.strategies import submission
 APPS = ("networks", "events", "measures", "monitoring")
 URL_NAMESPACES = (*APPS, *ROOMS, "seo")  # seo: measures.seo_urls (preview images, feed)
 URL_NAMESPACES += ("comparison",)  # monitoring.comparison (issue 17 §2)
+URL_NAMESPACES += ("apitokens",)  # the profile's API tokens (the fuzz room "api"; issue 18 §1)
 
 # Base classes that are never used on their own (their subclasses are fuzzed).
 ABSTRACT = {"networks.forms.NetworkScopedForm"}

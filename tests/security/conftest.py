@@ -64,6 +64,8 @@ def poison(obj, **extra):
 ROOMS = (
     *("channel", "announcements", "inbound", "digest", "library", "search"),
     *("experts", "campaignfigures", "funding", "catalogue"),  # issue 17: its apps keep their rows the same way
+    "api",  # the REST API (issue 18 §1)
+    "webhooks",  # webhooks of organisations and networks (issue 18 §2)
 )
 
 

@@ -28,6 +28,7 @@ OK, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
 LOGIN, REDIRECT = "login", "redirect"
 APPS = ("networks", "events", "measures", "monitoring", "seo", *ROOMS)  # seo: measures.seo_urls
 APPS += ("comparison",)  # monitoring.comparison (issue 17 §2)
+APPS += ("apitokens",)  # the profile's API tokens (issue 18 §1; the API itself is the room "api")
 TOP_LEVEL = {"set_language", "healthz", "robots-txt", "sitemap"}
 
 

@@ -1,0 +1,31 @@
+"""Fuzz entries of the profile's API tokens (issue 18 §1; see tests/fuzz/endpoints.py and test_forms_fuzz.py).
+The API's own operations take JSON, not forms: Schemathesis fuzzes them (tests/api/test_schema.py).
+
+Inventory (URL name · method · persona · forms · raw request keys read by the view):
+
+| URL name | method | persona | forms / filters | raw keys |
+|---|---|---|---|---|
+| apitokens:token-list | POST | member | TokenForm | – |
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from api.forms import TokenForm
+from tests.fuzz.engine import Endpoint
+
+ENDPOINTS: list = [
+    Endpoint(
+        "apitokens:token-list",
+        "member",
+        lambda w: reverse("apitokens:token-list"),
+        lambda w: [TokenForm(user=w.user("member"))],
+        covers=(TokenForm,),
+        valid={"scope": "read"},
+    ),
+]
+NOT_FUZZED: dict[str, str] = {
+    "apitokens:token-revoke": "no input (the token's id in the address)",
+}
+READ_ONLY: set[str] = set()
