@@ -64,6 +64,7 @@ def poison(obj, **extra):
 ROOMS = (
     *("channel", "announcements", "inbound", "digest", "library", "search"),
     *("experts", "campaignfigures", "funding", "catalogue"),  # issue 17: its apps keep their rows the same way
+    "council",  # council decisions through OParl (issue 18 §5)
     "api",  # the REST API (issue 18 §1)
     "webhooks",  # webhooks of organisations and networks (issue 18 §2)
 )
