@@ -38,6 +38,17 @@ def _to_detail(owner: Owner, endpoint) -> HttpResponse:
     return redirect(owner.route("endpoint"), owner.slug, endpoint.pk)
 
 
+def _sent(request: HttpRequest):
+    """The sent data, also when it is empty (an empty POST is a form with errors, not a blank form)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _form_page(request: HttpRequest, owner: Owner, form, **extra) -> HttpResponse:
+    """The form, with 400 when a sent form has errors."""
+    status = 400 if form.errors else 200
+    return render(request, "webhooks/endpoint_form.html", _context(request, owner, form=form, **extra), status=status)
+
+
 def _remember_secret(request: HttpRequest, endpoint, secret: str) -> None:
     """The secret is shown once, on the next view of the endpoint's page, then never again."""
     request.session[SECRET_SESSION_KEY.format(pk=endpoint.pk)] = secret
@@ -55,13 +66,13 @@ def endpoint_list(request: HttpRequest, scope: str, **kwargs) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def endpoint_create(request: HttpRequest, scope: str, **kwargs) -> HttpResponse:
     owner = _owner(request, scope, kwargs)
-    form = EndpointForm(request.POST or None, owner=owner)
+    form = EndpointForm(_sent(request), owner=owner)
     if request.method == "POST" and form.is_valid():
         endpoint = services.endpoint_create(owner=owner.obj, by=person_of(request), **form.cleaned_data)
         _remember_secret(request, endpoint, endpoint.secret)
         messages.success(request, _("The endpoint has been registered."))
         return _to_detail(owner, endpoint)
-    return render(request, "webhooks/endpoint_form.html", _context(request, owner, form=form))
+    return _form_page(request, owner, form)
 
 
 @login_required
@@ -90,12 +101,12 @@ def endpoint_detail(request: HttpRequest, scope: str, pk: int, **kwargs) -> Http
 def endpoint_edit(request: HttpRequest, scope: str, pk: int, **kwargs) -> HttpResponse:
     owner = _owner(request, scope, kwargs)
     endpoint = access_endpoint(owner, pk)
-    form = EndpointForm(request.POST or None, instance=endpoint, owner=owner)
+    form = EndpointForm(_sent(request), instance=endpoint, owner=owner)
     if request.method == "POST" and form.is_valid():
         services.endpoint_update(endpoint=endpoint, **form.cleaned_data)
         messages.success(request, _("The endpoint has been saved."))
         return _to_detail(owner, endpoint)
-    return render(request, "webhooks/endpoint_form.html", _context(request, owner, form=form, endpoint=endpoint))
+    return _form_page(request, owner, form, endpoint=endpoint)
 
 
 @login_required

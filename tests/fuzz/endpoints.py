@@ -1159,6 +1159,7 @@ ROOMS = (
     *("channel", "announcements", "inbound", "digest", "library", "search"),
     *("experts", "campaignfigures", "funding", "catalogue"),  # issue 17: its apps keep their rows the same way
     "api",  # the profile's API tokens (issue 18 §1): URL namespace apitokens
+    "webhooks",  # webhooks of organisations and networks (issue 18 §2)
 )
 ROOM_MODULES = [importlib.import_module(f"tests.fuzz.rooms.{room}") for room in ROOMS]
 for _module in ROOM_MODULES:
