@@ -1160,6 +1160,7 @@ ROOMS = (
     *("experts", "campaignfigures", "funding", "catalogue"),  # issue 17: its apps keep their rows the same way
     "api",  # the profile's API tokens (issue 18 §1): URL namespace apitokens
     "webhooks",  # webhooks of organisations and networks (issue 18 §2)
+    "council",  # council decisions through OParl (issue 18 §5)
 )
 ROOM_MODULES = [importlib.import_module(f"tests.fuzz.rooms.{room}") for room in ROOMS]
 for _module in ROOM_MODULES:
