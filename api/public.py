@@ -55,6 +55,29 @@ def _number(value):
     return float(value) if value is not None else None
 
 
+class IndexOut(Schema):
+    openapi: str
+    docs: str
+    networks: str
+    roadmaps: str
+    library: str
+    funding_programmes: str
+
+
+@router.get("/", response={200: IndexOut, **ERRORS}, url_name="index")
+def index(request: HttpRequest):
+    """Where to start: the schema, its documentation and the lists."""
+    names = {
+        "openapi": "openapi-json",
+        "docs": "openapi-view",
+        "networks": "network-list",
+        "roadmaps": "roadmap-list",
+        "library": "library-entry-list",
+        "funding_programmes": "funding-programme-list",
+    }
+    return {key: absolute(reverse(f"api:{name}")) for key, name in names.items()}
+
+
 # --- Networks -------------------------------------------------------------------------------------------------
 
 

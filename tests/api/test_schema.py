@@ -89,7 +89,7 @@ def test_no_500_and_no_answer_against_the_schema(api_schema, world, settings):
     operations are walked here, each with Hypothesis, deterministic)."""
     settings.API_RATE_LIMIT_IP = settings.API_RATE_LIMIT_TOKEN = 100_000
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 19  # 12 public, 7 with a token
+    assert len(operations) == 20  # 13 public, 7 with a token
     for operation in operations:
 
         @given(case=operation.as_strategy())

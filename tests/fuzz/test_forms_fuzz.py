@@ -144,6 +144,7 @@ APPS = ("networks", "events", "measures", "monitoring")
 URL_NAMESPACES = (*APPS, *ROOMS, "seo")  # seo: measures.seo_urls (preview images, feed)
 URL_NAMESPACES += ("comparison",)  # monitoring.comparison (issue 17 §2)
 URL_NAMESPACES += ("apitokens",)  # the profile's API tokens (the fuzz room "api"; issue 18 §1)
+APPS += ("api",)  # its forms (the token form); its URLs are the namespace apitokens
 
 # Base classes that are never used on their own (their subclasses are fuzzed).
 ABSTRACT = {"networks.forms.NetworkScopedForm"}

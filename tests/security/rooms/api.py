@@ -44,6 +44,8 @@ def rows() -> list:
     token_only = ex(401)
     write_only = ex(NOT_ALLOWED)  # GET (and POST) on a PUT operation
     return [
+        Row("api:index", none, EVERYONE, note="links to the schema, the documentation and the lists"),
+        Row("api:api-root", none, EVERYONE, note="django-ninja's name of the same address: the index answers"),
         Row("api:openapi-json", none, EVERYONE),
         Row("api:openapi-view", none, EVERYONE, note="Swagger UI from static/vendor/swagger-ui"),
         Row("api:network-list", none, EVERYONE),
