@@ -28,6 +28,7 @@ import contextlib
 import copy
 import gc
 import io
+import json
 import multiprocessing
 import os
 import random
@@ -60,7 +61,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.common import fresh_database, ms
-from networks.models import Network, NetworkRole, Organisation, Person, User, WorkingGroup
+from networks.models import Network, NetworkRole, Organisation, OrganisationRole, Person, User, WorkingGroup
 from networks.search import backends, registry
 from networks.search import query as search_query
 from networks.search.backends import CAP, backend
@@ -171,6 +172,7 @@ QUERIES = [
 ]
 NETWORKS = 50
 BENCH_EMAIL = "bench.mitglied@example.org"
+COPIED_IDS = 10_000_000  # object ids of the copied entries start above it
 DISTINCT_QUERIES = 3_000
 
 
@@ -211,20 +213,23 @@ class Texts:
 
 
 def _copy_entries(total: int, networks: list[int], groups: list[int], orgs: list[int]) -> float:
-    """COPY ``total`` entries (posts, documents, measures) in chunks; returns the seconds it took."""
+    """COPY ``total`` entries (posts, documents, measures) in chunks; returns the seconds it took. Their object ids
+    start at COPIED_IDS, clear of the real measures that _portal_indexing indexed (a reindex of a kind removes its
+    entries without an object: run before, it took the 150,000 copied measures out of 1,000,000)."""
     texts = Texts()
     rnd = texts.random
     network_weights = _zipf_weights(len(networks))
     kinds = [("post", 0.6, (20, 80)), ("library_document", 0.25, (80, 250)), ("measure", 0.15, (30, 90))]
     now = timezone.now()
     started = time.monotonic()
-    object_id = 0
+    n = 0
     chunk = 50_000
     with connection.cursor() as cursor:
         for start in range(0, total, chunk):
             buffer = io.StringIO()
             for _ in range(min(chunk, total - start)):
-                object_id += 1
+                n += 1
+                object_id = COPIED_IDS + n
                 roll = rnd.random()
                 kind, sizes = (
                     ("post", kinds[0][2])
@@ -242,7 +247,7 @@ def _copy_entries(total: int, networks: list[int], groups: list[int], orgs: list
                     scope, network_id = f"members:{network}", network
                 title = texts.words(3, 8)
                 body = texts.words(*sizes)
-                date = (now - timezone.timedelta(minutes=object_id)).isoformat()
+                date = (now - timezone.timedelta(minutes=n)).isoformat()
                 url = f"/bench/{kind}/{object_id}/"
                 fields = [
                     kind,
@@ -499,6 +504,86 @@ def _cap(cap: int):
         backends.CAP, search_query.CAP, search_query.MAX_PAGE = saved
 
 
+# The query classes measured one by one (section 2a): how many items match decides the plan.
+QUERY_CLASSES = [
+    ("common", "Energieplan"),  # about a third of all items
+    ("common", "Klimaschutz"),  # a prefix: Klimaschutzmanagerin, Klimaschutzkonzept, …
+    ("common", "Wärmepumpe"),
+    ("middling", "Wärmepumpe Förderprogramm"),
+    ("middling", "Geothermie"),
+    ("rare", "Ort1234"),
+    ("rare", "Contracting Ort77"),
+    ("phrase", '"Wärmepumpe Dämmung"'),
+]
+MANY_EMAIL = "bench.koordination@example.org"
+
+
+def _viewers(user) -> list[tuple[str, object]]:
+    """Anonymous (one scope), the member of two networks and a working group, and a coordinator of the ten largest
+    networks, in their working groups and editor of five organisations (many scopes)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    many = User.objects.filter(email=MANY_EMAIL).first()
+    if many is None:
+        many = User.objects.create_user(email=MANY_EMAIL, password=None)
+        person = Person.objects.create(user=many, name="Bench Koordination")
+        networks = list(Network.objects.filter(slug__startswith="netzwerk-").order_by("pk")[:10])
+        for network in networks:
+            NetworkRole.objects.create(network=network, person=person, role=NetworkRole.Role.COORDINATOR)
+            network.working_groups.first().members.add(person)
+        for org in Organisation.objects.filter(slug__startswith="gemeinde-").order_by("pk")[:5]:
+            OrganisationRole.objects.create(organisation=org, person=person)
+    return [("anonymous", AnonymousUser()), ("member", user), ("coordinator", many)]
+
+
+def _plan_buffers(sql: str) -> tuple[int, float]:
+    """Shared buffers (hit and read) and execution ms of one statement, from EXPLAIN (ANALYZE, BUFFERS)."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    top = plan[0]["Plan"]
+    return top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0), plan[0]["Execution Time"]
+
+
+def _query_classes(user, repeat: int = 10) -> None:
+    """CPU per search for each query class and viewer (every search running): Python and PostgreSQL, the
+    statements' shared buffers and their execution time in EXPLAIN ANALYZE."""
+    settings.PUBLIC_PAGE_CACHE = False
+    reader = _postgres_cpu_reader()
+    print(
+        f"  {'class':9} {'query':28} {'viewer':12} {'order':9} {'found':>5} {'Python':>8} {'PostgreSQL':>10} "
+        f"{'total':>8} {'buffers':>8} {'EXPLAIN':>9}"
+    )
+    totals: dict[str, list[float]] = {}
+    for label, viewer in _viewers(user):
+        for cls, q in QUERY_CLASSES:
+            for order in ("relevance", "date"):
+                python, postgres = [], []
+                for _ in range(repeat):
+                    fresh = copy.copy(viewer)
+                    fresh.__dict__.pop("_search_scopes", None)
+                    pg_before, py_before = (reader() if reader else 0.0), time.thread_time()
+                    result = search(fresh, q, order=order)
+                    python.append(time.thread_time() - py_before)
+                    postgres.append((reader() - pg_before) if reader else 0.0)
+                with CaptureQueriesContext(connection) as captured:
+                    search(copy.copy(viewer), q, order=order)
+                statements = [x["sql"] for x in captured.captured_queries if "search_searchentry" in x["sql"]]
+                buffers, explained = 0, 0.0
+                for sql in statements:
+                    b, t = _plan_buffers(sql)
+                    buffers, explained = buffers + b, explained + t
+                py, pg = statistics.median(python), statistics.median(postgres)
+                totals.setdefault(cls, []).append(py + pg)
+                found = f"{result.total}{'+' if result.more else ''}"
+                print(
+                    f"  {cls:9} {q[:28]:28} {label:12} {order:9} {found:>5} {ms(py):>8} {ms(pg):>10} "
+                    f"{ms(py + pg):>8} {buffers:>8,} {explained:>7.1f} ms"
+                )
+    print("  median CPU per search by class: " + ", ".join(f"{c} {ms(statistics.mean(v))}" for c, v in totals.items()))
+
+
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -593,6 +678,7 @@ def _existing_world():
 def _build(args):
     user, networks, groups, orgs = _world()
     print(f"\n1. Index build: {args.items:,} entries")
+    _portal_indexing()  # first: a kind's reindex removes the entries without an object
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX search_entry_document_scopes")
     copy_seconds = _copy_entries(args.items, networks, groups, orgs)
@@ -607,7 +693,6 @@ def _build(args):
         cursor.execute("VACUUM ANALYZE search_searchentry")
     print(f"  COPY with the generated tsvector: {copy_seconds:,.1f} s ({args.items / copy_seconds:,.0f} rows/s)")
     print(f"  GIN index over words and scopes: {index_seconds:,.1f} s")
-    _portal_indexing()
     return user, networks, groups, orgs
 
 
@@ -621,6 +706,9 @@ def main() -> int:
         action="store_true",
         help="build the database once and keep it (klimanetz_search_bench_<items>); with bench/with_postgres.sh "
         "set WITH_POSTGRES_KEEP so that the cluster is kept too",
+    )
+    parser.add_argument(
+        "--classes", action="store_true", help="only the CPU per query class and viewer (2a), no clients"
     )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -639,6 +727,11 @@ def main() -> int:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('search_searchentry'))")
             print(f"  table with indexes: {cursor.fetchone()[0]}")
+
+        print("\n2a. One search by query class and viewer (one client, every search running, median of 10)")
+        _query_classes(user)
+        if args.classes:
+            return 0
 
         print(f"\n2. {args.clients} clients, {args.searches:,} searches as a member of two networks")
         with CaptureQueriesContext(connection) as queries:

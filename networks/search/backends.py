@@ -11,10 +11,13 @@ ones).
 - PostgreSQL: ``to_tsquery('german', …)`` over the generated ``document`` column (german configuration over
   unaccent), the scopes as ``string_to_array(scopes, ' ') && ARRAY[…]``: both in one GIN index (migration 0001);
   the planner takes either that index or the (date, id) index walked newest first (migration 0002), whichever
-  its statistics say is cheaper; ``ts_rank`` orders; ``ts_headline`` marks the hits of the page's rows only.
+  its statistics say is cheaper; ``ts_rank`` orders.
 - SQLite (``make run``): an FTS5 table of the stems made in networks.search.text, the scopes as tokens of its own
-  column, ``bm25`` orders; the snippet is cut in Python around the first hit (the FTS5 table holds stems, so
-  its snippet() would show stems rather than the text).
+  column, ``bm25`` orders.
+
+Titles and snippets are marked in Python for the page's rows only, the same on both backends (``mark_words``): the
+FTS5 table holds stems, so its snippet() would show stems; PostgreSQL's ts_headline parsed and stemmed the whole
+text of every row shown, most of a rare word's search.
 """
 
 from __future__ import annotations
@@ -119,11 +122,6 @@ class Backend:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
-    HEADLINE = (
-        f"StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, "
-        'FragmentDelimiter=" … ", ShortWord=2'
-    )
-
     @staticmethod
     def _tsquery(query) -> tuple[str, list]:
         """SQL of the tsquery and its parameters: words as (alternative:* | …) joined by &, phrases by <->."""
@@ -193,20 +191,16 @@ class PostgresBackend(Backend):
             "WITH "  # noqa: S608 # nosec B608 (fixed fragments; every value is a parameter)
             + ", ".join(ctes)
             + " SELECT f.facets, t.total, p.id, p.kind, e.object_id, p.network_id, e.title, e.url, p.date, "  # noqa: S608 # nosec B608
-            "ts_headline('german'::regconfig, left(e.body, %s), q.query, %s) "
-            "FROM f CROSS JOIN t CROSS JOIN q LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON true "
+            "left(e.body, %s) "
+            "FROM f CROSS JOIN t LEFT JOIN (p JOIN search_searchentry e ON e.id = p.id) ON true "
             f"ORDER BY {ordering}"
         )
-        sql_params += [HEADLINE_CHARS, self.HEADLINE]
+        sql_params += [HEADLINE_CHARS]
         with connection.cursor() as cursor:
             cursor.execute(sql, sql_params)
             fetched = cursor.fetchall()
         facets, total = _facets(fetched[0][0]), int(fetched[0][1])
-        stems = query.highlight_words()
-        rows = [  # the title marked in Python, as on SQLite (ts_headline drops a title's closing punctuation)
-            Row(*r[2:9], mark_words(r[6], stems, whole=True), r[9]) for r in fetched if r[2] is not None
-        ]
-        return Answer(facets=facets, total=total, rows=rows)
+        return Answer(facets=facets, total=total, rows=_rows(fetched, query))
 
 
 class SqliteBackend(Backend):
@@ -286,34 +280,36 @@ class SqliteBackend(Backend):
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         facets, total = _facets(fetched[0][0]), int(fetched[0][1])
-        stems = query.highlight_words()
-        rows = []
-        for _, _, entry_id, kind, object_id, network_id, title, url, date, body in fetched:
-            if entry_id is None:
-                continue
-            date = parse_datetime(date) if isinstance(date, str) else date  # raw SQL on SQLite: the stored text
-            rows.append(
-                Row(
-                    entry_id,
-                    kind,
-                    object_id,
-                    network_id,
-                    title,
-                    url,
-                    date,
-                    mark_words(title, stems, whole=True),
-                    mark_words(body, stems),
-                )
-            )
-        return Answer(facets=facets, total=total, rows=rows)
+        return Answer(facets=facets, total=total, rows=_rows(fetched, query))
+
+
+def _rows(fetched, query) -> list[Row]:
+    """The page's rows of either backend's statement (facets, total, id, kind, object id, network id, title, address,
+    date, the start of the body), their title and snippet marked here (the snippet only for the rows shown)."""
+    stems = query.highlight_words()
+    rows = []
+    for _, _, entry_id, kind, object_id, network_id, title, url, date, body in fetched:
+        if entry_id is None:
+            continue
+        date = parse_datetime(date) if isinstance(date, str) else date  # raw SQL on SQLite: the stored text
+        marked_title, snippet = mark_words(title, stems, whole=True), mark_words(body, stems)
+        rows.append(Row(entry_id, kind, object_id, network_id, title, url, date, marked_title, snippet))
+    return rows
 
 
 _WORD = re.compile(r"[^\W_]+")
 
 
+SNIPPET_BEFORE, SNIPPET_AFTER = 600, 2_400  # characters around the first hit that the snippet's words come from
+
+
 def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int = SNIPPET_WORDS) -> str:
     """``value`` (or, unless ``whole``, a window of about ``words`` words around its first hit) with the words
-    whose stem is or starts with a query stem between START and STOP markers."""
+    whose stem is or starts with a query stem between START and STOP markers.
+
+    A snippet's first hit is looked for with a pattern of the stems (networks.search.text.word_starts), not by
+    stemming every word before it: a long document costs a regular expression's scan, then only the words around
+    the hit are read (both backends: the snippet is made here, ts_headline read and parsed the whole text)."""
 
     prefixes = tuple(s for s in stems if len(s) >= 3)
     seen: dict[str, bool] = {}
@@ -324,24 +320,49 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
             seen[word] = stemmed in stems or stemmed.startswith(prefixes)
         return seen[word]
 
-    matches = list(_WORD.finditer(value))
-    if not matches:
-        return value[:300] if not whole else value
     if whole:
-        start, end = 0, len(matches)
-    else:
-        first = next((i for i, m in enumerate(matches) if hit(m.group())), 0)
-        start = max(first - words // 3, 0)
-        end = min(start + words, len(matches))
+        matches = list(_WORD.finditer(value))
+        if not matches:
+            return value
+        return _marked(value, matches, 0, len(matches), hit)
+    position = _first_hit(value, frozenset(stems), hit)
+    low = max((position or 0) - SNIPPET_BEFORE, 0)
+    high = min((position or 0) + SNIPPET_AFTER, len(value))
+    matches = list(_WORD.finditer(value, low, high))
+    if matches and low > 0 and _WORD.match(value, low - 1):  # a word cut at the start of the window
+        matches.pop(0)
+    if matches and high < len(value) and matches[-1].end() == high and _WORD.match(value, high):  # cut at its end
+        matches.pop()
+    if not matches:
+        return value[:300]
+    first = next((i for i, m in enumerate(matches) if m.start() == position), 0) if position is not None else 0
+    start = max(first - words // 3, 0)
+    end = min(start + words, len(matches))
+    text = " ".join(_marked(value, matches, start, end, hit).split())
+    before = start > 0 or _WORD.search(value, 0, matches[start].start()) is not None
+    after = end < len(matches) or _WORD.search(value, matches[end - 1].end()) is not None
+    return ("… " if before else "") + text + (" …" if after else "")
+
+
+def _first_hit(value: str, stems: frozenset[str], hit) -> int | None:
+    """Where the first word of ``value`` that ``hit`` begins, or None."""
+    starts = search_text.word_starts(stems)
+    if starts is None:
+        return None
+    for found in starts.finditer(value):
+        word = _WORD.match(value, found.start())
+        if word is not None and hit(word.group()):
+            return found.start()
+    return None
+
+
+def _marked(value: str, matches: list, start: int, end: int, hit) -> str:
     pieces, pos = [], matches[start].start()
     for m in matches[start:end]:
         pieces.append(value[pos : m.start()])
         pieces.append(f"{START}{m.group()}{STOP}" if hit(m.group()) else m.group())
         pos = m.end()
-    text = "".join(pieces)
-    if not whole:
-        text = ("… " if start > 0 else "") + " ".join(text.split()) + (" …" if end < len(matches) else "")
-    return text
+    return "".join(pieces)
 
 
 def backend() -> Backend:

@@ -54,6 +54,58 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+PATTERN_CHARS = 6  # of a stem that word_starts compares (bounds the pattern; the caller checks the whole word)
+
+
+@lru_cache(maxsize=1)
+def _folding_to() -> tuple[dict[str, str], dict[str, str]]:
+    """The characters that fold (``fold``) to one character ("a" from "ä", "Á", "A", …) and those that fold to
+    several ("ss" from "ß", "fi" from the ligature "ﬁ"), escaped for a character class: Latin, Greek, Cyrillic,
+    the ligatures and the full-width forms."""
+    single: dict[str, set[str]] = {}
+    several: dict[str, set[str]] = {}
+    for code in (*range(0x3000), *range(0xFB00, 0xFB07), *range(0xFF00, 0xFFF0)):
+        char = chr(code)
+        folded = fold(char)
+        if folded == char or not folded.isalnum():
+            continue
+        (single if len(folded) == 1 else several).setdefault(folded, set()).add(char)
+
+    def escaped(found):
+        return {folded: "".join(re.escape(c) for c in sorted(chars)) for folded, chars in found.items()}
+
+    return escaped(single), escaped(several)
+
+
+def _stem_pattern(stem_: str, at: int = 0) -> str:
+    """A regular expression for the start of a word of the original text whose folded form may start with the first
+    PATTERN_CHARS characters of ``stem_``: each letter as itself or a character folding to it (also two letters as
+    one character: "ss" as "ß"), combining accents after a letter (decomposed text), an "e" after a, o and u (the
+    stemmer reads "ue" as "ü")."""
+    stem_ = stem_[:PATTERN_CHARS]
+    if at >= len(stem_):
+        return ""
+    single, several = _folding_to()
+    char = stem_[at]
+    one = f"[{re.escape(char)}{single.get(char, '')}]" + r"[\u0300-\u036f]*" + ("e?" if char in "aou" else "")
+    options = [one + _stem_pattern(stem_, at + 1)]
+    for folded, chars in several.items():
+        if stem_.startswith(folded, at):
+            options.append(f"[{chars}]" + _stem_pattern(stem_, at + len(folded)))
+    return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
+@lru_cache(maxsize=512)
+def word_starts(stems: frozenset[str]) -> re.Pattern | None:
+    """Where in a text a word may begin whose stem is or starts with one of ``stems`` (a superset: every such word
+    begins at a match, but not every match is such a word; the caller stems the word found there). Lets a snippet
+    skip to its first hit in a long text instead of stemming every word before it."""
+    patterns = [_stem_pattern(s) for s in sorted(stems, key=len) if s]
+    if not patterns:
+        return None
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(patterns) + ")", re.IGNORECASE)
+
+
 def words(text: str) -> list[str]:
     """The folded words of ``text``, stop words left out."""
     return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS]
