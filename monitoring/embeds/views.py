@@ -89,7 +89,9 @@ def embed_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """The editors' page: the code to copy for each embed and the websites allowed to frame them."""
     roadmap = access.access_roadmap_edit(request.user, slug)
     origins = selectors.frame_ancestors(roadmap)
-    form = AllowedOriginsForm(request.POST or None, initial={"origins": "\n".join(origins)})
+    form = AllowedOriginsForm(
+        request.POST if request.method == "POST" else None, initial={"origins": "\n".join(origins)}
+    )
     if request.method == "POST" and form.is_valid():
         services.embed_origins_set(roadmap=roadmap, origins=form.cleaned_data["origins"], by=request.user)
         messages.success(request, _("The list of websites has been saved."))
@@ -105,4 +107,4 @@ def embed_settings(request: HttpRequest, slug: str) -> HttpResponse:
         "badge_png": absolute("embeds:badge", roadmap.slug, "png"),
         "indicators": Indicator.objects.public().filter(roadmap=roadmap).order_by("order", "name", "pk"),
     }
-    return render(request, "embeds/settings.html", context)
+    return render(request, "embeds/settings.html", context, status=400 if request.method == "POST" else 200)

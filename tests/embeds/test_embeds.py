@@ -223,7 +223,7 @@ def test_a_wrong_website_is_a_form_error_and_nothing_is_saved(client, roadmap, p
     personas.login(client, "editor")
     text = "https://www.kreis-dueren.de\nhttp://unsicher.de"
     response = client.post(reverse("embeds:settings", args=[roadmap.slug]), {"origins": text})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = lxml_html.fromstring(response.content)
     assert "http://unsicher.de" in page.xpath("string(//p[@class='error'])")
     assert page.xpath("string(//textarea)").strip() == text  # the input is kept

@@ -67,6 +67,7 @@ ROOMS = (
     "council",  # council decisions through OParl (issue 18 §5)
     "api",  # the REST API (issue 18 §1)
     "webhooks",  # webhooks of organisations and networks (issue 18 §2)
+    *("opendata", "embeds"),  # the DCAT-AP.de catalogue, embeds and the badge (issue 18 §3, §4)
 )
 
 
