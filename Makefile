@@ -56,6 +56,7 @@ lighthouse: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh $(PY) -m bench.scale_bench
+	bash bench/with_postgres.sh $(PY) -m bench.api_bench
 	$(MAKE) --no-print-directory bench-channel
 
 # bench-channel: the network's channel (issue 15): thread page at 500 posts and list at 10,000 threads, sending
