@@ -1161,6 +1161,7 @@ ROOMS = (
     "api",  # the profile's API tokens (issue 18 §1): URL namespace apitokens
     "webhooks",  # webhooks of organisations and networks (issue 18 §2)
     "council",  # council decisions through OParl (issue 18 §5)
+    *("opendata", "embeds"),  # the DCAT-AP.de catalogue; embeds and their hosts form (issue 18 §3, §4)
 )
 ROOM_MODULES = [importlib.import_module(f"tests.fuzz.rooms.{room}") for room in ROOMS]
 for _module in ROOM_MODULES:
