@@ -10,6 +10,7 @@ report for six months" in ``measures.selectors``, per-inhabitant figures and ind
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -178,12 +179,25 @@ class Comparison:
         return any(cell.total is not None for cell in self.emissions)
 
 
-def _latest_emissions(organisations: list[Organisation]) -> list[EmissionsCell]:
-    """The latest balance year's total per organisation (monitoring.selectors.balances_by_year: one rule)."""
+def _shared(organisations: list[Organisation], network: Network, viewer) -> Callable[[int, str], bool]:
+    """Whether an organisation shares a figure (monitoring.comparison's keys) with the viewer: its opt-in for the
+    comparison, per organisation and per figure (the same rule as the comparison page). Every organisation here is
+    a member of ``network``, so "members of our networks" includes the viewer when they have a role in it. Two
+    queries."""
+    from monitoring.comparison.refresh import audiences, shared_with
+
+    consents = audiences([organisation.pk for organisation in organisations])
+    networks = {network.pk}
+    return lambda organisation_id, figure: viewer.sees(shared_with(consents[organisation_id], figure), networks)
+
+
+def _latest_emissions(organisations: list[Organisation], shared: Callable[[int, str], bool]) -> list[EmissionsCell]:
+    """The latest balance year's total per organisation (monitoring.selectors.balances_by_year: one rule); none for
+    an organisation that does not share its total."""
     balances = balances_by_year(organisations)
     cells = []
     for organisation in organisations:
-        by_year = balances.get(organisation.pk)
+        by_year = balances.get(organisation.pk) if shared(organisation.pk, "ghg-total") else None
         year = max(by_year) if by_year else None
         total = sum(by_year[year].values(), Decimal(0)) if by_year else None
         cells.append(EmissionsCell(organisation, year, total, per_inhabitant(total, organisation.population)))
@@ -199,15 +213,21 @@ def _latest_measured(series) -> tuple[int, Decimal] | None:
     return year, series.measured[year]
 
 
-def _indicator_comparisons(organisations: list[Organisation], *, public_only: bool) -> list[IndicatorComparison]:
-    """Two queries: the members' indicators with a comparison key, and their values."""
+def _indicator_comparisons(
+    organisations: list[Organisation], shared: Callable[[int, str], bool], *, public_only: bool
+) -> list[IndicatorComparison]:
+    """Two queries: the members' indicators with a comparison key (those their organisations share), and their
+    values."""
+    from monitoring.comparison.figures import INDICATOR_PREFIX
+
     indicators = Indicator.objects.filter(organisation__in=organisations).exclude(code="")
     if public_only:
         indicators = indicators.public()
     indicators = list(indicators.order_by("code", "organisation", "order", "name"))
     by_code: dict[str, dict[int, Indicator]] = defaultdict(dict)
     for indicator in indicators:
-        by_code[indicator.code].setdefault(indicator.organisation_id, indicator)  # the first per organisation
+        if shared(indicator.organisation_id, INDICATOR_PREFIX + indicator.code):
+            by_code[indicator.code].setdefault(indicator.organisation_id, indicator)  # the first per organisation
     shared = {code: by_org for code, by_org in by_code.items() if len(by_org) >= 2}
     series = {s.indicator.pk: s for s in indicator_series([i for by_org in shared.values() for i in by_org.values()])}
     comparisons = []
@@ -227,16 +247,21 @@ def _indicator_comparisons(organisations: list[Organisation], *, public_only: bo
     return comparisons
 
 
-def comparison(network: Network, today: date, *, public_only: bool = True) -> Comparison:
-    """The member municipalities compared: GHG per inhabitant and the indicators two or more share.
+def comparison(network: Network, today: date, *, viewer=None, public_only: bool = True) -> Comparison:
+    """The member municipalities compared: GHG per inhabitant and the indicators two or more share, each only where
+    the municipality shares the figure with ``viewer`` (monitoring.comparison.statistics.Viewer; None: a visitor)
+    by its opt-in for the comparison with similar municipalities (issue 17 §2: per organisation and per figure).
 
-    Four queries. ``public_only`` leaves out indicators not shown to the public (the board may be public).
+    Six queries. ``public_only`` leaves out indicators not shown to the public (the board may be public).
     """
+    from monitoring.comparison.statistics import Viewer
+
     organisations = list(_public_bodies(network, today))
+    shared = _shared(organisations, network, viewer or Viewer())
     return Comparison(
         organisations=organisations,
-        emissions=_latest_emissions(organisations),
-        indicators=_indicator_comparisons(organisations, public_only=public_only),
+        emissions=_latest_emissions(organisations, shared),
+        indicators=_indicator_comparisons(organisations, shared, public_only=public_only),
     )
 
 

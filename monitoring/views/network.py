@@ -16,6 +16,7 @@ from monitoring import exports
 from monitoring import network as selectors
 from monitoring.access import access_board, access_health
 from monitoring.builders import stages_chart, target_years_chart
+from monitoring.comparison.statistics import viewer_of
 from monitoring.models import Indicator
 from networks.pages import network_context
 
@@ -61,7 +62,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         rows=rows,
         stages=stages_chart(rows, "heat-planning-stages"),
         target_years=target_years_chart(rows, "target-years"),
-        comparison=selectors.comparison(network, today),
+        comparison=selectors.comparison(network, today, viewer=viewer_of(request.user)),
         has_demo=any(row.is_demo for row in rows),
     )
     return render(request, "monitoring/board.html", context)

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
+from monitoring.comparison.models import Audience
 from monitoring.models import Stage
 from networks.models import Organisation
+from tests.comparison.factories import consent
 from tests.helpers import de
 from tests.measures.factories import RoadmapFactory
 from tests.monitoring.factories import (
@@ -134,12 +136,29 @@ def test_board_comparison_per_inhabitant(client, personas):
             roadmap=RoadmapFactory(organisation=org), code="pv-leistung", name="PV-Leistung", per_inhabitant=True
         )
         IndicatorValueFactory(indicator=indicator, year=2024, value=value)
+        consent(org, Audience.MEMBERS, figures=["ghg-total", "ind:pv-leistung"])  # released to the networks' members
     personas.login(client, "member")
     with translation.override("de"):
         page = client.get(board_url(network)).content.decode()
     assert "1.500.000" in page and "7,5" in page  # t CO2e in total and per inhabitant
     assert de("%(unit)s per %(per)s inhabitants", unit="MWp", per="1.000") in page
     assert "0,15" in page and "0,25" in page  # 30 MWp per 200,000 and 10 MWp per 40,000 inhabitants, per 1,000
+
+
+def test_board_comparison_respects_the_opt_in(client, personas):
+    """A member municipality that has not released its total for the comparison is not listed (issue 17 §2)."""
+    network = personas.network
+    shares = municipality(network, name="A-Stadt", population=200_000)
+    keeps = municipality(network, name="B-Stadt", population=40_000)
+    EmissionBalanceFactory(organisation=shares, year=2022, emissions=1_500_000)
+    EmissionBalanceFactory(organisation=keeps, year=2022, emissions=987_654)
+    consent(shares, Audience.MEMBERS)
+    consent(keeps, Audience.MEMBERS, figures=["ind:pv-leistung"])  # not its total
+    personas.login(client, "member")
+    with translation.override("de"):
+        page = client.get(board_url(network)).content.decode()
+    section = page[page.index('id="comparison-heading"') :]
+    assert "1.500.000" in section and "987.654" not in section
 
 
 def test_board_coordinator_links(client, personas):
@@ -178,12 +197,14 @@ def grow(network, n):
         EmissionBalanceFactory(organisation=org)
         indicator = IndicatorFactory(roadmap=RoadmapFactory(organisation=org), code="ladepunkte", unit="Anzahl")
         IndicatorValueFactory(indicator=indicator)
+        consent(org, Audience.MEMBERS, figures=["ghg-total", "ind:ladepunkte"])  # compared on the board
 
 
 # session and account from the cache (no query); network, role (is_member/can_manage), members with planning and
 # strategy, stages reached,
-# convoys, members again (comparison), balance totals, coded indicators, their values
-BOARD_QUERIES = 9
+# convoys, members again (comparison), the viewer's networks, the members' opt-in and per-figure opt-ins (comparison),
+# balance totals, coded indicators, their values
+BOARD_QUERIES = 12
 
 
 def test_board_query_count_is_flat(client, personas, django_assert_num_queries):

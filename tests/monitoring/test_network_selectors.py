@@ -10,8 +10,11 @@ from events.models import Event, Outcome, Registration
 from measures.models import Measure
 from measures.selectors import stale_cutoff
 from monitoring import network as sel
+from monitoring.comparison.models import Audience
+from monitoring.comparison.statistics import Viewer
 from monitoring.models import IndicatorValue, Stage
 from networks.models import Organisation
+from tests.comparison.factories import consent
 from tests.events.factories import EventFactory, OutcomeFactory, RegistrationFactory, in_days
 from tests.measures.factories import MeasureFactory, MeasureUpdateFactory, RoadmapFactory
 from tests.monitoring.factories import (
@@ -158,6 +161,8 @@ def test_comparison_emissions_per_inhabitant_of_the_latest_year(network):
     EmissionBalanceFactory(organisation=big, year=2022, emissions=1_000_000)
     EmissionBalanceFactory(organisation=big, year=2022, sector="transport", emissions=600_000)
     EmissionBalanceFactory(organisation=small, year=2021, emissions=5_000)
+    for organisation in Organisation.objects.filter(memberships__network=network):
+        consent(organisation)  # the total, for everyone
     result = sel.comparison(network, TODAY)
     cells = {c.organisation.name: c for c in result.emissions}
     assert (cells["A-Stadt"].year, cells["A-Stadt"].total, cells["A-Stadt"].per_inhabitant) == (2022, 1_600_000, 8)
@@ -194,6 +199,8 @@ def test_comparison_indicators_shared_by_two_members(network):
     coded(c, "intern", (2024, 2, M), public=False)
     outsider = OrganisationFactory(kind=Organisation.Kind.CITY)  # not a member
     coded(outsider, "ladepunkte", (2024, 99, M), unit="Anzahl")
+    for organisation in (a, b, c, outsider):
+        consent(organisation, figures=["ind:pv-leistung", "ind:ladepunkte", "ind:nur-hier", "ind:intern"])
 
     result = sel.comparison(network, TODAY)
     assert [i.code for i in result.indicators] == ["pv-leistung"]
@@ -210,14 +217,43 @@ def test_comparison_indicators_shared_by_two_members(network):
     assert intern == {"A-Stadt": None, "B-Stadt": Decimal("1.000"), "C-Stadt": Decimal("2.000")}  # as is
 
 
+def test_comparison_shows_only_what_each_municipality_shares_with_the_viewer(network):
+    """Issue 17 §2: the opt-in per organisation and per figure holds on the network board too."""
+    everyone, members, nobody, total_only = (member(network, name=n, population=50_000) for n in "ABCD")
+    for organisation in (everyone, members, nobody, total_only):
+        EmissionBalanceFactory(organisation=organisation, year=2022, emissions=400_000)
+        coded(organisation, "pv-leistung", (2024, 10, M), per_inhabitant=True)
+    consent(everyone, figures=["ghg-total", "ind:pv-leistung"])
+    consent(members, Audience.MEMBERS, figures=["ghg-total", "ind:pv-leistung"])
+    consent(total_only, figures=["ghg-total"])  # its indicator is not released
+    # nobody: no opt-in at all
+
+    def shown(viewer):
+        result = sel.comparison(network, TODAY, viewer=viewer)
+        emissions = {cell.organisation.name for cell in result.emissions if cell.total is not None}
+        (pv,) = result.indicators or [None]
+        indicators = {cell.organisation.name for cell in pv.cells if cell.value is not None} if pv else set()
+        return emissions, indicators
+
+    assert shown(None) == ({"A", "D"}, set())  # a visitor: one indicator shared publicly is no comparison
+    assert shown(Viewer(networks=(network.pk,))) == ({"A", "B", "D"}, {"A", "B"})  # a member of the network
+    assert shown(Viewer(networks=(NetworkFactory().pk,))) == ({"A", "D"}, set())  # a member of another network
+    assert shown(Viewer(staff=True)) == ({"A", "B", "D"}, {"A", "B"})
+
+
 def test_comparison_query_count_is_flat(network, django_assert_num_queries):
+    members = 0
     for size in (2, 10):
+        members += size
         for _ in range(size):
             org = member(network, population=30_000)
             EmissionBalanceFactory(organisation=org)
             coded(org, "pv-leistung", (2023, 10, M), (2024, 12, M))
-        with django_assert_num_queries(4):  # members, balance totals, coded indicators, their values
-            sel.comparison(network, TODAY)
+            consent(org, figures=["ghg-total", "ind:pv-leistung"])
+        # members, their opt-in and per-figure opt-ins, balance totals, coded indicators, their values
+        with django_assert_num_queries(6):
+            result = sel.comparison(network, TODAY)
+        assert len([cell for cell in result.emissions if cell.total is not None]) == members
 
 
 # --- network_activity -----------------------------------------------------------------------------------------
