@@ -49,6 +49,8 @@ FORMAT_OPTIONS = {
     DATE: {"format": "%d.%m.%Y"},
     DATETIME: {"format": "%d.%m.%Y %H:%M"},
 }
+# Units of number columns in a field's "unit" (a Table Schema custom property; UCUM-like codes a person reads too).
+EUR, PER_YEAR, T_CO2E = {"unit": "EUR"}, {"unit": "t CO2e/a"}, {"unit": "t CO2e"}
 CSV_DIALECT = {"delimiter": ";", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True}
 LICENCE_HEADER, SOURCE_HEADER = "Lizenz", "Quelle"
 
@@ -327,7 +329,7 @@ def measure_columns() -> list[Column]:
             INTEGER,
             lambda m: m.percent,
             "Fortschritt laut letztem öffentlichem Sachstand (0 bis 100), leer ohne Angabe",
-            {"constraints": {"minimum": 0, "maximum": 100}},
+            {"constraints": {"minimum": 0, "maximum": 100}, "unit": "%"},
         ),
         Column("Kurzbeschreibung", STRING, lambda m: m.summary, "Kurzbeschreibung"),
         Column(
@@ -342,9 +344,9 @@ def measure_columns() -> list[Column]:
         Column("Daueraufgabe", BOOLEAN, lambda m: m.continuous, "ja bei einer Daueraufgabe ohne Ende"),
         Column("Priorität", STRING, lambda m: _label(m, "priority"), "Priorität"),
         Column("Priorität-Code", STRING, lambda m: m.priority, "Priorität als Code: high, medium, low"),
-        Column("Kostenschätzung (EUR)", NUMBER, lambda m: m.cost_estimate, "Geschätzte Kosten in Euro"),
+        Column("Kostenschätzung (EUR)", NUMBER, lambda m: m.cost_estimate, "Geschätzte Kosten in Euro", EUR),
         Column("Förderprogramm", STRING, lambda m: m.funding_programme or "", "Förderprogramm"),
-        Column("Fördersumme (EUR)", NUMBER, lambda m: m.funding_amount, "Fördersumme in Euro"),
+        Column("Fördersumme (EUR)", NUMBER, lambda m: m.funding_amount, "Fördersumme in Euro", EUR),
         Column(
             "Förderstatus", STRING, lambda m: _label(m, "funding_status") if m.funding_status else "", "Förderstatus"
         ),
@@ -354,9 +356,27 @@ def measure_columns() -> list[Column]:
             lambda m: _code(m.funding_status),
             "Förderstatus als Code: planned, applied, granted, rejected",
         ),
-        Column("Erwartete Wirkung (t CO2e/a)", NUMBER, lambda m: m.effect_expected, "Erwartete Minderung in " + t_co2e),
-        Column("Wirkung untere Schätzung (t CO2e/a)", NUMBER, lambda m: m.effect_low, "Untere Schätzung in " + t_co2e),
-        Column("Wirkung obere Schätzung (t CO2e/a)", NUMBER, lambda m: m.effect_high, "Obere Schätzung in " + t_co2e),
+        Column(
+            "Erwartete Wirkung (t CO2e/a)",
+            NUMBER,
+            lambda m: m.effect_expected,
+            "Erwartete Minderung in " + t_co2e,
+            PER_YEAR,
+        ),
+        Column(
+            "Wirkung untere Schätzung (t CO2e/a)",
+            NUMBER,
+            lambda m: m.effect_low,
+            "Untere Schätzung in " + t_co2e,
+            PER_YEAR,
+        ),
+        Column(
+            "Wirkung obere Schätzung (t CO2e/a)",
+            NUMBER,
+            lambda m: m.effect_high,
+            "Obere Schätzung in " + t_co2e,
+            PER_YEAR,
+        ),
         Column("Methode der Schätzung", STRING, lambda m: m.effect_method or "", "Wie die Wirkung geschätzt wurde"),
         Column("Quelle der Schätzung", STRING, lambda m: m.effect_source or "", "Quelle der Wirkungsschätzung"),
         Column(

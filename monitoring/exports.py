@@ -114,7 +114,13 @@ def indicator_columns() -> list:
             "Art", STRING, lambda r: VALUE_KIND_LABELS[r["kind"]], "Ausgangswert, Messwert, Schätzung oder Zielwert"
         ),
         Column("Art-Code", STRING, lambda r: r["kind"], "Art als Code: baseline, measured, estimate, target"),
-        Column("Wert", NUMBER, lambda r: r["value"], "Der Wert in der Einheit des Indikators"),
+        Column(
+            "Wert",
+            NUMBER,
+            lambda r: r["value"],
+            "Der Wert in der Einheit des Indikators (Spalte „Einheit“)",
+            {"unitField": "Einheit"},  # the unit differs per indicator: named in that column of the row
+        ),
         Column(
             "Richtung-Code",
             STRING,
@@ -142,7 +148,7 @@ def balance_rows(overview) -> list[dict]:
 
 
 def balance_columns() -> list:
-    from measures.opendata import INTEGER, NUMBER, STRING, Column, german_label
+    from measures.opendata import INTEGER, NUMBER, STRING, T_CO2E, Column, german_label
     from monitoring.models import BiskoSector
 
     labels = dict(BiskoSector.choices)
@@ -162,7 +168,13 @@ def balance_columns() -> list:
             "Sektor nach BISKO; beim Zielpfad alle Sektoren",
         ),
         Column("Sektor-Code", STRING, lambda r: r["sector"], "Sektor als Code: " + ", ".join(BiskoSector.values)),
-        Column("Emissionen (t CO2e)", NUMBER, lambda r: r["emissions"], "Treibhausgasemissionen in t CO2-Äquivalenten"),
+        Column(
+            "Emissionen (t CO2e)",
+            NUMBER,
+            lambda r: r["emissions"],
+            "Treibhausgasemissionen in t CO2-Äquivalenten",
+            T_CO2E,
+        ),
     ]
 
 
