@@ -76,13 +76,20 @@ class ApiMiddleware:
         request.LANGUAGE_CODE = language
         if request.method == "OPTIONS":
             return self._preflight(request)
+        head = request.method == "HEAD"
+        if head:  # answered as the GET, without the body (the operations are declared for GET)
+            request.method = "GET"
         raw = bearer(request)
         retry_after = ratelimit.consume(request, raw)
         if retry_after is not None:
             response = problem(request, 429, headers={"Retry-After": str(retry_after)})
         else:
             response = self._answer(request, raw)
-        return self._finish(request, response, language, authorised=raw is not None)
+        response = self._finish(request, response, language, authorised=raw is not None)
+        if head and not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
 
     def _answer(self, request, raw: str | None) -> HttpResponse:
         scopes = scopes_of(request.path) if request.method in SAFE and raw is None and cache.enabled() else None

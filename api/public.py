@@ -262,7 +262,8 @@ def measure_detail(request: HttpRequest, response: HttpResponse, slug: str, meas
     roadmap = access_roadmap(request.auth, slug)
     row = access_measure(request.auth, roadmap, measure)
     row.roadmap = roadmap
-    row.latest_percent = next((u.percent for u in selectors.measure_updates(row) if u.percent is not None), None)
+    updates = selectors.measure_updates(row)
+    row.latest_percent = next((u.percent for u in updates if u.percent is not None), None)
     response["Last-Modified"] = http_date(selectors.last_changed(row).timestamp())
     public = PublicMeasure(row)
     data = open_data_rows([public])[0]
@@ -285,9 +286,7 @@ def measure_detail(request: HttpRequest, response: HttpResponse, slug: str, meas
             {"id": m.pk, "title": m.title, "due_date": m.due_date, "done_date": m.done_date}
             for m in row.milestones.order_by("due_date", "pk")
         ],
-        "progress_reports": [
-            {"date": u.date, "text": u.text, "percent": u.percent} for u in selectors.measure_updates(row)
-        ],
+        "progress_reports": [{"date": u.date, "text": u.text, "percent": u.percent} for u in updates],
     }
 
 

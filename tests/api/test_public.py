@@ -158,3 +158,11 @@ def test_no_internal_field_in_any_public_answer(world):
             assert "7777777" not in response.content.decode(), url
         walked.append(url)
     assert "/api/v1/roadmaps/rm/measures/m-1/" in walked
+
+
+def test_head_is_answered_like_get_without_a_body(world):
+    get_answer = get("/api/v1/roadmaps/rm/")
+    head = Client().head("/api/v1/roadmaps/rm/")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get_answer["ETag"] and head["Content-Length"] == str(len(get_answer.content))
+    assert head["Access-Control-Allow-Origin"] == "*"
