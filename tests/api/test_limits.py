@@ -7,8 +7,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from tests.catalogue.factories import LibraryEntryFactory
+from tests.events import factories as ef
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
+from tests.networks.factories import NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +69,12 @@ def test_public_answers_come_from_the_cache_until_the_data_changes(world, django
         ("/api/v1/roadmaps/rm/indicators/", 3),
         # roadmaps with their counts by status
         ("/api/v1/roadmaps/", 1),
+        # the network; its public events of the page
+        ("/api/v1/networks/{network}/events/", 2),
+        # the library's entries of the page
+        ("/api/v1/library/", 1),
+        # the networks
+        ("/api/v1/networks/", 1),
     ],
 )
 def test_list_queries_do_not_grow(world, settings, django_assert_num_queries, url, expected):
@@ -78,7 +87,11 @@ def test_list_queries_do_not_grow(world, settings, django_assert_num_queries, ur
             indicator = mof.IndicatorFactory(roadmap=world.roadmap, public=True)
             mof.IndicatorValueFactory(indicator=indicator)
             mf.RoadmapFactory()
+            ef.EventFactory(network=world.personas.network, visibility="public")
+            LibraryEntryFactory(published=True)
+            NetworkFactory(is_public=True)
 
+    url = url.format(network=world.personas.network.slug)
     for size in (2, 10):
         grow(size)
         with django_assert_num_queries(expected):
