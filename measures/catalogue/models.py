@@ -93,10 +93,16 @@ class LibraryEntry(models.Model):
     effect_band = models.CharField(max_length=8, blank=True, editable=False, choices=bands.EffectBand)
     effect_per_keur = models.FloatField(null=True, blank=True, editable=False)  # t CO2e/a per 1,000 EUR
     adopter_count = models.PositiveIntegerField(default=0, editable=False)  # organisations that copied it
+    # Some copy is in progress / completed now (the filter "status reached by adopters"); with adopter_count renewed
+    # by selectors.adopters_recount when an adoption is made or deleted or a copy's status changes.
+    reached_in_progress = models.BooleanField(default=False, editable=False)
+    reached_completed = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "description_html", "adopter_count"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "description_html", "adopter_count", "reached_in_progress", "reached_completed"]
+    )
     objects = LibraryEntryQuerySet.as_manager()
 
     class Meta:

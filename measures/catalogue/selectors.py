@@ -50,8 +50,12 @@ def library_entries(user=None) -> QuerySet:
     return LibraryEntry.objects.published().select_related("source_organisation")
 
 
+REACHED_FIELDS = {Measure.Status.IN_PROGRESS: "reached_in_progress", Measure.Status.COMPLETED: "reached_completed"}
+
+
 def adopters_recount(entry_ids) -> None:
-    """Store how many organisations copied each entry (after an adoption was made or deleted)."""
+    """Store how many organisations copied each entry and which statuses their copies have reached now (after an
+    adoption was made or deleted, or a copy's status changed). ``entry_ids``: ids or a query of them; one query."""
     count = (
         Adoption.objects.filter(entry=OuterRef("pk"))
         .order_by()
@@ -59,14 +63,28 @@ def adopters_recount(entry_ids) -> None:
         .annotate(n=Count("organisation", distinct=True))
         .values("n")
     )
-    LibraryEntry.objects.filter(pk__in=list(entry_ids)).update(
-        adopter_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)
+    reached = {
+        name: Exists(Adoption.objects.filter(entry=OuterRef("pk"), measure__status=status))
+        for status, name in REACHED_FIELDS.items()
+    }
+    ids = entry_ids if isinstance(entry_ids, QuerySet) else list(entry_ids)
+    LibraryEntry.objects.filter(pk__in=ids).update(
+        adopter_count=Coalesce(Subquery(count, output_field=IntegerField()), 0), **reached
     )
 
 
+def measure_recount(measure_id: int) -> None:
+    """A measure was saved: renew the entry it copies, if any (its status may have changed; one query)."""
+    adopters_recount(Adoption.objects.filter(measure_id=measure_id).values("entry_id"))
+
+
 def reached_status_q(statuses) -> Q:
-    """Entries whose copies in some roadmap reached one of ``statuses``."""
-    return Q(Exists(Adoption.objects.filter(entry=OuterRef("pk"), measure__status__in=list(statuses))))
+    """Entries whose copies in some roadmap are in one of ``statuses`` now (of REACHED_FIELDS: stored on the
+    entry, so the library page reads one table)."""
+    q = Q()
+    for status in statuses:
+        q |= Q(**{REACHED_FIELDS[status]: True})
+    return q
 
 
 def adoption_rows(entry: LibraryEntry, user) -> list[Adoption]:

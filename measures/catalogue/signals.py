@@ -14,11 +14,13 @@ UID = "catalogue-sync"
 def _measure_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw or created:
         return  # a new measure is offered by no entry yet, and adopts none until its Adoption is saved
+    from measures.catalogue.selectors import measure_recount
     from measures.catalogue.services import CATALOGUE_SCOPE, entry_sync
 
     if kwargs.get("update_fields") and set(kwargs["update_fields"]) <= {"is_late", "updated_at"}:
         return  # the nightly late state travels nowhere
     entry_sync(measure=instance)  # one query when the measure is not offered
+    measure_recount(instance.pk)  # one query: the statuses its copy's entry has reached, if it is a copy
     if cache.enabled():
         cache.bump_now_and_on_commit([CATALOGUE_SCOPE])  # the adopters' statuses on the library pages
 

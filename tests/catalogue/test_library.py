@@ -372,6 +372,48 @@ def test_library_page_queries_do_not_grow(client, django_assert_num_queries, ado
         assert client.get(_url("entry-list") + "?groesse=21&erreicht=in_progress").status_code == 200
 
 
+@pytest.mark.parametrize("size", [2, 12])
+def test_signed_in_library_page_queries_do_not_grow(client, django_assert_num_queries, adopter, size):
+    person, roadmap = adopter
+    _library(size, roadmap)
+    client.force_login(person.user)
+    # count, the page of entries, whether the viewer curates (then remembered; whether they are a citizen comes with
+    # the account from the cache)
+    with django_assert_num_queries(3):
+        assert client.get(_url("entry-list") + "?groesse=21&erreicht=in_progress").status_code == 200
+    with django_assert_num_queries(0):  # then from the cache: the session, the flags and the page
+        assert client.get(_url("entry-list") + "?groesse=21&erreicht=in_progress").status_code == 200
+
+
+def test_signed_in_library_page_comes_from_the_cache_and_shows_changes_at_once(client, personas, adopter):
+    """A signed-in editor's library page is kept per curator/staff/citizen flags under the library's version: a new
+    adoption, a copy's new status and a coordinator's new role show on the next request."""
+    person, roadmap = adopter
+    entry = LibraryEntryFactory(title="Lastenrad-Verleih", source_organisation=f.OrganisationFactory())
+    client.force_login(person.user)
+    url = _url("entry-list")
+
+    def fresh(query: str = ""):
+        response = client.get(url + query)
+        assert response.status_code == 200 and response.context is not None  # rendered afresh
+        return response
+
+    assert fresh().context["page"].object_list[0].adopter_count == 0
+    cached = client.get(url)
+    assert cached.context is None and "Lastenrad-Verleih" in cached.content.decode()
+    copy = MeasureFactory(roadmap=roadmap, status=Measure.Status.PLANNED)
+    AdoptionFactory(entry=entry, measure=copy, organisation=roadmap.organisation)
+    assert fresh().context["page"].object_list[0].adopter_count == 1  # a new adoption: at once
+    assert list(fresh("?erreicht=completed").context["page"].object_list) == []
+    copy.status = Measure.Status.COMPLETED
+    copy.save()  # the copy's status travels to the entry's stored flags
+    assert [e.title for e in fresh("?erreicht=completed").context["page"].object_list] == ["Lastenrad-Verleih"]
+    assert list(fresh("?erreicht=in_progress").context["page"].object_list) == []
+    assert "New library entry" not in client.get(url).content.decode()
+    f.NetworkRoleFactory(person=person, role=NetworkRole.Role.COORDINATOR)  # now a curator: the button at once
+    assert "New library entry" in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize("size", [1, 8])
 def test_entry_page_queries_do_not_grow(client, django_assert_num_queries, adopter, size):
     person, roadmap = adopter
