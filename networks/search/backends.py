@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
@@ -122,6 +123,7 @@ class Backend:
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
+
     @staticmethod
     def _tsquery(query) -> tuple[str, list]:
         """SQL of the tsquery and its parameters: words as (alternative:* | …) joined by &, phrases by <->."""
@@ -300,7 +302,7 @@ def _rows(fetched, query) -> list[Row]:
 _WORD = re.compile(r"[^\W_]+")
 
 
-SNIPPET_BEFORE, SNIPPET_AFTER = 600, 2_400  # characters around the first hit that the snippet's words come from
+SNIPPET_BEFORE, SNIPPET_AFTER = 300, 600  # characters around the first hit that the snippet's words come from
 
 
 def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int = SNIPPET_WORDS) -> str:
@@ -316,10 +318,12 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
 
     def hit(word: str) -> bool:
         if word not in seen:
-            stemmed = search_text.stem(search_text.fold(word))
+            stemmed = search_text.word_stem(word)
             seen[word] = stemmed in stems or stemmed.startswith(prefixes)
         return seen[word]
 
+    if not unicodedata.is_normalized("NFC", value):  # decomposed accents: the patterns read composed ones
+        value = unicodedata.normalize("NFC", value)
     if whole:
         matches = list(_WORD.finditer(value))
         if not matches:
@@ -346,14 +350,20 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
 
 def _first_hit(value: str, stems: frozenset[str], hit) -> int | None:
     """Where the first word of ``value`` that ``hit`` begins, or None."""
-    starts = search_text.word_starts(stems)
-    if starts is None:
-        return None
-    for found in starts.finditer(value):
-        word = _WORD.match(value, found.start())
-        if word is not None and hit(word.group()):
-            return found.start()
-    return None
+    lowered = value.lower()
+    if len(lowered) != len(value):  # a character whose lower case is longer (İ): positions would not match
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in value)
+    first = None
+    for pattern in search_text.word_patterns(stems):
+        for found in pattern.finditer(lowered, 0, len(lowered) if first is None else first):
+            at = found.start()
+            if at and _WORD.match(value, at - 1):  # inside a word
+                continue
+            word = _WORD.match(value, at)
+            if word is not None and hit(word.group()):
+                first = at
+                break
+    return first
 
 
 def _marked(value: str, matches: list, start: int, end: int, hit) -> str:

@@ -49,17 +49,19 @@ _stemmer = snowballstemmer.stemmer("german")
 
 def fold(text: str) -> str:
     """Lower case without accents and with ß as ss (PostgreSQL's unaccent does the same)."""
+    if text.isascii():
+        return text.lower()
     text = text.lower().replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-PATTERN_CHARS = 6  # of a stem that word_starts compares (bounds the pattern; the caller checks the whole word)
+PATTERN_CHARS = 6  # of a stem that word_patterns compare (bounds a pattern; the caller checks the whole word)
 
 
 @lru_cache(maxsize=1)
 def _folding_to() -> tuple[dict[str, str], dict[str, str]]:
-    """The characters that fold (``fold``) to one character ("a" from "ä", "Á", "A", …) and those that fold to
+    """The lower-case characters that fold (``fold``) to one character ("a" from "ä", "á", …) and those that fold to
     several ("ss" from "ß", "fi" from the ligature "ﬁ"), escaped for a character class: Latin, Greek, Cyrillic,
     the ligatures and the full-width forms."""
     single: dict[str, set[str]] = {}
@@ -67,7 +69,7 @@ def _folding_to() -> tuple[dict[str, str], dict[str, str]]:
     for code in (*range(0x3000), *range(0xFB00, 0xFB07), *range(0xFF00, 0xFFF0)):
         char = chr(code)
         folded = fold(char)
-        if folded == char or not folded.isalnum():
+        if folded == char or char != char.lower() or not folded.isalnum():
             continue
         (single if len(folded) == 1 else several).setdefault(folded, set()).add(char)
 
@@ -78,17 +80,16 @@ def _folding_to() -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _stem_pattern(stem_: str, at: int = 0) -> str:
-    """A regular expression for the start of a word of the original text whose folded form may start with the first
-    PATTERN_CHARS characters of ``stem_``: each letter as itself or a character folding to it (also two letters as
-    one character: "ss" as "ß"), combining accents after a letter (decomposed text), an "e" after a, o and u (the
-    stemmer reads "ue" as "ü")."""
+    """A regular expression for the lower-cased original text where a word may begin whose folded form starts with
+    the first PATTERN_CHARS characters of ``stem_``: each letter as itself or a character folding to it (also two
+    letters as one character: "ss" as "ß"), an "e" after a, o and u (the stemmer reads "ue" as "ü")."""
     stem_ = stem_[:PATTERN_CHARS]
     if at >= len(stem_):
         return ""
     single, several = _folding_to()
     char = stem_[at]
-    one = f"[{re.escape(char)}{single.get(char, '')}]" + r"[\u0300-\u036f]*" + ("e?" if char in "aou" else "")
-    options = [one + _stem_pattern(stem_, at + 1)]
+    one = f"[{re.escape(char)}{single.get(char, '')}]" if char in single else re.escape(char)
+    options = [one + ("e?" if char in "aou" else "") + _stem_pattern(stem_, at + 1)]
     for folded, chars in several.items():
         if stem_.startswith(folded, at):
             options.append(f"[{chars}]" + _stem_pattern(stem_, at + len(folded)))
@@ -96,14 +97,12 @@ def _stem_pattern(stem_: str, at: int = 0) -> str:
 
 
 @lru_cache(maxsize=512)
-def word_starts(stems: frozenset[str]) -> re.Pattern | None:
-    """Where in a text a word may begin whose stem is or starts with one of ``stems`` (a superset: every such word
-    begins at a match, but not every match is such a word; the caller stems the word found there). Lets a snippet
-    skip to its first hit in a long text instead of stemming every word before it."""
-    patterns = [_stem_pattern(s) for s in sorted(stems, key=len) if s]
-    if not patterns:
-        return None
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(patterns) + ")", re.IGNORECASE)
+def word_patterns(stems: frozenset[str]) -> tuple[re.Pattern, ...]:
+    """Per stem, where in a lower-cased text a word may begin whose stem is or starts with it (a superset: every
+    such word begins at a match, not every match begins such a word; the caller stems the word found there). Lets
+    a snippet skip to its first hit in a long text instead of stemming every word before it. One pattern per stem,
+    each starting with a character or class, so that the regular expression engine scans for it quickly."""
+    return tuple(re.compile(_stem_pattern(s)) for s in sorted(stems) if s)
 
 
 def words(text: str) -> list[str]:
@@ -114,6 +113,12 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     return _stemmer.stemWord(word)
+
+
+@lru_cache(maxsize=100_000)
+def word_stem(word: str) -> str:
+    """The stem of a word as written in a text (folded first): what marking a title or snippet asks of each word."""
+    return stem(fold(word))
 
 
 def stems(text: str) -> str:
