@@ -8,7 +8,7 @@ PORT ?= 8000
 # the tests that must not run beside each other); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint check messages clean bench bench-channel bench-apps bench-markdown load backup restore lighthouse
+.PHONY: run test setup lint check messages clean bench bench-channel bench-knowledge bench-apps bench-markdown load backup restore lighthouse
 
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
@@ -58,6 +58,7 @@ bench: $(VENV)/.installed
 	bash bench/with_postgres.sh $(PY) -m bench.scale_bench
 	bash bench/with_postgres.sh $(PY) -m bench.api_bench
 	$(MAKE) --no-print-directory bench-channel
+	$(MAKE) --no-print-directory bench-knowledge
 
 # bench-channel: the network's channel (issue 15): thread page at 500 posts and list at 10,000 threads, sending
 # an announcement, 1,000 replies by email through a throwaway Dovecot (installed with apt-get when missing and
@@ -69,6 +70,15 @@ bench-channel: $(VENV)/.installed
 		{ echo "bench-channel needs dovecot-imapd (apt-get install dovecot-imapd)" >&2; exit 1; }
 	bash bench/with_postgres.sh sh -c '$(PY) -m bench.channel_bench && $(PY) -m bench.announcements_bench && \
 		$(PY) -m bench.inbound_bench && $(PY) -m bench.digest_bench && $(PY) -m bench.search_bench'
+
+# bench-knowledge: issue 17 at 11,000 organisations, 200,000 measures: the measure library (2,000 entries) and the
+# comparison pages, under gunicorn at 20 clients without and with the caches, query counts at two sizes; matching
+# every open-funding measure against 500 programmes, the funding pages and a network's Förderradar. Each writes its
+# section of docs/performance.md (after bench.scale_bench has written the file; about 25 min).
+bench-knowledge: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	bash bench/with_postgres.sh sh -c '$(PY) -m bench.catalogue_bench && $(PY) -m bench.comparison_bench && \
+		$(PY) -m bench.funding_bench'
 
 bench-apps: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
