@@ -29,6 +29,7 @@ from networks import cache
 
 PREFIX = "/api/"
 SAFE = ("GET", "HEAD")
+JSON_TYPES = ("application/json", "application/problem+json")
 KEPT = ("Content-Type", "Last-Modified")
 EXPOSED = "ETag, Last-Modified, Retry-After, Content-Language"
 # Cached resources and the version scopes of what they show (besides "global").
@@ -118,6 +119,10 @@ class ApiMiddleware:
         return response
 
     def _finish(self, request, response: HttpResponse, language: str, *, authorised: bool) -> HttpResponse:
+        if response.status_code in (404, 405) and not response.get("Content-Type", "").startswith(JSON_TYPES):
+            # an address or a method no operation has: Django's page, answered as problem details too
+            allow = response.get("Allow")
+            response = problem(request, response.status_code, headers={"Allow": allow} if allow else None)
         response["Content-Language"] = language
         patch_vary_headers(response, ("Accept-Language", "Authorization"))
         if request.method not in SAFE:

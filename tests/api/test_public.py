@@ -166,3 +166,11 @@ def test_head_is_answered_like_get_without_a_body(world):
     assert head.status_code == 200 and head.content == b""
     assert head["ETag"] == get_answer["ETag"] and head["Content-Length"] == str(len(get_answer.content))
     assert head["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unknown_address_and_method_are_problem_details(world):
+    missing = get("/api/v1/gibt-es-nicht/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/problem+json"
+    wrong = Client().delete("/api/v1/roadmaps/")
+    assert wrong.status_code == 405 and wrong["Content-Type"] == "application/problem+json"
+    assert "GET" in wrong["Allow"]
