@@ -10,9 +10,9 @@ MAX_ENDPOINTS = 10  # per organisation or network
 
 class EndpointForm(forms.ModelForm):
     kinds = forms.MultipleChoiceField(
-        label=_("Events"),
+        label=_("Event types"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one event.")},
+        error_messages={"required": _("Choose at least one event type.")},
     )
 
     class Meta:

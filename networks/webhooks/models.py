@@ -38,7 +38,7 @@ class Endpoint(models.Model):
     description = models.CharField(
         _("description"), max_length=200, blank=True, help_text=_("For example: Website of the Kreis Düren")
     )
-    kinds = models.JSONField(_("events"), default=list)
+    kinds = models.JSONField(_("event types"), default=list)
     secret = models.CharField(max_length=80, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.ACTIVE)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True, editable=False)
@@ -105,7 +105,7 @@ class Delivery(models.Model):
 
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("event"), max_length=40)
+    kind = models.CharField(_("event type"), max_length=40)
     body = models.TextField()
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=40, blank=True)

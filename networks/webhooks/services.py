@@ -291,7 +291,12 @@ def _tell_owners(endpoint: Endpoint) -> int:
             recipient=person.user.email,
             reason=PAUSED_MAIL,
             template=PAUSED_MAIL,
-            context={"endpoint": endpoint, "owner": endpoint.organisation or endpoint.network, "person": person},
+            context={
+                "endpoint": endpoint,
+                "owner": endpoint.organisation or endpoint.network,
+                "address": endpoint.url.split("://", 1)[-1],  # no link in the mail: its host is not ours
+                "person": person,
+            },
             language=person.language,
             obj=endpoint,
             occasion=endpoint.paused_at.isoformat(),

@@ -31,6 +31,7 @@ from tests.measures.factories import CommentFactory, MeasureFactory, MeasureUpda
 from tests.monitoring.factories import IndicatorFactory
 from tests.networks import factories as f
 from tests.networks.mail_world import send_membership_requests
+from tests.webhooks.mail_world import send_webhook_mails
 
 LANGUAGES = ("de", "en")
 
@@ -128,3 +129,4 @@ def send_everything(s: Senders, network) -> None:
     send_participation_mails(list(s.people.values()), s.o["roadmap"])  # follows and feedback (issue 16 §2)
     send_guest_mails(list(s.people.values()))  # registration without an account for a public event (issue 16 §1)
     send_contact_mails(list(s.people.values()), s.o["roadmap"])  # a message to a measure's contact (issue 16 §1)
+    send_webhook_mails(list(s.people.values()))  # a webhook endpoint paused after three days of failures (issue 18 §2)

@@ -16,6 +16,7 @@ from measures.services.roadmap import measure_save
 from networks.models import OutboxMessage
 from networks.webhooks import services, signing
 from networks.webhooks.models import Delivery, Endpoint
+from tests.helpers import de
 from tests.measures.factories import MeasureFactory
 from tests.networks import factories as f
 from tests.outbound.server import Answer
@@ -100,7 +101,7 @@ def test_a_timeout_is_retried(endpoint, receiver, send_all, monkeypatch):
     assert send_all() == ["retry"]
     delivery.refresh_from_db()
     assert delivery.last_status_code is None
-    assert "time" in delivery.last_error.lower()
+    assert delivery.last_error == de("No answer within the time limit.")
 
 
 def test_retries_stop_after_a_day_and_the_row_fails_with_its_last_answer(endpoint, receiver, send_all):
@@ -149,7 +150,7 @@ def test_an_endpoint_failing_for_three_days_is_paused_and_its_editors_are_told(e
     assert not Delivery.objects.filter(status="pending").exists()
     mails = OutboxMessage.objects.filter(reason="webhook_paused")
     assert sorted(m.recipient for m in mails) == sorted(p.user.email for p in editors)
-    assert endpoint.url in mails[0].body_text
+    assert endpoint.url.split("://")[1] in mails[0].body_text  # the address, not a link
     # nothing new is written for a paused endpoint; after resuming, it is
     assert services.emit("measure.changed", None, {"x": 2}, owner_id=roadmap.organisation_id) == 0
     assert services.endpoint_resume(endpoint=endpoint)
@@ -181,7 +182,7 @@ def test_private_targets_are_refused_by_default(endpoint, receiver, settings, se
     delivery = services.test_event_send(endpoint=endpoint, by=None)
     assert send_all() == ["retry"]
     delivery.refresh_from_db()
-    assert "loopback" in delivery.last_error
+    assert "loopback" in delivery.last_error.lower()
     assert receiver.received == []
 
 
