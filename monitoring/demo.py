@@ -442,10 +442,10 @@ OTHER_INDICATORS = [
 K = Organisation.Kind
 # Members of the Region Köln/Bonn the networks' demo does not have: name, short name, slug, kind, AGS, population
 NKK_ORGANISATIONS = [
-    ("Stadt Köln", "Köln", "stadt-koeln", K.CITY, "05315000", 1_084_000),
-    ("Stadt Frechen", "Frechen", "stadt-frechen", K.CITY, "05362024", 52_000),
-    ("Stadt Siegburg", "Siegburg", "stadt-siegburg", K.CITY, "05382060", 43_000),
-    ("Stadt Königswinter", "Königswinter", "stadt-koenigswinter", K.CITY, "05382024", 42_000),
+    ("Stadt Köln", "Köln", "stadt-koeln", K.CITY, "05315000", 1_024_621),
+    ("Stadt Frechen", "Frechen", "stadt-frechen", K.CITY, "05362024", 52_463),
+    ("Stadt Siegburg", "Siegburg", "stadt-siegburg", K.CITY, "05382060", 43_225),
+    ("Stadt Königswinter", "Königswinter", "stadt-koenigswinter", K.CITY, "05382024", 41_875),
 ]
 NKK_JOINED = date(2024, 3, 1)
 
@@ -705,7 +705,7 @@ def _organisations() -> None:
         )
         network_services.membership_add(network=network, organisation=organisation, since=NKK_JOINED)
     # The comparison per inhabitant and the heat-planning deadline need a population.
-    Organisation.objects.filter(slug="kreis-dueren", population__isnull=True).update(population=265_000)
+    Organisation.objects.filter(slug="kreis-dueren", population__isnull=True).update(population=268_527)
 
 
 def _yearly(anchors: dict[int, str]) -> dict[int, Decimal]:

@@ -294,6 +294,9 @@ ADOPTIONS = [
     (("klima-luft-2030", "KL-05"), TROISDORF_ROADMAP, Measure.Status.PLANNED, False),
     ("LED-Straßenbeleuchtung", "klima-roadmap-kreis-dueren", Measure.Status.PLANNED, False),
 ]
+# What the adopting editors changed before saving (an editor adapts a copy: Troisdorf plans no "Hitzeaktionsplan
+# Dortmund").
+ADAPTED_TITLES = {(("klima-luft-2030", "KL-05"), TROISDORF_ROADMAP): "Hitzeaktionsplan Troisdorf"}
 
 
 def load(*, stdout=None) -> None:
@@ -407,6 +410,9 @@ def _adopt() -> int:
             by = Person.objects.filter(user__email=editor).first() or by
         measure = services.entry_adopt(entry=entry, roadmap=roadmap, by=by)
         measure.status, measure.published = status, published
+        adapted = ADAPTED_TITLES.get((origin, roadmap_slug))
+        if adapted:
+            measure.title, measure.slug = adapted, ""  # the address follows the new title (saved with it)
         if status != Measure.Status.NOT_STARTED and measure.start is None:
             measure.start = date(2025, 9, 1)
         measure_services.measure_save(measure=measure, by=by)

@@ -1,8 +1,9 @@
 """Demo data of the comparison: key data of the demo organisations, 30 generated NRW towns, and who opted in.
 
 - Areas (km²) of the real organisations: the official areas as published in the Destatis Gemeindeverzeichnis
-  (GV-ISys, Gebietsstand 31.12.2023), rounded to 0.01 km²; the populations are the networks' demo's rounded
-  figures (networks.management.commands.load_demo), and their AGS are the official keys.
+  (GV-ISys, Gebietsstand 31.12.2023), rounded to 0.01 km²; the populations are the networks' demo's figures
+  (networks.management.commands.load_demo: near the official ones, not rounded), and their AGS are the official
+  keys.
 - 30 generated towns of Troisdorf's size class (50,000 to 99,999 inhabitants) in NRW, clearly demo: named
   "Demo-Stadt …", with AGS 05999001 … 05999030 (Kreis key 999 does not exist), with balances, indicators, heat
   planning and target years in the order of magnitude of real towns; six of them with a small published roadmap.
@@ -142,7 +143,9 @@ def _balance(slug: str, balance: dict) -> None:
 def _town(number: int) -> Organisation:
     """A generated town: always the same figures for the same number (a seeded random generator)."""
     rng = random.Random(number)
-    population = 50_000 + rng.randrange(0, 49_000, 100)
+    # Not a round number (a town's population never is); the last two digits from the number, so the generator's
+    # sequence, and with it every figure below, stays as it was.
+    population = 50_000 + rng.randrange(0, 49_000, 100) + (number * 37) % 100
     name = f"Demo-Stadt {DIRECTIONS[number % len(DIRECTIONS)]} {number:02d}"
     organisation, _created = Organisation.objects.update_or_create(
         slug=f"demo-stadt-{number:02d}",

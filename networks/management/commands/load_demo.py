@@ -30,9 +30,10 @@ from networks.models import (
 DEMO_PASSWORD = "klimanetz-demo"
 
 K = Organisation.Kind
-# name, short name, slug, kind, AGS, population, state, website
+# name, short name, slug, kind, AGS, population, state, website (populations: plausible, near the official figures of
+# 31.12.2023, not the official numbers themselves)
 ORGANISATIONS = [
-    ("Stadt Dortmund", "Dortmund", "stadt-dortmund", K.CITY, "05913000", 595471, "NW", "https://www.dortmund.de"),
+    ("Stadt Dortmund", "Dortmund", "stadt-dortmund", K.CITY, "05913000", 595_471, "NW", "https://www.dortmund.de"),
     ("Dortmunder Stadtwerke AG (DSW21)", "DSW21", "dsw21", K.UTILITY, "", None, "NW", ""),
     ("Dortmunder Energie- und Wasserversorgung GmbH (DEW21)", "DEW21", "dew21", K.UTILITY, "", None, "NW", ""),
     ("Entsorgung Dortmund GmbH (EDG)", "EDG", "edg", K.COMPANY, "", None, "NW", ""),
@@ -51,35 +52,35 @@ ORGANISATIONS = [
     ("Fachhochschule Dortmund", "FH Dortmund", "fh-dortmund", K.UNIVERSITY, "", None, "NW", ""),
     ("Caritasverband Dortmund e. V.", "Caritas", "caritas-dortmund", K.WELFARE, "", None, "NW", ""),
     ("Diakonisches Werk Dortmund und Lünen", "Diakonie", "diakonie-dortmund-luenen", K.WELFARE, "", None, "NW", ""),
-    ("Kreis Düren", "Kreis Düren", "kreis-dueren", K.COUNTY, "05358000", 267000, "NW", "https://www.kreis-dueren.de"),
-    ("Stadt Düren", "Düren", "stadt-dueren", K.CITY, "05358008", 93000, "NW", ""),
+    ("Kreis Düren", "Kreis Düren", "kreis-dueren", K.COUNTY, "05358000", 268_527, "NW", "https://www.kreis-dueren.de"),
+    ("Stadt Düren", "Düren", "stadt-dueren", K.CITY, "05358008", 93_440, "NW", ""),
     ("Lots* Beratung", "Lots*", "lots", K.COMPANY, "", None, "", ""),
     ("Deutsches Institut für Urbanistik (Difu)", "Difu", "difu", K.OTHER, "", None, "BE", "https://difu.de"),
     ("Energieagentur Rheinland-Pfalz", "Energieagentur RLP", "energieagentur-rlp", K.ENERGY_AGENCY, "", None, "RP", ""),
-    ("Stadt Kaiserslautern", "Kaiserslautern", "stadt-kaiserslautern", K.CITY, "07312000", 101000, "RP", ""),
+    ("Stadt Kaiserslautern", "Kaiserslautern", "stadt-kaiserslautern", K.CITY, "07312000", 101_486, "RP", ""),
     (
         "Landkreis Kaiserslautern",
         "LK Kaiserslautern",
         "landkreis-kaiserslautern",
         K.COUNTY,
         "07335000",
-        107000,
+        106_970,
         "RP",
         "",
     ),
-    ("Stadt Pirmasens", "Pirmasens", "stadt-pirmasens", K.CITY, "07317000", 40000, "RP", ""),
-    ("Stadt Zweibrücken", "Zweibrücken", "stadt-zweibruecken", K.CITY, "07320000", 34000, "RP", ""),
-    ("Landkreis Kusel", "LK Kusel", "landkreis-kusel", K.COUNTY, "07336000", 70000, "RP", ""),
-    ("Donnersbergkreis", "Donnersbergkreis", "donnersbergkreis", K.COUNTY, "07333000", 76000, "RP", ""),
-    ("Landkreis Südwestpfalz", "LK Südwestpfalz", "landkreis-suedwestpfalz", K.COUNTY, "07340000", 95000, "RP", ""),
+    ("Stadt Pirmasens", "Pirmasens", "stadt-pirmasens", K.CITY, "07317000", 40_374, "RP", ""),
+    ("Stadt Zweibrücken", "Zweibrücken", "stadt-zweibruecken", K.CITY, "07320000", 33_950, "RP", ""),
+    ("Landkreis Kusel", "LK Kusel", "landkreis-kusel", K.COUNTY, "07336000", 70_190, "RP", ""),
+    ("Donnersbergkreis", "Donnersbergkreis", "donnersbergkreis", K.COUNTY, "07333000", 75_960, "RP", ""),
+    ("Landkreis Südwestpfalz", "LK Südwestpfalz", "landkreis-suedwestpfalz", K.COUNTY, "07340000", 95_620, "RP", ""),
     ("Region Köln/Bonn e. V.", "Region Köln/Bonn", "region-koeln-bonn", K.ASSOCIATION, "", None, "NW", ""),
-    ("Stadt Bonn", "Bonn", "stadt-bonn", K.CITY, "05314000", 336000, "NW", ""),
-    ("Stadt Troisdorf", "Troisdorf", "stadt-troisdorf", K.CITY, "05382068", 77000, "NW", ""),
-    ("Stadt Bergisch Gladbach", "Bergisch Gladbach", "stadt-bergisch-gladbach", K.CITY, "05378004", 112000, "NW", ""),
-    ("Stadt Brühl", "Brühl", "stadt-bruehl", K.CITY, "05362012", 44000, "NW", ""),
-    ("Stadt Hürth", "Hürth", "stadt-huerth", K.CITY, "05362028", 60000, "NW", ""),
-    ("Gemeinde Alfter", "Alfter", "gemeinde-alfter", K.MUNICIPALITY, "05382004", 24000, "NW", ""),
-    ("Rhein-Sieg-Kreis", "Rhein-Sieg-Kreis", "rhein-sieg-kreis", K.COUNTY, "05382000", 610000, "NW", ""),
+    ("Stadt Bonn", "Bonn", "stadt-bonn", K.CITY, "05314000", 336_465, "NW", ""),
+    ("Stadt Troisdorf", "Troisdorf", "stadt-troisdorf", K.CITY, "05382068", 76_614, "NW", ""),
+    ("Stadt Bergisch Gladbach", "Bergisch Gladbach", "stadt-bergisch-gladbach", K.CITY, "05378004", 112_168, "NW", ""),
+    ("Stadt Brühl", "Brühl", "stadt-bruehl", K.CITY, "05362012", 44_556, "NW", ""),
+    ("Stadt Hürth", "Hürth", "stadt-huerth", K.CITY, "05362028", 60_582, "NW", ""),
+    ("Gemeinde Alfter", "Alfter", "gemeinde-alfter", K.MUNICIPALITY, "05382004", 23_979, "NW", ""),
+    ("Rhein-Sieg-Kreis", "Rhein-Sieg-Kreis", "rhein-sieg-kreis", K.COUNTY, "05382000", 612_317, "NW", ""),
 ]
 
 TOPICS = [
@@ -475,6 +476,7 @@ class Command(BaseCommand):
             "ktt.koordination@example.org",
             "nkk.mitglied@example.org",
             "dueren.redaktion@example.org",
+            "troisdorf.redaktion@example.org",
             "buerger@example.org",
         ]:
             self.stdout.write(f"  {email}")
