@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
+from ninja.renderers import JSONRenderer
 
 from api import personal, public
 from api.problems import field_errors, problem, pydantic_errors
@@ -33,6 +34,12 @@ class SelfHostedSwagger(DocsBase):
         return render(request, "api/docs.html", {"openapi_url": self.get_openapi_url(api, kwargs)})
 
 
+class Utf8JSON(JSONRenderer):
+    """Umlauts as they are (UTF-8, as the Content-Type says), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class KlimanetzAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
         """Errors are documented as what they are: application/problem+json."""
@@ -53,6 +60,7 @@ api = KlimanetzAPI(
     docs=SelfHostedSwagger(),
     docs_url="/docs/",
     openapi_url="/openapi.json",
+    renderer=Utf8JSON(),
 )
 api.add_router("", public.router)
 api.add_router("", personal.router)

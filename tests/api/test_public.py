@@ -174,3 +174,10 @@ def test_unknown_address_and_method_are_problem_details(world):
     wrong = Client().delete("/api/v1/roadmaps/")
     assert wrong.status_code == 405 and wrong["Content-Type"] == "application/problem+json"
     assert "GET" in wrong["Allow"]
+
+
+def test_json_is_utf8_with_umlauts_as_they_are(world):
+    world.measure.title = "Wärmeplanung für Düren"
+    world.measure.save()
+    body = get(measure_url(world)).content
+    assert "Wärmeplanung für Düren".encode() in body and b"\\u00e4" not in body
