@@ -83,6 +83,7 @@ bench-knowledge: $(VENV)/.installed
 bench-apps: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh sh -c '$(PY) -m bench.events_bench && $(PY) -m bench.measures_bench && $(PY) -m bench.monitoring_bench'
+	bash bench/with_postgres.sh $(PY) -m bench.opendata_bench  # the DCAT-AP.de catalogue of 30 roadmaps: under 1 s
 	$(MAKE) --no-print-directory bench-markdown
 
 # bench-markdown: every accepted Markdown text under 50 ms, the moderation queue of worst cases under 200 ms.
