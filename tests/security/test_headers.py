@@ -111,6 +111,25 @@ def test_security_headers_on_pages(w, prod, name):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
+@pytest.mark.parametrize("name", ["embeds:progress", "embeds:measure", "embeds:indicator"])
+def test_embeds_are_the_one_exception_framed_only_by_the_listed_websites(w, prod, name):
+    """Everywhere else DENY (above); the embeds (issue 18 §4) say the same until the roadmap's editors list a
+    website, then frame-ancestors names exactly it and X-Frame-Options (which cannot name one) is left out."""
+    from monitoring.embeds.services import embed_origins_set
+
+    args = {"embeds:progress": [], "embeds:measure": [w.measure.slug], "embeds:indicator": [w.indicator.pk]}[name]
+    url = reverse(name, args=[w.roadmap.slug, *args])
+    response = Client().get(url, **HTTPS)
+    assert _csp(response)["frame-ancestors"] == ["'none'"] and response["X-Frame-Options"] == "DENY"
+    embed_origins_set(roadmap=w.roadmap, origins=["https://www.kreis-dueren.de"], by=w.user("editor"))
+    response = Client().get(url, **HTTPS)
+    csp = _csp(response)
+    assert csp["frame-ancestors"] == ["https://www.kreis-dueren.de"] and "X-Frame-Options" not in response
+    assert csp["script-src"] == ["'self'"] and csp["default-src"] == ["'self'"]
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert Client().get(reverse("measures:roadmap", args=[w.roadmap.slug]), **HTTPS)["X-Frame-Options"] == "DENY"
+
+
 def test_plain_http_is_redirected_to_https(w, prod):
     response = Client().get(reverse("networks:home"), headers={"host": HOST})
     assert response.status_code == 301
