@@ -419,7 +419,7 @@ def test_measure_page_queries_are_flat(client, roadmap, measure, django_assert_n
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, QUERIES_ANONYMOUS)
 
 
-QUERIES_ANONYMOUS = 16  # + issue 17: the measure library's lineage (one query)
+QUERIES_ANONYMOUS = 17  # + issue 17: the measure library's lineage (one query); + issue 18: council decisions
 
 
 # --- Personal data ---------------------------------------------------------------------------------------

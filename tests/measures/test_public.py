@@ -678,9 +678,10 @@ def test_measure_page_queries_are_flat(client, personas, roadmap, measure, djang
     # roadmap, measure (with lead organisation and event), public updates, responsible person, milestones,
     # partners, the event's network; + issue 16: linked indicators, links, last changed, previous, next, related
     # measures; participation's feedback and replies (the comments, with their authors); + issue 17: the measure
-    # library's lineage (the entry it was offered as or copied from, one query)
+    # library's lineage (the entry it was offered as or copied from, one query); + issue 18: the council decisions
+    # (its links to council papers: one query while there are none)
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
-    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 16)
+    assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, 17)
 
 
 def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, measure, django_assert_num_queries):
@@ -688,8 +689,8 @@ def test_measure_page_queries_are_flat_for_citizens(client, personas, roadmap, m
     # session and account from the cache (no query); roadmap, measure, editor check, public updates, milestones,
     # partners; + issue 16: linked indicators, links, last changed, previous, next, related measures;
     # participation's person, verified email, follow, replies (the comments, with their authors), feedback,
-    # netiquette; + issue 17: the measure library's lineage
-    expected = 19
+    # netiquette; + issue 17: the measure library's lineage; + issue 18: the council decisions (the links)
+    expected = 20
     grow = lambda n: _grow(roadmap, n, measure=measure)  # noqa: E731
     assert_flat(client, measure.get_absolute_url(), grow, django_assert_num_queries, expected)
 
