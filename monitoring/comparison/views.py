@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,10 +16,10 @@ from monitoring.comparison.models import Audience, ComparisonConsent, FigureCons
 from monitoring.comparison.statistics import Viewer, peer_groups, viewer_of
 from monitoring.views.editor import editor_context
 from networks import cache as page_cache
-from networks.access import is_editor
-from networks.citizens import is_citizen
+from networks.access import is_editor, is_staff
+from networks.citizens import is_citizen, roles_scope
 from networks.filtering import ignore_unknown
-from networks.models import Organisation
+from networks.models import Organisation, OrganisationRole
 from networks.pages import person_of
 
 
@@ -46,14 +46,43 @@ def page_scopes(request, *args, **kwargs) -> list[str]:
 def comparison(request: HttpRequest, organisation: str) -> HttpResponse:
     """Anonymous visitors get the page from the public-page cache (urls.py); a signed-in viewer from the cache
     of pages that are the same for everyone with the same scope of figures, editor flag and navigation."""
-    org = access_compared(organisation)
     if not request.user.is_authenticated:
-        return _comparison(request, org, Viewer(), can_edit=False)
-    viewer, can_edit = viewer_of(request.user), is_editor(request.user, org)
+        return _comparison(request, access_compared(organisation), Viewer(), can_edit=False)
+    org = _remembered_compared(organisation)
+    viewer, edited = _remembered_viewer(request.user)
+    can_edit = is_staff(request.user) or org.pk in edited
     key = f"comparison:{org.pk}:{viewer.key}:{int(can_edit)}:{int(is_citizen(request.user))}"
     return page_cache.member_page(
         request, key, PAGE_SCOPES, lambda: _comparison(request, org, viewer, can_edit=can_edit)
     )
+
+
+def _remembered_compared(slug: str) -> Organisation:
+    """access_compared from the cache (an organisation saved bumps every page's "global" scope: networks.apps)."""
+    key = f"{page_cache.PREFIX}:compared:{slug}"
+    found = page_cache.remembered(key, ["global"], lambda: _compared_or_none(slug))
+    if found is None:
+        raise Http404
+    return found
+
+
+def _compared_or_none(slug: str) -> Organisation | None:
+    try:
+        return access_compared(slug)
+    except Http404:
+        return None
+
+
+def _remembered_viewer(user) -> tuple[Viewer, frozenset[int]]:
+    """The viewer's networks (statistics.viewer_of) and the organisations they edit (networks.access.is_editor's
+    rule), kept under the account's roles scope (bumped by every network and organisation role: networks.apps)."""
+
+    def compute():
+        edited = OrganisationRole.objects.filter(person__user=user).values_list("organisation_id", flat=True)
+        return viewer_of(user), frozenset(edited)
+
+    key = f"{page_cache.PREFIX}:comparison-viewer:{user.pk}:{int(is_staff(user))}"
+    return page_cache.remembered(key, [roles_scope(user.pk)], compute)
 
 
 def _comparison(request: HttpRequest, org: Organisation, viewer: Viewer, *, can_edit: bool) -> HttpResponse:

@@ -127,6 +127,30 @@ def test_comparison_page_queries_are_flat(client, django_assert_num_queries):
 QUERIES = 9
 
 
+def test_member_page_comes_from_the_cache_and_follows_roles_at_once(client, django_assert_num_queries):
+    """A signed-in viewer's page: the organisation, the viewer's networks and the organisations they edit are read
+    from the cache too (a hit runs no query); a new editor role shows the editor's links on the next request."""
+    subject = municipality(700_000)
+    derive(subject, *[municipality(70_000 * (i + 1)) for i in range(5)])
+    person = OrganisationRoleFactory().person  # edits another organisation
+    client.force_login(person.user)
+    assert page(client, subject).context is not None
+    with django_assert_num_queries(0):
+        response = page(client, subject)
+    assert response.status_code == 200 and response.context is None
+    consent = reverse("comparison:consent", args=[subject.slug])
+    assert consent not in response.content.decode()
+    OrganisationRoleFactory(person=person, organisation=subject)  # now an editor of the compared organisation
+    response = page(client, subject)
+    assert response.context is not None and response.context["page"].can_edit
+    assert consent in response.content.decode()
+    old = subject.slug
+    subject.slug = "umbenannt"
+    subject.save()  # the old address is gone at once
+    assert client.get(reverse("comparison:comparison", args=[old])).status_code == 404
+    assert client.get(reverse("comparison:comparison", args=["umbenannt"])).status_code == 200
+
+
 def test_the_editor_opts_in_per_figure(client):
     subject = municipality(70_000, audience=None)
     editor = OrganisationRoleFactory(organisation=subject).person.user
