@@ -16,6 +16,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["config", "networks", "events", "measures", "monitoring", "templates", "manage.py"]
 SOURCES += ["opendata"]  # issue 18 §3
+SOURCES += ["api"]  # issue 18 §1
 ENTRY = re.compile(r'^msgid "(.*)"$')
 
 
