@@ -99,7 +99,8 @@ def network_radar(network: Network, *, today: date) -> list[RadarCall]:
     if not index.open_calls:
         return []
     fitting = defaultdict(list)  # (organisation, programme) -> its measures that programme fits
-    for measure in candidates().filter(roadmap__organisation__in=organisations).order_by("code"):
+    # other members see published measures of published roadmaps only (a draft's title stays with its editors)
+    for measure in candidates().public().filter(roadmap__organisation__in=organisations).order_by("code"):
         for fit in index.fits_for(measure):
             fitting[measure.roadmap.organisation_id, fit.programme.pk].append(measure)
     eligible = defaultdict(list)  # a programme's position in the index -> the organisations that may apply, by name

@@ -188,6 +188,27 @@ def test_network_radar_shows_open_calls_that_fit_member_organisations(client, pe
     assert client.get(reverse("funding:network-radar", args=[personas.network.slug])).status_code == 403
 
 
+def test_network_radar_names_no_draft_measures(client, personas, editor_measure):
+    """Other members read an organisation's published measures only: a draft (or a measure of an unpublished
+    roadmap) that fits a call is not named on the network's radar."""
+    MembershipFactory(
+        network=personas.network,
+        organisation=editor_measure.roadmap.organisation,
+        since=timezone.localdate() - timedelta(days=9),
+    )
+    draft = MeasureFactory(roadmap=editor_measure.roadmap, funding_status="", sector="mobility", code="MO-8")
+    draft.published = False
+    draft.save()
+    hidden_roadmap = RoadmapFactory(organisation=editor_measure.roadmap.organisation, published=False)
+    MeasureFactory(roadmap=hidden_roadmap, funding_status="", sector="mobility", code="MO-9")
+    programme_with_call(20, name="Radverkehr", sectors=["mobility"])
+    personas.login(client, "member")
+    response = client.get(reverse("funding:network-radar", args=[personas.network.slug]))
+    (entry,) = response.context["radar"]
+    assert [m.code for _o, ms in entry.organisations for m in ms] == ["MO-7"]
+    assert "MO-8" not in response.content.decode() and "MO-9" not in response.content.decode()
+
+
 def test_network_radar_queries_are_flat(client, personas, django_assert_num_queries):
     personas.login(client, "member")
 
