@@ -100,7 +100,8 @@ def main() -> int:
         results, client = load_pages(pages, cache_url=redis.url or "", secret=SECRET, seconds=seconds)
         lines = [
             f"{client}, 20 connections, {seconds:.0f} s per URL; {load_average()} while measuring "
-            f"(this process's CPU: {os.times().user - cpu.user:.1f} s user).",
+            f"(CPU of gunicorn and wrk: {os.times().children_user - cpu.children_user:.1f} s user, "
+            f"{os.times().children_system - cpu.children_system:.1f} s system).",
             "",
             *load_table(results, queries, goal_p95=GOAL_P95),
             "",
