@@ -41,6 +41,7 @@ PAGE_SIZE = 20
 CAP = 100
 SNIPPET_WORDS = 30
 HEADLINE_CHARS = 60_000  # of a body that the snippet reads
+PREFIX_LEXEMES = 4  # a prefix standing for more lexemes is left to the GIN index (more would mislead the planner)
 
 
 @dataclass(frozen=True)
@@ -125,20 +126,54 @@ class PostgresBackend(Backend):
     vendor = "postgresql"
 
     @staticmethod
-    def _tsquery(query) -> tuple[str, list]:
-        """SQL of the tsquery and its parameters: words as (alternative:* | …) joined by &, phrases by <->."""
-        parts, params = [], []
-        if query.terms:
-            words = []
-            for term in query.terms:
-                suffix = ":*" if term.prefix else ""
-                words.append("(" + " | ".join(f"'{a}'{suffix}" for a in term.alternatives) + ")")
-            parts.append("to_tsquery('german'::regconfig, %s)")
-            params.append(" & ".join(words))
+    def _tsquery(query, lexemes: dict[str, list[str]] | None = None) -> tuple[str, list]:
+        """SQL of the tsquery and its parameters: words as (alternative:* | …) joined by &, phrases by <->.
+
+        ``lexemes``: for a prefix word, the lexemes of the index it stands for (``_lexemes``); a term whose every
+        alternative has them is written as those lexemes, already normalised (::tsquery, no dictionary again)."""
+        parts, params, words = [], [], []
+        for term in query.terms:
+            found = [lexemes.get(a) for a in term.alternatives] if term.prefix and lexemes else [None]
+            if all(found):
+                expanded = sorted({lexeme for some in found for lexeme in some})
+                parts.append("%s::tsquery")
+                params.append("(" + " | ".join(_quoted(lexeme) for lexeme in expanded) + ")")
+                continue
+            suffix = ":*" if term.prefix else ""
+            words.append("(" + " | ".join(f"'{a}'{suffix}" for a in term.alternatives) + ")")
+        if words:
+            parts.insert(0, "to_tsquery('german'::regconfig, %s)")
+            params.insert(0, " & ".join(words))
         for phrase in query.phrases:
             parts.append("phraseto_tsquery('german'::regconfig, %s)")
             params.append(" ".join(phrase))
         return " && ".join(parts), params
+
+    @staticmethod
+    def _lexemes(query) -> dict[str, list[str]]:
+        """For each prefix word of ``query`` (each alternative), the lexemes of the index that start with its own
+        lexeme, when there are at most PREFIX_LEXEMES (migration 0003's lexicon): the same items as the prefix,
+        found without the GIN index's bitmap of every item of every such lexeme. One statement, only when the query
+        has more than one part (a word alone: its bitmap is small when the GIN index is taken, a common word's search
+        walks the newest items instead)."""
+        words = sorted({a for term in query.terms if term.prefix for a in term.alternatives})
+        if not words or len(query.terms) + len(query.phrases) < 2:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.word, s.lexemes, array(SELECT l.word FROM search_lexeme l WHERE l.word >= s.lexemes[1] "
+                "AND l.word < s.lexemes[1] || chr(1114111) AND starts_with(l.word, s.lexemes[1]) "
+                "ORDER BY l.word LIMIT %s) "
+                "FROM unnest(%s::text[]) AS a(word) CROSS JOIN LATERAL "
+                "(SELECT tsvector_to_array(to_tsvector('german'::regconfig, a.word)) AS lexemes) s",
+                [PREFIX_LEXEMES + 1, words],
+            )
+            rows = cursor.fetchall()
+        return {
+            word: found
+            for word, own, found in rows
+            if own is not None and len(own) == 1 and 0 < len(found) <= PREFIX_LEXEMES
+        }
 
     @staticmethod
     def _where(filters: Filters, tsquery: str, tsquery_params: list) -> tuple[str, list]:
@@ -163,8 +198,9 @@ class PostgresBackend(Backend):
         return sql, params
 
     def run(self, query, filters: Filters, *, order: str, offset: int, limit: int = PAGE_SIZE) -> Answer:
-        tsquery, params = self._tsquery(query)
-        where, where_params = self._where(filters, tsquery, params)
+        tsquery, params = self._tsquery(query)  # ranks: the query as typed
+        matched, matched_params = self._tsquery(query, self._lexemes(query))  # finds the same items
+        where, where_params = self._where(filters, matched, matched_params)
         narrow, narrow_params = self._narrow(filters)
         if order == "date":  # no rank needed: ts_rank reads every candidate's whole tsvector
             rank, ordering = "0::real", "p.date DESC NULLS LAST, p.id DESC"
@@ -283,6 +319,11 @@ class SqliteBackend(Backend):
             fetched = cursor.fetchall()
         facets, total = _facets(fetched[0][0]), int(fetched[0][1])
         return Answer(facets=facets, total=total, rows=_rows(fetched, query))
+
+
+def _quoted(lexeme: str) -> str:
+    """A lexeme as an operand of tsquery text."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _rows(fetched, query) -> list[Row]:

@@ -155,3 +155,71 @@ def test_sorting_by_date_ranks_nothing(measures):
     if connection.vendor == "postgresql":
         assert not any("ts_rank" in q["sql"] for q in by_date.captured_queries)
         assert any("ts_rank" in q["sql"] for q in by_relevance.captured_queries)
+
+
+# --- PostgreSQL: a prefix written as the lexemes it stands for (migration 0003's lexicon) ------------------------
+
+
+def _lexicon(prefix: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM search_lexeme WHERE starts_with(word, %s)", [prefix])
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.fixture
+def on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the lexicon is PostgreSQL's (SQLite's FTS5 has no prefix bitmap to avoid)")
+
+
+def test_the_lexicon_follows_the_index(on_postgresql, measures):
+    """Every lexeme of an indexed item is in the lexicon, also after its text changes (the triggers of 0003)."""
+    assert {"warmepump", "warmeplan"} <= _lexicon("warme")
+    measure = measures["pump"]
+    measure.title = "Wärmepumpenquartier Zwiebelturm"
+    measure.save()
+    registry.reindex("measure")
+    assert _lexicon("zwiebelturm") and _lexicon("warmepumpenquarti")
+
+
+def test_expanded_prefixes_find_what_the_prefix_finds(on_postgresql, measures, monkeypatch, settings):
+    """A query of several words finds, counts and ranks the same with its prefixes written out as lexemes as with
+    the GIN index's prefix match; the lexemes are looked up in one statement, none for a word alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from networks.search import backends
+
+    settings.PUBLIC_PAGE_CACHE = False  # every search runs its statements (networks.search.answers)
+    MeasureFactory(code="W-3", title="Wärmepumpenförderung für Schulen", summary="Wärmepumpe im Schulzentrum")
+    MeasureFactory(code="W-4", title="Schulen heizen", summary="Wärmepumpen und Wärmenetze")
+    registry.reindex("measure")
+    queries = ["Wärmepumpe Schulen", "Wärme Schulen", "waermepumpen schule", "Schulen Wärmepumpen", "Wärm Zukunft"]
+    expanded = {q: (search(ANON, q).total, titles(q), titles(q, order="date")) for q in queries}
+    with CaptureQueriesContext(connection) as captured:
+        search(ANON, "Wärmepumpe Schulen")
+    assert any("search_lexeme" in q["sql"] for q in captured.captured_queries)
+    written_out = [q["sql"] for q in captured.captured_queries if "search_searchentry" in q["sql"]][0]
+    assert "'warmepump':*" not in written_out and "'warmepump'" in written_out
+    with CaptureQueriesContext(connection) as alone:
+        search(ANON, "Wärmepumpe")
+    assert not any("search_lexeme" in q["sql"] for q in alone.captured_queries)
+
+    monkeypatch.setattr(backends.PostgresBackend, "_lexemes", staticmethod(lambda query: {}))
+    assert {q: (search(ANON, q).total, titles(q), titles(q, order="date")) for q in queries} == expanded
+    assert expanded["Wärmepumpe Schulen"][0] == 3 and expanded["Wärme Schulen"][0] >= 3  # W-2, W-3, W-4
+
+
+def test_a_prefix_of_many_lexemes_stays_a_prefix(on_postgresql, measures):
+    from networks.search import backends
+
+    for n in range(backends.PREFIX_LEXEMES + 2):
+        MeasureFactory(code=f"Z-{n}", title=f"Zählpunkt{n}x Bahnhof")
+    registry.reindex("measure")
+    query = search_text.parse("Zählpunkt Bahnhof")
+    assert backends.PostgresBackend._lexemes(query) == {}
+    assert search(ANON, "Zählpunkt Bahnhof").total == backends.PREFIX_LEXEMES + 2
