@@ -120,7 +120,7 @@ KINDS = (
     DatasetKind(
         "massnahmen",
         "Klimaschutzmaßnahmen: {roadmap}",
-        "Die veröffentlichten Maßnahmen der Klima-Roadmap „{roadmap}“ von {organisation}: Handlungsfeld, Stand der "
+        "Die veröffentlichten Maßnahmen der Roadmap „{roadmap}“ von {organisation}: Handlungsfeld, Stand der "
         "Umsetzung, Fortschritt, Zeitraum, Kosten, Förderung und erwartete Minderung von Treibhausgasen.",
         ("Klimaschutz", "Klimaschutzmaßnahmen", "Maßnahmen", "Klima-Roadmap"),
         "measures:open-data",
@@ -130,7 +130,7 @@ KINDS = (
     DatasetKind(
         "indikatoren",
         "Klimaschutz-Indikatoren: {roadmap}",
-        "Die Werte der öffentlichen Indikatoren der Klima-Roadmap „{roadmap}“ von {organisation} nach Jahr: "
+        "Die Werte der öffentlichen Indikatoren der Roadmap „{roadmap}“ von {organisation} nach Jahr: "
         "Ausgangswerte, Messwerte, Schätzungen und Zielwerte mit Einheit und Quelle.",
         ("Klimaschutz", "Indikatoren", "Monitoring", "Klima-Roadmap"),
         "monitoring:indicator-data",
@@ -142,7 +142,7 @@ KINDS = (
         "treibhausgasbilanz",
         "Treibhausgasbilanz: {organisation}",
         "Die Treibhausgasbilanz (BISKO) von {organisation} nach Jahr und Sektor in t CO2-Äquivalenten und der "
-        "Zielpfad der Klima-Roadmap „{roadmap}“.",
+        "Zielpfad der Roadmap „{roadmap}“.",
         ("Klimaschutz", "Treibhausgasbilanz", "BISKO", "CO2-Emissionen", "Klimaneutralität"),
         "monitoring:balance-data",
         True,
@@ -220,7 +220,6 @@ def _dataset(graph: Graph, catalog: URIRef, kind: DatasetKind, roadmap, agents: 
     graph.add((dataset, DCTERMS.accessRights, PUBLIC))
     graph.add((dataset, DCTERMS.accrualPeriodicity, IRREGULAR))
     graph.add((dataset, DCAT.landingPage, URIRef(roadmap_page(roadmap))))
-    graph.add((dataset, DCTERMS.issued, _literal_time(roadmap.created_at)))
     for word in (*kind.keywords, organisation.name):
         graph.add((dataset, DCAT.keyword, Literal(word, lang="de")))
     if roadmap.licence in ATTRIBUTION_NEEDED:
@@ -233,6 +232,8 @@ def _dataset(graph: Graph, catalog: URIRef, kind: DatasetKind, roadmap, agents: 
     modified = kind.modified(roadmap)
     if modified:
         graph.add((dataset, DCTERMS.modified, _literal_time(modified)))
+    # issued: when the roadmap went online, or the data's last change where that is older (data entered as dated)
+    graph.add((dataset, DCTERMS.issued, _literal_time(min(filter(None, (roadmap.created_at, modified))))))
     for fmt, file_type, media_type in FORMATS:
         _distribution(graph, dataset, kind, roadmap, fmt, file_type, media_type, licence)
     return modified

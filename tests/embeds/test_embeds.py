@@ -241,6 +241,6 @@ def test_emptying_the_list_allows_no_website_again(client, roadmap, personas):
 def test_the_editor_dashboard_offers_the_snippet(client, roadmap, personas):
     personas.login(client, "editor")
     page = lxml_html.fromstring(client.get(reverse("measures:editor-dashboard", args=[roadmap.slug])).content)
-    snippet = page.xpath("string(//section[h2[@id='embed-heading']]//pre)")
+    snippet = page.xpath("string(//section[h2[@id='embed-heading']]//p/code)")
     assert snippet.startswith("<iframe src=") and "/einbetten/kreis-dueren/" in snippet
     assert page.xpath("//a[@href=$u]", u=reverse("embeds:settings", args=[roadmap.slug]))
