@@ -871,8 +871,9 @@ def test_dashboard_queries_are_flat(client, personas, roadmap, editor):
     _grow_roadmap(roadmap, 10, editor)
     # +1: the monitoring panel counts due indicators; +4: the participation panel (questions unanswered for 14
     # days: their count and the first 20; reported comments; confirmed feedback waiting); +2: the funding radar's
-    # panel (the roadmap's measures with open funding, the active programmes; no programme, so no calls query)
-    assert _queries(client, url) == small == 17
+    # panel (the roadmap's measures with open funding, the active programmes; no programme, so no calls query);
+    # +1: the council panel (the organisation's OParl endpoint)
+    assert _queries(client, url) == small == 18
 
 
 def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, editor):
@@ -889,10 +890,11 @@ def test_measure_edit_queries_are_flat(client, personas, roadmap, measure, edito
     # session and account from the cache (no query); roadmap, editor check, measure, updates, milestones, the
     # measure's partners,
     # choices: lead organisation, responsible person, partners, events, proposals; + issue 17: the measure
-    # library's switch and lineage (one query)
+    # library's switch and lineage (one query); + issue 18: the council decisions (the measure's links to council
+    # papers: one query while there are none)
     small = _queries(client, url)
     grow(10)
-    assert _queries(client, url) == small == 12
+    assert _queries(client, url) == small == 13
 
 
 def test_milestones_page_queries_are_flat(client, personas, roadmap, measure):
