@@ -168,11 +168,12 @@ def _roadmap(roadmap: Roadmap, progress: selectors.Progress) -> dict:
     }
 
 
-@router.get("/roadmaps/", response={200: list[s.RoadmapOut], **ERRORS}, url_name="roadmap-list")
-def roadmap_list(request: HttpRequest):
-    """Published climate roadmaps with the progress of their published measures (one query)."""
-    roadmaps = selectors.roadmaps_for_list(request.auth).order_by("title", "pk")
-    return [_roadmap(r, selectors.progress_of(r)) for r in roadmaps]
+@router.get("/roadmaps/", response={200: s.RoadmapPage, **ERRORS}, url_name="roadmap-list")
+def roadmap_list(request: HttpRequest, page: Query[PageParams]):
+    """Published climate roadmaps with the progress of their published measures, by address (one query)."""
+    roadmaps = selectors.roadmaps_for_list(request.auth)
+    rows, cursor = cursor_page(roadmaps, fields=("slug", "pk"), cursor=page.cursor, limit=page.limit)
+    return {"items": [_roadmap(r, selectors.progress_of(r)) for r in rows], "next_cursor": cursor}
 
 
 @router.get("/roadmaps/{slug}/", response={200: s.RoadmapDetailOut, **ERRORS}, url_name="roadmap-detail")

@@ -83,6 +83,11 @@ class RoadmapOut(Schema):
     progress: ProgressOut
 
 
+class RoadmapPage(Schema):
+    items: list[RoadmapOut]
+    next_cursor: str | None
+
+
 class RoadmapDetailOut(RoadmapOut):
     baseline_year: int | None
     description: str

@@ -181,3 +181,11 @@ def test_json_is_utf8_with_umlauts_as_they_are(world):
     world.measure.save()
     body = get(measure_url(world)).content
     assert "Wärmeplanung für Düren".encode() in body and b"\\u00e4" not in body
+
+
+def test_roadmap_list_is_paged_and_shows_progress(world):
+    first = get("/api/v1/roadmaps/?limit=1").json()
+    assert [r["slug"] for r in first["items"]] == ["rm"]  # rm-b follows; rm-hidden is not published
+    assert first["items"][0]["progress"]["total"] == 1
+    second = get(f"/api/v1/roadmaps/?limit=1&cursor={first['next_cursor']}").json()
+    assert [r["slug"] for r in second["items"]] == ["rm-b"] and second["next_cursor"] is None
