@@ -5,6 +5,7 @@ Import it after django.setup() (the benchmark modules set up Django themselves).
 
 from __future__ import annotations
 
+import functools
 import http.client
 import os
 import secrets
@@ -43,6 +44,17 @@ def fresh_database(title: str) -> Iterator[bool]:
     finally:
         connection.close()
         connection.creation.destroy_test_db(original, verbosity=0)
+
+
+def empty(*models) -> None:
+    """Empty the tables of ``models`` and every table that refers to them (TRUNCATE … CASCADE), and the cache: a
+    benchmark's next world in the same database (one migration for the two sizes of the query counts)."""
+    from django.core.cache import cache
+
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    cache.clear()
 
 
 def ms(seconds: float) -> str:
@@ -227,3 +239,209 @@ def time_pages(client, urls: list[str], *, cached: bool) -> dict:
         "p95": seconds[max(int(len(seconds) * 0.95) - 1, 0)],
         "queries": (min(queries), max(queries)),
     }
+
+
+# --- Pages under load, as bench/scale_bench.py measures them (the issue-17 benchmarks) -------------------------
+
+CEILING = "bare Django template view (ceiling)"
+CLIENTS = 20
+THREADS = 4
+
+
+def _wrk_run(wrk: str, port: int, paths: list[str], headers: dict, seconds: float) -> dict:
+    """wrk with CLIENTS connections cycling through ``paths`` (bench/wrk_paths.lua) for ``seconds``."""
+    import json
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False) as listing:
+        listing.write("\n".join(paths) + "\n")
+    try:
+        workers = os.cpu_count() or 2
+        command = [wrk, "-t", str(min(workers, CLIENTS)), "-c", str(CLIENTS), "-d", f"{seconds:g}s", "--timeout", "10s"]
+        command += ["-s", str(BASE_DIR / "bench" / "wrk_paths.lua")]
+        for name, value in headers.items():
+            command += ["-H", f"{name}: {value}"]
+        command += [f"http://127.0.0.1:{port}{paths[0]}", "--", listing.name]
+        out = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603 (our own command line)
+    finally:
+        os.unlink(listing.name)
+    line = next(line for line in out.stdout.splitlines() if line.startswith("WRK_JSON "))
+    data = json.loads(line.removeprefix("WRK_JSON "))
+    if data["status_errors"] or data["socket_errors"]:
+        raise RuntimeError(f"{paths[0]}…: {data['status_errors']} non-2xx/3xx, {data['socket_errors']} socket errors")
+    took = data["duration_us"] / 1e6
+    if not data["requests"]:
+        return {"requests": 0, "seconds": took, "p50": took, "p95": took}
+    return {"requests": data["requests"], "seconds": took, "p50": data["p50_us"] / 1e6, "p95": data["p95_us"] / 1e6}
+
+
+def _python_run(port: int, paths: list[str], headers: dict, seconds: float) -> dict:
+    """Without wrk: CLIENTS threads with keep-alive connections cycling through ``paths``."""
+    import statistics
+    import threading
+
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+    until = time.perf_counter() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, n = [], offset
+        while (t0 := time.perf_counter()) < until:
+            conn.request("GET", paths[n % len(paths)], headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                failures.append(response.status)
+            mine.append(time.perf_counter() - t0)
+            n += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(n * 7919,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{paths[0]}…: {len(failures)} answers were not 200")
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "p50": statistics.median(latencies),
+        "p95": latencies[max(int(len(latencies) * 0.95) - 1, 0)],
+    }
+
+
+def _wait_idle(port: int, limit: float = 180.0) -> None:
+    """Until two bare requests in a row are answered within 50 ms (what a run left queued is worked off)."""
+    deadline = time.monotonic() + limit
+    fast = 0
+    while fast < 2 and time.monotonic() < deadline:
+        start = time.monotonic()
+        fetch(port, "/bench/bare/")
+        fast = fast + 1 if time.monotonic() - start < 0.05 else 0
+
+
+def load_pages(
+    pages: dict[str, tuple[list[str], dict[str, str]]],
+    *,
+    cache_url: str,
+    secret: str,
+    seconds: float = 10.0,
+    rounds: int = 2,
+    warmup: float = 1.0,
+) -> tuple[dict, str]:
+    """Each page (a name: its paths, cycled through, and the request's headers, e.g. a session cookie) under
+    gunicorn (one worker per core, THREADS threads, DEBUG off, Django's cache at ``cache_url``) with CLIENTS
+    connections busy, beside the bare Django template view (the ceiling), as bench/scale_bench.py does: first
+    with the caches of networks/cache.py off, then on (a second gunicorn). Every path is fetched once before
+    (it must answer 200; this warms the caches in the second run). ``secret``: the Django secret key the
+    sessions were made with. Returns ({"off"/"on": {name: {"rps", "p50", "p95", "requests"}}}, the client)."""
+    import statistics
+    import tempfile
+
+    wrk = find_or_install("wrk", "wrk")
+    run = functools.partial(_wrk_run, wrk) if wrk else _python_run
+    client = (
+        subprocess.run([wrk, "--version"], capture_output=True, text=True).stdout.split(" [")[0].strip()  # noqa: S603
+        if wrk
+        else "a Python thread-per-connection client (wrk not installed)"
+    )
+    workers = os.cpu_count() or 2
+    static_root = tempfile.mkdtemp(prefix="klimanetz-bench-static-")
+    everything = {CEILING: (["/bench/bare/"], {}), **pages}
+    results = {}
+    try:
+        for mode in ("off", "on"):
+            server = Gunicorn(
+                static_root,
+                workers=workers,
+                threads=THREADS,
+                connections=-(-CLIENTS // workers),
+                secret=secret,
+                CACHE_URL=cache_url,
+                BENCH_PAGE_CACHE=mode,
+            )
+            if mode == "off":
+                server.collectstatic()
+            with server:
+                for name, (paths, headers) in everything.items():
+                    for path in paths:
+                        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+                        conn.request("GET", path, headers={"Accept-Language": "de", **headers})
+                        response = conn.getresponse()
+                        body = response.read()
+                        conn.close()
+                        assert response.status == 200, (name, path, response.status, body[:300])
+                runs: dict[str, list[dict]] = {name: [] for name in everything}
+                for _round in range(rounds):
+                    for name, (paths, headers) in everything.items():
+                        headers = {"Accept-Language": "de", **headers}
+                        run(server.port, paths, headers, warmup)
+                        _wait_idle(server.port)
+                        runs[name].append(run(server.port, paths, headers, seconds / rounds))
+                        _wait_idle(server.port)
+                print(f"  measured {len(everything)} pages under gunicorn with the caches {mode}", flush=True)
+            results[mode] = {
+                name: {
+                    "requests": sum(r["requests"] for r in rs),
+                    "rps": sum(r["requests"] for r in rs) / sum(r["seconds"] for r in rs),
+                    "p50": statistics.mean(r["p50"] for r in rs),
+                    "p95": max(r["p95"] for r in rs),
+                }
+                for name, rs in runs.items()
+            }
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+    return results, client
+
+
+def load_table(results: dict, queries: dict[str, tuple], *, goals=(), goal_p95: float = 0.100) -> list[str]:
+    """The house table (docs/performance.md): per page and cache mode req/s, p50, p95, the ratio to the ceiling
+    of the same gunicorn, the queries per request at the two sizes (``queries``: name → (small, large) each a
+    (fewest, most) pair), and for the pages named in ``goals`` whether p95 is under the goal with the caches."""
+    lines = [
+        "| page | cache | req/s | p50 | p95 | ratio to ceiling | queries (small → large world) | p95 < "
+        f"{goal_p95 * 1000:.0f} ms |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for mode in ("off", "on"):
+        base = results[mode][CEILING]["rps"]
+        for name, r in results[mode].items():
+            count = ""
+            if name in queries:
+                (low_s, high_s), (low_l, high_l) = queries[name]
+                count = f"{low_s}–{high_s} → {low_l}–{high_l}"
+            met = "" if name not in goals or mode == "off" else ("yes" if r["p95"] < goal_p95 else "**no**")
+            lines.append(
+                f"| {name} | {'–' if name == CEILING else mode} | {r['rps']:,.0f} | {r['p50'] * 1000:,.1f} ms "
+                f"| {r['p95'] * 1000:,.1f} ms | {r['rps'] / base:.2f} | {count} | {met} |"
+            )
+    return lines
+
+
+def load_average() -> str:
+    """The machine's load while measuring (shared machines: say it beside the figures)."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def write_section(title: str, lines: list[str]) -> Path:
+    """Replace (or append) the section ``## <title>`` of docs/performance.md (up to the next ``## `` heading): the
+    issue-17 benchmarks write theirs after bench/scale_bench.py has written the file (make bench)."""
+    path = Path(os.environ.get("BENCH_RESULTS") or BASE_DIR / "docs" / "performance.md")
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
+    heading = f"## {title}"
+    block = "\n".join([heading, "", *lines]).rstrip() + "\n"
+    before, found, after = text.partition(heading + "\n")
+    if found:
+        rest = after.split("\n## ", 1)
+        text = before + block + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        text = text.rstrip() + "\n\n" + block
+    path.write_text(text, encoding="utf-8")
+    return path

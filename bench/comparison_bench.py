@@ -1,7 +1,8 @@
 # ruff: noqa: E402 (Django is set up before the project is imported)
-"""Comparison page performance (issue 17 "Performance"): 11,000 organisations. Run with
+"""Comparison page performance (issue 17 "Performance"): 11,000 organisations. `make bench-knowledge` runs it (and
+writes its section of docs/performance.md); alone:
 
-    bench/with_postgres.sh .venv/bin/python -m bench.comparison_bench [--organisations 11000] [--requests 300]
+    bench/with_postgres.sh .venv/bin/python -m bench.comparison_bench [--organisations 11000] [--requests 100]
 
 Needs PostgreSQL (DATABASE_URL); like the other benchmarks it creates a fresh database of its own, migrates it,
 measures and drops it again. Django's cache is a throwaway Redis (bench.common.Redis), as in production.
@@ -11,12 +12,15 @@ The world: 11,000 public bodies (municipalities and cities with a realistic spre
 three years of values, heat planning and a target year; 80 % publish to everyone, 10 % to their networks' members,
 10 % not at all; 100 networks of 60 members; 200,000 published measures in 2,000 roadmaps. The stored figures
 are derived through the portal's own path (monitoring.comparison.refresh, in batches of 1,000 organisations).
+First a world a tenth of that size, for the query counts at two sizes.
 
-Measured: the derivation of the figures; then the comparison page (the Django test client, in-process, the whole
-view with its template) for random organisations, peer groups and viewers (anonymous, a network member):
-queries per page (constant: min = max) and p50/p95, side by side without the caches (every statistic computed:
-the cache is cleared before each request) and with them (after one warming request per page). Goal: p95 under
-100 ms with the caches.
+Measured, in each world: the derivation of the figures, and the queries per request of the comparison page for
+random organisations and peer groups, anonymous and as a network member, through the Django test client with the
+cache cleared before each request (every statistic computed; constant: the same at both sizes). In the large
+world, as bench/scale_bench.py measures pages: gunicorn (one worker per core, 4 threads, DEBUG off) with 20
+connections cycling through those addresses, beside the bare Django template view (the ceiling), without and
+with the caches (anonymous visitors: the public-page cache; a member: the page per scope of figures, editor and
+citizen flags; the statistics per group and generation). Goal: p95 under 100 ms with the caches.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["REDIS_URL"] = ""
+SECRET = os.environ.get("BENCH_SECRET_KEY") or __import__("secrets").token_urlsafe(50)  # throwaway, shared
+os.environ["DJANGO_SECRET_KEY"] = SECRET  # with gunicorn: the member's session made here is valid there
 from bench.common import Redis
 
 _REDIS = Redis().__enter__()
@@ -43,9 +49,19 @@ import django
 django.setup()
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
-from bench.common import fresh_database, ms, municipal_population, ratio, time_pages
+from bench.common import (
+    empty,
+    fresh_database,
+    load_average,
+    load_pages,
+    load_table,
+    municipal_population,
+    time_pages,
+    write_section,
+)
 from measures.models import Measure, Roadmap, Sector
 from monitoring.comparison import refresh
 from monitoring.comparison.figures import static_figures
@@ -116,7 +132,7 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
     networks = Network.objects.bulk_create(
         [
             Network(name=f"Bench-Netzwerk {n}", short_name=f"BN{n}", slug=f"bench-net-{n}", host=organisations[n])
-            for n in range(100)
+            for n in range(min(100, len(organisations) // 60))
         ]
     )
     Membership.objects.bulk_create(
@@ -136,7 +152,7 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
                 target_year=2040,
                 published=True,
             )
-            for organisation in rng.sample(organisations, 2000)
+            for organisation in rng.sample(organisations, max(len(organisations) * 2 // 11, 10))
         ]
     )
     sectors = list(Sector.values)
@@ -159,47 +175,77 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
     return user
 
 
+VIEWERS = ("anonymous", "network member")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=11_000)
-    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=100, help="addresses (organisation and peer group)")
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "10")))
     args = parser.parse_args()
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
-    rng = random.Random(17)
-    with fresh_database("comparison") as ok:
+    sizes = (max(args.organisations // 10, 660), args.organisations)
+    queries: dict[str, list[tuple[int, int]]] = {}
+    with fresh_database("comparison, two sizes") as ok:
         if not ok:
             return 1
-        start = time.perf_counter()
-        organisations = build(args.organisations, rng)
-        member = networks_and_measures(organisations, rng)
-        print(f"  world: {len(organisations):,} organisations, 200,000 measures in {time.perf_counter() - start:.1f} s")
-        start = time.perf_counter()
-        ids = [organisation.pk for organisation in organisations]
-        for first in range(0, len(ids), 1000):
-            refresh.refresh(ids[first : first + 1000])
-        print(f"  figures derived (monitoring.comparison.refresh): {time.perf_counter() - start:.1f} s")
-        groups = ["size", "land", "all", ""]
-        urls = [
-            f"/organisationen/{rng.choice(organisations).slug}/vergleich/?gruppe={rng.choice(groups)}"
-            for _ in range(args.requests)
-        ]
-        print(f"  {'':28} {'queries':>9} {'p50':>10} {'p95':>10}")
-        results = {}
-        for viewer in ("anonymous", "member"):
-            client = Client()
-            if viewer == "member":
-                client.force_login(member)
-            for cached in (False, True):
-                result = time_pages(client, urls, cached=cached)
-                results[(viewer, cached)] = result
+        for size in sizes:
+            rng = random.Random(17)
+            if size != sizes[0]:
+                empty(Organisation, User, Network)  # the next world in the same database
+            start = time.perf_counter()
+            organisations = build(size, rng)
+            member = networks_and_measures(organisations, rng)
+            world = f"{len(organisations):,} organisations, {Measure.objects.count():,} measures"
+            print(f"  world: {world} in {time.perf_counter() - start:.1f} s", flush=True)
+            start = time.perf_counter()
+            ids = [organisation.pk for organisation in organisations]
+            for first in range(0, len(ids), 1000):
+                refresh.refresh(ids[first : first + 1000])
+            derived = time.perf_counter() - start
+            print(f"  figures derived (monitoring.comparison.refresh): {derived:.1f} s", flush=True)
+            groups = ["size", "land", "all", ""]
+            urls = [
+                f"/organisationen/{rng.choice(organisations).slug}/vergleich/?gruppe={rng.choice(groups)}"
+                for _ in range(args.requests)
+            ]
+            session = ""
+            for viewer in VIEWERS:
+                client = Client()
+                if viewer != "anonymous":
+                    client.force_login(member)
+                    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                result = time_pages(client, urls, cached=False)
+                queries.setdefault(f"comparison page, {viewer}", []).append(result["queries"])
                 low, high = result["queries"]
-                label = f"{viewer}, {'with caches' if cached else 'without caches'}"
-                print(f"  {label:28} {low:>4}–{high:<4} {ms(result['p50']):>10} {ms(result['p95']):>10}")
-            share = ratio(results[(viewer, False)]["p95"], results[(viewer, True)]["p95"])
-            print(f"  {viewer}: with caches p95 is {share} of without")
-        backend = _REDIS.url and "Redis " + _REDIS.version or "local memory"
-        print(f"  (goal: p95 < 100 ms with the caches; cache: {backend})")
+                print(f"  comparison page, {viewer}: {low}–{high} queries (caches cleared before each request)")
+            if size != sizes[-1]:
+                continue
+            connection.close()  # gunicorn's workers open their own connections
+            cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+            load = {f"comparison page, {viewer}": (urls, cookie if viewer != "anonymous" else {}) for viewer in VIEWERS}
+            results, load_client = load_pages(load, cache_url=_REDIS.url, secret=SECRET, seconds=args.seconds)
+            table = load_table(results, {name: tuple(found) for name, found in queries.items()}, goals=tuple(load))
+            print("\n".join(table))
+            backend = _REDIS.url and "Redis " + _REDIS.version or "local memory"
+            write_section(
+                "Issue 17: comparison",
+                [
+                    f"`bench/comparison_bench.py` (make bench-knowledge); {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+                    f"{load_average()} at the end. World: {world}, 100 networks of 60 members; the figures of all "
+                    f"organisations derived in {derived:.1f} s (monitoring.comparison.refresh); the query counts also "
+                    f"in a world a tenth of that size. gunicorn with one worker per core and 4 threads, DEBUG off, "
+                    f"Django's cache in {backend}; {load_client}, 20 connections cycling through {args.requests} "
+                    f"addresses (random organisations and peer groups), {args.seconds:g} s per page in 2 turns. A "
+                    "member's page comes from the cache per scope of figures, editor and citizen flags, after the "
+                    "organisation and the viewer's networks and organisations are read from the cache too. Goal: "
+                    "p95 under 100 ms with the caches.",
+                    "",
+                    *table,
+                ],
+            )
     return 0
 
 
