@@ -338,8 +338,8 @@ def load_pages(
     """Each page (a name: its paths, cycled through, and the request's headers, e.g. a session cookie) under
     gunicorn (one worker per core, THREADS threads, DEBUG off, Django's cache at ``cache_url``) with CLIENTS
     connections busy, beside the bare Django template view (the ceiling), as bench/scale_bench.py does: first
-    with the caches of networks/cache.py off, then on (a second gunicorn). Every path is fetched once before
-    (it must answer 200; this warms the caches in the second run). ``secret``: the Django secret key the
+    with the caches of networks/cache.py off, then on (a second gunicorn). Each page's first path is fetched
+    before (it must answer 200), with the caches every path (this warms them). ``secret``: the Django secret key the
     sessions were made with. Returns ({"off"/"on": {name: {"rps", "p50", "p95", "requests"}}}, the client)."""
     import statistics
     import tempfile
@@ -370,7 +370,7 @@ def load_pages(
                 server.collectstatic()
             with server:
                 for name, (paths, headers) in everything.items():
-                    for path in paths:
+                    for path in paths if mode == "on" else paths[:1]:  # with the caches: warm every address
                         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
                         conn.request("GET", path, headers={"Accept-Language": "de", **headers})
                         response = conn.getresponse()
