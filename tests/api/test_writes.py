@@ -140,3 +140,21 @@ def test_me_and_member_directory_need_a_token_and_membership(world):
     assert world.client("member", scope="read").get(members).status_code == 200
     assert world.client("citizen", scope="read").get(members).status_code == 403
     assert Client().get(members).status_code == 401
+
+
+def test_reads_with_a_token_see_what_the_person_may_see(world):
+    from tests.events import factories as ef
+
+    network = world.personas.network
+    internal = ef.EventFactory(network=network, title="Nur für Mitglieder")
+    url = f"/api/v1/networks/{network.slug}/events/"
+    seen = {
+        persona: [e["title"] for e in world.client(persona, scope="read").get(url).json()["items"]]
+        for persona in ("member", "coordinator", "other_network", "citizen")
+    }
+    assert seen["member"] == seen["coordinator"] == [internal.title]
+    assert seen["other_network"] == seen["citizen"] == []
+    assert Client().get(url).json()["items"] == []
+    hidden = f"/api/v1/roadmaps/{world.roadmap_hidden.slug}/"
+    assert world.client("editor", scope="read").get(hidden).status_code == 200
+    assert world.client("other_editor", scope="read").get(hidden).status_code == 404
