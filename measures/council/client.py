@@ -59,7 +59,7 @@ def fetch_json(url: str, *, headers: dict | None = None) -> dict | None:
         raise ReadFailure(SyncError.HTTP_STATUS, url, response.status)
     try:
         data = json.loads(response.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested beyond reason
         raise ReadFailure(SyncError.NOT_JSON, url) from exc
     if not isinstance(data, dict):
         raise ReadFailure(SyncError.NOT_OPARL, url)

@@ -45,7 +45,7 @@ SAFETY = timedelta(minutes=10)  # the next modified_since starts before this run
 
 def _text(obj: dict, key: str, limit: int) -> str:
     value = obj.get(key)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return value.replace("\x00", "").strip()[:limit] if isinstance(value, str) else ""  # no NUL in PostgreSQL
 
 
 def _url(obj: dict, key: str) -> str:

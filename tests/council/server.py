@@ -6,7 +6,8 @@ The world: the example System and Body (with Kreis Düren's AGS), the example co
 example meeting and a Kreistag meeting on 12 March 2025 whose agenda item decided the example paper's
 consultation, the example paper and ``extra_papers`` papers derived from it (reference "2025/<n>"), paged by
 ``page_size``. Lists honour ``modified_since``; the test can make any path fail (``fault``): "500", "slow",
-"malformed", "huge", "304", or answer with another object (``override``). ``requests`` records what was asked.
+"malformed", "huge", "304", or answer with another object or raw bytes (``override``). ``requests`` records
+what was asked.
 """
 
 from __future__ import annotations
@@ -176,7 +177,8 @@ class World:
         if fault == "304":
             return 304, b""
         if path in self.overrides:
-            return 200, json.dumps(self.overrides[path]).encode()
+            value = self.overrides[path]
+            return 200, value if isinstance(value, bytes) else json.dumps(value).encode()
         if path in ("/", ""):
             return 200, json.dumps(self.system).encode()
         if path == "/bodies":

@@ -203,3 +203,15 @@ def test_demo_endpoints_are_never_read(oparl, endpoint):
 def test_the_nightly_task_reads_every_endpoint(oparl, endpoint):
     assert endpoints_sync_all() == 1  # eager in the tests
     assert CouncilPaper.objects.filter(endpoint=endpoint).count() == 25
+
+
+def test_hostile_answers_are_stored_or_cleaned_never_raised(oparl, endpoint):
+    paper = oparl.world.lists["papers"][0]
+    paper.update(name="Klima\x00schutz", reference="2025/\x00123", date="2025-13-45", modified="kein Datum")
+    paper["consultation"][0]["organization"] = ["https://x.example/" + "o" * 600]
+    endpoint = _run(endpoint)
+    assert endpoint.last_error == ""
+    stored = CouncilPaper.objects.get(oparl_id=paper["id"])
+    assert (stored.name, stored.reference, stored.date, stored.modified) == ("Klimaschutz", "2025/123", None, None)
+    oparl.world.overrides["/body/0/meetings/"] = b"[" * 100_000 + b"]" * 100_000
+    assert _run(endpoint).last_error == SyncError.NOT_JSON
