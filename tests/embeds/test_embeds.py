@@ -133,6 +133,19 @@ def test_progress_queries_do_not_grow_with_measures(client, roadmap, django_asse
     assert_flat(client, url, lambda n: MeasureFactory.create_batch(n, roadmap=roadmap), django_assert_num_queries, 3)
 
 
+def test_indicator_chart_queries_do_not_grow_with_values(client, roadmap, django_assert_num_queries):
+    indicator = IndicatorFactory(roadmap=roadmap)
+    url = reverse("embeds:indicator", args=[roadmap.slug, indicator.pk])
+    years = iter(range(1990, 2100))
+
+    def grow(n):
+        for _ in range(n):
+            IndicatorValueFactory(indicator=indicator, year=next(years))
+
+    # roadmap with organisation, the indicator, its values, the allowed websites
+    assert_flat(client, url, grow, django_assert_num_queries, 4)
+
+
 # --- The badge --------------------------------------------------------------------------------------------------
 
 
