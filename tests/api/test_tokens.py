@@ -81,3 +81,23 @@ def test_staff_token_has_no_staff_powers(world):
     url = f"/api/v1/roadmaps/{world.roadmap.slug}/measures/{world.measure.slug}/status/"
     response = client.put(url, data='{"status": "completed"}', content_type="application/json")
     assert response.status_code == 403  # staff powers need the second factor of a session
+
+
+def test_operators_see_and_revoke_tokens_in_the_admin(world):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.helpers import login_with_second_factor
+
+    staff = world.person("staff").user
+    TOTP.activate(staff, generate_totp_secret())
+    admin = Client()
+    login_with_second_factor(admin, staff)
+    client = world.client("editor", scope="read")
+    token = ApiToken.objects.get(user=world.person("editor").user)
+    url = reverse("admin:api_apitoken_changelist")
+    page = admin.get(url, {"q": token.prefix})
+    assert page.status_code == 200 and token.prefix in page.content.decode()
+    assert token.digest not in page.content.decode()
+    answer = admin.post(url, {"action": "revoke", "_selected_action": [token.pk]})
+    assert answer.status_code == 302
+    assert client.get("/api/v1/me/").status_code == 401
