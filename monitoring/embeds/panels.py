@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from measures.opendata import absolute  # an address without language prefix: a municipal website keeps it for years
 from networks.panels import Panel
-
-
-def absolute(name: str, *args) -> str:
-    """An embed's address without language prefix (a municipal website keeps it for years)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
 
 def snippet(roadmap, title: str) -> str:

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from measures import access
+from measures.opendata import absolute
 from measures.public import PublicMeasure
 from measures.selectors import roadmap_counts
 from monitoring import builders
 from monitoring.embeds import badge, selectors, services
 from monitoring.embeds.forms import AllowedOriginsForm
-from monitoring.embeds.panels import absolute, snippet
+from monitoring.embeds.panels import snippet
 from monitoring.models import Indicator
 from monitoring.selectors import indicator_series
 
