@@ -1,6 +1,7 @@
 """Shared fixtures: the personas of DESIGN §4 around one network."""
 
 import copy
+import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from django.utils import translation
 
 from networks.backends import ModelBackend
 from networks.models import NetworkRole
-from tests import demo_snapshot
+from tests import demo_snapshot, template_db, timeline
 from tests.helpers import login_persona
 from tests.networks import factories as f
 
@@ -114,6 +115,22 @@ def long_units_first(nodeids: list[str]) -> list[str]:
         return (2, -sizes[name], first[name], index)
 
     return [nodeid for _index, nodeid in sorted(enumerate(nodeids), key=rank)]
+
+
+def pytest_configure(config):
+    if os.environ.get(timeline.ENV):
+        config.pluginmanager.register(timeline, "klimanetz-timeline")  # per-worker timeline: tests/timeline.py
+    template_db.start(config)  # the controller of a pytest-xdist run: one migration for all workers
+
+
+def pytest_unconfigure(config):
+    template_db.finish(config)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """pytest-django's hook before the test databases are created: a worker's is a copy of the run's template."""
+    template_db.use()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,149 @@
+"""One migrated test database per run on PostgreSQL, copied for each pytest-xdist worker.
+
+Migrating an empty database takes 25-40 s of CPU (Django renders the models' states again and again). Each pytest-xdist
+worker used to migrate its own test database (test_<name>_gw0, _gw1) at the same time, after its collection. Now
+the controller process starts one migration at once, into test_<name>_template, in a process of its own
+(``python -m tests.template_db``) while the workers start and collect; each worker waits for it and creates its
+database as a copy of it (PostgreSQL's ``CREATE DATABASE ... TEMPLATE``, Django's ``TEST["TEMPLATE"]`` setting: well
+under a second). Django's test database creation runs as before on the copy: its ``migrate`` finds every migration
+applied (and would apply any the copy lacked), the post-migrate signals and the cache table run as before.
+
+Not used: on SQLite, without workers (``-n 0``), with ``--reuse-db``, ``--no-migrations``, or with
+KLIMANETZ_TEST_TEMPLATE=0. If the migration fails, each worker says so and migrates its own database as before.
+The controller drops the template when the run ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from pathlib import Path
+
+ENV = "KLIMANETZ_TEST_TEMPLATE"  # to the workers: {"name": ..., "status": ...}; "0" switches the template off
+WAIT = 900  # seconds a worker waits for the template before it migrates its own database
+
+
+def _wanted(config) -> bool:
+    from django.conf import settings
+
+    if os.environ.get(ENV) == "0" or hasattr(config, "workerinput"):
+        return False
+    if not getattr(config.option, "numprocesses", None) or getattr(config.option, "dist", "no") == "no":
+        return False
+    if config.getoption("reuse_db", False) or config.getoption("nomigrations", False):
+        return False
+    return list(settings.DATABASES) == ["default"] and "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def template_name() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"{db.get('TEST', {}).get('NAME') or 'test_' + db['NAME']}_template"
+
+
+def start(config) -> None:
+    """The controller: start building the template (pytest_configure, before the workers are started)."""
+    if not _wanted(config):
+        return
+    work = Path(tempfile.mkdtemp(prefix="klimanetz-template-"))
+    name, status, log = template_name(), work / "status", work / "log"
+    env = dict(os.environ, KLIMANETZ_TESTING="1")
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
+            [sys.executable, "-m", "tests.template_db", name, str(status)],
+            cwd=str(Path(__file__).resolve().parent.parent),
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    os.environ[ENV] = json.dumps({"name": name, "status": str(status), "log": str(log)})
+    config._klimanetz_template = (process, name, work)
+
+
+def finish(config) -> None:
+    """The controller, at the end of the run: stop the build if it still runs, drop the template."""
+    started = getattr(config, "_klimanetz_template", None)
+    if started is None:
+        return
+    process, name, work = started
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    os.environ.pop(ENV, None)
+    try:
+        from django.db import connection
+        from pytest_django.plugin import blocking_manager_key
+
+        with config.stash[blocking_manager_key].unblock(), connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+    except Exception as error:  # noqa: BLE001 (the run's result stands; the next run replaces it)
+        warnings.warn(f"the template test database {name} was not dropped: {error!r}", stacklevel=1)
+    finally:
+        for path in sorted(work.glob("*")):
+            path.unlink()
+        work.rmdir()
+
+
+def use() -> bool:
+    """A worker, before its test database is created: wait for the template and copy it (True), or migrate as
+    before (False) when there is none or its build failed."""
+    announced = os.environ.get(ENV)
+    if not announced or announced == "0":
+        return False
+    from django.conf import settings
+
+    template = json.loads(announced)
+    status = Path(template["status"])
+    deadline = time.monotonic() + WAIT
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    result = status.read_text() if status.exists() else "timeout"
+    if result != "ok":
+        log = Path(template["log"])
+        output = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+        warnings.warn(f"no template test database ({result}): migrating this worker's own.\n{output}", stacklevel=1)
+        return False
+    settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = template["name"]
+    return True
+
+
+def build(name: str, status: Path) -> None:
+    """The template's own process: the test database as Django's test runner creates it, under the name ``name``;
+    writes "ok" (or the error) to ``status`` once every connection to it is closed."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.db import connection, connections
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment(debug=False)
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+        started = time.monotonic()
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        connections.close_all()
+        print(f"template test database {name} migrated in {time.monotonic() - started:.1f} s", flush=True)
+        result = "ok"
+    except BaseException:  # noqa: BLE001 (reported to the workers, which then migrate their own)
+        traceback.print_exc()
+        result = "failed"
+    partial = status.with_suffix(".partial")
+    partial.write_text(result)
+    partial.rename(status)  # the workers never read half a word
+
+
+if __name__ == "__main__":
+    build(sys.argv[1], Path(sys.argv[2]))
