@@ -101,3 +101,70 @@ def test_each_worker_is_sent_the_positions_of_whole_units_in_its_own_collection(
     assert len({owner[n] for n in collection if n.startswith("tests/zeta/")}) == 1  # a module is a unit
     for worker in workers:
         assert scheduler.registered_collections[worker] == collection, "each worker's collection keeps its order"
+
+
+def test_a_worker_copies_the_template_once_it_is_built_and_migrates_its_own_without_it(tmp_path, monkeypatch):
+    """tests/template_db.py: the worker waits for the controller's template build and then creates its database as
+    a copy of it (Django's TEST["TEMPLATE"]); a failed build leaves the worker migrating its own, with the build's
+    output in a warning."""
+    import json
+    import warnings
+
+    from django.conf import settings
+
+    from tests import template_db
+
+    monkeypatch.setattr(
+        settings, "DATABASES", {"default": dict(settings.DATABASES["default"], TEST={"NAME": "test_x_gw0"})}
+    )
+    monkeypatch.delenv(template_db.ENV, raising=False)
+    assert template_db.use() is False  # no controller template: as before
+
+    status, log = tmp_path / "status", tmp_path / "log"
+    monkeypatch.setenv(template_db.ENV, json.dumps({"name": "test_x_template", "status": str(status), "log": str(log)}))
+    status.write_text("failed")
+    log.write_text("Traceback: the migration broke")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert template_db.use() is False
+    assert "the migration broke" in str(caught[0].message)
+    assert "TEMPLATE" not in settings.DATABASES["default"]["TEST"]
+
+    status.write_text("ok")
+    assert template_db.use() is True
+    assert settings.DATABASES["default"]["TEST"] == {"NAME": "test_x_gw0", "TEMPLATE": "test_x_template"}
+
+
+def test_only_the_controller_of_a_postgresql_xdist_run_builds_a_template(monkeypatch):
+    from django.conf import settings
+
+    from tests import template_db
+
+    class Config:
+        def __init__(self, **options):
+            self.option = SimpleNamespace(numprocesses=2, dist="loadgroup", **options)
+
+        def getoption(self, name, default=None):
+            return getattr(self.option, name, default)
+
+    monkeypatch.delenv(template_db.ENV, raising=False)
+    monkeypatch.setattr(
+        settings, "DATABASES", {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "klimanetz"}}
+    )
+    assert template_db._wanted(Config())
+    assert template_db.template_name() == "test_klimanetz_template"
+    worker = Config()
+    worker.workerinput = {"workerid": "gw0"}
+    assert not template_db._wanted(worker)
+    assert not template_db._wanted(Config(reuse_db=True))
+    assert not template_db._wanted(Config(nomigrations=True))
+    no_workers = Config()
+    no_workers.option.numprocesses = 0
+    assert not template_db._wanted(no_workers)
+    monkeypatch.setenv(template_db.ENV, "0")
+    assert not template_db._wanted(Config())
+    monkeypatch.delenv(template_db.ENV)
+    monkeypatch.setattr(
+        settings, "DATABASES", {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+    )
+    assert not template_db._wanted(Config())
