@@ -33,6 +33,10 @@ def error_message(endpoint: CouncilEndpoint) -> str:
             "OParl 1.0 or 1.1 interface (it usually ends in /oparl/v1 or similar)."
         ),
         SyncError.NO_BODY: _("The council information system lists no body (council or district) (%(url)s)."),
+        SyncError.UNEXPECTED: _(
+            "Reading the council information system failed unexpectedly. The operators of Klimanetz can see why "
+            "in their log; the next reading tries again."
+        ),
     }
     text = texts.get(endpoint.last_error)
     return text % {"url": url, "status": endpoint.last_error_status or "?"} if text else ""

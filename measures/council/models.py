@@ -53,6 +53,7 @@ class SyncError(models.TextChoices):
     NOT_JSON = "not_json", _("not JSON")
     NOT_OPARL = "not_oparl", _("not OParl")
     NO_BODY = "no_body", _("no body")
+    UNEXPECTED = "unexpected", _("unexpected error")
 
 
 class CouncilEndpoint(models.Model):

@@ -10,6 +10,7 @@ nothing twice. A run is claimed first (one at a time per endpoint); a failure is
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -35,6 +36,7 @@ from measures.council.models import (
 from measures.models import Roadmap
 from networks import cache
 
+logger = logging.getLogger(__name__)
 BERLIN = ZoneInfo("Europe/Berlin")
 STALE_RUN = timedelta(hours=2)  # a run that has not finished by then died with its worker
 SAFETY = timedelta(minutes=10)  # the next modified_since starts before this run did: clocks differ
@@ -315,6 +317,9 @@ def endpoint_sync(*, endpoint_id: int) -> CouncilEndpoint | None:
     except ReadFailure as failure:
         endpoint.last_error, endpoint.last_error_url = failure.code, failure.url[:URL_LENGTH]
         endpoint.last_error_status = failure.status
+    except Exception:  # a bug of ours or a database error: logged for the operators, the editors see that it failed
+        logger.exception("Reading the council information system of endpoint %s failed", endpoint.pk)
+        endpoint.last_error, endpoint.last_error_url, endpoint.last_error_status = SyncError.UNEXPECTED, "", None
     finally:
         _resolve(run)
         _finish(endpoint)

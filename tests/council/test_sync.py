@@ -215,3 +215,15 @@ def test_hostile_answers_are_stored_or_cleaned_never_raised(oparl, endpoint):
     assert (stored.name, stored.reference, stored.date, stored.modified) == ("Klimaschutz", "2025/123", None, None)
     oparl.world.overrides["/body/0/meetings/"] = b"[" * 100_000 + b"]" * 100_000
     assert _run(endpoint).last_error == SyncError.NOT_JSON
+
+
+def test_an_unexpected_error_is_stored_and_logged(oparl, endpoint, monkeypatch, caplog):
+    def broken(run, objects):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(sync, "LISTS", (("paper", broken),))
+    endpoint = _run(endpoint)
+    assert (endpoint.last_error, endpoint.state) == (SyncError.UNEXPECTED, CouncilEndpoint.State.IDLE)
+    assert "failed" in caplog.text
+    with override("de"):
+        assert "unerwartet" in error_message(endpoint)
