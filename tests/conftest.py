@@ -36,6 +36,7 @@ ONE_WORKER_MODULES = {
     "tests/measures/test_demo.py",
     "tests/monitoring/test_demo.py",
     "tests/monitoring/test_reports.py",
+    "tests/council/test_demo.py",
 }
 
 
