@@ -221,5 +221,5 @@ def test_a_prefix_of_many_lexemes_stays_a_prefix(on_postgresql, measures):
         MeasureFactory(code=f"Z-{n}", title=f"Zählpunkt{n}x Bahnhof")
     registry.reindex("measure")
     query = search_text.parse("Zählpunkt Bahnhof")
-    assert backends.PostgresBackend._lexemes(query) == {}
+    assert "zahlpunkt" not in backends.PostgresBackend._lexemes(query)  # Bahnhof is written out
     assert search(ANON, "Zählpunkt Bahnhof").total == backends.PREFIX_LEXEMES + 2
