@@ -4,7 +4,9 @@
     bench/with_postgres.sh .venv/bin/python -m bench.search_bench [--items 1000000] [--clients 20] [--searches 1000]
 
 Needs PostgreSQL (DATABASE_URL). The benchmark creates a fresh database of its own next to the one DATABASE_URL
-names, migrates it, measures, and drops it again.
+names, migrates it, measures, and drops it again; with ``--reuse`` it builds ``klimanetz_search_bench_<items>``
+once and keeps it (with bench/with_postgres.sh, WITH_POSTGRES_KEEP=<folder> keeps the cluster too), applying new
+migrations to it on the next run. ``--classes``: only the CPU of one search per query class and viewer (2a).
 
 What it measures:
 1. the index build: 1,000,000 entries (600,000 posts, 250,000 documents' texts, 150,000 measures) of generated
@@ -17,6 +19,9 @@ What it measures:
    logs have them (Zipf): side by side in one run with every search running its statement and with the answers
    kept in Redis (networks.search.answers; starting empty, as after a deploy): searches per second, p50/p95/p99
    in ms, the share of answers from the cache and the p95 of the searches that ran the statement;
+2a. the CPU of one search (Python and its PostgreSQL backend, /proc) per query class (common, middling and rare
+   words, pairs, a phrase) and viewer (anonymous, a member of two networks, a coordinator of ten networks with
+   their groups and five organisations), with the statements' buffers and EXPLAIN ANALYZE time;
 3. EXPLAIN ANALYZE of the one search statement for a common and for a rare word.
 """
 
