@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,3 +164,15 @@ def test_the_endpoint_list_runs_the_same_queries_at_two_sizes(client, personas, 
         # the organisation, the editor check, the endpoints with their counts and last delivery
         with django_assert_num_queries(3):
             assert client.get(url).status_code == 200
+
+
+def test_the_admin_lists_endpoints_and_deliveries_without_the_secret(client, personas, org):
+    hook = endpoint_of(org, URL)
+    Delivery.objects.create(endpoint=hook, kind="measure.changed", body="{}")
+    staff = personas.user("staff")
+    TOTP.activate(staff, generate_totp_secret())
+    login_with_second_factor(client, staff)
+    for name in ("endpoint", "delivery"):
+        assert client.get(reverse(f"admin:webhooks_{name}_changelist"), {"q": "x"}).status_code == 200
+    page = client.get(reverse("admin:webhooks_endpoint_change", args=[hook.pk])).content.decode()
+    assert hook.url in page and hook.secret not in page
