@@ -46,6 +46,7 @@ TIMEOUT = 10.0  # seconds for one attempt, connecting included
 MAX_ANSWER = 1_000_000  # bytes of an answer read at most (2 KB of it are kept)
 KEPT_ANSWER = 2048
 SWEEP_BATCH = 500
+KEEP_LOG = timedelta(days=90)  # finished deliveries stay in the endpoint's log this long
 PAUSED_MAIL = "webhook_paused"
 
 Payload = dict | Callable[[], dict | None]
@@ -143,11 +144,7 @@ def _write(endpoints: list[Endpoint], kind: str, data: dict, obj: Model | None, 
 @transaction.atomic
 def test_event_send(*, endpoint: Endpoint, by: Person | None) -> Delivery:
     """A ``ping`` to this endpoint alone (paused ones too: the owners test before they resume)."""
-    data = {
-        "message": "Klimanetz test event",
-        "endpoint": {"description": endpoint.description, "url": endpoint.url},
-        "sent_by": by.name if by is not None else "",
-    }
+    data = {"message": "Klimanetz test event", "endpoint": {"description": endpoint.description, "url": endpoint.url}}
     return _write([endpoint], event_types.PING, data, None, timezone.now())[0]
 
 
@@ -317,12 +314,16 @@ def due_ids(*, now: datetime | None = None, limit: int = SWEEP_BATCH) -> list[in
 
 
 def deliveries_sweep(*, now: datetime | None = None) -> int:
-    """Beat: queue every due delivery (a task lost with a broker outage, a retry whose time has come) and pause
-    endpoints that have been failing for three days. Safe to run twice: each send claims its row."""
+    """Beat: queue every due delivery (a task lost with a broker outage, a retry whose time has come), pause
+    endpoints that have been failing for three days and forget finished deliveries after ``KEEP_LOG``. Safe to run
+    twice: each send claims its row."""
     now = now or timezone.now()
     failing = Endpoint.objects.active().filter(failing_since__lte=now - PAUSE_AFTER).values_list("pk", flat=True)
     for endpoint_id in list(failing):
         endpoint_pause_if_failing(endpoint_id=endpoint_id, now=now)
+    finished = Delivery.objects.filter(status__in=[Delivery.Status.DELIVERED, Delivery.Status.FAILED])
+    old = finished.filter(created_at__lt=now - KEEP_LOG).values_list("pk", flat=True)[:SWEEP_BATCH]
+    Delivery.objects.filter(pk__in=list(old)).delete()
     from networks.webhooks.tasks import delivery_send
 
     ids = due_ids(now=now)

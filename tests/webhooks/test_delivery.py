@@ -212,3 +212,14 @@ def test_the_sweep_sends_what_a_lost_task_left(endpoint, receiver):
     assert Delivery.objects.get().status == "delivered"
     assert services.deliveries_sweep() == 0
     assert len(receiver.received) == 1
+
+
+def test_the_sweep_forgets_finished_deliveries_after_90_days(endpoint):
+    now = timezone.now()
+    for age, status in ((91, "delivered"), (91, "failed"), (89, "delivered"), (91, "pending")):
+        Delivery.objects.create(
+            endpoint=endpoint, kind="measure.changed", body="{}", status=status, created_at=now - timedelta(days=age),
+            next_attempt_at=now + timedelta(days=1),
+        )  # fmt: skip
+    services.deliveries_sweep(now=now)
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["delivered", "pending"]
