@@ -4,6 +4,7 @@
 tests are skipped locally and fail in CI (``REQUIRE_SERVICES=1``).
 """
 
+import asyncio
 import os
 import shutil
 from collections.abc import Iterator
@@ -68,17 +69,74 @@ class Browsing:
         return self.base_url + path
 
 
+class Chromium:
+    """One Playwright driver and one Chromium for the whole test process (each pytest-xdist worker), started by its
+    first journey (1-3 s for the driver and the browser) and stopped at the end of the session; each journey gets a
+    browser context of its own (cookies, storage, viewport, routes and scripts of its own).
+
+    Playwright's sync API marks its asyncio loop as the thread's running loop after each call, and Django refuses
+    the ORM in a thread with a running loop (SynchronousOnlyOperation). So the loop is marked running only during a
+    journey (``resume``), which also sets DJANGO_ALLOW_ASYNC_UNSAFE as before, and unmarked after it (``pause``):
+    the ordinary tests that follow in the same process run as in a process without Playwright. Nothing of
+    Playwright runs between journeys (its loop runs only inside its calls)."""
+
+    def __init__(self) -> None:
+        self.playwright = None
+        self.browser = None
+        self.loop = None
+        self.launches = 0  # browsers started in this process (tests/browser/test_chromium.py)
+
+    def resume(self):
+        """The running browser (started or started again if it went away), its loop marked running."""
+        self.resume_loop()
+        if self.playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self.playwright = sync_playwright().start()
+        if self.browser is None or not self.browser.is_connected():
+            self.browser = self.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            self.launches += 1
+        return self.browser
+
+    def pause(self) -> None:
+        self.loop = asyncio._get_running_loop() or self.loop
+        asyncio._set_running_loop(None)
+
+    def stop(self) -> None:
+        if self.playwright is None:
+            return
+        self.resume_loop()
+        try:
+            if self.browser is not None and self.browser.is_connected():
+                self.browser.close()
+        finally:
+            self.playwright.stop()  # ends its loop (no longer marked running)
+            self.playwright = self.browser = self.loop = None
+            asyncio._set_running_loop(None)
+
+    def resume_loop(self) -> None:
+        if self.loop is not None:
+            asyncio._set_running_loop(self.loop)
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_required) -> Iterator[Chromium]:
+    browser = Chromium()
+    try:
+        yield browser
+    finally:
+        browser.stop()
+
+
 @pytest.fixture
-def browsing(chromium_required, live_server, monkeypatch) -> Iterator[Browsing]:
+def browsing(chromium, live_server, monkeypatch) -> Iterator[Browsing]:
     # Playwright's sync API keeps an asyncio loop running in this thread; Django's ORM refuses
     # synchronous queries from a thread with a running loop unless told otherwise. Only for these tests.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     base_url = live_server.url.rstrip("/")
     origin = urlsplit(base_url).netloc
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    browser = chromium.resume()
+    try:
         context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin")
         from tests.browser.helpers import watch_untranslated
 
@@ -113,8 +171,9 @@ def browsing(chromium_required, live_server, monkeypatch) -> Iterator[Browsing]:
             yield result
         finally:
             context.close()
-            browser.close()
-            # Queries made while Playwright's loop runs in this thread (a fixture requested after this one, such
-            # as demo_data, or the test itself) get their own connection: asgiref keeps Django's connections per
-            # context there. Left open, it kept the test database from being dropped at the end of the run.
-            connections.close_all()
+    finally:
+        # Queries made while Playwright's loop runs in this thread (a fixture requested after this one, such as
+        # demo_data, or the test itself) get their own connection: asgiref keeps Django's connections per context
+        # there. Left open, it kept the test database from being dropped at the end of the run.
+        connections.close_all()
+        chromium.pause()
