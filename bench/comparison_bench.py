@@ -178,6 +178,9 @@ def networks_and_measures(organisations: list[Organisation], rng: random.Random)
 VIEWERS = ("anonymous", "network member")
 
 
+COUNTED = 30  # addresses whose queries are counted in-process (the cache cleared before each)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=11_000)
@@ -217,7 +220,7 @@ def main() -> int:
                 if viewer != "anonymous":
                     client.force_login(member)
                     session = client.cookies[settings.SESSION_COOKIE_NAME].value
-                result = time_pages(client, urls, cached=False)
+                result = time_pages(client, urls[:COUNTED], cached=False)
                 queries.setdefault(f"comparison page, {viewer}", []).append(result["queries"])
                 low, high = result["queries"]
                 print(f"  comparison page, {viewer}: {low}–{high} queries (caches cleared before each request)")
