@@ -62,7 +62,7 @@ PROGRAMMES = [
         "BMWK / Projektträger ZUG (Nationale Klimaschutzinitiative)",
         "Kommunalrichtlinie, investive Maßnahmen",
         "Umrüstung der Außen- und Straßenbeleuchtung auf LED mit Regelungstechnik.",
-        [S.ADMINISTRATION, S.ENERGY_SUPPLY],
+        [S.ADMINISTRATION],  # street lighting: not a solar park (energy supply)
         [MK.INVESTMENT],
         PUBLIC,
         [],
