@@ -10,7 +10,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -175,7 +174,7 @@ def export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
                 [figure.name, figure.unit, period["label"], period["start"], _("all"), "", number(period["total"])]
             )
     stamp = timezone.localdate().isoformat()
-    name = f"kampagne-{slugify(campaign.title)[:40] or campaign.pk}-kennzahlen-{stamp}"
+    name = f"kampagne-{network_services.slugify_de(campaign.title)[:40] or campaign.pk}-kennzahlen-{stamp}"
     if fmt == "csv":
         return attachment(csv_bytes(header, rows + sums), CSV_TYPE, f"{name}.csv")
     content = xlsx_bytes([(_("Values"), header, rows), (_("Sums"), header, sums)])

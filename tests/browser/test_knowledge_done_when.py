@@ -332,6 +332,7 @@ def campaign_journey(browsing, found: list[str]) -> None:
     with page.expect_download() as download_info:
         main.get_by_role("link", name="Export (Excel)").click()
     download = download_info.value
+    assert download.suggested_filename.startswith("kampagne-waermekampagne-westpfalz-kennzahlen-")  # ä → ae
     assert download.suggested_filename.endswith(".xlsx")
     workbook = load_workbook(BytesIO(Path(download.path()).read_bytes()), read_only=True)
     values = [

@@ -147,6 +147,10 @@ def test_export_for_german_excel(client, personas, campaign, kwp):
     workbook = load_workbook(io.BytesIO(client.get(_url("export", campaign, "xlsx")).content))
     assert workbook.worksheets[0].cell(row=2, column=7).value == 1234.5
     assert client.get(_url("export", campaign, "pdf")).status_code == 404
+    campaign.title = "Wärmekampagne Südwestpfalz"
+    campaign.save()
+    disposition = client.get(_url("export", campaign, "xlsx"))["Content-Disposition"]
+    assert "kampagne-waermekampagne-suedwestpfalz-kennzahlen-" in disposition  # German umlauts spelt out
 
 
 def test_links_to_events_documents_announcements(client, personas, campaign):
