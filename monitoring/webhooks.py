@@ -34,7 +34,7 @@ def indicator_value_added(value: IndicatorValue) -> int:
                 "roadmap": roadmap.slug if roadmap else None,
                 "url": payloads.absolute(roadmap.get_absolute_url) if roadmap else None,
             },
-            "value": {"year": value.year, "date": value.date, "kind": value.kind, "value": value.value},
+            "value": {"year": value.year, "date": value.date, "kind": value.kind, "value": float(value.value)},
             "source": value.source or None,
         }
 
