@@ -350,9 +350,9 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
     """``value`` (or, unless ``whole``, a window of about ``words`` words around its first hit) with the words
     whose stem is or starts with a query stem between START and STOP markers.
 
-    A snippet's first hit is looked for with a pattern of the stems (networks.search.text.word_starts), not by
-    stemming every word before it: a long document costs a regular expression's scan, then only the words around
-    the hit are read (both backends: the snippet is made here, ts_headline read and parsed the whole text)."""
+    The hits are looked for with patterns of the stems (networks.search.text.word_patterns), and only the words
+    found there are stemmed: a long document costs a regular expression's scan, then only the words around its
+    first hit are read (both backends: the snippet is made here; ts_headline parsed and stemmed the whole text)."""
 
     prefixes = tuple(s for s in stems if len(s) >= 3)
     seen: dict[str, bool] = {}
@@ -365,12 +365,10 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
 
     if not unicodedata.is_normalized("NFC", value):  # decomposed accents: the patterns read composed ones
         value = unicodedata.normalize("NFC", value)
-    if whole:
-        matches = list(_WORD.finditer(value))
-        if not matches:
-            return value
-        return _marked(value, matches, 0, len(matches), hit)
-    position = _first_hit(value, frozenset(stems), hit)
+    frozen, lowered = frozenset(stems), _lowered(value)
+    if whole:  # a title: all of it, its punctuation included
+        return _marked(value, lowered, 0, len(value), frozen, hit)
+    position = _first_hit(value, lowered, frozen, hit)
     low = max((position or 0) - SNIPPET_BEFORE, 0)
     high = min((position or 0) + SNIPPET_AFTER, len(value))
     matches = list(_WORD.finditer(value, low, high))
@@ -383,36 +381,51 @@ def mark_words(value: str, stems: set[str], *, whole: bool = False, words: int =
     first = next((i for i, m in enumerate(matches) if m.start() == position), 0) if position is not None else 0
     start = max(first - words // 3, 0)
     end = min(start + words, len(matches))
-    text = " ".join(_marked(value, matches, start, end, hit).split())
+    text = " ".join(_marked(value, lowered, matches[start].start(), matches[end - 1].end(), frozen, hit).split())
     before = start > 0 or _WORD.search(value, 0, matches[start].start()) is not None
     after = end < len(matches) or _WORD.search(value, matches[end - 1].end()) is not None
     return ("… " if before else "") + text + (" …" if after else "")
 
 
-def _first_hit(value: str, stems: frozenset[str], hit) -> int | None:
-    """Where the first word of ``value`` that ``hit`` begins, or None."""
+def _lowered(value: str) -> str:
+    """``value`` in lower case, character for character (the patterns' positions are the text's)."""
     lowered = value.lower()
-    if len(lowered) != len(value):  # a character whose lower case is longer (İ): positions would not match
+    if len(lowered) != len(value):  # a character whose lower case is longer (İ)
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in value)
+    return lowered
+
+
+def _hits(value: str, lowered: str, low: int, high: int, patterns, hit):
+    """The (start, end) of each word within ``value[low:high]`` that ``hit``, found through ``patterns``."""
+    for pattern in patterns:
+        for found in pattern.finditer(lowered, low, high):
+            at = found.start()
+            if at and _WORD.match(value, at - 1):
+                continue  # inside a word
+            word = _WORD.match(value, at, high)
+            if word is not None and hit(word.group()):
+                yield at, word.end()
+
+
+def _first_hit(value: str, lowered: str, stems: frozenset[str], hit) -> int | None:
+    """Where the first word of ``value`` that ``hit`` begins, or None."""
     first = None
     for pattern in search_text.word_patterns(stems):
-        for found in pattern.finditer(lowered, 0, len(lowered) if first is None else first):
-            at = found.start()
-            if at and _WORD.match(value, at - 1):  # inside a word
-                continue
-            word = _WORD.match(value, at)
-            if word is not None and hit(word.group()):
-                first = at
-                break
+        for at, _end in _hits(value, lowered, 0, len(value) if first is None else first, (pattern,), hit):
+            first = at
+            break
     return first
 
 
-def _marked(value: str, matches: list, start: int, end: int, hit) -> str:
-    pieces, pos = [], matches[start].start()
-    for m in matches[start:end]:
-        pieces.append(value[pos : m.start()])
-        pieces.append(f"{START}{m.group()}{STOP}" if hit(m.group()) else m.group())
-        pos = m.end()
+def _marked(value: str, lowered: str, low: int, high: int, stems: frozenset[str], hit) -> str:
+    """``value[low:high]`` with START and STOP around its hits."""
+    pieces, pos = [], low
+    for at, end in sorted(set(_hits(value, lowered, low, high, search_text.word_patterns(stems), hit))):
+        if at < pos:
+            continue
+        pieces += [value[pos:at], START, value[at:end], STOP]
+        pos = end
+    pieces.append(value[pos:high])
     return "".join(pieces)
 
 
