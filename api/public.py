@@ -9,6 +9,9 @@ long, is a 400).
 
 from __future__ import annotations
 
+import datetime as dt
+
+import django_filters
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
@@ -19,6 +22,7 @@ from ninja import Query, Router, Schema
 from api import schemas as s
 from api.auth import OPTIONAL
 from api.pagination import PageParams, cursor_page
+from events.filters import EventFilter
 from events.models import Event
 from measures import selectors
 from measures.access import access_measure, access_roadmap
@@ -41,6 +45,12 @@ ERRORS = {400: s.Problem, 401: s.Problem, 404: s.Problem, 429: s.Problem}
 class InvalidFilter(Exception):
     def __init__(self, errors: list[dict]):
         self.errors = errors
+
+
+def _check(filterset) -> None:
+    """A value that is not a value at all (a search too long, a date that is no date): 400 with the form's errors."""
+    if not filterset.is_valid():
+        raise InvalidFilter([{"field": k, "message": str(m)} for k, ms in filterset.errors.items() for m in ms])
 
 
 def absolute(path: str) -> str:
@@ -132,15 +142,51 @@ class EventParams(PageParams):
     past: bool = False
 
 
+class EventFilters(Schema):
+    """The events page's filters (events.filters.EventFilter) within the network; ``thema`` is the topic's id, as
+    on the page. ``von``: events that end on or after the day; ``bis``: that start on or before it."""
+
+    art: str | None = None
+    format: str | None = None
+    thema: str | None = None
+    von: dt.date | None = None
+    bis: dt.date | None = None
+
+
+class NetworkEventFilter(EventFilter):
+    """EventFilter for one network's events: ``past`` turns its default round (what has ended instead of what has
+    not; the date range narrows either)."""
+
+    def __init__(self, *args, past: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.past = past
+
+    def filter_queryset(self, queryset):
+        if not self.past:
+            return super().filter_queryset(queryset)
+        return django_filters.FilterSet.filter_queryset(self, queryset.past())  # without EventFilter's upcoming()
+
+
+def _event_filter_data(request: HttpRequest) -> QueryDict:
+    """Only the filters the operation documents (``netzwerk`` is the address's network)."""
+    data = QueryDict(mutable=True)
+    for name in EventFilters.model_fields:
+        if name in request.GET:
+            data.setlist(name, request.GET.getlist(name))
+    return data
+
+
 @router.get("/networks/{slug}/events/", response={200: s.EventPage, **ERRORS}, url_name="network-event-list")
-def network_event_list(request: HttpRequest, slug: str, params: Query[EventParams]):
-    """The network's events the reader may see (public ones without a token), upcoming (or past), by start."""
+def network_event_list(request: HttpRequest, slug: str, filters: Query[EventFilters], params: Query[EventParams]):
+    """The network's events the reader may see (public ones without a token), upcoming (or past), by start;
+    filtered as on the events page."""
     network = access_network(request.auth, slug)
     events = Event.objects.visible_to(request.auth).filter(network=network)
-    now = timezone.now()
-    events = events.filter(ends_at__lt=now) if params.past else events.filter(ends_at__gte=now)
-    rows, cursor = cursor_page(events, fields=("starts_at", "pk"), cursor=params.cursor, limit=params.limit)
-    return {"items": [_event(e, network) for e in rows], "next_cursor": cursor}
+    event_filter = NetworkEventFilter(_event_filter_data(request), queryset=events, user=request.auth, past=params.past)
+    notes = ignore_unknown(event_filter)
+    _check(event_filter)
+    rows, cursor = cursor_page(event_filter.qs, fields=("starts_at", "pk"), cursor=params.cursor, limit=params.limit)
+    return {"items": [_event(e, network) for e in rows], "next_cursor": cursor, "ignored": notes}
 
 
 # --- Roadmaps and measures -------------------------------------------------------------------------------------
@@ -247,8 +293,7 @@ def measure_list(request: HttpRequest, slug: str, filters: Query[MeasureFilters]
     measures = selectors.with_latest_percent(selectors.public_measures(roadmap)).select_related("lead_organisation")
     measure_filter = MeasureFilter(_filter_data(request), queryset=measures, roadmap=roadmap)
     notes = ignore_unknown(measure_filter)
-    if not measure_filter.is_valid():
-        raise InvalidFilter([{"field": k, "message": str(m)} for k, ms in measure_filter.errors.items() for m in ms])
+    _check(measure_filter)
     rows, cursor = cursor_page(measure_filter.qs, fields=("code", "pk"), cursor=page.cursor, limit=page.limit)
     for row in rows:
         row.roadmap = roadmap

@@ -232,6 +232,7 @@ class ProgrammeOut(Schema):
 class EventPage(Schema):
     items: list[EventOut]
     next_cursor: str | None
+    ignored: list[str] = Field(description="filter values that are not known and were ignored (as on the pages)")
 
 
 # --- With a token ---------------------------------------------------------------------------------------------
