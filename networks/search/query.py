@@ -2,8 +2,8 @@
 
 A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the search
 itself with its counts per kind and network and the page with its snippets (1, networks.search.backends; none
-when the same search by viewers of the same scopes is in the cache: networks.search.answers), the names of the
-facets' networks (1).
+when the same search by viewers of the same scopes is in the cache: networks.search.answers; on PostgreSQL one
+more before it for a query of several words with a prefix word, its lexemes), the names of the facets' networks (1).
 """
 
 from __future__ import annotations
