@@ -59,6 +59,7 @@ from bench.common import (
     load_pages,
     load_table,
     municipal_population,
+    session_header,
     time_pages,
     write_section,
 )
@@ -240,7 +241,7 @@ def main() -> int:
                     client = Client()
                     if viewer != "anonymous":
                         client.force_login(user)
-                        sessions[viewer] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                        sessions[viewer] = session_header(client)
                     result = time_pages(client, urls[:COUNTED], cached=False)
                     queries.setdefault(f"{page}, {viewer}", []).append(result["queries"])
                     low, high = result["queries"]
@@ -248,7 +249,7 @@ def main() -> int:
             if size != sizes[-1]:
                 continue
             connection.close()  # gunicorn's workers open their own connections
-            cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions['signed-in editor']}"}
+            cookie = sessions["signed-in editor"]
             load = {
                 f"{page}, {viewer}": (urls, cookie if viewer != "anonymous" else {})
                 for page, urls in pages.items()

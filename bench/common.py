@@ -244,6 +244,17 @@ def time_pages(client, urls: list[str], *, cached: bool) -> dict:
 # --- Pages under load, as bench/scale_bench.py measures them (the issue-17 benchmarks) -------------------------
 
 CEILING = "bare Django template view (ceiling)"
+SERVER_SESSION_COOKIE = "__Host-sessionid"  # gunicorn runs with DEBUG off (config/settings.py names it so then)
+
+
+def session_header(client) -> dict[str, str]:
+    """The Cookie header that signs gunicorn's requests in as the test ``client``'s user (its session, made here
+    under the same secret key, is in the database and the shared cache)."""
+    from django.conf import settings
+
+    return {"Cookie": f"{SERVER_SESSION_COOKIE}={client.cookies[settings.SESSION_COOKIE_NAME].value}"}
+
+
 CLIENTS = 20
 THREADS = 4
 
@@ -377,6 +388,8 @@ def load_pages(
                         body = response.read()
                         conn.close()
                         assert response.status == 200, (name, path, response.status, body[:300])
+                        if "Cookie" in headers:
+                            assert b"Abmelden" in body or b"Log out" in body, (name, "the session did not log in")
                 runs: dict[str, list[dict]] = {name: [] for name in everything}
                 for _round in range(rounds):
                     for name, (paths, headers) in everything.items():

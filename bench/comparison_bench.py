@@ -59,6 +59,7 @@ from bench.common import (
     load_pages,
     load_table,
     municipal_population,
+    session_header,
     time_pages,
     write_section,
 )
@@ -219,7 +220,7 @@ def main() -> int:
                 client = Client()
                 if viewer != "anonymous":
                     client.force_login(member)
-                    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+                    session = session_header(client)
                 result = time_pages(client, urls[:COUNTED], cached=False)
                 queries.setdefault(f"comparison page, {viewer}", []).append(result["queries"])
                 low, high = result["queries"]
@@ -227,7 +228,7 @@ def main() -> int:
             if size != sizes[-1]:
                 continue
             connection.close()  # gunicorn's workers open their own connections
-            cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+            cookie = session
             load = {f"comparison page, {viewer}": (urls, cookie if viewer != "anonymous" else {}) for viewer in VIEWERS}
             results, load_client = load_pages(load, cache_url=_REDIS.url, secret=SECRET, seconds=args.seconds)
             table = load_table(results, {name: tuple(found) for name, found in queries.items()}, goals=tuple(load))

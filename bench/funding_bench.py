@@ -68,6 +68,7 @@ from bench.common import (
     load_table,
     ms,
     ratio,
+    session_header,
     time_pages,
     write_section,
 )
@@ -284,7 +285,7 @@ def main() -> int:
             user, pages = viewer_and_pages(orgs, rng, args.requests)
             client = Client()
             client.force_login(user)
-            session = client.cookies[settings.SESSION_COOKIE_NAME].value
+            session = session_header(client)
             for label, urls in pages.items():
                 result = time_pages(client, (urls * COUNTED)[:COUNTED], cached=False)
                 queries.setdefault(label, []).append(result["queries"])
@@ -293,7 +294,7 @@ def main() -> int:
             if (size, measure_count) != sizes[-1]:
                 continue
             connection.close()  # gunicorn's workers open their own connections
-            cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+            cookie = session
             load = {label: (urls, cookie) for label, urls in pages.items()}
             results, load_client = load_pages(load, cache_url=_REDIS.url, secret=SECRET, seconds=args.seconds)
             table = load_table(results, {name: tuple(found) for name, found in queries.items()}, goals=tuple(load))
