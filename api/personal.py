@@ -78,7 +78,7 @@ def _measure_for_edit(request: HttpRequest, slug: str, measure: str):
     return roadmap, access_measure_edit(request.auth, roadmap, found.pk)
 
 
-class Done(s.Schema):
+class Done(s.Out):
     status: str
 
 

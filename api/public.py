@@ -65,7 +65,7 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-class IndexOut(Schema):
+class IndexOut(s.Out):
     openapi: str
     docs: str
     networks: str
