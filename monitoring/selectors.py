@@ -68,9 +68,11 @@ def indicator_series(indicators: QuerySet[Indicator] | list[Indicator]) -> list[
     """
     indicators = list(indicators)
     by_pk = {i.pk: IndicatorSeries(i) for i in indicators}
+    # By year within each indicator (the series' dicts keep that order). "indicator_id", not "indicator": that
+    # joined the indicator and its organisation to sort by their Meta.ordering (11 of 12 ms for 2,500 values).
     values = (
         IndicatorValue.objects.filter(indicator__in=by_pk)
-        .order_by("indicator", "year", "date")
+        .order_by("indicator_id", "year", "date")
         .values_list("indicator_id", "year", "date", "kind", "value")
     )
     chosen: dict[tuple[int, int, str], tuple] = {}
