@@ -349,8 +349,9 @@ def load_pages(
     """Each page (a name: its paths, cycled through, and the request's headers, e.g. a session cookie) under
     gunicorn (one worker per core, THREADS threads, DEBUG off, Django's cache at ``cache_url``) with CLIENTS
     connections busy, beside the bare Django template view (the ceiling), as bench/scale_bench.py does: first
-    with the caches of networks/cache.py off, then on (a second gunicorn). Each page's first path is fetched
-    before (it must answer 200), with the caches every path (this warms them). ``secret``: the Django secret key the
+    with the caches of networks/cache.py off, then on (a second gunicorn). Right before each page's turn its
+    first path is fetched (it must answer 200), with the caches every path: warmed within the cache's timeout
+    (60 s), as a page in steady use is. ``secret``: the Django secret key the
     sessions were made with. Returns ({"off"/"on": {name: {"rps", "p50", "p95", "requests"}}}, the client)."""
     import statistics
     import tempfile
@@ -380,20 +381,21 @@ def load_pages(
             if mode == "off":
                 server.collectstatic()
             with server:
-                for name, (paths, headers) in everything.items():
-                    for path in paths if mode == "on" else paths[:1]:  # with the caches: warm every address
-                        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
-                        conn.request("GET", path, headers={"Accept-Language": "de", **headers})
-                        response = conn.getresponse()
-                        body = response.read()
-                        conn.close()
-                        assert response.status == 200, (name, path, response.status, body[:300])
-                        if "Cookie" in headers:
-                            assert b"Abmelden" in body or b"Log out" in body, (name, "the session did not log in")
                 runs: dict[str, list[dict]] = {name: [] for name in everything}
-                for _round in range(rounds):
+                for turn in range(rounds):
                     for name, (paths, headers) in everything.items():
                         headers = {"Accept-Language": "de", **headers}
+                        # each page's addresses fetched right before its turn (they must answer 200): with the
+                        # caches every one (warmed within the cache's timeout), without only the first, once
+                        for path in paths if mode == "on" else paths[:1] if turn == 0 else []:
+                            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+                            conn.request("GET", path, headers=headers)
+                            response = conn.getresponse()
+                            body = response.read()
+                            conn.close()
+                            assert response.status == 200, (name, path, response.status, body[:300])
+                            if "Cookie" in headers:
+                                assert b"Abmelden" in body or b"Log out" in body, (name, "the session did not log in")
                         run(server.port, paths, headers, warmup)
                         _wait_idle(server.port)
                         runs[name].append(run(server.port, paths, headers, seconds / rounds))
