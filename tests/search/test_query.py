@@ -223,3 +223,18 @@ def test_a_prefix_of_many_lexemes_stays_a_prefix(on_postgresql, measures):
     query = search_text.parse("Zählpunkt Bahnhof")
     assert "zahlpunkt" not in backends.PostgresBackend._lexemes(query)  # Bahnhof is written out
     assert search(ANON, "Zählpunkt Bahnhof").total == backends.PREFIX_LEXEMES + 2
+
+
+def test_marking_keeps_a_titles_punctuation_and_finds_a_late_hit():
+    """A title is marked whole, its quotes and closing mark kept; a snippet of a long text is the words around its
+    first hit (found by the stems' patterns: umlauts, "ae", "ß", capitals), with … where text is left out."""
+    from networks.search.backends import START, STOP, mark_words
+
+    stems = search_text.parse("Wärmepumpe Straße").highlight_words()
+    title = mark_words("„Was kostet eine Wärmepumpe?“", stems, whole=True)
+    assert title == f"„Was kostet eine {START}Wärmepumpe{STOP}?“"
+    body = "Vorwort " * 3000 + "Die WAERMEPUMPEN an der Strasse. " + "Nachwort " * 100
+    snippet = mark_words(body, stems)
+    assert snippet.startswith("… Vorwort") and snippet.endswith(" …")
+    assert f"{START}WAERMEPUMPEN{STOP}" in snippet and f"{START}Strasse{STOP}" in snippet
+    assert mark_words("Nichts davon hier.", stems) == "Nichts davon hier"  # the words, from the start
