@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -65,6 +66,13 @@ def scopes_of(path: str) -> list[str] | None:
     return None
 
 
+def cache_key(request) -> str:
+    """The path, its parameters by name (``?a=1&b=2`` and ``?b=2&a=1`` are one answer; a parameter's values keep
+    their order) and the language."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    return "api:" + hashlib.sha256(f"{request.path}?{query}|{translation.get_language()}".encode()).hexdigest()
+
+
 class ApiMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -96,7 +104,7 @@ class ApiMiddleware:
         scopes = scopes_of(request.path) if request.method in SAFE and raw is None and cache.enabled() else None
         if scopes is None:
             return self.get_response(request)
-        key = "api:" + hashlib.sha256(f"{request.get_full_path()}|{translation.get_language()}".encode()).hexdigest()
+        key = cache_key(request)
         versions, entry = cache.lookup(key, ["global", *scopes])
         if entry is not None and cache.is_served(key, entry[1]):
             _versions, fresh_until, body, headers = entry

@@ -64,6 +64,16 @@ def test_public_answers_come_from_the_cache_until_the_data_changes(world, django
     assert "X-Api-Cache" not in world.client("editor", scope="read").get(url)  # with a token: never cached
 
 
+def test_the_order_of_the_parameters_is_one_answer_in_the_cache(world, django_assert_num_queries):
+    url = "/api/v1/roadmaps/rm/measures/"
+    assert Client().get(url + "?status=in_progress&handlungsfeld=energy_supply")["X-Api-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        assert Client().get(url + "?handlungsfeld=energy_supply&status=in_progress")["X-Api-Cache"] == "hit"
+    assert Client().get(url + "?handlungsfeld=energy_supply&status=completed")["X-Api-Cache"] == "miss"
+    assert Client().get(url + "?status=in_progress", HTTP_ACCEPT_LANGUAGE="en")["X-Api-Cache"] == "miss"
+    assert Client().get(url + "?status=in_progress", HTTP_ACCEPT_LANGUAGE="de")["X-Api-Cache"] == "miss"
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
