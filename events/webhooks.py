@@ -2,7 +2,8 @@
 
 Only events that anyone may see (``Event.objects.visible_to`` an anonymous visitor: public, of a public network,
 not a closed working group's) are sent, with what their public page shows: no online link (participants only), no
-participants, no one's name. Called from events.services.events in the transaction of the change."""
+participants, no one's name. Called from events.services.events in the transaction of the change, and from
+events.services.series for the occurrences a series creates (all of them in one batch)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from events.models import Event
 from networks.webhooks import payloads
-from networks.webhooks.services import emit
+from networks.webhooks.services import emit, emit_batch
 
 PUBLIC_FIELDS = ("title", "kind", "format", "starts_at", "ends_at", "venue", "room", "street", "postcode", "town")
 PUBLIC_FIELDS += ("description", "capacity", "registration_deadline", "status", "cancelled_reason")
@@ -55,6 +56,18 @@ def _emit(kind: str, event: Event, extra: dict | None = None) -> int:
 
 def event_created(event: Event) -> int:
     return _emit("event.created", event)
+
+
+def events_created(events: list[Event], *, network_id: int) -> int:
+    """event.created for each public one of the events a series just created (bounded queries: the endpoints,
+    the public events, the INSERTs)."""
+
+    def build(wanted: set[str]) -> list:
+        ids = [event.pk for event in events]
+        public = Event.objects.visible_to(AnonymousUser()).select_related("network").filter(pk__in=ids)
+        return [("event.created", event, {"event": event_data(event)}) for event in public.order_by("starts_at", "pk")]
+
+    return emit_batch(["event.created"], build, owner_id=network_id) if events else 0
 
 
 def event_changed(event: Event, changed: list[str]) -> int:

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from measures import services
+from measures import services, webhooks
 from measures.forms.data import MeasureRowForm
 from measures.models import MARKABLE_INTERNAL, Measure, Roadmap, Sector
 from measures.services.roadmap import slugify_de
@@ -541,8 +541,8 @@ def write(*, roadmap: Roadmap, preview: Preview, by: Person | None) -> list[int]
     addresses made in memory against the roadmap's taken ones (``services.measure_slug``'s rule), the
     measures inserted and updated in batches, partners replaced where they changed, one history record per
     new or changed measure (who: ``by``; its partners as written) with its partner rows, 'late' computed
-    for the written measures (two UPDATEs), the cached public pages of the roadmap renewed once (bulk
-    writes send no signals). Returns the ids of the written measures in the order of the file."""
+    for the written measures (two UPDATEs), the webhooks' events of all of them in one batch, the cached public
+    pages of the roadmap renewed once (bulk writes send no signals). Returns the ids of the written measures in the order of the file."""
     now = timezone.now()
     user = by.user if by is not None and by.user_id else None
     created_rows, updated_rows = preview.of(CREATE), preview.of(UPDATE)
@@ -553,10 +553,11 @@ def write(*, roadmap: Roadmap, preview: Preview, by: Person | None) -> list[int]
         measure.slug = _free_slug(measure, taken)
         created.append(measure)
     Measure.objects.bulk_create(created, batch_size=BATCH)
-    updated, groups = [], {}
+    updated, groups, hooks = [], {}, []
     for row in updated_rows:
         measure = row.measure
         changed = tuple(name for name, new in row.values.items() if not _same(_current(measure, name), new))
+        hooks.append((measure, changed, measure.published))  # the webhooks': what changed, published before
         for name, value in row.values.items():
             setattr(measure, name, value)
         measure.updated_at = now
@@ -570,6 +571,7 @@ def write(*, roadmap: Roadmap, preview: Preview, by: Person | None) -> list[int]
     _write_history(created, updated, user=user, when=now)
     ids = [measure.pk for measure in written]
     services.measure_mark_late(measures=Measure.objects.filter(pk__in=ids))
+    webhooks.measures_imported(roadmap=roadmap, created=created, updated=hooks)  # the outbox rows, in this transaction
     if written and cache.enabled():  # as cache.watch does for one saved row: now, and once committed
         scopes = cache.of_roadmap(roadmap.slug)
         cache.bump(*scopes)

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import webhooks
 from events.models import (
     AgendaItem,
     Event,
@@ -73,7 +74,9 @@ def series_materialise(series: EventSeries, *, today: date | None = None) -> int
         )
         if created_ids:  # bulk_create writes no history: the new occurrences get their first record here
             recorded = Event.history.filter(id__in=created_ids).values("id")
-            Event.history.bulk_history_create(list(Event.objects.filter(pk__in=created_ids).exclude(pk__in=recorded)))
+            fresh = list(Event.objects.filter(pk__in=created_ids).exclude(pk__in=recorded))
+            Event.history.bulk_history_create(fresh)
+            webhooks.events_created(fresh, network_id=series.network_id)  # the outbox rows, in this transaction
         agenda = series.agenda_items()
         if agenda and created_ids:  # each new date gets the series' agenda (a date that has one keeps it)
             with_agenda = set(AgendaItem.objects.filter(event_id__in=created_ids).values_list("event_id", flat=True))

@@ -11,7 +11,14 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save, pre_save
+
+        from measures import webhooks as measure_hooks
+        from measures.models import Roadmap
         from networks import mail
         from networks.webhooks import mail_kinds
 
         mail.register(*mail_kinds.KINDS)
+        # A roadmap unpublished by its form: measure.withdrawn for its published measures
+        pre_save.connect(measure_hooks.roadmap_pre_save, sender=Roadmap, dispatch_uid="webhooks-roadmap-pre")
+        post_save.connect(measure_hooks.roadmap_post_save, sender=Roadmap, dispatch_uid="webhooks-roadmap-post")

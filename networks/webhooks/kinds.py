@@ -34,6 +34,15 @@ TYPES: tuple[EventType, ...] = (
         _("Status, dates, title or another public field of a published measure changed; the payload lists them."),
     ),
     EventType(
+        "measure.withdrawn",
+        ORGANISATION,
+        _("Measure withdrawn"),
+        _(
+            "A published measure is no longer public (it or its roadmap was unpublished): remove your copy. The "
+            "payload names it only (id, address, roadmap, time)."
+        ),
+    ),
+    EventType(
         "measure.progress_reported",
         ORGANISATION,
         _("Progress report published"),
