@@ -48,6 +48,7 @@ from bench.common import CEILING, Redis, fresh_database, load_average, load_page
 
 GOAL_RATIO = 0.5
 GOAL_P95 = 0.100
+CPU_REQUESTS = 30
 
 
 def subjects() -> dict[str, tuple[list[str], dict]]:
@@ -80,6 +81,21 @@ def queries_of(pages: dict) -> dict[str, tuple]:
     return counts
 
 
+def cpu_of(pages: dict, requests: int = CPU_REQUESTS) -> list[str]:
+    """CPU time of this process per answer built without the cache (Django's test client, no socket): what a
+    gunicorn thread spends, less loaded by the machine's other work than wall times are."""
+    settings.PUBLIC_PAGE_CACHE = False
+    lines = [f"CPU per answer built without the cache (this process, {requests} requests each, the database apart):"]
+    for name, (paths, _headers) in pages.items():
+        client = Client()
+        client.get(paths[0])  # warm: the first request of a URL imports and compiles what it needs
+        start = time.process_time()
+        for _ in range(requests):
+            client.get(paths[0])
+        lines.append(f"- {name}: {(time.process_time() - start) / requests * 1000:.1f} ms")
+    return lines
+
+
 def main() -> int:
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
@@ -94,6 +110,8 @@ def main() -> int:
         print(f"  world in {time.perf_counter() - start:.1f} s", flush=True)
         pages = subjects()
         queries = queries_of(pages)
+        per_answer = cpu_of(pages)
+        print("\n".join(per_answer), flush=True)
         connection.close()  # gunicorn's workers open their own
         seconds = float(os.environ.get("BENCH_SECONDS", "10"))
         cpu = os.times()
@@ -104,6 +122,8 @@ def main() -> int:
             f"{os.times().children_system - cpu.children_system:.1f} s system).",
             "",
             *load_table(results, queries, goal_p95=GOAL_P95),
+            "",
+            *per_answer,
             "",
         ]
         base = results["on"][CEILING]["rps"]
