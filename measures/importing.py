@@ -542,7 +542,8 @@ def write(*, roadmap: Roadmap, preview: Preview, by: Person | None) -> list[int]
     measures inserted and updated in batches, partners replaced where they changed, one history record per
     new or changed measure (who: ``by``; its partners as written) with its partner rows, 'late' computed
     for the written measures (two UPDATEs), the webhooks' events of all of them in one batch, the cached public
-    pages of the roadmap renewed once (bulk writes send no signals). Returns the ids of the written measures in the order of the file."""
+    pages of the roadmap renewed once (bulk writes send no signals). Returns the ids of the written measures in
+    the order of the file."""
     now = timezone.now()
     user = by.user if by is not None and by.user_id else None
     created_rows, updated_rows = preview.of(CREATE), preview.of(UPDATE)
