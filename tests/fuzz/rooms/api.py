@@ -6,13 +6,17 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | URL name | method | persona | forms / filters | raw keys |
 |---|---|---|---|---|
 | apitokens:token-list | POST | member | TokenForm | – |
+| api:network-event-list | GET | anonymous | NetworkEventFilter (the events page's filters) | past, cursor |
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from api.forms import TokenForm
+from api.public import NetworkEventFilter
+from events.models import Event
 from tests.fuzz.engine import Endpoint
 
 ENDPOINTS: list = [
@@ -23,6 +27,15 @@ ENDPOINTS: list = [
         lambda w: [TokenForm(user=w.user("member"))],
         covers=(TokenForm,),
         valid={"scope": "read"},
+    ),
+    Endpoint(
+        "api:network-event-list",
+        "anonymous",
+        lambda w: reverse("api:network-event-list", args=[w.network.slug]),
+        lambda w: [NetworkEventFilter(queryset=Event.objects.none(), user=AnonymousUser(), past=False)],
+        covers=(NetworkEventFilter,),
+        method="get",
+        extra={"past": "true", "cursor": ""},
     ),
 ]
 NOT_FUZZED: dict[str, str] = {

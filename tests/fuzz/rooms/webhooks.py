@@ -9,7 +9,8 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | webhooks:network-endpoint-create | POST | coordinator | EndpointForm | – |
 | webhooks:network-endpoint-edit | POST | coordinator | EndpointForm (an endpoint) | – |
 | webhooks:*-endpoint-test, -resume, -secret, -delete | POST | owner | – | – |
-| webhooks:*-endpoint | GET | owner | – | page (the delivery log's page) |
+| webhooks:organisation-endpoint | GET | editor | – | page (the delivery log's page) |
+| webhooks:network-endpoint | GET | coordinator | – | page (the delivery log's page) |
 | webhooks:*-endpoints | GET | owner | – | – |
 
 The valid address is an IP literal on the internet: the form's check resolves it without asking DNS (the tests
