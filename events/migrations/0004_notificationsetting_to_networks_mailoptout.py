@@ -13,8 +13,9 @@ PREFIX = "event_"
 def forwards(apps, schema_editor):
     NotificationSetting = apps.get_model("events", "NotificationSetting")
     MailOptOut = apps.get_model("networks", "MailOptOut")
-    rows = NotificationSetting.objects.filter(enabled=False).values_list("person_id", "kind").order_by("pk")
-    MailOptOut.objects.bulk_create(
+    db = schema_editor.connection.alias  # the database being migrated (not always "default")
+    rows = NotificationSetting.objects.using(db).filter(enabled=False).values_list("person_id", "kind").order_by("pk")
+    MailOptOut.objects.using(db).bulk_create(
         (MailOptOut(person_id=person_id, kind=PREFIX + kind) for person_id, kind in rows.iterator()),
         batch_size=1000,
         ignore_conflicts=True,
@@ -24,8 +25,9 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     NotificationSetting = apps.get_model("events", "NotificationSetting")
     MailOptOut = apps.get_model("networks", "MailOptOut")
-    rows = MailOptOut.objects.filter(kind__startswith=PREFIX).values_list("person_id", "kind").order_by("pk")
-    NotificationSetting.objects.bulk_create(
+    db = schema_editor.connection.alias
+    rows = MailOptOut.objects.using(db).filter(kind__startswith=PREFIX).values_list("person_id", "kind").order_by("pk")
+    NotificationSetting.objects.using(db).bulk_create(
         (
             NotificationSetting(person_id=person_id, kind=kind.removeprefix(PREFIX), enabled=False)
             for person_id, kind in rows.iterator()
