@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from networks import cache as page_cache
+from networks.citizens import roles_scope
 from networks.models import (
     AffiliationRequest,
     Campaign,
@@ -42,6 +43,19 @@ def _role_in(user, network: Network) -> str | None:
 def is_staff(user) -> bool:
     """Staff powers: only in a session that has used its second factor (networks.staff)."""
     return has_staff_powers(user)
+
+
+def coordinates_a_network(user) -> bool:
+    """Staff, or the coordinator of any network: who curates the measure library and keeps the funding
+    programmes. Kept in the cache under the account's roles scope (bumped by every NetworkRole saved or deleted:
+    networks.citizens), so a hit is one cache read."""
+    if not user.is_authenticated:
+        return False
+    if is_staff(user):
+        return True
+    key = f"{page_cache.PREFIX}:coordinates-a-network:{user.pk}"
+    coordinates = NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR)
+    return page_cache.remembered(key, [roles_scope(user.pk)], coordinates.exists)
 
 
 def is_member(user, network: Network) -> bool:

@@ -15,22 +15,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from measures.catalogue.models import LibraryEntry
-from networks import cache as page_cache
-from networks.access import is_editor, is_staff
-from networks.citizens import roles_scope
-from networks.models import NetworkRole
+from networks.access import coordinates_a_network, is_editor
 
 
 def can_curate(user) -> bool:
-    """Staff and network coordinators. Asked on every library page: kept in the cache under the account's roles
-    scope (bumped by every NetworkRole saved or deleted: networks.citizens), so a hit is one cache read."""
-    if not user.is_authenticated:
-        return False
-    if is_staff(user):
-        return True
-    key = f"{page_cache.PREFIX}:can-curate:{user.pk}"
-    coordinates = NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR)
-    return page_cache.remembered(key, [roles_scope(user.pk)], coordinates.exists)
+    """Staff and network coordinators (networks.access.coordinates_a_network, one rule with the funding
+    programmes' keepers)."""
+    return coordinates_a_network(user)
 
 
 def _may_see_unpublished(user, entry: LibraryEntry) -> bool:

@@ -12,20 +12,16 @@ from django.db.models import Min, Prefetch, Q
 from measures.funding.matching import Applicant, candidates, programme_index, with_fits
 from measures.funding.models import FundingCall, FundingProgramme
 from measures.models import Measure, Roadmap
-from networks.models import Network, NetworkRole, Organisation, Person
-from networks.staff import has_staff_powers
+from networks.access import coordinates_a_network
+from networks.models import Network, Organisation, Person
 
 CLOSING_SOON = timedelta(weeks=6)
 DASHBOARD_MEASURES = 8
 
 
 def can_maintain(user) -> bool:
-    """Staff and the coordinators of any network keep the programme database."""
-    if not user.is_authenticated:
-        return False
-    if has_staff_powers(user):
-        return True
-    return NetworkRole.objects.filter(person__user=user, role=NetworkRole.Role.COORDINATOR).exists()
+    """Staff and the coordinators of any network keep the programme database (the library's curators)."""
+    return coordinates_a_network(user)
 
 
 def programme_list(*, today: date, active_only: bool = True):
