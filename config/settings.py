@@ -121,6 +121,16 @@ if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if TESTING else 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode (README, Production). Each
+    # transaction may run on another server connection, so nothing may outlive one: no server-side cursors
+    # (.iterator() declares one and fetches from it in later statements); the portal sets no session state, takes
+    # only transaction-level advisory locks and never LISTENs (tests/integration/test_pgbouncer.py checks the code).
+    # The connection to PgBouncer is kept (CONN_MAX_AGE) and checked before reuse: a restarted PgBouncer drops it.
+    DATABASE_POOLER = env.str("DATABASE_POOLER", default="").lower()
+    if DATABASE_POOLER not in ("", "pgbouncer"):
+        raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
+    if DATABASE_POOLER == "pgbouncer":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     DATABASES = {
         "default": {
@@ -132,16 +142,6 @@ else:
                 "timeout": 20,
             },
         }
-    # DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction mode (README, Production). Each
-    # transaction may run on another server connection, so nothing may outlive one: no server-side cursors
-    # (.iterator() declares one and fetches from it in later statements); the portal sets no session state, takes
-    # only transaction-level advisory locks and never LISTENs (tests/integration/test_pgbouncer.py checks the code).
-    # The connection to PgBouncer is kept (CONN_MAX_AGE) and checked before reuse: a restarted PgBouncer drops it.
-    DATABASE_POOLER = env.str("DATABASE_POOLER", default="").lower()
-    if DATABASE_POOLER not in ("", "pgbouncer"):
-        raise ImproperlyConfigured("DATABASE_POOLER must be empty or 'pgbouncer'.")
-    if DATABASE_POOLER == "pgbouncer":
-        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
