@@ -1,13 +1,25 @@
-"""What every answer under /api/ gets, before and after the API's own views (django-ninja):
+"""What every answer under /api/ gets, in two middlewares.
+
+``ApiCacheMiddleware``, right after WhiteNoise (before sessions, locale, CSRF, authentication, messages, allauth,
+CSP: none of them runs for a hit):
 
 - the language from ``Accept-Language`` alone (German unless English is asked for; the API's addresses carry no
-  language prefix), named in ``Content-Language``;
-- CORS for reading: ``Access-Control-Allow-Origin: *`` on GET/HEAD answers and a preflight that allows GET and
-  HEAD only (no credentials: a token is sent by the client, never a cookie);
-- the rate limits (api.ratelimit): 429 problem details with ``Retry-After``;
+  language prefix): ``language_of``, the one place it is negotiated (ApiMiddleware activates the same);
+- the rate limits (api.ratelimit), counted here for every request, answered (429 problem details with
+  ``Retry-After``) by ApiMiddleware;
 - the public cache: anonymous (tokenless) GETs of a roadmap's and a network's resources are served from Django's
   cache under the versions of the data they show (networks.cache: the roadmap's and network's scopes, bumped by
-  the models' signals; at most PUBLIC_PAGE_CACHE_SECONDS);
+  the models' signals; at most PUBLIC_PAGE_CACHE_SECONDS). An entry is the answer as the whole stack gave it: the
+  encoded body and every header the middlewares below added (security headers, CSP, Vary, ETag, CORS), so a hit is
+  the same answer without running them; one cache read (the versions and the entry together) besides the count.
+  A hit answers conditional GETs itself (304 with the headers the stack gives a 304).
+
+``ApiMiddleware``, last:
+
+- activates the language and names it in ``Content-Language``;
+- CORS for reading: ``Access-Control-Allow-Origin: *`` on GET/HEAD answers and a preflight that allows GET and
+  HEAD only (no credentials: a token is sent by the client, never a cookie);
+- the 429 of a request over its limit;
 - ``ETag`` (of the body) and ``Last-Modified`` (where the resource knows it) with conditional GETs: 304.
 """
 
@@ -18,7 +30,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe
@@ -31,13 +43,14 @@ from networks import cache
 PREFIX = "/api/"
 SAFE = ("GET", "HEAD")
 JSON_TYPES = ("application/json", "application/problem+json")
-KEPT = ("Content-Type", "Last-Modified")
+PRECONDITIONS = ("If-Match", "If-Unmodified-Since")  # rare: the stack answers them (a 412)
 EXPOSED = "ETag, Last-Modified, Retry-After, Content-Language"
 # Cached resources and the version scopes of what they show (besides "global").
 CACHED = (
     (re.compile(r"^/api/v1/roadmaps/(?P<slug>[-a-zA-Z0-9_]+)/"), lambda m: [f"roadmap:{m['slug']}"]),
     (re.compile(r"^/api/v1/roadmaps/$"), lambda m: ["home"]),
-    (re.compile(r"^/api/v1/networks/(?P<slug>[-a-zA-Z0-9_]+)/$"), lambda m: [f"network:{m['slug']}"]),
+    # the network and its events (what is upcoming moves with time: bounded by the entries' timeout, as the calendar)
+    (re.compile(r"^/api/v1/networks/(?P<slug>[-a-zA-Z0-9_]+)/(?:events/)?$"), lambda m: [f"network:{m['slug']}"]),
     (re.compile(r"^/api/v1/openapi\.json$"), lambda m: []),
 )
 
@@ -66,11 +79,65 @@ def scopes_of(path: str) -> list[str] | None:
     return None
 
 
-def cache_key(request) -> str:
+def cache_key(request, language: str) -> str:
     """The path, its parameters by name (``?a=1&b=2`` and ``?b=2&a=1`` are one answer; a parameter's values keep
-    their order) and the language."""
+    their order) and the language the view answers in."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
-    return "api:" + hashlib.sha256(f"{request.path}?{query}|{translation.get_language()}".encode()).hexdigest()
+    return "api:" + hashlib.sha256(f"{request.path}?{query}|{language}".encode()).hexdigest()
+
+
+def _not_modified(headers: dict) -> HttpResponse:
+    """The 304 of a cached answer, with the headers the stack gives a 304 (get_conditional_response keeps the
+    validators and Vary, ApiMiddleware adds CORS, the outer middlewares their headers): all of the 200's but its
+    Content-Type; no body."""
+    response = HttpResponseNotModified()
+    for name, value in headers.items():
+        if name.lower() not in ("content-type", "content-length"):
+            response[name] = value
+    response["Content-Length"] = "0"
+    return response
+
+
+class ApiCacheMiddleware:
+    """Right after WhiteNoise: the language, the rate-limit count and the public cache's hits (module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(PREFIX) or request.method == "OPTIONS":
+            return self.get_response(request)
+        request.api_language = language = language_of(request)
+        raw = bearer(request)
+        request.api_retry_after = ratelimit.consume(request, raw)
+        scopes = None
+        if request.method in SAFE and raw is None and request.api_retry_after is None and cache.enabled():
+            if not any(name in request.headers for name in PRECONDITIONS):
+                scopes = scopes_of(request.path)
+        if scopes is None:
+            return self.get_response(request)
+        key = cache_key(request, language)
+        versions, entry = cache.lookup(key, ["global", *scopes])
+        if entry is not None and cache.is_served(key, entry[1]):
+            return self._hit(request, entry)
+        head = request.method == "HEAD"  # answered with the GET's headers and no body: nothing to store
+        response = self.get_response(request)
+        if not head and response.status_code == 200 and not response.streaming and not response.cookies:
+            headers = {name: value for name, value in response.items() if name != "X-Api-Cache"}
+            cache.store(key, versions, cache.timeout(), response.content, headers)
+            response["X-Api-Cache"] = "miss"
+        return response
+
+    def _hit(self, request, entry) -> HttpResponse:
+        _versions, fresh_until, body, headers = entry
+        etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
+        modified = parse_http_date_safe(last_modified) if last_modified else None
+        probe = HttpResponse(status=200)  # get_conditional_response only reads the request and the validators
+        if get_conditional_response(request, etag=etag, last_modified=modified, response=probe) is not probe:
+            return _not_modified(headers)
+        response = HttpResponse(b"" if request.method == "HEAD" else body, headers=headers)
+        response["X-Api-Cache"] = cache.state(fresh_until)
+        return response
 
 
 class ApiMiddleware:
@@ -80,7 +147,7 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path.startswith(PREFIX):
             return self.get_response(request)
-        language = language_of(request)
+        language = getattr(request, "api_language", None) or language_of(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         if request.method == "OPTIONS":
@@ -89,33 +156,15 @@ class ApiMiddleware:
         if head:  # answered as the GET, without the body (the operations are declared for GET)
             request.method = "GET"
         raw = bearer(request)
-        retry_after = ratelimit.consume(request, raw)
+        retry_after = request.api_retry_after  # counted by ApiCacheMiddleware
         if retry_after is not None:
             response = problem(request, 429, headers={"Retry-After": str(retry_after)})
         else:
-            response = self._answer(request, raw)
+            response = self.get_response(request)
         response = self._finish(request, response, language, authorised=raw is not None)
         if head and not response.streaming:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
-        return response
-
-    def _answer(self, request, raw: str | None) -> HttpResponse:
-        scopes = scopes_of(request.path) if request.method in SAFE and raw is None and cache.enabled() else None
-        if scopes is None:
-            return self.get_response(request)
-        key = cache_key(request)
-        versions, entry = cache.lookup(key, ["global", *scopes])
-        if entry is not None and cache.is_served(key, entry[1]):
-            _versions, fresh_until, body, headers = entry
-            response = HttpResponse(body, headers=headers)
-            response["X-Api-Cache"] = cache.state(fresh_until)
-            return response
-        response = self.get_response(request)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = {name: response[name] for name in KEPT if name in response}
-            cache.store(key, versions, cache.timeout(), response.content, headers)
-            response["X-Api-Cache"] = "miss"
         return response
 
     def _preflight(self, request) -> HttpResponse:

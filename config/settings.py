@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "api.middleware.ApiCacheMiddleware",  # /api/: language, rate-limit count, public cache hits before the rest
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "networks.middleware.SecurityHeadersMiddleware",
     "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
     "measures.middleware.MovedMeasureMiddleware",  # a measure's old address: 301, with DEBUG on as well
-    "api.middleware.ApiMiddleware",  # /api/: language, CORS for reading, rate limits, cache, ETag (api/middleware.py)
+    "api.middleware.ApiMiddleware",  # /api/: language, CORS for reading, 429, ETag and 304 (api/middleware.py)
 ]
 
 ROOT_URLCONF = "config.urls"
