@@ -109,16 +109,17 @@ class ApiCacheMiddleware:
             return self.get_response(request)
         request.api_language = language = language_of(request)
         raw = bearer(request)
-        request.api_retry_after = ratelimit.consume(request, raw)
-        scopes = None
-        if request.method in SAFE and raw is None and request.api_retry_after is None and cache.enabled():
-            if not any(name in request.headers for name in PRECONDITIONS):
-                scopes = scopes_of(request.path)
-        if scopes is None:
+        scopes = scopes_of(request.path) if self._cacheable(request, raw) else None
+        key = cache_key(request, language) if scopes is not None else ""
+        version_keys = [cache._version_key(scope) for scope in ("global", *(scopes or ()))]
+        # the count, the versions and the entry: one round trip
+        retry_after, found = ratelimit.consume(request, raw, [*version_keys, key] if key else ())
+        request.api_retry_after = retry_after
+        if not key or retry_after is not None:
             return self.get_response(request)
-        key = cache_key(request, language)
-        versions, entry = cache.lookup(key, ["global", *scopes])
-        if entry is not None and cache.is_served(key, entry[1]):
+        versions = tuple(found.get(k, 0) for k in version_keys)
+        entry = found.get(key)
+        if entry is not None and entry[0] == versions and cache.is_served(key, entry[1]):
             return self._hit(request, entry)
         head = request.method == "HEAD"  # answered with the GET's headers and no body: nothing to store
         response = self.get_response(request)
@@ -127,6 +128,13 @@ class ApiCacheMiddleware:
             cache.store(key, versions, cache.timeout(), response.content, headers)
             response["X-Api-Cache"] = "miss"
         return response
+
+    @staticmethod
+    def _cacheable(request, raw: str | None) -> bool:
+        """A tokenless GET or HEAD without preconditions other than the validators'."""
+        if request.method not in SAFE or raw is not None:
+            return False
+        return cache.enabled() and not any(name in request.headers for name in PRECONDITIONS)
 
     def _hit(self, request, entry) -> HttpResponse:
         _versions, fresh_until, body, headers = entry
