@@ -16,8 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
@@ -61,6 +62,94 @@ def test_database_url() -> str:
     password = quote(db["PASSWORD"] or "", safe="")
     credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
+
+
+# --- PgBouncer: the servers and workers the tests start connect through it when CI runs one ------------------
+
+PGBOUNCER_ENV = "TEST_PGBOUNCER_URL"  # a DATABASE_URL through PgBouncer (transaction mode) to the suite's server
+
+
+def pgbouncer_url(database: str | None = None) -> str | None:
+    """TEST_PGBOUNCER_URL (.ci/pgbouncer.sh) with the test database's name (or ``database``); None when unset."""
+    url = os.environ.get(PGBOUNCER_ENV, "")
+    if not url:
+        return None
+    parts = urlsplit(url)
+    name = database or connection.settings_dict["NAME"]
+    return urlunsplit((parts.scheme, parts.netloc, "/" + quote(name, safe=""), "", ""))
+
+
+def process_database_env() -> dict[str, str]:
+    """DATABASE_URL (and DATABASE_POOLER) of a server or worker a test starts: the test database through PgBouncer
+    when TEST_PGBOUNCER_URL is set (CI: production's pooling), otherwise directly."""
+    pooled = pgbouncer_url()
+    if pooled:
+        return {"DATABASE_URL": pooled, "DATABASE_POOLER": "pgbouncer"}
+    return {"DATABASE_URL": test_database_url(), "DATABASE_POOLER": ""}
+
+
+def _pgbouncer_admin(*commands: str) -> list[list[dict]]:
+    """Run commands on PgBouncer's admin console (its ``pgbouncer`` database; simple queries, no transaction);
+    each command's rows as dicts."""
+    import psycopg2
+
+    conn = psycopg2.connect(pgbouncer_url("pgbouncer"))
+    conn.autocommit = True
+    try:
+        results = []
+        with conn.cursor() as cursor:
+            for command in commands:
+                cursor.execute(command)
+                columns = [column.name for column in cursor.description or ()]
+                rows = cursor.fetchall() if cursor.description else []
+                results.append([dict(zip(columns, row, strict=True)) for row in rows])
+        return results
+    finally:
+        conn.close()
+
+
+def pgbouncer_transactions(database: str | None = None) -> int:
+    """Transactions PgBouncer has passed to ``database`` (the test database) so far (SHOW STATS)."""
+    name = database or connection.settings_dict["NAME"]
+    (rows,) = _pgbouncer_admin("SHOW STATS")
+    return sum(int(row["total_xact_count"]) for row in rows if row["database"] == name)
+
+
+def pgbouncer_release(database: str) -> None:
+    """Close PgBouncer's server connections to ``database`` (KILL, then RESUME for later clients): its pool keeps
+    them open after the servers and workers stopped, and DROP DATABASE at the end of the run would fail."""
+    if not os.environ.get(PGBOUNCER_ENV):
+        return
+    try:
+        _pgbouncer_admin(f"KILL {database}", f"RESUME {database}")
+    except Exception as error:  # noqa: BLE001 - no pool for that database: nothing to release
+        if "no such database" not in str(error).lower():
+            raise
+
+
+@contextmanager
+def threads_through_pgbouncer():
+    """New connections of this process (the threads of a concurrency test) go through PgBouncer while inside, when
+    TEST_PGBOUNCER_URL is set; the connections already open (the test's own) stay as they are."""
+    pooled = pgbouncer_url()
+    if not pooled:
+        yield False
+        return
+    parts = urlsplit(pooled)
+    settings_dict = connection.settings_dict  # the one dict every thread's connection of "default" is built from
+    keys = ("HOST", "PORT", "USER", "PASSWORD", "DISABLE_SERVER_SIDE_CURSORS")
+    saved = {key: settings_dict.get(key) for key in keys}
+    settings_dict.update(
+        HOST=parts.hostname,
+        PORT=parts.port,
+        USER=unquote(parts.username or ""),
+        PASSWORD=unquote(parts.password or ""),
+        DISABLE_SERVER_SIDE_CURSORS=True,
+    )
+    try:
+        yield True
+    finally:
+        settings_dict.update(saved)
 
 
 # --- Redis --------------------------------------------------------------------------------------------------
@@ -220,15 +309,15 @@ def service_env(*, database_url: str, redis_url: str, cache_url: str | None = No
 class Server:
     """gunicorn serving the project on a free port of 127.0.0.1."""
 
-    def __init__(self, env: dict, log_path: Path, workers: int = 2):
-        self.env, self.log_path, self.workers = env, log_path, workers
+    def __init__(self, env: dict, log_path: Path, workers: int = 2, args: tuple[str, ...] = ()):
+        self.env, self.log_path, self.workers, self.args = env, log_path, workers, args
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Server:
         log = self.log_path.open("ab")
         command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(self.workers), "--timeout", "60", "--graceful-timeout", "5"]
+        command += ["--workers", str(self.workers), "--timeout", "60", "--graceful-timeout", "5", *self.args]
         self.process = subprocess.Popen(
             command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )

@@ -1,7 +1,8 @@
 """A real Celery worker on real Redis delivers an outbox email once, even when its task is queued twice.
 
 The data must be committed for the worker (a separate process) to see it, hence ``transactional_db``
-and PostgreSQL: the worker connects to pytest-django's test database, not to ``klimanetz``.
+and PostgreSQL: the worker connects to pytest-django's test database, not to ``klimanetz`` (in CI through
+PgBouncer in transaction mode, as in production: tests/integration/services.process_database_env).
 """
 
 import os
@@ -11,17 +12,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from config.celery import app as celery_app
 from networks.models import Network, NetworkRole, Organisation, OutboxMessage, Person, User
 from networks.services import invitation_create
 from networks.tasks import outbox_deliver_task
+from tests.integration import services as svc
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("services_required")]
 
@@ -30,19 +30,10 @@ WAIT_SECONDS = 30
 RECIPIENT = "neues.mitglied@example.org"
 
 
-def _test_database_url() -> str:
-    """DATABASE_URL of the test database pytest-django created (test_klimanetz), for the worker."""
-    db = connection.settings_dict
-    user = quote(db["USER"] or "", safe="")
-    password = quote(db["PASSWORD"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    return f"postgres://{credentials}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
-
-
 def _start_worker(*, mail_dir: Path, log_path: Path) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        **svc.process_database_env(),  # through PgBouncer when CI runs one (TEST_PGBOUNCER_URL)
         "REDIS_URL": os.environ["REDIS_URL"],
         "EMAIL_FILE_PATH": str(mail_dir),
         "CELERY_TASK_ALWAYS_EAGER": "false",

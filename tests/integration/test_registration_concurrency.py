@@ -1,7 +1,7 @@
 """The capacity rule under real concurrency on PostgreSQL: 20 people register for 10 places at the
 same moment, then 3 cancel at the same moment.
 
-Each thread has its own database connection, so the row lock of ``registration_register`` /
+Each thread has its own database connection (through PgBouncer in CI), so the row lock of ``registration_register`` /
 ``registration_cancel`` (SELECT … FOR UPDATE on the event) is what keeps the counts right. The data
 must be committed for the other connections to see it, hence ``transaction=True``.
 """
@@ -15,6 +15,7 @@ from events import services
 from events.models import Registration
 from networks.models import OutboxMessage
 from tests.events.factories import EventFactory
+from tests.integration import services as svc
 from tests.networks import factories as nf
 
 pytestmark = [pytest.mark.services, pytest.mark.usefixtures("services_required")]
@@ -35,10 +36,16 @@ def _all_at_once(work, items) -> None:
             connection.close()  # this thread's own connection; otherwise the test database cannot be dropped
 
     threads = [threading.Thread(target=run, args=(item,)) for item in items]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # In CI each thread's connection goes through PgBouncer in transaction mode, as a web worker's does in production
+    # (the row lock lives in the transaction, on whichever server connection PgBouncer gives it).
+    with svc.threads_through_pgbouncer() as pooled:
+        before = svc.pgbouncer_transactions() if pooled else 0
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        if pooled:
+            assert svc.pgbouncer_transactions() - before >= len(items), "the threads did not go through PgBouncer"
     assert not any(thread.is_alive() for thread in threads), "a thread hung (lock never released?)"
     assert errors == []
 
