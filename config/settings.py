@@ -287,8 +287,19 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     "measure_feedback": "10/h/ip,3/h/key",  # feedback without an account (measures: key = the email address)
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Klimanetz"
+# Passkeys (issue 19 §5): a second factor like the app, and sign-in by passkey alone on the login page (allauth asks
+# the passkey for user verification, PIN or biometrics, there). WebAuthn needs a secure context and a host name:
+# https, or http://localhost in development (http://127.0.0.1:8000 cannot, an IP address is no RP ID).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_FORMS = {
+    "add_webauthn": "networks.passkeys.AddPasskeyForm",
+    "edit_webauthn": "networks.passkeys.RenamePasskeyForm",
+    "login_webauthn": "networks.passkeys.LoginPasskeyForm",
+    "reauthenticate_webauthn": "networks.passkeys.ReauthenticatePasskeyForm",
+    "authenticate_webauthn": "networks.passkeys.AuthenticatePasskeyForm",
+}
 if DEBUG and not TESTING and env.bool("MFA_DEMO_BYPASS", default=True):
     # Development only: allauth accepts this code for any TOTP device (it refuses it unless DEBUG).
     MFA_TOTP_INSECURE_BYPASS_CODE = "000000"

@@ -5,20 +5,18 @@ with too many parameters is a 400 everywhere."""
 import logging
 from urllib.parse import urlencode
 
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import TooManyFieldsSent
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
 from networks import staff
 
-# Reachable while the second factor is pending: setting it up or entering it (allauth's two-factor pages, the
-# password confirmation the setup asks first), leaving, and the language switch.
+# Reachable while the second factor is pending: setting it up or entering it (allauth's two-factor pages, passkeys
+# among them, the password confirmation the setup asks first), leaving, and the language switch.
 OPEN_VIEWS = {"account_logout", "account_reauthenticate", "set_language", "healthz"}
 
 
@@ -36,12 +34,21 @@ class StaffMFAMiddleware:
         view_name = request.resolver_match.view_name
         if view_name in OPEN_VIEWS or view_name.startswith("mfa_"):
             return None
-        if not is_mfa_enabled(request.user):
-            messages.warning(request, _("Staff accounts must use two-factor authentication. Please set it up first."))
-            return redirect("mfa_activate_totp")
-        messages.warning(request, _("Please confirm with the code of your authenticator app to use your staff rights."))
+        url = staff.second_factor_url(request.user)
+        if url is None:
+            messages.warning(
+                request,
+                _(
+                    "Staff accounts must use two-factor authentication. Please set up an authenticator app or add a "
+                    "passkey first."
+                ),
+            )
+            return redirect("mfa_activate_totp")  # the page offers the passkey as well
+        messages.warning(
+            request, _("Please confirm with your authenticator app or your passkey to use your staff rights.")
+        )
         query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
-        return redirect(f"{reverse('mfa_reauthenticate')}?{query}")
+        return redirect(f"{url}?{query}")
 
 
 class QueryFieldsLimitMiddleware:

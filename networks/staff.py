@@ -4,7 +4,8 @@ Staff see and manage every network and organisation (member exports, moderation 
 the admin. While KLIMANETZ_STAFF_MFA_REQUIRED is on, those powers count only in a session that has used the
 account's second factor: allauth records every authentication step of the session (``get_authentication_records``),
 an ``mfa`` record is the code entered at login, at a re-authentication or when the authenticator was set up in
-this session. Until then networks.middleware.StaffMFAMiddleware marks the request's user as without staff powers
+this session, or a passkey used the same ways or to sign in without the password (issue 19 §5: a passkey may stand
+in for the app). Until then networks.middleware.StaffMFAMiddleware marks the request's user as without staff powers
 (``withhold``) and sends every page but the two-factor pages and the logout to set it up or to enter it.
 
 Every check of staff rights asks ``has_staff_powers``; a user object not marked by the middleware (shell, tasks,
@@ -38,12 +39,31 @@ def withhold(user) -> None:
     setattr(user, WITHHELD, True)
 
 
+def second_factor_url(user) -> str | None:
+    """Where a staff account uses its second factor: the app's code where it has an app (that page offers its passkeys
+    as well), its passkey where it has only passkeys; None without either (it has to set one up first)."""
+    from allauth.mfa.models import Authenticator
+    from django.urls import reverse
+
+    types = set(
+        Authenticator.objects.filter(
+            user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        ).values_list("type", flat=True)
+    )
+    if Authenticator.Type.TOTP in types:
+        return reverse("mfa_reauthenticate")
+    if Authenticator.Type.WEBAUTHN in types:
+        return reverse("mfa_reauthenticate_webauthn")
+    return None
+
+
 def record_setup(sender, request: HttpRequest, user, authenticator, **kwargs) -> None:
-    """A TOTP device set up in this session was set up with a code from it: the second factor is used."""
+    """A TOTP device set up in this session was set up with a code from it, a passkey added in this session was
+    touched (and, where it can, asked for its PIN or fingerprint) to make the credential: the second factor is used."""
     from allauth.account.internal.flows.login import record_authentication
     from allauth.mfa.models import Authenticator
 
-    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+    if request is not None and authenticator.type in (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN):
         record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, setup=True)
 
 
