@@ -105,10 +105,12 @@ def _network(network: Network) -> dict:
     }
 
 
-@router.get("/networks/", response={200: list[s.NetworkOut], **ERRORS}, url_name="network-list")
-def network_list(request: HttpRequest):
-    """The networks' public profiles (and, with a token, the networks the person belongs to)."""
-    return [_network(n) for n in Network.objects.visible_to(request.auth).order_by("name")]
+@router.get("/networks/", response={200: s.NetworkPage, **ERRORS}, url_name="network-list")
+def network_list(request: HttpRequest, page: Query[PageParams]):
+    """The networks' public profiles (and, with a token, the networks the person belongs to), by name."""
+    networks = Network.objects.visible_to(request.auth)
+    rows, cursor = cursor_page(networks, fields=("name", "pk"), cursor=page.cursor, limit=page.limit)
+    return {"items": [_network(n) for n in rows], "next_cursor": cursor}
 
 
 @router.get("/networks/{slug}/", response={200: s.NetworkDetailOut, **ERRORS}, url_name="network-detail")
@@ -343,12 +345,18 @@ def measure_detail(request: HttpRequest, response: HttpResponse, slug: str, meas
 # --- Monitoring -------------------------------------------------------------------------------------------------
 
 
-@router.get("/roadmaps/{slug}/indicators/", response={200: list[s.IndicatorOut], **ERRORS}, url_name="indicator-list")
-def indicator_list(request: HttpRequest, slug: str):
-    """The roadmap's public indicators with their values by year (measured, else estimated) and targets."""
+class IndicatorParams(PageParams):
+    limit: int = 10  # each with its values and targets by year (50 a year each in a long series): ~30 KB a page
+
+
+@router.get("/roadmaps/{slug}/indicators/", response={200: s.IndicatorPage, **ERRORS}, url_name="indicator-list")
+def indicator_list(request: HttpRequest, slug: str, page: Query[IndicatorParams]):
+    """The roadmap's public indicators with their values by year (measured, else estimated) and targets, in the
+    roadmap's order (10 a page unless ``limit`` says otherwise)."""
     roadmap = access_roadmap(request.auth, slug)
-    indicators = Indicator.objects.public().filter(roadmap=roadmap).order_by("order", "name", "pk")
-    return [
+    indicators = Indicator.objects.public().filter(roadmap=roadmap)
+    rows, cursor = cursor_page(indicators, fields=("order", "name", "pk"), cursor=page.cursor, limit=page.limit)
+    items = [
         {
             "code": series.indicator.code,
             "name": series.indicator.name,
@@ -364,8 +372,9 @@ def indicator_list(request: HttpRequest, slug: str):
             ],
             "targets": [{"year": y, "value": float(v)} for y, v in sorted(series.target.items())],
         }
-        for series in indicator_series(indicators)
+        for series in indicator_series(rows)
     ]
+    return {"items": items, "next_cursor": cursor}
 
 
 @router.get("/roadmaps/{slug}/emissions/", response={200: s.EmissionsOut, **ERRORS}, url_name="emissions")
@@ -437,11 +446,12 @@ def library_entry_list(request: HttpRequest, page: Query[PageParams]):
     return {"items": items, "next_cursor": cursor}
 
 
-@router.get("/funding/programmes/", response={200: list[s.ProgrammeOut], **ERRORS}, url_name="funding-programme-list")
-def funding_programme_list(request: HttpRequest):
-    """The funding radar's active programmes with their next deadline and upcoming calls."""
+@router.get("/funding/programmes/", response={200: s.ProgrammePage, **ERRORS}, url_name="funding-programme-list")
+def funding_programme_list(request: HttpRequest, page: Query[PageParams]):
+    """The funding radar's active programmes with their next deadline and upcoming calls, by name."""
     programmes = programme_list(today=timezone.localdate())
-    return [
+    rows, cursor = cursor_page(programmes, fields=("name", "pk"), cursor=page.cursor, limit=page.limit)
+    items = [
         {
             "slug": p.slug,
             "name": p.name,
@@ -452,5 +462,6 @@ def funding_programme_list(request: HttpRequest):
             "next_deadline": p.next_deadline,
             "calls": [{"title": c.title, "deadline": c.deadline} for c in p.upcoming_calls],
         }
-        for p in programmes
+        for p in rows
     ]
+    return {"items": items, "next_cursor": cursor}

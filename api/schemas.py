@@ -56,6 +56,11 @@ class NetworkOut(Out):
     url: str
 
 
+class NetworkPage(Out):
+    items: list[NetworkOut]
+    next_cursor: str | None
+
+
 class NetworkDetailOut(NetworkOut):
     host: OrganisationOut
     members: list[OrganisationOut]
@@ -182,6 +187,11 @@ class IndicatorOut(Out):
     targets: list[ValueOut]
 
 
+class IndicatorPage(Out):
+    items: list[IndicatorOut]
+    next_cursor: str | None
+
+
 class BalanceYear(Out):
     year: int
     total_t_co2e: float
@@ -236,6 +246,11 @@ class ProgrammeOut(Out):
     link: str
     next_deadline: dt.date | None
     calls: list[CallOut]
+
+
+class ProgrammePage(Out):
+    items: list[ProgrammeOut]
+    next_cursor: str | None
 
 
 class EventPage(Out):

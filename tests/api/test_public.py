@@ -109,8 +109,8 @@ def test_measure_detail_has_milestones_and_public_reports_only(world):
 
 def test_indicators_emissions_and_events(world):
     indicators = get("/api/v1/roadmaps/rm/indicators/").json()
-    assert [i["code"] for i in indicators] == ["pv"]
-    assert indicators[0]["values"] == [{"year": 2023, "value": 12.5, "estimate": False}]
+    assert [i["code"] for i in indicators["items"]] == ["pv"] and indicators["next_cursor"] is None
+    assert indicators["items"][0]["values"] == [{"year": 2023, "value": 12.5, "estimate": False}]
     emissions = get("/api/v1/roadmaps/rm/emissions/").json()
     assert emissions["balances"][0]["total_t_co2e"] == 1000.0
     assert emissions["target_path"][0] == {"year": 2020, "t_co2e": 1000.0}
@@ -189,3 +189,29 @@ def test_roadmap_list_is_paged_and_shows_progress(world):
     assert first["items"][0]["progress"]["total"] == 1
     second = get(f"/api/v1/roadmaps/?limit=1&cursor={first['next_cursor']}").json()
     assert [r["slug"] for r in second["items"]] == ["rm-b"] and second["next_cursor"] is None
+
+
+def test_every_public_list_is_paged_with_a_bounded_size(world):
+    """Indicators 10 a page by default (each with its series), the other lists 50; never more than 200."""
+    from tests.funding.factories import ProgrammeFactory
+    from tests.monitoring import factories as mof
+
+    for n in range(11):
+        mof.IndicatorFactory(roadmap=world.roadmap, public=True, order=n + 1, name=f"Indikator {n:02}")
+    ProgrammeFactory.create_batch(2)
+    first = get("/api/v1/roadmaps/rm/indicators/").json()
+    assert len(first["items"]) == 10 and first["items"][0]["code"] == "pv"  # order 0 first
+    rest = get(f"/api/v1/roadmaps/rm/indicators/?cursor={first['next_cursor']}").json()
+    assert [i["name"] for i in rest["items"]] == ["Indikator 09", "Indikator 10"] and rest["next_cursor"] is None
+    schema = get("/api/v1/openapi.json").json()
+    unpaged = {
+        path
+        for path, item in schema["paths"].items()
+        if "with a token" not in item.get("get", {}).get("tags", ["with a token"])
+        and item["get"]["responses"]["200"]["content"]["application/json"]["schema"].get("type") == "array"
+    }
+    assert unpaged == {"/api/v1/roadmaps/{slug}/reports/"}  # a roadmap's published reports: a few a year
+    for url in ("/api/v1/networks/?limit=1", "/api/v1/funding/programmes/?limit=1"):
+        page = get(url).json()
+        assert len(page["items"]) == 1 and page["next_cursor"], url
+    assert get("/api/v1/networks/?limit=201").status_code == 400
