@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "networks",
+    "allauth.socialaccount",  # sign-in with an organisation's identity provider (networks.signin)
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "networks.library",
     "networks.channel",
     "networks.announcements",
@@ -67,6 +70,7 @@ INSTALLED_APPS = [
     "measures",
     "measures.funding",  # the funding radar (issue 17 §3)
     "measures.catalogue",  # the measure library (issue 17 §1)
+    "networks.signin",  # organisations' identity providers, OpenID Connect and SAML (issue 19 §5)
     "measures.council",  # council decisions through OParl (issue 18 §5)
     "monitoring",
     "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
@@ -309,6 +313,13 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 # --- Internationalisation -----------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Sign-in with an organisation's identity provider (issue 19 §5, networks.signin): the providers are configured in
+# the admin; allauth gets its apps from them (networks.adapters.SocialAccountAdapter.list_apps), none in settings.
+SOCIALACCOUNT_ADAPTER = "networks.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # only for an open invitation (the adapter's is_open_for_signup)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is the adapter's rule (networks.signin.services)
+SOCIALACCOUNT_STORE_TOKENS = False  # the identity provider's tokens are not kept
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]  # English dates as "31 Dec 2028" (config/formats/en/formats.py)
 TIME_ZONE = "Europe/Berlin"

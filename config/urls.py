@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("networks.urls")),
     path("", include("networks.channel.urls")),
     path("", include("networks.announcements.urls")),
+    path("", include("networks.signin.urls")),  # /konto/organisation/: an organisation's own sign-in
     path("", include("networks.inbound.urls")),
     path("", include("networks.digest.urls")),
     path("", include("networks.library.urls")),

@@ -6,10 +6,13 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.app_settings import EmailVerificationMethod
 from allauth.account.stages import EmailVerificationStage
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.template.defaultfilters import linebreaks, urlize
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -120,3 +123,49 @@ class InvitationEmailVerificationStage(EmailVerificationStage):
         if self.login.signup and _signup_invitation(self.request, self.login.user) is not None:
             self.login.email_verification = EmailVerificationMethod.OPTIONAL  # signed in, mail sent, not verified
         return super().handle()
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Sign-in with an organisation's identity provider (networks.signin): its apps come from our providers, its
+    first sign-in links only an account with the same confirmed address in the provider's domains, or an invitation.
+    Roles never come from the identity provider: only from invitations and coordinators."""
+
+    def list_apps(self, request: HttpRequest, provider=None, client_id=None):
+        from networks.signin.selectors import social_apps
+
+        return social_apps(provider=provider, client_id=client_id)
+
+    def pre_social_login(self, request: HttpRequest, sociallogin) -> None:
+        from networks.signin import selectors, services
+
+        provider = selectors.provider_by_slug(sociallogin.account.provider)
+        try:
+            services.first_sign_in(request=request, sociallogin=sociallogin, provider=provider)
+        except services.SignInRefused as exc:
+            context = {"code": exc.code, "provider": exc.provider, "email": services.email_of(sociallogin)}
+            raise ImmediateHttpResponse(render(request, "signin/refused.html", context, status=403)) from exc
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin) -> bool:
+        """A new account only for an open invitation to the address first_sign_in found verified."""
+        from networks.signin import services
+
+        email = services.email_of(sociallogin)
+        return bool(email) and services.open_invitations(email).exists()
+
+    def populate_user(self, request: HttpRequest, sociallogin, data: dict):
+        user = super().populate_user(request, sociallogin, data)
+        name = (data.get("name") or " ".join(filter(None, [data.get("first_name"), data.get("last_name")]))).strip()
+        user.klimanetz_name = name[:150]  # the person's name for save_user (same request); no role, no other claim
+        return user
+
+    def save_user(self, request: HttpRequest, sociallogin, form=None):
+        from networks.services import invitation_accept
+        from networks.signin import services
+
+        user = super().save_user(request, sociallogin, form=form)
+        invitations = list(services.open_invitations(user.email).order_by("created_at"))
+        name = getattr(user, "klimanetz_name", "") or next((i.name for i in invitations if i.name), "")
+        person_ensure(user=user, name=name, language=get_language() or "de")
+        for invitation in invitations:
+            invitation_accept(invitation=invitation, user=user)
+        return user

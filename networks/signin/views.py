@@ -1,0 +1,42 @@
+"""The step before an organisation's sign-in: the address decides which identity provider is offered."""
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from networks.signin.forms import StartForm
+from networks.signin.models import Provider
+
+
+def login_url(provider: Provider) -> str:
+    """allauth's login address of the provider, unprefixed: its callback and the SAML addresses are the same in
+    every language (the addresses given to the organisation's IT, README)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if provider.protocol == Provider.Protocol.OIDC:
+            return reverse("openid_connect_login", kwargs={"provider_id": provider.slug})
+        return reverse("saml_login", kwargs={"organization_slug": provider.slug})
+
+
+def start(request: HttpRequest) -> HttpResponse:
+    """Ask for the address (no JavaScript), then offer “Sign in with <organisation>” as a button (allauth wants a
+    POST to start a sign-in)."""
+    next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    form = StartForm(request.POST or None)
+    provider = None
+    if request.method == "POST" and form.is_valid():
+        provider = form.provider
+    context = {
+        "form": form,
+        "provider": provider,
+        "provider_login_url": login_url(provider) if provider else "",
+        "next": next_url,
+    }
+    return render(request, "signin/start.html", context, status=400 if form.errors else 200)
