@@ -749,6 +749,13 @@ def test_matrix(w, row):
         ("account_email", LOGGED_IN),
         ("account_change_password", LOGGED_IN),
         ("mfa_index", LOGGED_IN),
+        # passkeys (issue 19 §5; behaviour: tests/passkeys): the list; adding asks for the password first (allauth's
+        # reauthentication); confirming with a passkey without one goes to the account's other way; the passkey
+        # login's GET is for the page's script (JSON), a page visit goes to the login (or on, when signed in)
+        ("mfa_list_webauthn", LOGGED_IN),
+        ("mfa_add_webauthn", ex(REDIRECT, anonymous=LOGIN)),
+        ("mfa_reauthenticate_webauthn", ex(REDIRECT, anonymous=LOGIN)),
+        ("mfa_login_webauthn", ex(REDIRECT, anonymous=LOGIN)),
     ],
 )
 def test_allauth_and_admin(w, name, expected):
