@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,7 +17,8 @@ from ninja.renderers import JSONRenderer
 from api import personal, public
 from api.problems import field_errors, problem, pydantic_errors
 
-DESCRIPTION = """Open data of the Klimanetz portal: networks' public profiles, climate roadmaps and their measures,
+DESCRIPTION = gettext_noop(
+    """Open data of the Klimanetz portal: networks' public profiles, climate roadmaps and their measures,
 milestones and public progress reports, indicators, greenhouse-gas balances and target paths, public events,
 published monitoring reports, the measure library and the funding radar. Without a token: what everyone sees on the
 public pages. With a personal API token (created on the profile page, `Authorization: Bearer kn_…`): what its person
@@ -25,6 +27,7 @@ may see, and writes for editors (a token with the write scope).
 Errors are RFC 9457 problem details (`application/problem+json`) in German or English by `Accept-Language`.
 Lists are paged by an opaque `cursor` (`next_cursor`); answers carry `ETag` (and `Last-Modified` where known)
 and answer conditional requests with 304. Rate limits per token and per address: 429 with `Retry-After`."""
+)
 
 
 class SelfHostedSwagger(DocsBase):
@@ -42,8 +45,10 @@ class Utf8JSON(JSONRenderer):
 
 class KlimanetzAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Errors are documented as what they are: application/problem+json."""
+        """Errors are documented as what they are: application/problem+json. The description in the request's
+        language (the documentation page reads it from here)."""
         schema = super().get_openapi_schema(**kwargs)
+        schema["info"]["description"] = _(DESCRIPTION)
         for item in schema["paths"].values():
             for operation in item.values():
                 for code, answer in operation.get("responses", {}).items():
