@@ -314,7 +314,8 @@ class Server:
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> Server:
+    def start(self, *, wait: bool = True) -> Server:
+        """Start gunicorn; with ``wait``, return once it answers (else call ready() later: several start at once)."""
         log = self.log_path.open("ab")
         command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", str(self.workers), "--timeout", "60", "--graceful-timeout", "5", *self.args]
@@ -322,6 +323,10 @@ class Server:
             command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
+        return self.ready() if wait else self
+
+    def ready(self, timeout: float = 30) -> Server:
+        """Wait until gunicorn answers."""
 
         def answers() -> bool:
             if self.process.poll() is not None:
@@ -331,7 +336,7 @@ class Server:
             except OSError:
                 return False
 
-        _wait_until(answers, timeout=30, what="gunicorn did not answer", interval=0.1)
+        _wait_until(answers, timeout=timeout, what="gunicorn did not answer", interval=0.1)
         return self
 
     def stop(self) -> None:
