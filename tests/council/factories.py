@@ -37,7 +37,8 @@ class PaperFactory(factory.django.DjangoModelFactory):
 
     endpoint = factory.SubFactory(EndpointFactory)
     oparl_id = factory.Sequence(lambda n: f"https://ratsinfo.example.de/oparl/v1/paper/{n}")
-    reference = factory.Sequence(lambda n: f"2025/{100 + n}")
+    # "VO/…": never one of the OParl test server's "2025/<n>" (the tests look those up by reference)
+    reference = factory.Sequence(lambda n: f"VO/2025/{n:04d}")
     name = factory.Sequence(lambda n: f"Vorlage {n}: Klimaschutz")
     date = date(2025, 2, 20)
     paper_type = "Beschlussvorlage"
