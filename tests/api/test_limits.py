@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.catalogue.factories import LibraryEntryFactory
 from tests.events import factories as ef
+from tests.funding.factories import programme_with_call
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
 from tests.networks.factories import NetworkFactory, TopicFactory
@@ -93,8 +94,10 @@ def test_the_order_of_the_parameters_is_one_answer_in_the_cache(world, django_as
         ("/api/v1/networks/{network}/events/?art=network_meeting&format=online&thema={topic}&von=2026-01-01", 4),
         # the library's entries of the page
         ("/api/v1/library/", 1),
-        # the networks
+        # the networks of the page
         ("/api/v1/networks/", 1),
+        # the programmes of the page with their next deadline; their upcoming calls
+        ("/api/v1/funding/programmes/", 2),
     ],
 )
 def test_list_queries_do_not_grow(world, settings, django_assert_num_queries, url, expected):
@@ -110,6 +113,7 @@ def test_list_queries_do_not_grow(world, settings, django_assert_num_queries, ur
             ef.EventFactory(network=world.personas.network, visibility="public").topics.add(topic)
             LibraryEntryFactory(published=True)
             NetworkFactory(is_public=True)
+            programme_with_call()
 
     topic = TopicFactory()
     cursor = base64.urlsafe_b64encode(b'["M-0",0]').decode().rstrip("=")
