@@ -8,8 +8,10 @@ PORT ?= 8000
 # the tests that must not run beside each other); PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test setup lint check messages clean bench bench-channel bench-knowledge bench-apps bench-markdown load backup restore lighthouse
+.PHONY: run test setup lint check messages clean bench bench-channel bench-knowledge bench-apps bench-markdown bench-national load backup restore lighthouse
 
+# The venv's packages: uv (its pin in requirements.txt) installs requirements.txt, several times faster than pip
+# (CI: ~25 s instead of ~60-150 s from an empty cache).
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +92,15 @@ bench-apps: $(VENV)/.installed
 bench-markdown: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	bash bench/with_postgres.sh $(PY) -m bench.markdown_bench
+
+# bench-national (issue 19 §6; about an hour, not a test): generate_scale_data --national at a tenth and at the
+# whole (11,000 municipalities, 200,000 measures, 2,000,000 indicator values, 1,000,000 registrations), every page
+# cold at both sizes, the page table under gunicorn, EXPLAIN, jobs, worker RSS. NATIONAL_SCALE=0.1 for a tenth.
+NATIONAL_SCALE ?= 1.0
+bench-national: $(VENV)/.installed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	WITH_POSTGRES_SHARED_BUFFERS=$${WITH_POSTGRES_SHARED_BUFFERS:-1GB} \
+		bash bench/with_postgres.sh $(PY) -m bench.national_bench --scale $(NATIONAL_SCALE)
 
 # 50 simulated users for 60 s against gunicorn, PostgreSQL, Redis and a Celery worker (started if needed).
 load: $(VENV)/.installed

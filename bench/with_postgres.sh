@@ -7,6 +7,7 @@
 # it is stopped and deleted on every exit. Exits with the command's status.
 #   WITH_POSTGRES_SHARED_BUFFERS=2GB  the cluster's shared_buffers (default 128MB): large enough for the index
 #                                     measured, or what does not fit is read from the OS cache 8 kB at a time
+#   WITH_POSTGRES_PORT=8290           the cluster's port (default: a free one)
 #   WITH_POSTGRES_KEEP=/some/dir      the cluster's data in this folder, kept after the run and started again
 #                                     by the next run (a benchmark's database built once, e.g. search_bench --reuse)
 set -euo pipefail
@@ -47,7 +48,7 @@ if [[ -n $KEEP ]]; then
 fi
 PGSOCK=$WORK/run
 PGLOG=$WORK/postgresql.log
-PGPORT=$(free_port)
+PGPORT=${WITH_POSTGRES_PORT:-$(free_port)}  # a port of ours on a shared machine, else any free one
 PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 
 if [[ $(id -u) == 0 ]]; then

@@ -11,6 +11,13 @@ registered than the event has places (the rest wait, in queue order), registrati
 the event's network, one indicator value per indicator, kind and year. The first roadmap is the big one
 (a fifth of the measures, at least 1,000 when there are enough): the benchmark's report covers it.
 
+``--national`` (issue 19 §6) makes a portal the size of Germany: 11,000 municipalities and 400 counties with
+AGS-shaped keys (LL R KK GGG: Land, Regierungsbezirk, Kreis, Gemeinde) and log-normal populations (a county
+has its municipalities' sum), 2,000 other organisations, 600 networks, 200,000 measures in 5,000 roadmaps (of
+the counties and the largest towns), 50,000 events, 1,000,000 registrations, 2,000,000 indicator values, 50,000
+people and 500,000 discussion posts in 50,000 threads; ``--scale F`` makes a fraction of every size (0.1: a
+tenth). Rows are written in batches as they are made, so memory stays flat.
+
 Made for the benchmark and for trying the portal at size: it adds to whatever is in the database and
 refuses to run with DEBUG off unless --force is given.
 """
@@ -31,7 +38,8 @@ from django.utils import timezone
 from events.models import CalendarToken, Event, Format, Kind, Registration, Visibility
 from measures.models import Comment, Measure, MeasureUpdate, Milestone, Moderation, Roadmap, Sector
 from monitoring.models import Indicator, IndicatorValue
-from networks import history
+from networks import history, municipal
+from networks.channel.models import Post, Thread
 from networks.models import Membership, Network, NetworkRole, Organisation, OrganisationRole, Person, Topic, User
 
 BATCH = 5_000
@@ -73,6 +81,21 @@ DESCRIPTION = (
     "Bürger*innen, Ausschreibung und Umsetzung in Abschnitten. Der Sachstand wird jährlich im Rat berichtet. "
 )
 VALUES_PER_INDICATOR = 50  # measured 2000–2024 and targets 2026–2050: one per indicator, kind and year
+NATIONAL = {  # issue 19 §6, before --scale
+    "municipalities": 11_000,
+    "counties": 400,
+    "organisations": 2_000,  # utilities, agencies, churches, companies … beside the public bodies
+    "networks": 600,
+    "measures": 200_000,
+    "roadmaps": 5_000,
+    "events": 50_000,
+    "registrations": 1_000_000,
+    "indicator_values": 2_000_000,
+    "people": 50_000,
+    "posts": 500_000,
+}
+POSTS_PER_THREAD = 10
+OTHER_KINDS = [k for k in ORG_KINDS if k not in Organisation.PUBLIC_BODIES]
 
 
 class Command(BaseCommand):
@@ -88,13 +111,21 @@ class Command(BaseCommand):
         parser.add_argument("--registrations", type=int, default=100_000)
         parser.add_argument("--indicator-values", type=int, default=50_000)
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument(
+            "--national", action="store_true", help="Germany's size (issue 19 §6); other sizes ignored."
+        )
+        parser.add_argument("--scale", type=float, default=1.0, help="With --national: this fraction of every size.")
 
     def handle(self, *args, force: bool = False, **o):
         if not settings.DEBUG and not force:
             raise CommandError("generate_scale_data refuses to run with DEBUG off. Use --force if you really mean it.")
         sizes = {k: o[k] for k in ("organisations", "networks", "measures", "roadmaps", "events", "registrations")}
         sizes["indicator_values"] = o["indicator_values"]
-        if o["organisations"] < max(o["roadmaps"], 2) or o["networks"] < 1:
+        if o["national"]:
+            if not 0 < o["scale"] <= 1:
+                raise CommandError("--scale is a fraction: more than 0, at most 1.")
+            sizes = {key: max(1, round(value * o["scale"])) for key, value in NATIONAL.items()}
+        if not o["national"] and (o["organisations"] < max(o["roadmaps"], 2) or o["networks"] < 1):
             raise CommandError("Need at least one network and more organisations than roadmaps.")
         if Organisation.objects.filter(slug__startswith=f"{PREFIX}-").exists():
             raise CommandError("Scale data is already in this database (organisations scale-…).")
@@ -120,7 +151,10 @@ class Generator:
 
     def run(self) -> dict[str, int]:
         self.topics()
-        self.organisations()
+        if "municipalities" in self.n:
+            self.national_organisations()
+        else:
+            self.organisations()
         self.networks()
         self.people()
         self.roadmaps()
@@ -128,6 +162,8 @@ class Generator:
         self.events()
         self.registrations()
         self.indicators()
+        if self.n.get("posts"):
+            self.discussions()
         return self.made
 
     def count(self, name: str, rows: list) -> list:
@@ -161,6 +197,58 @@ class Generator:
                     state="NW",
                 )
             )
+        self.orgs = self.count("organisations", Organisation.objects.bulk_create(rows, batch_size=BATCH))
+
+    def national_organisations(self) -> None:
+        """Counties first, then the municipalities largest first (the roadmaps go to the first ones), then the
+        other organisations. Each county has a key LL R KK 000 and its municipalities LL R KK GGG; the Länder get
+        counties in proportion to their real number (Bavaria 71, the city states one)."""
+        rng, n = self.rng, self.n
+        counties_per_land = _spread(n["counties"], COUNTIES_PER_LAND)
+        municipalities_per_county = _spread(n["municipalities"], [1] * n["counties"])
+        counties, municipalities = [], []
+        number = 0
+        for prefix, count in zip(COUNTIES_PER_LAND_PREFIXES, counties_per_land, strict=True):
+            for k in range(count):
+                district, kreis = 1 + k // 99 % 9, 1 + k % 99
+                key = f"{prefix}{district}{kreis:02d}"
+                members = []
+                for g in range(municipalities_per_county[number]):
+                    population = _population(rng)
+                    town = population >= 20_000
+                    members.append(
+                        Organisation(
+                            name=f"{'Stadt' if town else 'Gemeinde'} {rng.choice(PLACES)} {key}{g + 1:03d}",
+                            slug=f"{PREFIX}-ags-{key}{g + 1:03d}",
+                            kind=Organisation.Kind.CITY if town else Organisation.Kind.MUNICIPALITY,
+                            ags=f"{key}{g + 1:03d}",
+                            population=population,
+                            state=municipal.LAND_OF_AGS_PREFIX[prefix],
+                        )
+                    )
+                counties.append(
+                    Organisation(
+                        name=f"Kreis {rng.choice(PLACES)} {key}",
+                        slug=f"{PREFIX}-ags-{key}000",
+                        kind=Organisation.Kind.COUNTY,
+                        ags=f"{key}000",
+                        population=sum(m.population for m in members),
+                        state=municipal.LAND_OF_AGS_PREFIX[prefix],
+                    )
+                )
+                municipalities += members
+                number += 1
+        municipalities.sort(key=lambda m: -m.population)
+        others = [
+            Organisation(
+                name=f"{kind.label.capitalize()} {rng.choice(PLACES)} {i + 1}",
+                slug=f"{PREFIX}-org-{i + 1}",
+                kind=kind,
+                state=rng.choice(list(municipal.AGS_PREFIX_OF_LAND)),
+            )
+            for i, kind in enumerate(rng.choice(OTHER_KINDS) for _ in range(n["organisations"]))
+        ]
+        rows = [*counties, *municipalities, *others]
         self.orgs = self.count("organisations", Organisation.objects.bulk_create(rows, batch_size=BATCH))
 
     def networks(self) -> None:
@@ -199,7 +287,7 @@ class Generator:
         rng = self.rng
         per_event = max(1, -(-self.n["registrations"] // max(self.n["events"], 1)))
         per_network = max(per_event * 3, 20)
-        total = max(per_network * len(self.network_list) // 2, 50)
+        total = max(per_network * len(self.network_list) // 2, 50, self.n.get("people", 0))
         users = User.objects.bulk_create(
             [User(email=f"person{i + 1}@{PREFIX}.example") for i in range(total)], batch_size=BATCH
         )  # no password: nobody logs in with these accounts (the benchmark logs in by session)
@@ -256,12 +344,16 @@ class Generator:
         if n == 0:
             return []
         big = min(total, max(total // 5, min(1_000, total)))
+        if "municipalities" in self.n:  # national: the largest county's roadmap, not a fifth of the country's
+            big = min(total // 5, 2_000) or total
         rest = total - big
         return [big] + [rest // (n - 1) + (1 if i < rest % (n - 1) else 0) for i in range(n - 1)] if n > 1 else [total]
 
     def measures(self) -> None:
+        """Written a batch at a time with their milestones, progress updates and comments; kept: (id, roadmap)."""
         rng = self.rng
         sectors, statuses, priorities = list(Sector.values), list(Measure.Status.values), list(Measure.Priority.values)
+        self.measure_refs: list[tuple[int, int]] = []
         rows = []
         for roadmap, count in zip(self.roadmap_list, self.measure_counts(), strict=True):
             # A county's measures are led by the county, its municipalities and a few utilities: a dozen or so.
@@ -291,6 +383,13 @@ class Generator:
                         published=rng.random() < 0.95,
                     )
                 )
+            if len(rows) >= BATCH:
+                self.measure_batch(rows)
+                rows = []
+        self.measure_batch(rows)
+
+    def measure_batch(self, rows: list[Measure]) -> None:
+        rng = self.rng
         measures = self.count("measures", Measure.objects.bulk_create(rows, batch_size=BATCH))
         milestones, updates, comments = [], [], []
         for m in measures:
@@ -320,7 +419,7 @@ class Generator:
         self.count("milestones", Milestone.objects.bulk_create(milestones, batch_size=BATCH))
         self.count("progress updates", MeasureUpdate.objects.bulk_create(updates, batch_size=BATCH))
         self.count("comments", Comment.objects.bulk_create(comments, batch_size=BATCH))
-        self.measure_list = measures
+        self.measure_refs += [(m.pk, m.roadmap_id) for m in measures]
 
     # --- events ------------------------------------------------------------------------------------
 
@@ -423,16 +522,19 @@ class Generator:
                 for i in range(n)
             ),
         )
-        measures_of: dict[int, list[Measure]] = {}
-        for m in self.measure_list:
-            measures_of.setdefault(m.roadmap_id, []).append(m)
+        measures_of: dict[int, list[int]] = {}
+        for pk, roadmap_id in self.measure_refs:
+            measures_of.setdefault(roadmap_id, []).append(pk)
         links = []
         for ind in indicators:
-            for m in rng.sample(measures_of.get(ind.roadmap_id, []), min(2, len(measures_of.get(ind.roadmap_id, [])))):
-                links.append(Indicator.measures.through(indicator=ind, measure=m))
+            for pk in rng.sample(measures_of.get(ind.roadmap_id, []), min(2, len(measures_of.get(ind.roadmap_id, [])))):
+                links.append(Indicator.measures.through(indicator=ind, measure_id=pk))
         Indicator.measures.through.objects.bulk_create(links, batch_size=BATCH)
         rows, left = [], wanted
         for ind in indicators:
+            if len(rows) >= BATCH:
+                self.count("indicator values", IndicatorValue.objects.bulk_create(rows, batch_size=BATCH))
+                rows = []
             value = 100.0
             for year in range(2000, 2025):
                 if left == 0:
@@ -450,3 +552,61 @@ class Generator:
                 )
                 left -= 1
         self.count("indicator values", IndicatorValue.objects.bulk_create(rows, batch_size=BATCH))
+
+    # --- discussions -------------------------------------------------------------------------------
+
+    def discussions(self) -> None:
+        """Threads of POSTS_PER_THREAD posts (the last few days of a network's members), written a batch at a time."""
+        rng, wanted = self.rng, self.n["posts"]
+        threads = max(1, wanted // POSTS_PER_THREAD)
+        made = 0
+        for first in range(0, threads, BATCH // POSTS_PER_THREAD):
+            batch = []
+            for i in range(first, min(threads, first + BATCH // POSTS_PER_THREAD)):
+                network = self.network_list[i % len(self.network_list)]
+                started = self.now - timedelta(hours=rng.randint(24, 24 * 700))
+                count = min(POSTS_PER_THREAD, wanted - made - POSTS_PER_THREAD * len(batch))
+                batch.append(
+                    Thread(
+                        network=network,
+                        title=f"Erfahrungen mit der Wärmeplanung ({i + 1})",
+                        author=rng.choice(self.members[network.pk]),
+                        created_at=started,
+                        last_post_at=started + timedelta(hours=count),
+                        post_count=count,
+                    )
+                )
+            threads_made = self.count("discussion threads", Thread.objects.bulk_create(batch))
+            posts = [
+                Post(
+                    thread=thread,
+                    number=k + 1,
+                    author=rng.choice(self.members[thread.network_id]),
+                    body=f"Bei uns hat der Rat den Wärmeplan beschlossen; **Beitrag {k + 1}** mit den Zahlen.",
+                    created_at=thread.created_at + timedelta(hours=k),
+                )
+                for thread in threads_made
+                for k in range(thread.post_count)
+            ]
+            made += len(self.count("discussion posts", Post.objects.bulk_create(posts, batch_size=BATCH)))
+
+
+# Counties and county-free cities per Land (Destatis, 400 in all), in the order of the AGS prefixes 01–16.
+COUNTIES_PER_LAND = [15, 1, 45, 2, 53, 26, 36, 44, 96, 6, 1, 18, 8, 13, 14, 22]
+COUNTIES_PER_LAND_PREFIXES = list(municipal.LAND_OF_AGS_PREFIX)
+
+
+def _spread(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights`` (largest remainders), each at least 0."""
+    whole = sum(weights)
+    shares = [total * w / whole for w in weights]
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: counts[i] - shares[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def _population(rng: random.Random) -> int:
+    """Most German municipalities are small: a log-normal spread, 200 to 3.7 million (as bench.common's)."""
+    return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
