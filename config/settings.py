@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config import storage as storage_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -333,8 +335,14 @@ STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Files: local disk (MEDIA_ROOT), or an S3-compatible bucket when STORAGE_URL (or AWS_STORAGE_BUCKET_NAME with
+# django-storages' AWS_* names) is set: config/storage.py. Downloads pass the view's permission check and then
+# redirect to a presigned URL valid STORAGE_PRESIGNED_SECONDS (STORAGE_REDIRECT=false: the portal streams the
+# file itself), networks/downloads.py.
+STORAGE_REDIRECT = env.bool("STORAGE_REDIRECT", default=True)
+STORAGE_PRESIGNED_SECONDS = env.int("STORAGE_PRESIGNED_SECONDS", default=60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config.default_storage_config(os.environ, presigned_seconds=STORAGE_PRESIGNED_SECONDS),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

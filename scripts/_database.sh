@@ -1,5 +1,6 @@
 # Sourced by backup.sh and restore.sh: what Django is configured with (environment and .env), as shell variables
-#   ENGINE (postgresql|sqlite3), PGURL (libpq URI, PostgreSQL only), SQLITE (path, SQLite only), MEDIA (MEDIA_ROOT).
+#   ENGINE (postgresql|sqlite3), PGURL (libpq URI, PostgreSQL only), SQLITE (path, SQLite only), MEDIA (MEDIA_ROOT),
+#   STORAGE (local: files under MEDIA_ROOT; bucket: an S3-compatible bucket, STORAGE_URL, config/storage.py).
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PY:-.venv/bin/python}
 [[ -x $PY ]] || PY=python3
@@ -19,7 +20,12 @@ engine = db["ENGINE"].rsplit(".", 1)[-1]
 url = os.environ.get("DATABASE_URL", "")
 if engine == "postgresql":  # libpq knows postgres:// and postgresql://, django-environ also psql:// and pgsql://
     url = "postgresql://" + url.split("://", 1)[1]
-print(engine, url, db["NAME"] if engine == "sqlite3" else "", settings.MEDIA_ROOT, sep="\n")
+from django.core.files.storage import default_storage  # noqa: E402
+
+from networks.downloads import is_object_storage  # noqa: E402
+
+storage = "bucket" if is_object_storage(default_storage) else "local"
+print(engine, url, db["NAME"] if engine == "sqlite3" else "", settings.MEDIA_ROOT, storage, sep="\n")
 PYTHON
 ) || {
     echo "could not read the Django settings" >&2
@@ -30,6 +36,7 @@ PYTHON
     read -r PGURL
     read -r SQLITE
     read -r MEDIA
+    read -r STORAGE
 } <<<"$config"
 case $ENGINE in
 postgresql | sqlite3) ;;

@@ -2,7 +2,8 @@
 # Back up the portal's database and media: `make backup [FILE=path]` or scripts/backup.sh [FILE].
 #   PostgreSQL (DATABASE_URL): pg_dump in the custom format (-Fc), restorable with scripts/restore.sh.
 #   SQLite (no DATABASE_URL):  a consistent copy through SQLite's online backup API (safe while the portal runs).
-# The media directory (MEDIA_ROOT: uploads, report files) goes next to it as FILE.media.tar.gz.
+# The stored files (uploads, report files) go next to it as FILE.media.tar.gz: a tar of MEDIA_ROOT, or, when they
+# live in an S3-compatible bucket (STORAGE_URL), every object of it read through the storage (manage.py media_export).
 # Default FILE: backups/klimanetz-<date>-<time>.dump (PostgreSQL) or .sqlite3 (SQLite).
 set -euo pipefail
 here=$(pwd)
@@ -31,7 +32,10 @@ with target:
     source.backup(target)
 target.close(); source.close()' "$SQLITE" "$tmp"
 fi
-if [[ -d $MEDIA ]] && [[ -n $(ls -A "$MEDIA") ]]; then
+if [[ $STORAGE == bucket ]]; then
+    "$PY" manage.py media_export "$tmp.tar.gz"
+    mv "$tmp.tar.gz" "$FILE.media.tar.gz"
+elif [[ -d $MEDIA ]] && [[ -n $(ls -A "$MEDIA") ]]; then
     tar -czf "$tmp.tar.gz" -C "$MEDIA" .
     mv "$tmp.tar.gz" "$FILE.media.tar.gz"
 else
@@ -39,5 +43,5 @@ else
 fi
 mv "$tmp" "$FILE"
 echo "backup of the $ENGINE database: $FILE ($(du -h "$FILE" | cut -f1))"
-[[ -f $FILE.media.tar.gz ]] && echo "media ($MEDIA): $FILE.media.tar.gz"
+[[ -f $FILE.media.tar.gz ]] && echo "media ($([[ $STORAGE == bucket ]] && echo "the bucket" || echo "$MEDIA")): $FILE.media.tar.gz"
 exit 0

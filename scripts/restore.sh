@@ -2,7 +2,9 @@
 # Restore a backup of scripts/backup.sh: `make restore FILE=path` or scripts/restore.sh FILE.
 #   PostgreSQL (DATABASE_URL): pg_restore --clean --if-exists --no-owner in one transaction (all or nothing);
 #   the database must exist (createdb it for a fresh one). SQLite: the copy written back to the configured file
-#   (stop the portal first). FILE.media.tar.gz, when present, is unpacked into MEDIA_ROOT.
+#   (stop the portal first). FILE.media.tar.gz, when present, is unpacked into MEDIA_ROOT, or its files are written
+#   into the bucket (STORAGE_URL; manage.py media_import, replacing objects of the same name). Either archive fits
+#   either place: restoring a backup of local media with STORAGE_URL set moves the files into the bucket.
 set -euo pipefail
 here=$(pwd)
 FILE=${1:-}
@@ -38,7 +40,10 @@ with target:
 target.close(); source.close()' "$FILE" "$SQLITE"
 fi
 echo "restored the $ENGINE database from $FILE"
-if [[ -f $FILE.media.tar.gz ]]; then
+if [[ -f $FILE.media.tar.gz && $STORAGE == bucket ]]; then
+    "$PY" manage.py media_import "$FILE.media.tar.gz"
+    echo "restored media into the bucket"
+elif [[ -f $FILE.media.tar.gz ]]; then
     mkdir -p "$MEDIA"
     tar -xzf "$FILE.media.tar.gz" -C "$MEDIA"
     echo "restored media into $MEDIA"

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,12 +20,9 @@ from events import services
 from events.forms.minutes import ActionItemFilterForm, ActionItemStatusForm, DocumentForm, MinutesForm, OutcomeForm
 from events.models import Event, Outcome
 from networks import access
+from networks.downloads import INLINE_TYPES, serve_stored_file
 from networks.models import Network
 from networks.pages import network_context, page_of, person_of
-
-# Shown in the browser; everything else is downloaded (their types are checked by content on upload).
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
-
 
 # --- Minutes and outcomes ---------------------------------------------------------
 
@@ -181,23 +178,16 @@ def document_upload(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_safe
-def document_download(request: HttpRequest, slug: str, pk: int, doc: int) -> FileResponse:
+def document_download(request: HttpRequest, slug: str, pk: int, doc: int) -> HttpResponse:
     network = access.access_network(request.user, slug)
     event = event_access.access_event(request.user, network, pk)
     document = get_object_or_404(event.documents.all(), pk=doc)
-    try:
-        handle = document.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404(_("The file of this document is missing.")) from error
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=document.content_type not in INLINE_TYPES,
+    return serve_stored_file(
+        document.file,
         filename=os.path.basename(document.file.name),
+        content_type=document.content_type,
+        inline=document.content_type in INLINE_TYPES,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private"
-    return response
 
 
 @login_required

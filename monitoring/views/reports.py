@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls.converters import SlugConverter
 from django.utils import timezone
@@ -24,6 +24,7 @@ from monitoring.models import Report, ReportSchedule
 from monitoring.reporting.text import sections
 from monitoring.services import reports as service
 from networks.access import access_network, is_staff
+from networks.downloads import serve_stored_file
 from networks.models import Network, NetworkRole, Organisation
 from networks.pages import person_of
 
@@ -160,22 +161,15 @@ def report_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @require_safe
-def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in Report.FORMATS:
         raise Http404
     report = access_report(request.user, pk)
     file = getattr(report, f"{fmt}_file")
     if report.status != Report.Status.DONE or not file:
         raise Http404
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=fmt != "html",
-        filename=service.download_name(report, fmt),
-        content_type=CONTENT_TYPES[fmt],
+    response = serve_stored_file(
+        file, filename=service.download_name(report, fmt), content_type=CONTENT_TYPES[fmt], inline=fmt == "html"
     )
     response["X-Robots-Tag"] = "noindex" if not report.published else "all"
     return response

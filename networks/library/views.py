@@ -5,21 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from networks.access import in_readable_place
+from networks.downloads import INLINE_TYPES, serve_stored_file
 from networks.library import access, selectors, services, sources
 from networks.library.forms import DocumentEditForm, FolderForm, Place, SortForm, UploadForm, VersionForm
 from networks.library.models import DocumentVersion, Folder
 from networks.models import Network, WorkingGroup
 from networks.pages import network_context, page_of, person_of
-
-# Shown in the browser; everything else is downloaded (types are checked by content on upload).
-INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp"}
 
 
 def _library_url(network: Network, place: Place) -> str:
@@ -156,25 +154,18 @@ def document_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "library/document.html", context)
 
 
-def _download(version: DocumentVersion) -> FileResponse:
-    try:
-        handle = version.file.open("rb")
-    except (FileNotFoundError, ValueError) as error:
-        raise Http404(_("The file of this document is missing.")) from error
-    response = FileResponse(
-        handle,
-        content_type=version.content_type,
-        as_attachment=version.content_type not in INLINE_TYPES,
+def _download(version: DocumentVersion) -> HttpResponse:
+    return serve_stored_file(
+        version.file,
         filename=version.original_name,
+        content_type=version.content_type,
+        inline=version.content_type in INLINE_TYPES,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
 @require_safe
-def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+def document_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = access.access_library(request.user, slug)
     document = access.access_document(request.user, network, pk)
     if document.current is None:
@@ -184,7 +175,7 @@ def document_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
 
 @login_required
 @require_safe
-def version_download(request: HttpRequest, slug: str, pk: int, number: int) -> FileResponse:
+def version_download(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
     network = access.access_library(request.user, slug)
     document = access.access_document(request.user, network, pk)
     version = document.versions.filter(number=number).first()
