@@ -59,7 +59,9 @@ CONF
         return 1
     }
     deadline=$((SECONDS + timeout))
-    until PGPASSWORD=$password PGCONNECT_TIMEOUT=2 psql -X -q -At -h 127.0.0.1 -p "$port" -U "$user" -d postgres \
+    local psql=psql # .ci/run's PostgreSQL binaries when it sourced this file (psql need not be on PATH)
+    [[ -n ${PGBIN:-} && -x ${PGBIN:-}/psql ]] && psql=$PGBIN/psql
+    until PGPASSWORD=$password PGCONNECT_TIMEOUT=2 "$psql" -X -q -At -h 127.0.0.1 -p "$port" -U "$user" -d postgres \
         -c 'select 1' >/dev/null 2>&1; do
         if ((SECONDS >= deadline)); then
             tail -n 20 "$dir/pgbouncer.log" >&2 2>/dev/null || true
