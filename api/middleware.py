@@ -30,6 +30,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -110,7 +111,11 @@ class ApiCacheMiddleware:
         request.api_language = language = language_of(request)
         raw = bearer(request)
         scopes = scopes_of(request.path) if self._cacheable(request, raw) else None
-        key = cache_key(request, language) if scopes is not None else ""
+        try:
+            request.get_host()  # the allowed hosts, as CommonMiddleware checks them on the way to every answer
+            key = cache_key(request, language) if scopes is not None else ""
+        except (DisallowedHost, TooManyFieldsSent):  # the stack answers them (400), as without the cache
+            key = ""
         version_keys = [cache._version_key(scope) for scope in ("global", *(scopes or ()))]
         # the count, the versions and the entry: one round trip
         retry_after, found = ratelimit.consume(request, raw, [*version_keys, key] if key else ())

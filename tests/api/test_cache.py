@@ -49,6 +49,8 @@ def test_tokens_preconditions_and_limits_pass_the_cache_by(world, settings):
     assert Client().get(url)["X-Api-Cache"] == "miss"
     assert "X-Api-Cache" not in world.client("editor", scope="read").get(url)
     assert Client().get(url, HTTP_IF_MATCH='"nope"').status_code == 412  # answered by the stack
+    assert Client(HTTP_HOST="evil.example").get(url).status_code == 400  # not an allowed host
+    assert Client().get(url + "?" + "&".join(f"f{n}=1" for n in range(1001))).status_code == 400  # too many fields
     settings.API_RATE_LIMIT_IP = 0
     refused = Client(REMOTE_ADDR="203.0.113.9").get(url)
     assert refused.status_code == 429 and "X-Api-Cache" not in refused
