@@ -15,3 +15,38 @@ def _without_server_banner(self) -> list[str]:
 
 
 wsgi.Response.default_headers = _without_server_banner
+
+
+# --- Metrics of every worker (observability.metrics) --------------------------------------------------------------
+# Each worker process writes its Prometheus values to files in PROMETHEUS_MULTIPROC_DIR and /metrics adds up the
+# files of all of them. The directory must be set before the workers import prometheus_client (here, in the master,
+# before they are forked), emptied when the server starts (the values of an earlier run's processes would be added
+# in), and a worker that exits is marked dead (its live gauges leave the sum; its counters stay in it).
+# Unset: a directory of its own under /tmp for this server, when metrics are switched on at all.
+import os  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR") and (
+    os.environ.get("METRICS_TOKEN") or os.environ.get("METRICS_ALLOWED_NETWORKS")
+):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="klimanetz-metrics-")
+
+
+def on_starting(server) -> None:
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    for entry in os.scandir(directory):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

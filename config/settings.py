@@ -5,6 +5,7 @@ local-memory cache and local media (``make run``). Production sets ``DEBUG=false
 ``DJANGO_SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``, ``REDIS_URL`` and ``EMAIL_URL``.
 """
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import storage as storage_config
+from observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,9 +81,11 @@ INSTALLED_APPS = [
     "monitoring.embeds",  # embeds for municipal websites and the progress badge (issue 18 §4)
     "opendata",  # the DCAT-AP.de catalogue of the open data (issue 18 §3)
     "api",  # the REST API /api/v1/ (issue 18 §1): depends on every app, none on it
+    "observability",  # /metrics, /readyz, request logs and ids, Sentry (issue 19 §4)
 ]
 
 MIDDLEWARE = [
+    "observability.middleware.ObservabilityMiddleware",  # first: request id, metrics and log line of every answer
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.middleware.ApiCacheMiddleware",  # /api/: language, rate-limit count, public cache hits before the rest
@@ -422,17 +426,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        # The in-memory broker of the embedded defaults has no host; kombu says so on every connection.
-        "kombu.connection": {"level": "ERROR" if not REDIS_URL else "WARNING"},
-    },
-}
+# --- Observability (issue 19 §4, observability/; README, Operations) ------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (production); text: readable lines (development). Every record has the
+# request id of its request or task; the request id comes from the trusted proxy's X-Request-ID (when it looks like
+# one and TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER says a proxy is there), else it is made here.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
+LOGGING = logs.logging_config(
+    log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"), redis_configured=bool(REDIS_URL)
+)
+# /metrics (Prometheus): for a scraper with "Authorization: Bearer <METRICS_TOKEN>" or from one of
+# METRICS_ALLOWED_NETWORKS (CIDR, the client address as the rate limits take it); 404 for everyone else, and off
+# (404) when neither is set. gunicorn: config/gunicorn.conf.py; Celery worker nodes: CELERY_METRICS_PORT.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=[])
+try:
+    [ipaddress.ip_network(n, strict=False) for n in METRICS_ALLOWED_NETWORKS]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from None
+# The probes and the scraper talk plain HTTP to a node, behind the TLS proxy: no redirect to https for them.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+# Error reports to a Sentry-compatible service, personal data scrubbed (observability.sentry); off when unset.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from observability import sentry
+
+    sentry.init(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # --- API (issue 18 §1) ---------------------------------------------------------------------------------------
 # Requests per minute to /api/: per client address without a token, per token with one (api.ratelimit).

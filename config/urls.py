@@ -10,6 +10,7 @@ from api.api import api
 from networks import seo_views
 from networks.language import set_language
 from networks.views import healthz
+from observability import views as observability_views
 
 # The admin logs in through allauth: same rate limits, same two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -25,6 +26,8 @@ handler404 = "measures.seo.page_not_found"
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", observability_views.readyz, name="readyz"),  # database, Redis, object store, migrations
+    path("metrics", observability_views.metrics_view, name="metrics"),  # Prometheus; 404 without token/network
     path("robots.txt", seo_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", seo_views.sitemap, name="sitemap"),
     path("api/v1/", api.urls),  # the REST API (issue 18 §1): no language prefix, Accept-Language decides

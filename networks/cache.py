@@ -43,6 +43,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from observability.metrics import cache_lookup
+
 PREFIX = "pagecache"
 PLACEHOLDER = b"@@klimanetz-csrf-token@@"
 CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]*)(")')
@@ -216,7 +218,9 @@ def remembered(key: str, scopes, compute, *, seconds: int = CHECK_SECONDS):
         return compute()
     versions, entry = lookup(key, scopes)
     if entry is not None:
+        cache_lookup("remembered", "hit")
         return entry[1]
+    cache_lookup("remembered", "miss")
     value = compute()
     cache.set(key, (versions, value), seconds)
     return value
@@ -253,7 +257,9 @@ def fetch_checked(key: str, seconds: int, check, scopes, render) -> tuple[tuple,
             if not recent:
                 check()
                 cache.set(checked, 1, CHECK_SECONDS)
+            cache_lookup("feed", state(fresh_until))
             return tuple(payload), state(fresh_until)
+    cache_lookup("feed", "miss")
     names = ("global", *scopes(check()))
     versions, _recent = _current(names, checked)
     subject = check()
@@ -309,16 +315,18 @@ def public_page(scopes):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             scoped = scopes(request, *args, **kwargs)
-            return _cached_page(request, _page_key(request), scoped, lambda: view(request, *args, **kwargs))
+            render = functools.partial(view, request, *args, **kwargs)
+            return _cached_page(request, _page_key(request), scoped, render, kind="public_page")
 
         return wrapped
 
     return decorator
 
 
-def _cached_page(request, key: str, scopes, render) -> HttpResponse:
+def _cached_page(request, key: str, scopes, render, *, kind: str) -> HttpResponse:
     """The answer stored under ``key`` while the versions of ``scopes`` (and "global") are current, with the
-    request's own CSRF token filled in; else ``render()``'s, stored when it may be (_storable)."""
+    request's own CSRF token filled in; else ``render()``'s, stored when it may be (_storable). ``kind`` names
+    the cache in the metrics (public_page, member_page)."""
     versions, entry = lookup(key, ["global", *scopes])
     if entry is not None and is_served(key, entry[1]):
         _versions, fresh_until, body, headers, has_token = entry
@@ -326,7 +334,9 @@ def _cached_page(request, key: str, scopes, render) -> HttpResponse:
             body = body.replace(PLACEHOLDER, get_token(request).encode())
         response = HttpResponse(body, headers=headers)
         response["X-Page-Cache"] = state(fresh_until)
+        cache_lookup(kind, state(fresh_until))
         return response
+    cache_lookup(kind, "miss")
     response = render()
     body = _storable(request, response)
     if body is not None:
@@ -344,7 +354,7 @@ def member_page(request, key: str, scopes, render) -> HttpResponse:
     pending are rendered, never stored."""
     if request.method not in SAFE_METHODS or not enabled() or len(get_messages(request)):
         return render()
-    return _cached_page(request, f"{key}:{_page_key(request)}", scopes, render)
+    return _cached_page(request, f"{key}:{_page_key(request)}", scopes, render, kind="member_page")
 
 
 def home_scopes(request, *args, **kwargs) -> list[str]:

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from networks import municipal
 from networks.staff import has_staff_powers
+from observability.context import current_request_id
 
 ags_validator = RegexValidator(r"^\d{8}$", _("The official municipality key (AGS) has exactly eight digits."))
 
@@ -794,6 +795,10 @@ class OutboxMessage(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
+    # the request or task that wrote the row (its id in the logs and error reports: observability.context)
+    request_id = models.CharField(
+        _("request id"), max_length=128, blank=True, default=current_request_id, editable=False
+    )
 
     def __str__(self) -> str:
         return f"{self.reason} → {self.recipient} ({self.get_status_display()})"

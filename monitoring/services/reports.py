@@ -30,6 +30,7 @@ from monitoring import webhooks
 from monitoring.models import Report, ReportSchedule
 from networks.models import Network, Organisation, Person
 from networks.outbox import queue_on_commit
+from observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -360,9 +361,11 @@ def _fail_if(condition: Q, pk: int, reason) -> int:
     report = Report.objects.filter(pk=pk).only("language").first()
     if report is None:
         return 0
-    return Report.objects.filter(condition).update(
+    failed = Report.objects.filter(condition).update(
         status=Status.FAILED, error=_in(report.language, reason), step="", finished_at=timezone.now()
     )
+    metrics.REPORTS_FAILED_BY_WATCHDOG.inc(failed)  # an alert: workers die or none takes the reports
+    return failed
 
 
 def reports_schedule_yearly(today: date | None = None) -> int:

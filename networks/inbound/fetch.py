@@ -125,6 +125,7 @@ class FetchReport:
     seen: int = 0
     outcomes: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    left: int = 0  # unread messages still in the folder after the run (the backlog in the metrics)
 
     def __str__(self) -> str:
         counts = ", ".join(f"{key} {value}" for key, value in sorted(self.outcomes.items())) or "nothing new"
@@ -150,6 +151,7 @@ def fetch_and_process(url: str | None = None, *, limit: int | None = 500) -> Fet
         messages = iter(mailbox.fetch(AND(seen=False), mark_seen=False, limit=limit, bulk=BATCH))
         while batch := list(islice(messages, BATCH)):
             _process_batch(batch, report, mailbox, folder)
+        report.left = len(mailbox.uids(AND(seen=False)))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from networks.inbound import fetch
+from observability import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ def inbound_fetch() -> str:
     finally:
         if cache.get(LOCK_KEY) == owner:
             cache.delete(LOCK_KEY)
+    metrics.INBOUND_BACKLOG.set(report.left)
+    metrics.INBOUND_LAST_RUN.set_to_current_time()
     if report.seen:
         logger.info("inbound fetch: %s", report)
     return str(report)

@@ -41,6 +41,9 @@ class StandInMailbox:
     def move(self, uids, folder):
         self.moved.append(list(uids))
 
+    def uids(self, criteria):  # the backlog left after the run (observability's gauge): all taken
+        return []
+
 
 @pytest.fixture
 def replies(personas, thread, address_of, monkeypatch):

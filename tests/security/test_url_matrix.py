@@ -29,7 +29,7 @@ LOGIN, REDIRECT = "login", "redirect"
 APPS = ("networks", "events", "measures", "monitoring", "seo", *ROOMS)  # seo: measures.seo_urls
 APPS += ("comparison",)  # monitoring.comparison (issue 17 §2)
 APPS += ("apitokens",)  # the profile's API tokens (issue 18 §1; the API itself is the room "api")
-TOP_LEVEL = {"set_language", "healthz", "robots-txt", "sitemap"}
+TOP_LEVEL = {"set_language", "healthz", "readyz", "metrics", "robots-txt", "sitemap"}
 
 
 def ex(default, **overrides) -> dict:
@@ -139,6 +139,8 @@ def _phase(w):
 TABLE: list[Row] = [
     # --- top level -------------------------------------------------------------------------------------------
     Row("healthz", none, EVERYONE),
+    Row("readyz", none, EVERYONE, note="readiness for the load balancer: JSON of the checks, nothing personal"),
+    Row("metrics", none, ex(NOT_FOUND), note="only with METRICS_TOKEN or from METRICS_ALLOWED_NETWORKS (off here)"),
     Row("set_language", none, ex(REDIRECT), post=ex(REDIRECT), note="Django's view: GET and POST go back"),
     Row("robots-txt", none, EVERYONE),
     Row("sitemap", none, EVERYONE, note="public objects only, the same for everyone"),
