@@ -1,5 +1,7 @@
 """The step before an organisation's sign-in: the address decides which identity provider is offered."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse
@@ -39,4 +41,14 @@ def start(request: HttpRequest) -> HttpResponse:
         "provider_login_url": login_url(provider) if provider else "",
         "next": next_url,
     }
-    return render(request, "signin/start.html", context, status=400 if form.errors else 200)
+    response = render(request, "signin/start.html", context, status=400 if form.errors else 200)
+    if provider is not None:
+        # The button's POST is answered by a redirect to the provider: CSP's form-action covers redirect targets.
+        response._csp_update = {"form-action": provider_origins(provider)}
+    return response
+
+
+def provider_origins(provider: Provider) -> list[str]:
+    """The hosts staff configured for the provider (its issuer, metadata, sign-on addresses)."""
+    urls = (provider.server_url, provider.metadata_url, provider.sso_url)
+    return sorted({"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in urls if url})

@@ -5,6 +5,8 @@ import os
 import select
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,33 +14,35 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(module: str, *args: str, env: dict | None = None, timeout: float = 30) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m module args`` and wait for its line "READY <base url>"; the process and the URL. A provider
-    that does not come up fails the test (it needs nothing but Python packages from requirements.txt)."""
-    proc = subprocess.Popen(
+def launch(module: str, *args: str) -> subprocess.Popen:
+    """Start ``python -m module args`` (it prints "READY <base url>" once it serves; idp.ready waits for it)."""
+    return subprocess.Popen(  # noqa: S603 (this interpreter, our module)
         [sys.executable, "-m", module, *args],
         cwd=ROOT,
-        env={**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONWARNINGS": "ignore"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    lines = []
-    import time
 
+
+def ready(proc: subprocess.Popen, timeout: float = 60) -> str:
+    """The provider's base URL once it said READY. One that does not come up fails the test, never skips (it needs
+    only Python packages from requirements.txt and Debian's xmlsec1, which .ci/run installs)."""
+    lines = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
+    while (left := deadline - time.monotonic()) > 0:
+        if not select.select([proc.stdout], [], [], left)[0]:
             break
         line = proc.stdout.readline()
         if not line:
             break
         lines.append(line)
         if line.startswith("READY "):
-            return proc, line.split()[1].rstrip("/")
+            threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep its pipe drained
+            return line.split()[1].rstrip("/")
     stop(proc)
-    pytest.fail(f"{module} did not start within {timeout:.0f}s:\n{''.join(lines)}", pytrace=False)
+    pytest.fail(f"{proc.args[2]} did not start within {timeout:.0f}s:\n{''.join(lines)}", pytrace=False)
 
 
 def stop(proc: subprocess.Popen) -> None:

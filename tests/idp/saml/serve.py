@@ -25,6 +25,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 SP_METADATA = """<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entity_id}">
@@ -139,6 +140,8 @@ def app_for(server: Server, users: dict, base: str):
                 },
                 sign_assertion=True,
                 sign_response=False,
+                sign_alg=SIG_RSA_SHA256,  # the portal refuses SHA-1 (reject_deprecated_algorithm)
+                digest_alg=DIGEST_SHA256,
                 **resp_args,
             )
             http_args = server.apply_binding(
