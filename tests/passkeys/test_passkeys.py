@@ -298,3 +298,15 @@ def test_staff_with_a_passkey_and_the_password_are_asked_for_the_passkey_at_logi
     response = client.post(reverse("mfa_authenticate"), {"credential": json.dumps(credential)})
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(staff.pk)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_login_code_step_offers_a_passkey_only_to_accounts_with_one(personas):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    staff = personas.user("staff")
+    TOTP.activate(staff, generate_totp_secret())
+    client = client_at_localhost()
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    page = client.get(reverse("mfa_authenticate"))
+    assert page.status_code == 200 and not page_problems(page)
+    assert not CONFIG.search(page.content.decode()) and 'id="mfa_webauthn_authenticate"' not in page.content.decode()
