@@ -56,6 +56,26 @@ def _metrics_port() -> int:
     return int(os.environ.get("CELERY_METRICS_PORT") or 0)
 
 
+@signals.after_setup_logger.connect(weak=False)
+@signals.after_setup_task_logger.connect(weak=False)
+def _log_request_ids(logger=None, **kwargs) -> None:
+    """A worker logs through Celery's handlers (it takes over the root logger): they get the request id too, in the
+    JSON lines of LOG_FORMAT=json, or in brackets before the message in Celery's text lines."""
+    from django.conf import settings
+
+    from observability import logs
+
+    for handler in getattr(logger, "handlers", ()):
+        handler.addFilter(logs.RequestIdFilter())
+        if getattr(settings, "LOG_FORMAT", "text") == "json":
+            handler.setFormatter(logs.JsonFormatter())
+            continue
+        formatter = handler.formatter
+        fmt = getattr(formatter, "_fmt", None)
+        if fmt and "%(request_id)s" not in fmt and "%(message)s" in fmt:
+            formatter._fmt = formatter._style._fmt = fmt.replace("%(message)s", "[%(request_id)s] %(message)s")
+
+
 @signals.worker_init.connect(weak=False)
 def _serve_worker_metrics(**kwargs) -> None:
     port = _metrics_port()

@@ -170,3 +170,30 @@ def test_outbox_rows_written_in_a_task_carry_the_tasks_id(db):
         outbox_enqueue(recipient="y@example.org", reason="t", object_key="1", subject="s", body_text="b").request_id
         == ""
     )
+
+
+def test_a_workers_celery_log_lines_carry_the_request_id(settings):
+    """A worker logs through Celery's own handlers; after_setup_logger puts the id into their lines (a real worker
+    writes "[<id>] Task networks.inbound.tasks.inbound_fetch[…] succeeded in …" with the id of the request that
+    queued it)."""
+    from celery.utils.log import ColorFormatter
+
+    settings.LOG_FORMAT = "text"
+    logger = logging.getLogger("tests.celery-worker")
+    handler = logging.StreamHandler()
+    handler.setFormatter(ColorFormatter("[%(levelname)s/%(processName)s] %(message)s", use_color=False))
+    logger.addHandler(handler)
+    try:
+        signals.after_setup_logger.send(
+            sender=None, logger=logger, loglevel=20, logfile=None, format="", colorize=False
+        )
+        record = logging.makeLogRecord({"msg": "Task x[1] succeeded", "levelname": "INFO", "processName": "Main"})
+        tokens = context.bind("req-queued-by-web-01")
+        try:
+            handler.filter(record)
+            line = handler.format(record)
+        finally:
+            context.unbind(tokens)
+    finally:
+        logger.removeHandler(handler)
+    assert line == "[INFO/Main] [req-queued-by-web-01] Task x[1] succeeded"
