@@ -15,8 +15,8 @@ PYTEST_WORKERS ?= 2
 $(VENV)/.installed: requirements.txt
 	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (Debian: apt-get install gettext)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet "$$(grep -oE '^uv==[^ ]+' requirements.txt)"
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed
