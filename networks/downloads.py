@@ -40,13 +40,17 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(name, safe='')}"
 
 
-def serve_stored_file(field_file, *, filename: str, content_type: str, inline: bool = False) -> HttpResponse:
+def serve_stored_file(
+    field_file, *, filename: str, content_type: str, inline: bool = False, redirect: bool = True
+) -> HttpResponse:
     """The download of ``field_file`` (a FieldFile) under ``filename``; 404 when it has no file or the file is gone
-    (on object storage a missing object is the store's 404 behind the redirect: no extra request per download)."""
+    (on object storage a missing object is the store's 404 behind the redirect: no extra request per download).
+    ``redirect=False`` always streams: a page shown inline that loads the portal's own assets (an HTML report and
+    its stylesheet) must come from the portal's origin, under its Content-Security-Policy."""
     if not field_file or not field_file.name:
         raise Http404(_("The file is missing."))
     storage, disposition = field_file.storage, content_disposition(filename, inline=inline)
-    if settings.STORAGE_REDIRECT and is_object_storage(storage):
+    if redirect and settings.STORAGE_REDIRECT and is_object_storage(storage):
         url = storage.url(
             field_file.name,
             parameters={

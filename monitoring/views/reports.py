@@ -168,8 +168,13 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     file = getattr(report, f"{fmt}_file")
     if report.status != Report.Status.DONE or not file:
         raise Http404
+    html = fmt == "html"  # shown in the browser with the portal's stylesheet: from the portal's origin
     response = serve_stored_file(
-        file, filename=service.download_name(report, fmt), content_type=CONTENT_TYPES[fmt], inline=fmt == "html"
+        file,
+        filename=service.download_name(report, fmt),
+        content_type=CONTENT_TYPES[fmt],
+        inline=html,
+        redirect=not html,
     )
     response["X-Robots-Tag"] = "noindex" if not report.published else "all"
     return response
