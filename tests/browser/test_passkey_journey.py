@@ -7,7 +7,7 @@ passkey alone ("Mit einem Passkey anmelden": no address, no password) and reache
 stands in for the password and the authenticator app. WebAuthn needs a secure context and a host name as RP ID: the
 live server is http://localhost (pytest-django's default; an IP address is no valid RP ID). No page loads anything
 from another host, logs a console error (allauth's WebAuthn scripts run from static files, configured by a JSON
-block: the CSP allows no inline script) or shows English on a German page."""
+block: the CSP allows no inline script) or shows English on a German page; axe finds nothing on the passkey pages."""
 
 from urllib.parse import urlsplit
 
@@ -15,6 +15,7 @@ import pytest
 from django.db import connections
 
 from tests.browser.helpers import assert_clean, log_out, submit
+from tests.browser.test_accessibility import AXE, RULES
 from tests.networks.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,6 +36,16 @@ def virtual_authenticator(page) -> tuple[object, str]:
     return cdp, cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"]
 
 
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A/AA findings on the page as it is (tests/browser/test_accessibility.py's rules)."""
+    page.evaluate(AXE)
+    return page.evaluate(
+        """async (rules) => (await axe.run(document, {runOnly: {type: "tag", values: rules}})).violations
+            .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)""",
+        RULES,
+    )
+
+
 def test_staff_add_a_passkey_and_sign_in_with_it_alone(transactional_db, browsing):
     from allauth.mfa.models import Authenticator
 
@@ -45,8 +56,7 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(transactional_db, browsin
     page = browsing.page
     try:
         cdp, authenticator_id = virtual_authenticator(page)
-        page.goto(browsing.url("/"))
-        page.locator("header").get_by_role("link", name="Anmelden", exact=True).click()
+        page.goto(browsing.url("/konto/login/"))  # typed, as the staff's bookmark (the home page: other journeys)
         form = page.locator("form", has=page.locator("input[name=login]"))
         form.locator("input[name=login]").fill(STAFF)
         form.locator("input[name=password]").fill(PASSWORD)
@@ -58,6 +68,7 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(transactional_db, browsin
         page.wait_for_url("**/konto/2fa/totp/activate/")
         page.get_by_role("link", name="Passkey hinzufügen").click()
         page.wait_for_url("**/konto/2fa/webauthn/add/")
+        assert axe_violations(page) == []
         page.get_by_label("Name des Passkeys").fill("Laptop")
         assert page.get_by_label("Mit diesem Passkey auch allein anmelden, ohne Passwort").is_checked()
         submit(page, page.get_by_role("button", name="Passkey erstellen"))
@@ -75,6 +86,7 @@ def test_staff_add_a_passkey_and_sign_in_with_it_alone(transactional_db, browsin
         assert page.locator("#site-name").inner_text() == "Klimanetz-Administration"
         page.goto(browsing.url("/konto/2fa/webauthn/"))  # the account's passkeys: name, added, last used
         assert page.locator("table.passkey-table tbody th").all_inner_texts() == ["Laptop"]
+        assert axe_violations(page) == []
         log_out(browsing)
 
         # Back, with the passkey alone: no address, no password, no code.
