@@ -31,7 +31,7 @@ def start(request: HttpRequest) -> HttpResponse:
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)  # an empty POST: the form's error
     provider = None
     if request.method == "POST" and form.is_valid():
         provider = form.provider

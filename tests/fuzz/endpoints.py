@@ -111,6 +111,8 @@ from networks.forms import (
 from networks.mail_forms import MailSettingsForm
 from networks.membership_requests import MembershipRequestForm
 from networks.models import Organisation, Person
+from networks.signin.admin import ProviderForm
+from networks.signin.forms import StartForm
 from tests.fuzz.engine import Endpoint
 from tests.fuzz.strategies import DATES, NUMBERS, TEXT
 
@@ -1054,7 +1056,30 @@ MONITORING = [
     ),
 ]
 
-ENDPOINTS = NETWORKS + EVENTS + MEASURES + MONITORING
+# --- an organisation's own sign-in (issue 19 §5, networks.signin) -----------------------------------------------
+SIGNIN = [
+    Endpoint(
+        "signin:start",
+        "anonymous",
+        url("signin:start"),
+        lambda w: [StartForm()],
+        covers=(StartForm,),
+        extra={"next": "/"},
+        note="the work address: offers its organisation's sign-in, or a form error",
+    ),
+    Endpoint(
+        "admin:signin_provider_add",
+        "staff",
+        url("admin:signin_provider_add"),
+        lambda w: [ProviderForm()],
+        covers=(ProviderForm,),
+        valid={"protocol": "openid_connect", "slug": "fuzz-idp", "server_url": "https://idp.example.org/o",
+               "client_id": "klimanetz", "domains": "fuzz.example.org", "active": "on"},  # fmt: skip
+        note="staff configure an identity provider (the admin's add form)",
+    ),
+]
+
+ENDPOINTS = NETWORKS + EVENTS + MEASURES + MONITORING + SIGNIN
 
 # URLs that change state without any user input (the authorization matrix and the apps' tests cover them),
 # and read-only pages without forms or query parameters.

@@ -29,7 +29,8 @@ LOGIN, REDIRECT = "login", "redirect"
 APPS = ("networks", "events", "measures", "monitoring", "seo", *ROOMS)  # seo: measures.seo_urls
 APPS += ("comparison",)  # monitoring.comparison (issue 17 §2)
 APPS += ("apitokens",)  # the profile's API tokens (issue 18 §1; the API itself is the room "api")
-TOP_LEVEL = {"set_language", "healthz", "readyz", "metrics", "robots-txt", "sitemap"}
+APPS += ("signin",)  # the address step of an organisation's own sign-in (issue 19 §5, networks.signin)
+TOP_LEVEL = {"set_language", "healthz", "readyz", "metrics", "robots-txt", "sitemap", "sitemap-section"}
 
 
 def ex(default, **overrides) -> dict:
@@ -607,6 +608,8 @@ TABLE: list[Row] = [
     Row("seo:roadmap-feed", rm, EVERYONE),
     Row("seo:roadmap-feed", lambda w: {"slug": w.roadmap_hidden.slug}, ex(NOT_FOUND)),
 ]
+    # --- signin: the address step before an organisation's own sign-in (an empty address: the form's error) -----
+    Row("signin:start", none, EVERYONE, post=ex(BAD)),
 for _room in ROOMS:  # the rooms of networks keep their rows beside their world objects
     TABLE += importlib.import_module(f"tests.security.rooms.{_room}").rows()
 
@@ -759,6 +762,13 @@ def test_matrix(w, row):
         ("mfa_reauthenticate_webauthn", ex(REDIRECT, anonymous=LOGIN)),
         ("mfa_login_webauthn", ex(REDIRECT, anonymous=LOGIN)),
     ],
+        # an organisation's own sign-in (issue 19 §5; behaviour: tests/signin): the linked logins; allauth's pages after
+        # a cancelled or failed (401) sign-in; its sign-up form without a pending sign-in goes to the login; the
+        # protocols' addresses of a provider that does not exist answer 404 (tests/signin: providers are never listed)
+        ("socialaccount_connections", LOGGED_IN),
+        ("socialaccount_login_cancelled", EVERYONE),
+        ("socialaccount_login_error", ex(401)),
+        ("socialaccount_signup", ex(LOGIN)),
 )
 def test_allauth_and_admin(w, name, expected):
     """Signed-in people are sent on from the login and signup pages; the admin is for staff only (who must first

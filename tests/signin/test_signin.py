@@ -177,3 +177,39 @@ def test_provider_settings_are_validated(kreis):
         services.provider_save(
             provider=Provider(organisation=kreis, protocol="openid_connect", slug="x-oidc"), domains=["a.de"]
         )
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/konto/oidc/nope/login/"),
+        ("post", "/konto/oidc/nope/login/"),
+        ("get", "/konto/oidc/nope/login/callback/?code=x&state=y"),
+        ("get", "/konto/saml/nope/login/"),
+        ("get", "/konto/saml/nope/metadata/"),
+        ("get", "/konto/saml/nope/acs/finish/"),
+    ],
+)
+def test_a_provider_that_does_not_exist_is_not_found(client, oidc, method, path):
+    assert getattr(client, method)(path).status_code == 404
+
+
+def test_saml_service_provider_metadata_names_the_fixed_entity_id(client, kreis, settings):
+    provider = Provider(organisation=kreis, protocol=Provider.Protocol.SAML, slug="kreis-saml",
+                        entity_id="https://idp.kreis-dueren.de/saml", sso_url="https://idp.kreis-dueren.de/sso",
+                        certificate=CERTIFICATE)  # fmt: skip
+    services.provider_save(provider=provider, domains=["kreis-dueren.de"])
+    settings.ALLOWED_HOSTS = ["portal.example.org"]
+    body = client.get("/en/konto/saml/kreis-saml/metadata/", HTTP_HOST="portal.example.org").content.decode()
+    assert f'entityID="{settings.SITE_URL}/konto/saml/kreis-saml/metadata/"' in body  # the same in every language
+    assert 'WantAssertionsSigned="true"' in body
+
+
+CERTIFICATE = """MIIBszCCAVmgAwIBAgIUSfb0zHn0FGaRPvS3pUNTz2H+u0EwCgYIKoZIzj0EAwIw
+LzEtMCsGA1UEAwwkVGVzdC1JZFAgS3JlaXMgRMO8cmVuIChub3QgYSByZWFsIGtl
+eSkwHhcNMjYwMTAxMDAwMDAwWhcNMzYwMTAxMDAwMDAwWjAvMS0wKwYDVQQDDCRU
+ZXN0LUlkUCBLcmVpcyBEw7xyZW4gKG5vdCBhIHJlYWwga2V5KTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABB8Ud8bJf7lHNL2R1XQv1sTp7kpgEbG8kGvgsG1UVfYw
+8P9F9ZtSj3H7YBhK4E0xr0D9bC5mG4eTY5vY2mO0Qp2jUzBRMB0GA1UdDgQWBBQ0
+x8FqY4tq2Z7fQ3FfZzA8vJmWZDAfBgNVHSMEGDAWgBQ0x8FqY4tq2Z7fQ3FfZzA8
+vJmWZDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQDh"""
