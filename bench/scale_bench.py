@@ -74,6 +74,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from bench.common import Gunicorn, Redis, database_url, find_or_install, fresh_database
+from bench.pgbouncer import PgBouncer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ONLY_PAGES = os.environ.get("BENCH_ONLY", "") == "pages"
@@ -237,10 +238,12 @@ def wait_idle(port: int, limit: float = 180.0) -> None:
         fast = fast + 1 if time.monotonic() - start < 0.05 else 0
 
 
-def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
-    """{"off": {name: figures}, "on": {...}}: the pages without and with the caches of networks.cache, each run
-    beside the ceiling: the public-page cache for the public pages, the per-person feed and the per-network
-    body of the members' space for the personal pages (never the public-page cache)."""
+def measure_http(wrk: str, subjects: dict, redis: Redis, pooled: PgBouncer) -> dict:
+    """{"off": {name: figures}, "on": {...}, "pgbouncer": {...}}: the pages without and with the caches of
+    networks.cache, each run beside the ceiling: the public-page cache for the public pages, the per-person feed and
+    the per-network body of the members' space for the personal pages (never the public-page cache). Then once more
+    without the caches, every query through PgBouncer in transaction mode (``pooled``; left out when PgBouncer is
+    not installed): production's pooling beside the direct connections of "off"."""
     base = {"Accept-Language": "de"}
     logged_in = {**base, "Cookie": f"__Host-sessionid={subjects['session']}"}
     static_root = tempfile.mkdtemp(prefix="klimanetz-bench-static-")
@@ -250,7 +253,7 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
         env["STATIC_ROOT"] = static_root
         command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
         subprocess.run(command, cwd=BASE_DIR, env=env, check=True)  # noqa: S603 (our own command line)
-        for mode in ("off", "on"):
+        for mode in ("off", "on", "pgbouncer") if pooled.url() else ("off", "on"):
             urls = {"bare Django template view (ceiling)": ("/bench/bare/", base)}
             urls.update({name: (path, base) for name, path in subjects["public"].items()})
             # the space with the member's session cookie; the feed as calendar apps fetch it: the token in its
@@ -269,6 +272,7 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
                 secret=SECRET,
                 CACHE_URL=redis.url,
                 BENCH_PAGE_CACHE="on" if mode == "on" else "off",
+                **(pooled.env() if mode == "pgbouncer" else {}),
             ) as server:
                 for name, (path, headers) in urls.items():
                     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
@@ -286,7 +290,8 @@ def measure_http(wrk: str, subjects: dict, redis: Redis) -> dict:
                         wait_idle(server.port)
                         runs[name].append(run(server.port, path, headers, SECONDS / ROUNDS))
                         wait_idle(server.port)
-                print(f"  measured {len(urls)} URLs with the page cache {mode}", flush=True)
+                what = "without the caches, through PgBouncer" if mode == "pgbouncer" else f"with the page cache {mode}"
+                print(f"  measured {len(urls)} URLs {what}", flush=True)
             results[mode] = {
                 name: {
                     "requests": sum(r["requests"] for r in rs),
@@ -413,7 +418,7 @@ def http_table(results: dict, subjects: dict) -> list[str]:
         "|---|---|---:|---:|---:|---:|---|---|",
     ]
     ceiling = "bare Django template view (ceiling)"
-    for mode in ("off", "on"):
+    for mode in ("off", "on"):  # the PgBouncer run: pgbouncer_table
         base = results[mode][ceiling]["rps"]
         for name, r in results[mode].items():
             if name == ceiling:
@@ -430,6 +435,23 @@ def http_table(results: dict, subjects: dict) -> list[str]:
     return lines
 
 
+def pgbouncer_table(results: dict) -> list[str]:
+    """Each page without the caches, directly and through PgBouncer (transaction mode), and the ratio of the two."""
+    if "pgbouncer" not in results:
+        return ["PgBouncer is not installed (apt-get install pgbouncer): not measured."]
+    lines = [
+        "| page (caches off) | direct req/s | p95 | through PgBouncer req/s | p95 | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, direct in results["off"].items():
+        pooled = results["pgbouncer"][name]
+        lines.append(
+            f"| {name} | {direct['rps']:,.0f} | {direct['p95'] * 1000:,.1f} ms | {pooled['rps']:,.0f} "
+            f"| {pooled['p95'] * 1000:,.1f} ms | {pooled['rps'] / direct['rps']:.2f} |"
+        )
+    return lines
+
+
 def jobs_table(rows: list[tuple]) -> list[str]:
     lines = ["| job | time | peak memory (RSS) | growth over start | note |", "|---|---:|---:|---:|---|"]
     for name, r, note in rows:
@@ -440,7 +462,9 @@ def jobs_table(rows: list[tuple]) -> list[str]:
     return lines
 
 
-def write_results(info: dict, generated: str, http: list[str], jobs: list[str], client: str, cache: str) -> str:
+def write_results(
+    info: dict, generated: str, http: list[str], jobs: list[str], client: str, cache: str, pooled: list[str]
+) -> str:
     text = "\n".join(
         [
             "# Performance",
@@ -474,6 +498,15 @@ def write_results(info: dict, generated: str, http: list[str], jobs: list[str], 
             "Sessions are read from Redis in both.",
             "",
             *http,
+            "",
+            "## Through PgBouncer",
+            "",
+            "The same pages without the caches (every request asks the database), once with direct connections "
+            "(CONN_MAX_AGE 60, as above) and once through PgBouncer in transaction mode on loopback (production's "
+            "pooling, DATABASE_POOLER=pgbouncer; .ci/pgbouncer.sh, pool of 20 server connections), in the same run. "
+            "Ratio: through PgBouncer over direct.",
+            "",
+            *pooled,
             "",
             "## Jobs",
             "",
@@ -509,11 +542,12 @@ def main() -> int:
             if wrk
             else "a Python thread-per-connection client (wrk not installed)"
         )
-        with Redis() as redis:
+        with Redis() as redis, PgBouncer() as pooled:
             cache = f"Redis {redis.version}" if redis.url else "local memory (no redis-server)"
-            results = measure_http(wrk, subjects, redis)
+            results = measure_http(wrk, subjects, redis, pooled)
         jobs = [] if ONLY_PAGES else jobs_table(measure_jobs(subjects))
-        text = write_results(info, generated, http_table(results, subjects), jobs, client, cache)
+        http, through_pgbouncer = http_table(results, subjects), pgbouncer_table(results)
+        text = write_results(info, generated, http, jobs, client, cache, through_pgbouncer)
         written = "not written" if ONLY_PAGES and not os.environ.get("BENCH_RESULTS") else f"written to {RESULTS}"
         print(f"(measured in {time.perf_counter() - t0:,.0f} s; {written})\n")
         print(text)
