@@ -30,6 +30,7 @@ urlpatterns = [
     path("metrics", observability_views.metrics_view, name="metrics"),  # Prometheus; 404 without token/network
     path("robots.txt", seo_views.robots_txt, name="robots-txt"),
     path("sitemap.xml", seo_views.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", seo_views.sitemap_section, name="sitemap-section"),  # the index's files
     path("api/v1/", api.urls),  # the REST API (issue 18 §1): no language prefix, Accept-Language decides
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "img/favicon.svg", permanent=True)),
 ]

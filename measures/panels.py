@@ -13,9 +13,10 @@ from networks.panels import Panel
 
 
 def home_context(request: HttpRequest, _subject) -> dict | None:
-    """Home page: the published climate roadmaps with target year and progress (1 query); hidden without any."""
-    roadmaps = selectors.home_roadmaps()
-    return {"roadmaps": roadmaps} if roadmaps else None
+    """Home page: a few published climate roadmaps with target year and progress, the viewer's organisation's first,
+    and how many there are (3 queries); hidden without any."""
+    roadmaps, count = selectors.home_roadmaps(request.user)
+    return {"roadmaps": roadmaps, "count": count} if roadmaps else None
 
 
 HOME_ROADMAPS = Panel(

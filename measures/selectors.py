@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from measures.models import Measure, MeasureUpdate, Milestone, Roadmap, Sector
 from measures.public import PublicMeasure
-from networks.models import Network
+from networks.models import Network, Person
+from networks.pages import page_of_rows
 
 Status = Measure.Status
 
@@ -40,6 +41,7 @@ STATUS_ORDER = (
 )
 RECENT_UPDATES = 6
 HOME_ROADMAPS = 6
+ROADMAP_PAGE_SIZE = 24  # cards in rows of 1, 2 or 3
 TIMELINE_MAX_YEARS = 40
 STALE_MONTHS = 6  # an active measure without a progress report for this long needs attention
 
@@ -173,10 +175,25 @@ def _with_status_counts(roadmaps: QuerySet) -> QuerySet:
 
 def roadmaps_for_list(user) -> QuerySet:
     """Published roadmaps, and the unpublished ones the user edits, with their public measures by status (1 query)."""
+    return _with_status_counts(roadmaps_visible_to(user))
+
+
+def roadmaps_visible_to(user) -> QuerySet:
+    """Published roadmaps, and the unpublished ones the user edits (no counts: filter, order and page it first)."""
     visible = Q(published=True)
     if user.is_authenticated:
         visible |= Q(pk__in=Roadmap.objects.editable_by(user).values("pk"))
-    return _with_status_counts(Roadmap.objects.filter(visible))
+    return Roadmap.objects.filter(visible)
+
+
+def roadmap_page(request, size: int = ROADMAP_PAGE_SIZE):
+    """A page of the roadmaps the viewer may see, by organisation and title, each with ``progress``; the status
+    counts for that page's roadmaps only (2 queries: the count, the page's roadmaps with their counts)."""
+    visible = roadmaps_visible_to(request.user).order_by("organisation__name", "title", "pk")
+    page = page_of_rows(request, visible, _with_status_counts, size)
+    for roadmap in page.object_list:
+        roadmap.progress = progress_of(roadmap)
+    return page
 
 
 def progress_of(roadmap: Roadmap) -> Progress:
@@ -187,12 +204,23 @@ def progress_of(roadmap: Roadmap) -> Progress:
     return progress
 
 
-def home_roadmaps() -> list[Roadmap]:
-    """Published roadmaps for the home page, each with ``progress`` (1 query)."""
-    roadmaps = list(_with_status_counts(Roadmap.objects.published()).order_by("target_year", "title")[:HOME_ROADMAPS])
+def home_roadmaps(user=None, limit: int = HOME_ROADMAPS) -> tuple[list[Roadmap], int]:
+    """A few published roadmaps for the home page (those of the viewer's organisation first, then those of the most
+    inhabitants, then the newest), each with ``progress``, and how many are published (2 queries: the count, and the
+    chosen roadmaps with the status counts of these roadmaps only: nothing grows with the portal's 5,000 roadmaps
+    and 200,000 measures)."""
+    published = Roadmap.objects.published()
+    order = [F("organisation__population").desc(nulls_last=True), "-created_at", "-pk"]
+    chosen = published
+    if user is not None and user.is_authenticated:
+        theirs = Q(organisation__in=Person.objects.filter(user=user).values("organisation"))
+        chosen = chosen.alias(near_rank=Case(When(theirs, then=Value(0)), default=Value(1)))
+        order = ["near_rank", *order]
+    chosen = chosen.order_by(*order)
+    roadmaps = list(_with_status_counts(chosen.filter(pk__in=chosen.values("pk")[:limit])))
     for roadmap in roadmaps:
         roadmap.progress = progress_of(roadmap)
-    return roadmaps
+    return roadmaps, published.count()
 
 
 @dataclass

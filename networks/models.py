@@ -323,6 +323,17 @@ class NetworkQuerySet(models.QuerySet):
             return self.public()
         return self.filter(Q(is_public=True) | Q(pk__in=_network_ids_of(user)))
 
+    def near_first(self, user):
+        """Ordered for a national portal's front pages: the user's own networks and those their organisation is a
+        member of first, then the newest."""
+        if not user.is_authenticated:
+            return self.order_by("-created_at", "pk")
+        organisations = Person.objects.filter(user=user).values("organisation")
+        theirs = Membership.objects.current().filter(organisation__in=organisations).values("network")
+        near = Q(pk__in=_network_ids_of(user)) | Q(pk__in=theirs)
+        rank = models.Case(models.When(near, then=models.Value(0)), default=models.Value(1))
+        return self.alias(near_rank=rank).order_by("near_rank", "-created_at", "pk")
+
     def for_list(self):
         return self.select_related("host").annotate(
             organisation_count=models.Count(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from collections.abc import Callable
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from networks import access
@@ -23,6 +26,18 @@ def network_context(request: HttpRequest, network: Network, **extra) -> dict:
 
 def page_of(request: HttpRequest, queryset, size: int = PAGE_SIZE):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def page_of_rows(
+    request: HttpRequest, queryset: QuerySet, rows: Callable[[QuerySet], QuerySet], size: int = PAGE_SIZE
+) -> Page:
+    """A page of ``queryset`` (filtered and ordered, no aggregates) whose rows are read through ``rows`` (counts,
+    joins) for that page only, in the same order: the count, then the page's rows (2 queries). The aggregates are
+    computed for 25 rows however many the portal has, not for all of them before the LIMIT."""
+    page = page_of(request, queryset, size)
+    chosen = queryset.model._default_manager.filter(pk__in=page.object_list.values("pk"))
+    page.object_list = list(rows(chosen).order_by(*queryset.query.order_by))
+    return page
 
 
 def person_of(request: HttpRequest) -> Person | None:

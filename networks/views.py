@@ -18,7 +18,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from networks import access, cache, members_io, panels, services
+from networks import access, cache, members_io, panels, selectors, services
 from networks.adapters import INVITATION_SESSION_KEY
 from networks.affiliation_views import affiliation_context
 from networks.citizens import is_citizen
@@ -51,16 +51,23 @@ INVITATION_PROBLEM_STATUS = {"expired": 410, "used": 410, "revoked": 410, "forei
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.public().for_list().order_by("name")
+    """What is near or new, with a way to everything: a few networks (the viewer's first) and how many there are;
+    the apps' panels do the same for roadmaps and events. Nothing here grows with the portal (issue 19 §6)."""
+    networks, network_count = selectors.home_networks(request.user)
     mine = Network.objects.of_user(request.user).order_by("name") if request.user.is_authenticated else []
-    context = {"networks": networks, "my_networks": mine, "panels": panels.render_context("home", request, None)}
+    context = {
+        "networks": networks,
+        "network_count": network_count,
+        "my_networks": mine,
+        "panels": panels.render_context("home", request, None),
+    }
     return render(request, "networks/home.html", context)
 
 
 @require_safe
 def network_list(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.visible_to(request.user).for_list().order_by("name")
-    return render(request, "networks/network_list.html", {"networks": networks})
+    page = selectors.network_page(request)
+    return render(request, "networks/network_list.html", {"networks": page.object_list, "page": page})
 
 
 @require_safe

@@ -28,10 +28,8 @@ from networks.panels import render_context
 
 @require_safe
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    roadmaps = list(selectors.roadmaps_for_list(request.user).order_by("organisation__name", "title"))
-    for roadmap in roadmaps:
-        roadmap.progress = selectors.progress_of(roadmap)
-    return render(request, "measures/roadmap_list.html", {"roadmaps": roadmaps})
+    page = selectors.roadmap_page(request)
+    return render(request, "measures/roadmap_list.html", {"roadmaps": page.object_list, "page": page})
 
 
 @require_safe

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -183,7 +184,9 @@ def test_home_page_leads_to_the_published_roadmaps(client, roadmap):
 
 def test_home_panel_is_hidden_without_published_roadmaps(rf, db):
     RoadmapFactory(published=False)
-    keys = [p["template"] for p in panels.render_context("home", rf.get("/"), None)]
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    keys = [p["template"] for p in panels.render_context("home", request, None)]
     assert "measures/partials/public_panel_home.html" not in keys
 
 
@@ -616,8 +619,8 @@ def test_roadmap_list_queries_are_flat(client, db, django_assert_num_queries):
         for _ in range(n):
             MeasureFactory.create_batch(2, roadmap=RoadmapFactory())
 
-    # roadmaps with their measures by status
-    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 1)
+    # the count, the page of roadmaps with their measures by status
+    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 2)
 
 
 def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, django_assert_num_queries):
@@ -627,9 +630,9 @@ def test_roadmap_list_queries_are_flat_for_editors(client, personas, roadmap, dj
         for _ in range(n):
             MeasureFactory(roadmap=RoadmapFactory(organisation=roadmap.organisation, published=False))
 
-    # session and account from the cache (no query); roadmaps (published or edited by the user) with their measures by
-    # status
-    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 1)
+    # session and account from the cache (no query); the count and the page of roadmaps (published or edited by the
+    # user) with their measures by status
+    assert_flat(client, reverse("measures:roadmap-list"), grow, django_assert_num_queries, 2)
 
 
 def test_roadmap_page_queries_are_flat(client, roadmap, django_assert_num_queries):
@@ -707,5 +710,5 @@ def test_home_page_queries_grow_by_one_for_roadmaps(client, db, django_assert_nu
         for _ in range(n):
             MeasureFactory(roadmap=RoadmapFactory())
 
-    # networks, the events panel, the roadmaps panel
-    assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 3)
+    # networks and their count, the events panel, the roadmaps panel: its roadmaps and their count
+    assert_flat(client, reverse("networks:home"), grow, django_assert_num_queries, 5)

@@ -145,6 +145,7 @@ TABLE: list[Row] = [
     Row("set_language", none, ex(REDIRECT), post=ex(REDIRECT), note="Django's view: GET and POST go back"),
     Row("robots-txt", none, EVERYONE),
     Row("sitemap", none, EVERYONE, note="public objects only, the same for everyone"),
+    Row("sitemap-section", lambda w: {"section": "measures"}, EVERYONE, note="a file of the index: the same"),
     # --- networks: public and personal -----------------------------------------------------------------------
     Row("networks:home", none, EVERYONE),
     Row("networks:imprint", none, EVERYONE),
@@ -607,9 +608,9 @@ TABLE: list[Row] = [
     Row("seo:measure-image", lambda w: {**rm(w), "measure": w.measure_hidden.slug}, ex(NOT_FOUND)),
     Row("seo:roadmap-feed", rm, EVERYONE),
     Row("seo:roadmap-feed", lambda w: {"slug": w.roadmap_hidden.slug}, ex(NOT_FOUND)),
-]
     # --- signin: the address step before an organisation's own sign-in (an empty address: the form's error) -----
     Row("signin:start", none, EVERYONE, post=ex(BAD)),
+]
 for _room in ROOMS:  # the rooms of networks keep their rows beside their world objects
     TABLE += importlib.import_module(f"tests.security.rooms.{_room}").rows()
 
@@ -761,7 +762,6 @@ def test_matrix(w, row):
         ("mfa_add_webauthn", ex(REDIRECT, anonymous=LOGIN)),
         ("mfa_reauthenticate_webauthn", ex(REDIRECT, anonymous=LOGIN)),
         ("mfa_login_webauthn", ex(REDIRECT, anonymous=LOGIN)),
-    ],
         # an organisation's own sign-in (issue 19 §5; behaviour: tests/signin): the linked logins; allauth's pages after
         # a cancelled or failed (401) sign-in; its sign-up form without a pending sign-in goes to the login; the
         # protocols' addresses of a provider that does not exist answer 404 (tests/signin: providers are never listed)
@@ -769,6 +769,7 @@ def test_matrix(w, row):
         ("socialaccount_login_cancelled", EVERYONE),
         ("socialaccount_login_error", ex(401)),
         ("socialaccount_signup", ex(LOGIN)),
+    ],
 )
 def test_allauth_and_admin(w, name, expected):
     """Signed-in people are sent on from the login and signup pages; the admin is for staff only (who must first

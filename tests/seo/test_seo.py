@@ -237,9 +237,27 @@ def test_internal_objects_are_noindex_for_who_may_see_them(client, personas):
 # --- sitemap.xml -----------------------------------------------------------------------------------------
 
 
-def _sitemap(client) -> dict[str, dict[str, str]]:
+def _sitemap_files(client) -> list[str]:
+    """The files the sitemap index names, as paths on the site."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # noqa: S314
+    files = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+    assert files and all(loc.startswith(SITE + "/sitemap-") for loc in files)
+    return [loc.removeprefix(SITE) for loc in files]
+
+
+def _sitemap(client) -> dict[str, dict[str, str]]:
+    """Every address of every file of the sitemap index."""
+    entries = {}
+    for path in _sitemap_files(client):
+        response = client.get(path)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+        entries.update(_entries(response))
+    return entries
+
+
+def _entries(response) -> dict[str, dict[str, str]]:
     root = ET.fromstring(response.content)  # noqa: S314
     entries = {}
     for url in root.iter(f"{SITEMAP}url"):
@@ -283,19 +301,30 @@ def test_sitemap_lists_every_public_thing_in_both_languages_and_nothing_internal
     assert not any("/suche/" in loc or "/redaktion/" in loc or "/intern/" in loc for loc in listed)
 
 
-def test_sitemap_lists_every_public_measure_in_a_constant_number_of_queries(
-    client, django_assert_num_queries, settings
+def test_sitemap_is_an_index_of_files_of_bounded_size_in_a_constant_number_of_queries(
+    client, django_assert_num_queries, settings, monkeypatch
 ):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # no cache_page hit
+    limit = 3
+    monkeypatch.setattr(seo.SiteSitemap, "limit", limit)
     roadmap = RoadmapFactory()
-    # one query per section: pages (none), networks, roadmaps, measures, events, reports
-    sections = len(seo.SITEMAPS) - 1
+    sections = len(seo.SITEMAPS) - 1  # pages: a list, no query
     for size in (2, 12):
         MeasureFactory.create_batch(size, roadmap=roadmap)
-        with django_assert_num_queries(sections):
-            entries = _sitemap(client)
-        measures = [url for url in entries if "/massnahmen/" in url]
-        assert len(measures) == 2 * Measure.objects.public().count()
+        with django_assert_num_queries(sections):  # the index: one count per section
+            files = _sitemap_files(client)
+        measure_files = [path for path in files if path.startswith("/sitemap-measures.xml")]
+        assert len(measure_files) == -(-Measure.objects.public().count() // limit)
+        measures = []
+        for path in measure_files:
+            with django_assert_num_queries(2):  # a file: the section's count, the page's measures
+                response = client.get(path)
+            addresses = [url for url in _entries(response) if "/massnahmen/" in url]
+            assert len(addresses) <= 2 * limit  # each measure in German and English
+            measures += addresses
+        assert len(set(measures)) == 2 * Measure.objects.public().count()
+    assert client.get("/sitemap-measures.xml?p=99").status_code == 404
+    assert client.get("/sitemap-unknown.xml").status_code == 404
 
 
 # --- robots.txt ------------------------------------------------------------------------------------------

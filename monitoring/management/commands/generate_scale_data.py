@@ -287,7 +287,7 @@ class Generator:
         rng = self.rng
         per_event = max(1, -(-self.n["registrations"] // max(self.n["events"], 1)))
         per_network = max(per_event * 3, 20)
-        total = max(per_network * len(self.network_list) // 2, 50, self.n.get("people", 0))
+        total = max(per_network * len(self.network_list) // 2, 50, per_network, self.n.get("people", 0))
         users = User.objects.bulk_create(
             [User(email=f"person{i + 1}@{PREFIX}.example") for i in range(total)], batch_size=BATCH
         )  # no password: nobody logs in with these accounts (the benchmark logs in by session)
