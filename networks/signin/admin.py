@@ -91,8 +91,8 @@ class ProviderForm(forms.ModelForm):
                 for field in ("entity_id", "sso_url", "certificate"):
                     data[field] = parsed[field]
                     setattr(self.instance, field, parsed[field])
-        if data.get("secret"):
-            self.instance.secret = data["secret"]
+        if not data.get("secret"):
+            data["secret"] = self.instance.secret  # empty keeps the stored secret (never rendered back)
         return data
 
 

@@ -213,3 +213,62 @@ AgEGCCqGSM49AwEHA0IABB8Ud8bJf7lHNL2R1XQv1sTp7kpgEbG8kGvgsG1UVfYw
 8P9F9ZtSj3H7YBhK4E0xr0D9bC5mG4eTY5vY2mO0Qp2jUzBRMB0GA1UdDgQWBBQ0
 x8FqY4tq2Z7fQ3FfZzA8vJmWZDAfBgNVHSMEGDAWgBQ0x8FqY4tq2Z7fQ3FfZzA8
 vJmWZDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIQDh"""
+
+
+@pytest.fixture
+def staff_client(client):
+    from tests.helpers import login_with_second_factor
+
+    login_with_second_factor(client, f.UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_admin_never_shows_the_secret_and_keeps_it_when_left_empty(staff_client, oidc):
+    url = reverse("admin:signin_provider_change", args=[oidc.pk])
+    page = staff_client.get(url).content.decode()
+    assert "s3cret-value-1234" not in page
+    assert "••••••••1234" in page  # its last four characters name it
+    assert "/konto/oidc/kreis-dueren/login/callback/" in page  # the redirect URI for the organisation's IT
+    data = {
+        "organisation": oidc.organisation_id, "protocol": "openid_connect", "slug": "kreis-dueren", "label": "",
+        "active": "on", "server_url": "https://login.kreis-dueren.de/realms/kd", "client_id": "klimanetz",
+        "secret": "", "domains": "kreis-dueren.de\nkreis-dueren.com", "entity_id": "", "metadata_url": "",
+        "metadata_xml": "", "sso_url": "", "certificate": "",
+    }  # fmt: skip
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    oidc.refresh_from_db()
+    assert oidc.secret == "s3cret-value-1234" and oidc.server_url.endswith("/realms/kd")
+    assert sorted(oidc.domains.values_list("domain", flat=True)) == ["kreis-dueren.com", "kreis-dueren.de"]
+
+
+def test_admin_refuses_a_domain_of_another_provider_and_bad_metadata(staff_client, oidc):
+    other = f.OrganisationFactory(name="Stadt Düren", slug="stadt-dueren")
+    data = {
+        "organisation": other.pk, "protocol": "saml", "slug": "stadt-dueren", "active": "on",
+        "domains": "dueren.de", "entity_id": "", "metadata_url": "", "metadata_xml": "<not metadata", "sso_url": "",
+        "certificate": "", "server_url": "", "client_id": "", "secret": "", "label": "",
+    }  # fmt: skip
+    response = staff_client.post(reverse("admin:signin_provider_add"), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Schon einem anderen Identitätsanbieter zugeordnet: dueren.de" in page
+    assert "keine lesbaren SAML-Metadaten" in page
+    assert not Provider.objects.filter(slug="stadt-dueren").exists()
+
+
+def test_saml_metadata_xml_gives_entity_id_sign_on_url_and_certificate():
+    xml = f"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+        xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.kreis-dueren.de/saml">
+      <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+        <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{CERTIFICATE}
+        </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+        <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+            Location="https://idp.kreis-dueren.de/sso"/>
+      </md:IDPSSODescriptor></md:EntityDescriptor>"""
+    parsed = services.saml_metadata_parse(xml)
+    assert parsed["entity_id"] == "https://idp.kreis-dueren.de/saml"
+    assert parsed["sso_url"] == "https://idp.kreis-dueren.de/sso"
+    assert parsed["certificate"].startswith("MIIBszCCAVmg")
+    with pytest.raises(ValueError):
+        services.saml_metadata_parse(xml.replace("IDPSSODescriptor", "SPSSODescriptor"))
