@@ -62,12 +62,14 @@ def first_sign_in(*, request, sociallogin: SocialLogin, provider: Provider | Non
     # Covered by the organisation's domains: the identity provider vouches for the address.
     sociallogin.user.email = email
     sociallogin.email_addresses = [EmailAddress(email=email, verified=True, primary=True)]
-    user = get_user_model().objects.filter(email__iexact=email).first()
+    # The account whose address (its primary one or another of its addresses) this is; a confirmed one first
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").order_by("-verified").first()
+    user = address.user if address else get_user_model().objects.filter(email__iexact=email).first()
     if user is None:
         if not open_invitations(email).exists():
             raise SignInRefused("no_account", provider)
         return  # allauth signs up (is_open_for_signup), save_user accepts the invitations
-    if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+    if address is None or not address.verified:
         raise SignInRefused("unverified", provider)
     if SocialAccount.objects.filter(user=user, provider=provider.slug).exists():
         raise SignInRefused("other_identity", provider)  # another person at the provider, or a changed identity

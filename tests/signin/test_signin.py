@@ -73,6 +73,13 @@ def test_links_the_account_with_the_same_confirmed_address(oidc):
     assert request.user == user and SocialAccount.objects.count() == 1
 
 
+def test_links_the_account_that_has_the_address_as_its_second_confirmed_one(oidc):
+    user = f.UserFactory(email="anna@privat.example")
+    EmailAddress.objects.create(user=user, email="anna.schmitz@dueren.de", verified=True, primary=False)
+    response, request = sign_in(oidc, email="anna.schmitz@dueren.de")
+    assert response.status_code == 302 and request.user == user
+
+
 def test_accepts_a_pending_invitation_without_an_account(oidc):
     invitation = f.InvitationFactory(email="dora.klein@dueren.de", role=NetworkRole.Role.MEMBER)
     response, request = sign_in(oidc, email="dora.klein@dueren.de", sub="idp-4", name="Dora Klein")
