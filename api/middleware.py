@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, TooManyFieldsSent
 from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import ResolverMatch
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import parse_http_date_safe
@@ -40,6 +41,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from api import ratelimit
 from api.problems import problem
 from networks import cache
+from observability.metrics import cache_lookup
 
 PREFIX = "/api/"
 SAFE = ("GET", "HEAD")
@@ -126,11 +128,13 @@ class ApiCacheMiddleware:
         entry = found.get(key)
         if entry is not None and entry[0] == versions and cache.is_served(key, entry[1]):
             return self._hit(request, entry)
+        cache_lookup("api", "miss")
         head = request.method == "HEAD"  # answered with the GET's headers and no body: nothing to store
         response = self.get_response(request)
         if not head and response.status_code == 200 and not response.streaming and not response.cookies:
             headers = {name: value for name, value in response.items() if name != "X-Api-Cache"}
-            cache.store(key, versions, cache.timeout(), response.content, headers)
+            match = request.resolver_match
+            cache.store(key, versions, cache.timeout(), response.content, headers, match and match.view_name)
             response["X-Api-Cache"] = "miss"
         return response
 
@@ -142,14 +146,19 @@ class ApiCacheMiddleware:
         return cache.enabled() and not any(name in request.headers for name in PRECONDITIONS)
 
     def _hit(self, request, entry) -> HttpResponse:
-        _versions, fresh_until, body, headers = entry
+        _versions, fresh_until, body, headers, view_name = entry
+        state = cache.state(fresh_until)
+        cache_lookup("api", state)
+        if view_name:  # named in the request metrics (observability) without resolving the address again
+            namespace, _, url_name = view_name.rpartition(":")
+            request.resolver_match = ResolverMatch(None, (), {}, url_name, namespaces=namespace.split(":"))
         etag, last_modified = headers.get("ETag"), headers.get("Last-Modified")
         modified = parse_http_date_safe(last_modified) if last_modified else None
         probe = HttpResponse(status=200)  # get_conditional_response only reads the request and the validators
         if get_conditional_response(request, etag=etag, last_modified=modified, response=probe) is not probe:
             return _not_modified(headers)
         response = HttpResponse(b"" if request.method == "HEAD" else body, headers=headers)
-        response["X-Api-Cache"] = cache.state(fresh_until)
+        response["X-Api-Cache"] = state
         return response
 
 

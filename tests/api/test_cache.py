@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from prometheus_client import REGISTRY
 
 from tests.events import factories as ef
+
+REQUESTS = "klimanetz_http_request_duration_seconds_count"
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +59,20 @@ def test_tokens_preconditions_and_limits_pass_the_cache_by(world, settings):
     assert refused.status_code == 429 and "X-Api-Cache" not in refused
 
 
+def sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
 def test_the_events_list_is_cached_under_the_networks_version(world):
     network = world.personas.network
     url = f"/api/v1/networks/{network.slug}/events/"
+    view = {"view": "api:network-event-list", "method": "GET", "status": "200"}
+    hits, answers = sample("klimanetz_cache_lookups_total", cache="api", result="hit"), sample(REQUESTS, **view)
     assert Client().get(url)["X-Api-Cache"] == "miss"
     assert Client().get(url)["X-Api-Cache"] == "hit"
+    # the metrics count the hit, under the operation's name (not resolved again: stored with the entry)
+    assert sample("klimanetz_cache_lookups_total", cache="api", result="hit") == hits + 1
+    assert sample(REQUESTS, **view) == answers + 2
     ef.EventFactory(network=network, visibility="public", title="Neu im Kalender")
     fresh = Client().get(url)
     assert fresh["X-Api-Cache"] == "miss" and "Neu im Kalender" in fresh.content.decode()
