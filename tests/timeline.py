@@ -57,7 +57,7 @@ def pytest_unconfigure(config) -> None:
 
 
 def summary(prefix: str, top: int = 25) -> str:
-    lines, units, setups = [], defaultdict(float), []
+    lines, units, unit_cpu, setups = [], defaultdict(float), defaultdict(float), []
     files = sorted(Path(prefix).parent.glob(Path(prefix).name + ".*.jsonl"))
     events = {f.name[len(Path(prefix).name) + 1 : -len(".jsonl")]: [json.loads(x) for x in f.open()] for f in files}
     if not events:
@@ -80,13 +80,17 @@ def summary(prefix: str, top: int = 25) -> str:
             f"{worker:7} {collected['t'] - start:9.1f} {first:11.1f} {busy:8.1f} {phases[-1]['cpu']:7.1f}"
             f" {idle:9.1f} {last:15.1f} {tests:7}"
         )
+        cpu_before = collected["cpu"]
         for e in phases:
             path = e["id"].split("::", 1)[0]
-            units["tests/integration/ (services)" if path.startswith("tests/integration/") else path] += e["d"]
+            name = "tests/integration/ (services)" if path.startswith("tests/integration/") else path
+            units[name] += e["d"]
+            unit_cpu[name] += e["cpu"] - cpu_before  # the worker's CPU seconds in this phase (a loaded machine's
+            cpu_before = e["cpu"]  # wall seconds say little; these do not count PostgreSQL's or Chromium's)
             if e["event"] == "setup" and e["d"] > 2:
                 setups.append((e["d"], worker, e["id"]))
-    lines.append(f"\nslowest {top} units (module or group), seconds:")
-    lines += [f"{s:8.1f}  {u}" for u, s in sorted(units.items(), key=lambda x: -x[1])[:top]]
+    lines.append(f"\nslowest {top} units (module or group): wall seconds, the worker's CPU seconds")
+    lines += [f"{s:8.1f} {unit_cpu[u]:7.1f}  {u}" for u, s in sorted(units.items(), key=lambda x: -x[1])[:top]]
     lines.append(f"\nsetups over 2 s ({len(setups)}, {sum(s[0] for s in setups):.0f} s), the largest:")
     lines += [f"{d:8.1f}  {w}  {i}" for d, w, i in sorted(setups, reverse=True)[:top]]
     return "\n".join(lines)
