@@ -23,9 +23,23 @@ JONAS = "jonas.weber@mail.aachen.de"
 IDP_PASSWORD = "Kreis-Passwort-1"  # noqa: S105  # nosec: the test providers' users
 
 
+class Started(dict):
+    """The providers' base URLs, each waited for on first use: they start while the browser and the database are
+    set up for the first journey."""
+
+    def __init__(self, procs: dict) -> None:
+        super().__init__()
+        self.procs = procs
+
+    def __missing__(self, name: str) -> str:
+        self[name] = idp.ready(self.procs[name])
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def providers(chromium_required, live_server):
-    """Both identity providers, started side by side (each a few seconds: Python, a key), stopped after the module."""
+    """Both identity providers, started side by side (each a second or more: Python, pysaml2's schemas, a key),
+    stopped after the module."""
     base = live_server.url.rstrip("/")
     started = []
     try:
@@ -42,7 +56,7 @@ def providers(chromium_required, live_server):
             "--user", f"{JONAS}:{IDP_PASSWORD}:Jonas Weber",
         )  # fmt: skip
         started.append(saml_proc)
-        yield {"oidc": idp.ready(oidc_proc), "saml": idp.ready(saml_proc)}
+        yield Started({"oidc": oidc_proc, "saml": saml_proc})
     finally:
         for proc in started:
             idp.stop(proc)
@@ -60,7 +74,9 @@ def _journey(browsing, *, email: str, label: str, fill) -> None:
     submit(page, page.get_by_role("link", name="Mit der Anmeldung Ihrer Organisation anmelden"))
     page.get_by_label("Ihre dienstliche E-Mail-Adresse").fill(email)
     submit(page, page.get_by_role("button", name="Weiter"))
-    page.get_by_role("button", name=f"Anmelden mit {label}").click()
+    button = page.get_by_role("button", name=f"Anmelden mit {label}")
+    assert button.count() == 1, f"no sign-in button on {page.url}: {page.inner_text('main')[:400]}"
+    button.click()
     page.wait_for_url(lambda url: not url.startswith(browsing.base_url))  # at the provider's login form
     fill(page)
     page.wait_for_url(lambda url: url.startswith(browsing.base_url + "/") and "/konto/" not in url)
