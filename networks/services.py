@@ -72,6 +72,8 @@ def person_export(*, person: Person) -> dict:
             "date_joined": user.date_joined.isoformat() if user else None,
             "last_login": user.last_login.isoformat() if user and user.last_login else None,
             "email_addresses": list(user.emailaddress_set.values("email", "verified", "primary")) if user else [],
+            # sign-ins through an organisation's identity provider (networks.signin): which provider, which identity
+            "linked_logins": list(user.socialaccount_set.values("provider", "uid")) if user else [],
         },
         "person": {
             "name": person.name,

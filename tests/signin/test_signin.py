@@ -279,3 +279,11 @@ def test_saml_metadata_xml_gives_entity_id_sign_on_url_and_certificate():
     assert parsed["certificate"].startswith("MIIBszCCAVmg")
     with pytest.raises(ValueError):
         services.saml_metadata_parse(xml.replace("IDPSSODescriptor", "SPSSODescriptor"))
+
+
+def test_the_data_export_names_the_linked_logins(oidc):
+    from networks.services import person_export
+
+    anna = f.PersonFactory(user=f.UserFactory(email="anna.schmitz@kreis-dueren.de"))
+    sign_in(oidc, email="anna.schmitz@kreis-dueren.de")
+    assert person_export(person=anna)["account"]["linked_logins"] == [{"provider": "kreis-dueren", "uid": "idp-1"}]
