@@ -7,6 +7,7 @@ PostgreSQL; ``local`` draws many more examples with a random seed, for a longer 
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from events.models import Kind, Registration
 from monitoring.models import Report
 from networks.models import AffiliationRequest, NetworkRole
+from tests.conftest import built_once
 from tests.events import factories as ef
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
@@ -65,8 +67,24 @@ class World:
         return None if persona == "anonymous" else self.people[persona].user
 
 
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup, django_db_blocker):
+    """The world, built once for the module inside a transaction rolled back at its end (tests.conftest.built_once),
+    with its media directory; each test runs in a savepoint inside it, each example in one more."""
+    with built_once(django_db_blocker, "klimanetz-fuzz-") as media:
+        yield build_world(), media
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(db, _world_once, settings) -> World:
+    """The module's world as a copy of its own for the test: a test that changes an object in memory changes nothing
+    for the next (its rows go back with the test's savepoint)."""
+    built, media = _world_once
+    settings.MEDIA_ROOT = str(media)
+    return copy.deepcopy(built)
+
+
+def build_world() -> World:
     network = nf.NetworkFactory(name="Klima.Taten.Team Westpfalz", short_name="KTT", slug="ktt")
     other = nf.NetworkFactory(name="Netzwerk Köln/Bonn", short_name="NKK", slug="nkk")
     organisation = nf.OrganisationFactory(name="Stadt Kaiserslautern", slug="kaiserslautern", population=100_000)
