@@ -51,17 +51,6 @@ def _age(model, pks, days: int) -> None:
     model.objects.filter(pk__in=pks).update(created_at=timezone.now() - timedelta(days=days))
 
 
-def test_home_shows_a_few_networks_and_roadmaps_with_the_way_to_all(client, db):
-    _grow(MANY)
-    response = client.get(reverse("networks:home"))
-    assert len(_cards(response, "network")) == HOME_NETWORKS
-    assert len(_cards(response, "roadmap")) == 6
-    # the way to all of them, with how many there are ("Alle 32 Netzwerke auf Klimanetz")
-    networks, roadmaps = str(Network.objects.public().count()), str(Roadmap.objects.published().count())
-    assert any(networks in text.split() for text in _link_texts(response, reverse("networks:network-list")))
-    assert any(roadmaps in text.split() for text in _link_texts(response, reverse("measures:roadmap-list")))
-
-
 def test_home_shows_the_newest_networks_and_the_roadmaps_of_the_most_inhabitants(client, db):
     _grow(HOME_NETWORKS + 2)
     old_network = Network.objects.order_by("pk").first()
@@ -102,27 +91,29 @@ def test_home_queries_are_the_same_at_two_sizes(client, personas, django_assert_
     assert_flat(client, reverse("networks:home"), _grow, django_assert_num_queries, expected, sizes=(2, 12))
 
 
-def test_network_list_is_paginated(client, db):
+def test_home_and_lists_are_bounded_with_the_way_to_all(client, db):
+    """One world of 30 public networks and 30 published roadmaps (built once: three pages look at it)."""
     _grow(MANY)
+    networks, roadmaps = Network.objects.public().count(), Roadmap.objects.published().count()
+
+    home = client.get(reverse("networks:home"))
+    assert len(_cards(home, "network")) == HOME_NETWORKS
+    assert len(_cards(home, "roadmap")) == 6
+    # the way to all of them, with how many there are ("Alle 32 Netzwerke auf Klimanetz")
+    assert any(str(networks) in text.split() for text in _link_texts(home, reverse("networks:network-list")))
+    assert any(str(roadmaps) in text.split() for text in _link_texts(home, reverse("measures:roadmap-list")))
+
     url = reverse("networks:network-list")
-    first = client.get(url)
-    assert len(_cards(first, "network")) == LIST_PAGE_SIZE
-    assert "?page=2" in _links(first)
-    total = Network.objects.public().count()  # and the module's two networks of the personas
-    last = client.get(url, {"page": 2})
-    assert len(_cards(last, "network")) == total - LIST_PAGE_SIZE
-    assert len(set(_cards(first, "network")) | set(_cards(last, "network"))) == total  # none twice, none left out
+    first, last = client.get(url), client.get(url, {"page": 2})
+    assert len(_cards(first, "network")) == LIST_PAGE_SIZE and "?page=2" in _links(first)
+    assert len(_cards(last, "network")) == networks - LIST_PAGE_SIZE
+    assert len(set(_cards(first, "network")) | set(_cards(last, "network"))) == networks  # none twice or left out
     assert client.get(url, {"page": "x"}).status_code == 200  # a bad page number: the first page
 
-
-def test_roadmap_list_is_paginated_with_the_total(client, db):
-    _grow(MANY)
     url = reverse("measures:roadmap-list")
     first = client.get(url)
-    assert len(_cards(first, "roadmap")) == 24
+    assert len(_cards(first, "roadmap")) == 24 and "?page=2" in _links(first)
     heading = lxml_html.fromstring(first.content.decode()).xpath("//h2[@id='roadmaps-heading']")[0]
-    total = Roadmap.objects.published().count()
-    assert heading.text_content().split()[0] == str(total)  # all of them, not the page's 24
-    assert "?page=2" in _links(first)
-    assert len(_cards(client.get(url, {"page": 2}), "roadmap")) == total - 24
+    assert heading.text_content().split()[0] == str(roadmaps)  # all of them, not the page's 24
+    assert len(_cards(client.get(url, {"page": 2}), "roadmap")) == roadmaps - 24
     assert client.get(url, {"page": "999"}).status_code == 200  # past the end: the last page
