@@ -40,6 +40,16 @@ ONE_WORKER_MODULES = {
 }
 
 
+# The tests that use the demo portal (demo_data, demo_once): with any of them collected, the run loads it once
+# (tests/template_db.py) for every worker. The two longest units without it go out first, while it loads.
+DEMO_USERS = (
+    "tests/browser/",
+    *("tests/council/test_demo.py", "tests/events/test_demo.py"),
+    *("tests/measures/test_demo.py", "tests/monitoring/test_demo.py"),
+)
+FIRST_UNITS = ("tests/fuzz/test_forms_fuzz.py", "tests/security/test_url_matrix.py")
+
+
 def xdist_group(nodeid: str) -> str | None:
     path = nodeid.split("::", 1)[0]
     for prefix, group in XDIST_GROUPS.items():
@@ -55,6 +65,7 @@ def pytest_xdist_make_scheduler(config, log):
     from a renamed node id that pytest 9 no longer uses (every test was its own group). Units are handed out
     long ones first (long_units_first)."""
     if config.getoption("dist") != "loadgroup":
+        template_db.want_demo(config, False)  # each worker loads its own
         return None
     from xdist.scheduler import LoadScopeScheduling
 
@@ -72,6 +83,7 @@ def pytest_xdist_make_scheduler(config, log):
             positions of other tests: groups were split over both workers, module fixtures built again and again)."""
             if not self.ordered:
                 self.ordered = True
+                template_db.want_demo(config, any(n.startswith(DEMO_USERS) for n in self.collection))
                 units = dict(self.workqueue)
                 self.workqueue.clear()
                 for nodeid in long_units_first(self.collection):
@@ -89,7 +101,8 @@ LONG_TESTS = {"tests/mail/test_migration.py"}
 
 
 def long_units_first(nodeids: list[str]) -> list[str]:
-    """The order in which the units of work are handed out: the browser journeys' modules (both workers share them),
+    """The order in which the units of work are handed out: the FIRST_UNITS (long, without the demo: they run while
+    the run's demo loads), the browser journeys' modules (both workers share them),
     the other one-worker modules (a demo or a report world loaded once), the LONG_TESTS, then every other module
     (and the services group), those with more tests first. A group or a long module left for the end would otherwise
     run alone while the other worker idles; the last units are the small modules.
@@ -109,6 +122,8 @@ def long_units_first(nodeids: list[str]) -> list[str]:
     def rank(item: tuple[int, str]) -> tuple:
         index, nodeid = item
         group, name = xdist_group(nodeid), unit(nodeid)
+        if name in FIRST_UNITS:
+            return (-1, FIRST_UNITS.index(name), index)
         if group and group not in XDIST_GROUPS.values():
             return (0, 0 if group.startswith(ONE_WORKER_PREFIXES) else 1, group, index)
         if nodeid.split("::", 1)[0] in LONG_TESTS:

@@ -8,12 +8,20 @@ copied in again (PostgreSQL: COPY to and from memory; SQLite: the rows through P
 values they had after the load (the same primary keys as after the load), the files copied into the test's own
 MEDIA_ROOT. The cache and the content types' in-process cache are cleared, as after a fresh load in a fresh test.
 
+On PostgreSQL with pytest-xdist workers the run loads the demo once: tests/template_db.py's process loads it into a
+copy of the migrated template after the template is ready and writes the snapshot to a file (``save``); a worker's
+first demo() waits for that file and restores it (``shared``) instead of running load_demo itself. Without that
+file (SQLite, ``-n 0``, a failed load) each process loads its own as before.
+
 It works committed (``transactional_db``: the browser journeys' live server sees the rows) and inside a transaction
 rolled back at the end of a module (``demo_once``: TRUNCATE is transactional in PostgreSQL). The demo's dates are
 relative to today: a snapshot older than MAX_AGE, or from another local day, is loaded afresh.
 """
 
 import io
+import json
+import os
+import pickle  # noqa: S403 (the run's own file, written by tests/template_db.py)
 import shutil
 import tempfile
 import time
@@ -63,9 +71,13 @@ _media_dirs: list[tempfile.TemporaryDirectory] = []
 
 def demo(media_root: Path, using: str = DEFAULT_DB_ALIAS) -> str:
     """The demo in the database ``using`` and its files under ``media_root``: restored from this process's snapshot
-    or loaded (and a snapshot taken). Returns what load_demo printed."""
+    (or the run's, ``shared``) or loaded (and a snapshot taken). Returns what load_demo printed."""
     connection = connections[using]
     snapshot = _snapshots.get(using)
+    if snapshot is None and using == DEFAULT_DB_ALIAS:
+        snapshot = shared(connection.settings_dict["NAME"])
+        if snapshot is not None:
+            _snapshots[using] = snapshot
     if snapshot is not None and snapshot.fresh(connection.settings_dict["NAME"]):
         restore(snapshot, media_root, using=using)
         return snapshot.output
@@ -73,6 +85,44 @@ def demo(media_root: Path, using: str = DEFAULT_DB_ALIAS) -> str:
     call_command("load_demo", force=True, stdout=out)
     _snapshots[using] = take(out.getvalue(), media_root, using=using)
     return out.getvalue()
+
+
+SHARED_WAIT = 300  # seconds a worker waits for the run's snapshot before it loads the demo itself
+
+
+def save(snapshot: Snapshot, path: Path) -> None:
+    """Write ``snapshot`` and a copy of its files beside ``path`` (tests/template_db.py, the run's demo process)."""
+    media = path.with_name(path.name + ".media")
+    shutil.copytree(snapshot.media, media, dirs_exist_ok=True)
+    data = pickle.dumps({**snapshot.__dict__, "media": str(media)})
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.rename(path)  # read whole or not at all
+
+
+def shared(database: str) -> Snapshot | None:
+    """The run's snapshot (tests/template_db.py announces its file), for the worker's database ``database``; None
+    without one (each process then loads its own)."""
+    from tests.template_db import ENV
+
+    announced = os.environ.get(ENV)
+    if not announced or announced == "0":
+        return None
+    announced = json.loads(announced)
+    if not announced.get("demo"):
+        return None
+    path, status = Path(announced["demo"]), Path(announced["status"])
+    ends = (path.with_name(path.name + ".failed"), path.with_name("demo.unwanted"))  # then no file comes
+    deadline = time.monotonic() + SHARED_WAIT
+    while not path.exists() and time.monotonic() < deadline:
+        if any(end.exists() for end in ends) or status.exists() and status.read_text() != "ok":
+            return None
+        time.sleep(0.1)
+    if not path.exists():
+        return None
+    fields = pickle.loads(path.read_bytes())  # noqa: S301 (written by this run's own process)
+    snapshot = Snapshot(**{**fields, "database": database, "media": Path(fields["media"])})
+    return snapshot if snapshot.fresh(database) else None
 
 
 def forget() -> None:

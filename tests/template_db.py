@@ -8,6 +8,10 @@ database as a copy of it (PostgreSQL's ``CREATE DATABASE ... TEMPLATE``, Django'
 under a second). Django's test database creation runs as before on the copy: its ``migrate`` finds every migration
 applied (and would apply any the copy lacked), the post-migrate signals and the cache table run as before.
 
+The same process then loads the demo portal once for the run (when the collection has a test that uses it: the
+controller's scheduler says so, ``want_demo``) into a copy of the template and writes its snapshot to a file that
+tests/demo_snapshot.py restores in each worker, instead of each worker running load_demo (10-35 s) itself.
+
 Not used: on SQLite, without workers (``-n 0``), with ``--reuse-db``, ``--no-migrations``, or with
 KLIMANETZ_TEST_TEMPLATE=0. If the migration fails, each worker says so and migrates its own database as before.
 The controller drops the template when the run ends.
@@ -15,8 +19,10 @@ The controller drops the template when the run ends.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,14 +63,22 @@ def start(config) -> None:
     env = dict(os.environ, KLIMANETZ_TESTING="1")
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 (this interpreter, this module)
-            [sys.executable, "-m", "tests.template_db", name, str(status)],
+            [sys.executable, "-m", "tests.template_db", name, str(status), str(work / "demo")],
             cwd=str(Path(__file__).resolve().parent.parent),
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    os.environ[ENV] = json.dumps({"name": name, "status": str(status), "log": str(log)})
+    os.environ[ENV] = json.dumps({"name": name, "status": str(status), "log": str(log), "demo": str(work / "demo")})
     config._klimanetz_template = (process, name, work)
+
+
+def want_demo(config, wanted: bool) -> None:
+    """The controller, once the collection is known: does any test use the demo (the template's process then loads
+    it for the whole run) or not (the process ends)?"""
+    started = getattr(config, "_klimanetz_template", None)
+    if started is not None:
+        (started[2] / ("demo.wanted" if wanted else "demo.unwanted")).touch()
 
 
 def finish(config) -> None:
@@ -87,12 +101,11 @@ def finish(config) -> None:
 
         with config.stash[blocking_manager_key].unblock(), connection._nodb_cursor() as cursor:
             cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name + '_demo')}")
     except Exception as error:  # noqa: BLE001 (the run's result stands; the next run replaces it)
         warnings.warn(f"the template test database {name} was not dropped: {error!r}", stacklevel=1)
     finally:
-        for path in sorted(work.glob("*")):
-            path.unlink()
-        work.rmdir()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def use() -> bool:
@@ -118,7 +131,7 @@ def use() -> bool:
     return True
 
 
-def build(name: str, status: Path) -> None:
+def build(name: str, status: Path, demo: Path | None = None) -> None:
     """The template's own process: the test database as Django's test runner creates it, under the name ``name``;
     writes "ok" (or the error) to ``status`` once every connection to it is closed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -143,7 +156,58 @@ def build(name: str, status: Path) -> None:
     partial = status.with_suffix(".partial")
     partial.write_text(result)
     partial.rename(status)  # the workers never read half a word
+    if result == "ok" and demo is not None:
+        build_demo(name, demo)
+
+
+def build_demo(template: str, path: Path) -> None:
+    """After the template: wait for the controller's word (``want_demo``), then load the demo into a copy of the
+    template as a test would (eager tasks, German, files in a directory of their own, a local cache), write its
+    snapshot to ``path`` (tests/demo_snapshot.py) or ``path``.failed, and drop the copy."""
+    deadline = time.monotonic() + WAIT
+    wanted, unwanted = path.with_name("demo.wanted"), path.with_name("demo.unwanted")
+    while not wanted.exists() and not unwanted.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not wanted.exists():
+        return
+    from django.conf import settings
+    from django.db import connection, connections
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    from config.celery import app
+    from tests import demo_snapshot
+
+    name = f"{template}_demo"
+    quoted, started = connection.ops.quote_name(name), time.monotonic()
+    try:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+            cursor.execute(f"CREATE DATABASE {quoted} TEMPLATE {connection.ops.quote_name(template)}")
+        connections.close_all()
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = name
+        media = path.with_name("demo-load-media")
+        local_cache = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        app.conf.task_always_eager = True
+        with (
+            override_settings(MEDIA_ROOT=str(media), CELERY_TASK_ALWAYS_EAGER=True, CACHES=local_cache),
+            translation.override("de"),
+        ):
+            from django.core.management import call_command
+
+            out = io.StringIO()
+            call_command("load_demo", force=True, stdout=out)
+            snapshot = demo_snapshot.take(out.getvalue(), media)
+        demo_snapshot.save(snapshot, path)
+        print(f"demo loaded for the run in {time.monotonic() - started:.1f} s", flush=True)
+    except BaseException:  # noqa: BLE001 (each worker then loads its own)
+        traceback.print_exc()
+        path.with_name(path.name + ".failed").touch()
+    finally:
+        connections.close_all()
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
 
 
 if __name__ == "__main__":
-    build(sys.argv[1], Path(sys.argv[2]))
+    build(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None)

@@ -33,6 +33,8 @@ def test_browser_modules_then_modules_then_long_tests_then_the_larger_modules_fi
         "tests/announcements/test_a.py::test_one",  # the smallest last
     ]
     assert sorted(long_units_first(nodeids)) == sorted(nodeids)  # nothing lost, nothing twice
+    first = ["tests/security/test_url_matrix.py::test_matrix[1]", "tests/fuzz/test_forms_fuzz.py::test_fuzz[a]"]
+    assert long_units_first(nodeids + first)[:2] == first[::-1]  # the longest units without the demo before all
     assert xdist_group("tests/browser/test_x.py::test_journey") != xdist_group("tests/browser/test_y.py::test_journey")
     assert xdist_group("tests/integration/test_a.py::t") == xdist_group("tests/integration/test_b.py::t")
 
