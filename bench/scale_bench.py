@@ -445,9 +445,10 @@ def pgbouncer_table(results: dict) -> list[str]:
     ]
     for name, direct in results["off"].items():
         pooled = results["pgbouncer"][name]
+        ratio = f"{pooled['rps'] / direct['rps']:.2f}" if direct["rps"] else "–"  # no answer within the run: –
         lines.append(
             f"| {name} | {direct['rps']:,.0f} | {direct['p95'] * 1000:,.1f} ms | {pooled['rps']:,.0f} "
-            f"| {pooled['p95'] * 1000:,.1f} ms | {pooled['rps'] / direct['rps']:.2f} |"
+            f"| {pooled['p95'] * 1000:,.1f} ms | {ratio} |"
         )
     return lines
 
@@ -546,6 +547,7 @@ def main() -> int:
             cache = f"Redis {redis.version}" if redis.url else "local memory (no redis-server)"
             results = measure_http(wrk, subjects, redis, pooled)
         jobs = [] if ONLY_PAGES else jobs_table(measure_jobs(subjects))
+        print(json.dumps(results), flush=True)  # the raw figures, whatever the tables make of them
         http, through_pgbouncer = http_table(results, subjects), pgbouncer_table(results)
         text = write_results(info, generated, http, jobs, client, cache, through_pgbouncer)
         written = "not written" if ONLY_PAGES and not os.environ.get("BENCH_RESULTS") else f"written to {RESULTS}"
