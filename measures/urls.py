@@ -12,7 +12,7 @@ pledges = "netzwerke/<slug:slug>/selbstverpflichtungen/"
 
 urlpatterns = [
     # Public
-    path("klima-roadmaps/", views.roadmap_list, name="roadmap-list"),
+    path("klima-roadmaps/", public_page(home_scopes)(views.roadmap_list), name="roadmap-list"),
     # Citizens: what they can do themselves (all roadmaps, one roadmap) and their own participation
     path("mitmachen/", public_page(home_scopes)(views.participate), name="participate"),
     path(roadmap + "mitmachen/", public_page(roadmap_scopes)(views.roadmap_participate), name="roadmap-participate"),
