@@ -54,13 +54,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # sign-in with an organisation's identity provider (networks.signin)
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_filters",
     "simple_history",
     "csp",
     "networks",
-    "allauth.socialaccount",  # sign-in with an organisation's identity provider (networks.signin)
-    "allauth.socialaccount.providers.openid_connect",
-    "allauth.socialaccount.providers.saml",
     "networks.library",
     "networks.channel",
     "networks.announcements",
@@ -70,11 +70,11 @@ INSTALLED_APPS = [
     "networks.experts",
     "networks.campaigns",
     "networks.webhooks",  # webhooks of organisations and networks (issue 18 §2)
+    "networks.signin",  # organisations' identity providers, OpenID Connect and SAML (issue 19 §5)
     "events",
     "measures",
     "measures.funding",  # the funding radar (issue 17 §3)
     "measures.catalogue",  # the measure library (issue 17 §1)
-    "networks.signin",  # organisations' identity providers, OpenID Connect and SAML (issue 19 §5)
     "measures.council",  # council decisions through OParl (issue 18 §5)
     "monitoring",
     "monitoring.comparison",  # comparison with similar municipalities (issue 17 §2)
@@ -313,12 +313,6 @@ MFA_FORMS = {
 if DEBUG and not TESTING and env.bool("MFA_DEMO_BYPASS", default=True):
     # Development only: allauth accepts this code for any TOTP device (it refuses it unless DEBUG).
     MFA_TOTP_INSECURE_BYPASS_CODE = "000000"
-KLIMANETZ_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
-INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
-
-# --- Internationalisation -----------------------------------------------------
-LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("German")), ("en", _("English"))]
 # Sign-in with an organisation's identity provider (issue 19 §5, networks.signin): the providers are configured in
 # the admin; allauth gets its apps from them (networks.adapters.SocialAccountAdapter.list_apps), none in settings.
 SOCIALACCOUNT_ADAPTER = "networks.adapters.SocialAccountAdapter"
@@ -326,6 +320,12 @@ SOCIALACCOUNT_AUTO_SIGNUP = True  # only for an open invitation (the adapter's i
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is the adapter's rule (networks.signin.services)
 SOCIALACCOUNT_STORE_TOKENS = False  # the identity provider's tokens are not kept
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+KLIMANETZ_STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# --- Internationalisation -----------------------------------------------------
+LANGUAGE_CODE = "de"
+LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["config.formats"]  # English dates as "31 Dec 2028" (config/formats/en/formats.py)
 TIME_ZONE = "Europe/Berlin"

@@ -37,11 +37,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("", include("networks.signin.urls")),  # /konto/organisation/: an organisation's own sign-in
     path("konto/", include("allauth.urls")),
     path("", include("networks.urls")),
     path("", include("networks.channel.urls")),
     path("", include("networks.announcements.urls")),
-    path("", include("networks.signin.urls")),  # /konto/organisation/: an organisation's own sign-in
     path("", include("networks.inbound.urls")),
     path("", include("networks.digest.urls")),
     path("", include("networks.library.urls")),

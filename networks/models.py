@@ -795,6 +795,10 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # the request or task that wrote the row (its id in the logs and error reports: observability.context)
+    request_id = models.CharField(
+        _("request id"), max_length=128, blank=True, default=current_request_id, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -806,10 +810,6 @@ class OutboxMessage(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx")]
-    # the request or task that wrote the row (its id in the logs and error reports: observability.context)
-    request_id = models.CharField(
-        _("request id"), max_length=128, blank=True, default=current_request_id, editable=False
-    )
 
     def __str__(self) -> str:
         return f"{self.reason} → {self.recipient} ({self.get_status_display()})"
