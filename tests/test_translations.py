@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["config", "networks", "events", "measures", "monitoring", "templates", "manage.py"]
 SOURCES += ["opendata"]  # issue 18 §3
 SOURCES += ["api"]  # issue 18 §1
+SOURCES += ["observability"]  # issue 19 §4
 ENTRY = re.compile(r'^msgid "(.*)"$')
 
 

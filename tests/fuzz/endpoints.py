@@ -111,6 +111,13 @@ from networks.forms import (
 from networks.mail_forms import MailSettingsForm
 from networks.membership_requests import MembershipRequestForm
 from networks.models import Organisation, Person
+from networks.passkeys import (
+    AddPasskeyForm,
+    AuthenticatePasskeyForm,
+    LoginPasskeyForm,
+    ReauthenticatePasskeyForm,
+    RenamePasskeyForm,
+)
 from networks.signin.admin import ProviderForm
 from networks.signin.forms import StartForm
 from tests.fuzz.engine import Endpoint
@@ -1079,7 +1086,62 @@ SIGNIN = [
     ),
 ]
 
-ENDPOINTS = NETWORKS + EVENTS + MEASURES + MONITORING + SIGNIN
+
+
+# --- passkeys (issue 19 §5, networks.passkeys): the credential is the browser's JSON; fuzzed values must be form
+# errors (fido2 raised on many shapes: tests/passkeys has the crafted ones). Adding and confirming need a recent
+# sign-in and the login's second step a pending login: there the fuzz checks that any input is refused without a 500.
+def _member_passkey(w):
+    from allauth.mfa.models import Authenticator
+
+    passkey, _created = Authenticator.objects.get_or_create(
+        user=w.people["member"].user, type=Authenticator.Type.WEBAUTHN, defaults={"data": {"name": "Laptop"}}
+    )
+    return passkey
+
+
+PASSKEYS = [
+    Endpoint(
+        "mfa_login_webauthn",
+        "anonymous",
+        url("mfa_login_webauthn"),
+        lambda w: [LoginPasskeyForm()],
+        covers=(LoginPasskeyForm,),
+        note="sign-in with a passkey alone",
+    ),
+    Endpoint(
+        "mfa_add_webauthn",
+        "member",
+        url("mfa_add_webauthn"),
+        lambda w: [AddPasskeyForm(user=w.people["member"].user)],
+        covers=(AddPasskeyForm,),
+    ),
+    Endpoint(
+        "mfa_reauthenticate_webauthn",
+        "member",
+        url("mfa_reauthenticate_webauthn"),
+        lambda w: [ReauthenticatePasskeyForm(user=w.people["member"].user)],
+        covers=(ReauthenticatePasskeyForm,),
+    ),
+    Endpoint(
+        "mfa_authenticate",
+        "anonymous",
+        url("mfa_authenticate"),
+        lambda w: [AuthenticatePasskeyForm(user=w.people["member"].user)],
+        covers=(AuthenticatePasskeyForm,),
+        note="the login's second step (no login pending: back to the login)",
+    ),
+    Endpoint(
+        "mfa_edit_webauthn",
+        "member",
+        lambda w: reverse("mfa_edit_webauthn", args=[_member_passkey(w).pk]),
+        lambda w: [RenamePasskeyForm(instance=_member_passkey(w))],
+        covers=(RenamePasskeyForm,),
+        note="renaming one's passkey",
+    ),
+]
+
+ENDPOINTS = NETWORKS + EVENTS + MEASURES + MONITORING + SIGNIN + PASSKEYS
 
 # URLs that change state without any user input (the authorization matrix and the apps' tests cover them),
 # and read-only pages without forms or query parameters.

@@ -43,6 +43,11 @@ Inventory (URL name · method · persona · forms · raw request keys read by th
 | account_signup | POST | anonymous | SignupExtraForm | email, password1, password2 |
 | signin:start | POST | anonymous | StartForm | next |
 | admin:signin_provider_add | POST | staff | ProviderForm | – |
+| mfa_login_webauthn | POST | anonymous | LoginPasskeyForm | – |
+| mfa_add_webauthn | POST | member | AddPasskeyForm | – |
+| mfa_reauthenticate_webauthn | POST | member | ReauthenticatePasskeyForm | – |
+| mfa_authenticate | POST | anonymous | AuthenticatePasskeyForm | – |
+| mfa_edit_webauthn | POST | member | RenamePasskeyForm | – |
 | events:event-list | GET | anonymous | EventFilter, EventFilterForm | page |
 | events:network-calendar | GET | member | CalendarViewForm | page |
 | networks:mail-settings | POST | member | MailSettingsForm | – |
