@@ -273,11 +273,14 @@ def test_a_new_citizen_does_what_issue_16_promises(browsing, demo_data):
         assert feed.status == 200
         root = ET.fromstring(feed.body())  # noqa: S314
         assert root.tag == f"{ATOM}feed" and root.findall(f"{ATOM}entry")
-        sitemap = page.request.get(browsing.url("/sitemap.xml"))
-        locations = {
-            path_of(loc.text)
-            for loc in ET.fromstring(sitemap.body()).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")  # noqa: S314
-        }
+        # sitemap.xml is an index of the sitemap's files (issue 19 §6): every file it names is read
+        sitemaps = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+        index = ET.fromstring(page.request.get(browsing.url("/sitemap.xml")).body())  # noqa: S314
+        assert index.tag == f"{sitemaps}sitemapindex"
+        locations = set()
+        for part in index.iter(f"{sitemaps}loc"):
+            body = page.request.get(browsing.url(path_of(part.text))).body()
+            locations |= {path_of(loc.text) for loc in ET.fromstring(body).iter(f"{sitemaps}loc")}  # noqa: S314
         public = [m.get_absolute_url() for m in Measure.objects.public().select_related("roadmap")]
         assert public and all(url in locations and "/en" + url in locations for url in public)
 
