@@ -213,6 +213,27 @@ def municipal_population(rng) -> int:
     return int(min(max(rng.lognormvariate(8.3, 1.3), 200), 3_700_000))
 
 
+def page_subjects() -> tuple:
+    """The page benches' subjects (bench.scale_bench, bench.national_bench): the first published roadmap, its
+    eleventh public measure, the first public network with upcoming events and one of its members with a calendar
+    token."""
+    from django.utils import timezone
+
+    from measures.models import Measure, Roadmap
+    from networks.models import Network, NetworkRole
+
+    roadmap = Roadmap.objects.published().order_by("pk").first()
+    measure = Measure.objects.public().filter(roadmap=roadmap).order_by("code")[10]
+    network = Network.objects.public().filter(events__starts_at__gte=timezone.now()).order_by("pk").distinct().first()
+    role = (
+        NetworkRole.objects.filter(network=network, role=NetworkRole.Role.MEMBER, person__calendar_token__isnull=False)
+        .select_related("person__user", "person__calendar_token")
+        .order_by("pk")
+        .first()
+    )
+    return roadmap, measure, network, role
+
+
 def time_pages(client, urls: list[str], *, cached: bool) -> dict:
     """Each URL through the test client, timed with its query count: with the caches warmed by one request first,
     or with the cache cleared before each. p50, p95 and the (fewest, most) queries."""

@@ -103,6 +103,7 @@ from bench.common import (
     load_pages,
     load_table,
     ms,
+    page_subjects,
     session_header,
     time_pages,
     write_section,
@@ -156,18 +157,7 @@ def _counts() -> dict[str, int]:
 def subjects() -> dict:
     """The pages' subjects at this size: the largest roadmap, one of its measures, a public network with upcoming
     events and one of its members with a calendar token (logged in by session)."""
-    from measures.models import Measure, Roadmap
-    from networks.models import Network, NetworkRole
-
-    roadmap = Roadmap.objects.published().order_by("pk").first()
-    measure = Measure.objects.public().filter(roadmap=roadmap).order_by("code")[10]
-    network = Network.objects.public().filter(events__starts_at__gte=timezone.now()).order_by("pk").distinct().first()
-    role = (
-        NetworkRole.objects.filter(network=network, role=NetworkRole.Role.MEMBER, person__calendar_token__isnull=False)
-        .select_related("person__user", "person__calendar_token")
-        .order_by("pk")
-        .first()
-    )
+    roadmap, measure, network, role = page_subjects()
     member = Client()
     member.force_login(role.person.user)
     with translation.override("de"):

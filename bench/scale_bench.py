@@ -73,7 +73,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from bench.common import Gunicorn, Redis, database_url, find_or_install, fresh_database
+from bench.common import Gunicorn, Redis, database_url, find_or_install, fresh_database, page_subjects
 from bench.pgbouncer import PgBouncer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -183,18 +183,8 @@ def run_python(port: int, path: str, headers: dict, seconds: float) -> dict:
 def pick_subjects() -> dict:
     """The pages' subjects: the big roadmap, one of its measures, a public network, one of its members."""
     from events.models import Event
-    from measures.models import Measure, Roadmap
-    from networks.models import Network, NetworkRole
 
-    roadmap = Roadmap.objects.published().order_by("pk").first()
-    measure = Measure.objects.public().filter(roadmap=roadmap).order_by("code")[10]
-    network = Network.objects.public().filter(events__starts_at__gte=timezone.now()).order_by("pk").distinct().first()
-    role = (
-        NetworkRole.objects.filter(network=network, role=NetworkRole.Role.MEMBER, person__calendar_token__isnull=False)
-        .select_related("person__user", "person__calendar_token")
-        .order_by("pk")
-        .first()
-    )
+    roadmap, measure, network, role = page_subjects()
     client = Client()
     client.force_login(role.person.user)
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
