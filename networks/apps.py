@@ -8,7 +8,18 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
-        from networks import affiliations, cache, checks, citizens, lookups, mail, membership_requests, panels, staff
+        from networks import (
+            admin_autocomplete,
+            affiliations,
+            cache,
+            checks,
+            citizens,
+            lookups,
+            mail,
+            membership_requests,
+            panels,
+            staff,
+        )
         from networks.models import (
             Campaign,
             Membership,
@@ -23,6 +34,7 @@ class NetworksConfig(AppConfig):
         )
 
         lookups.register()
+        admin_autocomplete.register()  # the admin's autocomplete fields: a value that is no id is a form error
         checks.register()  # SITE_URL set in production (the links of emails and calendar files)
         staff.connect()  # a second factor set up in a session counts as used there; removed, as not used
 

@@ -21,6 +21,7 @@ from monitoring.models import Report
 from networks.models import AffiliationRequest, NetworkRole
 from tests.conftest import built_once
 from tests.events import factories as ef
+from tests.helpers import PersonaSessions
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
 from tests.networks import factories as nf
@@ -62,6 +63,7 @@ class World:
     indicator: object
     report: object  # done
     public_event: object = None  # upcoming, public, hybrid: registration without an account (events.views.guests)
+    sessions: PersonaSessions | None = None  # a signed-in session per persona, made with the world
 
     def user(self, persona: str):
         return None if persona == "anonymous" else self.people[persona].user
@@ -138,7 +140,7 @@ def build_world() -> World:
     mof.EmissionBalanceFactory(organisation=organisation)
     report = mof.ReportFactory(roadmap=roadmap, status=Report.Status.DONE, requested_by=people["editor"])
     AffiliationRequest.objects.create(person=people["citizen"], organisation=organisation)  # the editor decides
-    return World(
+    world = World(
         people=people,
         network=network,
         other=other,
@@ -162,3 +164,5 @@ def build_world() -> World:
         indicator=indicator,
         report=report,
     )
+    world.sessions = PersonaSessions({name: world.user(name) for name in people})
+    return world

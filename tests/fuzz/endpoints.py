@@ -1080,12 +1080,17 @@ SIGNIN = [
         url("admin:signin_provider_add"),
         lambda w: [ProviderForm()],
         covers=(ProviderForm,),
-        valid={"protocol": "openid_connect", "slug": "fuzz-idp", "server_url": "https://idp.example.org/o",
-               "client_id": "klimanetz", "domains": "fuzz.example.org", "active": "on"},  # fmt: skip
+        valid={
+            "protocol": "openid_connect",
+            "slug": "fuzz-idp",
+            "server_url": "https://idp.example.org/o",
+            "client_id": "klimanetz",
+            "domains": "fuzz.example.org",
+            "active": "on",
+        },  # fmt: skip
         note="staff configure an identity provider (the admin's add form)",
     ),
 ]
-
 
 
 # --- passkeys (issue 19 §5, networks.passkeys): the credential is the browser's JSON; fuzzed values must be form

@@ -155,20 +155,28 @@ IGNORED_COLUMNS = {"last_login"}  # force_login sets it before every example
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 
-def snapshot() -> dict:
-    """Every row of every model of the portal's apps (and accounts, e-mail addresses): model -> pk -> values."""
-    rows = {}
-    for model in watched_models():
-        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in IGNORED_COLUMNS]
-        rows[model] = {values[0]: values for values in model._base_manager.values_list("pk", *fields)}
-    return rows
+def _rows(model) -> dict:
+    """pk -> the row's values (a plain SELECT: the ORM's query building took half the fuzzer's time)."""
+    quote = connection.ops.quote_name
+    columns = [f.column for f in model._meta.concrete_fields if f.attname not in IGNORED_COLUMNS]
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    sql = f"SELECT {pk}, {', '.join(map(quote, columns))} FROM {table}"  # noqa: S608 - the models' own names
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def snapshot(models=None) -> dict:
+    """Every row of every model of the portal's apps (and accounts, e-mail addresses), or of ``models`` only:
+    model -> pk -> values."""
+    return {model: _rows(model) for model in (watched_models() if models is None else models)}
 
 
 def differences(before: dict, after: dict) -> dict:
-    """model -> (created pks, changed pks, deleted pks), only for models that changed."""
+    """model -> (created pks, changed pks, deleted pks), only for models that changed (of those in ``after``)."""
     out = {}
-    for model, old in before.items():
-        new = after[model]
+    for model, new in after.items():
+        old = before[model]
         created = set(new) - set(old)
         deleted = set(old) - set(new)
         changed = {pk for pk in set(old) & set(new) if old[pk] != new[pk]}
@@ -232,14 +240,12 @@ def send(client, endpoint: Endpoint, path: str, data):
 def run_example(endpoint: Endpoint, world, data, before: dict) -> None:
     """Post ``data`` as the endpoint's persona, inside a savepoint that is rolled back afterwards.
 
-    ``before`` is the snapshot of the world (the same at the start of every example); the tables are read
-    again only when the request wrote to one of them."""
+    ``before`` is the snapshot of the world (the same at the start of every example); afterwards only the tables
+    the request wrote to are read again (a table without an INSERT, UPDATE or DELETE has not changed)."""
     with transaction.atomic():
         try:
             client = Client(raise_request_exception=False)
-            user = world.user(endpoint.persona)
-            if user is not None:
-                client.force_login(user)
+            world.sessions.use(client, endpoint.persona)
             path = endpoint.url(world)
             capture = CaptureQueriesContext(connection)
             try:
@@ -253,8 +259,8 @@ def run_example(endpoint: Endpoint, world, data, before: dict) -> None:
                 exc = getattr(response, "exc_info", None)
                 trace = "".join(traceback.format_exception(*exc)) if exc else ""
                 raise AssertionError(f"{endpoint.id}: status {response.status_code} for {shorten(data)}\n{trace}")
-            watched = {model._meta.db_table for model in before}
-            diff = differences(before, snapshot()) if written_tables(capture.captured_queries) & watched else {}
+            written = written_tables(capture.captured_queries)
+            diff = differences(before, snapshot([model for model in before if model._meta.db_table in written]))
             if endpoint.method == "get" or rejected(response):
                 assert not diff, (
                     f"{endpoint.id}: answered {response.status_code} (rejected) but changed rows: "
@@ -265,3 +271,4 @@ def run_example(endpoint: Endpoint, world, data, before: dict) -> None:
                 assert not problems, f"{endpoint.id}: accepted {shorten(data)} left invalid objects: {problems}"
         finally:
             transaction.set_rollback(True)
+            world.sessions.forget(endpoint.persona)

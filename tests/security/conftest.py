@@ -23,7 +23,7 @@ from measures.models import MeasureImport, Moderation
 from monitoring.models import Report
 from networks.models import AffiliationRequest, NetworkRole
 from tests.events import factories as ef
-from tests.helpers import login_persona
+from tests.helpers import PersonaSessions, login_persona
 from tests.measures import factories as mf
 from tests.monitoring import factories as mof
 from tests.networks import factories as f
@@ -78,6 +78,7 @@ class World:
     people: dict = field(default_factory=dict)
     o: dict = field(default_factory=dict)  # the objects by short name
     media: Path | None = None
+    sessions: PersonaSessions | None = None  # a signed-in session per persona, made with the world
 
     def user(self, name: str):
         return None if name == "anonymous" else self.people[name].user
@@ -237,6 +238,7 @@ def build_world(media: Path) -> World:
     o["yesterday"] = date.today() - timedelta(days=1)
     for room in ROOMS:  # networks' rooms add their objects (tests/security/rooms/<room>.py)
         importlib.import_module(f"tests.security.rooms.{room}").build(w)
+    w.sessions = PersonaSessions({name: w.user(name) for name in PERSONAS})
     return w
 
 

@@ -693,15 +693,17 @@ def answer(response):
 
 
 def run(w: World, row: Row, method: str) -> tuple[dict, dict]:
-    """The answer of each persona, each in a savepoint that is rolled back (a POST changes nothing for the next)."""
+    """The answer of each persona, each in a savepoint that is rolled back (a POST changes nothing for the next),
+    each signed in with the persona's session made with the world (tests.helpers.PersonaSessions)."""
     url = row.url(w)
     answers, problems = {}, {}
     for persona in PERSONAS:
         client = Client()
-        w.login(client, persona)
+        w.sessions.use(client, persona)
         with transaction.atomic():
             response = getattr(client, method)(url)
             transaction.set_rollback(True)
+        w.sessions.forget(persona)
         answers[persona] = answer(response)
         if response.streaming:
             b"".join(response.streaming_content)  # closes the file (close() would end the test's connection)
