@@ -34,22 +34,25 @@ run: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# The four checks run side by side (each is one process; pytest needs the compiled messages), each printing its
-# output and its seconds; pytest follows when all passed.
-TEST_CHECKS = compilemessages ruff makemigrations bandit
+# compilemessages first (pytest needs the compiled messages); the other three checks (each one process) run beside
+# pytest's start, where its collection and the test database's migration leave a core idle for half a minute; their
+# output and seconds follow pytest's. make test fails when any of them or pytest failed.
+TEST_CHECKS = ruff makemigrations bandit
 test: $(VENV)/.installed
 	@d=$$(mktemp -d); trap 'rm -rf "$$d"' EXIT; \
 	step() { n=$$1; shift; s=$$(date +%s%N); "$$@" >"$$d/$$n.out" 2>&1; echo "$$? $$(( ($$(date +%s%N) - s) / 100000000 ))" >"$$d/$$n.rc"; }; \
-	step compilemessages $(PY) manage.py compilemessages --ignore=.venv -v 0 & \
+	report() { read rc ds <"$$d/$$1.rc"; cat "$$d/$$1.out"; echo "--- $$1: $$((ds / 10)).$$((ds % 10)) s, exit status $$rc"; [ "$$rc" = 0 ]; }; \
+	step compilemessages $(PY) manage.py compilemessages --ignore=.venv -v 0; \
+	report compilemessages || { echo "!!! failed: compilemessages"; exit 1; }; \
 	step ruff $(VENV)/bin/ruff check . & \
 	step makemigrations $(PY) manage.py makemigrations --check --dry-run -v 1 & \
 	step bandit $(VENV)/bin/bandit -q -r config networks events measures monitoring opendata -x '*/migrations/*' --severity-level medium & \
-	wait; failed=""; \
-	for n in $(TEST_CHECKS); do read rc ds <"$$d/$$n.rc"; cat "$$d/$$n.out"; \
-		echo "--- $$n: $$((ds / 10)).$$((ds % 10)) s, exit status $$rc"; [ "$$rc" = 0 ] || failed="$$failed $$n"; done; \
+	echo "--- ruff, makemigrations and bandit run beside pytest; their output follows pytest's"; \
+	s=$$(date +%s); rc=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
+	echo "--- pytest: $$(( $$(date +%s) - s )) s, exit status $$rc"; \
+	wait; failed=""; [ "$$rc" = 0 ] || failed=" pytest"; \
+	for n in $(TEST_CHECKS); do report $$n || failed="$$failed $$n"; done; \
 	[ -z "$$failed" ] || { echo "!!! failed:$$failed"; exit 1; }
-	@s=$$(date +%s); rc=0; $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || rc=$$?; \
-	echo "--- pytest: $$(( $$(date +%s) - s )) s, exit status $$rc"; exit $$rc
 
 # lighthouse: Lighthouse (pinned in tools/lighthouse) on every public page shape of a throwaway demo served by
 # gunicorn with DEBUG off; prints the SEO and accessibility scores and fails below 1.00 (scripts/lighthouse.py).

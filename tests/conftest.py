@@ -86,7 +86,7 @@ def pytest_xdist_make_scheduler(config, log):
                 template_db.want_demo(config, any(n.startswith(DEMO_USERS) for n in self.collection))
                 units = dict(self.workqueue)
                 self.workqueue.clear()
-                for nodeid in long_units_first(self.collection):
+                for nodeid in long_units_first(self.collection, template_db.database_free(config)):
                     scope = self._split_scope(nodeid)
                     if scope in units:
                         self.workqueue[scope] = units.pop(scope)
@@ -100,9 +100,11 @@ def pytest_xdist_make_scheduler(config, log):
 LONG_TESTS = {"tests/mail/test_migration.py"}
 
 
-def long_units_first(nodeids: list[str]) -> list[str]:
-    """The order in which the units of work are handed out: the FIRST_UNITS (long, without the demo: they run while
-    the run's demo loads), the browser journeys' modules (both workers share them),
+def long_units_first(nodeids: list[str], database_free: frozenset[str] = frozenset()) -> list[str]:
+    """The order in which the units of work are handed out: the modules none of whose tests needs the database
+    (``database_free``, largest first: they run while the run's test database is migrated, tests/template_db.py), the
+    FIRST_UNITS (long, without the demo: they run while the run's demo loads), the browser journeys' modules (both
+    workers share them),
     the other one-worker modules (a demo or a report world loaded once), the LONG_TESTS, then every other module
     (and the services group), those with more tests first. A group or a long module left for the end would otherwise
     run alone while the other worker idles; the last units are the small modules.
@@ -122,6 +124,8 @@ def long_units_first(nodeids: list[str]) -> list[str]:
     def rank(item: tuple[int, str]) -> tuple:
         index, nodeid = item
         group, name = xdist_group(nodeid), unit(nodeid)
+        if name in database_free and not group:
+            return (-2, -sizes[name], first[name], index)
         if name in FIRST_UNITS:
             return (-1, FIRST_UNITS.index(name), index)
         if group and group not in XDIST_GROUPS.values():
@@ -137,6 +141,10 @@ def pytest_configure(config):
     if os.environ.get(timeline.ENV):
         config.pluginmanager.register(timeline, "klimanetz-timeline")  # per-worker timeline: tests/timeline.py
     template_db.start(config)  # the controller of a pytest-xdist run: one migration for all workers
+
+
+def pytest_collection_modifyitems(config, items):
+    template_db.note_database_free(config, items)  # a worker: its modules without a database, for the controller
 
 
 def pytest_unconfigure(config):

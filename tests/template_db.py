@@ -81,6 +81,37 @@ def want_demo(config, wanted: bool) -> None:
         (started[2] / ("demo.wanted" if wanted else "demo.unwanted")).touch()
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def note_database_free(config, items) -> None:
+    """A worker, after its collection: which modules none of whose tests needs the database (no ``django_db`` mark,
+    none of DATABASE_FIXTURES), in a file for the controller (``database_free``). The controller hands them out first:
+    they run while the template is migrated (half a minute and more), when the workers would otherwise wait."""
+    announced = os.environ.get(ENV)
+    if not hasattr(config, "workerinput") or not announced or announced == "0":
+        return
+    needs: dict[str, bool] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        uses = item.get_closest_marker("django_db") is not None or bool(DATABASE_FIXTURES & set(item.fixturenames))
+        needs[path] = needs.get(path, False) or uses
+    target = Path(json.loads(announced)["status"]).parent / f"database-free.{config.workerinput['workerid']}"
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text("\n".join(path for path, used in needs.items() if not used))
+    partial.replace(target)  # whole or not at all for the controller
+
+
+def database_free(config) -> frozenset[str]:
+    """The controller, when it orders the units: the modules every worker found to need no database (none without the
+    template)."""
+    started = getattr(config, "_klimanetz_template", None)
+    if started is None:
+        return frozenset()
+    found = [set(path.read_text().split()) for path in started[2].glob("database-free.gw*")]
+    return frozenset(set.intersection(*found)) if found else frozenset()
+
+
 def finish(config) -> None:
     """The controller, at the end of the run: stop the build if it still runs, drop the template."""
     started = getattr(config, "_klimanetz_template", None)

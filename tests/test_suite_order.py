@@ -170,3 +170,43 @@ def test_only_the_controller_of_a_postgresql_xdist_run_builds_a_template(monkeyp
         settings, "DATABASES", {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
     )
     assert not template_db._wanted(Config())
+
+
+def test_modules_without_a_database_go_out_first_as_every_worker_found_them(tmp_path, monkeypatch):
+    """While the run's test database is migrated the workers run the modules that need none (tests/template_db.py):
+    each worker notes its own after its collection, the controller hands out those all workers agree on first."""
+    import json
+
+    import pytest
+
+    from tests import template_db
+
+    status = tmp_path / "status"
+    monkeypatch.setenv(template_db.ENV, json.dumps({"name": "t", "status": str(status), "log": str(tmp_path / "log")}))
+
+    def item(nodeid, fixtures=(), marked=False):
+        mark = pytest.mark.django_db.mark if marked else None
+        return SimpleNamespace(nodeid=nodeid, fixturenames=list(fixtures), get_closest_marker=lambda name: mark)
+
+    items = [
+        item("tests/numbers/test_parse.py::test_a"),
+        item("tests/numbers/test_parse.py::test_b", fixtures=("settings",)),
+        item("tests/mixed/test_m.py::test_pure"),
+        item("tests/mixed/test_m.py::test_page", fixtures=("client", "db")),
+        item("tests/marked/test_k.py::test_one", marked=True),
+        item("tests/browser/test_x.py::test_journey", fixtures=("live_server",)),
+    ]
+    for worker in ("gw0", "gw1"):
+        template_db.note_database_free(SimpleNamespace(workerinput={"workerid": worker}), items)
+    template_db.note_database_free(SimpleNamespace(), items)  # the controller itself notes nothing
+    config = SimpleNamespace(_klimanetz_template=(None, "t", tmp_path))
+    assert template_db.database_free(config) == {"tests/numbers/test_parse.py"}
+    assert template_db.database_free(SimpleNamespace()) == set()  # no template (SQLite, -n 0): nothing first
+
+    nodeids = [i.nodeid for i in items] + ["tests/fuzz/test_forms_fuzz.py::test_fuzz[a]"]
+    ordered = long_units_first(nodeids, template_db.database_free(config))
+    assert ordered[:3] == [
+        "tests/numbers/test_parse.py::test_a",
+        "tests/numbers/test_parse.py::test_b",
+        "tests/fuzz/test_forms_fuzz.py::test_fuzz[a]",
+    ]
