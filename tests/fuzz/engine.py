@@ -151,7 +151,7 @@ def watched_models():
     return models
 
 
-IGNORED_COLUMNS = {"last_login"}  # force_login sets it before every example
+IGNORED_COLUMNS = {"last_login"}  # set when the personas sign in (tests.helpers.PersonaSessions)
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 
 

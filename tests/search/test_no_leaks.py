@@ -10,8 +10,11 @@ but whose minutes are still unpublished do not count as opened).
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.utils import timezone
 
 from events.models import Document, Visibility
@@ -133,8 +136,27 @@ ROOMS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _world_once(_personas_once, django_db_blocker):
+    """The world, built once for the module on its personas, inside their transaction (rolled back at the module's
+    end), with a media directory of its own (the documents' files); each test runs in a savepoint inside it."""
+    with (
+        tempfile.TemporaryDirectory(prefix="klimanetz-search-") as media,
+        override_settings(MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+    ):
+        _build_world(_personas_once)
+        yield media
+
+
 @pytest.fixture
-def world(personas):
+def world(_world_once, _personas_of_test, settings):
+    """The module's world: its personas as a copy of their own for the test (tests.conftest._personas_of_test)."""
+    settings.MEDIA_ROOT = _world_once
+    return _personas_of_test
+
+
+def _build_world(personas):
     a, b = personas.network, personas.other
     b.is_public = False
     b.description = f"Ein privates Netzwerk ({RARE})."
