@@ -32,8 +32,8 @@ _common = {
     "database": None,
     "print_blob": True,
 }
-# ci: 8 examples per endpoint (12 until the suite went over its time budget; FUZZ_EXAMPLES=12 for the former run)
-settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "8")), derandomize=True, **_common)
+# ci: 6 examples per endpoint (12 until the suite went over its time budget; FUZZ_EXAMPLES=12 for the former run)
+settings.register_profile("ci", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "6")), derandomize=True, **_common)
 settings.register_profile("local", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -12,7 +12,7 @@ fields, and url-encoded bodies of arbitrary bytes (invalid UTF-8). For every sub
 - an accepted submission leaves only objects that pass ``full_clean()``.
 
 Each example runs in a savepoint that is rolled back, so every example starts from the same small world
-(tests/fuzz/conftest.py). Profiles: HYPOTHESIS_PROFILE=ci (default, derandomised, FUZZ_EXAMPLES=8 per
+(tests/fuzz/conftest.py). Profiles: HYPOTHESIS_PROFILE=ci (default, derandomised, FUZZ_EXAMPLES=6 per
 endpoint) or local (200 per endpoint, random seed).
 
 A new form, FilterSet or URL in the apps fails ``test_every_form_is_fuzzed`` / ``test_every_url_is_listed``
