@@ -155,8 +155,7 @@ def _counts() -> dict[str, int]:
 
 
 def subjects() -> dict:
-    """The pages' subjects at this size: the largest roadmap, one of its measures, a public network with upcoming
-    events and one of its members with a calendar token (logged in by session)."""
+    """The pages' subjects at this size (bench.common.page_subjects), the member logged in by session."""
     roadmap, measure, network, role = page_subjects()
     member = Client()
     member.force_login(role.person.user)

@@ -181,7 +181,7 @@ def run_python(port: int, path: str, headers: dict, seconds: float) -> dict:
 
 
 def pick_subjects() -> dict:
-    """The pages' subjects: the big roadmap, one of its measures, a public network, one of its members."""
+    """The pages' subjects (bench.common.page_subjects) and what the pages need of them."""
     from events.models import Event
 
     roadmap, measure, network, role = page_subjects()

@@ -10,11 +10,8 @@ but whose minutes are still unpublished do not count as opened).
 
 from __future__ import annotations
 
-import tempfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import timezone
 
 from events.models import Document, Visibility
@@ -23,7 +20,7 @@ from networks.models import NetworkRole
 from networks.search import registry
 from networks.search.backends import PAGE_SIZE
 from networks.search.query import search
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, built_once
 from tests.events.factories import EventFactory, OutcomeFactory, QuestionFactory
 from tests.measures.factories import MeasureFactory, MeasureUpdateFactory, RoadmapFactory
 from tests.networks import factories as f
@@ -138,13 +135,9 @@ ROOMS = {
 
 @pytest.fixture(scope="module")
 def _world_once(_personas_once, django_db_blocker):
-    """The world, built once for the module on its personas, inside their transaction (rolled back at the module's
-    end), with a media directory of its own (the documents' files); each test runs in a savepoint inside it."""
-    with (
-        tempfile.TemporaryDirectory(prefix="klimanetz-search-") as media,
-        override_settings(MEDIA_ROOT=media),
-        django_db_blocker.unblock(),
-    ):
+    """The world, built once for the module on its personas (tests.conftest.built_once: rolled back at the module's
+    end, with a media directory of its own for the documents' files); each test runs in a savepoint inside it."""
+    with built_once(django_db_blocker, "klimanetz-search-") as media:
         _build_world(_personas_once)
         yield media
 
