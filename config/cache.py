@@ -16,6 +16,14 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 GLOB_SPECIAL = re.compile(r"[\\*?\[\]]")
 
+# INCR each key that exists, SET the others to ARGV[1]: one round trip for what incr() does in two (EXISTS, INCRBY)
+# and a third for a missing key.
+INCR_OR_START = """
+for _, key in ipairs(KEYS) do
+    if redis.call('EXISTS', key) == 1 then redis.call('INCR', key) else redis.call('SET', key, ARGV[1]) end
+end
+"""
+
 
 def _down(operation: str, error: Exception) -> None:
     logger.warning("cache %s skipped, Redis unreachable: %s", operation, error)
@@ -61,6 +69,7 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._incr_or_start_scripts = {}
 
     get = _tolerant("get", _default)
     get_many = _tolerant("get_many", lambda args, kwargs: {})
@@ -72,6 +81,20 @@ class TolerantRedisCache(RedisCache):
     touch = _tolerant("touch", lambda args, kwargs: False)
     delete = _tolerant("delete", lambda args, kwargs: False)
     delete_many = _tolerant("delete_many", lambda args, kwargs: None)
+
+    def incr_or_start(self, keys, start: int) -> None:
+        """Add one to each of ``keys`` that holds a number; set the others (new or evicted) to ``start``. Atomic,
+        one round trip (a Lua script; redis-py sends it by its SHA1 and loads it once per server)."""
+        if not keys:
+            return
+        try:
+            client = self._cache.get_client(None, write=True)
+            script = self._incr_or_start_scripts.get(id(client))
+            if script is None:
+                script = self._incr_or_start_scripts.setdefault(id(client), client.register_script(INCR_OR_START))
+            script(keys=[self.make_and_validate_key(key) for key in keys], args=[start], client=client)
+        except RedisError as error:
+            _down("incr_or_start", error)
 
     def clear(self) -> bool:
         """FLUSHDB; with a KEY_PREFIX (a Redis database shared with other sites, or with the other test

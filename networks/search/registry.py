@@ -26,7 +26,9 @@ A ``Source`` says how one model becomes search documents::
 - ``queryset()`` gives every candidate object with what ``document`` reads (select_related/prefetch_related):
   used for the full reindex and to reload an object after a change.
 - ``dependencies``: other models whose saves or deletions change this source's documents (an Expertise changes
-  its Person's document); each maps the changed instance to the objects to reindex.
+  its Person's document); each maps the changed instance to the objects to reindex, deciding from the instance as
+  it is saved. A QuerySet is read only after the commit, once per saved row (a save repeated in one transaction, or
+  one rolled back, costs no query); after a deletion it is read at once.
 
 ``register`` connects post_save/post_delete of the model and of its dependencies: after the transaction
 commits, the changed objects are reindexed (a few in-process, many through a Celery task). Viewer scopes are
@@ -106,10 +108,10 @@ def register(source: Source) -> None:
     post_save.connect(_on_save(source.kind), sender=model, weak=False, dispatch_uid=f"{uid}:save")
     post_delete.connect(_on_delete(source.kind), sender=model, weak=False, dispatch_uid=f"{uid}:delete")
     for n, dependency in enumerate(source.dependencies):
-        handler = _on_dependency(source.kind, dependency)
+        saved, deleted = _on_dependency(source.kind, dependency)
         dep_model = _model(dependency.model)
-        post_save.connect(handler, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:save")
-        post_delete.connect(handler, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:delete")
+        post_save.connect(saved, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:save")
+        post_delete.connect(deleted, sender=dep_model, weak=False, dispatch_uid=f"{uid}:dep{n}:delete")
 
 
 @contextmanager
@@ -143,16 +145,27 @@ def _on_delete(kind: str):
 
 
 def _on_dependency(kind: str, dependency: Dependency):
-    def handler(sender, instance, raw=False, **kwargs):
+    def saved(sender, instance, raw=False, **kwargs):
         if raw or is_paused():
             return
         try:
-            pks = [obj.pk for obj in dependency.related(instance) if obj is not None]
+            related = dependency.related(instance)  # decided now, from the instance as saved
         except models.ObjectDoesNotExist:  # the related object is being deleted with it
             return
-        schedule(kind, pks)
+        if isinstance(related, models.QuerySet):  # read once, after the commit (never when rolled back)
+            _batch().add_query(kind, related, (kind, id(dependency), instance._meta.label, instance.pk))
+        else:
+            schedule(kind, [obj.pk for obj in related if obj is not None])
 
-    return handler
+    def deleted(sender, instance, **kwargs):
+        if is_paused():
+            return
+        try:  # now: after the commit the relation is gone
+            schedule(kind, [obj.pk for obj in dependency.related(instance) if obj is not None])
+        except models.ObjectDoesNotExist:
+            return
+
+    return saved, deleted
 
 
 def schedule(kind: str, pks: Iterable[int]) -> None:
@@ -160,8 +173,12 @@ def schedule(kind: str, pks: Iterable[int]) -> None:
     if is_paused():
         return
     pks = [pk for pk in pks if pk is not None]
-    if not pks:
-        return
+    if pks:
+        _batch().add(kind, pks)
+
+
+def _batch() -> _Batch:
+    """The batch of the current transaction (savepoint level), registered to flush when it commits."""
     connection = transaction.get_connection()
     # One batch per savepoint level: a rolled-back savepoint drops its own batch with its callbacks, never the
     # changes made outside it.
@@ -172,7 +189,7 @@ def schedule(kind: str, pks: Iterable[int]) -> None:
         batch = batches[level] = _Batch()
         transaction.on_commit(batch.flush)  # runs at once outside a transaction
         batch.callbacks = connection.run_on_commit
-    batch.add(kind, pks)
+    return batch
 
 
 class _Batch:
@@ -180,6 +197,8 @@ class _Batch:
 
     def __init__(self):
         self.pending: dict[str, set[int]] = {}
+        # the objects of a saved dependency, read at the flush: not at all when the transaction is rolled back
+        self.queries: dict[tuple, tuple[str, models.QuerySet]] = {}
         self.done = False
         self.callbacks: list | None = None  # the connection's list of on-commit callbacks it was added to
 
@@ -189,6 +208,14 @@ class _Batch:
         else:
             self.pending.setdefault(kind, set()).update(pks)
 
+    def add_query(self, kind: str, query: models.QuerySet, key: tuple) -> None:
+        """Reindex the objects ``query`` finds once the transaction commits; one query per ``key`` (the saved row
+        and the dependency), however often the row was saved."""
+        if self.done:
+            self.add(kind, list(query.order_by().values_list("pk", flat=True)))
+        else:
+            self.queries.setdefault(key, (kind, query))
+
     def registered(self, connection) -> bool:
         """Still waiting for the commit. A commit or a rolled-back savepoint replaces the connection's list of
         callbacks (Django builds a new one), so the same list means the batch is still in it; a new list after
@@ -197,6 +224,9 @@ class _Batch:
 
     def flush(self) -> None:
         self.done = True
+        for kind, query in self.queries.values():
+            self.pending.setdefault(kind, set()).update(query.order_by().values_list("pk", flat=True))
+        self.queries = {}
         for kind, pks in self.pending.items():
             _run(kind, pks)
         self.pending = {}

@@ -1,10 +1,14 @@
 """The public-page cache (networks/cache.py): hits without queries, invalidation by signals, never for
 logged-in users, languages apart, no CSRF token stored."""
 
+import os
+import time
+
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as django_cache
+from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest
 from django.test.utils import CaptureQueriesContext
@@ -194,6 +198,48 @@ def test_bump_after_eviction_never_reuses_a_version():
     django_cache.delete("pagecache:v:roadmap:x")
     cache.bump("roadmap:x")
     assert django_cache.get("pagecache:v:roadmap:x") > first
+
+
+def test_bump_counts_each_scope_once_and_starts_a_missing_one_from_the_clock():
+    django_cache.set("pagecache:v:roadmap:a", 41, timeout=None)
+    before = time.time_ns()
+    cache.bump("roadmap:a", "home", "roadmap:a")
+    assert django_cache.get("pagecache:v:roadmap:a") == 42  # named twice, counted once
+    assert django_cache.get("pagecache:v:home") >= before
+
+
+def test_bump_on_redis_is_one_round_trip_for_all_scopes(monkeypatch):
+    from config.cache import TolerantRedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, TolerantRedisCache):
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but the cache is not Redis (CACHE_URL)")
+        pytest.skip("the cache is not Redis (CACHE_URL)")
+    client = backend._cache.get_client(None, write=True)
+    sent = []
+    original = type(client).execute_command
+
+    def execute_command(self, *args, **kwargs):
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(client), "execute_command", execute_command)
+    django_cache.set("pagecache:v:network:a", 7, timeout=None)
+    sent.clear()
+    cache.bump("network:a", "network:b", "home")
+    assert sent == ["EVALSHA"]
+    assert django_cache.get("pagecache:v:network:a") == 8
+    assert django_cache.get("pagecache:v:network:b") > 10**18  # from the clock (nanoseconds)
+    assert client.ttl(backend.make_and_validate_key("pagecache:v:network:b")) == -1  # kept until evicted
+
+
+def test_bump_while_redis_is_unreachable_is_dropped_with_a_warning(caplog):
+    from config.cache import TolerantRedisCache
+
+    backend = TolerantRedisCache("redis://127.0.0.1:1/0", {})
+    backend.incr_or_start(["pagecache:v:home"], 1)  # no exception: the save that bumps goes on
+    assert "incr_or_start skipped, Redis unreachable" in caplog.text
 
 
 def test_remembered_computes_once_until_a_scope_is_bumped():

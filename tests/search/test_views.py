@@ -141,6 +141,40 @@ def test_dependency_reindexes_related(django_capture_on_commit_callbacks):
     assert SearchEntry.objects.get(kind="measure", object_id=measure.pk).scopes.startswith("editors:")
 
 
+def test_a_dependency_is_read_once_after_the_commit_and_never_when_rolled_back(django_capture_on_commit_callbacks):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        measure = MeasureFactory()
+    roadmap = measure.roadmap
+    measures_of_roadmap = f'"measures_measure"."roadmap_id" = {roadmap.pk}'
+
+    def reads(queries) -> int:
+        return sum(measures_of_roadmap in q["sql"] and "SELECT" in q["sql"] for q in queries)
+
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks() as callbacks:
+            for published in (True, True, False):
+                roadmap.published = published
+                roadmap.save()
+        assert reads(queries.captured_queries) == 0  # nothing read before the commit
+        for callback in callbacks:
+            callback()
+    assert reads(queries.captured_queries) == 1  # three saves, one read
+    assert SearchEntry.objects.get(kind="measure", object_id=measure.pk).scopes.startswith("editors:")
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        roadmap.published = True
+        roadmap.save()
+        transaction.set_rollback(True)
+    assert reads(queries.captured_queries) == 0
+
+
 def test_changes_rolled_back_are_not_indexed(django_capture_on_commit_callbacks):
     from django.db import transaction
 

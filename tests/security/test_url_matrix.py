@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -795,3 +796,20 @@ def test_admin_is_for_staff_with_two_factor_authentication(w, name):
             continue
         assert response.status_code == 302, persona
         assert response["Location"].startswith(reverse("admin:login")), persona
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _module_cache():
+    """The cache is cleared when the module starts and ends, not around each test (tests/conftest.py's _clear_cache):
+    the rows share their world and every request is rolled back, so the accounts and access checks the personas'
+    requests remember stay warm from row to row, as they do in production (the first request of each persona in
+    each row read them afresh: an eighth of the module's time). Version bumps of rolled-back writes stay, which
+    only makes entries miss."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def _clear_cache():
+    """Replaces the autouse fixture of tests/conftest.py for this module (see _module_cache)."""
