@@ -26,6 +26,8 @@ from django.utils.formats import number_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
+from networks import keyset
+
 MAX_DEPTH = 20  # nested elements: lists in lists, quotations, table cells, emphasis, links
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 INLINE = frozenset({"p", "br", "strong", "em", "del", "a", "code"})
@@ -277,12 +279,8 @@ def render_stored(model, *, batch: int = 200) -> None:
     step: ``model`` is then the migration's historical model, which carries the fields as they were)."""
     fields = [field for field in model._meta.concrete_fields if isinstance(field, MarkdownHTMLField)]
     rows = model._default_manager.only("pk", *(field.source for field in fields))
-    changed = []
-    for row in rows.iterator(chunk_size=batch):
-        for field in fields:
-            field.pre_save(row, add=False)
-        changed.append(row)
-        if len(changed) == batch:
-            model._default_manager.bulk_update(changed, [field.attname for field in fields])
-            changed = []
-    model._default_manager.bulk_update(changed, [field.attname for field in fields])
+    for page in keyset.pages(rows, batch):  # one page in memory, also behind PgBouncer (no server-side cursor)
+        for row in page:
+            for field in fields:
+                field.pre_save(row, add=False)
+        model._default_manager.bulk_update(page, [field.attname for field in fields])

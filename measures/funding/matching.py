@@ -22,10 +22,12 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from measures.funding.models import FundingCall, FundingProgramme
 from measures.models import Measure
 from networks import cache as page_cache
+from networks import keyset
 
 OPEN_FUNDING = (Measure.FundingStatus.NONE, Measure.FundingStatus.PLANNED)
 CLOSED_STATUSES = (Measure.Status.COMPLETED, Measure.Status.DROPPED)
@@ -218,6 +220,7 @@ def count_all(*, today: date, chunk: int = 5000) -> tuple[int, int, int]:
     the benchmark and the operators' numbers."""
     index = ProgrammeIndex.build(today)
     rows = open_funding_measures().values_list(
+        "pk",
         "sector",
         "funding_kinds__kinds",
         "lead_organisation__kind",
@@ -228,7 +231,10 @@ def count_all(*, today: date, chunk: int = 5000) -> tuple[int, int, int]:
         "roadmap__organisation__state",
     )
     measures = matched = fits = 0
-    for sector, kinds, lead_kind, lead_pop, lead_state, kind, population, state in rows.iterator(chunk_size=chunk):
+    # pages, not .iterator(): behind PgBouncer (no server-side cursor) that read every row into memory at once
+    for _pk, sector, kinds, lead_kind, lead_pop, lead_state, kind, population, state in (
+        row for page in keyset.pages(rows, chunk, pk_of=itemgetter(0)) for row in page
+    ):
         if lead_kind is not None:
             kind, population, state = lead_kind, lead_pop, lead_state
         mask = index.mask_for(sector=sector, kinds=kinds or (), applicant=Applicant(kind, population, state))

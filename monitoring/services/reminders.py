@@ -146,9 +146,9 @@ def _groups(kind: str, items: list[Item]) -> list[dict]:
 def _send(kind: str, items: list[Item], *, template: str, today: date) -> int:
     """Write each (recipient, item, period) once and enqueue one mail per recipient with their new items."""
     existing = set(
-        Reminder.objects.filter(kind=kind, item__in={i.key for i in items}, period__in={i.period for i in items})
-        .values_list("recipient_id", "item", "period")
-        .iterator()
+        Reminder.objects.filter(
+            kind=kind, item__in={i.key for i in items}, period__in={i.period for i in items}
+        ).values_list("recipient_id", "item", "period")
     )
     recipients = {person.pk: person for item in items for person in item.recipients}
     wanted = mail_wanted_by(recipients.values(), f"monitoring_{kind}")  # one query for the run

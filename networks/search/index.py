@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from networks import keyset
 from networks.search import answers, registry
 from networks.search.backends import backend, clean_text
 from networks.search.models import MAX_BODY, MAX_TITLE, SearchEntry
@@ -105,7 +106,7 @@ def rebuild(kind: str | None = None, *, stdout=None) -> int:
             continue
         started = timezone.now()
         count = 0
-        for batch in _batches(source.queryset(), BATCH):
+        for batch in keyset.pages(source.queryset(), BATCH):  # not .iterator(): one page in memory behind PgBouncer too
             count += _rebuild_batch(source, batch)
         stale = SearchEntry.objects.filter(kind=source.kind, indexed_at__lt=started)
         _write(source.kind, [], list(stale.values_list("object_id", flat=True)))
@@ -113,20 +114,6 @@ def rebuild(kind: str | None = None, *, stdout=None) -> int:
         if stdout is not None:
             stdout.write(f"{source.kind}: {count}")
     return total
-
-
-def _batches(queryset, size: int):
-    """The rows of ``queryset`` in lists of ``size``, a page at a time in primary-key order (keyset). Memory stays at
-    one page whether or not server-side cursors are on: behind PgBouncer (DATABASE_POOLER=pgbouncer) they are off,
-    and .iterator() would read a million rows into memory at once."""
-    queryset, last = queryset.order_by("pk"), None
-    while True:
-        page = list((queryset if last is None else queryset.filter(pk__gt=last))[:size])
-        if page:
-            yield page
-        if len(page) < size:
-            return
-        last = page[-1].pk
 
 
 def _rebuild_batch(source: registry.Source, objects: list) -> int:

@@ -2,7 +2,8 @@
 
 Between two transactions a client may be handed another server connection, so nothing may outlive a transaction:
 no session settings (SET without LOCAL), no session-level advisory locks, no LISTEN, no prepared statements or
-temporary tables, no server-side cursors (.iterator() declares one: DATABASE_POOLER=pgbouncer switches them off).
+temporary tables, no server-side cursors (.iterator() declares one: DATABASE_POOLER=pgbouncer switches them off, and
+the portal reads long results a page at a time instead, networks.keyset.pages).
 The code is scanned for these here; the Celery, report, registration-concurrency and two-node tests run their
 servers, workers and threads through the PgBouncer CI starts (.ci/pgbouncer.sh, TEST_PGBOUNCER_URL).
 """
@@ -52,6 +53,9 @@ def _findings(path: Path) -> list[str]:
             found += [f"{path}:{node.lineno}: {what}" for what, rx in SESSION_STATE.items() if rx.search(node.value)]
         elif isinstance(node, ast.Attribute) and node.attr in SESSION_CALLS:
             found.append(f"{path}:{node.lineno}: {node.attr}()")
+        elif isinstance(node, ast.Attribute) and node.attr == "iterator" and "migrations" not in path.parts:
+            # without a server-side cursor .iterator() reads the whole result at once: networks.keyset.pages
+            found.append(f"{path}:{node.lineno}: .iterator()")
     return found
 
 
@@ -69,6 +73,7 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
         'c = "LISTEN outbox"\n'
         'd = "CREATE TEMP TABLE t (id int)"\n'
         "connection.connection.set_session(readonly=True)\n"
+        "rows = Measure.objects.all().iterator(chunk_size=2000)\n"
         'ok = "SET LOCAL lock_timeout = 100; SELECT pg_advisory_xact_lock(1); UPDATE t SET a = 1"\n'
     )
     assert [line.split(": ", 1)[1] for line in _findings(bad)] == [
@@ -77,6 +82,7 @@ def test_the_scan_finds_what_it_looks_for(tmp_path):
         "LISTEN",
         "temporary table",
         "set_session()",
+        ".iterator()",
     ]
 
 
