@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "networks.middleware.QueryFieldsLimitMiddleware",  # too many query parameters: 400 before a view reads them
     "measures.middleware.MovedMeasureMiddleware",  # a measure's old address: 301, with DEBUG on as well
     "api.middleware.ApiMiddleware",  # /api/: language, CORS for reading, 429, ETag and 304 (api/middleware.py)
+    "networks.signin.middleware.ProviderUnreachableMiddleware",  # an identity provider away: 502 and a page, not 500
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -378,6 +379,7 @@ INBOUND_IMAP_DONE_FOLDER = env.str("INBOUND_IMAP_DONE_FOLDER", default="Klimanet
 # Requests to addresses that people enter go only to public IP addresses; True only in tests that talk to servers
 # on 127.0.0.1. OUTBOUND_CA_BUNDLE: a PEM file of CAs to trust instead of the system's (tests trust their own CA).
 OUTBOUND_ALLOW_PRIVATE = False
+SIGNIN_HTTPS_ONLY = True  # identity providers' addresses (networks.signin.transport): https only; the tests' serve http
 OUTBOUND_CA_BUNDLE = env.str("OUTBOUND_CA_BUNDLE", default="") or None
 OUTBOUND_CONNECT_TIMEOUT = env.float("OUTBOUND_CONNECT_TIMEOUT", default=5.0)
 

@@ -130,6 +130,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     first sign-in links only an account with the same confirmed address in the provider's domains, or an invitation.
     Roles never come from the identity provider: only from invitations and coordinators."""
 
+    def get_requests_session(self):
+        """allauth's requests to identity providers (discovery, token, user info, keys) go through
+        networks.outbound (networks.signin.transport)."""
+        from networks.signin import transport
+
+        return transport.session(super().get_requests_session())
+
     def list_apps(self, request: HttpRequest, provider=None, client_id=None):
         from networks.signin.selectors import social_apps
 

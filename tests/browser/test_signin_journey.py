@@ -38,6 +38,14 @@ class Started(dict):
         return self[name]
 
 
+@pytest.fixture(autouse=True)
+def _loopback_providers(settings):
+    """The test providers serve http on 127.0.0.1: networks.outbound, which the portal's requests to them go through,
+    refuses both in production."""
+    settings.OUTBOUND_ALLOW_PRIVATE = True
+    settings.SIGNIN_HTTPS_ONLY = False
+
+
 @pytest.fixture(scope="module")
 def providers(chromium_required, live_server):
     """Both identity providers, started side by side (each a second or more: Python, pysaml2's schemas, a key),
