@@ -69,7 +69,8 @@ NUMBER_MARKERS = {
     "effect_low": ["6543", "6,543", "6.543"],
     "effect_high": ["8765", "8,765", "8.765"],
     "funding_deadline": ["2031-07-19", "19.07.2031", "July 19, 2031", "19. Juli 2031"],
-    "internal_percent": ["73 %", "73%", '"percent_complete": 73', 'value="73"'],
+    # the input of an edit form, not any value="73" (a reply form's hidden parent id can be 73)
+    "internal_percent": ["73 %", "73%", '"percent_complete": 73', 'name="percent" value="73"'],
 }
 MARKERS = TEXT_MARKERS + [m for values in NUMBER_MARKERS.values() for m in values]
 
