@@ -69,7 +69,7 @@ class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self._incr_or_start_scripts = {}
+        self._incr_or_start = None  # the Lua script, registered on first use
 
     get = _tolerant("get", _default)
     get_many = _tolerant("get_many", lambda args, kwargs: {})
@@ -89,10 +89,9 @@ class TolerantRedisCache(RedisCache):
             return
         try:
             client = self._cache.get_client(None, write=True)
-            script = self._incr_or_start_scripts.get(id(client))
-            if script is None:
-                script = self._incr_or_start_scripts.setdefault(id(client), client.register_script(INCR_OR_START))
-            script(keys=[self.make_and_validate_key(key) for key in keys], args=[start], client=client)
+            if self._incr_or_start is None:
+                self._incr_or_start = client.register_script(INCR_OR_START)
+            self._incr_or_start(keys=[self.make_and_validate_key(key) for key in keys], args=[start], client=client)
         except RedisError as error:
             _down("incr_or_start", error)
 

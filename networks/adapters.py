@@ -135,7 +135,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         networks.outbound (networks.signin.transport)."""
         from networks.signin import transport
 
-        return transport.session(super().get_requests_session())
+        return transport.through_outbound(super().get_requests_session())
 
     def list_apps(self, request: HttpRequest, provider=None, client_id=None):
         from networks.signin.selectors import social_apps

@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from operator import itemgetter
 
 from measures.funding.models import FundingCall, FundingProgramme
@@ -232,9 +233,8 @@ def count_all(*, today: date, chunk: int = 5000) -> tuple[int, int, int]:
     )
     measures = matched = fits = 0
     # pages, not .iterator(): behind PgBouncer (no server-side cursor) that read every row into memory at once
-    for _pk, sector, kinds, lead_kind, lead_pop, lead_state, kind, population, state in (
-        row for page in keyset.pages(rows, chunk, pk_of=itemgetter(0)) for row in page
-    ):
+    pages = keyset.pages(rows, chunk, pk_of=itemgetter(0))
+    for _pk, sector, kinds, lead_kind, lead_pop, lead_state, kind, population, state in chain.from_iterable(pages):
         if lead_kind is not None:
             kind, population, state = lead_kind, lead_pop, lead_state
         mask = index.mask_for(sector=sector, kinds=kinds or (), applicant=Applicant(kind, population, state))

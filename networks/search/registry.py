@@ -155,17 +155,24 @@ def _on_dependency(kind: str, dependency: Dependency):
         if isinstance(related, models.QuerySet):  # read once, after the commit (never when rolled back)
             _batch().add_query(kind, related, (kind, id(dependency), instance._meta.label, instance.pk))
         else:
-            schedule(kind, [obj.pk for obj in related if obj is not None])
+            schedule(kind, _pks(related))
 
     def deleted(sender, instance, **kwargs):
         if is_paused():
             return
         try:  # now: after the commit the relation is gone
-            schedule(kind, [obj.pk for obj in dependency.related(instance) if obj is not None])
+            schedule(kind, _pks(dependency.related(instance)))
         except models.ObjectDoesNotExist:
             return
 
     return saved, deleted
+
+
+def _pks(objects) -> list:
+    """The primary keys of a dependency's objects: a QuerySet's read without its model's ordering (no joins)."""
+    if isinstance(objects, models.QuerySet):
+        return list(objects.order_by().values_list("pk", flat=True))
+    return [obj.pk for obj in objects if obj is not None]
 
 
 def schedule(kind: str, pks: Iterable[int]) -> None:
@@ -212,7 +219,7 @@ class _Batch:
         """Reindex the objects ``query`` finds once the transaction commits; one query per ``key`` (the saved row
         and the dependency), however often the row was saved."""
         if self.done:
-            self.add(kind, list(query.order_by().values_list("pk", flat=True)))
+            self.add(kind, _pks(query))
         else:
             self.queries.setdefault(key, (kind, query))
 
@@ -225,7 +232,7 @@ class _Batch:
     def flush(self) -> None:
         self.done = True
         for kind, query in self.queries.values():
-            self.pending.setdefault(kind, set()).update(query.order_by().values_list("pk", flat=True))
+            self.pending.setdefault(kind, set()).update(_pks(query))
         self.queries = {}
         for kind, pks in self.pending.items():
             _run(kind, pks)

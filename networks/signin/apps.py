@@ -11,12 +11,3 @@ class SigninConfig(AppConfig):
     name = "networks.signin"
     label = "signin"
     verbose_name = _("Organisation sign-in")
-
-    def ready(self) -> None:
-        # allauth reads a SAML provider's metadata URL with python3-saml's urllib call, past networks.outbound: its one
-        # function that does so fetches through outbound instead (networks.signin.transport)
-        from allauth.socialaccount.providers.saml import utils as saml_utils
-
-        from networks.signin import transport
-
-        saml_utils.fetch_metadata_url_config = transport.fetch_metadata_config

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from networks import outbound
+from networks.signin.selectors import OIDC_PATH, SAML_PATH, provider_by_slug
 
 logger = logging.getLogger(__name__)
-PREFIXES = ("/konto/oidc/", "/konto/saml/")  # allauth's provider addresses (networks.signin.selectors)
 
 
 class ProviderUnreachableMiddleware:
@@ -25,12 +25,10 @@ class ProviderUnreachableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if not request.path.startswith(PREFIXES):
+        if not request.path.startswith((OIDC_PATH, SAML_PATH)):
             return None
         if not isinstance(exception, (requests.RequestException, outbound.OutboundFailure)):
             return None
-        from networks.signin.selectors import provider_by_slug
-
         slug = request.path.split("/")[3]
         provider = provider_by_slug(slug)
         if provider is None:

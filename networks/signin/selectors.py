@@ -3,9 +3,12 @@
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 
+from networks.signin import transport
 from networks.signin.models import Provider
 
 PROTOCOLS = {Provider.Protocol.OIDC.value, Provider.Protocol.SAML.value}
+# allauth's addresses of a provider (allauth.urls under /konto/, config/urls.py): unprefixed, the same in every language
+OIDC_PATH, SAML_PATH = "/konto/oidc/", "/konto/saml/"
 
 
 def provider_for_email(email: str) -> Provider | None:
@@ -21,11 +24,11 @@ def provider_by_slug(slug: str) -> Provider | None:
 
 def sp_metadata_path(slug: str) -> str:
     """The SAML service provider's metadata address (its entity ID too): unprefixed, the same in every language."""
-    return f"/konto/saml/{slug}/metadata/"
+    return f"{SAML_PATH}{slug}/metadata/"
 
 
 def oidc_callback_path(slug: str) -> str:
-    return f"/konto/oidc/{slug}/login/callback/"
+    return f"{OIDC_PATH}{slug}/login/callback/"
 
 
 def social_app(provider: Provider) -> SocialApp:
@@ -41,6 +44,7 @@ def social_app(provider: Provider) -> SocialApp:
             settings={**common, "server_url": provider.server_url, "oauth_pkce_enabled": True},
         )
     if provider.metadata_url:
+        transport.read_saml_metadata_through_outbound()  # allauth's metadata fetch, before it can run
         idp = {"entity_id": provider.entity_id, "metadata_url": provider.metadata_url}
     else:
         idp = {"entity_id": provider.entity_id, "sso_url": provider.sso_url, "x509cert": provider.certificate}

@@ -6,8 +6,10 @@ people enter (staff enter a provider's issuer and metadata URLs in the admin).
   https, so every request and every redirect hop is checked there: public addresses only, the address checked is
   the one connected to, a deadline and a size limit.
 - SAML 2.0 metadata: allauth reads it with python3-saml's ``parse_remote`` (urllib, unchecked);
-  ``fetch_metadata_config`` replaces allauth's one function that calls it (SigninConfig.ready) and parses what
-  outbound fetched, cached as allauth caches it.
+  ``fetch_metadata_config`` replaces allauth's one function that calls it and parses what outbound fetched, cached as
+  allauth caches it. Replaced by ``read_saml_metadata_through_outbound`` when the first SAML app is built
+  (networks.signin.selectors.social_app: allauth builds no SAML settings without one), not at start-up: the SAML
+  modules (python3-saml, xmlsec) take 35 ms to import, which a worker or a command without SAML never needs.
 
 Production takes https only (``SIGNIN_HTTPS_ONLY``); the tests' providers serve http on 127.0.0.1.
 """
@@ -17,7 +19,6 @@ from __future__ import annotations
 import requests
 from django.conf import settings
 from django.core.cache import cache
-from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
@@ -29,10 +30,6 @@ DEFAULT_TIMEOUT = 10.0
 METADATA_CACHE_SECONDS = 4 * 60 * 60  # allauth's default
 # hop-by-hop or set by outbound itself (it asks for identity encoding: nothing is decompressed)
 DROPPED_HEADERS = {"accept-encoding", "connection", "content-length", "host"}
-
-
-def _https_only() -> bool:
-    return getattr(settings, "SIGNIN_HTTPS_ONLY", True)
 
 
 def _seconds(timeout) -> float:
@@ -55,7 +52,7 @@ class OutboundTransport(BaseAdapter):
                 headers=headers,
                 timeout=_seconds(timeout),
                 max_bytes=MAX_BYTES,
-                https_only=_https_only(),
+                https_only=settings.SIGNIN_HTTPS_ONLY,
             )
         except outbound.OutboundTimeout as exc:
             raise requests.Timeout(str(exc), request=request) from exc
@@ -75,12 +72,19 @@ class OutboundTransport(BaseAdapter):
         pass
 
 
-def session(session: requests.Session) -> requests.Session:
+def through_outbound(session: requests.Session) -> requests.Session:
     """``session`` with every http and https request sent through outbound."""
     transport = OutboundTransport()
     session.mount("https://", transport)
     session.mount("http://", transport)
     return session
+
+
+def read_saml_metadata_through_outbound() -> None:
+    """Let allauth read SAML metadata with ``fetch_metadata_config`` (idempotent, cheap after the first call)."""
+    from allauth.socialaccount.providers.saml import utils as saml_utils
+
+    saml_utils.fetch_metadata_url_config = fetch_metadata_config
 
 
 def fetch_metadata_config(idp_config: dict) -> dict:
@@ -91,13 +95,15 @@ def fetch_metadata_config(idp_config: dict) -> dict:
     key = f"signin:saml-metadata:{url}:{entity_id}"
     config = cache.get(key)
     if config is None:
+        from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+
         answer = outbound.fetch(
             "GET",
             url,
             headers={"Accept": "application/samlmetadata+xml, application/xml"},
             timeout=float(idp_config.get("metadata_request_timeout", DEFAULT_TIMEOUT)),
             max_bytes=MAX_BYTES,
-            https_only=_https_only(),
+            https_only=settings.SIGNIN_HTTPS_ONLY,
         )
         if answer.status != 200:
             raise ValueError(f"the identity provider's metadata answered {answer.status}")

@@ -86,8 +86,19 @@ def test_production_refuses_private_addresses_and_plain_http(url):
         session.get(url)
 
 
+def _saml_app(metadata_url: str) -> None:
+    """allauth's app of a SAML provider with a metadata URL, as allauth gets it before it reads the metadata."""
+    from networks.models import Organisation
+    from networks.signin import selectors
+    from networks.signin.models import Provider
+
+    aachen = Organisation(name="Stadt Aachen")
+    selectors.social_app(Provider(organisation=aachen, protocol="saml", slug="aachen", metadata_url=metadata_url))
+
+
 def test_saml_metadata_is_read_through_outbound_and_kept(idp, loopback_allowed):
-    assert saml_utils.fetch_metadata_url_config is transport.fetch_metadata_config  # allauth calls ours
+    _saml_app(f"{idp}/metadata")
+    assert saml_utils.fetch_metadata_url_config is transport.fetch_metadata_config  # allauth calls ours from then on
     cache.clear()
     config = {"metadata_url": f"{idp}/metadata", "entity_id": "http://idp.test/metadata"}
     parsed = saml_utils.fetch_metadata_url_config(config)
@@ -97,6 +108,7 @@ def test_saml_metadata_is_read_through_outbound_and_kept(idp, loopback_allowed):
 
 
 def test_saml_metadata_from_a_private_address_is_refused(idp):
+    _saml_app(f"{idp}/metadata")
     cache.clear()
     with pytest.raises(outbound.OutboundRefused):
         saml_utils.fetch_metadata_url_config({"metadata_url": f"{idp}/metadata", "entity_id": "x"})
