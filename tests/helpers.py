@@ -1,5 +1,7 @@
 """Assertions and helpers several test modules share."""
 
+from contextlib import contextmanager
+
 from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -76,3 +78,14 @@ class PersonaSessions:
     def forget(self, name: str) -> None:
         if name in self.keys:
             caches[settings.SESSION_CACHE_ALIAS].delete(KEY_PREFIX + self.keys[name])
+
+    @contextmanager
+    def client(self, name: str, **client_options):
+        """A new test client signed in as ``name`` by the session's cookie (``use``), its cached copy dropped when
+        the block ends (``forget``): for a test whose transaction is rolled back when it ends."""
+        client = Client(**client_options)
+        self.use(client, name)
+        try:
+            yield client
+        finally:
+            self.forget(name)

@@ -27,9 +27,7 @@ def test_post_without_csrf_token_is_refused(w, row: Row):
     url = row.url(w)
     answers = {}
     for persona in PERSONAS:
-        client = Client(enforce_csrf_checks=True)
-        w.login(client, persona)
-        with NoWrites():
+        with w.sessions.client(persona, enforce_csrf_checks=True) as client, NoWrites():
             answers[persona] = client.post(url, {"title": "x", "text": "x", "status": "done"}).status_code
     assert answers == dict.fromkeys(PERSONAS, 403), f"POST {url} without CSRF token: {answers}"
 
@@ -39,9 +37,7 @@ def test_api_writes_ignore_the_session_cookie(w, row: Row):
     url = row.url(w)
     answers = {}
     for persona in PERSONAS:
-        client = Client(enforce_csrf_checks=True)
-        w.login(client, persona)
-        with NoWrites():
+        with w.sessions.client(persona, enforce_csrf_checks=True) as client, NoWrites():
             answers[persona] = {
                 method: getattr(client, method)(url, '{"status": "done"}', content_type="application/json").status_code
                 for method in ("post", "put", "patch")

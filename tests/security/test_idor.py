@@ -138,9 +138,7 @@ def test_foreign_object(w, name, method, kwargs, personas, expected):
     url = reverse(name, kwargs=kwargs(w))
     wrong = {}
     for persona in personas:
-        client = Client()
-        w.login(client, persona)
-        with NoWrites():
+        with w.sessions.client(persona) as client, NoWrites():
             status = getattr(client, method)(url, {"status": "done", "text": "x", "title": "x"}).status_code
         if status != expected:
             wrong[persona] = status
