@@ -17,7 +17,7 @@ from django.utils import translation
 
 from networks.backends import ModelBackend
 from networks.models import NetworkRole
-from tests import demo_snapshot, template_db, timeline
+from tests import collection_share, demo_snapshot, template_db, timeline
 from tests.helpers import login_persona
 from tests.networks import factories as f
 
@@ -141,6 +141,10 @@ def pytest_configure(config):
     if os.environ.get(timeline.ENV):
         config.pluginmanager.register(timeline, "klimanetz-timeline")  # per-worker timeline: tests/timeline.py
     template_db.start(config)  # the controller of a pytest-xdist run: one migration for all workers
+
+
+def pytest_collection(session):
+    collection_share.share(session.config)  # a worker: rewrites the asserts of its share of the modules first
 
 
 def pytest_collection_modifyitems(config, items):
