@@ -14,6 +14,7 @@ class NetworksConfig(AppConfig):
             cache,
             checks,
             citizens,
+            history,
             lookups,
             mail,
             membership_requests,
@@ -34,6 +35,7 @@ class NetworksConfig(AppConfig):
         )
 
         lookups.register()
+        history.share_manager_classes()  # Model.history's manager class made once, not per save
         admin_autocomplete.register()  # the admin's autocomplete fields: a value that is no id is a form error
         checks.register()  # SITE_URL set in production (the links of emails and calendar files)
         staff.connect()  # a second factor set up in a session counts as used there; removed, as not used

@@ -126,3 +126,15 @@ def test_admin_history_queries_do_not_grow_with_the_changes(client, personas, or
 
     for make in (invitation, person):
         assert_flat_queries(operator, make)
+
+
+def test_the_history_manager_class_is_made_once_and_the_manager_still_belongs_to_its_row(personas):
+    """networks.history.share_manager_classes: one class for every access (it was made anew on every save), one
+    manager per access, bound to its row as before."""
+    from networks.models import Network
+
+    network, other = personas.network, personas.other
+    assert type(network.history) is type(other.history) is type(Network.history)
+    assert network.history is not network.history
+    assert set(network.history.values_list("id", flat=True)) == {network.pk}
+    assert set(Network.history.values_list("id", flat=True)) >= {network.pk, other.pk}
