@@ -191,16 +191,26 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def _eager_celery(settings):
-    """Tasks run in-process in unit tests, also when REDIS_URL is set (CI); tests/integration turns this off."""
+@contextmanager
+def eager_tasks() -> Iterator[None]:
+    """Celery tasks run in-process inside the block, also when REDIS_URL is set (CI)."""
     from config.celery import app
 
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
+    try:
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+            yield
+    finally:
+        app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in unit tests, also when REDIS_URL is set (CI); tests/integration turns this off. Data
+    built once for a module is built before this fixture runs: its builder uses eager_tasks itself."""
+    with eager_tasks():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import announcements as event_announcements
 from networks.announcements import services
@@ -21,8 +20,16 @@ from networks.digest.sections import Request, get
 from networks.models import WorkingGroup
 from networks.search.query import search
 from tests.announcements.factories import AnnouncementFactory
+from tests.conftest import eager_tasks, rolled_back
 from tests.events.factories import EventFactory, in_days
-from tests.groups.conftest import GROUP_PERSONAS, READERS, closed  # noqa: F401 - the closed group's world
+from tests.groups.conftest import (  # noqa: F401 - the closed group's world and its fixtures
+    GROUP_PERSONAS,
+    READERS,
+    _closed_once,
+    closed,
+    for_the_test,
+    run_commit_hooks,
+)
 from tests.helpers import assert_flat
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +43,24 @@ DENIED = [p for p in GROUP_PERSONAS if p not in READERS]
 NETWORK_READERS = {"member", "group_member", "coordinator", "staff"}  # may open the network's space at all
 
 
-def _commit_hooks() -> None:
-    """Run what the set-up left for the commit (the search index's batch), as a commit would; later changes then
-    start a batch of their own (captured with django_capture_on_commit_callbacks)."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _savepoints, callback, _robust in callbacks:
-        callback()
+@pytest.fixture(scope="module")
+def _sent_once(_closed_once, django_db_blocker):  # noqa: F811 - the fixture imported above
+    """The three announcements, sent once for the module in its closed group's world."""
+    if _closed_once is None:
+        yield None
+        return
+    with rolled_back(django_db_blocker), translation.override("de"), eager_tasks():
+        yield send_announcements(_closed_once)
 
 
 @pytest.fixture
-def sent(closed):  # noqa: F811 - the fixture imported above
+def sent(request, db, settings, _sent_once):
+    if _sent_once is None:
+        return send_announcements(request.getfixturevalue("closed"))
+    return for_the_test(_sent_once, settings)
+
+
+def send_announcements(closed):  # noqa: F811 - the world, not the fixture
     network = closed.network
     closed.open_group.members.add(closed.person("member"))
     secret = AnnouncementFactory(network=network, audience=f"group:{closed.group.pk}", subject=SECRET)
@@ -56,7 +71,7 @@ def sent(closed):  # noqa: F811 - the fixture imported above
     services.announcement_send(announcement=public)
     whole = AnnouncementFactory(network=network, subject=NETWORK)
     services.announcement_send(announcement=whole)
-    _commit_hooks()
+    run_commit_hooks()
     closed.secret, closed.open_announcement, closed.whole = secret, public, whole
     return closed
 

@@ -6,13 +6,18 @@ outside it; ``former`` is still in the group but has lost their role in the netw
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from networks.channel import services as channel
 from networks.library import services as library
 from networks.models import WorkingGroup
+from tests.conftest import built_once, eager_tasks
 from tests.helpers import login_persona
 from tests.networks.factories import NetworkRoleFactory, PersonFactory, WorkingGroupFactory
 
@@ -31,6 +36,7 @@ class ClosedWorld:
     network_thread: object  # a thread of the whole network
     document: object  # the closed group's library document
     folder: object  # the closed group's folder
+    media: Path | None = None  # the files of a world built once for the module
 
     @property
     def network(self):
@@ -59,8 +65,46 @@ class ClosedWorld:
         return client.get("/").wsgi_request.user
 
 
+def run_commit_hooks() -> None:
+    """Run what the set-up left for the commit (the search index's batch, the notifications), as a commit would;
+    later changes then start a batch of their own (captured with django_capture_on_commit_callbacks)."""
+    callbacks, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, callback, _robust in callbacks:
+        callback()
+
+
+@pytest.fixture(scope="module")
+def _closed_once(_personas_once, django_db_blocker) -> Iterator[ClosedWorld | None]:
+    """The closed group's world built once for the module on its personas (tests/conftest.py), with what it left for
+    the commit run (run_commit_hooks), inside a block rolled back at the module's end with a media directory of its
+    own (tests.conftest.built_once); None in a module with a test that commits."""
+    if _personas_once is None:
+        yield None
+        return
+    with built_once(django_db_blocker, "klimanetz-groups-") as media, eager_tasks():
+        world = build_closed(_personas_once)
+        world.media = media
+        run_commit_hooks()
+        yield world
+
+
 @pytest.fixture
-def closed(personas) -> ClosedWorld:
+def closed(request, db, settings, _closed_once) -> ClosedWorld:
+    """The module's closed group's world as a copy of the test's own (its rows go back with the test's savepoint),
+    or built for the test where the module has a test that commits."""
+    if _closed_once is None:
+        return build_closed(request.getfixturevalue("personas"))
+    return for_the_test(_closed_once, settings)
+
+
+def for_the_test(world: ClosedWorld, settings) -> ClosedWorld:
+    """A world built once for the module, as the test's own copy (a change in memory changes nothing for the next
+    test), with MEDIA_ROOT at its files."""
+    settings.MEDIA_ROOT = str(world.media)
+    return copy.deepcopy(world)
+
+
+def build_closed(personas) -> ClosedWorld:
     network = personas.network
     group_member = NetworkRoleFactory(network=network, person__name="Gruppenmitglied Steuerung").person
     former = PersonFactory(name="Ehemals Steuerung")

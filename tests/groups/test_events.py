@@ -12,9 +12,8 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events import announcements as event_announcements
 from events import digest as events_digest
@@ -24,8 +23,9 @@ from networks.digest.sections import Request
 from networks.models import OutboxMessage, WorkingGroup
 from networks.search import index
 from networks.search.query import search
+from tests.conftest import eager_tasks, rolled_back
 from tests.events.factories import EventFactory, OutcomeFactory, RegistrationFactory, in_days
-from tests.groups.conftest import GROUP_PERSONAS, READERS
+from tests.groups.conftest import GROUP_PERSONAS, READERS, for_the_test, run_commit_hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +38,24 @@ MEETING_TASK = "Kostenrahmen für den Kreistag vorbereiten"  # a task recorded a
 DENIED = [p for p in GROUP_PERSONAS if p not in READERS]
 
 
-def _commit_hooks() -> None:
-    """Run what the set-up left for the commit (the search index's batch), as a commit would; later changes then
-    start a batch of their own (captured with django_capture_on_commit_callbacks)."""
-    callbacks, connection.run_on_commit = connection.run_on_commit, []
-    for _savepoints, callback, _robust in callbacks:
-        callback()
+@pytest.fixture(scope="module")
+def _meetings_once(_closed_once, django_db_blocker):
+    """The closed group's meetings and tasks, added once for the module to its closed group's world."""
+    if _closed_once is None:
+        yield None
+        return
+    with rolled_back(django_db_blocker), translation.override("de"), eager_tasks():
+        yield add_meetings(_closed_once)
 
 
 @pytest.fixture
-def meetings(closed):
+def meetings(request, db, settings, _meetings_once):
+    if _meetings_once is None:
+        return add_meetings(request.getfixturevalue("closed"))
+    return for_the_test(_meetings_once, settings)
+
+
+def add_meetings(closed):
     network, group = closed.network, closed.group
     network.is_public = True
     network.save(update_fields=["is_public"])
@@ -64,7 +72,7 @@ def meetings(closed):
         owner_person=closed.person("member"),  # owned by a member outside the group: still not theirs to read
     )
     meeting_task = OutcomeFactory(event=meeting, text=MEETING_TASK, owner_person=closed.person("group_member"))
-    _commit_hooks()
+    run_commit_hooks()
     closed.meeting, closed.public_meeting, closed.open_meeting = meeting, public, open_meeting
     closed.task, closed.meeting_task = task, meeting_task
     return closed

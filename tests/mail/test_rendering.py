@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
 from networks import mail
 from networks.models import OutboxMessage
-from tests.conftest import built_once
+from tests.conftest import built_once, eager_tasks
 from tests.mail.conftest import LANGUAGES, make_senders, send_everything
 
 pytestmark = pytest.mark.django_db
@@ -77,19 +76,12 @@ class Html(HTMLParser):
 def _sent_once(_personas_once, django_db_blocker) -> dict:
     """(kind, language) -> the message: every kind sent once for the module (the tests only read them), inside a
     transaction rolled back at its end, with the tasks run in-process as in every test (tests.conftest)."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        with built_once(django_db_blocker, "klimanetz-mail-"), override_settings(CELERY_TASK_ALWAYS_EAGER=True):
-            send_everything(make_senders(_personas_once.network), _personas_once.network)
-            out = {}
-            for message in OutboxMessage.objects.order_by("pk"):
-                out.setdefault((message.reason, message.language), message)
-            yield out
-    finally:
-        app.conf.task_always_eager = before
+    with built_once(django_db_blocker, "klimanetz-mail-"), eager_tasks():
+        send_everything(make_senders(_personas_once.network), _personas_once.network)
+        out = {}
+        for message in OutboxMessage.objects.order_by("pk"):
+            out.setdefault((message.reason, message.language), message)
+        yield out
 
 
 @pytest.fixture
