@@ -5,11 +5,12 @@ and the media directory comes back with it."""
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import ProgrammingError, connection
 
 from measures.models import Measure, Roadmap
 from monitoring.models import Indicator, IndicatorValue
@@ -97,8 +98,21 @@ def test_postgres_backup_restores_into_a_fresh_database(transactional_db, tmp_pa
         # Restoring again over the restored database (--clean --if-exists) works and changes nothing.
         _run("restore.sh", str(backup), env=_script_env(DATABASE_URL=fresh_url, MEDIA_ROOT=str(media)))
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
+        _drop(fresh)
+
+
+def _drop(name: str, attempts: int = 50) -> None:
+    """DROP DATABASE ... WITH (FORCE), again while it is refused: an autovacuum worker that the restore's rows woke
+    runs as the superuser, and the test's role may not end it (it is done within seconds)."""
+    for attempt in range(attempts):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2)
 
 
 def test_sqlite_backup_restores_into_a_new_file(tmp_path):

@@ -235,6 +235,9 @@ def test_health_of_a_hundred_members(client, personas, django_assert_num_queries
     personas.login(client, "coordinator")
     grow(personas.network, 100)
     client.get(health_url(personas.network))  # the account and session in the cache, as on every later page
+    # once more: what the first request remembered is trusted for a minute (networks.cache.CHECK_SECONDS), and on a
+    # crowded CI machine the first request of this size once took longer than that (15 queries instead of 14)
+    client.get(health_url(personas.network))
     with django_assert_num_queries(HEALTH_QUERIES):
         response = client.get(health_url(personas.network))
     assert len(response.context["rows"]) == 100
