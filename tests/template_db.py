@@ -6,8 +6,9 @@ collection. Now the controller process starts one template at once, test_<name>_
 (``python -m tests.template_db``) while the workers start and collect: loaded from tests/schema.sql and migrated
 (nothing left to apply) when that file was made from these migrations (tests/schema.py), else migrated as before
 (``load_schema``). Each worker waits for it and creates its database as a copy of it (PostgreSQL's
-``CREATE DATABASE ... TEMPLATE``, Django's ``TEST["TEMPLATE"]`` setting: well under a second). Django's test database creation runs as before on the copy: its ``migrate`` finds every migration
-applied (and would apply any the copy lacked), the post-migrate signals and the cache table run as before.
+``CREATE DATABASE ... TEMPLATE``, Django's ``TEST["TEMPLATE"]`` setting: well under a second). Django's test
+database creation runs as before on the copy: its ``migrate`` finds every migration applied (and would apply any the
+copy lacked), the post-migrate signals and the cache table run as before.
 
 The same process then loads the demo portal once for the run (when the collection has a test that uses it: the
 controller's scheduler says so, ``want_demo``) into a copy of the template and writes its snapshot to a file that
