@@ -208,7 +208,7 @@ def eager_tasks() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _eager_celery():
     """Tasks run in-process in unit tests, also when REDIS_URL is set (CI); tests/integration turns this off. Data
-    built once for a module is built before this fixture runs: its builder uses eager_tasks itself."""
+    built once for a module is built before this fixture runs: built_once and added_once use eager_tasks themselves."""
     with eager_tasks():
         yield
 
@@ -243,14 +243,21 @@ def rolled_back(django_db_blocker) -> Iterator[None]:
 
 
 @contextmanager
+def added_once(django_db_blocker) -> Iterator[None]:
+    """A block that adds data once for a module (``rolled_back``), in German, its Celery tasks run in-process as in
+    every test (the test's own fixtures, _eager_celery among them, run only after the module's)."""
+    with rolled_back(django_db_blocker), translation.override("de"), eager_tasks():
+        yield
+
+
+@contextmanager
 def built_once(django_db_blocker, prefix: str = "klimanetz-") -> Iterator[Path]:
-    """A block that builds data once for a module (``rolled_back``), in German, with a media directory of its own
-    (the reports' files), which it yields; each test points MEDIA_ROOT at it again."""
+    """A block that builds data once for a module (``added_once``) with a media directory of its own (the reports'
+    files), which it yields; each test points MEDIA_ROOT at it again."""
     with (
         tempfile.TemporaryDirectory(prefix=prefix) as media,
         override_settings(MEDIA_ROOT=media),
-        rolled_back(django_db_blocker),
-        translation.override("de"),
+        added_once(django_db_blocker),
     ):
         yield Path(media)
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events import announcements as event_announcements
 from networks.announcements import services
@@ -20,12 +20,12 @@ from networks.digest.sections import Request, get
 from networks.models import WorkingGroup
 from networks.search.query import search
 from tests.announcements.factories import AnnouncementFactory
-from tests.conftest import eager_tasks, rolled_back
 from tests.events.factories import EventFactory, in_days
 from tests.groups.conftest import (  # noqa: F401 - the closed group's world and its fixtures
     GROUP_PERSONAS,
     READERS,
     _closed_once,
+    added_to_closed,
     closed,
     for_the_test,
     run_commit_hooks,
@@ -46,18 +46,12 @@ NETWORK_READERS = {"member", "group_member", "coordinator", "staff"}  # may open
 @pytest.fixture(scope="module")
 def _sent_once(_closed_once, django_db_blocker):  # noqa: F811 - the fixture imported above
     """The three announcements, sent once for the module in its closed group's world."""
-    if _closed_once is None:
-        yield None
-        return
-    with rolled_back(django_db_blocker), translation.override("de"), eager_tasks():
-        yield send_announcements(_closed_once)
+    yield from added_to_closed(_closed_once, send_announcements, django_db_blocker)
 
 
 @pytest.fixture
 def sent(request, db, settings, _sent_once):
-    if _sent_once is None:
-        return send_announcements(request.getfixturevalue("closed"))
-    return for_the_test(_sent_once, settings)
+    return for_the_test(_sent_once, settings, lambda: send_announcements(request.getfixturevalue("closed")))
 
 
 def send_announcements(closed):  # noqa: F811 - the world, not the fixture

@@ -17,7 +17,7 @@ from django.db import connection
 from networks.channel import services as channel
 from networks.library import services as library
 from networks.models import WorkingGroup
-from tests.conftest import built_once, eager_tasks
+from tests.conftest import added_once, built_once
 from tests.helpers import login_persona
 from tests.networks.factories import NetworkRoleFactory, PersonFactory, WorkingGroupFactory
 
@@ -81,7 +81,7 @@ def _closed_once(_personas_once, django_db_blocker) -> Iterator[ClosedWorld | No
     if _personas_once is None:
         yield None
         return
-    with built_once(django_db_blocker, "klimanetz-groups-") as media, eager_tasks():
+    with built_once(django_db_blocker, "klimanetz-groups-") as media:
         world = build_closed(_personas_once)
         world.media = media
         run_commit_hooks()
@@ -90,16 +90,25 @@ def _closed_once(_personas_once, django_db_blocker) -> Iterator[ClosedWorld | No
 
 @pytest.fixture
 def closed(request, db, settings, _closed_once) -> ClosedWorld:
-    """The module's closed group's world as a copy of the test's own (its rows go back with the test's savepoint),
-    or built for the test where the module has a test that commits."""
-    if _closed_once is None:
-        return build_closed(request.getfixturevalue("personas"))
-    return for_the_test(_closed_once, settings)
+    return for_the_test(_closed_once, settings, lambda: build_closed(request.getfixturevalue("personas")))
 
 
-def for_the_test(world: ClosedWorld, settings) -> ClosedWorld:
+def added_to_closed(closed_once: ClosedWorld | None, add, django_db_blocker) -> Iterator[ClosedWorld | None]:
+    """For a module fixture (``yield from``): ``add(world)`` once on the module's closed group's world (added_once);
+    None where the module has a test that commits."""
+    if closed_once is None:
+        yield None
+        return
+    with added_once(django_db_blocker):
+        yield add(closed_once)
+
+
+def for_the_test(world: ClosedWorld | None, settings, build) -> ClosedWorld:
     """A world built once for the module, as the test's own copy (a change in memory changes nothing for the next
-    test), with MEDIA_ROOT at its files."""
+    test; its rows go back with the test's savepoint) with MEDIA_ROOT at its files; ``build()`` for the test where
+    the module has a test that commits and nothing is built once."""
+    if world is None:
+        return build()
     settings.MEDIA_ROOT = str(world.media)
     return copy.deepcopy(world)
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from events import announcements as event_announcements
 from events import digest as events_digest
@@ -23,9 +23,8 @@ from networks.digest.sections import Request
 from networks.models import OutboxMessage, WorkingGroup
 from networks.search import index
 from networks.search.query import search
-from tests.conftest import eager_tasks, rolled_back
 from tests.events.factories import EventFactory, OutcomeFactory, RegistrationFactory, in_days
-from tests.groups.conftest import GROUP_PERSONAS, READERS, for_the_test, run_commit_hooks
+from tests.groups.conftest import GROUP_PERSONAS, READERS, added_to_closed, for_the_test, run_commit_hooks
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +40,12 @@ DENIED = [p for p in GROUP_PERSONAS if p not in READERS]
 @pytest.fixture(scope="module")
 def _meetings_once(_closed_once, django_db_blocker):
     """The closed group's meetings and tasks, added once for the module to its closed group's world."""
-    if _closed_once is None:
-        yield None
-        return
-    with rolled_back(django_db_blocker), translation.override("de"), eager_tasks():
-        yield add_meetings(_closed_once)
+    yield from added_to_closed(_closed_once, add_meetings, django_db_blocker)
 
 
 @pytest.fixture
 def meetings(request, db, settings, _meetings_once):
-    if _meetings_once is None:
-        return add_meetings(request.getfixturevalue("closed"))
-    return for_the_test(_meetings_once, settings)
+    return for_the_test(_meetings_once, settings, lambda: add_meetings(request.getfixturevalue("closed")))
 
 
 def add_meetings(closed):

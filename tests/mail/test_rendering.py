@@ -19,7 +19,7 @@ from django.utils import translation
 
 from networks import mail
 from networks.models import OutboxMessage
-from tests.conftest import built_once, eager_tasks
+from tests.conftest import built_once
 from tests.mail.conftest import LANGUAGES, make_senders, send_everything
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ class Html(HTMLParser):
 def _sent_once(_personas_once, django_db_blocker) -> dict:
     """(kind, language) -> the message: every kind sent once for the module (the tests only read them), inside a
     transaction rolled back at its end, with the tasks run in-process as in every test (tests.conftest)."""
-    with built_once(django_db_blocker, "klimanetz-mail-"), eager_tasks():
+    with built_once(django_db_blocker, "klimanetz-mail-"):
         send_everything(make_senders(_personas_once.network), _personas_once.network)
         out = {}
         for message in OutboxMessage.objects.order_by("pk"):
