@@ -8,6 +8,8 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks")
 
     def ready(self) -> None:
+        from django.db.models.signals import m2m_changed
+
         from networks import (
             admin_autocomplete,
             affiliations,
@@ -33,6 +35,7 @@ class NetworksConfig(AppConfig):
             User,
             WorkingGroup,
         )
+        from networks.search import answers as search_answers
 
         lookups.register()
         history.share_manager_classes()  # Model.history's manager class made once, not per save
@@ -49,8 +52,9 @@ class NetworksConfig(AppConfig):
         membership_requests.register()  # asking the coordination to join a network (the 403 page offers it)
 
         # Shown on many public pages (names, profiles, membership counts); rarely changed: every page.
-        for model in (Organisation, Network, Membership, Person, Topic):
+        for model in (Organisation, Membership, Person, Topic):
             cache.watch(model, cache.everything)
+        cache.watch(Network, lambda _network: ("global", search_answers.NAMES_SCOPE))  # also the search's facets
 
         # The network's space for its members (people, coordinators and their addresses, working groups,
         # campaigns) and a person's calendar feed (their roles).
@@ -73,3 +77,9 @@ class NetworksConfig(AppConfig):
         cache.watch(Campaign, of_network_child)
         cache.watch(User, of_user, ignore=("last_login",))  # not at every login
         cache.watch(OrganisationRole, citizens.scopes_of_role)
+        m2m_changed.connect(  # a working group's members: the account's roles (the search's scopes)
+            citizens.group_members_changed,
+            sender=WorkingGroup.members.through,
+            weak=False,
+            dispatch_uid="roles-of-group-members",
+        )

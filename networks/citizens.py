@@ -6,7 +6,8 @@ area of participation (not the members' dashboard), their profile has no members
 contact visibility, expertise). The one rule: a signed-in account whose person holds no role in a network and
 edits no organisation, without staff powers. A role is given by an invitation, a membership request or an
 organisation's editors; the account then counts as a member at once (the scope ``roles:<user pk>`` is bumped by
-every NetworkRole and OrganisationRole saved or deleted: networks.apps).
+every NetworkRole and OrganisationRole saved or deleted and every working-group membership added or removed:
+networks.apps; the search's scopes are kept under it too, networks.search.selectors).
 
 The answer is asked on every page (the header), so it is kept in the cache under that scope (``remembered``): a
 hit is one cache read and no query; networks.backends computes it with the account, so a session's later
@@ -56,3 +57,20 @@ def scopes_of_role(role) -> tuple[str, ...]:
     else:
         user_id = Person.objects.filter(pk=role.person_id).values_list("user_id", flat=True).first()
     return (roles_scope(user_id),) if user_id else ()
+
+
+def group_members_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """``m2m_changed`` of WorkingGroup.members, from either side: the roles scope of the account of each person
+    who joined or left a group is bumped (``clear()`` names no rows: they are read at pre_clear, still linked)."""
+    if not cache.enabled() or action not in ("post_add", "post_remove", "pre_clear"):
+        return
+    if reverse:  # person.working_groups.add(…): the instance is the person
+        person_ids = [instance.pk]
+    elif action == "pre_clear":
+        person_ids = list(instance.members.values_list("pk", flat=True))
+    else:
+        person_ids = list(pk_set or ())
+    user_ids = Person.objects.filter(pk__in=person_ids, user__isnull=False).values_list("user_id", flat=True)
+    names = [roles_scope(user_id) for user_id in user_ids] if person_ids else []
+    if names:
+        cache.bump_now_and_on_commit(names)

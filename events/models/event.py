@@ -305,16 +305,18 @@ class EventQuerySet(models.QuerySet):
         return self.exclude(status=Event.Status.CANCELLED)
 
     def with_counts(self):
-        """Registered and waiting numbers as annotations (one query for any number of events)."""
+        """Registered and waiting numbers as annotations (one query for any number of events): each a subquery
+        over the registrations of the row's own event (the queue's index), so a page of 20 counts the
+        registrations of 20 events, not of every event the filters let through before the page is cut."""
+
+        def counted(statuses) -> Coalesce:
+            rows = Registration.objects.filter(event=OuterRef("pk"), status__in=statuses).order_by()
+            number = rows.values("event").annotate(n=Count("pk")).values("n")
+            return Coalesce(Subquery(number, output_field=models.IntegerField()), 0)
+
         return self.annotate(
-            registered_count=Count(
-                "registrations",
-                filter=Q(registrations__status__in=Registration.TAKES_A_PLACE),
-                distinct=True,
-            ),
-            waiting_count=Count(
-                "registrations", filter=Q(registrations__status=Registration.Status.WAITING), distinct=True
-            ),
+            registered_count=counted(Registration.TAKES_A_PLACE),
+            waiting_count=counted([Registration.Status.WAITING]),
         )
 
     def with_my_status(self, person: Person | None):

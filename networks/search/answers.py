@@ -12,21 +12,26 @@ and checked against the versions of the viewer's scopes, ``search:<scope>``:
   never served again;
 - a viewer whose roles change holds another set of scopes, so another key: an answer is only ever served to
   viewers with the very scopes it was computed for, and it holds only entries of those scopes (the leak test,
-  tests/search/test_no_leaks.py, runs with this cache on).
+  tests/search/test_no_leaks.py, runs with this cache on);
+- the answer holds the names of its facets' networks too (so a repeated search runs no query at all), under the
+  version of ``NAMES_SCOPE``, which every network saved bumps (networks.apps).
 
 Entries live at most ``SECONDS``; a bump lost while the cache was unreachable is bounded by that.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from networks import cache as page_cache
 from networks.search.backends import Answer, Filters, backend
-from networks.search.selectors import ALL
+from networks.search.selectors import ALL, network_names
 
 SECONDS = 600
 PREFIX = "search"
+NAMES_SCOPE = "search-network-names"
+FORMAT = 2  # of the cached Answer: a deploy that changes its fields changes it, so no old entry is read as new
 
 
 def _version_scope(scope: str) -> str:
@@ -38,13 +43,18 @@ def answer(query, filters: Filters, *, order: str, offset: int) -> Answer:
     engine = backend()
     held = sorted(filters.scopes)
     identity = repr((engine.vendor, query, held, filters.kind, filters.network_id, order, offset))
-    key = f"{PREFIX}:answer:{hashlib.sha256(identity.encode()).hexdigest()}"
+    key = f"{PREFIX}:answer:{FORMAT}:{hashlib.sha256(identity.encode()).hexdigest()}"
     return page_cache.remembered(
         key,
-        [_version_scope(scope) for scope in held],
-        lambda: engine.run(query, filters, order=order, offset=offset),
+        [NAMES_SCOPE, *(_version_scope(scope) for scope in held)],
+        lambda: _named(engine.run(query, filters, order=order, offset=offset)),
         seconds=SECONDS,
     )
+
+
+def _named(found: Answer) -> Answer:
+    """The answer with the names of the networks its facets count (one query; the page's rows are among them)."""
+    return dataclasses.replace(found, networks=network_names({network for _, network, _ in found.facets}))
 
 
 def changed(scope_lists) -> None:

@@ -26,7 +26,7 @@ import html
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.dateparse import parse_datetime
@@ -64,8 +64,8 @@ class Row:
     title: str
     url: str
     date: object
-    title_marked: str  # with START/STOP around hits
-    snippet_marked: str
+    title_html: str  # escaped, the hits in <mark> (marked_to_html)
+    snippet_html: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,7 @@ class Answer:
     facets: list[tuple[str, int | None, int]]  # (kind, network id, count) over the candidates
     total: int  # candidates with the filters (at most CAP)
     rows: list[Row]
+    networks: dict = field(default_factory=dict)  # network id -> selectors.NetworkName (networks.search.answers)
 
 
 def marked_to_html(marked: str) -> str:
@@ -328,15 +329,17 @@ def _quoted(lexeme: str) -> str:
 
 def _rows(fetched, query) -> list[Row]:
     """The page's rows of either backend's statement (facets, total, id, kind, object id, network id, title, address,
-    date, the start of the body), their title and snippet marked here (the snippet only for the rows shown)."""
+    date, the start of the body), their title and snippet marked here as HTML (the snippet only for the rows
+    shown; kept so in the cached answer, networks.search.answers)."""
     stems = query.highlight_words()
     rows = []
     for _, _, entry_id, kind, object_id, network_id, title, url, date, body in fetched:
         if entry_id is None:
             continue
         date = parse_datetime(date) if isinstance(date, str) else date  # raw SQL on SQLite: the stored text
-        marked_title, snippet = mark_words(title, stems, whole=True), mark_words(body, stems)
-        rows.append(Row(entry_id, kind, object_id, network_id, title, url, date, marked_title, snippet))
+        title_html = marked_to_html(mark_words(title, stems, whole=True) or title)
+        snippet_html = marked_to_html(mark_words(body, stems) or "")
+        rows.append(Row(entry_id, kind, object_id, network_id, title, url, date, title_html, snippet_html))
     return rows
 
 

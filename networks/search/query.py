@@ -1,9 +1,10 @@
 """The search a viewer runs: parse, filter by their scopes, count per facet, one page of hits.
 
-A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request), the search
-itself with its counts per kind and network and the page with its snippets (1, networks.search.backends; none
-when the same search by viewers of the same scopes is in the cache: networks.search.answers; on PostgreSQL one
-more before it for a query of several words with a prefix word, its lexemes), the names of the facets' networks (1).
+A constant number of queries, whatever the index holds: the viewer's scopes (1, once per request; none when they
+are in the cache: networks.search.selectors), the search itself with its counts per kind and network and the page
+with its snippets (1, networks.search.backends; on PostgreSQL one more before it for a query of several words with a
+prefix word, its lexemes), the names of the facets' networks (1). None of the last three when the same search by
+viewers of the same scopes is in the cache (networks.search.answers): a repeated search runs no query.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from networks.models import Network
 from networks.search import answers, registry
 from networks.search import text as search_text
-from networks.search.backends import CAP, PAGE_SIZE, Filters, marked_to_html
-from networks.search.selectors import viewer_scopes
+from networks.search.backends import CAP, PAGE_SIZE, Filters
+from networks.search.selectors import NetworkName, viewer_scopes
 
 MAX_PAGE = CAP // PAGE_SIZE  # deeper pages are not offered; narrow the search instead
 ORDERS = ("relevance", "date")
@@ -37,7 +37,7 @@ class Hit:
     snippet_html: SafeString
     url: str
     date: object
-    network: Network | None
+    network: NetworkName | None
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
 
     result.pages = min(math.ceil(result.total / PAGE_SIZE), MAX_PAGE)
     result.page = min(page, max(result.pages, 1))
-    names = Network.objects.filter(pk__in=list(by_network)).only("pk", "name", "short_name", "slug").in_bulk()
+    names = answer.networks
 
     result.kinds = [
         Facet(value=s.kind, label=str(s.label), count=by_kind[s.kind], selected=s.kind == kind)
@@ -126,7 +126,7 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
     ]
     result.networks = sorted(
         (
-            Facet(value=str(pk), label=names[pk].short_name or names[pk].name, count=n, selected=pk == network_id)
+            Facet(value=str(pk), label=names[pk].label, count=n, selected=pk == network_id)
             for pk, n in by_network.items()
             if pk in names
         ),
@@ -136,17 +136,20 @@ def search(user, q: str, *, kind: str = "", network: str = "", order: str = "rel
     if result.page != page and result.total:  # a page past the end (an old link): the last page instead
         rows = answers.answer(query, filters, order=order, offset=(result.page - 1) * PAGE_SIZE).rows
     language = get_language()
+    labels: dict[str, str] = {}  # each kind's label translated once
     for row in rows:
         source = registry.get(row.kind)
         if source is None:
             continue
+        if row.kind not in labels:
+            labels[row.kind] = str(source.label)
         result.hits.append(
             Hit(
                 kind=row.kind,
-                kind_label=str(source.label),
+                kind_label=labels[row.kind],
                 object_id=row.object_id,
-                title_html=mark_safe(marked_to_html(row.title_marked or row.title)),  # noqa: S308 # nosec B308 B703 (escaped)
-                snippet_html=mark_safe(marked_to_html(row.snippet_marked or "")),  # noqa: S308 # nosec B308 B703 (escaped)
+                title_html=mark_safe(row.title_html),  # noqa: S308 # nosec B308 B703 (escaped: backends._rows)
+                snippet_html=mark_safe(row.snippet_html),  # noqa: S308 # nosec B308 B703 (escaped: backends._rows)
                 url=localised(row.url, language),
                 date=row.date,
                 network=names.get(row.network_id),

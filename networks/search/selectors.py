@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import connection
 
-from networks.models import NetworkRole, OrganisationRole, Person, WorkingGroup
+from networks import cache as page_cache
+from networks.citizens import roles_scope
+from networks.models import Network, NetworkRole, OrganisationRole, Person, WorkingGroup
 from networks.search import scopes
 from networks.staff import has_staff_powers
 
@@ -32,11 +36,14 @@ def _scope_rows(user_id: int) -> list[tuple[str, int, str]]:
 
 
 def viewer_scopes(user) -> frozenset[str]:
-    """The scopes ``user`` holds (networks/search/scopes.py), read in one query and kept on the user object for
-    the request. Staff with their second factor get ``{"*"}``: every indexed item.
+    """The scopes ``user`` holds (networks/search/scopes.py), kept on the user object for the request. Staff with
+    their second factor get ``{"*"}``: every indexed item.
 
-    Computed from the roles as they are now, never stored in the index: a person removed from a network stops
-    finding its items with the next request."""
+    Computed from the roles as they are now, never stored in the index, and kept in the cache
+    (networks.cache.remembered) under the account's roles scope, which every network role, organisation role and
+    working-group membership saved or removed bumps (networks.apps), and ``global`` (the person's row): a person
+    removed from a network stops finding its items with the next request. A hit is one cache read, a miss one
+    query."""
     if not user.is_authenticated:
         return frozenset({scopes.PUBLIC})
     powers = has_staff_powers(user)
@@ -46,24 +53,51 @@ def viewer_scopes(user) -> frozenset[str]:
     if powers:
         held = frozenset({ALL})
     else:
-        held = {scopes.PUBLIC, scopes.SIGNED_IN}
-        # One query: the person, their network roles, working groups and organisations they edit, as
-        # (what, id, role) rows of one UNION ALL (written out: the ORM's union costs more to build than to run).
-        rows = _scope_rows(user.pk)
-        for what, pk, role in rows:
-            if what == "p":
-                held.add(scopes.person(pk))
-            elif what == "n":
-                held.add(scopes.members(pk))
-                if role == NetworkRole.Role.COORDINATOR:
-                    held.add(scopes.coordinators(pk))
-            elif what == "g":
-                held.add(scopes.group(pk))
-            else:
-                held.add(scopes.editors(pk))
-        held = frozenset(held)
+        key = f"{page_cache.PREFIX}:search-scopes:{user.pk}"
+        held = page_cache.remembered(key, [roles_scope(user.pk), "global"], lambda: _held(user.pk))
     user.__dict__["_search_scopes"] = (powers, held)
     return held
 
 
-__all__ = ["ALL", "viewer_scopes"]
+def _held(user_id: int) -> frozenset[str]:
+    """The scopes of an account without staff powers, in one query: the person, their network roles, working
+    groups and organisations they edit, as (what, id, role) rows of one UNION ALL (written out: the ORM's union
+    costs more to build than to run)."""
+    held = {scopes.PUBLIC, scopes.SIGNED_IN}
+    for what, pk, role in _scope_rows(user_id):
+        if what == "p":
+            held.add(scopes.person(pk))
+        elif what == "n":
+            held.add(scopes.members(pk))
+            if role == NetworkRole.Role.COORDINATOR:
+                held.add(scopes.coordinators(pk))
+        elif what == "g":
+            held.add(scopes.group(pk))
+        else:
+            held.add(scopes.editors(pk))
+    return frozenset(held)
+
+
+@dataclass(frozen=True)
+class NetworkName:
+    """What a search page shows of a network (its facets, its hits): kept with the answer in the cache."""
+
+    pk: int
+    name: str
+    short_name: str
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+def network_names(ids) -> dict[int, NetworkName]:
+    """The networks with these ids by id (one query; none for no ids)."""
+    ids = sorted(i for i in ids if i is not None)
+    if not ids:
+        return {}
+    rows = Network.objects.filter(pk__in=ids).values_list("pk", "name", "short_name")
+    return {pk: NetworkName(pk, name, short_name) for pk, name, short_name in rows}
+
+
+__all__ = ["ALL", "NetworkName", "network_names", "viewer_scopes"]

@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Visibility
 from networks.models import NetworkRole
 from networks.search import registry
+from networks.search import scopes
 from networks.search.query import search
+from networks.search.selectors import viewer_scopes
 from tests.events.factories import EventFactory
 from tests.measures.factories import MeasureFactory
 from tests.networks import factories as f
@@ -96,6 +98,42 @@ def test_a_new_member_finds_the_network_at_once(world):
     assert f"{WORD} intern" not in _found(outsider)
     f.NetworkRoleFactory(network=world.network, person=outsider.person)
     assert f"{WORD} intern" in _found(type(outsider).objects.get(pk=outsider.pk))
+
+
+def _scopes(user) -> tuple[frozenset[str], int]:
+    """The scopes of ``user`` as the next request reads them, and how many queries that took."""
+    with CaptureQueriesContext(connection) as captured:
+        held = viewer_scopes(type(user).objects.get(pk=user.pk))
+    return held, len(captured.captured_queries) - 1  # without the user's own row
+
+
+def test_the_scopes_are_kept_until_a_working_group_membership_changes(world):
+    member = world.user("member")
+    group = f.WorkingGroupFactory(network=world.network)
+    held, queries = _scopes(member)
+    assert queries == 1
+    assert _scopes(member) == (held, 0)  # the next request reads them from the cache
+    assert scopes.group(group.pk) not in held
+    group.members.add(member.person)
+    assert _scopes(member) == (held | {scopes.group(group.pk)}, 1)
+    member.person.working_groups.remove(group)  # from the other side
+    assert _scopes(member) == (held, 1)
+    group.members.add(member.person)
+    group.members.clear()
+    assert _scopes(member) == (held, 1)
+    assert _scopes(member) == (held, 0)
+
+
+def test_a_renamed_network_is_named_at_once(world):
+    member = world.user("member")
+    labels = [facet.label for facet in search(member, WORD).networks]
+    assert labels == [world.network.short_name or world.network.name]
+    assert _statements(member) == 0
+    world.network.name, world.network.short_name = "Klimanetzwerk Rureifel", "KNR"
+    world.network.save()
+    assert [facet.label for facet in search(type(member).objects.get(pk=member.pk), WORD).networks] == ["KNR"]
+    hits = search(type(member).objects.get(pk=member.pk), WORD).hits
+    assert {hit.network.label for hit in hits if hit.network} == {"KNR"}
 
 
 def test_off_means_every_search_runs(world, settings):

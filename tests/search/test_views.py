@@ -88,17 +88,27 @@ def test_facet_filters(indexed, client):
 
 
 def test_constant_queries(indexed, client, django_assert_num_queries):
-    """Session and user come from the cache; the viewer's scopes (1), the search with its counts and the page with
-    its snippets (1), the names of the facets' networks (1)."""
+    """Session and user come from the cache. A new search: the search with its counts and the page with its
+    snippets (1), the names of the facets' networks (1), and the viewer's scopes (1) on their first search only;
+    the same search again runs no query at all (its answer and the scopes from the cache)."""
     indexed.login(client, "member")
     roadmap = RoadmapFactory()
+    with django_assert_num_queries(3):  # the scopes read once, then kept
+        assert client.get(URL, {"q": "Stammtisch"}).status_code == 200
     for size in (3, 30):
         for n in range(size):
             MeasureFactory(roadmap=roadmap, title=f"Wärmepumpe {size}-{n}")
             EventFactory(network=indexed.network, title=f"Wärmepumpen-Treffen {size}-{n}")
         registry.reindex()
-        with django_assert_num_queries(3):
-            assert client.get(URL, {"q": "Wärmepumpe"}).status_code == 200
+        with django_assert_num_queries(2):
+            response = client.get(URL, {"q": "Wärmepumpe"})
+        assert response.status_code == 200
+        result = response.context["result"]
+        assert len(result.hits) == min(2 * size + 3, 20)  # the fixture's three items too
+        assert result.networks[0].label == (indexed.network.short_name or indexed.network.name)
+        with django_assert_num_queries(0):
+            again = client.get(URL, {"q": "Wärmepumpe"}).context["result"]
+        assert again.hits == result.hits and again.networks == result.networks
 
 
 def test_post_is_refused(client):
