@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from events.models import Visibility
 from networks.models import NetworkRole
-from networks.search import registry
-from networks.search import scopes
+from networks.search import registry, scopes
 from networks.search.query import search
 from networks.search.selectors import viewer_scopes
 from tests.events.factories import EventFactory
