@@ -2,6 +2,10 @@
 """The portal at national scale (issue 19 §6): `make bench-national` (not a test; about an hour at full size).
 
     bench/with_postgres.sh .venv/bin/python -m bench.national_bench [--scale 1.0] [--requests 10000]
+    DATABASE_URL=postgres://…/postgres .venv/bin/python -m bench.national_bench --reuse klimanetz_national
+
+``--reuse`` measures a database on DATABASE_URL's server that ``manage.py generate_scale_data --national`` filled
+before (kept; the whole size only, the cold table without a tenth beside it): before and after a fix in minutes.
 
 On a fresh PostgreSQL database (bench.common.fresh_database; ``WITH_POSTGRES_PORT`` and ``BENCH_PORTS=8280-8299``
 keep the throwaway servers on given ports), Django's cache in a throwaway Redis (bench.common.Redis):
@@ -19,13 +23,15 @@ keep the throwaway servers on given ports), Django's cache in a throwaway Redis 
    roadmap (time and peak RSS in a fresh process; goal 500 MB), and gunicorn's worker RSS after ``--requests``
    requests across all page shapes, read at a fifth and at the end (goal under 250 MB, no growth).
 
-Writes its section of docs/performance.md (BENCH_RESULTS=<file> elsewhere).
+Each table is printed as soon as it is measured; all of them are written to its section of docs/performance.md
+at the end (BENCH_RESULTS=<file> elsewhere).
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import http.client
 import itertools
 import json
@@ -359,7 +365,8 @@ def worker_rss(paths: list[tuple[str, dict]], requests: int) -> list[str]:
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
     lines = []
-    for n, rss in sorted(readings)[:1] + sorted(readings)[-1:]:
+    readings.sort(key=lambda reading: reading[0])  # by the requests served (two readings may share the last)
+    for n, rss in readings[:1] + readings[-1:]:
         worst = max(rss.values(), default=0)
         lines.append(
             f"| after {n:,} requests | {', '.join(f'{v:,.0f} MB' for v in rss.values())} | "
@@ -413,62 +420,102 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="of the national size (the tenth: a tenth of it)")
     parser.add_argument("--requests", type=int, default=10_000, help="for the worker's RSS")
     parser.add_argument("--seconds", type=float, default=10.0, help="per page under load")
+    parser.add_argument(
+        "--reuse",
+        metavar="DATABASE",
+        help="measure a database generate_scale_data --national has filled (kept, not built; no tenth beside it): "
+        "the figures before and after a change without an hour of building",
+    )
     args = parser.parse_args()
     settings.DEBUG = False  # as production runs (the captured queries still count)
-    with fresh_database("national-scale") as ready:
+    lines: list[str] = []
+
+    def emit(*new: str) -> None:
+        """Add to the section and print at once: a step that fails later loses nothing measured before it."""
+        lines.extend(new)
+        print("\n".join(new), flush=True)
+
+    with _database(args.reuse) as ready:
         if not ready:
             return 1
-        print("A tenth of the run's size:", flush=True)
-        small_world = build(args.scale / 10)
-        small = cold_pages(subjects())
-        print("The run's size:", flush=True)
-        large_world = build(args.scale)
-        world = subjects()
-        large = cold_pages(world)
-        lines = [
+        if args.reuse:
+            large_world = {"seconds": 0.0, "counts": _counts()}
+            world = subjects()
+            large = cold_pages(world)
+            small, small_world, made = large, large_world, f"Database {args.reuse} as generated before (kept)."
+        else:
+            print("A tenth of the run's size:", flush=True)
+            small_world = build(args.scale / 10)
+            small = cold_pages(subjects())
+            print("The run's size:", flush=True)
+            large_world = build(args.scale)
+            world = subjects()
+            large = cold_pages(world)
+            made = (
+                f"Data made by `generate_scale_data --national` in {large_world['seconds']:,.0f} s "
+                f"(the tenth: {small_world['seconds']:,.0f} s)."
+            )
+        emit(
             f"`make bench-national` (bench/national_bench.py) at --scale {args.scale} on {os.cpu_count()} cores, "
-            f"PostgreSQL with Redis; {load_average()} at the start of the page table. "
-            f"Data made by `generate_scale_data --national` in {large_world['seconds']:,.0f} s "
-            f"(the tenth: {small_world['seconds']:,.0f} s).",
+            f"PostgreSQL with Redis; {load_average()} at the start of the page table. {made}",
             "",
             *cold_table(small, large, (small_world["counts"], large_world["counts"])),
-        ]
-        print("\n".join(lines), flush=True)
+        )
         pages = {name: ([url], {}) for name, url in world["public"].items()}
         for name, url in world["personal"].items():
             pages[name] = ([url], {} if url.endswith(".ics") else session_header(world["member"]))
         results, client = load_pages(pages, cache_url=_REDIS.url, secret=SECRET, seconds=args.seconds)
         queries = {name: (small[name]["queries"], large[name]["queries"]) for name in large}
-        lines += [
+        emit(
             "",
             f"Under load ({client}, 20 connections, gunicorn one worker per core with 4 threads, DEBUG off), beside "
             "the bare Django view (the ceiling), without and with the caches. Goal with the caches: p95 under 100 ms.",
             "",
             *load_table(results, queries, goals=list(pages), goal_p95=GOAL_WARM),
-        ]
+        )
         indexes = explain(world)
-        lines += [
+        emit(
             "",
             "| page | indexes its queries use | sequential scans of tables over 10,000 rows |",
             "|---|---|---|",
-        ]
-        lines += [f"| {name} | {used} | {scans} |" for name, (used, scans) in indexes.items()]
-        lines += ["", "| job | time | peak RSS | goal |", "|---|---:|---:|---|", *jobs(world)]
+            *(f"| {name} | {used} | {scans} |" for name, (used, scans) in indexes.items()),
+        )
+        emit("", "| job | time | peak RSS | goal |", "|---|---:|---:|---|", *jobs(world))
         shapes = [(paths[0], headers) for paths, headers in pages.values()]
-        lines += [
+        emit(
             "",
             f"gunicorn worker RSS, {args.requests:,} requests over the {len(shapes)} page shapes, caches off:",
             "",
             "| when | each worker | < 250 MB |",
             "|---|---|---|",
             *worker_rss(shapes, args.requests),
-        ]
-        lines += ["", "| table | rows | size |", "|---|---:|---:|"]
-        lines += [f"| {name} | {rows:,} | {size / 2**20:,.1f} MB |" for name, rows, size in table_sizes()]
-        print("\n".join(lines[-40:]), flush=True)
+        )
+        emit(
+            "",
+            "| table | rows | size |",
+            "|---|---:|---:|",
+            *(f"| {name} | {rows:,} | {size / 2**20:,.1f} MB |" for name, rows, size in table_sizes()),
+        )
         path = write_section("National scale (issue 19 §6)", lines)
         print(f"Written to {path}", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _database(reuse: str | None):
+    """A fresh database (bench.common.fresh_database), or the kept one named by --reuse."""
+    if not reuse:
+        with fresh_database("national-scale") as ready:
+            yield ready
+        return
+    connection.close()
+    connection.settings_dict["NAME"] = reuse
+    call_command("migrate", verbosity=0, interactive=False)  # migrations added since it was generated
+    print(f"Klimanetz national-scale benchmark on the kept database {reuse}", flush=True)
+    try:
+        yield True
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":
