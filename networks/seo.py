@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from html import escape as html_escape
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -26,6 +28,7 @@ from django.contrib.sitemaps import Sitemap
 from django.core import paginator as paging
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
@@ -218,6 +221,16 @@ class SiteSitemap(Sitemap):
     x_default = True
     limit = 1_000  # objects per file, each in 2 languages with alternates: ~5 ms an object cold (protocol: 50,000)
 
+    def _location(self, item, force_lang_code=None) -> str:
+        """Django's, once per object and language: its i18n sitemap asks for each object's address in each
+        language again for every language's entry and for x-default (8 reverses an object instead of 2)."""
+        obj, language = item
+        key = (id(obj), force_lang_code or language)
+        known = self.__dict__.setdefault("_locations", {})
+        if key not in known:
+            known[key] = super()._location(item, force_lang_code)
+        return known[key]
+
     @property
     def paginator(self) -> paging.Paginator:
         """Pages of objects, each object in every language. Django's i18n sitemap first lists every object in every
@@ -244,6 +257,21 @@ class _EachLanguage(paging.Paginator):
     def _get_page(self, object_list, number, paginator) -> paging.Page:
         pairs = [(obj, code) for obj in object_list for code in self.languages]
         return super()._get_page(pairs, number, paginator)
+
+    def page(self, number) -> paging.Page:
+        """One file's objects without counting them all first (the count of 200,000 measures took 120 ms of every
+        file): a number past the end is found by its empty page (404), as Django's paginator would say."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise paging.PageNotAnInteger(_("That page number is not an integer")) from None
+        if number < 1:
+            raise paging.EmptyPage(_("That page number is less than 1"))
+        bottom = (number - 1) * self.per_page
+        objects = list(self.object_list[bottom : bottom + self.per_page])
+        if not objects and number > 1:
+            raise paging.EmptyPage(_("That page contains no results"))
+        return self._get_page(objects, number, self)
 
 
 def _reverses(name: str) -> bool:
@@ -275,6 +303,33 @@ class NetworkSitemap(SiteSitemap):
         from networks.models import Network
 
         return Network.objects.public().only("slug").order_by("pk")  # no change date kept: no lastmod
+
+
+def sitemap_xml(urls: list[dict]) -> str:
+    """The urlset of Django's sitemap.xml template for ``urls`` (Sitemap.get_urls), written directly: the template
+    engine took a second for a file of 1,000 objects in two languages with their alternates."""
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+    ]
+    for url in urls:
+        out.append(f"<url><loc>{html_escape(url['location'])}</loc>")
+        lastmod = url.get("lastmod")
+        if lastmod:
+            day = timezone.localtime(lastmod).date() if isinstance(lastmod, datetime) else lastmod
+            out.append(f"<lastmod>{day.isoformat()}</lastmod>")
+        if url.get("changefreq"):
+            out.append(f"<changefreq>{html_escape(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            out.append(f"<priority>{html_escape(url['priority'])}</priority>")
+        for alternate in url.get("alternates", ()):
+            out.append(
+                f'<xhtml:link rel="alternate" hreflang="{html_escape(alternate["lang_code"])}" '
+                f'href="{html_escape(alternate["location"])}"/>'
+            )
+        out.append("</url>")
+    out.append("</urlset>\n")
+    return "".join(out)
 
 
 def register_sitemap(section: str, sitemap_class: type) -> None:

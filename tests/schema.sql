@@ -1,4 +1,4 @@
--- klimanetz test schema: migrations 33bd51a0c0763b33bd4279465e3fa8347f68d19131d0c89fa24d409e3ae31752 postgresql 15
+-- klimanetz test schema: migrations 87b3ed77664b03df245493d127b20f6bef09da55b282d463801b47fd77549d99 postgresql 15
 -- written by `make test-schema` (tests/schema.py): do not edit
 --
 -- PostgreSQL database dump
@@ -6330,114 +6330,115 @@ INSERT INTO public.django_content_type VALUES (145, 'api', 'apitoken');
 -- Data for Name: django_migrations; Type: TABLE DATA; Schema: public; Owner: -
 --
 
-INSERT INTO public.django_migrations VALUES (1, 'contenttypes', '0001_initial', '2026-12-07 21:30:15.454982+00');
-INSERT INTO public.django_migrations VALUES (2, 'contenttypes', '0002_remove_content_type_name', '2026-12-07 21:30:15.462124+00');
-INSERT INTO public.django_migrations VALUES (3, 'auth', '0001_initial', '2026-12-07 21:30:15.489367+00');
-INSERT INTO public.django_migrations VALUES (4, 'auth', '0002_alter_permission_name_max_length', '2026-12-07 21:30:15.49436+00');
-INSERT INTO public.django_migrations VALUES (5, 'auth', '0003_alter_user_email_max_length', '2026-12-07 21:30:15.500252+00');
-INSERT INTO public.django_migrations VALUES (6, 'auth', '0004_alter_user_username_opts', '2026-12-07 21:30:15.506074+00');
-INSERT INTO public.django_migrations VALUES (7, 'auth', '0005_alter_user_last_login_null', '2026-12-07 21:30:15.512276+00');
-INSERT INTO public.django_migrations VALUES (8, 'auth', '0006_require_contenttypes_0002', '2026-12-07 21:30:15.513325+00');
-INSERT INTO public.django_migrations VALUES (9, 'auth', '0007_alter_validators_add_error_messages', '2026-12-07 21:30:15.519052+00');
-INSERT INTO public.django_migrations VALUES (10, 'auth', '0008_alter_user_username_max_length', '2026-12-07 21:30:15.524814+00');
-INSERT INTO public.django_migrations VALUES (11, 'auth', '0009_alter_user_last_name_max_length', '2026-12-07 21:30:15.53053+00');
-INSERT INTO public.django_migrations VALUES (12, 'auth', '0010_alter_group_name_max_length', '2026-12-07 21:30:15.53618+00');
-INSERT INTO public.django_migrations VALUES (13, 'auth', '0011_update_proxy_permissions', '2026-12-07 21:30:15.541965+00');
-INSERT INTO public.django_migrations VALUES (14, 'auth', '0012_alter_user_first_name_max_length', '2026-12-07 21:30:15.547909+00');
-INSERT INTO public.django_migrations VALUES (15, 'networks', '0001_initial', '2026-12-07 21:30:16.323444+00');
-INSERT INTO public.django_migrations VALUES (16, 'account', '0001_initial', '2026-12-07 21:30:16.395812+00');
-INSERT INTO public.django_migrations VALUES (17, 'account', '0002_email_max_length', '2026-12-07 21:30:16.412534+00');
-INSERT INTO public.django_migrations VALUES (18, 'account', '0003_alter_emailaddress_create_unique_verified_email', '2026-12-07 21:30:16.443642+00');
-INSERT INTO public.django_migrations VALUES (19, 'account', '0004_alter_emailaddress_drop_unique_email', '2026-12-07 21:30:16.467037+00');
-INSERT INTO public.django_migrations VALUES (20, 'account', '0005_emailaddress_idx_upper_email', '2026-12-07 21:30:16.485691+00');
-INSERT INTO public.django_migrations VALUES (21, 'account', '0006_emailaddress_lower', '2026-12-07 21:30:16.519393+00');
-INSERT INTO public.django_migrations VALUES (22, 'account', '0007_emailaddress_idx_email', '2026-12-07 21:30:16.553125+00');
-INSERT INTO public.django_migrations VALUES (23, 'account', '0008_emailaddress_unique_primary_email_fixup', '2026-12-07 21:30:16.587428+00');
-INSERT INTO public.django_migrations VALUES (24, 'account', '0009_emailaddress_unique_primary_email', '2026-12-07 21:30:16.604262+00');
-INSERT INTO public.django_migrations VALUES (25, 'admin', '0001_initial', '2026-12-07 21:30:16.644058+00');
-INSERT INTO public.django_migrations VALUES (26, 'admin', '0002_logentry_remove_auto_add', '2026-12-07 21:30:16.65978+00');
-INSERT INTO public.django_migrations VALUES (27, 'admin', '0003_logentry_add_action_flag_choices', '2026-12-07 21:30:16.675704+00');
-INSERT INTO public.django_migrations VALUES (28, 'networks', '0002_founded_year_range', '2026-12-07 21:30:16.719293+00');
-INSERT INTO public.django_migrations VALUES (29, 'networks', '0003_outboxmessage_attachments', '2026-12-07 21:30:16.724022+00');
-INSERT INTO public.django_migrations VALUES (30, 'networks', '0004_historicalnetwork_board_public_network_board_public', '2026-12-07 21:30:16.768368+00');
-INSERT INTO public.django_migrations VALUES (31, 'networks', '0005_mailoptout', '2026-12-07 21:30:16.807025+00');
-INSERT INTO public.django_migrations VALUES (32, 'networks', '0006_invitation_name_organisation', '2026-12-07 21:30:16.866968+00');
-INSERT INTO public.django_migrations VALUES (33, 'networks', '0007_affiliationrequest', '2026-12-07 21:30:16.911091+00');
-INSERT INTO public.django_migrations VALUES (34, 'networks', '0008_history', '2026-12-07 21:30:17.140515+00');
-INSERT INTO public.django_migrations VALUES (35, 'networks', '0009_person_contact_visibility_public', '2026-12-07 21:30:17.178745+00');
-INSERT INTO public.django_migrations VALUES (36, 'networks', '0010_outbox_headers', '2026-12-07 21:30:17.1868+00');
-INSERT INTO public.django_migrations VALUES (37, 'networks', '0011_outbox_verbose_names', '2026-12-07 21:30:17.190499+00');
-INSERT INTO public.django_migrations VALUES (38, 'networks', '0012_outbox_occasion_blank', '2026-12-07 21:30:17.194567+00');
-INSERT INTO public.django_migrations VALUES (39, 'networks', '0013_working_group_is_open', '2026-12-07 21:30:17.225119+00');
-INSERT INTO public.django_migrations VALUES (40, 'networks', '0014_expertise_visible_everywhere', '2026-12-07 21:30:17.2485+00');
-INSERT INTO public.django_migrations VALUES (41, 'networks', '0015_organisation_area', '2026-12-07 21:30:17.281323+00');
-INSERT INTO public.django_migrations VALUES (42, 'networks', '0016_working_group_closed_help', '2026-12-07 21:30:17.310328+00');
-INSERT INTO public.django_migrations VALUES (43, 'library', '0001_library', '2026-12-07 21:30:17.985138+00');
-INSERT INTO public.django_migrations VALUES (44, 'announcements', '0001_announcements', '2026-12-07 21:30:18.286344+00');
-INSERT INTO public.django_migrations VALUES (45, 'announcements', '0002_documents', '2026-12-07 21:30:18.345345+00');
-INSERT INTO public.django_migrations VALUES (46, 'announcements', '0003_working_group', '2026-12-07 21:30:18.453323+00');
-INSERT INTO public.django_migrations VALUES (47, 'api', '0001_initial', '2026-12-07 21:30:18.51158+00');
-INSERT INTO public.django_migrations VALUES (48, 'campaignfigures', '0001_key_figures', '2026-12-07 21:30:18.974161+00');
-INSERT INTO public.django_migrations VALUES (49, 'events', '0001_initial', '2026-12-07 21:30:21.013122+00');
-INSERT INTO public.django_migrations VALUES (50, 'events', '0002_constraint_messages', '2026-12-07 21:30:21.755229+00');
-INSERT INTO public.django_migrations VALUES (51, 'measures', '0001_initial', '2026-12-07 21:30:24.168003+00');
-INSERT INTO public.django_migrations VALUES (52, 'measures', '0002_partner_history', '2026-12-07 21:30:24.374917+00');
-INSERT INTO public.django_migrations VALUES (53, 'measures', '0003_measure_import', '2026-12-07 21:30:24.482447+00');
-INSERT INTO public.django_migrations VALUES (54, 'measures', '0004_markdown_html', '2026-12-07 21:30:24.861157+00');
-INSERT INTO public.django_migrations VALUES (55, 'measures', '0005_import_checked_status', '2026-12-07 21:30:24.934242+00');
-INSERT INTO public.django_migrations VALUES (56, 'measures', '0006_history', '2026-12-07 21:30:25.69576+00');
-INSERT INTO public.django_migrations VALUES (57, 'measures', '0007_measure_links_contact_messages', '2026-12-07 21:30:25.925111+00');
-INSERT INTO public.django_migrations VALUES (58, 'measures', '0008_measure_citizen_cost', '2026-12-07 21:30:26.236491+00');
-INSERT INTO public.django_migrations VALUES (59, 'measures', '0009_participation_both_ways', '2026-12-07 21:30:30.66201+00');
-INSERT INTO public.django_migrations VALUES (60, 'measures', '0010_measure_summary_en', '2026-12-07 21:30:30.872038+00');
-INSERT INTO public.django_migrations VALUES (61, 'catalogue', '0001_library', '2026-12-07 21:30:31.820379+00');
-INSERT INTO public.django_migrations VALUES (62, 'catalogue', '0002_adopter_count', '2026-12-07 21:30:32.064932+00');
-INSERT INTO public.django_migrations VALUES (63, 'catalogue', '0003_reached_statuses', '2026-12-07 21:30:32.513057+00');
-INSERT INTO public.django_migrations VALUES (64, 'channel', '0001_discussions', '2026-12-07 21:30:35.64584+00');
-INSERT INTO public.django_migrations VALUES (65, 'channel', '0002_post_attachments', '2026-12-07 21:30:35.791321+00');
-INSERT INTO public.django_migrations VALUES (66, 'channel', '0003_discussion_profile', '2026-12-07 21:30:36.015604+00');
-INSERT INTO public.django_migrations VALUES (67, 'channel', '0004_post_notify_pending', '2026-12-07 21:30:36.365716+00');
-INSERT INTO public.django_migrations VALUES (68, 'comparison', '0001_initial', '2026-12-07 21:30:37.229387+00');
-INSERT INTO public.django_migrations VALUES (69, 'council', '0001_oparl', '2026-12-07 21:30:39.380722+00');
-INSERT INTO public.django_migrations VALUES (70, 'council', '0002_unexpected_error', '2026-12-07 21:30:39.514119+00');
-INSERT INTO public.django_migrations VALUES (71, 'digest', '0001_initial', '2026-12-07 21:30:40.119805+00');
-INSERT INTO public.django_migrations VALUES (72, 'embeds', '0001_initial', '2026-12-07 21:30:40.291144+00');
-INSERT INTO public.django_migrations VALUES (73, 'events', '0003_outcome_completed_label', '2026-12-07 21:30:40.423667+00');
-INSERT INTO public.django_migrations VALUES (74, 'events', '0004_notificationsetting_to_networks_mailoptout', '2026-12-07 21:30:40.591024+00');
-INSERT INTO public.django_migrations VALUES (75, 'events', '0005_history', '2026-12-07 21:30:41.227914+00');
-INSERT INTO public.django_migrations VALUES (76, 'events', '0006_markdown_html', '2026-12-07 21:30:42.886334+00');
-INSERT INTO public.django_migrations VALUES (77, 'events', '0007_outcome_network_working_group_comments', '2026-12-07 21:30:45.692052+00');
-INSERT INTO public.django_migrations VALUES (78, 'events', '0008_outcome_network_fill', '2026-12-07 21:30:45.869022+00');
-INSERT INTO public.django_migrations VALUES (79, 'events', '0009_outcome_network_required', '2026-12-07 21:30:46.069164+00');
-INSERT INTO public.django_migrations VALUES (80, 'events', '0010_question_removal', '2026-12-07 21:30:48.520473+00');
-INSERT INTO public.django_migrations VALUES (81, 'events', '0011_source_thread', '2026-12-07 21:30:49.336349+00');
-INSERT INTO public.django_migrations VALUES (82, 'events', '0012_task_comment_attachment', '2026-12-07 21:30:49.515338+00');
-INSERT INTO public.django_migrations VALUES (83, 'events', '0013_venue_and_guests', '2026-12-07 21:30:57.282439+00');
-INSERT INTO public.django_migrations VALUES (84, 'events', '0014_series_agenda', '2026-12-07 21:30:57.421027+00');
-INSERT INTO public.django_migrations VALUES (85, 'experts', '0001_questions', '2026-12-07 21:30:58.488214+00');
-INSERT INTO public.django_migrations VALUES (86, 'funding', '0001_programmes', '2026-12-07 21:31:00.305089+00');
-INSERT INTO public.django_migrations VALUES (87, 'inbound', '0001_inbound_messages', '2026-12-07 21:31:00.623104+00');
-INSERT INTO public.django_migrations VALUES (88, 'inbound', '0002_too_large_reason', '2026-12-07 21:31:00.761641+00');
-INSERT INTO public.django_migrations VALUES (89, 'library', '0002_group_delete_moves', '2026-12-07 21:31:01.155876+00');
-INSERT INTO public.django_migrations VALUES (90, 'mfa', '0001_initial', '2026-12-07 21:31:01.49032+00');
-INSERT INTO public.django_migrations VALUES (91, 'mfa', '0002_authenticator_timestamps', '2026-12-07 21:31:01.632946+00');
-INSERT INTO public.django_migrations VALUES (92, 'mfa', '0003_authenticator_type_uniq', '2026-12-07 21:31:01.866498+00');
-INSERT INTO public.django_migrations VALUES (93, 'monitoring', '0001_initial', '2026-12-07 21:31:07.145692+00');
-INSERT INTO public.django_migrations VALUES (94, 'monitoring', '0002_history', '2026-12-07 21:31:08.47614+00');
-INSERT INTO public.django_migrations VALUES (95, 'monitoring', '0003_history_of_existing_rows', '2026-12-07 21:31:08.739068+00');
-INSERT INTO public.django_migrations VALUES (96, 'networks', '0017_outbox_request_id', '2026-12-07 21:31:08.751758+00');
-INSERT INTO public.django_migrations VALUES (97, 'search', '0001_index', '2026-12-07 21:31:09.102712+00');
-INSERT INTO public.django_migrations VALUES (98, 'search', '0002_newest', '2026-12-07 21:31:09.320423+00');
-INSERT INTO public.django_migrations VALUES (99, 'search', '0003_lexicon', '2026-12-07 21:31:09.546111+00');
-INSERT INTO public.django_migrations VALUES (100, 'sessions', '0001_initial', '2026-12-07 21:31:09.558097+00');
-INSERT INTO public.django_migrations VALUES (101, 'signin', '0001_initial', '2026-12-07 21:31:10.352921+00');
-INSERT INTO public.django_migrations VALUES (102, 'socialaccount', '0001_initial', '2026-12-07 21:31:11.02786+00');
-INSERT INTO public.django_migrations VALUES (103, 'socialaccount', '0002_token_max_lengths', '2026-12-07 21:31:11.141714+00');
-INSERT INTO public.django_migrations VALUES (104, 'socialaccount', '0003_extra_data_default_dict', '2026-12-07 21:31:11.22365+00');
-INSERT INTO public.django_migrations VALUES (105, 'socialaccount', '0004_app_provider_id_settings', '2026-12-07 21:31:11.325009+00');
-INSERT INTO public.django_migrations VALUES (106, 'socialaccount', '0005_socialtoken_nullable_app', '2026-12-07 21:31:11.551468+00');
-INSERT INTO public.django_migrations VALUES (107, 'socialaccount', '0006_alter_socialaccount_extra_data', '2026-12-07 21:31:11.648849+00');
-INSERT INTO public.django_migrations VALUES (108, 'webhooks', '0001_initial', '2026-12-07 21:31:12.440984+00');
+INSERT INTO public.django_migrations VALUES (1, 'contenttypes', '0001_initial', '2026-12-08 01:19:01.645456+00');
+INSERT INTO public.django_migrations VALUES (2, 'contenttypes', '0002_remove_content_type_name', '2026-12-08 01:19:01.655203+00');
+INSERT INTO public.django_migrations VALUES (3, 'auth', '0001_initial', '2026-12-08 01:19:01.700778+00');
+INSERT INTO public.django_migrations VALUES (4, 'auth', '0002_alter_permission_name_max_length', '2026-12-08 01:19:01.707718+00');
+INSERT INTO public.django_migrations VALUES (5, 'auth', '0003_alter_user_email_max_length', '2026-12-08 01:19:01.715912+00');
+INSERT INTO public.django_migrations VALUES (6, 'auth', '0004_alter_user_username_opts', '2026-12-08 01:19:01.72462+00');
+INSERT INTO public.django_migrations VALUES (7, 'auth', '0005_alter_user_last_login_null', '2026-12-08 01:19:01.737018+00');
+INSERT INTO public.django_migrations VALUES (8, 'auth', '0006_require_contenttypes_0002', '2026-12-08 01:19:01.738868+00');
+INSERT INTO public.django_migrations VALUES (9, 'auth', '0007_alter_validators_add_error_messages', '2026-12-08 01:19:01.748382+00');
+INSERT INTO public.django_migrations VALUES (10, 'auth', '0008_alter_user_username_max_length', '2026-12-08 01:19:01.758294+00');
+INSERT INTO public.django_migrations VALUES (11, 'auth', '0009_alter_user_last_name_max_length', '2026-12-08 01:19:01.768925+00');
+INSERT INTO public.django_migrations VALUES (12, 'auth', '0010_alter_group_name_max_length', '2026-12-08 01:19:01.779799+00');
+INSERT INTO public.django_migrations VALUES (13, 'auth', '0011_update_proxy_permissions', '2026-12-08 01:19:01.788492+00');
+INSERT INTO public.django_migrations VALUES (14, 'auth', '0012_alter_user_first_name_max_length', '2026-12-08 01:19:01.797207+00');
+INSERT INTO public.django_migrations VALUES (15, 'networks', '0001_initial', '2026-12-08 01:19:02.840839+00');
+INSERT INTO public.django_migrations VALUES (16, 'account', '0001_initial', '2026-12-08 01:19:02.93159+00');
+INSERT INTO public.django_migrations VALUES (17, 'account', '0002_email_max_length', '2026-12-08 01:19:02.955093+00');
+INSERT INTO public.django_migrations VALUES (18, 'account', '0003_alter_emailaddress_create_unique_verified_email', '2026-12-08 01:19:02.997332+00');
+INSERT INTO public.django_migrations VALUES (19, 'account', '0004_alter_emailaddress_drop_unique_email', '2026-12-08 01:19:03.022226+00');
+INSERT INTO public.django_migrations VALUES (20, 'account', '0005_emailaddress_idx_upper_email', '2026-12-08 01:19:03.050578+00');
+INSERT INTO public.django_migrations VALUES (21, 'account', '0006_emailaddress_lower', '2026-12-08 01:19:03.09663+00');
+INSERT INTO public.django_migrations VALUES (22, 'account', '0007_emailaddress_idx_email', '2026-12-08 01:19:03.14692+00');
+INSERT INTO public.django_migrations VALUES (23, 'account', '0008_emailaddress_unique_primary_email_fixup', '2026-12-08 01:19:03.194242+00');
+INSERT INTO public.django_migrations VALUES (24, 'account', '0009_emailaddress_unique_primary_email', '2026-12-08 01:19:03.214857+00');
+INSERT INTO public.django_migrations VALUES (25, 'admin', '0001_initial', '2026-12-08 01:19:03.267326+00');
+INSERT INTO public.django_migrations VALUES (26, 'admin', '0002_logentry_remove_auto_add', '2026-12-08 01:19:03.296181+00');
+INSERT INTO public.django_migrations VALUES (27, 'admin', '0003_logentry_add_action_flag_choices', '2026-12-08 01:19:03.317675+00');
+INSERT INTO public.django_migrations VALUES (28, 'networks', '0002_founded_year_range', '2026-12-08 01:19:03.369586+00');
+INSERT INTO public.django_migrations VALUES (29, 'networks', '0003_outboxmessage_attachments', '2026-12-08 01:19:03.376384+00');
+INSERT INTO public.django_migrations VALUES (30, 'networks', '0004_historicalnetwork_board_public_network_board_public', '2026-12-08 01:19:03.433209+00');
+INSERT INTO public.django_migrations VALUES (31, 'networks', '0005_mailoptout', '2026-12-08 01:19:03.485027+00');
+INSERT INTO public.django_migrations VALUES (32, 'networks', '0006_invitation_name_organisation', '2026-12-08 01:19:03.651355+00');
+INSERT INTO public.django_migrations VALUES (33, 'networks', '0007_affiliationrequest', '2026-12-08 01:19:03.711066+00');
+INSERT INTO public.django_migrations VALUES (34, 'networks', '0008_history', '2026-12-08 01:19:03.9099+00');
+INSERT INTO public.django_migrations VALUES (35, 'networks', '0009_person_contact_visibility_public', '2026-12-08 01:19:03.958712+00');
+INSERT INTO public.django_migrations VALUES (36, 'networks', '0010_outbox_headers', '2026-12-08 01:19:03.970258+00');
+INSERT INTO public.django_migrations VALUES (37, 'networks', '0011_outbox_verbose_names', '2026-12-08 01:19:03.975686+00');
+INSERT INTO public.django_migrations VALUES (38, 'networks', '0012_outbox_occasion_blank', '2026-12-08 01:19:03.981841+00');
+INSERT INTO public.django_migrations VALUES (39, 'networks', '0013_working_group_is_open', '2026-12-08 01:19:04.020277+00');
+INSERT INTO public.django_migrations VALUES (40, 'networks', '0014_expertise_visible_everywhere', '2026-12-08 01:19:04.049898+00');
+INSERT INTO public.django_migrations VALUES (41, 'networks', '0015_organisation_area', '2026-12-08 01:19:04.091238+00');
+INSERT INTO public.django_migrations VALUES (42, 'networks', '0016_working_group_closed_help', '2026-12-08 01:19:04.13109+00');
+INSERT INTO public.django_migrations VALUES (43, 'library', '0001_library', '2026-12-08 01:19:05.004784+00');
+INSERT INTO public.django_migrations VALUES (44, 'announcements', '0001_announcements', '2026-12-08 01:19:05.37549+00');
+INSERT INTO public.django_migrations VALUES (45, 'announcements', '0002_documents', '2026-12-08 01:19:05.452882+00');
+INSERT INTO public.django_migrations VALUES (46, 'announcements', '0003_working_group', '2026-12-08 01:19:05.585613+00');
+INSERT INTO public.django_migrations VALUES (47, 'api', '0001_initial', '2026-12-08 01:19:05.663442+00');
+INSERT INTO public.django_migrations VALUES (48, 'campaignfigures', '0001_key_figures', '2026-12-08 01:19:06.245178+00');
+INSERT INTO public.django_migrations VALUES (49, 'events', '0001_initial', '2026-12-08 01:19:08.769326+00');
+INSERT INTO public.django_migrations VALUES (50, 'events', '0002_constraint_messages', '2026-12-08 01:19:09.679427+00');
+INSERT INTO public.django_migrations VALUES (51, 'measures', '0001_initial', '2026-12-08 01:19:12.704391+00');
+INSERT INTO public.django_migrations VALUES (52, 'measures', '0002_partner_history', '2026-12-08 01:19:12.838406+00');
+INSERT INTO public.django_migrations VALUES (53, 'measures', '0003_measure_import', '2026-12-08 01:19:12.973427+00');
+INSERT INTO public.django_migrations VALUES (54, 'measures', '0004_markdown_html', '2026-12-08 01:19:13.379397+00');
+INSERT INTO public.django_migrations VALUES (55, 'measures', '0005_import_checked_status', '2026-12-08 01:19:13.460634+00');
+INSERT INTO public.django_migrations VALUES (56, 'measures', '0006_history', '2026-12-08 01:19:14.332933+00');
+INSERT INTO public.django_migrations VALUES (57, 'measures', '0007_measure_links_contact_messages', '2026-12-08 01:19:14.602177+00');
+INSERT INTO public.django_migrations VALUES (58, 'measures', '0008_measure_citizen_cost', '2026-12-08 01:19:14.961298+00');
+INSERT INTO public.django_migrations VALUES (59, 'measures', '0009_participation_both_ways', '2026-12-08 01:19:20.167689+00');
+INSERT INTO public.django_migrations VALUES (60, 'measures', '0010_measure_summary_en', '2026-12-08 01:19:20.416127+00');
+INSERT INTO public.django_migrations VALUES (61, 'catalogue', '0001_library', '2026-12-08 01:19:21.555651+00');
+INSERT INTO public.django_migrations VALUES (62, 'catalogue', '0002_adopter_count', '2026-12-08 01:19:21.832236+00');
+INSERT INTO public.django_migrations VALUES (63, 'catalogue', '0003_reached_statuses', '2026-12-08 01:19:22.362642+00');
+INSERT INTO public.django_migrations VALUES (64, 'channel', '0001_discussions', '2026-12-08 01:19:26.010388+00');
+INSERT INTO public.django_migrations VALUES (65, 'channel', '0002_post_attachments', '2026-12-08 01:19:26.181056+00');
+INSERT INTO public.django_migrations VALUES (66, 'channel', '0003_discussion_profile', '2026-12-08 01:19:26.583532+00');
+INSERT INTO public.django_migrations VALUES (67, 'channel', '0004_post_notify_pending', '2026-12-08 01:19:26.838637+00');
+INSERT INTO public.django_migrations VALUES (68, 'comparison', '0001_initial', '2026-12-08 01:19:27.847661+00');
+INSERT INTO public.django_migrations VALUES (69, 'council', '0001_oparl', '2026-12-08 01:19:30.478004+00');
+INSERT INTO public.django_migrations VALUES (70, 'council', '0002_unexpected_error', '2026-12-08 01:19:30.637253+00');
+INSERT INTO public.django_migrations VALUES (71, 'digest', '0001_initial', '2026-12-08 01:19:31.354945+00');
+INSERT INTO public.django_migrations VALUES (72, 'embeds', '0001_initial', '2026-12-08 01:19:31.560509+00');
+INSERT INTO public.django_migrations VALUES (73, 'events', '0003_outcome_completed_label', '2026-12-08 01:19:31.729022+00');
+INSERT INTO public.django_migrations VALUES (74, 'events', '0004_notificationsetting_to_networks_mailoptout', '2026-12-08 01:19:32.083576+00');
+INSERT INTO public.django_migrations VALUES (75, 'events', '0005_history', '2026-12-08 01:19:32.730117+00');
+INSERT INTO public.django_migrations VALUES (76, 'events', '0006_markdown_html', '2026-12-08 01:19:34.656486+00');
+INSERT INTO public.django_migrations VALUES (77, 'events', '0007_outcome_network_working_group_comments', '2026-12-08 01:19:38.072791+00');
+INSERT INTO public.django_migrations VALUES (78, 'events', '0008_outcome_network_fill', '2026-12-08 01:19:38.385766+00');
+INSERT INTO public.django_migrations VALUES (79, 'events', '0009_outcome_network_required', '2026-12-08 01:19:38.59344+00');
+INSERT INTO public.django_migrations VALUES (80, 'events', '0010_question_removal', '2026-12-08 01:19:41.478197+00');
+INSERT INTO public.django_migrations VALUES (81, 'events', '0011_source_thread', '2026-12-08 01:19:42.388193+00');
+INSERT INTO public.django_migrations VALUES (82, 'events', '0012_task_comment_attachment', '2026-12-08 01:19:42.754747+00');
+INSERT INTO public.django_migrations VALUES (83, 'events', '0013_venue_and_guests', '2026-12-08 01:19:50.582083+00');
+INSERT INTO public.django_migrations VALUES (84, 'events', '0014_series_agenda', '2026-12-08 01:19:50.825794+00');
+INSERT INTO public.django_migrations VALUES (85, 'experts', '0001_questions', '2026-12-08 01:19:52.018622+00');
+INSERT INTO public.django_migrations VALUES (86, 'funding', '0001_programmes', '2026-12-08 01:19:53.94032+00');
+INSERT INTO public.django_migrations VALUES (87, 'inbound', '0001_inbound_messages', '2026-12-08 01:19:54.199175+00');
+INSERT INTO public.django_migrations VALUES (88, 'inbound', '0002_too_large_reason', '2026-12-08 01:19:54.369461+00');
+INSERT INTO public.django_migrations VALUES (89, 'library', '0002_group_delete_moves', '2026-12-08 01:19:54.95005+00');
+INSERT INTO public.django_migrations VALUES (90, 'networks', '0017_outbox_request_id', '2026-12-08 01:19:54.963111+00');
+INSERT INTO public.django_migrations VALUES (91, 'measures', '0011_measure_offer_idx', '2026-12-08 01:19:55.146757+00');
+INSERT INTO public.django_migrations VALUES (92, 'mfa', '0001_initial', '2026-12-08 01:19:55.363103+00');
+INSERT INTO public.django_migrations VALUES (93, 'mfa', '0002_authenticator_timestamps', '2026-12-08 01:19:55.508636+00');
+INSERT INTO public.django_migrations VALUES (94, 'mfa', '0003_authenticator_type_uniq', '2026-12-08 01:19:55.85812+00');
+INSERT INTO public.django_migrations VALUES (95, 'monitoring', '0001_initial', '2026-12-08 01:20:00.835393+00');
+INSERT INTO public.django_migrations VALUES (96, 'monitoring', '0002_history', '2026-12-08 01:20:02.310688+00');
+INSERT INTO public.django_migrations VALUES (97, 'monitoring', '0003_history_of_existing_rows', '2026-12-08 01:20:02.554715+00');
+INSERT INTO public.django_migrations VALUES (98, 'search', '0001_index', '2026-12-08 01:20:02.784037+00');
+INSERT INTO public.django_migrations VALUES (99, 'search', '0002_newest', '2026-12-08 01:20:03.097279+00');
+INSERT INTO public.django_migrations VALUES (100, 'search', '0003_lexicon', '2026-12-08 01:20:03.311111+00');
+INSERT INTO public.django_migrations VALUES (101, 'sessions', '0001_initial', '2026-12-08 01:20:03.325244+00');
+INSERT INTO public.django_migrations VALUES (102, 'signin', '0001_initial', '2026-12-08 01:20:04.103267+00');
+INSERT INTO public.django_migrations VALUES (103, 'socialaccount', '0001_initial', '2026-12-08 01:20:04.659762+00');
+INSERT INTO public.django_migrations VALUES (104, 'socialaccount', '0002_token_max_lengths', '2026-12-08 01:20:04.773124+00');
+INSERT INTO public.django_migrations VALUES (105, 'socialaccount', '0003_extra_data_default_dict', '2026-12-08 01:20:04.973757+00');
+INSERT INTO public.django_migrations VALUES (106, 'socialaccount', '0004_app_provider_id_settings', '2026-12-08 01:20:05.084007+00');
+INSERT INTO public.django_migrations VALUES (107, 'socialaccount', '0005_socialtoken_nullable_app', '2026-12-08 01:20:05.306657+00');
+INSERT INTO public.django_migrations VALUES (108, 'socialaccount', '0006_alter_socialaccount_extra_data', '2026-12-08 01:20:05.39484+00');
+INSERT INTO public.django_migrations VALUES (109, 'webhooks', '0001_initial', '2026-12-08 01:20:06.206129+00');
 
 
 --
@@ -7432,7 +7433,7 @@ SELECT pg_catalog.setval('public.django_content_type_id_seq', 145, true);
 -- Name: django_migrations_id_seq; Type: SEQUENCE SET; Schema: public; Owner: -
 --
 
-SELECT pg_catalog.setval('public.django_migrations_id_seq', 108, true);
+SELECT pg_catalog.setval('public.django_migrations_id_seq', 109, true);
 
 
 --
@@ -12377,6 +12378,13 @@ CREATE INDEX library_historicalfolder_working_group_id_a7fbc215 ON public.librar
 --
 
 CREATE INDEX measure_import_status_idx ON public.measures_measureimport USING btree (status, heartbeat_at);
+
+
+--
+-- Name: measure_offer_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX measure_offer_idx ON public.measures_measure USING btree (roadmap_id, sector, code) WHERE (published AND (NOT (how_to_take_part = ''::text)));
 
 
 --

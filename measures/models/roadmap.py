@@ -331,7 +331,15 @@ class Measure(models.Model):
                 violation_error_message=_("A continuous task has no end date."),
             ),
         ]
-        indexes = [models.Index(fields=["roadmap", "sector", "status"], name="measure_roadmap_filter_idx")]
+        indexes = [
+            models.Index(fields=["roadmap", "sector", "status"], name="measure_roadmap_filter_idx"),
+            # "Mitmachen" (measures.take_part): the published measures that tell citizens how to take part
+            models.Index(
+                fields=["roadmap", "sector", "code"],
+                condition=models.Q(published=True) & ~models.Q(how_to_take_part=""),
+                name="measure_offer_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

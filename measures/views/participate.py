@@ -30,8 +30,8 @@ def _participate_page(request: HttpRequest, roadmap: Roadmap | None) -> HttpResp
     form = ParticipateFilterForm(request.GET or None, municipalities=take_part.municipalities(offers))
     notes = ignore_unknown(form)
     filters = form.values() if form.is_bound else {}
-    page = page_of(request, take_part.for_page(take_part.filtered(offers, **filters)), PAGE_SIZE)
-    page.object_list = take_part.offers_of(page.object_list)
+    page = page_of(request, take_part.in_order(take_part.filtered(offers, **filters)), PAGE_SIZE)
+    page.object_list = take_part.offers_of(take_part.for_page(page.object_list))
     context = {
         "roadmap": roadmap,
         "form": form,

@@ -102,6 +102,23 @@ def test_filter_by_municipality_as_roadmap_lead_or_partner(client, roadmap):
     assert "stadt-juelich" in options and "firma" not in options  # public bodies only
 
 
+def test_filter_by_a_place_typed_instead_of_a_list_of_every_municipality(client, roadmap):
+    town = f.OrganisationFactory(name="Stadt Jülich", slug="stadt-juelich", kind="city")
+    company = f.OrganisationFactory(name="Jülicher Solar GmbH", slug="juelicher-solar", kind="company")
+    offer(roadmap, title="Geführt", lead_organisation=town)
+    offer(roadmap, title="Partnerin").partners.add(town)
+    offer(roadmap, title="Firma", lead_organisation=company)  # not a public body: not a place
+    offer(mf.RoadmapFactory(organisation=town), title="Eigene Roadmap")
+    offer(roadmap, title="Anderswo")
+    response = client.get(reverse("measures:participate"), {"ort": " jülich "})
+    assert sorted(titles(response)) == ["Eigene Roadmap", "Geführt", "Partnerin"]
+    content = response.content.decode()
+    assert 'name="ort" value=" jülich "' in content  # what was typed stays in the box
+    assert '<select name="kommune"' not in content and "Stadt Jülich</option>" not in content
+    long = client.get(reverse("measures:participate"), {"ort": "x" * 5000})
+    assert long.status_code == 200 and titles(long) == [] and long.context["form"].errors == {}
+
+
 def test_filter_cost_for_me_at_most(client, roadmap):
     for cost in (Cost.FREE, Cost.LOW, Cost.MEDIUM, Cost.HIGH, Cost.UNKNOWN):
         offer(roadmap, title=f"Kosten {cost or 'unbekannt'}", citizen_cost=cost)

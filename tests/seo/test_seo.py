@@ -317,14 +317,32 @@ def test_sitemap_is_an_index_of_files_of_bounded_size_in_a_constant_number_of_qu
         assert len(measure_files) == -(-Measure.objects.public().count() // limit)
         measures = []
         for path in measure_files:
-            with django_assert_num_queries(2):  # a file: the section's count, the page's measures
+            with django_assert_num_queries(1):  # a file: the page's measures (no count of them all)
                 response = client.get(path)
             addresses = [url for url in _entries(response) if "/massnahmen/" in url]
             assert len(addresses) <= 2 * limit  # each measure in German and English
             measures += addresses
         assert len(set(measures)) == 2 * Measure.objects.public().count()
     assert client.get("/sitemap-measures.xml?p=99").status_code == 404
+    for odd in ("0", "-1", "zwei", "1.5"):
+        assert client.get("/sitemap-measures.xml", {"p": odd}).status_code == 404
     assert client.get("/sitemap-unknown.xml").status_code == 404
+
+
+def test_sitemap_files_say_what_djangos_template_says(client, world):
+    """seo.sitemap_xml writes the file without the template engine: the same XML as Django's sitemap.xml, for
+    every section (addresses, lastmod, changefreq, alternates with x-default)."""
+    from django.template.loader import render_to_string
+
+    seo.autodiscover()
+    for section, sitemap_class in seo.SITEMAPS.items():
+        urls = sitemap_class().get_urls(page=1, protocol="https")
+        ours = seo.sitemap_xml(urls)
+        django = render_to_string("sitemap.xml", {"urlset": urls})
+        assert ET.canonicalize(ours, strip_text=True) == ET.canonicalize(django, strip_text=True), section
+        assert ET.canonicalize(client.get(f"/sitemap-{section}.xml").content.decode(), strip_text=True) == (
+            ET.canonicalize(ours, strip_text=True)
+        )
 
 
 # --- robots.txt ------------------------------------------------------------------------------------------

@@ -80,6 +80,11 @@ DESCRIPTION = (
     "Die Maßnahme setzt das Klimaschutzkonzept um: Bestandsaufnahme, Beteiligung der Kommunen und "
     "Bürger*innen, Ausschreibung und Umsetzung in Abschnitten. Der Sachstand wird jährlich im Rat berichtet. "
 )
+TAKE_PART = (
+    "Melden Sie geeignete Dachflächen über das Formular der Stadt und kommen Sie zur nächsten "
+    "Informationsveranstaltung: Die Energieagentur berät Sie kostenlos."
+)
+CITIZEN_COSTS = [cost for cost in Measure.CitizenCost.values if cost]
 VALUES_PER_INDICATOR = 50  # measured 2000–2024 and targets 2026–2050: one per indicator, kind and year
 NATIONAL = {  # issue 19 §6, before --scale
     "municipalities": 11_000,
@@ -361,6 +366,7 @@ class Generator:
             for i in range(count):
                 start = self.today - timedelta(days=rng.randint(-200, 1500))
                 expected = rng.randint(10, 5_000)
+                offer = rng.random() < 0.2  # a fifth tell citizens how to take part ("Mitmachen")
                 rows.append(
                     Measure(
                         roadmap=roadmap,
@@ -380,6 +386,8 @@ class Generator:
                         effect_high=expected * 1.4,
                         cost_estimate=rng.randint(5, 5_000) * 1_000,
                         internal_fields=["cost_estimate"] if rng.random() < 0.2 else [],
+                        how_to_take_part=TAKE_PART if offer else "",
+                        citizen_cost=rng.choice(CITIZEN_COSTS) if offer else "",
                         published=rng.random() < 0.95,
                     )
                 )
