@@ -29,8 +29,9 @@ class ParticipateFilterForm(forms.Form):
         label=pgettext_lazy("location", "Place"),
         required=False,
         strip=True,
-        help_text=_("The name of your municipality, town or county, e.g. Jülich"),
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "address-level2"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "address-level2", "placeholder": _("Municipality, town or county")}
+        ),
     )
     kommune = forms.ModelChoiceField(
         label=_("Municipality"),
