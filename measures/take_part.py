@@ -87,10 +87,9 @@ def _concerning(measures: QuerySet[Measure], organisations) -> QuerySet[Measure]
 
 
 def municipalities(measures: QuerySet[Measure]) -> QuerySet[Organisation]:
-    """The public bodies (municipalities, towns, counties) the offers concern, the values ``kommune`` accepts (read
-    only to check a value given; 1 query): the
-    organisations of the offers' roadmaps, leads and partners as one UNION (joining them to the organisations and
-    making the rows DISTINCT took 1.9 s at 200,000 measures), only what the choice shows."""
+    """The public bodies (municipalities, towns, counties) the offers concern: the values ``kommune`` accepts (read
+    only to check a value given; 1 query). The organisations of the offers' roadmaps, leads and partners as one
+    UNION (joining them to the organisations and making the rows DISTINCT took 1.9 s at 200,000 measures)."""
     offers = measures.order_by()
     concerned = (
         offers.values("roadmap__organisation")
