@@ -112,9 +112,9 @@ def sitemap(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_page(15 * 60, key_prefix="sitemap")
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
-    """One page (?p=) of one section: at most SiteSitemap.limit objects, each in both languages (2 queries: the
-    section's count, the page's objects). An unknown section or page: 404. Django's view decides all that and the
-    headers; its XML is written by seo.sitemap_xml instead of its template."""
+    """One page (?p=) of one section: at most SiteSitemap.limit objects, each in both languages (1 query: the
+    page's objects; networks.seo._EachLanguage counts nothing). An unknown section or page: 404. Django's view
+    decides all that and the headers; its XML is written by seo.sitemap_xml instead of its template."""
     seo.autodiscover()
     response = sitemap_view(request, sitemaps=dict(seo.SITEMAPS), section=section)
     response.content = seo.sitemap_xml(response.context_data["urlset"])  # rendered: the template is not used
