@@ -132,7 +132,11 @@ def test_plain_start_is_the_text_of_the_beginning_without_a_cut_tag_or_entity():
 
 def test_plain_start_of_the_worst_post_is_quick():
     html = render("<" * 3_999, profile="post")  # 16,000 characters of character references
-    started = time.perf_counter()
-    for _ in range(25):  # a page of the proposal list
-        plain_start(html)
-    assert time.perf_counter() - started < 0.1
+
+    def page() -> float:
+        started = time.process_time()  # this process's CPU: the other workers' load does not count
+        for _ in range(25):  # a page of the proposal list
+            plain_start(html)
+        return time.process_time() - started
+
+    assert min(page() for _ in range(3)) < 0.1  # the best of three: a scheduler's pause is not the code's cost
