@@ -391,34 +391,34 @@ def _rss_of_children(pid: int) -> dict[int, float]:
 
 
 def cold_table(small: dict, large: dict, sizes: tuple[dict, dict]) -> list[str]:
-    if small is large:  # --reuse: the kept database alone
-        lines = [
-            f"Caches off (cleared before each of {REPEAT} requests per page, the Django test client in one process, "
-            f"DEBUG off), the kept database ({sizes[1]['measures']:,} measures, {sizes[1]['networks']:,} networks, "
-            f"{sizes[1]['roadmaps']:,} roadmaps). Goal: p95 under 250 ms.",
-            "",
-            "| page | p50 | p95 | queries | p95 < 250 ms |",
-            "|---|---:|---:|---|---|",
-        ]
-        for name, big in large.items():
-            ok = "yes" if big["p95"] < GOAL_COLD else "**no**"
-            lines.append(f"| {name} | {ms(big['p50'])} | {ms(big['p95'])} | {_q(big['queries'])} | {ok} |")
-        return lines
+    """The cold pages: the tenth beside the whole, or (--reuse, ``small is large``) the kept database alone."""
+    alone = small is large
+
+    def size(counts: dict) -> str:
+        return f"{counts['measures']:,} measures, {counts['networks']:,} networks, {counts['roadmaps']:,} roadmaps"
+
+    def pair(little, big) -> str:
+        return big if alone else f"{little} → {big}"
+
+    measured = (
+        f"the kept database ({size(sizes[1])})"
+        if alone
+        else f"a tenth ({size(sizes[0])}) beside the whole ({size(sizes[1])})"
+    )
+    both = "" if alone else " (tenth → whole)"
     lines = [
         f"Caches off (cleared before each of {REPEAT} requests per page, the Django test client in one process, "
-        f"DEBUG off): a tenth ({sizes[0]['measures']:,} measures, {sizes[0]['networks']:,} networks, "
-        f"{sizes[0]['roadmaps']:,} roadmaps) beside the whole ({sizes[1]['measures']:,} measures, "
-        f"{sizes[1]['networks']:,} networks, {sizes[1]['roadmaps']:,} roadmaps). Goal: p95 under 250 ms.",
+        f"DEBUG off): {measured}. Goal: p95 under 250 ms.",
         "",
-        "| page | p50 (tenth → whole) | p95 (tenth → whole) | queries (tenth → whole) | p95 < 250 ms |",
+        f"| page | p50{both} | p95{both} | queries{both} | p95 < 250 ms |",
         "|---|---:|---:|---|---|",
     ]
     for name, big in large.items():
         little = small[name]
-        flat = "equal" if little["queries"] == big["queries"] else "**grows**"
+        flat = "" if alone else (" (equal)" if little["queries"] == big["queries"] else " (**grows**)")
         lines.append(
-            f"| {name} | {ms(little['p50'])} → {ms(big['p50'])} | {ms(little['p95'])} → {ms(big['p95'])} | "
-            f"{_q(little['queries'])} → {_q(big['queries'])} ({flat}) | "
+            f"| {name} | {pair(ms(little['p50']), ms(big['p50']))} | {pair(ms(little['p95']), ms(big['p95']))} | "
+            f"{pair(_q(little['queries']), _q(big['queries']))}{flat} | "
             f"{'yes' if big['p95'] < GOAL_COLD else '**no**'} |"
         )
     return lines
